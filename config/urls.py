@@ -1,0 +1,21 @@
+"""URL map: pages per app, the API under /api/v1/, the admin site for installation operators."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from keyworker.accounts.views import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("accounts/", include("keyworker.accounts.urls")),
+    path("setup/", include("keyworker.organisations.urls")),
+    path("families/", include("keyworker.people.urls")),
+    path("allocation/", include("keyworker.caseload.urls")),
+    path("staff/", include("keyworker.caseload.staff_urls")),
+    path("import/", include("keyworker.imports.urls")),
+    path("api/v1/", include("keyworker.api.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "keyworker.core.views.permission_denied"
+handler404 = "keyworker.core.views.page_not_found"

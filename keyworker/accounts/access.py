@@ -1,0 +1,140 @@
+"""The acting user: their organisation, roles, scopes and capabilities. Every read is scoped through it.
+
+`Actor` is built once per request in three queries (membership, roles, class teams). Deny by default:
+a person sees what the widest scope among their roles allows, and nothing of another organisation.
+"""
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+
+from keyworker.organisations.models import Organisation, Setting
+
+from .models import SCOPE_RANK, KeyWorkerEligibility, Scope, StaffMember, StaffRole, User
+
+SESSION_ORGANISATION_KEY = "organisation_id"
+
+
+@dataclass
+class Actor:
+    user: User
+    staff: StaffMember | None
+    roles: list[StaffRole] = field(default_factory=list)
+    group_ids: frozenset[int] = frozenset()
+
+    @property
+    def organisation(self) -> Organisation | None:
+        return self.staff.organisation if self.staff else None
+
+    @property
+    def organisation_id(self) -> int | None:
+        return self.staff.organisation_id if self.staff else None
+
+    @property
+    def is_member(self) -> bool:
+        return self.staff is not None
+
+    @cached_property
+    def setting_ids(self) -> frozenset[int]:
+        """Settings the person holds a role in."""
+        return frozenset(r.setting_id for r in self.roles)
+
+    @cached_property
+    def _org_wide_caps(self) -> frozenset[str]:
+        caps: set[str] = set()
+        for r in self.roles:
+            if r.role.scope == Scope.ORGANISATION:
+                caps.update(r.role.capabilities)
+        return frozenset(caps)
+
+    def capabilities(self, setting_id: int | None = None) -> frozenset[str]:
+        """Capabilities in one setting (org-wide roles count everywhere), or anywhere when setting_id is None."""
+        caps = set(self._org_wide_caps)
+        for r in self.roles:
+            if setting_id is None or r.setting_id == setting_id:
+                caps.update(r.role.capabilities)
+        return frozenset(caps)
+
+    def can(self, capability: str, setting_id: int | None = None) -> bool:
+        return capability in self.capabilities(setting_id)
+
+    def require(self, capability: str, setting_id: int | None = None) -> None:
+        if not self.can(capability, setting_id):
+            raise PermissionDenied("You do not have permission to do this.")
+
+    def scope_in(self, setting_id: int) -> str | None:
+        best = None
+        for r in self.roles:
+            if r.role.scope == Scope.ORGANISATION or r.setting_id == setting_id:
+                if best is None or SCOPE_RANK[Scope(r.role.scope)] > SCOPE_RANK[Scope(best)]:
+                    best = r.role.scope
+        return best
+
+    @cached_property
+    def has_organisation_scope(self) -> bool:
+        return any(r.role.scope == Scope.ORGANISATION for r in self.roles)
+
+    @cached_property
+    def settings_with_scope(self) -> frozenset[int]:
+        return frozenset(r.setting_id for r in self.roles if r.role.scope == Scope.SETTING)
+
+    @cached_property
+    def is_key_worker(self) -> bool:
+        return any(r.role.key_worker_eligibility != KeyWorkerEligibility.NONE for r in self.roles)
+
+    @cached_property
+    def is_leader(self) -> bool:
+        from .capabilities import MANAGE_ALLOCATIONS
+
+        return self.can(MANAGE_ALLOCATIONS)
+
+    def settings(self) -> QuerySet[Setting]:
+        """Settings this person works in (all of the organisation's for org-wide roles)."""
+        if not self.staff:
+            return Setting.objects.none()
+        qs = Setting.objects.filter(organisation_id=self.organisation_id)
+        if not self.has_organisation_scope:
+            qs = qs.filter(id__in=self.setting_ids)
+        return qs
+
+    def family_filter(self) -> Q:
+        """A Q on Family selecting the families this person may see."""
+        from keyworker.caseload.models import KeyWorkerAllocation
+        from keyworker.people.models import Child
+
+        if not self.staff:
+            return Q(pk__in=[])
+        org_q = Q(organisation_id=self.organisation_id)
+        if self.has_organisation_scope:
+            return org_q
+        visible = Q(
+            id__in=KeyWorkerAllocation.objects.filter(staff=self.staff, ends_at__isnull=True).values("family_id")
+        )
+        if self.settings_with_scope:
+            visible |= Q(id__in=Child.objects.filter(setting_id__in=self.settings_with_scope).values("family_id"))
+        group_scoped = {r.setting_id for r in self.roles if r.role.scope == Scope.OWN_GROUP}
+        if group_scoped and self.group_ids:
+            visible |= Q(id__in=Child.objects.filter(group_id__in=self.group_ids).values("family_id"))
+        return org_q & visible
+
+
+ANONYMOUS = None
+
+
+def actor_for(user: User, organisation_id: int | None = None) -> Actor:
+    """Build the actor for a signed-in user in one of their organisations (the first, if none chosen)."""
+    if not user or not user.is_authenticated:
+        return Actor(user=user, staff=None)
+    memberships = StaffMember.objects.select_related("organisation", "user").filter(user=user, is_active=True)
+    staff = None
+    if organisation_id is not None:
+        staff = memberships.filter(organisation_id=organisation_id).first()
+    if staff is None:
+        staff = memberships.order_by("organisation__name", "id").first()
+    if staff is None:
+        return Actor(user=user, staff=None)
+    roles = list(StaffRole.objects.select_related("role", "setting").filter(staff=staff))
+    group_ids = frozenset(staff.group_memberships.values_list("group_id", flat=True))
+    return Actor(user=user, staff=staff, roles=roles, group_ids=group_ids)

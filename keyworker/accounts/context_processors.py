@@ -1,0 +1,35 @@
+"""Template context: the actor and the navigation for their persona."""
+
+from django.urls import reverse
+
+from . import capabilities as caps
+
+
+def navigation(actor) -> list[tuple[str, str]]:
+    if not actor.is_member:
+        return []
+    items: list[tuple[str, str]] = []
+    if actor.is_key_worker:
+        items.append(("My families", reverse("people:my_families")))
+    if actor.can(caps.VIEW_FAMILIES):
+        items.append(("Families", reverse("people:family_list")))
+    if actor.can(caps.MANAGE_ALLOCATIONS):
+        items.append(("Allocation", reverse("caseload:allocation")))
+    if actor.can(caps.MANAGE_STAFF) or actor.can(caps.MANAGE_ALLOCATIONS):
+        items.append(("Staff", reverse("staff:list")))
+    if actor.can(caps.MANAGE_SETUP):
+        items.append(("Setup", reverse("organisations:setup")))
+    if actor.can(caps.RUN_IMPORTS):
+        items.append(("Import", reverse("imports:start")))
+    return items[:7]
+
+
+def actor(request):
+    a = getattr(request, "actor", None)
+    if a is None or not request.user.is_authenticated:
+        return {}
+    items = navigation(a)
+    # The longest matching prefix is the current section.
+    matches = [url for _, url in items if request.path.startswith(url)]
+    current = max(matches, key=len) if matches else None
+    return {"actor": a, "nav_items": [(label, url, url == current) for label, url in items]}

@@ -1,0 +1,131 @@
+"""Users (sign in by e-mail), staff membership of an organisation, roles per setting and class teams."""
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+
+from keyworker.organisations.models import Group, OrganisationOwned, Setting
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra) -> "User":
+        if not email:
+            raise ValueError("An e-mail address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra) -> "User":
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField("e-mail address", unique=True)
+    full_name = models.CharField(max_length=150)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False, help_text="May use the Django admin site (installation operators).")
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+
+class Scope(models.TextChoices):
+    """How far a role sees: deny by default, widest scope of a person's roles wins."""
+
+    OWN_CASELOAD = "own_caseload", "Own caseload"
+    OWN_GROUP = "own_group", "Own class or room"
+    SETTING = "setting", "Whole setting"
+    ORGANISATION = "organisation", "Whole organisation"
+
+
+SCOPE_RANK = {Scope.OWN_CASELOAD: 0, Scope.OWN_GROUP: 1, Scope.SETTING: 2, Scope.ORGANISATION: 3}
+
+
+class KeyWorkerEligibility(models.TextChoices):
+    """Which allocation rule a role satisfies (SCH-A1, SCH-A2, CC-A1)."""
+
+    NONE = "none", "Not a key worker"
+    TEACHER = "teacher", "Teacher (may be key worker, also under child protection)"
+    ASSISTANT = "assistant", "Teaching assistant (may be key worker, not under child protection)"
+    PRACTITIONER = "practitioner", "Practitioner (key person / key contact)"
+
+
+class Role(OrganisationOwned):
+    code = models.SlugField(max_length=40)
+    name = models.CharField(max_length=80)
+    scope = models.CharField(max_length=16, choices=Scope.choices, default=Scope.OWN_CASELOAD)
+    capabilities = models.JSONField(default=list, blank=True)
+    key_worker_eligibility = models.CharField(
+        max_length=16, choices=KeyWorkerEligibility.choices, default=KeyWorkerEligibility.NONE
+    )
+    for_schools = models.BooleanField(default=True)
+    for_childcare = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "code"], name="role_unique_code_per_organisation")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StaffMember(OrganisationOwned):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    job_title = models.CharField(max_length=100, blank=True)
+    staff_code = models.CharField(max_length=30, blank=True, help_text="Identifier in the management information system")
+    is_active = models.BooleanField(default=True)
+    left_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user__full_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "user"], name="staff_unique_user_per_organisation")
+        ]
+
+    def __str__(self) -> str:
+        return self.user.full_name
+
+
+class StaffRole(OrganisationOwned):
+    """A role a staff member holds in one setting."""
+
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="staff_roles")
+    setting = models.ForeignKey(Setting, on_delete=models.CASCADE, related_name="staff_roles")
+    role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="staff_roles")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["staff", "setting", "role"], name="staff_role_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff} – {self.role} ({self.setting})"
+
+
+class GroupMembership(OrganisationOwned):
+    """A staff member on the team of a class or room."""
+
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="group_memberships")
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="memberships")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["staff", "group"], name="group_membership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.staff} in {self.group}"

@@ -1,0 +1,28 @@
+"""Reads of staff, scoped to the acting user's organisation."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from .access import Actor
+from .models import GroupMembership, StaffMember, StaffRole
+
+
+def staff_visible_to(actor: Actor) -> QuerySet[StaffMember]:
+    if not actor.is_member:
+        return StaffMember.objects.none()
+    return StaffMember.objects.filter(organisation_id=actor.organisation_id)
+
+
+def staff_with_details(qs: QuerySet[StaffMember]) -> QuerySet[StaffMember]:
+    """Roles, class teams and current caseload size in a fixed number of queries."""
+    return qs.select_related("user").prefetch_related(
+        Prefetch("staff_roles", queryset=StaffRole.objects.select_related("role", "setting")),
+        Prefetch("group_memberships", queryset=GroupMembership.objects.select_related("group")),
+    ).annotate(caseload=Count("allocations", filter=Q(allocations__ends_at__isnull=True)))
+
+
+def access_staff(actor: Actor, staff_id: int) -> StaffMember:
+    staff = staff_with_details(staff_visible_to(actor)).filter(pk=staff_id).first()
+    if staff is None:
+        raise Http404("No such staff member")
+    return staff

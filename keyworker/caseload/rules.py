@@ -1,0 +1,113 @@
+"""Who may be a family's key worker (SCH-A1, SCH-A2, CC-A1), answered for one family or many at once."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from keyworker.accounts.models import GroupMembership, KeyWorkerEligibility, StaffMember, StaffRole
+from keyworker.organisations.models import Setting
+from keyworker.people.models import CHILD_PROTECTION_STATUSES, Child, Family
+
+ELIGIBLE = {KeyWorkerEligibility.TEACHER, KeyWorkerEligibility.ASSISTANT, KeyWorkerEligibility.PRACTITIONER}
+
+
+@dataclass(frozen=True)
+class Refusal:
+    rule: str
+    message: str
+
+
+@dataclass
+class SettingStaffFacts:
+    """For one setting: each staff member's key worker eligibility and class teams, loaded in two queries."""
+
+    setting: Setting
+    eligibility: dict[int, set[str]]  # staff id -> eligibilities held in this setting
+    groups: dict[int, set[int]]  # staff id -> group ids
+    staff: dict[int, StaffMember]
+
+    @classmethod
+    def load(cls, setting: Setting) -> "SettingStaffFacts":
+        eligibility: dict[int, set[str]] = defaultdict(set)
+        staff: dict[int, StaffMember] = {}
+        for sr in StaffRole.objects.filter(setting=setting, staff__is_active=True).select_related("role", "staff__user"):
+            if sr.role.key_worker_eligibility in ELIGIBLE:
+                eligibility[sr.staff_id].add(sr.role.key_worker_eligibility)
+                staff[sr.staff_id] = sr.staff
+        groups: dict[int, set[int]] = defaultdict(set)
+        for staff_id, group_id in GroupMembership.objects.filter(group__setting=setting).values_list("staff_id", "group_id"):
+            groups[staff_id].add(group_id)
+        return cls(setting, eligibility, groups, staff)
+
+
+@dataclass(frozen=True)
+class FamilyFacts:
+    group_ids: frozenset[int]
+    has_child_in_setting: bool
+    child_protection: bool
+
+
+def family_facts(families: list[Family], setting: Setting) -> dict[int, FamilyFacts]:
+    """One query for any number of families: their children's classes in the setting and any protection status."""
+    groups: dict[int, set[int]] = defaultdict(set)
+    in_setting: set[int] = set()
+    protected: set[int] = set()
+    rows = Child.objects.filter(family__in=[f.pk for f in families], left_on__isnull=True).values_list(
+        "family_id", "setting_id", "group_id", "protection_status"
+    )
+    for family_id, setting_id, group_id, status in rows:
+        if status in CHILD_PROTECTION_STATUSES:
+            protected.add(family_id)
+        if setting_id == setting.pk:
+            in_setting.add(family_id)
+            if group_id:
+                groups[family_id].add(group_id)
+    return {
+        f.pk: FamilyFacts(frozenset(groups[f.pk]), f.pk in in_setting, f.pk in protected) for f in families
+    }
+
+
+def refusals(staff: StaffMember, facts: FamilyFacts, setting_facts: SettingStaffFacts) -> list[Refusal]:
+    """Every rule that stops `staff` being this family's key worker in the setting; empty means allowed."""
+    setting = setting_facts.setting
+    word = setting.key_worker_label
+    out: list[Refusal] = []
+    if not staff.is_active:
+        out.append(Refusal("staff_left", f"{staff} has left and cannot be a {word}."))
+        return out
+    if not facts.has_child_in_setting:
+        out.append(Refusal("no_child_in_setting", f"No child of this family is on roll at {setting}."))
+        return out
+    held = setting_facts.eligibility.get(staff.pk, set())
+    if setting.is_school:
+        if not held & {KeyWorkerEligibility.TEACHER, KeyWorkerEligibility.ASSISTANT}:
+            out.append(Refusal(
+                "eligible_role",
+                f"Only a class teacher or teaching assistant can be a {word} (SCH-A1); {staff} is neither at {setting}.",
+            ))
+    elif KeyWorkerEligibility.PRACTITIONER not in held:
+        out.append(Refusal(
+            "eligible_role", f"Only a practitioner of the room can be a {word} (CC-A1); {staff} is not one at {setting}."
+        ))
+    if not out and not (setting_facts.groups.get(staff.pk, set()) & facts.group_ids):
+        team = "class team" if setting.is_school else "room team"
+        out.append(Refusal(
+            "class_team",
+            f"{staff} is not on the {team} of any of this family's children, so cannot be their {word} (SCH-A1).",
+        ))
+    if setting.is_school and facts.child_protection and KeyWorkerEligibility.TEACHER not in held:
+        out.append(Refusal(
+            "teacher_for_child_protection",
+            "A child of this family has child-protection status, so the key worker must be a teacher (SCH-A2): "
+            f"{staff} is not a teacher.",
+        ))
+    return out
+
+
+def is_teacher(staff_id: int, setting_facts: SettingStaffFacts) -> bool:
+    return KeyWorkerEligibility.TEACHER in setting_facts.eligibility.get(staff_id, set())
+
+
+def candidates(facts: FamilyFacts, setting_facts: SettingStaffFacts) -> list[StaffMember]:
+    """Staff who may be this family's key worker, teachers first."""
+    allowed = [s for s in setting_facts.staff.values() if not refusals(s, facts, setting_facts)]
+    return sorted(allowed, key=lambda s: (not is_teacher(s.pk, setting_facts), s.user.full_name))

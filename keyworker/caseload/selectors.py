@@ -1,0 +1,118 @@
+"""Reads for caseloads and allocation, scoped to the acting user, in a fixed number of queries."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from keyworker.accounts.access import Actor
+from keyworker.accounts.models import KeyWorkerEligibility, StaffMember, StaffRole
+from keyworker.organisations.models import Setting
+from keyworker.people.models import Child, Family
+from keyworker.people.selectors import families_visible_to, with_household
+
+from .models import KeyWorkerAllocation
+
+
+def current_allocations() -> QuerySet[KeyWorkerAllocation]:
+    return KeyWorkerAllocation.objects.filter(ends_at__isnull=True)
+
+
+def with_key_workers(qs: QuerySet[Family]) -> QuerySet[Family]:
+    """Each family's current allocations (with staff and setting) in one more query."""
+    return qs.prefetch_related(
+        Prefetch(
+            "allocations",
+            queryset=current_allocations().select_related("staff__user", "setting"),
+            to_attr="current_allocations",
+        )
+    )
+
+
+def my_families(actor: Actor) -> QuerySet[Family]:
+    """Families whose current key worker is the acting staff member."""
+    if not actor.staff:
+        return Family.objects.none()
+    mine = current_allocations().filter(staff=actor.staff).values("family_id")
+    return with_key_workers(with_household(Family.objects.filter(organisation_id=actor.organisation_id, id__in=mine)))
+
+
+def caseload_of(staff: StaffMember) -> QuerySet[Family]:
+    mine = current_allocations().filter(staff=staff).values("family_id")
+    return with_key_workers(with_household(Family.objects.filter(organisation_id=staff.organisation_id, id__in=mine)))
+
+
+def manageable_settings(actor: Actor) -> list[Setting]:
+    from keyworker.accounts.capabilities import MANAGE_ALLOCATIONS
+
+    return [s for s in actor.settings() if actor.can(MANAGE_ALLOCATIONS, s.pk)]
+
+
+def access_setting(actor: Actor, setting_id: int | str | None) -> Setting:
+    settings = list(actor.settings())
+    if setting_id in (None, ""):
+        if not settings:
+            raise Http404
+        return settings[0]
+    try:
+        sid = int(setting_id)
+    except (TypeError, ValueError) as exc:
+        raise Http404 from exc
+    for s in settings:
+        if s.pk == sid:
+            return s
+    raise Http404("No such setting")
+
+
+def families_in_setting(actor: Actor, setting: Setting) -> QuerySet[Family]:
+    on_roll = Child.objects.filter(setting=setting, left_on__isnull=True).values("family_id")
+    return families_visible_to(actor).filter(id__in=on_roll)
+
+
+def unallocated_families(actor: Actor, setting: Setting) -> QuerySet[Family]:
+    allocated = current_allocations().filter(setting=setting, family=OuterRef("pk"))
+    return families_in_setting(actor, setting).filter(~Exists(allocated))
+
+
+def flagged_allocations(actor: Actor, setting: Setting) -> QuerySet[KeyWorkerAllocation]:
+    """SCH-A2: allocations whose key worker must be replaced by a teacher."""
+    return (
+        current_allocations()
+        .filter(setting=setting, needs_teacher_since__isnull=False, family__in=families_visible_to(actor).values("id"))
+        .select_related("family", "staff__user")
+    )
+
+
+@dataclass
+class CaseloadRow:
+    staff: StaffMember
+    roles: str
+    families: int
+
+
+def caseload_sizes(actor: Actor, setting: Setting) -> list[CaseloadRow]:
+    """Every staff member who may be a key worker in the setting, with the number of families they hold there."""
+    eligible_roles = StaffRole.objects.filter(setting=setting).exclude(role__key_worker_eligibility=KeyWorkerEligibility.NONE)
+    staff = (
+        StaffMember.objects.filter(organisation_id=actor.organisation_id, is_active=True, id__in=eligible_roles.values("staff_id"))
+        .select_related("user")
+        .annotate(families=Count("allocations", filter=Q(allocations__ends_at__isnull=True, allocations__setting=setting)))
+        .prefetch_related(Prefetch("staff_roles", queryset=StaffRole.objects.filter(setting=setting).select_related("role")))
+        .order_by("-families", "user__full_name")
+    )
+    return [CaseloadRow(s, ", ".join(r.role.name for r in s.staff_roles.all()), s.families) for s in staff]
+
+
+def allocation_history(family: Family) -> QuerySet[KeyWorkerAllocation]:
+    return family.allocations.select_related("staff__user", "setting", "allocated_by", "ended_by").order_by("-starts_at", "-id")
+
+
+def access_allocation(actor: Actor, allocation_id: int) -> KeyWorkerAllocation:
+    allocation = (
+        KeyWorkerAllocation.objects.filter(pk=allocation_id, family__in=families_visible_to(actor).values("id"))
+        .select_related("family", "setting", "staff__user")
+        .first()
+    )
+    if allocation is None:
+        raise Http404("No such allocation")
+    return allocation

@@ -1,0 +1,125 @@
+"""Allocation pages: unallocated families, caseload sizes, assign or reassign one family, a whole caseload."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from keyworker.accounts import capabilities as caps
+from keyworker.accounts.forms import CaseloadReassignForm
+from keyworker.accounts.selectors import access_staff
+from keyworker.core.errors import RuleViolation
+from keyworker.people.selectors import access_family, with_household
+
+from . import rules, selectors, services
+from .forms import AssignForm, EndForm
+
+
+def _leader(request):
+    actor = request.actor
+    if not actor.is_member:
+        raise Http404
+    actor.require(caps.MANAGE_ALLOCATIONS)
+    return actor
+
+
+@login_required
+def allocation(request):
+    actor = _leader(request)
+    settings = selectors.manageable_settings(actor)
+    if not settings:
+        raise Http404
+    setting = selectors.access_setting(actor, request.GET.get("setting") or settings[0].pk)
+    actor.require(caps.MANAGE_ALLOCATIONS, setting.pk)
+    unallocated_qs = with_household(selectors.unallocated_families(actor, setting)).order_by("name", "id")
+    page = Paginator(unallocated_qs, 25).get_page(request.GET.get("page"))
+    families = list(page.object_list)
+    setting_facts = rules.SettingStaffFacts.load(setting)
+    facts = rules.family_facts(families, setting)
+    rows = [
+        {"family": f, "candidates": rules.candidates(facts[f.pk], setting_facts), "child_protection": facts[f.pk].child_protection}
+        for f in families
+    ]
+    caseloads = selectors.caseload_sizes(actor, setting)
+    total = selectors.families_in_setting(actor, setting).count()
+    biggest = max((c.families for c in caseloads), default=0)
+    return render(request, "caseload/allocation.html", {
+        "setting": setting, "settings": settings, "rows": rows, "page_obj": page,
+        "query_string": f"setting={setting.pk}", "caseloads": caseloads, "biggest": biggest or 1,
+        "total": total, "unallocated": page.paginator.count,
+        "flagged": list(selectors.flagged_allocations(actor, setting)),
+    })
+
+
+@login_required
+def family_allocation(request, family_id: int):
+    actor = _leader(request)
+    family = access_family(actor, family_id)
+    settings = selectors.manageable_settings(actor)
+    setting = selectors.access_setting(actor, request.GET.get("setting") or request.POST.get("setting") or (settings[0].pk if settings else None))
+    actor.require(caps.MANAGE_ALLOCATIONS, setting.pk)
+    form = AssignForm(request.POST or None, setting=setting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            allocation = services.allocation_assign(
+                actor=actor, family=family, setting=setting, staff=form.cleaned_data["staff"], reason=form.cleaned_data["reason"]
+            )
+        except RuleViolation as exc:
+            form.add_error("staff" if exc.field == "staff" else (exc.field if exc.field in form.fields else None), exc.message)
+        else:
+            messages.success(request, f"{allocation.staff} is now the {setting.key_worker_label} for {family}.")
+            nxt = request.POST.get("next", "")
+            if nxt.startswith("/") and not nxt.startswith("//"):
+                return redirect(nxt)
+            return redirect(reverse("caseload:family", args=[family.pk]) + f"?setting={setting.pk}")
+    setting_facts = rules.SettingStaffFacts.load(setting)
+    facts = rules.family_facts([family], setting)[family.pk]
+    current = selectors.current_allocations().filter(family=family, setting=setting).select_related("staff__user").first()
+    return render(request, "caseload/family_allocation.html", {
+        "family": family, "setting": setting, "settings": settings, "form": form, "current": current,
+        "candidates": rules.candidates(facts, setting_facts), "facts": facts,
+        "history": selectors.allocation_history(family), "end_form": EndForm(),
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def allocation_end(request, allocation_id: int):
+    actor = _leader(request)
+    allocation = selectors.access_allocation(actor, allocation_id)
+    form = EndForm(request.POST)
+    url = reverse("caseload:family", args=[allocation.family_id]) + f"?setting={allocation.setting_id}"
+    if not form.is_valid():
+        messages.error(request, "Give a reason for ending the allocation.")
+        return redirect(url)
+    try:
+        services.allocation_end(actor=actor, allocation=allocation, reason=form.cleaned_data["reason"])
+    except RuleViolation as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{allocation.family} no longer has a {allocation.setting.key_worker_label}.")
+    return redirect(url)
+
+
+@login_required
+def caseload_reassign(request, staff_id: int):
+    actor = _leader(request)
+    staff = access_staff(actor, staff_id)
+    form = CaseloadReassignForm(request.POST or None, organisation=actor.organisation, exclude=staff)
+    outcomes = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcomes = services.caseload_reassign(
+                actor=actor, from_staff=staff, to_staff=form.cleaned_data["to_staff"], reason=form.cleaned_data["reason"]
+            )
+        except RuleViolation as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            moved = sum(1 for o in outcomes if o.moved_to)
+            messages.success(request, f"{moved} of {len(outcomes)} families moved.")
+    return render(request, "caseload/caseload_reassign.html", {
+        "staff": staff, "form": form, "outcomes": outcomes, "families": selectors.caseload_of(staff),
+    })

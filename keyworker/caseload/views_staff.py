@@ -1,0 +1,114 @@
+"""Staff pages: list, staff member with their caseload, add and edit, leaving."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from keyworker.accounts import capabilities as caps
+from keyworker.accounts.forms import StaffForm, StaffLeaveForm
+from keyworker.accounts.models import StaffMember
+from keyworker.accounts.selectors import access_staff, staff_visible_to, staff_with_details
+from keyworker.accounts.services import staff_save
+from keyworker.core.errors import RuleViolation
+
+from .selectors import caseload_of
+from .services import staff_leave
+
+
+def _require_staff_pages(actor) -> None:
+    if not actor.is_member:
+        raise Http404
+    if not (actor.can(caps.MANAGE_STAFF) or actor.can(caps.MANAGE_ALLOCATIONS)):
+        raise PermissionDenied
+
+
+@login_required
+def staff_list(request):
+    actor = request.actor
+    _require_staff_pages(actor)
+    qs = staff_with_details(staff_visible_to(actor)).order_by("-is_active", "user__full_name")
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(Q(user__full_name__icontains=q) | Q(job_title__icontains=q) | Q(user__email__icontains=q))
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "caseload/staff_list.html", {
+        "page_obj": page, "q": q, "query_string": f"q={q}" if q else "",
+        "can_manage": actor.can(caps.MANAGE_STAFF), "can_allocate": actor.can(caps.MANAGE_ALLOCATIONS),
+    })
+
+
+@login_required
+def staff_detail(request, staff_id: int):
+    actor = request.actor
+    _require_staff_pages(actor)
+    staff = access_staff(actor, staff_id)
+    return render(request, "caseload/staff_detail.html", {
+        "staff": staff, "families": caseload_of(staff),
+        "can_manage": actor.can(caps.MANAGE_STAFF), "can_allocate": actor.can(caps.MANAGE_ALLOCATIONS),
+    })
+
+
+def _staff_form_view(request, staff: StaffMember | None):
+    actor = request.actor
+    if not actor.is_member:
+        raise Http404
+    actor.require(caps.MANAGE_STAFF)
+    initial = {}
+    if staff is not None:
+        first_role = staff.staff_roles.all()[0] if staff.staff_roles.all() else None
+        setting_id = first_role.setting_id if first_role else None
+        initial = {
+            "full_name": staff.user.full_name, "email": staff.user.email, "job_title": staff.job_title,
+            "staff_code": staff.staff_code, "setting": setting_id,
+            "roles": [r.role_id for r in staff.staff_roles.all() if r.setting_id == setting_id],
+            "groups": [m.group_id for m in staff.group_memberships.all()],
+        }
+    form = StaffForm(request.POST or None, organisation=actor.organisation, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            saved = staff_save(
+                actor=actor, organisation=actor.organisation, staff=staff, full_name=d["full_name"], email=d["email"],
+                setting=d["setting"], roles=list(d["roles"]), groups=list(d["groups"]), job_title=d["job_title"],
+                staff_code=d["staff_code"], password=d["password"],
+            )
+        except RuleViolation as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"Saved {saved}.")
+            return redirect("staff:detail", staff_id=saved.pk)
+    return render(request, "caseload/staff_form.html", {"form": form, "staff": staff})
+
+
+@login_required
+def staff_add(request):
+    return _staff_form_view(request, None)
+
+
+@login_required
+def staff_edit(request, staff_id: int):
+    actor = request.actor
+    _require_staff_pages(actor)
+    return _staff_form_view(request, access_staff(actor, staff_id))
+
+
+@login_required
+def staff_leave_view(request, staff_id: int):
+    actor = request.actor
+    _require_staff_pages(actor)
+    staff = access_staff(actor, staff_id)
+    actor.require(caps.MANAGE_STAFF)
+    form = StaffLeaveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            n = staff_leave(actor=actor, staff=staff, left_on=form.cleaned_data["left_on"], reason=form.cleaned_data["reason"])
+        except RuleViolation as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"{staff} has left. {n} families now need a key worker.")
+            return redirect("caseload:allocation")
+    return render(request, "caseload/staff_leave.html", {"form": form, "staff": staff})

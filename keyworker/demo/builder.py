@@ -1,0 +1,342 @@
+"""Builds the demo organisations deterministically: a special school in England and a childcare group in Scotland.
+
+Everything goes through the services, as a real set-up would. The same seed gives the same data.
+"""
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from keyworker.accounts.access import actor_for
+from keyworker.accounts.models import Role, StaffMember
+from keyworker.accounts.services import staff_save
+from keyworker.caseload import rules
+from keyworker.caseload.services import allocation_assign, child_protection_status_set
+from keyworker.organisations.models import Closure, ClosureKind, Group, HalfTerm, Jurisdiction, Organisation, Setting, SettingKind, Term
+from keyworker.organisations.services import organisation_create
+from keyworker.people.models import (
+    Carer, Child, ContactMethod, ContactRestriction, Family, KeyAspects, ProtectionStatus, Relationship,
+)
+from keyworker.people.services import key_aspects_update
+from keyworker.people.upn import upn_check_letter
+
+from . import names
+
+PASSWORD = "keyworker-demo"  # noqa: S105 - demo sign-in, printed on purpose
+SCHOOL_SLUG = "brookfield-park"
+GROUP_SLUG = "thistle-group"
+
+
+@dataclass
+class SignIn:
+    role: str
+    name: str
+    email: str
+    organisation: str
+
+
+@dataclass
+class Demo:
+    sign_ins: list[SignIn] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+# England: 2026/27 and 2027/28 (terms, half terms). Scotland: the same two years on its own calendar.
+ENGLAND_YEARS = [
+    ("2026/27", [
+        ("Autumn 2026", [("Autumn 1", "2026-09-02", "2026-10-23"), ("Autumn 2", "2026-11-02", "2026-12-18")]),
+        ("Spring 2027", [("Spring 1", "2027-01-04", "2027-02-12"), ("Spring 2", "2027-02-22", "2027-03-25")]),
+        ("Summer 2027", [("Summer 1", "2027-04-12", "2027-05-28"), ("Summer 2", "2027-06-07", "2027-07-21")]),
+    ]),
+    ("2027/28", [
+        ("Autumn 2027", [("Autumn 1", "2027-09-01", "2027-10-22"), ("Autumn 2", "2027-11-01", "2027-12-17")]),
+        ("Spring 2028", [("Spring 1", "2028-01-04", "2028-02-11"), ("Spring 2", "2028-02-21", "2028-03-31")]),
+        ("Summer 2028", [("Summer 1", "2028-04-18", "2028-05-26"), ("Summer 2", "2028-06-05", "2028-07-20")]),
+    ]),
+]
+ENGLAND_CLOSURES = [("inset", "INSET day", "2027-01-04"), ("inset", "INSET day", "2027-06-07"), ("closure", "Polling station", "2027-05-06")]
+SCOTLAND_YEARS = [
+    ("2026/27", [
+        ("Autumn 2026", [("Autumn 1", "2026-08-18", "2026-10-09"), ("Autumn 2", "2026-10-19", "2026-12-22")]),
+        ("Winter 2027", [("Winter 1", "2027-01-06", "2027-02-12"), ("Winter 2", "2027-02-17", "2027-03-26")]),
+        ("Summer 2027", [("Summer 1", "2027-04-12", "2027-05-21"), ("Summer 2", "2027-05-24", "2027-06-25")]),
+    ]),
+    ("2027/28", [
+        ("Autumn 2027", [("Autumn 1", "2027-08-17", "2027-10-08"), ("Autumn 2", "2027-10-18", "2027-12-22")]),
+        ("Winter 2028", [("Winter 1", "2028-01-06", "2028-02-11"), ("Winter 2", "2028-02-16", "2028-03-31")]),
+        ("Summer 2028", [("Summer 1", "2028-04-17", "2028-05-19"), ("Summer 2", "2028-05-22", "2028-06-28")]),
+    ]),
+]
+SCOTLAND_CLOSURES = [("inset", "In-service day", "2026-11-16"), ("holiday", "September weekend", "2026-09-25")]
+
+SCHOOL_CLASSES = [
+    ("Willow", "Reception"), ("Ash", "Year 1"), ("Beech", "Year 2"), ("Birch", "Year 3"), ("Cedar", "Year 4"),
+    ("Elm", "Year 5"), ("Hazel", "Year 6"), ("Maple", "Year 6"), ("Oak", "Years 1–2"), ("Pine", "Years 3–4"),
+    ("Rowan", "Years 5–6"), ("Yew", "Year 5"),
+]
+YEAR_AGE = {"Reception": 4, "Year 1": 5, "Year 2": 6, "Year 3": 7, "Year 4": 8, "Year 5": 9, "Year 6": 10}
+
+
+def _d(s: str) -> dt.date:
+    return dt.date.fromisoformat(s)
+
+
+def _calendar(setting: Setting, years, closures) -> None:
+    for school_year, terms in years:
+        for term_name, halves in terms:
+            term = Term.objects.create(
+                organisation_id=setting.organisation_id, setting=setting, name=term_name, school_year=school_year,
+                starts_on=_d(halves[0][1]), ends_on=_d(halves[-1][2]),
+            )
+            HalfTerm.objects.bulk_create([
+                HalfTerm(organisation_id=setting.organisation_id, setting=setting, term=term, name=n, starts_on=_d(a), ends_on=_d(b))
+                for n, a, b in halves
+            ])
+    Closure.objects.bulk_create([
+        Closure(organisation_id=setting.organisation_id, setting=setting, kind=ClosureKind(k), name=n, starts_on=_d(d), ends_on=_d(d))
+        for k, n, d in closures
+    ])
+
+
+class _People:
+    """Deterministic pools of names so that no two staff share a name."""
+
+    def __init__(self, rng: random.Random, domain: str):
+        self.rng = rng
+        self.domain = domain
+        self.used: set[str] = set()
+
+    def staff_name(self) -> tuple[str, str]:
+        while True:
+            first, last = self.rng.choice(names.STAFF_FIRST), self.rng.choice(names.STAFF_LAST)
+            if f"{first} {last}" not in self.used:
+                self.used.add(f"{first} {last}")
+                return f"{first} {last}", f"{first}.{last}@{self.domain}".lower()
+
+
+def _upn(rng: random.Random, la: str, estab: str, i: int, year: int) -> str:
+    body = f"{la}{estab}{year % 100:02d}{i:03d}"
+    letter = upn_check_letter(body)
+    return f"{letter}{body}"
+
+
+def _household(
+    rng: random.Random, org: Organisation, surname: str, carers_first: list[str], language: str, *, scotland: bool, n: int
+) -> Family:
+    street = rng.choice(["Church Road", "Station Road", "Park Avenue", "Victoria Street", "Mill Lane", "Queens Road", "Kings Drive"])
+    town = rng.choice(["Glasgow", "Paisley", "Rutherglen"]) if scotland else rng.choice(["Manchester", "Salford", "Stockport"])
+    address = f"{rng.randint(1, 180)} {street}\n{town}"
+    family = Family.objects.create(organisation=org, name=f"The {surname} family", address=address, mis_reference=f"HH{n:05d}")
+    two = rng.random() < 0.7
+    methods = [ContactMethod.MESSAGING_APP, ContactMethod.PHONE, ContactMethod.FACE_TO_FACE, ContactMethod.EMAIL, ContactMethod.MESSAGING_APP, ContactMethod.PHONE]
+    for order, first in enumerate(carers_first[: 2 if two else 1], start=1):
+        method = rng.choice(methods)
+        Carer.objects.create(
+            organisation=org, family=family, first_name=first, last_name=surname,
+            relationship=Relationship.MOTHER if order == 1 else Relationship.FATHER,
+            parental_responsibility=True, phone=f"07{rng.randint(100, 999)} {rng.randint(100000, 999999)}",
+            email=f"{first}.{surname}{n}@example.org".lower().replace("'", ""), address=address,
+            preferred_contact_method=method, first_language=language if order == 1 or rng.random() < 0.7 else "English",
+            contact_order=order,
+        )
+    return family
+
+
+@transaction.atomic
+def build(seed: int = 2026) -> Demo:
+    rng = random.Random(seed)
+    demo = Demo()
+    _build_school(rng, demo)
+    _build_childcare(rng, demo)
+    return demo
+
+
+def _staff(org, setting, people: _People, roles: dict[str, Role], codes: list[str], groups: list[Group], job: str):
+    full, email = people.staff_name()
+    return staff_save(
+        actor=None, organisation=org, full_name=full, email=email, setting=setting,
+        roles=[roles[c] for c in codes], groups=groups, job_title=job, password=PASSWORD,
+    )
+
+
+def _build_school(rng: random.Random, demo: Demo) -> None:
+    org = organisation_create(name="Brookfield Park School", slug=SCHOOL_SLUG)
+    school = Setting.objects.create(
+        organisation=org, name="Brookfield Park School", kind=SettingKind.SCHOOL, jurisdiction=Jurisdiction.ENGLAND,
+        time_zone="Europe/London", urn="199001",
+    )
+    _calendar(school, ENGLAND_YEARS, ENGLAND_CLOSURES)
+    roles = {r.code: r for r in Role.objects.filter(organisation=org)}
+    groups = [Group.objects.create(organisation=org, setting=school, name=n, year_group=y) for n, y in SCHOOL_CLASSES]
+    people = _People(rng, "brookfieldpark.sch.uk")
+
+    head = _staff(org, school, people, roles, ["headteacher"], [], "Headteacher")
+    deputies = [_staff(org, school, people, roles, ["deputy_headteacher", "leadership_team"], [], "Deputy headteacher") for _ in range(2)]
+    admin = _staff(org, school, people, roles, ["admin_office"], [], "School business manager")
+    teachers, tas = {}, {}
+    for g in groups:
+        teachers[g.pk] = _staff(org, school, people, roles, ["teacher"], [g], f"Class teacher, {g.name}")
+        tas[g.pk] = [_staff(org, school, people, roles, ["teaching_assistant"], [g], f"Teaching assistant, {g.name}") for _ in range(2)]
+    # The TA4 with responsibility for safeguarding (SCH-4) is a class TA who also holds the safeguarding lead role.
+    dsl = tas[groups[3].pk][0]
+    staff_save(actor=None, organisation=org, full_name=dsl.user.full_name, email=dsl.user.email, setting=school,
+               roles=[roles["teaching_assistant"], roles["safeguarding_lead"]], groups=[groups[3]],
+               job_title="Teaching assistant (TA4), safeguarding lead", staff=dsl)
+
+    # 120 pupils, 10 per class, in about 100 households: siblings are placed in other classes.
+    households = list(names.HOUSEHOLDS)
+    rng.shuffle(households)
+    slots = [g for g in groups for _ in range(10)]
+    rng.shuffle(slots)
+    families: list[Family] = []
+    pupil = 0
+    h = 0
+    while slots:
+        surname, kids, carers_first, language, religion = households[h % len(households)]
+        suffix = "" if h < len(households) else f" ({h // len(households) + 1})"
+        family = _household(rng, org, surname + suffix if False else surname, carers_first, language, scotland=False, n=h)
+        if suffix:
+            family.name = f"The {surname} family{suffix}"
+            family.save(update_fields=["name"])
+        n_children = 1 if rng.random() < 0.8 else (2 if rng.random() < 0.9 else 3)
+        for k in range(min(n_children, len(slots))):
+            g = slots.pop()
+            age = YEAR_AGE.get(g.year_group.split("–")[0].replace("Years ", "Year "), 7)
+            born = dt.date(2026 - age - 1, 9, 1) + dt.timedelta(days=rng.randint(0, 364))
+            first = kids[(k + h) % len(kids)]
+            pupil += 1
+            upn = _upn(rng, "352", "7001", pupil, born.year + 4)
+            if pupil in (17, 58):  # two mistyped UPNs, as real MIS data has
+                upn = ("A" if upn[0] != "A" else "B") + upn[1:]
+            child = Child.objects.create(
+                organisation=org, family=family, setting=school, group=g, legal_first_name=first, legal_last_name=surname,
+                date_of_birth=born, upn=upn, mis_reference=f"P{pupil:05d}", year_group=g.year_group if "–" not in g.year_group else "",
+                enrolled_on=dt.date(2026 - max(age - 4, 0), 9, 1), has_ehcp=rng.random() < 0.9,
+            )
+            KeyAspects.objects.create(
+                organisation=org, child=child, first_language=language, religion=religion,
+                medical_needs=rng.choice(names.MEDICAL), allergies=rng.choice(names.ALLERGIES),
+                behaviour_plan=rng.choice(names.BEHAVIOUR), outside_agencies=rng.choice(names.AGENCIES),
+            )
+        families.append(family)
+        h += 1
+
+    # Contact restrictions on a few carers.
+    restricted = [c for c in Carer.objects.filter(organisation=org, contact_order=2).order_by("id")][:3]
+    notes = ["Non-molestation order: no contact, do not share information", "Child arrangements order: information only, no collection", "No contact at mother's request, pending court hearing"]
+    kinds = [ContactRestriction.NO_CONTACT, ContactRestriction.COURT_ORDER, ContactRestriction.NO_CONTACT]
+    for carer, kind, note in zip(restricted, kinds, notes, strict=False):
+        carer.contact_restriction, carer.restriction_notes = kind, note
+        carer.save(update_fields=["contact_restriction", "restriction_notes"])
+
+    head_actor = actor_for(head.user)
+    facts_cache = rules.SettingStaffFacts.load(school)
+    # Leave the last eight families unallocated: a visible gap for the headteacher.
+    allocated = families[:-8]
+    key_worker_demo = tas[groups[1].pk][0]
+    for i, family in enumerate(allocated):
+        facts = rules.family_facts([family], school)[family.pk]
+        options = rules.candidates(facts, facts_cache)
+        mine = [s for s in options if s.pk == key_worker_demo.pk]
+        if mine and i % 2 == 0:
+            choice = mine[0]
+        else:
+            tas_first = [s for s in options if not rules.is_teacher(s.pk, facts_cache)]
+            choice = (tas_first if i % 3 else options)[0] if (tas_first or options) else None
+        if choice is not None:
+            allocation_assign(actor=head_actor, family=family, setting=school, staff=choice, reason="Start of the school year")
+
+    # Child-protection status: one allocated family (its key worker is a teacher), one unallocated (for the refusal demo).
+    cp_allocated = next(f for f in allocated if any(rules.is_teacher(a.staff_id, facts_cache) for a in f.allocations.all()))
+    child_protection_status_set(actor=None, child=cp_allocated.children.first(), status=ProtectionStatus.CHILD_PROTECTION_PLAN)
+    cp_unallocated = families[-1]
+    child_protection_status_set(actor=None, child=cp_unallocated.children.first(), status=ProtectionStatus.CHILD_IN_NEED)
+
+    # A little key aspects history.
+    teacher_actor = actor_for(teachers[groups[1].pk].user)
+    for child in Child.objects.filter(group=groups[1]).order_by("id")[:3]:
+        key_aspects_update(actor=teacher_actor, child=child, changes={"medical_needs": "Asthma: blue inhaler in class, spacer in the office"})
+    key_aspects_update(actor=teacher_actor, child=Child.objects.filter(group=groups[1]).order_by("id").first(),
+                       changes={"family_circumstances": "New baby brother born in October; mum on maternity leave"})
+
+    demo.sign_ins += [
+        SignIn("Headteacher", head.user.full_name, head.user.email, org.name),
+        SignIn("Deputy headteacher", deputies[0].user.full_name, deputies[0].user.email, org.name),
+        SignIn("Key worker (teaching assistant)", key_worker_demo.user.full_name, key_worker_demo.user.email, org.name),
+        SignIn("Class teacher", teachers[groups[1].pk].user.full_name, teachers[groups[1].pk].user.email, org.name),
+        SignIn("Safeguarding lead (TA4)", dsl.user.full_name, dsl.user.email, org.name),
+        SignIn("Admin office", admin.user.full_name, admin.user.email, org.name),
+    ]
+    demo.counts[org.name] = Child.objects.filter(organisation=org).count()
+
+
+def _build_childcare(rng: random.Random, demo: Demo) -> None:
+    org = organisation_create(name="Thistle Childcare Group", slug=GROUP_SLUG)
+    roles = {r.code: r for r in Role.objects.filter(organisation=org)}
+    people = _People(rng, "thistlegroup.org.uk")
+    specs = [
+        ("Thistle Early Years", SettingKind.EARLY_YEARS, [("Babies", "0–2 years"), ("Toddlers", "2–3 years"), ("Pre-school", "3–5 years")], (0, 5)),
+        ("Thistle Out of School Club", SettingKind.OUT_OF_SCHOOL_CARE, [("P1–P3 Club", "5–8 years"), ("P4–P7 Club", "8–12 years")], (5, 12)),
+        ("Indi Youth", SettingKind.YOUTH, [("Juniors", "11–14 years"), ("Seniors", "14–18 years")], (11, 18)),
+    ]
+    households = list(reversed(names.HOUSEHOLDS))
+    h = 0
+    first_manager = None
+    key_person = None
+    for name, kind, rooms, (lo, hi) in specs:
+        setting = Setting.objects.create(organisation=org, name=name, kind=kind, jurisdiction=Jurisdiction.SCOTLAND, time_zone="Europe/London")
+        _calendar(setting, SCOTLAND_YEARS, SCOTLAND_CLOSURES)
+        groups = [Group.objects.create(organisation=org, setting=setting, name=n, year_group=y) for n, y in rooms]
+        manager = _staff(org, setting, people, roles, ["manager"], [], f"Manager, {name}")
+        first_manager = first_manager or manager
+        _staff(org, setting, people, roles, ["assistant_manager"], [], f"Assistant manager, {name}")
+        practitioners = {g.pk: [_staff(org, setting, people, roles, ["lead_practitioner" if i == 0 else "practitioner"], [g], f"Practitioner, {g.name}") for i in range(2)] for g in groups}
+        if key_person is None:
+            key_person = practitioners[groups[1].pk][1]
+        actor = actor_for(manager.user)
+        facts = rules.SettingStaffFacts.load(setting)
+        for g in groups:
+            for _ in range(7):
+                surname, kids, carers_first, language, _religion = households[h % len(households)]
+                family = _household(rng, org, surname, carers_first, language, scotland=True, n=h)
+                age = rng.randint(lo, max(lo, hi - 1))
+                born = dt.date(2026 - age, 1, 1) + dt.timedelta(days=rng.randint(0, 364))
+                child = Child.objects.create(
+                    organisation=org, family=family, setting=setting, group=g, legal_first_name=kids[h % len(kids)],
+                    legal_last_name=surname, date_of_birth=born, enrolled_on=dt.date(2026, 8, 17), mis_reference=f"C{h:05d}",
+                )
+                KeyAspects.objects.create(organisation=org, child=child, first_language=language, allergies=rng.choice(names.ALLERGIES))
+                h += 1
+                if rng.random() < 0.9:
+                    options = rules.candidates(rules.family_facts([family], setting)[family.pk], facts)
+                    pick = [o for o in options if key_person and o.pk == key_person.pk] or options
+                    allocation_assign(actor=actor, family=family, setting=setting, staff=pick[0], reason="Enrolment")
+    assert first_manager is not None and key_person is not None
+    demo.sign_ins += [
+        SignIn("Manager (early years)", first_manager.user.full_name, first_manager.user.email, org.name),
+        SignIn("Key person (practitioner)", key_person.user.full_name, key_person.user.email, org.name),
+    ]
+    demo.counts[org.name] = Child.objects.filter(organisation=org).count()
+
+
+def exists() -> bool:
+    return Organisation.objects.filter(slug__in=[SCHOOL_SLUG, GROUP_SLUG]).exists()
+
+
+def remove() -> None:
+    """Delete the demo organisations and their people (and the demo users)."""
+    from keyworker.accounts.models import User
+    from keyworker.caseload.models import KeyWorkerAllocation
+    from keyworker.core.models import AuditEvent
+
+    for org in Organisation.objects.filter(slug__in=[SCHOOL_SLUG, GROUP_SLUG]):
+        user_ids = list(StaffMember.objects.filter(organisation=org).values_list("user_id", flat=True))
+        KeyWorkerAllocation.objects.filter(organisation=org).delete()
+        Child.objects.filter(organisation=org).delete()
+        AuditEvent.objects.filter(organisation_id=org.pk).delete()
+        StaffMember.objects.filter(organisation=org).delete()
+        Role.objects.filter(organisation=org).delete()
+        org.delete()
+        User.objects.filter(pk__in=user_ids, memberships__isnull=True).delete()

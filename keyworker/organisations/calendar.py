@@ -1,0 +1,121 @@
+"""A setting's term calendar in memory: is this a school day, which half term is this, school days between.
+
+Loaded in a fixed number of queries (three) so that set-based computations can ask it about many dates.
+UK bank holidays come offline from the govuk-bank-holidays package, per jurisdiction.
+"""
+
+import datetime as dt
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+
+from govuk_bank_holidays.bank_holidays import BankHolidays
+
+from .models import Closure, HalfTerm, Jurisdiction, Setting, Term
+
+_DIVISIONS = {
+    Jurisdiction.ENGLAND: BankHolidays.ENGLAND_AND_WALES,
+    Jurisdiction.WALES: BankHolidays.ENGLAND_AND_WALES,
+    Jurisdiction.SCOTLAND: BankHolidays.SCOTLAND,
+    Jurisdiction.NORTHERN_IRELAND: BankHolidays.NORTHERN_IRELAND,
+}
+
+
+@lru_cache(maxsize=8)
+def bank_holidays(jurisdiction: str) -> dict[dt.date, str]:
+    """Bank holidays for a jurisdiction, from the package's offline copy (never the network)."""
+    division = _DIVISIONS[Jurisdiction(jurisdiction)]
+    holidays = BankHolidays(use_cached_holidays=True).get_holidays(division=division)
+    return {h["date"]: h["title"] for h in holidays}
+
+
+@dataclass(frozen=True)
+class Period:
+    name: str
+    starts_on: dt.date
+    ends_on: dt.date
+
+    def __contains__(self, day: dt.date) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+
+class TermCalendar:
+    def __init__(self, setting: Setting, terms: list[Period], half_terms: list[Period], closures: list[tuple[str, Period]]):
+        self.setting = setting
+        self.terms = sorted(terms, key=lambda p: p.starts_on)
+        self.half_terms = sorted(half_terms, key=lambda p: p.starts_on)
+        self.closures = closures
+        self._half_term_starts = [p.starts_on for p in self.half_terms]
+        self._term_starts = [p.starts_on for p in self.terms]
+        self._bank_holidays = bank_holidays(setting.jurisdiction)
+
+    @classmethod
+    def for_setting(cls, setting: Setting) -> "TermCalendar":
+        terms = [Period(t.name, t.starts_on, t.ends_on) for t in Term.objects.filter(setting=setting)]
+        half_terms = [Period(h.name, h.starts_on, h.ends_on) for h in HalfTerm.objects.filter(setting=setting)]
+        closures = [(c.kind, Period(c.name, c.starts_on, c.ends_on)) for c in Closure.objects.filter(setting=setting)]
+        return cls(setting, terms, half_terms, closures)
+
+    @staticmethod
+    def _find(periods: list[Period], starts: list[dt.date], day: dt.date) -> Period | None:
+        i = bisect_right(starts, day) - 1
+        if i >= 0 and day in periods[i]:
+            return periods[i]
+        return None
+
+    def term_for(self, day: dt.date) -> Period | None:
+        return self._find(self.terms, self._term_starts, day)
+
+    def half_term_for(self, day: dt.date) -> Period | None:
+        return self._find(self.half_terms, self._half_term_starts, day)
+
+    def bank_holiday(self, day: dt.date) -> str | None:
+        return self._bank_holidays.get(day)
+
+    def closure_for(self, day: dt.date) -> tuple[str, Period] | None:
+        for kind, period in self.closures:
+            if day in period:
+                return kind, period
+        return None
+
+    def is_school_day(self, day: dt.date) -> bool:
+        """A weekday inside a term (and a half term, where half terms are defined), not closed, not a bank holiday."""
+        if day.weekday() >= 5 or self.term_for(day) is None:
+            return False
+        if self.half_terms and self.half_term_for(day) is None:
+            return False
+        return self.bank_holiday(day) is None and self.closure_for(day) is None
+
+    def describe(self, day: dt.date) -> str:
+        """Why a day is or is not a school day, in words for the screen."""
+        if day.weekday() >= 5:
+            return "Weekend"
+        if (bh := self.bank_holiday(day)) is not None:
+            return f"Bank holiday: {bh}"
+        if (closure := self.closure_for(day)) is not None:
+            return closure[1].name
+        if self.term_for(day) is None or (self.half_terms and self.half_term_for(day) is None):
+            return "Holiday"
+        return "School day"
+
+    def school_days_between(self, start: dt.date, end: dt.date) -> list[dt.date]:
+        """School days from start to end inclusive."""
+        days = []
+        day = start
+        while day <= end:
+            if self.is_school_day(day):
+                days.append(day)
+            day += dt.timedelta(days=1)
+        return days
+
+    def add_school_days(self, day: dt.date, n: int) -> dt.date:
+        """The date n school days after (n > 0) or before (n < 0) `day`. Gives up after two years of no school days."""
+        step = 1 if n >= 0 else -1
+        remaining = abs(n)
+        limit = 730
+        while remaining and limit:
+            day += dt.timedelta(days=step)
+            limit -= 1
+            if self.is_school_day(day):
+                remaining -= 1
+        return day

@@ -1,0 +1,76 @@
+"""Writes for organisation set-up. Each is atomic and audited."""
+
+from typing import Any
+
+from django.db import transaction
+
+from keyworker.core.audit import audit_record
+from keyworker.core.errors import RuleViolation
+
+from .models import Closure, Group, HalfTerm, Organisation, Setting, Term
+
+
+def _check(actor, setting: Setting | None = None) -> None:
+    from keyworker.accounts.capabilities import MANAGE_SETUP
+
+    if actor is None:
+        return
+    actor.require(MANAGE_SETUP)
+    if setting is not None and setting.organisation_id != actor.organisation_id:
+        raise RuleViolation("Not found.", rule="tenancy")
+
+
+@transaction.atomic
+def organisation_create(*, name: str, slug: str) -> Organisation:
+    from keyworker.accounts.services import roles_create_defaults
+
+    org = Organisation.objects.create(name=name, slug=slug)
+    roles_create_defaults(organisation=org)
+    return org
+
+
+@transaction.atomic
+def setting_create(*, actor, organisation: Organisation, **fields: Any) -> Setting:
+    _check(actor)
+    if actor is not None and organisation.pk != actor.organisation_id:
+        raise RuleViolation("Not found.", rule="tenancy")
+    setting = Setting.objects.create(organisation=organisation, **fields)
+    audit_record(organisation_id=organisation.pk, actor=getattr(actor, "user", None), event_type="setting.created", obj=setting, summary=str(setting))
+    return setting
+
+
+@transaction.atomic
+def group_create(*, actor, setting: Setting, **fields: Any) -> Group:
+    _check(actor, setting)
+    group = Group.objects.create(organisation_id=setting.organisation_id, setting=setting, **fields)
+    audit_record(organisation_id=setting.organisation_id, actor=getattr(actor, "user", None), event_type="group.created", obj=group, summary=f"{group} at {setting}")
+    return group
+
+
+def _no_overlap(model, setting: Setting, starts_on, ends_on, label: str) -> None:
+    clash = model.objects.filter(setting=setting, starts_on__lte=ends_on, ends_on__gte=starts_on).first()
+    if clash is not None:
+        raise RuleViolation(f"This overlaps {label} {clash.name} ({clash.starts_on:%d/%m/%Y} to {clash.ends_on:%d/%m/%Y}).", rule="overlap", field="starts_on")
+
+
+@transaction.atomic
+def term_create(*, actor, setting: Setting, **fields: Any) -> Term:
+    _check(actor, setting)
+    _no_overlap(Term, setting, fields["starts_on"], fields["ends_on"], "the term")
+    return Term.objects.create(organisation_id=setting.organisation_id, setting=setting, **fields)
+
+
+@transaction.atomic
+def half_term_create(*, actor, setting: Setting, **fields: Any) -> HalfTerm:
+    _check(actor, setting)
+    term = fields["term"]
+    if term.setting_id != setting.pk:
+        raise RuleViolation("Choose a term of this setting.", rule="term", field="term")
+    _no_overlap(HalfTerm, setting, fields["starts_on"], fields["ends_on"], "the half term")
+    return HalfTerm.objects.create(organisation_id=setting.organisation_id, setting=setting, **fields)
+
+
+@transaction.atomic
+def closure_create(*, actor, setting: Setting, **fields: Any) -> Closure:
+    _check(actor, setting)
+    return Closure.objects.create(organisation_id=setting.organisation_id, setting=setting, **fields)

@@ -1,0 +1,100 @@
+"""Set-up pages: settings, classes or rooms, and each setting's term calendar."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from keyworker.accounts.capabilities import MANAGE_SETUP
+from keyworker.core import clock
+from keyworker.core.errors import RuleViolation
+
+from . import services
+from .calendar import TermCalendar
+from .forms import ClosureForm, DayForm, GroupForm, HalfTermForm, SettingForm, TermForm
+from .models import Setting
+
+
+def _setup_actor(request):
+    actor = request.actor
+    if not actor.is_member:
+        raise Http404
+    actor.require(MANAGE_SETUP)
+    return actor
+
+
+def _access_setting(actor, setting_id: int) -> Setting:
+    setting = Setting.objects.filter(organisation_id=actor.organisation_id, pk=setting_id).first()
+    if setting is None:
+        raise Http404("No such setting")
+    return setting
+
+
+@login_required
+def setup(request):
+    actor = _setup_actor(request)
+    settings = (
+        Setting.objects.filter(organisation_id=actor.organisation_id)
+        .annotate(n_groups=Count("groups", distinct=True), n_terms=Count("terms", distinct=True))
+        .order_by("name")
+    )
+    form = SettingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            s = services.setting_create(actor=actor, organisation=actor.organisation, **form.cleaned_data)
+        except RuleViolation as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"Added {s}. Now add its classes or rooms and its term dates.")
+            return redirect("organisations:setting", setting_id=s.pk)
+    return render(request, "organisations/setup.html", {"settings": settings, "form": form})
+
+
+@login_required
+def setting_detail(request, setting_id: int):
+    actor = _setup_actor(request)
+    setting = _access_setting(actor, setting_id)
+    forms = {
+        "group": GroupForm(setting=setting, prefix="group"),
+        "term": TermForm(prefix="term"),
+        "half_term": HalfTermForm(setting=setting, prefix="half_term"),
+        "closure": ClosureForm(prefix="closure"),
+    }
+    if request.method == "POST":
+        which = request.POST.get("form")
+        makers = {
+            "group": (lambda: GroupForm(request.POST, setting=setting, prefix="group"), services.group_create),
+            "term": (lambda: TermForm(request.POST, prefix="term"), services.term_create),
+            "half_term": (lambda: HalfTermForm(request.POST, setting=setting, prefix="half_term"), services.half_term_create),
+            "closure": (lambda: ClosureForm(request.POST, prefix="closure"), services.closure_create),
+        }
+        if which not in makers:
+            raise Http404
+        make_form, create = makers[which]
+        form = make_form()
+        forms[which] = form
+        if form.is_valid():
+            try:
+                obj = create(actor=actor, setting=setting, **form.cleaned_data)
+            except RuleViolation as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, f"Added {obj}.")
+                return redirect(reverse("organisations:setting", args=[setting.pk]) + f"#{which}")
+    calendar = TermCalendar.for_setting(setting)
+    day_form = DayForm(request.GET or None)
+    day_answer = None
+    if request.GET and day_form.is_valid():
+        day = day_form.cleaned_data["day"]
+        ht = calendar.half_term_for(day)
+        day_answer = {"day": day, "is_school_day": calendar.is_school_day(day), "why": calendar.describe(day), "half_term": ht}
+    today = clock.today(setting.time_zone)
+    return render(request, "organisations/setting_detail.html", {
+        "setting": setting, "groups": setting.groups.annotate(n_children=Count("children")).order_by("name"),
+        "terms": setting.terms.prefetch_related("half_terms").order_by("starts_on"),
+        "closures": setting.closures.order_by("starts_on"), "forms": forms, "day_form": day_form,
+        "day_answer": day_answer, "today": today, "today_is_school_day": calendar.is_school_day(today),
+        "current_half_term": calendar.half_term_for(today),
+    }, status=400 if request.method == "POST" else 200)

@@ -1,0 +1,138 @@
+"""Writes for families, carers, children and key aspects. Every change to key aspects is recorded."""
+
+from typing import Any
+
+from django.db import transaction
+
+from keyworker.accounts.access import Actor
+from keyworker.accounts.capabilities import EDIT_KEY_ASPECTS, MANAGE_PEOPLE
+from keyworker.core import clock
+from keyworker.core.audit import audit_record
+from keyworker.core.errors import RuleViolation
+
+from .models import KEY_ASPECT_FIELDS, Carer, Child, Family, KeyAspectChange, KeyAspects
+
+FAMILY_FIELDS = ("name", "address", "mis_reference")
+CARER_FIELDS = (
+    "first_name", "last_name", "title", "relationship", "parental_responsibility", "phone", "email", "address",
+    "preferred_contact_method", "first_language", "contact_restriction", "restriction_notes", "contact_order",
+)
+CHILD_FIELDS = (
+    "legal_first_name", "legal_last_name", "preferred_name", "date_of_birth", "upn", "mis_reference", "year_group",
+    "enrolled_on", "left_on", "has_ehcp", "setting", "group", "family",
+)
+
+
+def _same_org(actor: Actor, *objs) -> None:
+    for o in objs:
+        if o is not None and o.organisation_id != actor.organisation_id:
+            raise RuleViolation("Not found.", rule="tenancy")
+
+
+def _check_child(child: Child) -> None:
+    if child.group is not None and child.group.setting_id != child.setting_id:
+        raise RuleViolation(f"{child.group} is not a {child.setting.group_label} of {child.setting}.", rule="group_setting", field="group")
+    if child.left_on and child.left_on < child.enrolled_on:
+        raise RuleViolation("The leaving date is before the enrolment date.", rule="dates", field="left_on")
+    if child.upn:
+        child.upn = child.upn.strip().upper()
+        clash = Child.objects.filter(organisation_id=child.organisation_id, upn=child.upn).exclude(pk=child.pk).first()
+        if clash is not None:
+            raise RuleViolation(f"Another pupil already has this UPN: {clash}.", rule="duplicate_upn", field="upn")
+
+
+@transaction.atomic
+def family_create(*, actor: Actor, **fields: Any) -> Family:
+    actor.require(MANAGE_PEOPLE)
+    family = Family.objects.create(organisation_id=actor.organisation_id, **{k: fields[k] for k in FAMILY_FIELDS if k in fields})
+    audit_record(organisation_id=family.organisation_id, actor=actor.user, event_type="family.created", obj=family, summary=str(family))
+    return family
+
+
+@transaction.atomic
+def family_update(*, actor: Actor, family: Family, **fields: Any) -> Family:
+    actor.require(MANAGE_PEOPLE)
+    _same_org(actor, family)
+    for k in FAMILY_FIELDS:
+        if k in fields:
+            setattr(family, k, fields[k])
+    family.save()
+    audit_record(organisation_id=family.organisation_id, actor=actor.user, event_type="family.updated", obj=family, summary=str(family))
+    return family
+
+
+@transaction.atomic
+def carer_create(*, actor: Actor, family: Family, **fields: Any) -> Carer:
+    actor.require(MANAGE_PEOPLE)
+    _same_org(actor, family)
+    carer = Carer.objects.create(
+        organisation_id=family.organisation_id, family=family, **{k: fields[k] for k in CARER_FIELDS if k in fields}
+    )
+    audit_record(organisation_id=carer.organisation_id, actor=actor.user, event_type="carer.created", obj=carer, summary=f"{carer} added to {family}")
+    return carer
+
+
+@transaction.atomic
+def carer_update(*, actor: Actor, carer: Carer, **fields: Any) -> Carer:
+    actor.require(MANAGE_PEOPLE)
+    _same_org(actor, carer)
+    before = {k: getattr(carer, k) for k in CARER_FIELDS}
+    for k in CARER_FIELDS:
+        if k in fields:
+            setattr(carer, k, fields[k])
+    carer.save()
+    changed = {k: [str(before[k]), str(getattr(carer, k))] for k in CARER_FIELDS if before[k] != getattr(carer, k)}
+    audit_record(organisation_id=carer.organisation_id, actor=actor.user, event_type="carer.updated", obj=carer, summary=str(carer), data=changed)
+    return carer
+
+
+@transaction.atomic
+def child_create(*, actor: Actor, key_aspects: dict[str, str] | None = None, **fields: Any) -> Child:
+    actor.require(MANAGE_PEOPLE, fields["setting"].pk)
+    _same_org(actor, fields.get("family"), fields.get("setting"), fields.get("group"))
+    child = Child(organisation_id=actor.organisation_id, **{k: fields[k] for k in CHILD_FIELDS if k in fields})
+    _check_child(child)
+    child.save()
+    KeyAspects.objects.create(organisation_id=child.organisation_id, child=child, **(key_aspects or {}))
+    audit_record(organisation_id=child.organisation_id, actor=actor.user, event_type="child.created", obj=child, summary=str(child))
+    return child
+
+
+@transaction.atomic
+def child_update(*, actor: Actor, child: Child, **fields: Any) -> Child:
+    actor.require(MANAGE_PEOPLE, child.setting_id)
+    _same_org(actor, child, fields.get("family"), fields.get("setting"), fields.get("group"))
+    for k in CHILD_FIELDS:
+        if k in fields:
+            setattr(child, k, fields[k])
+    _check_child(child)
+    child.save()
+    audit_record(organisation_id=child.organisation_id, actor=actor.user, event_type="child.updated", obj=child, summary=str(child))
+    return child
+
+
+@transaction.atomic
+def key_aspects_update(*, actor: Actor, child: Child, changes: dict[str, str]) -> list[KeyAspectChange]:
+    """Apply changes to a child's key aspects, recording one change row (who, when, before, after) per field."""
+    actor.require(EDIT_KEY_ASPECTS, child.setting_id)
+    _same_org(actor, child)
+    unknown = set(changes) - set(KEY_ASPECT_FIELDS)
+    if unknown:
+        raise RuleViolation(f"Unknown key aspect: {', '.join(sorted(unknown))}.", rule="field")
+    aspects, _ = KeyAspects.objects.select_for_update().get_or_create(child=child, defaults={"organisation_id": child.organisation_id})
+    now = clock.now()
+    records = []
+    for name, value in changes.items():
+        value = (value or "").strip()
+        before = getattr(aspects, name)
+        if value == before:
+            continue
+        setattr(aspects, name, value)
+        records.append(KeyAspectChange(
+            organisation_id=child.organisation_id, child=child, field=name, before=before, after=value,
+            changed_by=actor.user, changed_at=now,
+        ))
+    if records:
+        aspects.save()
+        KeyAspectChange.objects.bulk_create(records)
+    return records

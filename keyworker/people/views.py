@@ -1,0 +1,191 @@
+"""Family pages: My families, all families in scope, a family, a child's profile and key aspects."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from keyworker.accounts import capabilities as caps
+from keyworker.caseload.selectors import allocation_history, my_families, with_key_workers
+from keyworker.core.errors import RuleViolation
+
+from . import services
+from .forms import CarerForm, ChildForm, FamilyForm, KeyAspectsForm
+from .models import KEY_ASPECT_FIELDS, ContactRestriction, KeyAspects
+from .selectors import access_carer, access_child, access_family, families_visible_to, family_search, key_aspect_history, with_household
+
+
+def _member(request):
+    if not request.actor.is_member:
+        raise Http404
+    return request.actor
+
+
+@login_required
+def my_families_view(request):
+    actor = _member(request)
+    families = list(my_families(actor).order_by("name", "id"))
+    return render(request, "people/my_families.html", {"families": families})
+
+
+@login_required
+def family_list(request):
+    actor = _member(request)
+    actor.require(caps.VIEW_FAMILIES)
+    q = request.GET.get("q", "").strip()[:100]
+    qs = with_key_workers(with_household(family_search(families_visible_to(actor), q))).order_by("name", "id")
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    return render(request, "people/family_list.html", {
+        "page_obj": page, "q": q, "query_string": f"q={q}" if q else "", "can_add": actor.can(caps.MANAGE_PEOPLE),
+    })
+
+
+@login_required
+def family_detail(request, family_id: int):
+    actor = _member(request)
+    family = access_family(actor, family_id)
+    family = with_key_workers(with_household(type(family).objects.filter(pk=family.pk))).get()
+    return render(request, "people/family_detail.html", {
+        "family": family, "history": allocation_history(family),
+        "can_edit": actor.can(caps.MANAGE_PEOPLE), "can_allocate": actor.can(caps.MANAGE_ALLOCATIONS),
+        "restricted": [c for c in family.carers.all() if c.contact_restriction],
+    })
+
+
+@login_required
+def child_detail(request, child_id: int):
+    actor = _member(request)
+    child = access_child(actor, child_id)
+    aspects = KeyAspects.objects.filter(child=child).first()
+    siblings = [c for c in child.family.children.select_related("group").all() if c.pk != child.pk]
+    return render(request, "people/child_detail.html", {
+        "child": child, "aspects": aspects, "aspect_rows": _aspect_rows(aspects), "siblings": siblings,
+        "history": key_aspect_history(child)[:100],
+        "can_edit_aspects": actor.can(caps.EDIT_KEY_ASPECTS, child.setting_id),
+        "can_edit": actor.can(caps.MANAGE_PEOPLE, child.setting_id),
+    })
+
+
+def _aspect_rows(aspects):
+    return [
+        (KeyAspects._meta.get_field(f).verbose_name.capitalize(), getattr(aspects, f, "") if aspects else "")
+        for f in KEY_ASPECT_FIELDS
+    ]
+
+
+@login_required
+def key_aspects_edit(request, child_id: int):
+    actor = _member(request)
+    child = access_child(actor, child_id)
+    actor.require(caps.EDIT_KEY_ASPECTS, child.setting_id)
+    aspects = KeyAspects.objects.filter(child=child).first() or KeyAspects(child=child, organisation_id=child.organisation_id)
+    form = KeyAspectsForm(request.POST or None, instance=aspects)
+    if request.method == "POST" and form.is_valid():
+        changes = services.key_aspects_update(
+            actor=actor, child=child, changes={f: form.cleaned_data[f] for f in KEY_ASPECT_FIELDS}
+        )
+        messages.success(request, f"Saved {len(changes)} change{'s' if len(changes) != 1 else ''} to {child}'s key aspects." if changes else "Nothing changed.")
+        return redirect("people:child", child_id=child.pk)
+    return render(request, "core/form_page.html", {
+        "form": form, "title": f"Key aspects of {child}", "cancel_url": child_url(child),
+        "intro": "Every change is recorded with your name and the time, and shown on the child's profile.",
+    }, status=400 if request.method == "POST" else 200)
+
+
+def child_url(child) -> str:
+    from django.urls import reverse
+
+    return reverse("people:child", args=[child.pk])
+
+
+def _form_page(request, form, *, title, cancel_url, save, intro=""):
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj, url, message = save(form.cleaned_data)
+        except RuleViolation as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, message)
+            return redirect(url)
+    return render(request, "core/form_page.html", {"form": form, "title": title, "cancel_url": cancel_url, "intro": intro},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def family_add(request):
+    actor = _member(request)
+    actor.require(caps.MANAGE_PEOPLE)
+
+    def save(d):
+        f = services.family_create(actor=actor, **d)
+        return f, f"/families/{f.pk}/", f"Added {f}. Now add its carers and children."
+    return _form_page(request, FamilyForm(request.POST or None), title="Add a family", cancel_url="/families/all/", save=save)
+
+
+@login_required
+def family_edit(request, family_id: int):
+    actor = _member(request)
+    family = access_family(actor, family_id)
+    actor.require(caps.MANAGE_PEOPLE)
+
+    def save(d):
+        services.family_update(actor=actor, family=family, **d)
+        return family, f"/families/{family.pk}/", f"Saved {family}."
+    return _form_page(request, FamilyForm(request.POST or None, instance=family), title=f"Edit {family}",
+                      cancel_url=f"/families/{family.pk}/", save=save)
+
+
+@login_required
+def carer_add(request, family_id: int):
+    actor = _member(request)
+    family = access_family(actor, family_id)
+    actor.require(caps.MANAGE_PEOPLE)
+
+    def save(d):
+        c = services.carer_create(actor=actor, family=family, **d)
+        return c, f"/families/{family.pk}/", f"Added {c}."
+    return _form_page(request, CarerForm(request.POST or None), title=f"Add a carer to {family}",
+                      cancel_url=f"/families/{family.pk}/", save=save)
+
+
+@login_required
+def carer_edit(request, carer_id: int):
+    actor = _member(request)
+    carer = access_carer(actor, carer_id)
+    actor.require(caps.MANAGE_PEOPLE)
+
+    def save(d):
+        services.carer_update(actor=actor, carer=carer, **d)
+        return carer, f"/families/{carer.family_id}/", f"Saved {carer}."
+    return _form_page(request, CarerForm(request.POST or None, instance=carer), title=f"Edit {carer}",
+                      cancel_url=f"/families/{carer.family_id}/", save=save,
+                      intro="Contact restrictions are honoured wherever a message could go." if carer.contact_restriction != ContactRestriction.NONE else "")
+
+
+@login_required
+def child_add(request, family_id: int):
+    actor = _member(request)
+    family = access_family(actor, family_id)
+    actor.require(caps.MANAGE_PEOPLE)
+
+    def save(d):
+        c = services.child_create(actor=actor, family=family, **d)
+        msg = f"Added {c}." + (f" Check the UPN: {c.upn_warning}" if c.upn_warning else "")
+        return c, child_url(c), msg
+    return _form_page(request, ChildForm(request.POST or None, organisation=actor.organisation),
+                      title=f"Add a child to {family}", cancel_url=f"/families/{family.pk}/", save=save)
+
+
+@login_required
+def child_edit(request, child_id: int):
+    actor = _member(request)
+    child = access_child(actor, child_id)
+    actor.require(caps.MANAGE_PEOPLE, child.setting_id)
+
+    def save(d):
+        services.child_update(actor=actor, child=child, **d)
+        msg = f"Saved {child}." + (f" Check the UPN: {child.upn_warning}" if child.upn_warning else "")
+        return child, child_url(child), msg
+    return _form_page(request, ChildForm(request.POST or None, instance=child, organisation=actor.organisation),
+                      title=f"Edit {child}", cancel_url=child_url(child), save=save)
