@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "keyworker.people",
     "keyworker.caseload",
     "keyworker.imports",
+    "keyworker.dashboard",
     "keyworker.api",
     "keyworker.demo",
 ]

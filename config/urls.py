@@ -9,6 +9,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("keyworker.accounts.urls")),
     path("setup/", include("keyworker.organisations.urls")),
+    path("families/", include("keyworker.dashboard.urls")),
     path("families/", include("keyworker.people.urls")),
     path("allocation/", include("keyworker.caseload.urls")),
     path("staff/", include("keyworker.caseload.staff_urls")),

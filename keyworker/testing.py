@@ -9,7 +9,15 @@ from keyworker.accounts.models import Role, StaffMember, User
 from keyworker.accounts.services import staff_save
 from keyworker.caseload.models import KeyWorkerAllocation
 from keyworker.core import clock
-from keyworker.organisations.models import Group, HalfTerm, Jurisdiction, Organisation, Setting, SettingKind, Term
+from keyworker.organisations.models import (
+    Group,
+    HalfTerm,
+    Jurisdiction,
+    Organisation,
+    Setting,
+    SettingKind,
+    Term,
+)
 from keyworker.organisations.services import organisation_create
 from keyworker.people.models import Carer, Child, ContactMethod, Family, KeyAspects
 

@@ -10,9 +10,9 @@ def navigation(actor) -> list[tuple[str, str]]:
         return []
     items: list[tuple[str, str]] = []
     if actor.is_key_worker:
-        items.append(("My families", reverse("people:my_families")))
+        items.append(("My families", reverse("dashboard:my_families")))
     if actor.can(caps.VIEW_FAMILIES):
-        items.append(("Families", reverse("people:family_list")))
+        items.append(("Families", reverse("dashboard:family_list")))
     if actor.can(caps.MANAGE_ALLOCATIONS):
         items.append(("Allocation", reverse("caseload:allocation")))
     if actor.can(caps.MANAGE_STAFF) or actor.can(caps.MANAGE_ALLOCATIONS):

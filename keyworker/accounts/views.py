@@ -5,7 +5,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-
 from . import capabilities as caps
 from .access import SESSION_ORGANISATION_KEY
 from .models import StaffMember
@@ -20,9 +19,9 @@ def home(request):
     if actor.can(caps.MANAGE_ALLOCATIONS):
         return redirect("caseload:allocation")
     if actor.is_key_worker:
-        return redirect("people:my_families")
+        return redirect("dashboard:my_families")
     if actor.can(caps.RUN_IMPORTS) or actor.can(caps.VIEW_FAMILIES):
-        return redirect("people:family_list")
+        return redirect("dashboard:family_list")
     return render(request, "accounts/no_membership.html")
 
 

@@ -14,10 +14,27 @@ from keyworker.accounts.models import Role, StaffMember
 from keyworker.accounts.services import staff_save
 from keyworker.caseload import rules
 from keyworker.caseload.services import allocation_assign, child_protection_status_set
-from keyworker.organisations.models import Closure, ClosureKind, Group, HalfTerm, Jurisdiction, Organisation, Setting, SettingKind, Term
+from keyworker.organisations.models import (
+    Closure,
+    ClosureKind,
+    Group,
+    HalfTerm,
+    Jurisdiction,
+    Organisation,
+    Setting,
+    SettingKind,
+    Term,
+)
 from keyworker.organisations.services import organisation_create
 from keyworker.people.models import (
-    Carer, Child, ContactMethod, ContactRestriction, Family, KeyAspects, ProtectionStatus, Relationship,
+    Carer,
+    Child,
+    ContactMethod,
+    ContactRestriction,
+    Family,
+    KeyAspects,
+    ProtectionStatus,
+    Relationship,
 )
 from keyworker.people.services import key_aspects_update
 from keyworker.people.upn import upn_check_letter

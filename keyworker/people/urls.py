@@ -4,10 +4,7 @@ from . import views
 
 app_name = "people"
 urlpatterns = [
-    path("", views.my_families_view, name="my_families"),
-    path("all/", views.family_list, name="family_list"),
     path("new/", views.family_add, name="family_add"),
-    path("<int:family_id>/", views.family_detail, name="family"),
     path("<int:family_id>/edit/", views.family_edit, name="family_edit"),
     path("<int:family_id>/carers/new/", views.carer_add, name="carer_add"),
     path("<int:family_id>/children/new/", views.child_add, name="child_add"),

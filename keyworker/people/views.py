@@ -1,56 +1,23 @@
-"""Family pages: My families, all families in scope, a family, a child's profile and key aspects."""
+"""People pages: a child's profile and key aspects, and the forms for families, carers and children."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 
 from keyworker.accounts import capabilities as caps
-from keyworker.caseload.selectors import allocation_history, my_families, with_key_workers
 from keyworker.core.errors import RuleViolation
 
 from . import services
 from .forms import CarerForm, ChildForm, FamilyForm, KeyAspectsForm
 from .models import KEY_ASPECT_FIELDS, ContactRestriction, KeyAspects
-from .selectors import access_carer, access_child, access_family, families_visible_to, family_search, key_aspect_history, with_household
+from .selectors import access_carer, access_child, access_family, key_aspect_history
 
 
 def _member(request):
     if not request.actor.is_member:
         raise Http404
     return request.actor
-
-
-@login_required
-def my_families_view(request):
-    actor = _member(request)
-    families = list(my_families(actor).order_by("name", "id"))
-    return render(request, "people/my_families.html", {"families": families})
-
-
-@login_required
-def family_list(request):
-    actor = _member(request)
-    actor.require(caps.VIEW_FAMILIES)
-    q = request.GET.get("q", "").strip()[:100]
-    qs = with_key_workers(with_household(family_search(families_visible_to(actor), q))).order_by("name", "id")
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    return render(request, "people/family_list.html", {
-        "page_obj": page, "q": q, "query_string": f"q={q}" if q else "", "can_add": actor.can(caps.MANAGE_PEOPLE),
-    })
-
-
-@login_required
-def family_detail(request, family_id: int):
-    actor = _member(request)
-    family = access_family(actor, family_id)
-    family = with_key_workers(with_household(type(family).objects.filter(pk=family.pk))).get()
-    return render(request, "people/family_detail.html", {
-        "family": family, "history": allocation_history(family),
-        "can_edit": actor.can(caps.MANAGE_PEOPLE), "can_allocate": actor.can(caps.MANAGE_ALLOCATIONS),
-        "restricted": [c for c in family.carers.all() if c.contact_restriction],
-    })
 
 
 @login_required
