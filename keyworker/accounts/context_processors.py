@@ -32,4 +32,14 @@ def actor(request):
     # The longest matching prefix is the current section.
     matches = [url for _, url in items if request.path.startswith(url)]
     current = max(matches, key=len) if matches else None
-    return {"actor": a, "nav_items": [(label, url, url == current) for label, url in items]}
+    from .models import StaffMember
+
+    # People who work for several organisations (a trust's staff, supply staff) switch between them.
+    organisations = list(
+        StaffMember.objects.filter(user=request.user, is_active=True).select_related("organisation").order_by("organisation__name")
+    ) if a.is_member else []
+    return {
+        "actor": a,
+        "nav_items": [(label, url, url == current) for label, url in items],
+        "other_organisations": [m.organisation for m in organisations] if len(organisations) > 1 else [],
+    }

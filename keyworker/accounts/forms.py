@@ -70,3 +70,20 @@ class CaseloadReassignForm(forms.Form):
         self.fields["to_staff"].queryset = (
             StaffMember.objects.filter(organisation=organisation, is_active=True).exclude(pk=exclude.pk).select_related("user")
         )
+
+
+class RoleForm(forms.ModelForm):
+    capabilities = forms.MultipleChoiceField(
+        label="What this role may do", choices=[], widget=forms.CheckboxSelectMultiple, required=False,
+    )
+
+    class Meta:
+        model = Role
+        fields = ["name", "scope", "key_worker_eligibility", "capabilities"]
+        labels = {"scope": "Which families this role sees", "key_worker_eligibility": "Key worker eligibility"}
+
+    def __init__(self, *args, **kwargs):
+        from .capabilities import ALL
+
+        super().__init__(*args, **kwargs)
+        self.fields["capabilities"].choices = list(ALL.items())

@@ -89,3 +89,24 @@ def staff_save(
         summary=f"{staff}: {', '.join(r.name for r in roles)} at {setting}",
     )
     return staff
+
+
+@transaction.atomic
+def role_update(
+    *, actor: Actor, role: Role, name: str, scope: str, key_worker_eligibility: str, capabilities: list[str]
+) -> Role:
+    """An organisation adjusts one of its roles; the change is audited with before and after."""
+    actor.require(caps.MANAGE_SETUP)
+    if role.organisation_id != actor.organisation_id:
+        raise RuleViolation("Not found.", rule="tenancy")
+    unknown = set(capabilities) - set(caps.ALL)
+    if unknown:
+        raise RuleViolation(f"Unknown capability: {', '.join(sorted(unknown))}.", rule="capability", field="capabilities")
+    before = {"name": role.name, "scope": role.scope, "key_worker_eligibility": role.key_worker_eligibility, "capabilities": role.capabilities}
+    role.name, role.scope, role.key_worker_eligibility = name.strip(), scope, key_worker_eligibility
+    role.capabilities = sorted(capabilities)
+    role.save()
+    audit_record(organisation_id=role.organisation_id, actor=actor.user, event_type="role.updated", obj=role,
+                 summary=f"Role {role.name} changed", data={"before": before, "after": {**before, "name": role.name, "scope": role.scope,
+                 "key_worker_eligibility": role.key_worker_eligibility, "capabilities": role.capabilities}})
+    return role
