@@ -212,11 +212,9 @@ def _build_school(rng: random.Random, demo: Demo) -> None:
     h = 0
     while slots:
         surname, kids, carers_first, language, religion = households[h % len(households)]
-        suffix = "" if h < len(households) else f" ({h // len(households) + 1})"
-        family = _household(rng, org, surname + suffix if False else surname, carers_first, language, scotland=False, n=h)
-        if suffix:
-            family.name = f"The {surname} family{suffix}"
-            family.save(update_fields=["name"])
+        if h >= len(households):  # a second pass: the same kinds of household, different families
+            surname = names.MORE_SURNAMES[(h - len(households)) % len(names.MORE_SURNAMES)]
+        family = _household(rng, org, surname, carers_first, language, scotland=False, n=h)
         n_children = 1 if rng.random() < 0.8 else (2 if rng.random() < 0.9 else 3)
         for k in range(min(n_children, len(slots))):
             g = slots.pop()
@@ -253,17 +251,17 @@ def _build_school(rng: random.Random, demo: Demo) -> None:
     # Leave the last eight families unallocated: a visible gap for the headteacher.
     allocated = families[:-8]
     key_worker_demo = tas[groups[1].pk][0]
+    caseload: dict[int, int] = {}
     for i, family in enumerate(allocated):
         facts = rules.family_facts([family], school)[family.pk]
         options = rules.candidates(facts, facts_cache)
+        if not options:
+            continue
         mine = [s for s in options if s.pk == key_worker_demo.pk]
-        if mine and i % 2 == 0:
-            choice = mine[0]
-        else:
-            tas_first = [s for s in options if not rules.is_teacher(s.pk, facts_cache)]
-            choice = (tas_first if i % 3 else options)[0] if (tas_first or options) else None
-        if choice is not None:
-            allocation_assign(actor=head_actor, family=family, setting=school, staff=choice, reason="Start of the school year")
+        # Balance caseloads (CC-A1), but give the demo key worker a few families to show.
+        choice = mine[0] if mine and i % 2 == 0 else min(options, key=lambda s: (caseload.get(s.pk, 0), s.pk))
+        caseload[choice.pk] = caseload.get(choice.pk, 0) + 1
+        allocation_assign(actor=head_actor, family=family, setting=school, staff=choice, reason="Start of the school year")
 
     # Child-protection status: one allocated family (its key worker is a teacher), one unallocated (for the refusal demo).
     cp_allocated = next(f for f in allocated if any(rules.is_teacher(a.staff_id, facts_cache) for a in f.allocations.all()))

@@ -73,3 +73,12 @@ MEDICAL = [
 ALLERGIES = ["", "", "", "", "Nuts (EpiPen in class)", "Dairy", "Egg", "Penicillin", "Latex"]
 BEHAVIOUR = ["", "", "", "Positive behaviour support plan, reviewed termly", "Sensory regulation plan: movement breaks"]
 AGENCIES = ["", "", "Speech and language therapy", "Occupational therapy", "CAMHS", "Physiotherapy", "Community paediatrician"]
+
+# Surnames for households beyond the first pass over HOUSEHOLDS (same languages and first names, new families).
+MORE_SURNAMES = [
+    "Parker", "Morris", "Cook", "Bailey", "Bell", "Cox", "Richardson", "Howard", "Ward", "Peters", "Kelly", "Price",
+    "Barker", "Mitchell", "Pearson", "Holland", "Grant", "Chapman", "Kennedy", "Lawson", "Marshall", "Newton",
+    "Osei", "Boateng", "Iqbal", "Mahmood", "Chowdhury", "Uddin", "Mirza", "Bibi", "Gill", "Sandhu", "Dhillon",
+    "Wisniewski", "Lewandowski", "Dumitru", "Ionescu", "Abdi", "Warsame", "Eze", "Nwosu", "Pereira", "Santos",
+    "Tesfaye", "Hassan", "Doherty", "Fraser", "Sinclair", "Robertson", "Ross", "Burns", "Hale",
+]
