@@ -143,10 +143,27 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Keyworker API",
-    "DESCRIPTION": "Settings, classes, staff, children, families, carers and key worker allocations.",
+    "DESCRIPTION": (
+        "Settings, classes, staff, children, families, carers and key worker allocations.\n\n"
+        "**Authentication**: `Authorization: Token <token>` (get one with POST /api/v1/auth/token/) or the "
+        "signed-in session. **Organisation**: requests act in your first organisation; send "
+        "`X-Organisation: <id>` to act in another of yours (see /api/v1/me/).\n\n"
+        "**Scope**: you see only what your roles allow; a record outside your scope answers 404, exactly as a "
+        "missing one. Ids you send (family, setting, class, staff) are looked up only among the records of "
+        "your organisation that you may see; any other id is the field error \"Not found.\".\n\n"
+        "**Errors**: invalid input is 400 with one list of messages per field, and a code for each message: "
+        '`{"errors": {"field": ["message"]}, "codes": {"field": ["code"]}}`; "non_field_errors" holds messages '
+        "about the request as a whole. When a business rule refuses an action, the body also names the rule: "
+        '`{"errors": {"staff": ["…"]}, "codes": {"staff": ["class_team"]}, "rule": "class_team"}`. '
+        'Other errors are `{"detail": "message"}`: 401 not signed in, 403 not allowed, 404 `{"detail": "Not found."}`.'
+        "\n\n**Dates** are ISO 8601. **Lists** are paged with `limit` (at most 200) and `offset`."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 LOGGING = {

@@ -1,7 +1,74 @@
-"""JSON errors with a message per field."""
+"""JSON errors: {"errors": {field: [message]}, "codes": {field: [code]}} for 400, {"detail": message} otherwise.
 
+A refusal by a business rule (RuleViolation from a service) is a 400 whose field is the rule's field (or
+"non_field_errors") and which names the rule in "rule" and in "codes".
+"""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
+
+from keyworker.core.errors import RuleViolation
+
+NON_FIELD = "non_field_errors"
 
 
-def exception_handler(exc, context):
-    return drf_exception_handler(exc, context)
+def _as_field_dict(detail: Any) -> dict[str, Any]:
+    if isinstance(detail, dict):
+        return detail
+    if isinstance(detail, list):
+        return {NON_FIELD: detail}
+    return {NON_FIELD: [detail]}
+
+
+def _printable(detail: Any) -> Any:
+    """Messages may quote the input (e.g. an unknown choice); a lone surrogate in it cannot be encoded as UTF-8."""
+    if isinstance(detail, dict):
+        return {_printable(k): _printable(v) for k, v in detail.items()}
+    if isinstance(detail, list):
+        return [_printable(v) for v in detail]
+    if isinstance(detail, str):
+        return detail.encode("utf-8", "replace").decode("utf-8")
+    return detail
+
+
+def error_body(errors: dict[str, Any], codes: dict[str, Any], rule: str | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"errors": _printable(errors), "codes": _printable(codes)}
+    if rule:
+        body["rule"] = rule
+    return body
+
+
+def rule_violation_response(exc: RuleViolation, view: Any = None) -> Response:
+    # Services name model fields; some are spelt differently in the API (group -> class).
+    renames = getattr(view, "rule_field_names", {}) or {}
+    field = renames.get(exc.field, exc.field) if exc.field else NON_FIELD
+    rule = exc.rule or "rule"
+    return Response(error_body({field: [exc.message]}, {field: [rule]}, rule), status=status.HTTP_400_BAD_REQUEST)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    view = context.get("view")
+    if isinstance(exc, RuleViolation):
+        set_rollback()
+        return rule_violation_response(exc, view)
+    if isinstance(exc, Http404):
+        # Never repeat a selector's message: a record outside scope looks exactly like a missing one.
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD: exc.messages}
+        )
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError | exceptions.ParseError) and response.status_code == 400:
+        errors = _as_field_dict(exc.detail)
+        codes = _as_field_dict(exc.get_codes())
+        response.data = error_body(errors, codes)
+    return response

@@ -1,2 +1,29 @@
+"""API v1 routes; any other path under /api/v1/ is a JSON 404."""
+
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
 app_name = "api"
-urlpatterns: list = []
+
+router = DefaultRouter(use_regex_path=False)
+router.include_format_suffixes = False
+router.register("settings", views.SettingViewSet, basename="setting")
+router.register("classes", views.ClassViewSet, basename="class")
+router.register("staff", views.StaffViewSet, basename="staff")
+router.register("children", views.ChildViewSet, basename="child")
+router.register("families", views.FamilyViewSet, basename="family")
+router.register("carers", views.CarerViewSet, basename="carer")
+router.register("allocations", views.AllocationViewSet, basename="allocation")
+
+urlpatterns = [
+    path("me/", views.MeView.as_view(), name="me"),
+    path("auth/token/", views.TokenView.as_view(), name="token"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    *router.urls,
+    re_path(r"^", views.NotFoundView.as_view(), name="not-found"),
+]

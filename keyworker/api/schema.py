@@ -1,0 +1,72 @@
+"""OpenAPI: the X-Organisation header and the JSON error bodies, added to every operation."""
+
+from typing import Any
+
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import serializers
+
+from .access import ORGANISATION_HEADER
+
+ORGANISATION_PARAMETER = OpenApiParameter(
+    name=ORGANISATION_HEADER,
+    type=OpenApiTypes.INT,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="Id of one of your organisations to act in (see /api/v1/me/); without it, your first organisation.",
+)
+
+
+class ValidationErrorSerializer(serializers.Serializer):
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text='Messages per input field; "non_field_errors" for the request as a whole.',
+    )
+    codes = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="A machine-readable code for each message, in the same order (the rule's code for a rule refusal).",
+    )
+    rule = serializers.CharField(
+        required=False, help_text="Present when a business rule refused the action, e.g. class_team."
+    )
+
+
+class DetailErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class ApiSchema(AutoSchema):
+    """Adds the organisation header, a list's query parameters and the error responses to each operation."""
+
+    @property
+    def public(self) -> bool:
+        return self.method in getattr(self.view, "public_methods", ())
+
+    def get_override_parameters(self) -> list[Any]:
+        params = list(super().get_override_parameters())
+        filters = getattr(self.view, "filter_serializer_class", None)
+        if filters is not None and getattr(self.view, "action", None) == "list":
+            params.append(filters)
+        if getattr(self.view, "acts_in_organisation", True):
+            params.append(ORGANISATION_PARAMETER)
+        return params
+
+    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+        responses = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        errors: dict[str, OpenApiResponse] = {}
+        filtered = getattr(self.view, "filter_serializer_class", None) is not None and getattr(self.view, "action", None) == "list"
+        if self.method in ("POST", "PUT", "PATCH") or filtered:
+            errors["400"] = OpenApiResponse(ValidationErrorSerializer, description="Invalid input, one message per field.")
+        if not self.public:
+            errors["401"] = OpenApiResponse(DetailErrorSerializer, description="Not signed in.")
+            errors["403"] = OpenApiResponse(
+                DetailErrorSerializer, description="Not a member of staff, or lacking the capability for this action."
+            )
+        if "{" in self.path:
+            errors["404"] = OpenApiResponse(DetailErrorSerializer, description="No such record within your scope.")
+        for code, response in errors.items():
+            responses.setdefault(code, self._get_response_for_code(response, code, direction=direction))
+        return responses

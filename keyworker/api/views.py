@@ -1,0 +1,373 @@
+"""API v1 views: scoped reads through the selectors, writes through the services, nothing else."""
+
+from typing import Any
+
+from django.db.models import Model, QuerySet
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.authtoken.models import Token
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+from rest_framework.views import APIView
+
+from keyworker.accounts import capabilities as caps
+from keyworker.accounts.access import Actor
+from keyworker.accounts.models import StaffMember
+from keyworker.accounts.selectors import staff_visible_to, staff_with_details
+from keyworker.caseload import services as caseload_services
+from keyworker.caseload.selectors import with_key_workers
+from keyworker.core.errors import RuleViolation
+from keyworker.people import services as people_services
+from keyworker.people.models import Family, KeyAspects
+from keyworker.people.selectors import (
+    carers_visible_to,
+    children_visible_to,
+    families_visible_to,
+    family_search,
+    key_aspect_history,
+    with_household,
+)
+
+from . import serializers as s
+from .access import request_actor
+from .pagination import Pagination
+from .schema import ApiSchema
+from .selectors import allocations_visible_to, groups_visible_to, settings_visible_to
+
+
+class ApiViewSet(viewsets.GenericViewSet):
+    """Scoped querysets, validated query parameters, JSON errors; subclasses say what is visible and how to write."""
+
+    schema = ApiSchema()
+    pagination_class = Pagination
+    lookup_value_converter = "int"
+    filter_serializer_class: type[BaseSerializer] | None = None
+    rule_field_names: dict[str, str] = {}
+
+    @property
+    def actor(self) -> Actor:
+        return request_actor(self.request)
+
+    def visible(self, actor: Actor) -> QuerySet:
+        raise NotImplementedError
+
+    def get_queryset(self) -> QuerySet:
+        return self.visible(self.actor)
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        if self.action != "list" or self.filter_serializer_class is None:
+            return queryset
+        params = self.filter_serializer_class(data=self.request.query_params.dict())
+        params.is_valid(raise_exception=True)
+        return self.apply_filters(queryset, params.validated_data)
+
+    def apply_filters(self, queryset: QuerySet, params: dict[str, Any]) -> QuerySet:
+        return queryset.filter(**params)
+
+    def refetch(self, obj: Model) -> Model:
+        return self.get_queryset().filter(pk=obj.pk).first() or obj
+
+
+class ReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    pass
+
+
+class WriteViewSet(ReadViewSet):
+    """Create and update: check the capability first, validate, then hand the data to a service."""
+
+    def require_write(self, instance: Model | None) -> None:
+        raise NotImplementedError
+
+    def write(self, instance: Model | None, data: dict[str, Any]) -> Model:
+        raise NotImplementedError
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self.require_write(None)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        obj = self.write(None, serializer.validated_data)
+        return Response(self.get_serializer(self.refetch(obj)).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, partial: bool = False, **kwargs: Any) -> Response:
+        instance = self.get_object()
+        self.require_write(instance)
+        serializer = self.get_serializer(instance, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        obj = self.write(instance, serializer.validated_data)
+        return Response(self.get_serializer(self.refetch(obj)).data)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.update(request, *args, partial=True, **kwargs)
+
+
+class SettingViewSet(ReadViewSet):
+    """Settings (a school, a nursery…) you work in; all of the organisation's for organisation-wide roles."""
+
+    serializer_class = s.SettingSerializer
+
+    def visible(self, actor: Actor) -> QuerySet:
+        return settings_visible_to(actor).order_by("name", "id")
+
+
+class ClassViewSet(ReadViewSet):
+    """Classes (schools) and rooms (childcare) of the settings you work in."""
+
+    serializer_class = s.ClassSerializer
+    filter_serializer_class = s.ClassFilterSerializer
+
+    def visible(self, actor: Actor) -> QuerySet:
+        return groups_visible_to(actor).select_related("setting").order_by("setting__name", "name", "id")
+
+    def apply_filters(self, queryset: QuerySet, params: dict[str, Any]) -> QuerySet:
+        return queryset.filter(setting_id=params["setting"]) if "setting" in params else queryset
+
+
+class StaffViewSet(ReadViewSet):
+    """Staff of your organisation, with their roles per setting, class teams and current caseload size."""
+
+    serializer_class = s.StaffSerializer
+    filter_serializer_class = s.StaffFilterSerializer
+
+    def visible(self, actor: Actor) -> QuerySet:
+        return staff_with_details(staff_visible_to(actor)).order_by("user__full_name", "id")
+
+    def apply_filters(self, queryset: QuerySet, params: dict[str, Any]) -> QuerySet:
+        return queryset.filter(is_active=params["active"]) if "active" in params else queryset
+
+
+class ChildViewSet(WriteViewSet):
+    """Children you may see. Creating and editing needs the people.manage capability in the child's setting."""
+
+    serializer_class = s.ChildSerializer
+    filter_serializer_class = s.ChildFilterSerializer
+    rule_field_names = {"group": "class"}
+
+    def visible(self, actor: Actor) -> QuerySet:
+        return children_visible_to(actor).select_related("key_aspects")
+
+    def apply_filters(self, queryset: QuerySet, params: dict[str, Any]) -> QuerySet:
+        lookups = {"family": "family_id", "setting": "setting_id", "class": "group_id"}
+        return queryset.filter(**{lookups[k]: v for k, v in params.items()})
+
+    def require_write(self, instance: Model | None) -> None:
+        self.actor.require(caps.MANAGE_PEOPLE, instance.setting_id if instance is not None else None)
+
+    def write(self, instance: Model | None, data: dict[str, Any]) -> Model:
+        if instance is None:
+            return people_services.child_create(actor=self.actor, **data)
+        return people_services.child_update(actor=self.actor, child=instance, **data)
+
+    @extend_schema(methods=["GET"], responses=s.KeyAspectsSerializer, summary="A child's key aspects")
+    @extend_schema(
+        methods=["PATCH"], request=s.KeyAspectsUpdateSerializer, responses=s.KeyAspectsSerializer,
+        summary="Change key aspects (each change is recorded: who, when, before, after)",
+    )
+    @action(detail=True, methods=["get", "patch"], url_path="key-aspects", pagination_class=None)
+    def key_aspects(self, request: Request, pk: str | None = None) -> Response:
+        child = self.get_object()
+        if request.method == "PATCH":
+            self.actor.require(caps.EDIT_KEY_ASPECTS, child.setting_id)
+            serializer = s.KeyAspectsUpdateSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            people_services.key_aspects_update(actor=self.actor, child=child, changes=serializer.validated_data)
+        aspects = KeyAspects.objects.filter(child=child).first() or KeyAspects(child=child)
+        return Response(s.KeyAspectsSerializer(aspects).data)
+
+    @extend_schema(responses=s.KeyAspectChangeSerializer(many=True), summary="History of a child's key aspects")
+    @action(detail=True, methods=["get"], url_path="key-aspect-changes")
+    def key_aspect_changes(self, request: Request, pk: str | None = None) -> Response:
+        child = self.get_object()
+        page = self.paginate_queryset(key_aspect_history(child))
+        return self.get_paginated_response(s.KeyAspectChangeSerializer(page, many=True).data)
+
+
+class FamilyViewSet(WriteViewSet):
+    """Families (households) you may see, with children, carers and current key workers."""
+
+    serializer_class = s.FamilySerializer
+    filter_serializer_class = s.FamilyFilterSerializer
+
+    def visible(self, actor: Actor) -> QuerySet:
+        return with_key_workers(with_household(families_visible_to(actor))).order_by("name", "id")
+
+    def apply_filters(self, queryset: QuerySet, params: dict[str, Any]) -> QuerySet:
+        return family_search(queryset, params.get("search", ""))
+
+    def require_write(self, instance: Model | None) -> None:
+        self.actor.require(caps.MANAGE_PEOPLE)
+
+    def write(self, instance: Model | None, data: dict[str, Any]) -> Model:
+        if instance is None:
+            return people_services.family_create(actor=self.actor, **data)
+        return people_services.family_update(actor=self.actor, family=instance, **data)
+
+    def refetch(self, obj: Model) -> Model:
+        # A family with no children yet is outside a setting-wide scope; show the caller what they saved.
+        return with_key_workers(with_household(Family.objects.filter(pk=obj.pk, organisation_id=obj.organisation_id))).get()
+
+
+class CarerViewSet(WriteViewSet):
+    """Carers of the families you may see."""
+
+    serializer_class = s.CarerSerializer
+    filter_serializer_class = s.CarerFilterSerializer
+
+    def visible(self, actor: Actor) -> QuerySet:
+        return carers_visible_to(actor).order_by("family_id", "contact_order", "id")
+
+    def apply_filters(self, queryset: QuerySet, params: dict[str, Any]) -> QuerySet:
+        return queryset.filter(family_id=params["family"]) if "family" in params else queryset
+
+    def require_write(self, instance: Model | None) -> None:
+        self.actor.require(caps.MANAGE_PEOPLE)
+
+    def write(self, instance: Model | None, data: dict[str, Any]) -> Model:
+        if instance is None:
+            return people_services.carer_create(actor=self.actor, **data)
+        return people_services.carer_update(actor=self.actor, carer=instance, **data)
+
+
+ALLOCATION_RULES = (
+    "Refusals by the allocation rules are 400 with the rule's code in `rule`, e.g. class_team (not on the class "
+    "team of any of the family's children), teacher_for_child_protection (a child has child-protection status, "
+    "so the key worker must be a teacher), eligible_role, no_child_in_setting, staff_left, unchanged, reason."
+)
+
+
+@extend_schema_view(
+    assign=extend_schema(
+        request=s.AssignSerializer, responses={201: s.AllocationSerializer},
+        summary="Make a staff member the family's key worker in a setting", description=ALLOCATION_RULES,
+    ),
+    reassign=extend_schema(
+        request=s.ReassignSerializer, responses={201: s.AllocationSerializer},
+        summary="Hand a current allocation to another staff member (ends it, creates a new one)",
+        description=ALLOCATION_RULES,
+    ),
+    end=extend_schema(
+        request=s.EndSerializer, responses={200: s.AllocationSerializer},
+        summary="End an allocation; the family has no key worker in that setting until one is assigned",
+    ),
+)
+class AllocationViewSet(ReadViewSet):
+    """Key worker allocations (current and past) of the families you may see; changed only by the actions."""
+
+    serializer_class = s.AllocationSerializer
+    filter_serializer_class = s.AllocationFilterSerializer
+
+    def visible(self, actor: Actor) -> QuerySet:
+        return allocations_visible_to(actor).select_related("family", "staff__user", "allocated_by", "ended_by")
+
+    def apply_filters(self, queryset: QuerySet, params: dict[str, Any]) -> QuerySet:
+        lookups = {"family": "family_id", "staff": "staff_id", "setting": "setting_id"}
+        queryset = queryset.filter(**{lookups[k]: v for k, v in params.items() if k in lookups})
+        if "current" in params:
+            queryset = queryset.filter(ends_at__isnull=params["current"])
+        return queryset
+
+    def _input(self, serializer_class: type[BaseSerializer]) -> dict[str, Any]:
+        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def _respond(self, allocation: Model, code: int) -> Response:
+        return Response(s.AllocationSerializer(self.refetch(allocation)).data, status=code)
+
+    @action(detail=False, methods=["post"])
+    def assign(self, request: Request) -> Response:
+        self.actor.require(caps.MANAGE_ALLOCATIONS)
+        data = self._input(s.AssignSerializer)
+        allocation = caseload_services.allocation_assign(actor=self.actor, **data)
+        return self._respond(allocation, status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def reassign(self, request: Request, pk: str | None = None) -> Response:
+        current = self.get_object()
+        self.actor.require(caps.MANAGE_ALLOCATIONS, current.setting_id)
+        if not current.is_current:
+            raise RuleViolation("This allocation has already ended: assign a key worker instead.", rule="ended")
+        data = self._input(s.ReassignSerializer)
+        allocation = caseload_services.allocation_assign(
+            actor=self.actor, family=current.family, setting=current.setting, **data
+        )
+        return self._respond(allocation, status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def end(self, request: Request, pk: str | None = None) -> Response:
+        allocation = self.get_object()
+        self.actor.require(caps.MANAGE_ALLOCATIONS, allocation.setting_id)
+        data = self._input(s.EndSerializer)
+        caseload_services.allocation_end(actor=self.actor, allocation=allocation, reason=data["reason"])
+        return self._respond(allocation, status.HTTP_200_OK)
+
+
+class MeView(APIView):
+    """Who is signed in, the organisation this request acts in, their roles and capabilities."""
+
+    schema = ApiSchema()
+
+    @extend_schema(responses=s.MeSerializer, summary="Who am I")
+    def get(self, request: Request) -> Response:
+        actor = request_actor(request)
+        memberships = (
+            StaffMember.objects.filter(user=actor.user, is_active=True)
+            .select_related("organisation")
+            .order_by("organisation__name", "id")
+        )
+        me = {
+            "user": actor.user.pk, "name": actor.user.full_name, "email": actor.user.email,
+            "staff": actor.staff.pk, "job_title": actor.staff.job_title, "organisation": actor.organisation,
+            "organisations": [m.organisation for m in memberships], "roles": actor.roles,
+            "capabilities": sorted(actor.capabilities()),
+            "settings": [
+                {"id": setting.pk, "name": setting.name, "capabilities": sorted(actor.capabilities(setting.pk))}
+                for setting in actor.settings()
+            ],
+        }
+        return Response(s.MeSerializer(me).data)
+
+
+class TokenView(APIView):
+    """API tokens: send `Authorization: Token <token>` with each request."""
+
+    schema = ApiSchema()
+    public_methods = ("POST",)
+    acts_in_organisation = False
+    authentication_classes = [TokenAuthentication]
+
+    def get_permissions(self) -> list[BasePermission]:
+        return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
+
+    @extend_schema(
+        request=s.TokenObtainSerializer, responses={200: s.TokenSerializer}, auth=[], summary="Get a token",
+        description="Exchange your e-mail address and password for your API token (the same token each time).",
+    )
+    def post(self, request: Request) -> Response:
+        serializer = s.TokenObtainSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response(s.TokenSerializer({"token": token.key}).data)
+
+    @extend_schema(
+        request=None, responses={204: None}, summary="Revoke your token",
+        description="Delete your token; get a new one with POST.",
+    )
+    def delete(self, request: Request) -> Response:
+        Token.objects.filter(user=request.user).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(exclude=True)
+class NotFoundView(APIView):
+    """Any other path under /api/v1/: a JSON 404 rather than the site's HTML page."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        raise NotFound()
