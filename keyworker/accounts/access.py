@@ -114,6 +114,8 @@ class Actor:
         )
         if self.settings_with_scope:
             visible |= Q(id__in=Child.objects.filter(setting_id__in=self.settings_with_scope).values("family_id"))
+            # A family just added, before its children are, belongs to no setting yet: setting-wide roles see it.
+            visible |= ~Q(id__in=Child.objects.filter(organisation_id=self.organisation_id).values("family_id"))
         group_scoped = {r.setting_id for r in self.roles if r.role.scope == Scope.OWN_GROUP}
         if group_scoped and self.group_ids:
             visible |= Q(id__in=Child.objects.filter(group_id__in=self.group_ids).values("family_id"))

@@ -107,3 +107,14 @@ def test_passwords_are_hashed_with_argon2_in_production_settings():
 
     assert project_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
     assert settings.AUTH_USER_MODEL == "accounts.User"
+
+
+def test_a_setting_manager_sees_a_new_family_before_its_children_are_added(world):
+    from keyworker.organisations.models import SettingKind
+    from keyworker.testing import make_family, make_setting, make_staff
+
+    nursery = make_setting(world.org, kind=SettingKind.EARLY_YEARS)
+    manager = make_staff(world.org, nursery, ["manager"])
+    make_family(world.org, "The New family")
+    assert names(world.actor(manager)) == {"The New family"}
+    assert "The New family" not in names(world.actor(world.ta_a))
