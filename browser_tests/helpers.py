@@ -1,0 +1,49 @@
+"""What the browser tests share: signing in through the form, axe-core checks, screenshots."""
+
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from keyworker.testing import PASSWORD
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def sign_in(page: Page, person, password: str = PASSWORD) -> Page:
+    """Sign in a staff member (or a bare user) through the real sign-in form; wait for the signed-in header."""
+    user = getattr(person, "user", person)
+    page.goto("/accounts/sign-in/")
+    page.get_by_label("E-mail address").fill(user.email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    return page
+
+
+def axe_violations(page: Page) -> list[dict]:
+    """Run axe-core on the page for WCAG 2.0, 2.1 and 2.2 levels A and AA; return its violations."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+    return Axe().run(page, options=options).response["violations"]
+
+
+def describe_violations(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"- {v['id']} ({v['impact']}): {v['help']}\n  {v['helpUrl']}")
+        for node in v["nodes"]:
+            lines.append(f"    at {' '.join(map(str, node['target']))}")
+            lines.append(f"       {node['html'][:200]}")
+            summary = (node.get("failureSummary") or "").replace("\n", "\n         ")
+            if summary:
+                lines.append(f"         {summary}")
+    return "\n".join(lines)
+
+
+def screenshot(page: Page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
