@@ -1,0 +1,69 @@
+"""An import of children or staff from an MIS export: the file, its column mapping, the report and the outcome."""
+
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+
+from keyworker.organisations.models import OrganisationOwned, Setting
+
+
+class ImportKind(models.TextChoices):
+    CHILDREN = "children", "Children, families and carers"
+    STAFF = "staff", "Staff"
+
+
+class ImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", "Uploaded"
+    VALIDATED = "validated", "Checked, ready to import"
+    FAILED = "failed", "Has problems"
+    IMPORTING = "importing", "Importing"
+    DONE = "done", "Imported"
+
+
+def import_upload_to(instance: "ImportJob", filename: str) -> str:
+    """A random name under imports/<organisation>/: the original name (often a class list) stays in the row."""
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"imports/{instance.organisation_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class ImportJob(OrganisationOwned):
+    kind = models.CharField(max_length=16, choices=ImportKind.choices)
+    setting = models.ForeignKey(Setting, on_delete=models.CASCADE, related_name="import_jobs")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    original_name = models.CharField(max_length=255)
+    file = models.FileField(upload_to=import_upload_to, max_length=255)
+    headers = models.JSONField(default=list, blank=True)
+    samples = models.JSONField(default=list, blank=True, help_text="The first rows as text, for the mapping page")
+    mapping = models.JSONField(default=dict, blank=True, help_text="Target field -> column number (from 0)")
+    status = models.CharField(max_length=16, choices=ImportStatus.choices, default=ImportStatus.UPLOADED)
+    row_count = models.PositiveIntegerField(default=0)
+    family_count = models.PositiveIntegerField(default=0)
+    carer_count = models.PositiveIntegerField(default=0)
+    child_count = models.PositiveIntegerField(default=0)
+    staff_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0)
+    warning_count = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    progress = models.PositiveIntegerField(default=0, help_text="Rows processed while importing")
+    report = models.JSONField(default=dict, blank=True)
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organisation", "-created_at"], name="import_job_org_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} from {self.original_name}"
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.row_count:
+            return 0
+        return min(100, round(100 * self.progress / self.row_count))

@@ -1,5 +1,158 @@
-from django.shortcuts import render
+"""Import pages: upload a file, choose its columns, check the report, confirm, follow the progress, see the result."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_POST
+
+from keyworker.accounts import capabilities as caps
+from keyworker.accounts.access import Actor
+from keyworker.core.errors import RuleViolation
+
+from . import services
+from .forms import MappingForm, UploadForm
+from .mapping import column_label
+from .models import ImportJob, ImportKind, ImportStatus
+from .selectors import access_job, importable_settings, jobs_visible_to
+
+PROBLEMS_PER_PAGE = 100
+REFRESH_SECONDS = 2
 
 
-def start(request):
-    return render(request, "core/base.html")
+def _importer(request: HttpRequest) -> Actor:
+    actor = request.actor  # type: ignore[attr-defined]
+    if not actor.is_member:
+        raise Http404
+    actor.require(caps.RUN_IMPORTS)
+    return actor
+
+
+@login_required
+def start(request: HttpRequest) -> HttpResponse:
+    actor = _importer(request)
+    settings = importable_settings(actor)
+    form = UploadForm(request.POST or None, request.FILES or None, settings=settings)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = services.import_upload(
+                actor=actor, setting=form.cleaned_data["setting"], kind=form.cleaned_data["kind"], name=upload.name,
+                data=upload.read(),
+            )
+        except RuleViolation as exc:
+            form.add_error(exc.field if exc.field in form.fields else "file", exc.message)
+        else:
+            return redirect("imports:mapping", job.pk)
+    return render(request, "imports/start.html", {
+        "form": form, "jobs": list(jobs_visible_to(actor)[:10]), "settings": settings,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
+    """Wherever the import has got to."""
+    job = access_job(_importer(request), job_id)
+    return redirect(_page_for(job), job.pk)
+
+
+def _page_for(job: ImportJob) -> str:
+    return {
+        ImportStatus.UPLOADED: "imports:mapping",
+        ImportStatus.VALIDATED: "imports:preview",
+        ImportStatus.FAILED: "imports:preview",
+        ImportStatus.IMPORTING: "imports:progress",
+        ImportStatus.DONE: "imports:result",
+    }[ImportStatus(job.status)]
+
+
+@login_required
+def mapping(request: HttpRequest, job_id: int) -> HttpResponse:
+    actor = _importer(request)
+    job = access_job(actor, job_id)
+    if job.status in (ImportStatus.IMPORTING, ImportStatus.DONE):
+        return redirect(_page_for(job), job.pk)
+    form = MappingForm(request.POST or None, job=job)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.import_map(actor=actor, job=job, mapping=form.mapping())
+        except RuleViolation as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("imports:preview", job.pk)
+    used = set(job.mapping.values())
+    unused = [column_label(job.headers, i) for i in range(len(job.headers)) if i not in used and job.headers[i]]
+    return render(request, "imports/mapping.html", {
+        "job": job, "form": form, "unused": unused,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def preview(request: HttpRequest, job_id: int) -> HttpResponse:
+    actor = _importer(request)
+    job = access_job(actor, job_id)
+    if job.status not in (ImportStatus.VALIDATED, ImportStatus.FAILED):
+        return redirect(_page_for(job), job.pk)
+    report = job.report if isinstance(job.report, dict) else {}
+    page = Paginator(report.get("problems", []), PROBLEMS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "imports/preview.html", {
+        "job": job, "counts": report.get("counts", {}), "page_obj": page,
+        "preview_columns": report.get("preview_columns", []), "preview_rows": report.get("preview", []),
+        "can_confirm": job.status == ImportStatus.VALIDATED, "is_children": job.kind == ImportKind.CHILDREN,
+        "background": job.row_count >= services.BACKGROUND_FROM_ROWS,
+    })
+
+
+@login_required
+@require_POST
+def confirm(request: HttpRequest, job_id: int) -> HttpResponse:
+    actor = _importer(request)
+    job = access_job(actor, job_id)
+    try:
+        job = services.import_start(actor=actor, job=job)
+    except RuleViolation as exc:
+        messages.error(request, exc.message)
+    return redirect(_page_for(job), job.pk)
+
+
+@login_required
+def progress(request: HttpRequest, job_id: int) -> HttpResponse:
+    actor = _importer(request)
+    job = services.import_release_if_stalled(actor=actor, job=access_job(actor, job_id))
+    if job.status != ImportStatus.IMPORTING:
+        return redirect(_page_for(job), job.pk)
+    done = services.live_progress(job)
+    total = job.row_count
+    # Updating itself can be turned off (WCAG 2.2.1): a screen reader starts again at the top on every refresh.
+    auto = request.GET.get("auto") != "off"
+    response = render(request, "imports/progress.html", {
+        "job": job, "done": done, "total": total, "percent": round(100 * done / total) if total else 0,
+        "refresh": REFRESH_SECONDS if auto else None,
+    })
+    if auto:
+        # The Refresh header as well as the meta element: it works whatever the page's head holds.
+        response["Refresh"] = str(REFRESH_SECONDS)
+    return response
+
+
+@login_required
+def result(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = access_job(_importer(request), job_id)
+    if job.status != ImportStatus.DONE:
+        return redirect(_page_for(job), job.pk)
+    report = job.report if isinstance(job.report, dict) else {}
+    warnings = [p for p in report.get("problems", []) if p.get("warnings")]
+    page = Paginator(warnings, PROBLEMS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "imports/result.html", {
+        "job": job, "summary": services.import_summary(job), "counts": report.get("counts", {}), "page_obj": page,
+        "is_children": job.kind == ImportKind.CHILDREN, "families_url": _families_url(),
+    })
+
+
+def _families_url() -> str:
+    try:
+        return reverse("dashboard:family_list")
+    except NoReverseMatch:
+        return "/families/all/"

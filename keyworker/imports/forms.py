@@ -1,0 +1,84 @@
+"""Forms for imports: the upload and the column mapping. They validate input; the services do the work."""
+
+from django import forms
+
+from keyworker.core.errors import RuleViolation
+from keyworker.organisations.models import Setting
+
+from .mapping import Target, column_label, targets_for
+from .models import ImportJob, ImportKind
+from .reading import MAX_FILE_BYTES, check_extension
+
+NOT_IN_FILE = ""
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What does the file hold?", choices=ImportKind.choices, widget=forms.RadioSelect,
+        initial=ImportKind.CHILDREN,
+    )
+    setting = forms.ModelChoiceField(label="Import into", queryset=Setting.objects.none(), empty_label=None)
+    file = forms.FileField(
+        label="File", help_text="A CSV file or an Excel workbook (.xlsx) exported from your MIS, with a heading on each column.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx"}),
+    )
+
+    def __init__(self, *args, settings: list[Setting], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["setting"].queryset = Setting.objects.filter(pk__in=[s.pk for s in settings]).order_by("name")
+        if len(settings) == 1:
+            self.fields["setting"].initial = settings[0].pk
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            check_extension(upload.name)
+        except RuleViolation as exc:
+            raise forms.ValidationError(exc.message) from exc
+        if upload.size == 0:
+            raise forms.ValidationError("The file is empty.")
+        if upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB. Split it into smaller files."
+            )
+        return upload
+
+
+class MappingForm(forms.Form):
+    """One choice per target field: which column of the file holds it."""
+
+    def __init__(self, *args, job: ImportJob, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.job = job
+        headers = job.headers
+        samples = job.samples or []
+        choices = [(NOT_IN_FILE, "— Not in the file —")]
+        for i in range(len(headers)):
+            example = next((row[i] for row in samples if i < len(row) and row[i]), "")
+            label = column_label(headers, i)
+            if example:
+                label += f" (e.g. {example[:30]})"
+            choices.append((str(i), label))
+        self.targets: list[Target] = targets_for(job.kind)
+        for t in self.targets:
+            current = job.mapping.get(t.key)
+            self.fields[t.key] = forms.ChoiceField(
+                label=t.label, choices=choices, required=t.required, help_text=t.hint,
+                initial=str(current) if current is not None else NOT_IN_FILE,
+                error_messages={
+                    "required": f"Choose the column that holds the {t.label.lower()}.",
+                    "invalid_choice": "Choose one of the file's columns.",
+                },
+            )
+            self.fields[t.key].section = t.section
+
+    def sections(self) -> list[tuple[str, list[forms.BoundField]]]:
+        out: list[tuple[str, list[forms.BoundField]]] = []
+        for t in self.targets:
+            if not out or out[-1][0] != t.section:
+                out.append((t.section, []))
+            out[-1][1].append(self[t.key])
+        return out
+
+    def mapping(self) -> dict[str, int]:
+        return {key: int(value) for key, value in self.cleaned_data.items() if value not in (None, NOT_IN_FILE)}

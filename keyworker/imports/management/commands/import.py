@@ -1,0 +1,134 @@
+"""`keyworker import children|staff FILE`: import an MIS export from the command line, with the same report."""
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
+
+from keyworker.core.errors import RuleViolation
+from keyworker.imports import services
+from keyworker.imports.checks import check_table
+from keyworker.imports.mapping import guess_mapping, mapping_problems, mapping_with_overrides, target_labels
+from keyworker.imports.models import ImportKind, ImportStatus
+from keyworker.imports.reading import read_table
+from keyworker.organisations.models import Organisation, Setting
+
+
+class Command(BaseCommand):
+    help = (
+        "Import children with their families and carers, or staff, from a CSV or XLSX export into one setting. "
+        "All or nothing: if any row has an error, nothing is imported and the command exits with status 1."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("kind", choices=ImportKind.values, help="children or staff")
+        parser.add_argument("file", help="the CSV or XLSX file")
+        parser.add_argument("--organisation", required=True, help="the organisation's slug")
+        parser.add_argument("--setting", required=True, help="the setting's name (or number)")
+        parser.add_argument(
+            "--map", action="append", default=[], dest="pairs", metavar="COLUMN=FIELD",
+            help="use COLUMN (its heading) for FIELD, overriding the guess; '=FIELD' leaves the field out. Repeatable.",
+        )
+        parser.add_argument("--dry-run", action="store_true", help="check and report, import nothing")
+        parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    def handle(self, *args: Any, kind: str, file: str, organisation: str, setting: str, pairs: list[str],
+               dry_run: bool, no_progress: bool, **options: Any) -> None:
+        org = Organisation.objects.filter(slug=organisation).first()
+        if org is None:
+            raise CommandError(f"No organisation with the slug “{organisation}”.")
+        found = Setting.objects.filter(organisation=org, name__iexact=setting.strip()).first()
+        if found is None and setting.strip().isdigit():
+            found = Setting.objects.filter(organisation=org, pk=int(setting)).first()
+        if found is None:
+            names = ", ".join(Setting.objects.filter(organisation=org).values_list("name", flat=True)) or "none yet"
+            raise CommandError(f"{org} has no setting “{setting}”. Its settings: {names}.")
+        path = Path(file)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"Cannot read {file}: {exc.strerror or exc}.") from exc
+        self.progress_off = no_progress
+        try:
+            if dry_run:
+                self._dry_run(kind, path.name, data, found, pairs)
+            else:
+                self._import(kind, path.name, data, found, pairs)
+        except RuleViolation as exc:
+            raise CommandError(exc.message) from exc
+
+    def _bar(self, label: str, total: int) -> tqdm:
+        return tqdm(total=total, desc=label, unit="row", disable=self.progress_off, file=self.stderr._out, leave=False)
+
+    def _follow(self, bar: tqdm):
+        def update(done: int, total: int) -> None:
+            bar.total = total
+            bar.n = done
+            bar.refresh()
+        return update
+
+    def _mapping(self, kind: str, headers: list[str], base: dict[str, int], pairs: list[str]) -> dict[str, int]:
+        mapping = mapping_with_overrides(kind, headers, base, pairs)
+        labels = target_labels(kind)
+        self.stdout.write("Columns:")
+        for key, label in labels.items():
+            if key in mapping:
+                self.stdout.write(f"  {label:<45} ← {headers[mapping[key]]}")
+        problems = mapping_problems(kind, headers, mapping)
+        if problems:
+            raise CommandError(" ".join(problems) + " Use --map “Column heading=field”.")
+        return mapping
+
+    def _dry_run(self, kind: str, name: str, data: bytes, setting: Setting, pairs: list[str]) -> None:
+        table = read_table(name, data)
+        mapping = self._mapping(kind, table.headers, guess_mapping(kind, table.headers), pairs)
+        with self._bar("Checking", len(table.rows)) as bar:
+            check = check_table(kind=kind, table=table, mapping=mapping, setting=setting, on_progress=self._follow(bar))
+        report = check.report()
+        self._print_report(report)
+        if check.has_errors:
+            raise CommandError(f"Nothing would be imported: {check.error_rows} row(s) have errors.")
+        self.stdout.write(self.style.SUCCESS(f"Dry run, nothing imported. {self._would(kind, report['counts'])}"))
+
+    def _import(self, kind: str, name: str, data: bytes, setting: Setting, pairs: list[str]) -> None:
+        # The columns are settled before anything is kept, so a wrong --map leaves no half-made import behind.
+        table = read_table(name, data)
+        mapping = self._mapping(kind, table.headers, guess_mapping(kind, table.headers), pairs)
+        job = services.import_upload(actor=None, setting=setting, kind=kind, name=name, data=data)
+        with self._bar("Checking", job.row_count) as bar:
+            job = services.import_map(actor=None, job=job, mapping=mapping, on_progress=self._follow(bar))
+        if job.status == ImportStatus.FAILED:
+            self._print_report(job.report)
+            raise CommandError(f"Nothing was imported: {job.report['counts']['error_rows']} row(s) have errors.")
+        job = services.import_confirm(actor=None, job=job)
+        with self._bar("Importing", job.row_count) as bar:
+            job = services.import_run(actor=None, job=job, on_progress=self._follow(bar))
+        self._print_report(job.report)
+        if job.status != ImportStatus.DONE:
+            raise CommandError(job.message or "Nothing was imported.")
+        self.stdout.write(self.style.SUCCESS(f"{services.import_summary(job)}."))
+
+    def _would(self, kind: str, counts: dict[str, int]) -> str:
+        if kind == ImportKind.STAFF:
+            return f"Would import {counts.get('staff', 0)} staff member(s); {counts.get('warnings', 0)} warning(s)."
+        return (f"Would import {counts.get('children', 0)} children in {counts.get('families', 0)} families with "
+                f"{counts.get('carers', 0)} carers; {counts.get('warnings', 0)} warning(s).")
+
+    def _print_report(self, report: dict[str, Any]) -> None:
+        counts = report.get("counts", {})
+        problems = report.get("problems", [])
+        if problems:
+            self.stdout.write("")
+            self.stdout.write("Rows with problems (line 1 is the headings):")
+        for p in problems:
+            self.stdout.write(f"  Line {p['line']}: {p['name']}{' (skipped)' if p.get('skipped') else ''}")
+            for e in p["errors"]:
+                self.stdout.write(self.style.ERROR(f"    ✗ Error: {e}"))
+            for w in p["warnings"]:
+                self.stdout.write(self.style.WARNING(f"    ⚠ Warning: {w}"))
+        self.stdout.write("")
+        self.stdout.write(
+            f"{counts.get('rows', 0)} rows; {counts.get('errors', 0)} error(s) on {counts.get('error_rows', 0)} row(s); "
+            f"{counts.get('warnings', 0)} warning(s); {counts.get('skipped', 0)} already here (skipped)."
+        )

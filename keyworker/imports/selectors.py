@@ -1,0 +1,30 @@
+"""Reads of imports, scoped to the acting user: only their organisation's, only settings they may import into."""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from keyworker.accounts.access import Actor
+from keyworker.accounts.capabilities import RUN_IMPORTS
+from keyworker.organisations.models import Setting
+
+from .models import ImportJob
+
+
+def importable_settings(actor: Actor) -> list[Setting]:
+    return [s for s in actor.settings().order_by("name") if actor.can(RUN_IMPORTS, s.pk)]
+
+
+def jobs_visible_to(actor: Actor) -> QuerySet[ImportJob]:
+    if not actor.is_member:
+        return ImportJob.objects.none()
+    return ImportJob.objects.filter(
+        organisation_id=actor.organisation_id, setting_id__in=[s.pk for s in importable_settings(actor)]
+    ).select_related("setting", "uploaded_by")
+
+
+def access_job(actor: Actor, job_id: int) -> ImportJob:
+    """The import if the actor may see it; otherwise it does not exist (404)."""
+    job = jobs_visible_to(actor).filter(pk=job_id).first()
+    if job is None:
+        raise Http404("No such import")
+    return job

@@ -1,0 +1,378 @@
+"""Writes for imports: upload a file, choose its columns, check it, and import it all-or-nothing in one transaction."""
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
+from django.db import DatabaseError, connections, models, transaction
+
+from keyworker.accounts.access import Actor
+from keyworker.accounts.capabilities import RUN_IMPORTS
+from keyworker.accounts.models import GroupMembership, StaffMember, StaffRole, User
+from keyworker.core import clock
+from keyworker.core.audit import audit_record
+from keyworker.core.errors import RuleViolation
+from keyworker.organisations.models import Setting
+from keyworker.people.models import Carer, Child, Family, KeyAspects
+
+from .checks import Check, Progress, check_table
+from .mapping import guess_mapping, mapping_problems
+from .models import ImportJob, ImportKind, ImportStatus
+from .reading import Table, read_table, sample_rows
+
+logger = logging.getLogger(__name__)
+
+# Files with this many rows or more are imported in a background thread, with a progress page.
+BACKGROUND_FROM_ROWS = 1000
+BATCH_SIZE = 1000
+# Checking the file again before writing is the first fifth of the progress bar; writing the rest.
+CHECK_SHARE = 0.2
+# Far longer than any import takes: an import still "importing" after this died with its process (and rolled back).
+STALLED_AFTER = dt.timedelta(minutes=30)
+
+# Rows done by imports running in this process: the transaction hides progress from other connections until commit.
+_live_progress: dict[int, int] = {}
+
+M = TypeVar("M", bound=models.Model)
+
+
+def live_progress(job: ImportJob) -> int:
+    return _live_progress.get(job.pk, job.progress)
+
+
+def _require(actor: Actor | None, setting: Setting) -> None:
+    """The command line runs as no particular user (actor None); a person needs the right in that setting."""
+    if actor is None:
+        return
+    if setting.organisation_id != actor.organisation_id:
+        raise RuleViolation("Not found.", rule="tenancy")
+    actor.require(RUN_IMPORTS, setting.pk)
+
+
+def _user(actor: Actor | None) -> User | None:
+    return actor.user if actor is not None else None
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def import_summary(job: ImportJob) -> str:
+    """"Imported 118 children in 97 families with 160 carers; 2 warnings"."""
+    extra = ""
+    if job.skipped_count:
+        extra += f"; {job.skipped_count} already here, skipped"
+    if job.warning_count:
+        extra += f"; {_count(job.warning_count, 'warning', 'warnings')}"
+    if job.kind == ImportKind.STAFF:
+        return f"Imported {_count(job.staff_count, 'staff member', 'staff members')}{extra}"
+    counts = job.report.get("counts", {}) if isinstance(job.report, dict) else {}
+    joined = counts.get("existing_families", 0)
+    joined_text = f" (and {_count(joined, 'family', 'families')} already here)" if joined else ""
+    return (
+        f"Imported {_count(job.child_count, 'child', 'children')} in {_count(job.family_count, 'family', 'families')}"
+        f"{joined_text} with {_count(job.carer_count, 'carer', 'carers')}{extra}"
+    )
+
+
+@transaction.atomic
+def import_upload(
+    *, actor: Actor | None, setting: Setting, kind: str, name: str, data: bytes,
+) -> ImportJob:
+    """Keep the file, read its column headings and guess which column holds what."""
+    _require(actor, setting)
+    if kind not in ImportKind.values:
+        raise RuleViolation("Choose children or staff.", rule="kind", field="kind")
+    name = (name or "upload.csv").replace("\\", "/").rsplit("/", 1)[-1][:200]
+    table = read_table(name, data)
+    job = ImportJob(
+        organisation_id=setting.organisation_id, kind=kind, setting=setting, uploaded_by=_user(actor),
+        original_name=name, headers=table.headers, samples=sample_rows(table),
+        mapping=guess_mapping(kind, table.headers), row_count=len(table.rows), status=ImportStatus.UPLOADED,
+    )
+    job.file.save(name, ContentFile(data), save=False)
+    job.save()
+    return job
+
+
+def _load_table(job: ImportJob) -> Table:
+    with job.file.open("rb") as f:
+        data = f.read()
+    return read_table(job.original_name, data)
+
+
+def _store_check(job: ImportJob, check: Check) -> None:
+    counts = check.counts
+    job.row_count = check.row_count
+    job.family_count = counts.get("families", 0)
+    job.carer_count = counts.get("carers", 0)
+    job.child_count = counts.get("children", 0)
+    job.staff_count = counts.get("staff", 0)
+    job.skipped_count = check.skipped_count
+    job.warning_count = check.warning_count
+    job.error_count = check.error_count
+    job.report = check.report()
+
+
+def _can_change(job: ImportJob) -> None:
+    if job.status not in (ImportStatus.UPLOADED, ImportStatus.VALIDATED, ImportStatus.FAILED):
+        raise RuleViolation("This import has already run: upload the file again to import it again.", rule="status")
+
+
+@transaction.atomic
+def import_map(
+    *, actor: Actor | None, job: ImportJob, mapping: dict[str, int], on_progress: Progress | None = None,
+) -> ImportJob:
+    """Save the chosen columns and check every row with them."""
+    _require(actor, job.setting)
+    _can_change(job)
+    problems = mapping_problems(job.kind, job.headers, mapping)
+    if problems:
+        raise RuleViolation(" ".join(problems), rule="mapping")
+    job.mapping = dict(mapping)
+    job.save(update_fields=["mapping"])
+    return import_validate(actor=actor, job=job, on_progress=on_progress)
+
+
+@transaction.atomic
+def import_validate(*, actor: Actor | None, job: ImportJob, on_progress: Progress | None = None) -> ImportJob:
+    """Check every row; the job is then ready to import (validated) or has problems (failed). Nothing else changes."""
+    _require(actor, job.setting)
+    _can_change(job)
+    table = _load_table(job)
+    check = check_table(kind=job.kind, table=table, mapping=job.mapping, setting=job.setting, on_progress=on_progress)
+    _store_check(job, check)
+    job.status = ImportStatus.FAILED if check.has_errors else ImportStatus.VALIDATED
+    job.message = (
+        f"{check.error_rows} row{'s' if check.error_rows != 1 else ''} must be corrected before anything is imported."
+        if check.has_errors else ""
+    )
+    job.save()
+    return job
+
+
+@transaction.atomic
+def import_confirm(*, actor: Actor | None, job: ImportJob) -> ImportJob:
+    """Claim a checked import for running: only one request (or double click) can claim it."""
+    _require(actor, job.setting)
+    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.VALIDATED).update(
+        status=ImportStatus.IMPORTING, progress=0, started_at=clock.now(), message=""
+    )
+    if not claimed:
+        raise RuleViolation("This import cannot start: it has already run, or it has problems to correct.", rule="status")
+    job.refresh_from_db()
+    return job
+
+
+class _Refused(Exception):
+    def __init__(self, check: Check):
+        super().__init__("rows with errors")
+        self.check = check
+
+
+def import_run(*, actor: Actor | None, job: ImportJob, on_progress: Progress | None = None) -> ImportJob:
+    """Check the file again and write everything in one transaction: with any error, nothing at all is written.
+
+    The transaction is inside, not a decorator, so that a refusal can still record the failed status afterwards.
+    """
+    _require(actor, job.setting)
+    if job.status != ImportStatus.IMPORTING:
+        raise RuleViolation("Confirm the import first.", rule="status")
+    total = max(job.row_count, 1)
+
+    def report(done: float) -> None:
+        rows = min(job.row_count, int(done))
+        _live_progress[job.pk] = rows
+        if on_progress is not None:
+            on_progress(rows, job.row_count)
+
+    try:
+        with transaction.atomic():
+            table = _load_table(job)
+            check = check_table(
+                kind=job.kind, table=table, mapping=job.mapping, setting=job.setting,
+                on_progress=lambda done, n: report(CHECK_SHARE * total * done / max(n, 1)),
+            )
+            if check.has_errors:
+                raise _Refused(check)
+            if job.kind == ImportKind.STAFF:
+                _write_staff(job, check, lambda share: report(total * (CHECK_SHARE + (1 - CHECK_SHARE) * share)))
+            else:
+                _write_children(job, check, lambda share: report(total * (CHECK_SHARE + (1 - CHECK_SHARE) * share)))
+            _store_check(job, check)
+            job.status = ImportStatus.DONE
+            job.progress = job.row_count
+            job.finished_at = clock.now()
+            job.message = ""
+            job.save()
+            audit_record(
+                organisation_id=job.organisation_id, actor=_user(actor), event_type=f"import.{job.kind}", obj=job,
+                summary=f"{import_summary(job)} from {job.original_name} into {job.setting}",
+                data={"counts": job.report.get("counts", {}), "file": job.original_name},
+            )
+    except _Refused as refused:
+        _store_check(job, refused.check)
+        _fail(job, f"Nothing was imported: {refused.check.error_rows} row{'s' if refused.check.error_rows != 1 else ''} "
+                   "must be corrected first.")
+    except RuleViolation as exc:
+        _fail(job, f"Nothing was imported: {exc.message}")
+    except DatabaseError:
+        logger.exception("Import %s refused by the database", job.pk)
+        _fail(job, "Nothing was imported: the database refused the changes, perhaps because someone added the same "
+                   "children or staff at the same time. Check the file again and retry.")
+    finally:
+        _live_progress.pop(job.pk, None)
+    return job
+
+
+def _fail(job: ImportJob, message: str) -> None:
+    job.status = ImportStatus.FAILED
+    job.message = message
+    job.finished_at = clock.now()
+    job.save()
+
+
+def _bulk(model: type[M], objs: Sequence[M], step: Callable[[int], None]) -> None:
+    for i in range(0, len(objs), BATCH_SIZE):
+        chunk = objs[i:i + BATCH_SIZE]
+        model._default_manager.bulk_create(chunk)
+        step(len(chunk))
+
+
+def _write_children(job: ImportJob, check: Check, share: Callable[[float], None]) -> None:
+    org_id = job.organisation_id
+    today = clock.today(job.setting.time_zone)
+    planned_new = [f for f in check.families if f.existing_id is None]
+    families = [
+        Family(organisation_id=org_id, name=f.name[:150], address=f.address, mis_reference=f.mis_reference)
+        for f in planned_new
+    ]
+    n_children = sum(len(f.children) for f in check.families)
+    n_carers = sum(len(f.carers) for f in planned_new)
+    units = max(1, len(families) + n_carers + 2 * n_children)
+    done = 0
+
+    def step(n: int) -> None:
+        nonlocal done
+        done += n
+        share(done / units)
+
+    _bulk(Family, families, step)
+    family_ids = [fam.pk for fam in families]
+    carers: list[Carer] = []
+    children: list[Child] = []
+    aspects: list[dict[str, str]] = []
+    new_ids = iter(family_ids)
+    for planned in check.families:
+        family_id = planned.existing_id if planned.existing_id is not None else next(new_ids)
+        if planned.existing_id is None:
+            for order, c in enumerate(planned.carers, start=1):
+                carers.append(Carer(
+                    organisation_id=org_id, family_id=family_id, title=c.title, first_name=c.first_name,
+                    last_name=c.last_name, relationship=c.relationship, parental_responsibility=c.parental_responsibility,
+                    phone=c.phone, email=c.email, preferred_contact_method=c.preferred_contact_method,
+                    first_language=c.first_language, contact_restriction=c.contact_restriction,
+                    restriction_notes=c.restriction_notes, contact_order=order,
+                ))
+        for row in planned.children:
+            assert row.date_of_birth is not None  # rows without one have an error and never get here
+            children.append(Child(
+                organisation_id=org_id, family_id=family_id, setting_id=job.setting_id, group_id=row.group_id,
+                legal_first_name=row.legal_first_name, legal_last_name=row.legal_last_name,
+                preferred_name=row.preferred_name if row.preferred_name != row.legal_first_name else "",
+                date_of_birth=row.date_of_birth, upn=row.upn, mis_reference=row.mis_reference,
+                year_group=row.year_group, enrolled_on=row.enrolled_on or today, has_ehcp=row.has_ehcp,
+            ))
+            aspects.append(row.aspects)
+    _bulk(Carer, carers, step)
+    _bulk(Child, children, step)
+    _bulk(KeyAspects, [
+        KeyAspects(organisation_id=org_id, child_id=child.pk, **a) for child, a in zip(children, aspects, strict=True)
+    ], step)
+
+
+def _write_staff(job: ImportJob, check: Check, share: Callable[[float], None]) -> None:
+    org_id = job.organisation_id
+    rows = check.staff
+    units = max(1, 3 * len(rows))
+    done = 0
+
+    def step(n: int) -> None:
+        nonlocal done
+        done += n
+        share(done / units)
+
+    # No password: they cannot sign in until one is set for them.
+    new_users = [User(email=s.email, full_name=s.full_name, password=make_password(None)) for s in rows if s.user_id is None]
+    _bulk(User, new_users, step)
+    user_ids = {u.email: u.pk for u in new_users}
+    members = [
+        StaffMember(organisation_id=org_id, user_id=s.user_id or user_ids[s.email], job_title=s.job_title,
+                    staff_code=s.staff_code)
+        for s in rows
+    ]
+    _bulk(StaffMember, members, step)
+    staff_roles: list[StaffRole] = []
+    memberships: list[GroupMembership] = []
+    for s, member in zip(rows, members, strict=True):
+        staff_roles += [StaffRole(organisation_id=org_id, staff_id=member.pk, setting_id=job.setting_id, role_id=r)
+                        for r in s.role_ids]
+        memberships += [GroupMembership(organisation_id=org_id, staff_id=member.pk, group_id=g) for g in s.group_ids]
+    StaffRole.objects.bulk_create(staff_roles, batch_size=BATCH_SIZE)
+    GroupMembership.objects.bulk_create(memberships, batch_size=BATCH_SIZE)
+    step(len(rows))
+
+
+def import_start(*, actor: Actor | None, job: ImportJob) -> ImportJob:
+    """Confirm and run: small files at once, large ones in a background thread that the progress page follows."""
+    job = import_confirm(actor=actor, job=job)
+    if job.row_count >= BACKGROUND_FROM_ROWS:
+        transaction.on_commit(lambda: launch_in_background(job.pk, actor))
+        return job
+    return import_run(actor=actor, job=job)
+
+
+def launch_in_background(job_id: int, actor: Actor | None) -> None:
+    thread = threading.Thread(target=_thread_main, args=(job_id, actor), name=f"import-{job_id}", daemon=True)
+    thread.start()
+
+
+def _thread_main(job_id: int, actor: Actor | None) -> None:
+    try:
+        import_run_claimed(job_id, actor)
+    finally:
+        connections.close_all()
+
+
+def import_run_claimed(job_id: int, actor: Actor | None) -> None:
+    """Run an import already confirmed; whatever goes wrong, the job ends failed rather than stuck."""
+    try:
+        job = ImportJob.objects.select_related("setting").get(pk=job_id)
+        import_run(actor=actor, job=job)
+    except Exception:
+        logger.exception("Import %s stopped", job_id)
+        ImportJob.objects.filter(pk=job_id, status=ImportStatus.IMPORTING).update(
+            status=ImportStatus.FAILED, finished_at=clock.now(),
+            message="Nothing was imported: the import stopped unexpectedly. Try again, or ask for help.",
+        )
+
+
+@transaction.atomic
+def import_release_if_stalled(*, actor: Actor | None, job: ImportJob) -> ImportJob:
+    """Mark an import that stopped with its process (a restart) as failed, so it can be checked and run again."""
+    _require(actor, job.setting)
+    stalled = (
+        job.status == ImportStatus.IMPORTING and job.pk not in _live_progress and job.started_at is not None
+        and clock.now() - job.started_at > STALLED_AFTER
+    )
+    if stalled:
+        ImportJob.objects.filter(pk=job.pk, status=ImportStatus.IMPORTING).update(
+            status=ImportStatus.FAILED, finished_at=clock.now(),
+            message="The import stopped before it finished, and nothing was imported. Check the file again to retry.",
+        )
+        job.refresh_from_db()
+    return job
