@@ -1,7 +1,7 @@
 """Forms for signing in and for staff: they validate input only; views call services."""
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
 from keyworker.organisations.models import Group, Setting
 
@@ -87,3 +87,15 @@ class RoleForm(forms.ModelForm):
 
         super().__init__(*args, **kwargs)
         self.fields["capabilities"].choices = list(ALL.items())
+
+
+class PasswordSetForm(PasswordResetForm):
+    """Reset a password, or set the first one: staff added by an import have none yet."""
+
+    email = forms.EmailField(label="E-mail address", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+    def get_users(self, email):
+        from .models import User
+
+        # Django's form skips accounts without a usable password; here those are new staff, who need one.
+        return User.objects.filter(email__iexact=email.strip(), is_active=True, memberships__is_active=True).distinct()
