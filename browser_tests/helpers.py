@@ -21,6 +21,19 @@ def sign_in(page: Page, person, password: str = PASSWORD) -> Page:
     return page
 
 
+def join_other_organisation(world, staff):
+    """Make `staff` a headteacher of the world's other organisation too (someone who works for two)."""
+    from keyworker.accounts.models import Role
+    from keyworker.accounts.services import staff_save
+    from keyworker.organisations.models import Setting
+
+    org = world.other_org
+    return staff_save(
+        actor=None, organisation=org, full_name=staff.user.full_name, email=staff.user.email,
+        setting=Setting.objects.get(organisation=org), roles=[Role.objects.get(organisation=org, code="headteacher")], groups=[],
+    )
+
+
 def axe_violations(page: Page) -> list[dict]:
     """Run axe-core on the page for WCAG 2.0, 2.1 and 2.2 levels A and AA; return its violations."""
     from axe_playwright_python.sync_playwright import Axe

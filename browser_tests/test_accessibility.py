@@ -38,6 +38,12 @@ def _child_protection(world):
     child_protection_status_set(actor=None, child=world.child_a, status="child_protection_plan")
 
 
+def _second_organisation(world):
+    from browser_tests.helpers import join_other_organisation
+
+    join_other_organisation(world, world.headteacher)
+
+
 def _no_membership(world):
     from keyworker.accounts.models import User
     from keyworker.testing import PASSWORD
@@ -84,6 +90,7 @@ SCREENS = [
     Screen("my-families", "ta_a", lambda w: "/families/", "My families"),
     Screen("my-families-empty", "teacher_a", lambda w: "/families/", "My families"),
     Screen("family-list", "headteacher", lambda w: "/families/all/", "Families"),
+    Screen("organisation-switcher", "headteacher", lambda w: "/families/all/", "Families", prepare=_second_organisation),
     Screen("family-list-no-results", "headteacher", lambda w: "/families/all/?q=Nobody", "Families"),
     Screen("family-detail", "headteacher", lambda w: f"/families/{w.family_a.pk}/", "The Adams family"),
     Screen("family-detail-unallocated", "ta_a", lambda w: f"/families/{w.family_unallocated.pk}/", "The Cole family"),

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from browser_tests.helpers import sign_in
+from browser_tests.helpers import join_other_organisation, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -114,6 +114,24 @@ def test_outsider_cannot_open_another_organisations_family(world, open_page):
     response = page.goto(f"/families/children/{world.child_a.pk}/")
     assert response.status == 404
     expect(page.get_by_text("Alfie Adams")).to_have_count(0)
+
+
+def test_someone_working_for_two_organisations_switches_between_them(world, open_page):
+    join_other_organisation(world, world.headteacher)
+    page = sign_in(open_page("tablet"), world.headteacher)
+
+    # With no choice made yet, the first organisation by name: "Other School …" before "Test School …".
+    switcher = page.get_by_label("Organisation")
+    expect(switcher.locator("option:checked")).to_have_text(world.other_org.name)
+    page.get_by_role("link", name="Families").click()
+    expect(page.get_by_role("link", name="The Zed family")).to_be_visible()
+
+    switcher.select_option(label=world.org.name)
+    page.get_by_role("button", name="Switch").click()
+    expect(page.get_by_label("Organisation").locator("option:checked")).to_have_text(world.org.name)
+    page.get_by_role("link", name="Families").click()
+    expect(page.get_by_role("link", name="The Adams family")).to_be_visible()
+    expect(page.get_by_role("link", name="The Zed family")).to_have_count(0)
 
 
 def test_sign_out(world, open_page):
