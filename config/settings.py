@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "keyworker.organisations",
     "keyworker.people",
     "keyworker.caseload",
+    "keyworker.standards",
     "keyworker.imports",
     "keyworker.dashboard",
     "keyworker.api",
@@ -111,8 +112,7 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
-DATE_FORMAT = "D j F Y"
-SHORT_DATE_FORMAT = "j/n/Y"
+FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

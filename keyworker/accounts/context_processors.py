@@ -32,6 +32,9 @@ def actor(request):
     # The longest matching prefix is the current section.
     matches = [url for _, url in items if request.path.startswith(url)]
     current = max(matches, key=len) if matches else None
+    if current is None and request.path.startswith("/families/"):
+        # A family or child page belongs to "Families" for people without "My families".
+        current = next((url for label, url in items if label == "Families"), None)
     from .models import StaffMember
 
     # People who work for several organisations (a trust's staff, supply staff) switch between them.

@@ -119,7 +119,8 @@ def caseload_reassign(request, staff_id: int):
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             moved = sum(1 for o in outcomes if o.moved_to)
-            messages.success(request, f"{moved} of {len(outcomes)} families moved.")
+            total = len(outcomes)
+            messages.success(request, f"{moved} of {total} famil{'y' if total == 1 else 'ies'} moved.")
     return render(request, "caseload/caseload_reassign.html", {
         "staff": staff, "form": form, "outcomes": outcomes, "families": selectors.caseload_of(staff),
     })

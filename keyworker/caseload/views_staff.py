@@ -109,6 +109,6 @@ def staff_leave_view(request, staff_id: int):
         except RuleViolation as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, f"{staff} has left. {n} families now need a key worker.")
+            messages.success(request, f"{staff} has left. {n} famil{'y now needs' if n == 1 else 'ies now need'} a key worker.")
             return redirect("caseload:allocation")
     return render(request, "caseload/staff_leave.html", {"form": form, "staff": staff})

@@ -72,7 +72,7 @@ def test_an_outsider_cannot_end_our_allocation(world, client_for):
 def test_reassigning_a_caseload_page_reports_outcomes(world, client_for):
     r = client_for(world.headteacher).post(f"/allocation/staff/{world.ta_a.pk}/reassign/", {"to_staff": "", "reason": "Leaving"})
     html = r.content.decode()
-    assert "1 of 1 families moved" in html and "Moved" in html and "Tara Teacher" in html
+    assert "1 of 1 family moved" in html and "Moved" in html and "Tara Teacher" in html
 
 
 def test_flagged_allocation_is_shown_to_leaders(world, client_for):

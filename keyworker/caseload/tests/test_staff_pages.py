@@ -53,7 +53,7 @@ def test_recording_leaving_unallocates_and_says_how_many(world, client_for):
     page = client.get(f"/staff/{world.ta_a.pk}/leave/").content.decode()
     assert "Reassign the caseload first" in page
     r = client.post(f"/staff/{world.ta_a.pk}/leave/", {"left_on": "2026-12-18", "reason": "New job"}, follow=True)
-    assert "Kim Keyworker has left. 1 families now need a key worker." in r.content.decode()
+    assert "Kim Keyworker has left. 1 family now needs a key worker." in r.content.decode()
 
 
 def test_staff_list_shows_roles_classes_and_caseload(world, client_for):
