@@ -1,0 +1,225 @@
+"""The engine: computes every obligation of an organisation as of a date, set-based, and stores the difference.
+
+A full run reads, whatever the number of families: the standards, the settings' calendars, the children on
+roll, the current key workers, the stored obligations, and one query per evidence source. An incremental run
+(`families=`) does the same for a few families; both go through `_compute`, so their results are equal.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q
+
+from keyworker.caseload.models import KeyWorkerAllocation
+from keyworker.core import clock
+from keyworker.organisations.calendar import TermCalendar
+from keyworker.organisations.models import Setting
+from keyworker.people.models import Child
+
+from .evidence import EvidenceRow, evidence_source
+from .models import (
+    OPEN_STATES,
+    Cadence,
+    Obligation,
+    ObligationEvent,
+    ObligationState,
+    Responsible,
+    Standard,
+    Subject,
+)
+from .periods import Window, windows
+
+# How far back a run looks: obligations of earlier windows are settled history and are not recomputed.
+LOOKBACK_DAYS = 400
+
+
+@dataclass(frozen=True)
+class Desired:
+    standard_id: int
+    setting_id: int
+    family_id: int
+    child_id: int | None
+    subject_key: str
+    window: Window
+    responsible_staff_id: int | None
+    state: str
+    met_on: dt.date | None
+    evidence_ref: str
+
+
+@dataclass
+class RunResult:
+    created: int = 0
+    updated: int = 0
+    removed: int = 0
+    events: int = 0
+
+
+def state_for(window: Window, met_on: dt.date | None, standard: Standard, as_of: dt.date) -> str:
+    if met_on is not None:
+        return ObligationState.MET
+    if as_of > window.due_on:
+        if standard.escalate_after_days is not None and (as_of - window.due_on).days > standard.escalate_after_days:
+            return ObligationState.ESCALATED
+        return ObligationState.OVERDUE
+    if (window.due_on - as_of).days <= standard.due_soon_days:
+        return ObligationState.DUE_SOON
+    return ObligationState.UPCOMING
+
+
+def _matches(child: dict, conditions: dict, as_of: dt.date) -> bool:
+    for key, want in conditions.items():
+        if key == "has_ehcp" and bool(child["has_ehcp"]) != bool(want):
+            return False
+        if key == "year_group" and child["year_group"] != want:
+            return False
+        if key == "enrolled_within_days" and (as_of - child["enrolled_on"]).days > int(want):
+            return False
+    return True
+
+
+CONDITION_KEYS = {"has_ehcp", "year_group", "enrolled_within_days"}
+
+
+def _compute(organisation_id: int, as_of: dt.date, families: set[int] | None) -> list[Desired]:
+    standards = [
+        s for s in Standard.objects.filter(organisation_id=organisation_id, enabled=True).order_by("id")
+        if evidence_source(s.evidence) is not None
+    ]
+    if not standards:
+        return []
+    settings = {s.pk: s for s in Setting.objects.filter(organisation_id=organisation_id)}
+    calendars = {pk: TermCalendar.for_setting(s) for pk, s in settings.items()}
+    children_qs = Child.objects.filter(organisation_id=organisation_id, enrolled_on__lte=as_of).filter(
+        Q(left_on__isnull=True) | Q(left_on__gte=as_of)
+    )
+    if families is not None:
+        children_qs = children_qs.filter(family_id__in=families)
+    children = list(children_qs.values("id", "family_id", "setting_id", "has_ehcp", "year_group", "enrolled_on"))
+    family_ids = {c["family_id"] for c in children}
+    key_workers = dict(
+        ((a["family_id"], a["setting_id"]), a["staff_id"])
+        for a in KeyWorkerAllocation.objects.filter(
+            organisation_id=organisation_id, ends_at__isnull=True, family_id__in=family_ids
+        ).values("family_id", "setting_id", "staff_id")
+    )
+    since = as_of - dt.timedelta(days=LOOKBACK_DAYS)
+    # One fetch per evidence source and set of conditions, shared by the standards that use it.
+    evidence: dict[tuple[str, str], dict[tuple[int, int | None], list[EvidenceRow]]] = {}
+    for s in standards:
+        key = (s.evidence, repr(sorted(s.evidence_conditions.items())))
+        if key in evidence:
+            continue
+        rows: dict[tuple[int, int | None], list[EvidenceRow]] = defaultdict(list)
+        for row in evidence_source(s.evidence).fetch(organisation_id, since, as_of, s.evidence_conditions):
+            if row.family_id in family_ids:
+                rows[(row.family_id, None)].append(row)
+                if row.child_id is not None:
+                    rows[(row.family_id, row.child_id)].append(row)
+        for lst in rows.values():
+            lst.sort(key=lambda r: r.on)
+        evidence[key] = rows
+
+    out: list[Desired] = []
+    for s in standards:
+        ev = evidence[(s.evidence, repr(sorted(s.evidence_conditions.items())))]
+        for setting_id, setting in settings.items():
+            if s.setting_kinds and setting.kind not in s.setting_kinds:
+                continue
+            cal = calendars[setting_id]
+            subjects: dict[str, tuple[int, int | None, dt.date]] = {}
+            for c in children:
+                if c["setting_id"] != setting_id or not _matches(c, s.conditions, as_of):
+                    continue
+                if s.subject == Subject.CHILD:
+                    subjects[f"c{c['id']}"] = (c["family_id"], c["id"], c["enrolled_on"])
+                else:
+                    key = f"f{c['family_id']}"
+                    prev = subjects.get(key)
+                    subjects[key] = (c["family_id"], None, min(prev[2], c["enrolled_on"]) if prev else c["enrolled_on"])
+            shared = None if s.cadence == Cadence.AFTER_ENROLMENT else windows(s.cadence, s.cadence_n, cal, as_of)
+            for subject_key, (family_id, child_id, enrolled_on) in subjects.items():
+                if shared is None:
+                    if enrolled_on < since:
+                        continue
+                    due = enrolled_on + dt.timedelta(days=s.cadence_n)
+                    own = [Window(enrolled_on, due, due)]
+                else:
+                    own = [w for w in shared if w.end >= enrolled_on]
+                rows = ev.get((family_id, child_id), [])
+                staff_id = key_workers.get((family_id, setting_id)) if s.responsible == Responsible.KEY_WORKER else None
+                for w in own:
+                    hit = next((r for r in rows if w.start <= r.on <= min(w.end, as_of)), None)
+                    met_on = hit.on if hit else None
+                    out.append(Desired(
+                        s.pk, setting_id, family_id, child_id, subject_key, w, staff_id,
+                        state_for(w, met_on, s, as_of), met_on, hit.ref if hit else "",
+                    ))
+    return out
+
+
+@transaction.atomic
+def recompute(*, organisation_id: int, as_of: dt.date, families: Iterable[int] | None = None, actor=None) -> RunResult:
+    """Bring stored obligations in line with the computation; one event row per change of state."""
+    family_set = set(families) if families is not None else None
+    desired = {(d.standard_id, d.subject_key, d.window.start): d for d in _compute(organisation_id, as_of, family_set)}
+    since = as_of - dt.timedelta(days=LOOKBACK_DAYS)
+    stored_qs = Obligation.objects.select_for_update().filter(organisation_id=organisation_id, period_start__gte=since)
+    if family_set is not None:
+        stored_qs = stored_qs.filter(family_id__in=family_set)
+    stored = {(o.standard_id, o.subject_key, o.period_start): o for o in stored_qs}
+    now = clock.now()
+    result = RunResult()
+    to_create, to_update, events = [], [], []
+    for key, d in desired.items():
+        o = stored.pop(key, None)
+        if o is None:
+            o = Obligation(
+                organisation_id=organisation_id, standard_id=d.standard_id, setting_id=d.setting_id, family_id=d.family_id,
+                child_id=d.child_id, subject_key=d.subject_key, period_start=d.window.start, period_end=d.window.end,
+                due_on=d.window.due_on, state=d.state, met_on=d.met_on, evidence_ref=d.evidence_ref,
+                responsible_staff_id=d.responsible_staff_id, updated_at=now,
+                escalated_at=now if d.state == ObligationState.ESCALATED else None,
+            )
+            to_create.append(o)
+            continue
+        if o.state == ObligationState.WAIVED:
+            continue
+        before = (o.state, o.met_on, o.evidence_ref, o.responsible_staff_id, o.due_on, o.period_end)
+        after = (d.state, d.met_on, d.evidence_ref, d.responsible_staff_id, d.window.due_on, d.window.end)
+        if before == after:
+            continue
+        if o.state != d.state:
+            events.append(ObligationEvent(organisation_id=organisation_id, obligation=o, from_state=o.state, to_state=d.state, at=now, actor=actor))
+        if d.state == ObligationState.ESCALATED and o.escalated_at is None:
+            o.escalated_at = now
+        o.state, o.met_on, o.evidence_ref, o.responsible_staff_id = d.state, d.met_on, d.evidence_ref, d.responsible_staff_id
+        o.due_on, o.period_end, o.updated_at = d.window.due_on, d.window.end, now
+        to_update.append(o)
+    Obligation.objects.bulk_create(to_create, batch_size=2000)
+    events += [
+        ObligationEvent(organisation_id=organisation_id, obligation=o, from_state="", to_state=o.state, at=now, actor=actor)
+        for o in to_create
+    ]
+    Obligation.objects.bulk_update(
+        to_update, ["state", "met_on", "evidence_ref", "responsible_staff", "due_on", "period_end", "updated_at", "escalated_at"],
+        batch_size=2000,
+    )
+    # What no longer applies (a standard switched off, a child who left) goes, unless it is settled history.
+    gone = [o.pk for o in stored.values() if o.state in OPEN_STATES]
+    if gone:
+        Obligation.objects.filter(pk__in=gone).delete()
+    ObligationEvent.objects.bulk_create(events, batch_size=2000)
+    result.created, result.updated, result.removed, result.events = len(to_create), len(to_update), len(gone), len(events)
+    return result
+
+
+def snapshot(organisation_id: int) -> dict[tuple[int, str, dt.date], tuple]:
+    """The stored obligations as comparable tuples (for the incremental = full property)."""
+    return {
+        (o.standard_id, o.subject_key, o.period_start): (o.state, o.due_on, o.met_on, o.responsible_staff_id)
+        for o in Obligation.objects.filter(organisation_id=organisation_id)
+    }

@@ -1,0 +1,47 @@
+"""The evidence registry: each domain app registers the records it provides; the engine imports no domain app.
+
+A source answers, for one organisation and a date range, which family (and child) has a record on which day,
+in one query. A standard names its evidence by code; until that code is registered it produces no obligations.
+"""
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    family_id: int
+    child_id: int | None
+    on: dt.date
+    ref: str
+
+
+Fetch = Callable[[int, dt.date, dt.date, dict], Iterable[EvidenceRow]]
+
+
+@dataclass(frozen=True)
+class EvidenceSource:
+    code: str
+    label: str
+    fetch: Fetch
+    conditions: frozenset[str] = frozenset()  # condition keys the source understands (checked when a standard is saved)
+
+
+_REGISTRY: dict[str, EvidenceSource] = {}
+
+
+def register_evidence(source: EvidenceSource) -> None:
+    _REGISTRY[source.code] = source
+
+
+def unregister_evidence(code: str) -> None:
+    _REGISTRY.pop(code, None)
+
+
+def evidence_source(code: str) -> EvidenceSource | None:
+    return _REGISTRY.get(code)
+
+
+def registered() -> dict[str, EvidenceSource]:
+    return dict(_REGISTRY)

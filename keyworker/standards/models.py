@@ -1,0 +1,169 @@
+"""Policies as data: policy documents and versions, their standards, and the obligations computed from them."""
+
+from django.conf import settings
+from django.db import models
+
+from keyworker.accounts.models import StaffMember
+from keyworker.organisations.models import OrganisationOwned, Setting
+from keyworker.people.models import Child, Family
+
+
+class Policy(OrganisationOwned):
+    title = models.CharField(max_length=200)
+    template_code = models.CharField(max_length=40, blank=True, help_text="The built-in template it was adopted from")
+    responsible_officer = models.CharField(max_length=150, blank=True, help_text="e.g. All Managers (CC-D1)")
+    responsible_staff = models.ManyToManyField(StaffMember, blank=True, related_name="+")
+    author = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name_plural = "policies"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PolicyVersion(OrganisationOwned):
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    effective_from = models.DateField()
+    review_on = models.DateField()
+    comment = models.CharField(max_length=300, blank=True)
+    replaces = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["policy_id", "-number"]
+        constraints = [models.UniqueConstraint(fields=["policy", "number"], name="policy_version_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.policy} v{self.number}"
+
+
+class PolicyAcknowledgement(OrganisationOwned):
+    version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="acknowledgements")
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="+")
+    acknowledged_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["version", "staff"], name="policy_ack_unique")]
+
+
+class Subject(models.TextChoices):
+    FAMILY = "family", "Each family"
+    CHILD = "child", "Each child"
+
+
+class Cadence(models.TextChoices):
+    WEEKLY_TERM_TIME = "weekly", "Every N school weeks, in term time"
+    HALF_TERMLY = "half_termly", "Every half term"
+    TERMLY = "termly", "Every term"
+    EVERY_N_MONTHS = "months", "Every N months"
+    AFTER_ENROLMENT = "after_enrolment", "Within N days of enrolment"
+
+
+class Responsible(models.TextChoices):
+    KEY_WORKER = "key_worker", "The key worker"
+    MANAGER = "manager", "A manager or leader"
+    ADMIN_OFFICE = "admin_office", "The admin office"
+
+
+class Standard(OrganisationOwned):
+    """One rule of a policy version, as data. Editing it writes a StandardRevision; obligations follow."""
+
+    policy_version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="standards")
+    clause = models.CharField(max_length=20, help_text="The clause it implements, e.g. SCH-4")
+    title = models.CharField(max_length=150)
+    description = models.TextField(blank=True)
+    enabled = models.BooleanField(default=True)
+    setting_kinds = models.JSONField(default=list, help_text="Kinds of setting it applies to; empty means all")
+    conditions = models.JSONField(default=dict, blank=True, help_text='Which children, e.g. {"has_ehcp": true}')
+    subject = models.CharField(max_length=10, choices=Subject.choices, default=Subject.FAMILY)
+    cadence = models.CharField(max_length=20, choices=Cadence.choices)
+    cadence_n = models.PositiveSmallIntegerField(default=1, help_text="N in the cadence (weeks, months or days)")
+    evidence = models.CharField(max_length=40, help_text="The kind of record that meets it")
+    evidence_conditions = models.JSONField(default=dict, blank=True)
+    responsible = models.CharField(max_length=20, choices=Responsible.choices, default=Responsible.KEY_WORKER)
+    due_soon_days = models.PositiveSmallIntegerField(default=2)
+    escalate_after_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    escalate_to_roles = models.JSONField(default=list, blank=True, help_text="Role codes told when it escalates")
+
+    class Meta:
+        ordering = ["policy_version_id", "clause", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.clause} {self.title}"
+
+
+class StandardRevision(OrganisationOwned):
+    """Every change to a standard: who, when, and the whole definition before and after."""
+
+    standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="revisions")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    changed_at = models.DateTimeField()
+    before = models.JSONField(default=dict)
+    after = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+
+class ObligationState(models.TextChoices):
+    UPCOMING = "upcoming", "Upcoming"
+    DUE_SOON = "due_soon", "Due soon"
+    OVERDUE = "overdue", "Overdue"
+    ESCALATED = "escalated", "Escalated"
+    MET = "met", "Met"
+    WAIVED = "waived", "Waived"
+
+
+OPEN_STATES = (ObligationState.UPCOMING, ObligationState.DUE_SOON, ObligationState.OVERDUE, ObligationState.ESCALATED)
+
+
+class Obligation(OrganisationOwned):
+    """One standard, for one family or child, for one period, due on a date. State is stored and indexed."""
+
+    standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="obligations")
+    setting = models.ForeignKey(Setting, on_delete=models.CASCADE, related_name="+")
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="obligations")
+    child = models.ForeignKey(Child, null=True, blank=True, on_delete=models.CASCADE, related_name="obligations")
+    # "f<family id>" or "c<child id>": one key per subject, so uniqueness needs no nullable column.
+    subject_key = models.CharField(max_length=24)
+    responsible_staff = models.ForeignKey(StaffMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="obligations")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    due_on = models.DateField()
+    state = models.CharField(max_length=12, choices=ObligationState.choices, default=ObligationState.UPCOMING)
+    met_on = models.DateField(null=True, blank=True)
+    evidence_ref = models.CharField(max_length=80, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    waived_reason = models.CharField(max_length=300, blank=True)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["standard", "subject_key", "period_start"], name="obligation_unique_period"),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "state", "due_on"], name="obligation_state_due_idx"),
+            models.Index(fields=["responsible_staff", "state"], name="obligation_staff_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.standard} – {self.family_id} due {self.due_on}"
+
+
+class ObligationEvent(OrganisationOwned):
+    """An append-only row for every change of an obligation's state."""
+
+    obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="events")
+    from_state = models.CharField(max_length=12, blank=True)
+    to_state = models.CharField(max_length=12)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
