@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "keyworker.core",
+    "keyworker.notifications",
     "keyworker.accounts",
     "keyworker.organisations",
     "keyworker.people",

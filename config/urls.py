@@ -8,6 +8,7 @@ from keyworker.accounts.views import home
 urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("keyworker.accounts.urls")),
+    path("inbox/", include("keyworker.notifications.urls")),
     path("setup/roles/", include("keyworker.accounts.roles_urls")),
     path("setup/", include("keyworker.organisations.urls")),
     path("families/", include("keyworker.dashboard.urls")),

@@ -21,7 +21,11 @@ def navigation(actor) -> list[tuple[str, str]]:
         items.append(("Setup", reverse("organisations:setup")))
     if actor.can(caps.RUN_IMPORTS):
         items.append(("Import", reverse("imports:start")))
-    return items[:7]
+    from keyworker.notifications.selectors import unread_count
+
+    # The inbox is always there, last, with the unread count (one query).
+    unread = unread_count(actor.user, actor.organisation_id)
+    return items[:6] + [(f"Inbox ({unread})" if unread else "Inbox", reverse("notifications:inbox"))]
 
 
 def actor(request):

@@ -1,0 +1,138 @@
+"""`keyworker worker`: the background loop – recompute obligations, notify escalations, send e-mails and digests."""
+
+import datetime as dt
+import logging
+import os
+import signal
+import socket
+import threading
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import close_old_connections
+
+from keyworker.core import clock
+from keyworker.notifications.services import deliveries_run, digests_run, lease_claim, lease_release
+from keyworker.organisations.models import Organisation, Setting
+from keyworker.standards import engine
+from keyworker.standards.escalation import escalations_notify
+
+log = logging.getLogger("keyworker.worker")
+
+# Longer than a recompute of a large organisation takes; a crashed worker's lease frees itself after this.
+LEASE_TTL = dt.timedelta(minutes=10)
+
+
+@dataclass
+class CycleResult:
+    organisations: int = 0
+    skipped: int = 0  # held by another worker
+    errors: int = 0
+    created: int = 0
+    updated: int = 0
+    removed: int = 0
+    escalations: int = 0
+    notifications: int = 0
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    taken_back: int = 0
+    digests: int = 0
+
+    def line(self) -> str:
+        return (
+            f"organisations {self.organisations} (held elsewhere {self.skipped}, errors {self.errors}); "
+            f"obligations +{self.created} ~{self.updated} -{self.removed}; escalations {self.escalations}, "
+            f"notifications {self.notifications}; e-mails sent {self.sent}, retrying {self.retried}, failed {self.failed}, "
+            f"taken back {self.taken_back}; digests {self.digests}"
+        )
+
+
+def organisation_today(organisation_id: int) -> dt.date:
+    """Today in the time zone of the organisation's first setting."""
+    tz = Setting.objects.filter(organisation_id=organisation_id).order_by("id").values_list("time_zone", flat=True).first()
+    return clock.today(tz or "Europe/London")
+
+
+def run_cycle(*, worker_id: str, as_of: dt.date | None = None, batch: int = 200) -> CycleResult:
+    """One pass over every organisation, then the e-mails. Safe to run in several workers at once."""
+    result = CycleResult()
+    for org_id in Organisation.objects.order_by("id").values_list("id", flat=True):
+        name = f"organisation:{org_id}:recompute"
+        if not lease_claim(name=name, holder=worker_id, now=clock.now(), ttl=LEASE_TTL):
+            result.skipped += 1
+            continue
+        try:
+            day = as_of or organisation_today(org_id)
+            run = engine.recompute(organisation_id=org_id, as_of=day)
+            told = escalations_notify(organisation_id=org_id, now=clock.now(), as_of=day)
+        except Exception:
+            # One organisation's bad data must not stop the others' reminders.
+            log.exception("Worker %s: organisation %s failed", worker_id, org_id)
+            result.errors += 1
+            continue
+        finally:
+            lease_release(name=name, holder=worker_id, now=clock.now())
+        result.organisations += 1
+        result.created += run.created
+        result.updated += run.updated
+        result.removed += run.removed
+        result.escalations += told.escalations
+        result.notifications += told.notifications
+    result.digests = digests_run(now=clock.now())
+    sent = deliveries_run(now=clock.now(), worker_id=worker_id, limit=batch)
+    result.sent, result.retried, result.failed, result.taken_back = sent.sent, sent.retried, sent.failed, sent.taken_back
+    return result
+
+
+class Command(BaseCommand):
+    help = (
+        "Run the background loop: for every organisation recompute obligations as of today, notify escalations, "
+        "then send due e-mails (with retries) and daily digests. Several workers may run at once."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--once", action="store_true", help="run one cycle and stop")
+        parser.add_argument("--interval", type=float, default=30, help="seconds between cycles (default 30)")
+        parser.add_argument("--as-of", dest="as_of", help="compute obligations as of this date (YYYY-MM-DD) instead of today")
+
+    def handle(self, *args: Any, once: bool, interval: float, as_of: str | None, **options: Any) -> None:
+        day = None
+        if as_of:
+            try:
+                day = dt.date.fromisoformat(as_of)
+            except ValueError as exc:
+                raise CommandError(f"--as-of must be a date written YYYY-MM-DD, not “{as_of}”.") from exc
+        if interval <= 0:
+            raise CommandError("--interval must be a positive number of seconds.")
+        worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        stop = threading.Event()
+
+        def request_stop(signum: int, frame: Any) -> None:
+            self.stdout.write(f"Worker {worker_id}: stopping after this cycle.")
+            stop.set()
+
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, request_stop)
+            signal.signal(signal.SIGTERM, request_stop)
+        self.stdout.write(f"Worker {worker_id} started" + (f", as of {day.isoformat()}" if day else ""))
+        while not stop.is_set():
+            close_old_connections()
+            try:
+                result = run_cycle(worker_id=worker_id, as_of=day)
+            except Exception as exc:
+                # The database may be briefly away; the next cycle tries again.
+                log.exception("Worker %s: cycle failed", worker_id)
+                self.stderr.write(f"{clock.now():%Y-%m-%d %H:%M:%S} cycle failed: {exc}")
+                if once:
+                    raise CommandError(f"The cycle failed: {exc}") from exc
+            else:
+                self.stdout.write(f"{clock.now():%Y-%m-%d %H:%M:%S} {result.line()}")
+                if once and result.errors:
+                    raise CommandError(f"{result.errors} organisation(s) failed; see the log.")
+            if once:
+                break
+            stop.wait(interval)
+        self.stdout.write(f"Worker {worker_id} stopped.")
