@@ -7,6 +7,7 @@ from keyworker.accounts.views import home
 
 urlpatterns = [
     path("", home, name="home"),
+    path("", include("keyworker.dashboard.week_urls")),
     path("accounts/", include("keyworker.accounts.urls")),
     path("inbox/", include("keyworker.notifications.urls")),
     path("setup/roles/", include("keyworker.accounts.roles_urls")),
@@ -16,6 +17,7 @@ urlpatterns = [
     path("allocation/", include("keyworker.caseload.urls")),
     path("staff/", include("keyworker.caseload.staff_urls")),
     path("import/", include("keyworker.imports.urls")),
+    path("policies/", include("keyworker.standards.urls")),
     path("api/v1/", include("keyworker.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -10,13 +10,17 @@ def navigation(actor) -> list[tuple[str, str]]:
         return []
     items: list[tuple[str, str]] = []
     if actor.is_key_worker:
+        items.append(("My week", reverse("week:my_week")))
         items.append(("My families", reverse("dashboard:my_families")))
     if actor.can(caps.VIEW_FAMILIES):
         items.append(("Families", reverse("dashboard:family_list")))
     if actor.can(caps.MANAGE_ALLOCATIONS):
+        items.append(("Compliance", reverse("week:team_compliance")))
         items.append(("Allocation", reverse("caseload:allocation")))
     if actor.can(caps.MANAGE_STAFF) or actor.can(caps.MANAGE_ALLOCATIONS):
         items.append(("Staff", reverse("staff:list")))
+    if actor.can(caps.MANAGE_SETUP) or actor.can(caps.MANAGE_ALLOCATIONS):
+        items.append(("Policies", reverse("standards:list")))
     if actor.can(caps.MANAGE_SETUP):
         items.append(("Setup", reverse("organisations:setup")))
     if actor.can(caps.RUN_IMPORTS):

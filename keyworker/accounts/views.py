@@ -17,9 +17,9 @@ def home(request):
     if not actor.is_member:
         return render(request, "accounts/no_membership.html", status=403)
     if actor.can(caps.MANAGE_ALLOCATIONS):
-        return redirect("caseload:allocation")
+        return redirect("week:team_compliance")
     if actor.is_key_worker:
-        return redirect("dashboard:my_families")
+        return redirect("week:my_week")
     if actor.can(caps.RUN_IMPORTS) or actor.can(caps.VIEW_FAMILIES):
         return redirect("dashboard:family_list")
     return render(request, "accounts/no_membership.html")

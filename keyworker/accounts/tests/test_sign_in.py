@@ -7,10 +7,10 @@ from keyworker.testing import PASSWORD
 pytestmark = pytest.mark.django_db
 
 
-def test_sign_in_by_email_lands_a_key_worker_on_my_families(world, client):
+def test_sign_in_by_email_lands_a_key_worker_on_my_week(world, client):
     r = client.post("/accounts/sign-in/", {"username": world.ta_a.user.email.upper(), "password": PASSWORD}, follow=True)
-    assert r.redirect_chain[-1][0] == "/families/"
-    assert "My families" in r.content.decode()
+    assert r.redirect_chain[-1][0] == "/my-week/"
+    assert "My week" in r.content.decode()
 
 
 def test_wrong_password_says_so_and_signs_nobody_in(world, client):
@@ -26,8 +26,8 @@ def test_a_bad_email_is_a_field_error(world, client):
 
 
 @pytest.mark.parametrize(("persona", "landing"), [
-    ("headteacher", "/allocation/"), ("teacher_a", "/families/"), ("admin_office", "/families/all/"),
-    ("safeguarding_lead", "/families/"), ("outsider", "/allocation/"),
+    ("headteacher", "/compliance/"), ("teacher_a", "/my-week/"), ("admin_office", "/families/all/"),
+    ("safeguarding_lead", "/my-week/"), ("outsider", "/compliance/"),
 ])
 def test_each_persona_lands_on_their_work(world, client_for, persona, landing):
     assert client_for(world.personas[persona]).get("/").url == landing

@@ -5,5 +5,5 @@ import pytest
 
 @pytest.mark.django_db
 def test_landing_pages(world, client_for):
-    assert client_for(world.ta_a).get("/").url == "/families/"
-    assert client_for(world.headteacher).get("/").url == "/allocation/"
+    assert client_for(world.ta_a).get("/").url == "/my-week/"
+    assert client_for(world.headteacher).get("/").url == "/compliance/"

@@ -1,0 +1,14 @@
+"""Pages of the standards engine at the top level: My week, compliance, obligations."""
+
+from django.urls import path
+
+from . import views_compliance, views_week
+
+app_name = "week"
+urlpatterns = [
+    path("my-week/", views_week.my_week_view, name="my_week"),
+    path("compliance/", views_compliance.team_compliance_view, name="team_compliance"),
+    path("compliance/organisation/", views_compliance.org_compliance_view, name="org_compliance"),
+    path("obligations/<int:obligation_id>/", views_week.obligation_detail, name="obligation"),
+    path("obligations/<int:obligation_id>/waive/", views_week.obligation_waive_view, name="obligation_waive"),
+]
