@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class CaseloadConfig(AppConfig):
     name = "keyworker.caseload"
     label = "caseload"
+
+    def ready(self) -> None:
+        from . import evidence
+
+        evidence.register()

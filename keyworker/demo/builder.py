@@ -167,7 +167,18 @@ def build(seed: int = 2026) -> Demo:
     demo = Demo()
     _build_school(rng, demo)
     _build_childcare(rng, demo)
+    _adopt_policies()
     return demo
+
+
+def _adopt_policies() -> None:
+    """Each organisation adopts its built-in policy; obligations are computed as of today."""
+    from keyworker.core import clock
+    from keyworker.standards.services import policy_adopt_builtin
+
+    today = clock.today()
+    policy_adopt_builtin(organisation=Organisation.objects.get(slug=SCHOOL_SLUG), template_code="school_key_worker", as_of=today)
+    policy_adopt_builtin(organisation=Organisation.objects.get(slug=GROUP_SLUG), template_code="childcare_key_contact", as_of=today)
 
 
 def _staff(org, setting, people: _People, roles: dict[str, Role], codes: list[str], groups: list[Group], job: str):

@@ -1,0 +1,302 @@
+"""The built-in policy templates: the two source policies, clause by clause, as plain data an organisation adopts."""
+
+from dataclasses import dataclass, field
+
+CHILDCARE_KINDS = ("early_years", "out_of_school_care", "youth")
+SCHOOL_KINDS = ("school",)
+
+
+@dataclass(frozen=True)
+class StandardTemplate:
+    clause: str
+    section: str
+    title: str
+    description: str
+    setting_kinds: tuple[str, ...]
+    subject: str
+    cadence: str
+    cadence_n: int
+    evidence: str
+    responsible: str
+    due_soon_days: int
+    escalate_after_days: int | None
+    escalate_to_roles: tuple[str, ...]
+    conditions: dict = field(default_factory=dict)
+    evidence_conditions: dict = field(default_factory=dict)
+    enabled: bool = True
+
+    def fields(self) -> dict:
+        """The Standard model's fields, ready to create one."""
+        return {
+            "clause": self.clause, "title": self.title, "description": self.description, "enabled": self.enabled,
+            "setting_kinds": list(self.setting_kinds), "conditions": dict(self.conditions), "subject": self.subject,
+            "cadence": self.cadence, "cadence_n": self.cadence_n, "evidence": self.evidence,
+            "evidence_conditions": dict(self.evidence_conditions), "responsible": self.responsible,
+            "due_soon_days": self.due_soon_days, "escalate_after_days": self.escalate_after_days,
+            "escalate_to_roles": list(self.escalate_to_roles),
+        }
+
+
+@dataclass(frozen=True)
+class SourceVersion:
+    """One row of the source document's own version table (CC-D1)."""
+
+    number: int
+    date: str
+    author: str
+    replaces: str
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class PolicyTemplate:
+    code: str
+    title: str
+    summary: str
+    setting_kinds: tuple[str, ...]
+    responsible_officer: str
+    author: str
+    source_effective_from: str
+    source_review_on: str
+    review_after_months: int
+    standards: tuple[StandardTemplate, ...]
+    source_versions: tuple[SourceVersion, ...] = ()
+
+
+# The evidence each template names, in the users' words. Codes without a registered source wait for their records.
+EVIDENCE_LABELS = {
+    "key_worker_allocated": "A key worker allocated",
+    "contact_log": "A contact log with a write-up",
+    "celebration": "A celebration recorded",
+    "data_check": "A data check confirmed",
+    "briefing_acknowledged": "Changes to key aspects acknowledged",
+    "attendance_follow_up": "An attendance follow-up",
+    "appointment_reminder": "An appointment reminder sent",
+    "review_booklet_shared": "The pupil booklet shared",
+    "targets_shared": "Learning targets shared",
+    "wellbeing_follow_up": "A wellbeing follow-up",
+    "transition_update": "A transition update shared",
+    "care_plan_review": "A care plan review",
+    "observation": "A learning journal observation",
+    "induction_completed": "An induction checklist completed",
+    "chat_session_offered": "A chat session offered",
+    "manager_introduction": "A manager's introduction",
+}
+
+SCHOOL_SECTION_ALLOCATION = "Allocation"
+SCHOOL_SECTION_MINIMUM = "Minimum standards of the key worker"
+
+SCHOOL = PolicyTemplate(
+    code="school_key_worker",
+    title="Key worker role: minimum standards",
+    summary="A special school's key worker system (Parents / Carers as partners, updated January 2020): "
+            "every family has a key worker and ten minimum standards.",
+    setting_kinds=SCHOOL_KINDS,
+    responsible_officer="Headteacher",
+    author="",
+    source_effective_from="2020-01-01",
+    source_review_on="",
+    review_after_months=12,
+    standards=(
+        StandardTemplate(
+            clause="SCH-A1", section=SCHOOL_SECTION_ALLOCATION, title="Every family has a key worker",
+            description="“All of our families are allocated a key worker (either the class teacher or a class teaching "
+                        "assistant) who will work closely with their child as a main point of contact in school and to "
+                        "share and receive information.”",
+            setting_kinds=SCHOOL_KINDS, subject="family", cadence="after_enrolment", cadence_n=5,
+            evidence="key_worker_allocated", responsible="manager", due_soon_days=2, escalate_after_days=5,
+            escalate_to_roles=("headteacher", "deputy_headteacher"),
+        ),
+        StandardTemplate(
+            clause="SCH-1", section=SCHOOL_SECTION_MINIMUM, title="Communications predominantly positive",
+            description="“Communications will always be predominantly positive and celebratory.” Face to face contact, "
+                        "Class DoJo, Well Done Postcards and Star of the week. At least one celebration each half term.",
+            setting_kinds=SCHOOL_KINDS, subject="family", cadence="half_termly", cadence_n=1,
+            evidence="celebration", responsible="key_worker", due_soon_days=7, escalate_after_days=None,
+            escalate_to_roles=(),
+        ),
+        StandardTemplate(
+            clause="SCH-2", section=SCHOOL_SECTION_MINIMUM, title="Pupil data checked every half term",
+            description="“Staff check the pupil data every half term with both parents/carers and the admin office, to "
+                        "ensure that all information is up to date and correct.”",
+            setting_kinds=SCHOOL_KINDS, subject="child", cadence="half_termly", cadence_n=1,
+            evidence="data_check", responsible="admin_office", due_soon_days=10, escalate_after_days=10,
+            escalate_to_roles=("deputy_headteacher",),
+        ),
+        StandardTemplate(
+            clause="SCH-3", section=SCHOOL_SECTION_MINIMUM, title="Key aspects known and changes shared",
+            description="“Key workers will be familiar with all key aspects of the children allocated to them e.g. first "
+                        "language / siblings / religion / behaviour plans and risk assessments / Medical needs / "
+                        "concerns. Key workers are to be up to date with any changes that may occur and share with the "
+                        "class team.” Each change to key aspects is to be acknowledged within the week. The cadences cannot "
+                        "yet say “after each event”, so this standard is off; it is shown with the nearest cadence "
+                        "(every school week).",
+            setting_kinds=SCHOOL_KINDS, subject="child", cadence="weekly", cadence_n=1,
+            evidence="briefing_acknowledged", responsible="key_worker", due_soon_days=2, escalate_after_days=5,
+            escalate_to_roles=("deputy_headteacher",), enabled=False,
+        ),
+        StandardTemplate(
+            clause="SCH-4", section=SCHOOL_SECTION_MINIMUM, title="Weekly contact with parents and carers",
+            description="“Key workers will ensure weekly contact with parents / carers using their preferred method of "
+                        "communication including Class DoJo / telephone calls / or face to face contact. Parent contact "
+                        "logs to be consistently completed when parental contact is made with a brief write up added.”",
+            setting_kinds=SCHOOL_KINDS, subject="family", cadence="weekly", cadence_n=1,
+            evidence="contact_log", evidence_conditions={"min_words": 5}, responsible="key_worker",
+            due_soon_days=2, escalate_after_days=5, escalate_to_roles=("deputy_headteacher",),
+        ),
+        StandardTemplate(
+            clause="SCH-5", section=SCHOOL_SECTION_MINIMUM, title="Attendance monitored, absences challenged",
+            description="“Key workers will monitor the attendance of their allocated pupils and ensure that positive "
+                        "attendance is celebrated and absences are challenged. Any concerns relating to attendance, "
+                        "following this, are flagged up to the Deputy Head Teacher.” Each week's unexplained absences "
+                        "are followed up within the week.",
+            setting_kinds=SCHOOL_KINDS, subject="child", cadence="weekly", cadence_n=1,
+            evidence="attendance_follow_up", responsible="key_worker", due_soon_days=1, escalate_after_days=3,
+            escalate_to_roles=("deputy_headteacher",),
+        ),
+        StandardTemplate(
+            clause="SCH-6", section=SCHOOL_SECTION_MINIMUM, title="Reminders a few days before appointments",
+            description="“Key workers are to remind parents / carers about appointments in school / reviews etc a few "
+                        "days before the meeting and support them if needed, in completing the all about my family "
+                        "section on the EHCP review form.” Reminders are due 3 days before each appointment: the "
+                        "cadences cannot yet say “N days before an event”, so this standard is off until appointments "
+                        "are recorded; it is shown here with the nearest cadence (every half term).",
+            setting_kinds=SCHOOL_KINDS, subject="family", cadence="half_termly", cadence_n=1,
+            evidence="appointment_reminder", responsible="key_worker", due_soon_days=3, escalate_after_days=None,
+            escalate_to_roles=(), enabled=False,
+        ),
+        StandardTemplate(
+            clause="SCH-7", section=SCHOOL_SECTION_MINIMUM, title="Pupil booklet shared at the annual review",
+            description="“Key workers are invited to attend a part of their allocated pupil's annual review and where it is "
+                        "possible the class teacher to swap with the key worker so the pupil booklet can be shared by "
+                        "the Key Worker with the families.” Once a year, for children with an EHCP.",
+            setting_kinds=SCHOOL_KINDS, subject="child", cadence="months", cadence_n=12,
+            evidence="review_booklet_shared", conditions={"has_ehcp": True}, responsible="key_worker",
+            due_soon_days=14, escalate_after_days=14, escalate_to_roles=("deputy_headteacher",),
+        ),
+        StandardTemplate(
+            clause="SCH-8", section=SCHOOL_SECTION_MINIMUM, title="Learning targets shared every term",
+            description="“Key workers will offer support to parent / carers around understanding and supporting their "
+                        "child's ‘My Learning Targets’ and the monitoring of homework, giving support and feedback when "
+                        "necessary.”",
+            setting_kinds=SCHOOL_KINDS, subject="child", cadence="termly", cadence_n=1,
+            evidence="targets_shared", responsible="key_worker", due_soon_days=10, escalate_after_days=None,
+            escalate_to_roles=(),
+        ),
+        StandardTemplate(
+            clause="SCH-9", section=SCHOOL_SECTION_MINIMUM, title="Families who are struggling are followed up",
+            description="“Staff are to make aware to LMT any changes in behaviours that may suggest a family are "
+                        "struggling and need further support and possibly signposting to other multi agency partners.” "
+                        "Each wellbeing concern is to be followed up within 5 days. The cadences cannot yet say “after "
+                        "each event”, so this standard is off; it is shown with the nearest cadence (within N days).",
+            setting_kinds=SCHOOL_KINDS, subject="family", cadence="after_enrolment", cadence_n=5,
+            evidence="wellbeing_follow_up", responsible="key_worker", due_soon_days=2, escalate_after_days=2,
+            escalate_to_roles=("headteacher", "deputy_headteacher", "leadership_team"), enabled=False,
+        ),
+        StandardTemplate(
+            clause="SCH-10", section=SCHOOL_SECTION_MINIMUM, title="Year 6 families informed of transition visits",
+            description="“Our families are provided with the transition dates prior to them commencing and are kept fully "
+                        "informed throughout the well planned visits to ensure a smooth and successful transition to high "
+                        "school.” An update every half term for Year 6 pupils.",
+            setting_kinds=SCHOOL_KINDS, subject="child", cadence="half_termly", cadence_n=1,
+            evidence="transition_update", conditions={"year_group": "Year 6"}, responsible="key_worker",
+            due_soon_days=7, escalate_after_days=7, escalate_to_roles=("deputy_headteacher",),
+        ),
+    ),
+)
+
+CC_SECTION_ALLOCATION = "Key person"
+CC_SECTION_PRACTITIONER = "The practitioner (key person / key contact)"
+CC_SECTION_MANAGER = "The manager"
+
+CHILDCARE = PolicyTemplate(
+    code="childcare_key_contact",
+    title="Key contact / key worker policy",
+    summary="A childcare and youth group's policy (Early Years, Out of School Care, youth service), underpinned by "
+            "the Nurture principles.",
+    setting_kinds=CHILDCARE_KINDS,
+    responsible_officer="All Managers",
+    author="Steph Grant",
+    source_effective_from="2019-04-02",
+    source_review_on="2021-04-02",
+    review_after_months=24,
+    source_versions=(
+        SourceVersion(1, "April 2019", "Steph Grant", "N/A"),
+        SourceVersion(2, "April 2019", "Steph Grant", "V1"),
+    ),
+    standards=(
+        StandardTemplate(
+            clause="CC-A1", section=CC_SECTION_ALLOCATION, title="Every child has a key person",
+            description="“Children and young people thrive best when they have a key person to relate to who knows them "
+                        "and their parents well who can ensure their individual needs are met.”",
+            setting_kinds=CHILDCARE_KINDS, subject="family", cadence="after_enrolment", cadence_n=5,
+            evidence="key_worker_allocated", responsible="manager", due_soon_days=2, escalate_after_days=5,
+            escalate_to_roles=("manager",),
+        ),
+        StandardTemplate(
+            clause="CC-K3", section=CC_SECTION_PRACTITIONER, title="Personal care plan reviewed every term",
+            description="“Ensure that the child's personal care plan is reviewed termly as a minimum.” Termly is the "
+                        "stricter of this policy and Scotland's six-monthly review, so it applies everywhere.",
+            setting_kinds=CHILDCARE_KINDS, subject="child", cadence="termly", cadence_n=1,
+            evidence="care_plan_review", responsible="key_worker", due_soon_days=14, escalate_after_days=14,
+            escalate_to_roles=("manager",),
+        ),
+        StandardTemplate(
+            clause="CC-K4", section=CC_SECTION_PRACTITIONER, title="Observations up to date",
+            description="“Plan for the child's learning taking into consideration observed interests, schematic approaches "
+                        "or developmental needs as appropriate. Ensure that learning journals are updated and that "
+                        "learning is tracked.” One observation every two weeks.",
+            setting_kinds=("early_years",), subject="child", cadence="weekly", cadence_n=2,
+            evidence="observation", responsible="key_worker", due_soon_days=3, escalate_after_days=7,
+            escalate_to_roles=("manager",),
+        ),
+        StandardTemplate(
+            clause="CC-K5", section=CC_SECTION_PRACTITIONER, title="Induction in the first week",
+            description="“Share information with parent and child / young person during first week within service, "
+                        "outlining key points from Children & Young People Handbook e.g. fire evacuation, tour of "
+                        "spaces, snack etc.”",
+            setting_kinds=CHILDCARE_KINDS, subject="child", cadence="after_enrolment", cadence_n=7,
+            evidence="induction_completed", responsible="key_worker", due_soon_days=2, escalate_after_days=3,
+            escalate_to_roles=("manager",),
+        ),
+        StandardTemplate(
+            clause="CC-K6", section=CC_SECTION_PRACTITIONER, title="Chat sessions offered",
+            description="“Ensure child / young person is offered chat sessions and regularly checking and updating the "
+                        "child / young person's chat session sheet. … The Key Contact holds the responsibility of "
+                        "ensuring children have been able to access these.” At least once each half term.",
+            setting_kinds=("out_of_school_care", "youth"), subject="child", cadence="half_termly", cadence_n=1,
+            evidence="chat_session_offered", responsible="key_worker", due_soon_days=7, escalate_after_days=7,
+            escalate_to_roles=("manager",),
+        ),
+        StandardTemplate(
+            clause="CC-M1", section=CC_SECTION_MANAGER, title="Manager introduces themselves to new families",
+            description="“Introduce themselves to all new children and their families to assist in building "
+                        "relationships.”",
+            setting_kinds=CHILDCARE_KINDS, subject="family", cadence="after_enrolment", cadence_n=14,
+            evidence="manager_introduction", responsible="manager", due_soon_days=3, escalate_after_days=7,
+            escalate_to_roles=("manager",),
+        ),
+    ),
+)
+
+TEMPLATES: dict[str, PolicyTemplate] = {t.code: t for t in (SCHOOL, CHILDCARE)}
+
+
+def template(code: str) -> PolicyTemplate | None:
+    return TEMPLATES.get(code)
+
+
+def section_of(template_code: str, clause: str) -> str:
+    """The heading a clause sits under in its source document, or "Other standards" for clauses added later."""
+    t = TEMPLATES.get(template_code)
+    found = next((s.section for s in t.standards if s.clause == clause), None) if t else None
+    return found or "Other standards"
+
+
+def evidence_label(code: str) -> str:
+    from .evidence import evidence_source
+
+    source = evidence_source(code)
+    if source is not None:
+        return source.label
+    return EVIDENCE_LABELS.get(code, code.replace("_", " ").capitalize())
