@@ -43,10 +43,18 @@ def demo(args: list[str]) -> None:
     port = os.environ.get("PORT", "8000")
     print(f"\nServing the demo at http://127.0.0.1:{port}/  (Ctrl+C to stop)\n", flush=True)
     env = {**os.environ, "KEYWORKER_DEBUG": os.environ.get("KEYWORKER_DEBUG", "1")}
+    # The background loop (escalations, e-mails, digests) runs beside the server and stops with it.
+    worker = subprocess.Popen([kw, "worker"], cwd=ROOT, env=env)
     try:
         run(kw, "runserver", f"127.0.0.1:{port}", env=env)
     except KeyboardInterrupt:
         pass
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker.kill()
 
 
 def test(args: list[str]) -> None:

@@ -216,7 +216,7 @@ def digests_run(*, now: dt.datetime) -> int:
 def lease_claim(*, name: str, holder: str, now: dt.datetime, ttl: dt.timedelta) -> bool:
     """Take the named lease if it is free or expired (or already ours); True if this holder now has it."""
     Lease.objects.get_or_create(name=name, defaults={"holder": "", "expires_at": now - dt.timedelta(seconds=1)})
-    changed = Lease.objects.filter(Q(expires_at__lt=now) | Q(holder=holder), name=name).update(
+    changed = Lease.objects.filter(Q(expires_at__lte=now) | Q(holder="") | Q(holder=holder), name=name).update(
         holder=holder, expires_at=now + ttl,
     )
     return changed == 1

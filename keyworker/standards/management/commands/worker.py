@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from keyworker.core import clock
 from keyworker.notifications.services import deliveries_run, digests_run, lease_claim, lease_release
@@ -114,25 +114,34 @@ class Command(BaseCommand):
             self.stdout.write(f"Worker {worker_id}: stopping after this cycle.")
             stop.set()
 
+        previous = {}
         if threading.current_thread() is threading.main_thread():
-            signal.signal(signal.SIGINT, request_stop)
-            signal.signal(signal.SIGTERM, request_stop)
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                previous[sig] = signal.signal(sig, request_stop)
+        try:
+            self._loop(worker_id, day, once, interval, stop)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+        self.stdout.write(f"Worker {worker_id} stopped.")
+
+    def _loop(self, worker_id: str, day: dt.date | None, once: bool, interval: float, stop: threading.Event) -> None:
         self.stdout.write(f"Worker {worker_id} started" + (f", as of {day.isoformat()}" if day else ""))
         while not stop.is_set():
-            close_old_connections()
+            if not connection.in_atomic_block:  # inside a test's transaction the connection must stay
+                close_old_connections()
             try:
                 result = run_cycle(worker_id=worker_id, as_of=day)
             except Exception as exc:
                 # The database may be briefly away; the next cycle tries again.
                 log.exception("Worker %s: cycle failed", worker_id)
-                self.stderr.write(f"{clock.now():%Y-%m-%d %H:%M:%S} cycle failed: {exc}")
+                self.stderr.write(f"{clock.now():%Y-%m-%d %H:%M:%S} UTC cycle failed: {exc}")
                 if once:
                     raise CommandError(f"The cycle failed: {exc}") from exc
             else:
-                self.stdout.write(f"{clock.now():%Y-%m-%d %H:%M:%S} {result.line()}")
+                self.stdout.write(f"{clock.now():%Y-%m-%d %H:%M:%S} UTC {result.line()}")
                 if once and result.errors:
                     raise CommandError(f"{result.errors} organisation(s) failed; see the log.")
             if once:
                 break
             stop.wait(interval)
-        self.stdout.write(f"Worker {worker_id} stopped.")
