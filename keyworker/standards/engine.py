@@ -152,7 +152,10 @@ def _compute(organisation_id: int, as_of: dt.date, families: set[int] | None) ->
                 rows = ev.get((family_id, child_id), [])
                 staff_id = key_workers.get((family_id, setting_id)) if s.responsible == Responsible.KEY_WORKER else None
                 for w in own:
-                    hit = next((r for r in rows if w.start <= r.on <= min(w.end, as_of)), None)
+                    # A one-off obligation ("within N days of enrolment") is still met by a late record, which
+                    # shows as met after its due date; a recurring one is met only inside its own window.
+                    last = as_of if shared is None else min(w.end, as_of)
+                    hit = next((r for r in rows if w.start <= r.on <= last), None)
                     met_on = hit.on if hit else None
                     out.append(Desired(
                         s.pk, setting_id, family_id, child_id, subject_key, w, staff_id,

@@ -108,6 +108,10 @@ def test_within_n_days_of_enrolment(world):
     o = Obligation.objects.get(standard=s, child=child)
     assert (o.due_on, o.state) == (D(2026, 11, 17), "overdue")
     assert not Obligation.objects.filter(standard=s, child=world.child_a).exists()  # enrolled long ago, before the look-back
+    RECORDS.append((newcomer.pk, child.pk, D(2026, 11, 18)))  # done a day late: met, late
+    engine.recompute(organisation_id=world.org.pk, as_of=D(2026, 11, 18))
+    o.refresh_from_db()
+    assert (o.state, o.met_on) == ("met", D(2026, 11, 18)) and o.met_on > o.due_on
 
 
 def test_switching_a_standard_off_removes_open_obligations_but_keeps_met_ones(world):
