@@ -30,6 +30,8 @@ class Notification(models.Model):
             # Serves the inbox list and the unread count in the navigation.
             models.Index(fields=["recipient", "organisation_id", "read_at"], name="notification_inbox_idx"),
             models.Index(fields=["digest", "digested_at", "read_at"], name="notification_digest_idx"),
+            # Serves "was this already told" lookups by dedupe key within an organisation.
+            models.Index(fields=["organisation_id", "dedupe_key"], name="notification_org_dedupe_idx"),
         ]
 
     def __str__(self) -> str:

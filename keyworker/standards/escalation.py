@@ -6,7 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import CharField, Exists, OuterRef, QuerySet, Value
+from django.db.models.functions import Cast, Concat
 from django.utils.dateformat import format as date_format
 
 from keyworker.accounts.models import Scope, StaffRole
@@ -33,6 +34,12 @@ def escalation_key(obligation_id: int) -> str:
 
 def overdue_key(obligation_id: int) -> str:
     return f"obligation:{obligation_id}:overdue"
+
+
+def _told(organisation_id: int, what: str) -> QuerySet[Notification]:
+    """Notifications already written for the outer obligation, matched on the dedupe key (a subquery, not a list)."""
+    key = Concat(Value("obligation:"), Cast(OuterRef("pk"), CharField()), Value(f":{what}"))
+    return Notification.objects.filter(organisation_id=organisation_id, dedupe_key=key)
 
 
 def _days(n: int) -> str:
@@ -65,14 +72,9 @@ def escalations_notify(*, organisation_id: int, now: dt.datetime, as_of: dt.date
     became_escalated = ObligationEvent.objects.filter(obligation=OuterRef("pk"), to_state=ObligationState.ESCALATED)
     escalated = list(
         Obligation.objects.filter(organisation_id=organisation_id, state=ObligationState.ESCALATED)
-        .filter(Exists(became_escalated))
+        .filter(Exists(became_escalated), ~Exists(_told(organisation_id, "escalated")))
         .select_related("standard", "family", "child", "responsible_staff__user")
     )
-    told = set(
-        Notification.objects.filter(organisation_id=organisation_id, dedupe_key__in=[escalation_key(o.pk) for o in escalated])
-        .values_list("dedupe_key", flat=True)
-    )
-    escalated = [o for o in escalated if escalation_key(o.pk) not in told]
     codes = {code for o in escalated for code in o.standard.escalate_to_roles}
     # (setting id or None for organisation-wide roles, role code) -> users, in one query.
     holders: dict[tuple[int | None, str], set] = defaultdict(set)
@@ -112,15 +114,9 @@ def escalations_notify(*, organisation_id: int, now: dt.datetime, as_of: dt.date
         Obligation.objects.filter(
             organisation_id=organisation_id, state=ObligationState.OVERDUE, responsible_staff__isnull=False,
             responsible_staff__is_active=True, responsible_staff__user__is_active=True,
-        ).select_related("standard", "family", "child", "responsible_staff__user")
-    )
-    told = set(
-        Notification.objects.filter(organisation_id=organisation_id, dedupe_key__in=[overdue_key(o.pk) for o in overdue])
-        .values_list("dedupe_key", flat=True)
+        ).filter(~Exists(_told(organisation_id, "overdue"))).select_related("standard", "family", "child", "responsible_staff__user")
     )
     for o in overdue:
-        if overdue_key(o.pk) in told:
-            continue
         today = as_of or todays.get(o.setting_id) or now.date()
         late = max((today - o.due_on).days, 0)
         _, created = notification_send(
