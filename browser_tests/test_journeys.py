@@ -14,6 +14,8 @@ pytestmark = pytest.mark.browser
 def test_key_worker_updates_a_childs_allergies(world, open_page, viewport):
     page = sign_in(open_page(viewport), world.ta_a)
 
+    expect(page).to_have_url(re.compile(r"/my-week/$"))  # key workers land on My week
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My families").click()
     expect(page).to_have_url(re.compile(r"/families/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("My families")
     card = page.locator(".card", has=page.get_by_role("heading", name="The Adams family"))
@@ -47,6 +49,8 @@ def test_key_worker_updates_a_childs_allergies(world, open_page, viewport):
 def test_headteacher_allocates_and_reassigns(world, open_page):
     page = sign_in(open_page("desktop"), world.headteacher)
 
+    expect(page).to_have_url(re.compile(r"/compliance/$"))  # leaders land on Compliance
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Allocation").click()
     expect(page).to_have_url(re.compile(r"/allocation/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Key workers at Test Primary")
     expect(page.locator(".lead")).to_contain_text("3 families on roll; 1 without a key worker.")

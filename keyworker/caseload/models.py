@@ -32,6 +32,11 @@ class KeyWorkerAllocation(OrganisationOwned):
         indexes = [
             # "My families" and caseload sizes: current allocations of one staff member.
             models.Index(fields=["staff"], condition=models.Q(ends_at__isnull=True), name="allocation_current_staff_idx"),
+            # SCH-A2 flags on the allocation page.
+            models.Index(
+                fields=["setting"], condition=models.Q(ends_at__isnull=True, needs_teacher_since__isnull=False),
+                name="allocation_flagged_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,7 +1,10 @@
 """Who may be a family's key worker (SCH-A1, SCH-A2, CC-A1), answered for one family or many at once."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+from django.db.models import Q
 
 from keyworker.accounts.models import GroupMembership, KeyWorkerEligibility, StaffMember, StaffRole
 from keyworker.organisations.models import Setting
@@ -18,25 +21,49 @@ class Refusal:
 
 @dataclass
 class SettingStaffFacts:
-    """For one setting: each staff member's key worker eligibility and class teams, loaded in two queries."""
+    """For one setting: staff members' key worker eligibility and class teams, loaded in two queries.
+
+    Load it for the classes in question (and any staff named): only their team members can be key workers
+    there, so a school of thousands of staff is never read whole.
+    """
 
     setting: Setting
     eligibility: dict[int, set[str]]  # staff id -> eligibilities held in this setting
     groups: dict[int, set[int]]  # staff id -> group ids
     staff: dict[int, StaffMember]
+    team: dict[int, set[int]]  # group id -> staff ids
 
     @classmethod
-    def load(cls, setting: Setting) -> "SettingStaffFacts":
+    def load(
+        cls, setting: Setting, *, group_ids: Iterable[int] | None = None, staff_ids: Iterable[int] = ()
+    ) -> "SettingStaffFacts":
+        roles = StaffRole.objects.filter(setting=setting, staff__is_active=True)
+        memberships = GroupMembership.objects.filter(group__setting=setting)
+        if group_ids is not None:
+            members = GroupMembership.objects.filter(group_id__in=list(group_ids)).values("staff_id")
+            wanted = Q(staff_id__in=members) | Q(staff_id__in=list(staff_ids))
+            roles, memberships = roles.filter(wanted), memberships.filter(wanted)
         eligibility: dict[int, set[str]] = defaultdict(set)
         staff: dict[int, StaffMember] = {}
-        for sr in StaffRole.objects.filter(setting=setting, staff__is_active=True).select_related("role", "staff__user"):
+        for sr in roles.select_related("role", "staff__user"):
             if sr.role.key_worker_eligibility in ELIGIBLE:
                 eligibility[sr.staff_id].add(sr.role.key_worker_eligibility)
                 staff[sr.staff_id] = sr.staff
         groups: dict[int, set[int]] = defaultdict(set)
-        for staff_id, group_id in GroupMembership.objects.filter(group__setting=setting).values_list("staff_id", "group_id"):
+        team: dict[int, set[int]] = defaultdict(set)
+        for staff_id, group_id in memberships.values_list("staff_id", "group_id"):
             groups[staff_id].add(group_id)
-        return cls(setting, eligibility, groups, staff)
+            team[group_id].add(staff_id)
+        return cls(setting, eligibility, groups, staff, team)
+
+    @classmethod
+    def for_families(
+        cls, setting: Setting, facts: Iterable["FamilyFacts"], staff_ids: Iterable[int] = ()
+    ) -> "SettingStaffFacts":
+        group_ids: set[int] = set()
+        for f in facts:
+            group_ids |= f.group_ids
+        return cls.load(setting, group_ids=group_ids, staff_ids=staff_ids)
 
 
 @dataclass(frozen=True)
@@ -108,6 +135,12 @@ def is_teacher(staff_id: int, setting_facts: SettingStaffFacts) -> bool:
 
 
 def candidates(facts: FamilyFacts, setting_facts: SettingStaffFacts) -> list[StaffMember]:
-    """Staff who may be this family's key worker, teachers first."""
-    allowed = [s for s in setting_facts.staff.values() if not refusals(s, facts, setting_facts)]
+    """Staff who may be this family's key worker, teachers first. Only class team members can be, so only they are tried."""
+    on_teams: set[int] = set()
+    for group_id in facts.group_ids:
+        on_teams |= setting_facts.team.get(group_id, set())
+    allowed = [
+        setting_facts.staff[pk] for pk in on_teams
+        if pk in setting_facts.staff and not refusals(setting_facts.staff[pk], facts, setting_facts)
+    ]
     return sorted(allowed, key=lambda s: (not is_teacher(s.pk, setting_facts), s.user.full_name))

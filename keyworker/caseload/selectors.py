@@ -1,8 +1,7 @@
 """Reads for caseloads and allocation, scoped to the acting user, in a fixed number of queries."""
 
-from dataclasses import dataclass
-
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from keyworker.accounts.access import Actor
@@ -76,31 +75,33 @@ def unallocated_families(actor: Actor, setting: Setting) -> QuerySet[Family]:
 
 def flagged_allocations(actor: Actor, setting: Setting) -> QuerySet[KeyWorkerAllocation]:
     """SCH-A2: allocations whose key worker must be replaced by a teacher."""
-    return (
-        current_allocations()
-        .filter(setting=setting, needs_teacher_since__isnull=False, family__in=families_visible_to(actor).values("id"))
-        .select_related("family", "staff__user")
-    )
+    qs = current_allocations().filter(setting=setting, needs_teacher_since__isnull=False)
+    if not actor.has_organisation_scope:
+        qs = qs.filter(family__in=families_visible_to(actor).values("id"))
+    return qs.filter(organisation_id=actor.organisation_id).select_related("family", "staff__user")
 
 
-@dataclass
-class CaseloadRow:
-    staff: StaffMember
-    roles: str
-    families: int
+def current_caseload_count(setting: Setting | None = None) -> Coalesce:
+    """A staff member's current families, as a correlated subquery served by allocation_current_staff_idx.
+
+    (A join with GROUP BY would aggregate every allocation of the organisation before paging.)
+    """
+    qs = current_allocations().filter(staff=OuterRef("pk"))
+    if setting is not None:
+        qs = qs.filter(setting=setting)
+    return Coalesce(Subquery(qs.order_by().values("staff").annotate(n=Count("id")).values("n")), 0)
 
 
-def caseload_sizes(actor: Actor, setting: Setting) -> list[CaseloadRow]:
+def caseload_sizes(actor: Actor, setting: Setting) -> QuerySet[StaffMember]:
     """Every staff member who may be a key worker in the setting, with the number of families they hold there."""
     eligible_roles = StaffRole.objects.filter(setting=setting).exclude(role__key_worker_eligibility=KeyWorkerEligibility.NONE)
-    staff = (
+    return (
         StaffMember.objects.filter(organisation_id=actor.organisation_id, is_active=True, id__in=eligible_roles.values("staff_id"))
         .select_related("user")
-        .annotate(families=Count("allocations", filter=Q(allocations__ends_at__isnull=True, allocations__setting=setting)))
+        .annotate(families=current_caseload_count(setting))
         .prefetch_related(Prefetch("staff_roles", queryset=StaffRole.objects.filter(setting=setting).select_related("role")))
-        .order_by("-families", "user__full_name")
+        .order_by("-families", "user__full_name", "id")
     )
-    return [CaseloadRow(s, ", ".join(r.role.name for r in s.staff_roles.all()), s.families) for s in staff]
 
 
 def allocation_history(family: Family) -> QuerySet[KeyWorkerAllocation]:

@@ -40,8 +40,8 @@ def allocation_assign(
         raise RuleViolation("Family not found.", rule="tenancy")
     actor.require(MANAGE_ALLOCATIONS, setting.pk)
     reason = _require_reason(reason)
-    setting_facts = rules.SettingStaffFacts.load(setting)
     facts = rules.family_facts([family], setting)[family.pk]
+    setting_facts = rules.SettingStaffFacts.for_families(setting, [facts], staff_ids=[staff.pk])
     refused = rules.refusals(staff, facts, setting_facts)
     if refused:
         raise RuleViolation(refused[0].message, rule=refused[0].rule, field="staff")
@@ -145,8 +145,8 @@ def caseload_reassign(
         if not actor.can(MANAGE_ALLOCATIONS, setting.pk):
             outcomes += [ReassignOutcome(a.family, setting, None, "You may not manage allocations in this setting.") for a in allocations]
             continue
-        setting_facts = rules.SettingStaffFacts.load(setting)
         facts = rules.family_facts([a.family for a in allocations], setting)
+        setting_facts = rules.SettingStaffFacts.for_families(setting, facts.values(), staff_ids=[to_staff.pk] if to_staff else [])
         for a in allocations:
             f = facts[a.family_id]
             if to_staff is not None:
@@ -216,7 +216,7 @@ def child_protection_status_set(*, actor: Actor | None, child: Child, status: st
     for allocation in current:
         if not allocation.setting.is_school:
             continue
-        facts = rules.SettingStaffFacts.load(allocation.setting)
+        facts = rules.SettingStaffFacts.load(allocation.setting, group_ids=[], staff_ids=[allocation.staff_id])
         needs_teacher = protected and not rules.is_teacher(allocation.staff_id, facts)
         if needs_teacher and allocation.needs_teacher_since is None:
             allocation.needs_teacher_since = clock.now()

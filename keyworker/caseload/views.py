@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -37,15 +38,16 @@ def allocation(request):
     unallocated_qs = with_household(selectors.unallocated_families(actor, setting)).order_by("name", "id")
     page = Paginator(unallocated_qs, 25).get_page(request.GET.get("page"))
     families = list(page.object_list)
-    setting_facts = rules.SettingStaffFacts.load(setting)
     facts = rules.family_facts(families, setting)
+    setting_facts = rules.SettingStaffFacts.for_families(setting, facts.values())
     rows = [
         {"family": f, "candidates": rules.candidates(facts[f.pk], setting_facts), "child_protection": facts[f.pk].child_protection}
         for f in families
     ]
-    caseloads = selectors.caseload_sizes(actor, setting)
+    caseload_qs = selectors.caseload_sizes(actor, setting)
+    caseloads = Paginator(caseload_qs, 50).get_page(request.GET.get("cpage"))
+    biggest = caseload_qs.aggregate(m=Max("families"))["m"] or 0
     total = selectors.families_in_setting(actor, setting).count()
-    biggest = max((c.families for c in caseloads), default=0)
     return render(request, "caseload/allocation.html", {
         "setting": setting, "settings": settings, "rows": rows, "page_obj": page,
         "query_string": f"setting={setting.pk}", "caseloads": caseloads, "biggest": biggest or 1,
@@ -61,7 +63,7 @@ def family_allocation(request, family_id: int):
     settings = selectors.manageable_settings(actor)
     setting = selectors.access_setting(actor, request.GET.get("setting") or request.POST.get("setting") or (settings[0].pk if settings else None))
     actor.require(caps.MANAGE_ALLOCATIONS, setting.pk)
-    form = AssignForm(request.POST or None, setting=setting)
+    form = AssignForm(request.POST or None, setting=setting, family=family)
     if request.method == "POST" and form.is_valid():
         try:
             allocation = services.allocation_assign(
@@ -75,9 +77,9 @@ def family_allocation(request, family_id: int):
             if nxt.startswith("/") and not nxt.startswith("//"):
                 return redirect(nxt)
             return redirect(reverse("caseload:family", args=[family.pk]) + f"?setting={setting.pk}")
-    setting_facts = rules.SettingStaffFacts.load(setting)
     facts = rules.family_facts([family], setting)[family.pk]
     current = selectors.current_allocations().filter(family=family, setting=setting).select_related("staff__user").first()
+    setting_facts = rules.SettingStaffFacts.for_families(setting, [facts], staff_ids=[current.staff_id] if current else [])
     return render(request, "caseload/family_allocation.html", {
         "family": family, "setting": setting, "settings": settings, "form": form, "current": current,
         "candidates": rules.candidates(facts, setting_facts), "facts": facts,

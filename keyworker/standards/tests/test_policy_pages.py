@@ -65,9 +65,9 @@ def test_anonymous_is_sent_to_sign_in(client, world, policy, page):
     assert response.status_code == 302 and response.url.startswith("/accounts/sign-in/")
 
 
-def test_leaders_see_policies_in_the_navigation_and_teachers_do_not(world, client_for):
-    assert 'href="/policies/"' in client_for(world.deputy).get("/policies/").content.decode()
-    assert 'href="/policies/"' not in client_for(world.teacher_a).get("/policies/").content.decode()
+def test_everyone_finds_the_policy_in_the_navigation_to_read_and_acknowledge_it(world, client_for):
+    for persona in (world.deputy, world.teacher_a, world.ta_a):
+        assert '<a href="/policies/"' in client_for(persona).get("/my-week/").content.decode()
 
 
 def test_adopting_a_template_from_the_list(world, client_for):
