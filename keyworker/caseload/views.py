@@ -46,7 +46,9 @@ def allocation(request):
     ]
     caseload_qs = selectors.caseload_sizes(actor, setting)
     caseloads = Paginator(caseload_qs, 50).get_page(request.GET.get("cpage"))
-    biggest = caseload_qs.aggregate(m=Max("families"))["m"] or 0
+    # Ordered biggest first: page 1's first row is the largest caseload; later pages ask the database.
+    first = caseloads.object_list[0] if caseloads.object_list else None
+    biggest = (first.families if caseloads.number == 1 and first else caseload_qs.aggregate(m=Max("families"))["m"]) or 0
     total = selectors.families_in_setting(actor, setting).count()
     return render(request, "caseload/allocation.html", {
         "setting": setting, "settings": settings, "rows": rows, "page_obj": page,
