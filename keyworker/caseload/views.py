@@ -13,6 +13,7 @@ from keyworker.accounts import capabilities as caps
 from keyworker.accounts.forms import CaseloadReassignForm
 from keyworker.accounts.selectors import access_staff
 from keyworker.core.errors import RuleViolation
+from keyworker.people.models import Family
 from keyworker.people.selectors import access_family, with_household
 
 from . import rules, selectors, services
@@ -35,8 +36,10 @@ def allocation(request):
         raise Http404
     setting = selectors.access_setting(actor, request.GET.get("setting") or settings[0].pk)
     actor.require(caps.MANAGE_ALLOCATIONS, setting.pk)
-    unallocated_qs = with_household(selectors.unallocated_families(actor, setting)).order_by("name", "id")
+    gap = selectors.unallocated_family_ids(actor, setting)
+    unallocated_qs = with_household(Family.objects.filter(id__in=gap)).order_by("name", "id")
     page = Paginator(unallocated_qs, 25).get_page(request.GET.get("page"))
+    page.paginator.count = len(gap)  # known already: no COUNT query
     families = list(page.object_list)
     facts = rules.family_facts(families, setting)
     setting_facts = rules.SettingStaffFacts.for_families(setting, facts.values())
