@@ -48,7 +48,7 @@ def allocation(request):
         for f in families
     ]
     caseload_qs = selectors.caseload_sizes(actor, setting)
-    caseloads = Paginator(caseload_qs, 50).get_page(request.GET.get("cpage"))
+    caseloads = Paginator(caseload_qs, 30).get_page(request.GET.get("cpage"))
     # Ordered biggest first: page 1's first row is the largest caseload; later pages ask the database.
     first = caseloads.object_list[0] if caseloads.object_list else None
     biggest = (first.families if caseloads.number == 1 and first else caseload_qs.aggregate(m=Max("families"))["m"]) or 0
