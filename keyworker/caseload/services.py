@@ -23,6 +23,13 @@ def _check_same_organisation(*objs) -> None:
         raise RuleViolation("These records belong to different organisations.", rule="tenancy")
 
 
+def _refresh_obligations(organisation_id: int, family_ids: set[int], setting: Setting, actor: Actor | None) -> None:
+    """The families' obligations follow their key worker at once (responsible staff, SCH-A1 met)."""
+    from keyworker.standards.obligations import obligations_refresh
+
+    obligations_refresh(organisation_id=organisation_id, family_ids=family_ids, as_of=clock.today(setting.time_zone), actor=actor)
+
+
 def _require_reason(reason: str, field: str = "reason") -> str:
     reason = (reason or "").strip()
     if len(reason) < 3:
@@ -74,6 +81,7 @@ def allocation_assign(
         raise RuleViolation(
             "Someone else changed this family's key worker at the same moment; reload and try again.", rule="conflict"
         ) from exc
+    _refresh_obligations(family.organisation_id, {family.pk}, setting, actor)
     audit_record(
         organisation_id=family.organisation_id,
         actor=actor.user,
@@ -98,6 +106,7 @@ def allocation_end(*, actor: Actor, allocation: KeyWorkerAllocation, reason: str
     allocation.end_reason = reason
     allocation.ended_by = actor.user
     allocation.save(update_fields=["ends_at", "end_reason", "ended_by"])
+    _refresh_obligations(allocation.organisation_id, {allocation.family_id}, allocation.setting, actor)
     audit_record(
         organisation_id=allocation.organisation_id, actor=actor.user, event_type="allocation.ended", obj=allocation,
         summary=f"{allocation.staff} is no longer key worker for {allocation.family}", data={"reason": reason},
@@ -167,6 +176,8 @@ def caseload_reassign(
     ended = [a for a in current if a.ends_at is not None]
     KeyWorkerAllocation.objects.bulk_update(ended, ["ends_at", "end_reason", "ended_by"])
     KeyWorkerAllocation.objects.bulk_create(new_rows)
+    if ended:
+        _refresh_obligations(from_staff.organisation_id, {a.family_id for a in ended}, ended[0].setting, actor)
     audit_record(
         organisation_id=from_staff.organisation_id, actor=actor.user, event_type="caseload.reassigned", obj=from_staff,
         summary=f"Caseload of {from_staff}: {len(new_rows)} moved, {len(current) - len(new_rows)} stayed",
@@ -184,9 +195,13 @@ def staff_leave(*, actor: Actor, staff: StaffMember, left_on, reason: str) -> in
     staff.is_active = False
     staff.left_on = left_on
     staff.save(update_fields=["is_active", "left_on"])
-    n = KeyWorkerAllocation.objects.filter(staff=staff, ends_at__isnull=True).update(
+    leaving = KeyWorkerAllocation.objects.filter(staff=staff, ends_at__isnull=True).select_related("setting")
+    affected = {(a.family_id, a.setting) for a in leaving}
+    n = leaving.update(
         ends_at=clock.now(), end_reason=f"Staff member left: {reason}", ended_by=actor.user
     )
+    for setting in {s for _, s in affected}:
+        _refresh_obligations(staff.organisation_id, {f for f, s in affected if s == setting}, setting, actor)
     audit_record(
         organisation_id=staff.organisation_id, actor=actor.user, event_type="staff.left", obj=staff,
         summary=f"{staff} left; {n} families now need a key worker", data={"reason": reason},

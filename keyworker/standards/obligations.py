@@ -47,3 +47,18 @@ def obligation_waive(*, actor: Actor, obligation: Obligation, reason: str) -> Ob
     )
     obligation.state, obligation.waived_reason, obligation.updated_at = locked.state, reason, now
     return obligation
+
+
+def obligations_refresh(*, organisation_id: int, family_ids: set[int], as_of=None, actor: Actor | None = None) -> None:
+    """Bring the obligations of a few families up to date at once, when a record about them changes.
+
+    Domain apps call this inside their own transaction, so the record and its effect commit together.
+    """
+    from . import engine
+
+    if not family_ids:
+        return
+    engine.recompute(
+        organisation_id=organisation_id, as_of=as_of or clock.today(), families=family_ids,
+        actor=getattr(actor, "user", None),
+    )
