@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from keyworker.standards import engine
-from keyworker.standards.evidence import EvidenceRow, EvidenceSource, register_evidence, unregister_evidence
-from keyworker.standards.models import Cadence, Obligation, Policy, PolicyVersion, Standard, Subject
+from keyworker.standards import testing as standards_testing
+from keyworker.standards.models import Cadence, Obligation, Standard, Subject
 from keyworker.testing import allocate, make_child, make_family, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -18,25 +18,16 @@ AS_OF = D(2026, 11, 18)
 RECORDS: list[tuple[int, int | None, dt.date]] = []
 
 
-def fetch(organisation_id, start, end, conditions):
-    return [EvidenceRow(f, c, day, f"contact {i}") for i, (f, c, day) in enumerate(RECORDS) if start <= day <= end]
-
-
 @pytest.fixture(autouse=True)
 def fake_evidence():
-    RECORDS.clear()
-    register_evidence(EvidenceSource("compliance_record", "A test record", fetch))
-    yield
-    unregister_evidence("compliance_record")
+    with standards_testing.fake_evidence("compliance_record") as stores:
+        RECORDS.clear()
+        stores["compliance_record"] = RECORDS
+        yield
 
 
 def make_standard(org, **fields) -> Standard:
-    policy = Policy.objects.create(organisation=org, title="Key worker policy")
-    version = PolicyVersion.objects.create(organisation=org, policy=policy, number=1, effective_from=D(2026, 9, 1), review_on=D(2027, 9, 1))
-    defaults = {"clause": "SCH-4", "title": "Weekly contact", "cadence": Cadence.WEEKLY_TERM_TIME, "evidence": "compliance_record",
-                "subject": Subject.FAMILY, "due_soon_days": 2, "escalate_after_days": 5}
-    defaults.update(fields)
-    return Standard.objects.create(organisation=org, policy_version=version, **defaults)
+    return standards_testing.make_standard(org, fields.pop("evidence", "compliance_record"), **fields)
 
 
 @pytest.fixture

@@ -9,15 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from keyworker.core.errors import RuleViolation
 from keyworker.core.models import AuditEvent
 from keyworker.standards import engine
-from keyworker.standards.evidence import EvidenceRow, EvidenceSource, register_evidence, unregister_evidence
+from keyworker.standards import testing as standards_testing
 from keyworker.standards.models import (
-    Cadence,
     Obligation,
     ObligationEvent,
-    Policy,
-    PolicyVersion,
     Standard,
-    Subject,
 )
 from keyworker.standards.obligations import obligation_waive
 
@@ -27,25 +23,16 @@ AS_OF = D(2026, 11, 18)
 RECORDS: list[tuple[int, int | None, dt.date]] = []
 
 
-def fetch(organisation_id, start, end, conditions):
-    return [EvidenceRow(f, c, day, f"contact log {i}") for i, (f, c, day) in enumerate(RECORDS) if start <= day <= end]
-
-
 @pytest.fixture(autouse=True)
 def fake_evidence():
-    RECORDS.clear()
-    register_evidence(EvidenceSource("obligation_record", "A test record", fetch))
-    yield
-    unregister_evidence("obligation_record")
+    with standards_testing.fake_evidence("obligation_record") as stores:
+        RECORDS.clear()
+        stores["obligation_record"] = RECORDS
+        yield
 
 
 def make_standard(org, **fields) -> Standard:
-    policy = Policy.objects.create(organisation=org, title="Key worker policy")
-    version = PolicyVersion.objects.create(organisation=org, policy=policy, number=1, effective_from=D(2026, 9, 1), review_on=D(2027, 9, 1))
-    defaults = {"clause": "SCH-4", "title": "Weekly contact", "cadence": Cadence.WEEKLY_TERM_TIME, "evidence": "obligation_record",
-                "subject": Subject.FAMILY, "due_soon_days": 2, "escalate_after_days": 5}
-    defaults.update(fields)
-    return Standard.objects.create(organisation=org, policy_version=version, **defaults)
+    return standards_testing.make_standard(org, fields.pop("evidence", "obligation_record"), **fields)
 
 
 @pytest.fixture
@@ -82,7 +69,7 @@ def test_the_key_worker_sees_the_obligation_and_its_history(world, client_for, s
 def test_a_met_obligation_shows_its_evidence(world, client_for, standard):
     o = obligation(world, standard, D(2026, 11, 9))
     html = client_for(world.ta_a).get(f"/obligations/{o.pk}/").content.decode()
-    assert "contact log 0" in html and "✓</span> Met" in html and "Wed 11 November 2026" in html
+    assert "obligation_record0" in html and "✓</span> Met" in html and "Wed 11 November 2026" in html
 
 
 @pytest.mark.parametrize("persona", ["teacher_b", "outsider"])

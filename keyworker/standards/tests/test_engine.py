@@ -6,14 +6,12 @@ import random
 import pytest
 
 from keyworker.standards import engine
-from keyworker.standards.evidence import EvidenceRow, EvidenceSource, register_evidence, unregister_evidence
+from keyworker.standards import testing as standards_testing
 from keyworker.standards.models import (
     Cadence,
     Obligation,
     ObligationEvent,
     ObligationState,
-    Policy,
-    PolicyVersion,
     Standard,
     Subject,
 )
@@ -25,25 +23,16 @@ D = dt.date
 RECORDS: list[tuple[int, int | None, dt.date]] = []  # (family, child, day): the fake evidence store
 
 
-def fetch(organisation_id, start, end, conditions):
-    return [EvidenceRow(f, c, day, f"rec{i}") for i, (f, c, day) in enumerate(RECORDS) if start <= day <= end]
-
-
 @pytest.fixture(autouse=True)
 def fake_evidence():
-    RECORDS.clear()
-    register_evidence(EvidenceSource("test_record", "A test record", fetch))
-    yield
-    unregister_evidence("test_record")
+    with standards_testing.fake_evidence("test_record") as stores:
+        RECORDS.clear()
+        stores["test_record"] = RECORDS
+        yield
 
 
 def make_standard(world, **fields) -> Standard:
-    policy = Policy.objects.create(organisation=world.org, title="Key worker policy")
-    version = PolicyVersion.objects.create(organisation=world.org, policy=policy, number=1, effective_from=D(2026, 9, 1), review_on=D(2027, 9, 1))
-    defaults = {"clause": "SCH-4", "title": "Weekly contact", "cadence": Cadence.WEEKLY_TERM_TIME, "evidence": "test_record",
-                "subject": Subject.FAMILY, "due_soon_days": 2, "escalate_after_days": 5}
-    defaults.update(fields)
-    return Standard.objects.create(organisation=world.org, policy_version=version, **defaults)
+    return standards_testing.make_standard(world.org, fields.pop("evidence", "test_record"), **fields)
 
 
 def states(world, standard, family):

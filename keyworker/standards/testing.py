@@ -1,0 +1,42 @@
+"""Test support for the standards engine: in-memory evidence sources and standards made in one line."""
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from .evidence import EvidenceRow, EvidenceSource, register_evidence, unregister_evidence
+from .models import Cadence, Policy, PolicyVersion, Standard, Subject
+
+Record = tuple[int, int | None, dt.date]  # (family id, child id or None, day)
+
+
+@contextmanager
+def fake_evidence(*codes: str) -> Iterator[dict[str, list[Record]]]:
+    """Register in-memory evidence sources; tests append (family, child, day) to their lists."""
+    stores: dict[str, list[Record]] = {code: [] for code in codes}
+
+    def fetch_for(code: str):
+        def fetch(organisation_id: int, start: dt.date, end: dt.date, conditions: dict) -> list[EvidenceRow]:
+            return [EvidenceRow(f, c, day, f"{code}{i}") for i, (f, c, day) in enumerate(stores[code]) if start <= day <= end]
+
+        return fetch
+
+    for code in codes:
+        register_evidence(EvidenceSource(code, code, fetch_for(code)))
+    try:
+        yield stores
+    finally:
+        for code in codes:
+            unregister_evidence(code)
+
+
+def make_standard(org, evidence: str, **fields) -> Standard:
+    """A standard in a policy of its own (weekly family contact unless told otherwise)."""
+    policy = Policy.objects.create(organisation=org, title="Key worker policy")
+    version = PolicyVersion.objects.create(
+        organisation=org, policy=policy, number=1, effective_from=dt.date(2026, 9, 1), review_on=dt.date(2027, 9, 1)
+    )
+    defaults = {"clause": "SCH-4", "title": "Weekly contact", "cadence": Cadence.WEEKLY_TERM_TIME, "evidence": evidence,
+                "subject": Subject.FAMILY, "due_soon_days": 2, "escalate_after_days": 5}
+    defaults.update(fields)
+    return Standard.objects.create(organisation=org, policy_version=version, **defaults)
