@@ -82,6 +82,60 @@ def _reassign_caseload(page: Page, world):
     expect(page.get_by_role("heading", name="Result")).to_be_visible()
 
 
+def _obligations(world):
+    """Two standards with obligations in every state for the key worker's families (an in-memory evidence source)."""
+    import datetime as dt
+
+    from keyworker.core import clock
+    from keyworker.standards import engine
+    from keyworker.standards import testing as standards_testing
+
+    # Stays registered for the live server's thread; the code is this module's own, so no other test sees it.
+    contacts = standards_testing.register_fake("browser_contact")
+    standards_testing.make_standard(world.org, "browser_contact")
+    standards_testing.make_standard(world.org, "browser_contact", clause="SCH-2", title="Half-termly data check",
+                                    cadence="half_termly", subject="child", escalate_after_days=None)
+    contacts.append((world.family_a.pk, None, dt.date(2026, 11, 10)))
+    engine.recompute(organisation_id=world.org.pk, as_of=clock.today())
+
+
+def _policy(world):
+    from keyworker.core import clock
+    from keyworker.standards.services import policy_adopt_builtin
+
+    policy_adopt_builtin(organisation=world.org, template_code="school_key_worker", as_of=clock.today())
+
+
+def _obligation_url(world) -> str:
+    from keyworker.standards.models import Obligation
+
+    return f"/obligations/{Obligation.objects.filter(family=world.family_a).order_by('id').first().pk}/"
+
+
+def _policy_url(world) -> str:
+    from keyworker.standards.models import Policy
+
+    return f"/policies/{Policy.objects.get(organisation=world.org).pk}/"
+
+
+def _standard_url(world) -> str:
+    from keyworker.standards.models import Standard
+
+    return f"/policies/standards/{Standard.objects.get(organisation=world.org, clause='SCH-4').pk}/"
+
+
+def _notification(world):
+    from django.db import transaction
+
+    from keyworker.notifications.services import notification_send
+
+    with transaction.atomic():
+        notification_send(recipient=world.headteacher.user, organisation_id=world.org.pk, kind="escalation",
+                          subject="Escalated: SCH-4 Weekly contact – The Adams family",
+                          body="Due Fri 13 November 2026, 5 days overdue.", link=f"/families/{world.family_a.pk}/",
+                          dedupe_key="browser-test")
+
+
 SCREENS = [
     Screen("sign-in", None, lambda w: "/accounts/sign-in/", "Sign in to Keyworker"),
     Screen("sign-in-error", None, lambda w: "/accounts/sign-in/", "Sign in to Keyworker", act=_wrong_password),
@@ -134,11 +188,23 @@ SCREENS = [
            act=lambda page, w: (page.get_by_label("Legal first name").fill(""), _submit(page))),
     Screen("not-found", "outsider", lambda w: f"/families/{w.family_a.pk}/", "Page not found", status=404),
     Screen("forbidden", "teacher_a", lambda w: "/allocation/", "You cannot do this", status=403),
-    Screen("import", "admin_office", lambda w: "/import/", None),
+    Screen("import", "admin_office", lambda w: "/import/", "Import from your MIS"),
+    Screen("my-week", "ta_a", lambda w: "/my-week/", "My week", prepare=_obligations),
+    Screen("my-week-empty", "teacher_b", lambda w: "/my-week/", "My week"),
+    Screen("team-compliance", "headteacher", lambda w: "/compliance/", "Compliance at Test Primary", prepare=_obligations),
+    Screen("org-compliance", "headteacher", lambda w: "/compliance/organisation/", "Compliance per clause", prepare=_obligations),
+    Screen("obligation", "headteacher", _obligation_url, re.compile(r"^SCH-"), prepare=_obligations),
+    Screen("policies-none", "headteacher", lambda w: "/policies/", "Policies"),
+    Screen("policies", "teacher_a", lambda w: "/policies/", "Policies", prepare=_policy),
+    Screen("policy-detail", "headteacher", _policy_url, "Key worker role: minimum standards", prepare=_policy),
+    Screen("standard-edit", "headteacher", _standard_url, re.compile(r"^SCH-4 "), prepare=_policy),
+    Screen("inbox", "headteacher", lambda w: "/inbox/", "Inbox", prepare=_notification),
+    Screen("password-reset", None, lambda w: "/accounts/password/", "Set or reset your password"),
 ]
 
 # The pages a key worker or a leader opens most, checked again at phone and desktop widths.
-MAIN = {"my-families", "family-list", "family-detail", "child-profile", "key-aspects-form", "allocation", "family-allocation"}
+MAIN = {"my-families", "family-list", "family-detail", "child-profile", "key-aspects-form", "allocation", "family-allocation",
+        "my-week", "team-compliance"}
 
 CASES = [pytest.param(s, "tablet", id=s.name) for s in SCREENS] + [
     pytest.param(s, viewport, id=f"{s.name}-{viewport}") for viewport in ("phone", "desktop") for s in SCREENS if s.name in MAIN

@@ -10,19 +10,27 @@ from .models import Cadence, Policy, PolicyVersion, Standard, Subject
 Record = tuple[int, int | None, dt.date]  # (family id, child id or None, day)
 
 
+def register_fake(code: str, store: list[Record] | None = None) -> list[Record]:
+    """Register an in-memory evidence source and return its store: append (family, child, day) to it."""
+    rows: list[Record] = store if store is not None else []
+
+    def fetch(organisation_id: int, start: dt.date, end: dt.date, conditions: dict) -> list[EvidenceRow]:
+        return [EvidenceRow(f, c, day, f"{code}{i}") for i, (f, c, day) in enumerate(rows) if start <= day <= end]
+
+    register_evidence(EvidenceSource(code, code, fetch))
+    return rows
+
+
+def unregister_fake(code: str) -> None:
+    unregister_evidence(code)
+
+
 @contextmanager
 def fake_evidence(*codes: str) -> Iterator[dict[str, list[Record]]]:
-    """Register in-memory evidence sources; tests append (family, child, day) to their lists."""
+    """In-memory evidence sources for the length of a test."""
     stores: dict[str, list[Record]] = {code: [] for code in codes}
-
-    def fetch_for(code: str):
-        def fetch(organisation_id: int, start: dt.date, end: dt.date, conditions: dict) -> list[EvidenceRow]:
-            return [EvidenceRow(f, c, day, f"{code}{i}") for i, (f, c, day) in enumerate(stores[code]) if start <= day <= end]
-
-        return fetch
-
     for code in codes:
-        register_evidence(EvidenceSource(code, code, fetch_for(code)))
+        register_fake(code, stores[code])
     try:
         yield stores
     finally:

@@ -20,10 +20,10 @@ RECORDS: list[tuple[int, int | None, dt.date]] = []
 
 @pytest.fixture(autouse=True)
 def fake_evidence():
-    with standards_testing.fake_evidence("compliance_record") as stores:
-        RECORDS.clear()
-        stores["compliance_record"] = RECORDS
-        yield
+    RECORDS.clear()
+    standards_testing.register_fake("compliance_record", RECORDS)
+    yield
+    standards_testing.unregister_fake("compliance_record")
 
 
 def make_standard(org, **fields) -> Standard:

@@ -19,10 +19,10 @@ RECORDS: list[tuple[int, int | None, dt.date]] = []
 
 @pytest.fixture(autouse=True)
 def fake_evidence():
-    with standards_testing.fake_evidence("week_record") as stores:
-        RECORDS.clear()
-        stores["week_record"] = RECORDS
-        yield
+    RECORDS.clear()
+    standards_testing.register_fake("week_record", RECORDS)
+    yield
+    standards_testing.unregister_fake("week_record")
 
 
 def make_standard(org, **fields) -> Standard:

@@ -25,10 +25,10 @@ RECORDS: list[tuple[int, int | None, dt.date]] = []
 
 @pytest.fixture(autouse=True)
 def fake_evidence():
-    with standards_testing.fake_evidence("obligation_record") as stores:
-        RECORDS.clear()
-        stores["obligation_record"] = RECORDS
-        yield
+    RECORDS.clear()
+    standards_testing.register_fake("obligation_record", RECORDS)
+    yield
+    standards_testing.unregister_fake("obligation_record")
 
 
 def make_standard(org, **fields) -> Standard:

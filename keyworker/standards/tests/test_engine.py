@@ -25,10 +25,10 @@ RECORDS: list[tuple[int, int | None, dt.date]] = []  # (family, child, day): the
 
 @pytest.fixture(autouse=True)
 def fake_evidence():
-    with standards_testing.fake_evidence("test_record") as stores:
-        RECORDS.clear()
-        stores["test_record"] = RECORDS
-        yield
+    RECORDS.clear()
+    standards_testing.register_fake("test_record", RECORDS)
+    yield
+    standards_testing.unregister_fake("test_record")
 
 
 def make_standard(world, **fields) -> Standard:
