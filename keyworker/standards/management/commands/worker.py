@@ -18,6 +18,7 @@ from keyworker.notifications.services import deliveries_run, digests_run, lease_
 from keyworker.organisations.models import Organisation, Setting
 from keyworker.standards import engine
 from keyworker.standards.escalation import escalations_notify
+from keyworker.standards.reminders import policy_review_reminders
 
 log = logging.getLogger("keyworker.worker")
 
@@ -68,6 +69,7 @@ def run_cycle(*, worker_id: str, as_of: dt.date | None = None, batch: int = 200)
             day = as_of or organisation_today(org_id)
             run = engine.recompute(organisation_id=org_id, as_of=day)
             told = escalations_notify(organisation_id=org_id, now=clock.now(), as_of=day)
+            reminded = policy_review_reminders(organisation_id=org_id, today=day, now=clock.now())
         except Exception:
             # One organisation's bad data must not stop the others' reminders.
             log.exception("Worker %s: organisation %s failed", worker_id, org_id)
@@ -80,7 +82,7 @@ def run_cycle(*, worker_id: str, as_of: dt.date | None = None, batch: int = 200)
         result.updated += run.updated
         result.removed += run.removed
         result.escalations += told.escalations
-        result.notifications += told.notifications
+        result.notifications += told.notifications + reminded
     result.digests = digests_run(now=clock.now())
     sent = deliveries_run(now=clock.now(), worker_id=worker_id, limit=batch)
     result.sent, result.retried, result.failed, result.taken_back = sent.sent, sent.retried, sent.failed, sent.taken_back
