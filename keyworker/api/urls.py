@@ -4,7 +4,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import views, views_standards
 
 app_name = "api"
 
@@ -17,9 +17,13 @@ router.register("children", views.ChildViewSet, basename="child")
 router.register("families", views.FamilyViewSet, basename="family")
 router.register("carers", views.CarerViewSet, basename="carer")
 router.register("allocations", views.AllocationViewSet, basename="allocation")
+router.register("policies", views_standards.PolicyViewSet, basename="policy")
+router.register("standards", views_standards.StandardViewSet, basename="standard")
+router.register("obligations", views_standards.ObligationViewSet, basename="obligation")
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
+    path("compliance/", views_standards.ComplianceView.as_view(), name="compliance"),
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

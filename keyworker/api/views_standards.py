@@ -1,0 +1,269 @@
+"""API v1 views for policies, standards, obligations and compliance: scoped reads, writes through the services."""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from keyworker.accounts import capabilities as caps
+from keyworker.accounts.access import Actor
+from keyworker.core import clock
+from keyworker.core.errors import RuleViolation
+from keyworker.organisations.models import Setting
+from keyworker.standards import services as standards_services
+from keyworker.standards.management.commands.compliance import percent, year_start
+from keyworker.standards.models import (
+    Obligation,
+    ObligationState,
+    Policy,
+    PolicyAcknowledgement,
+    PolicyVersion,
+    Standard,
+)
+from keyworker.standards.obligations import obligation_waive
+from keyworker.standards.selectors import obligation_history, obligations_visible_to
+from keyworker.standards.validation import StandardInvalid
+
+from . import serializers_standards as s
+from .access import request_actor
+from .errors import error_body
+from .schema import ApiSchema, ValidationErrorSerializer
+from .selectors import settings_visible_to
+from .views import ReadViewSet
+
+# Reads ------------------------------------------------------------------------------------------------------
+
+
+def policies_visible_to(actor: Actor) -> QuerySet[Policy]:
+    """The organisation's policies (every staff member reads them), with versions and the current standards."""
+    if not actor.is_member:
+        return Policy.objects.none()
+    versions = (
+        PolicyVersion.objects.annotate(
+            ack_count=Count("acknowledgements"),
+            acked_by_me=Exists(PolicyAcknowledgement.objects.filter(version=OuterRef("pk"), staff=actor.staff)),
+        )
+        .order_by("-number")
+    )
+    return (
+        Policy.objects.filter(organisation_id=actor.organisation_id)
+        .prefetch_related(
+            Prefetch("versions", queryset=versions),
+            Prefetch("versions__standards", queryset=Standard.objects.order_by("clause", "id")),
+        )
+        .order_by("title", "id")
+    )
+
+
+def standards_visible_to(actor: Actor) -> QuerySet[Standard]:
+    if not actor.is_member:
+        return Standard.objects.none()
+    current = PolicyVersion.objects.filter(policy_id=OuterRef("policy_version__policy_id")).order_by("-number")
+    return (
+        Standard.objects.filter(organisation_id=actor.organisation_id)
+        .select_related("policy_version__policy")
+        .annotate(current_number=Subquery(current.values("number")[:1]))
+        .order_by("policy_version__policy__title", "clause", "-policy_version__number", "id")
+    )
+
+
+COUNTS = {
+    "due": Count("id"),
+    "met": Count("id", filter=Q(state=ObligationState.MET)),
+    "overdue": Count("id", filter=Q(state=ObligationState.OVERDUE)),
+    "escalated": Count("id", filter=Q(state=ObligationState.ESCALATED)),
+    "waived": Count("id", filter=Q(state=ObligationState.WAIVED)),
+}
+
+
+def _figures(row: dict[str, Any]) -> dict[str, Any]:
+    out = {k: row[k] for k in COUNTS}
+    out["percent_met"] = percent(row["met"], row["due"], row["waived"])
+    return out
+
+
+def compliance_for(actor: Actor, settings: list[Setting], as_of: dt.date) -> dict[str, Any]:
+    """The compliance command's figures over the obligations the actor may see: two grouped SQL aggregates."""
+    window = Q()
+    starts = {}
+    for setting in settings:
+        starts[setting.pk] = year_start(setting, as_of)
+        window |= Q(setting_id=setting.pk, due_on__gte=starts[setting.pk])
+    qs = obligations_visible_to(actor).filter(window, due_on__lte=as_of) if settings else Obligation.objects.none()
+    standards = [
+        {"standard": r["standard_id"], "clause": r["standard__clause"], "title": r["standard__title"], **_figures(r)}
+        for r in qs.values("standard_id", "standard__clause", "standard__title").annotate(**COUNTS)
+        .order_by("standard__clause", "standard_id")
+    ]
+    key_workers = [
+        {"staff": r["responsible_staff_id"], "name": r["responsible_staff__user__full_name"] or "No key worker",
+         **_figures(r)}
+        for r in qs.values("responsible_staff_id", "responsible_staff__user__full_name").annotate(**COUNTS)
+        .order_by("responsible_staff__user__full_name", "responsible_staff_id")
+    ]
+    # Databases disagree on where NULL sorts: the families without a key worker go last everywhere.
+    key_workers.sort(key=lambda r: r["staff"] is None)
+    return {
+        "as_of": as_of, "from_date": min(starts.values()) if starts else None,
+        "settings": [{"id": setting.pk, "name": setting.name} for setting in settings],
+        "standards": standards, "key_workers": key_workers,
+    }
+
+
+# Views ------------------------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    acknowledge=extend_schema(
+        request=None, responses={200: s.AcknowledgementSerializer},
+        summary="Confirm you have read the policy's current version (acknowledging twice keeps the first)",
+    ),
+)
+class PolicyViewSet(ReadViewSet):
+    """The organisation's policies, with their versions and the current version's standards; every staff member reads them."""
+
+    serializer_class = s.PolicySerializer
+
+    def visible(self, actor: Actor) -> QuerySet:
+        return policies_visible_to(actor)
+
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request: Request, pk: str | None = None) -> Response:
+        policy = self.get_object()
+        version = next(iter(policy.versions.all()), None)
+        if version is None:
+            raise RuleViolation("This policy has no version to acknowledge yet.", rule="no_version")
+        ack = standards_services.policy_acknowledge(actor=self.actor, version=version)
+        ack = PolicyAcknowledgement.objects.select_related("version").get(pk=ack.pk)
+        return Response(s.AcknowledgementSerializer(ack).data)
+
+
+STANDARD_RULES = (
+    "Leaders only (403 otherwise). The whole definition is checked: 400 with one list of messages per field "
+    "(rule \"standard\"), e.g. cadence_n 0, a role code nobody holds, a condition the engine does not know. A standard "
+    "of an earlier version cannot be changed (rule \"superseded\"). `enabled` switches it on or off: off, its open "
+    "obligations go and met ones stay. Obligations follow the change at once."
+)
+
+
+@extend_schema_view(
+    partial_update=extend_schema(
+        request=s.StandardUpdateSerializer, responses={200: s.StandardSerializer},
+        summary="Change a standard", description=STANDARD_RULES,
+    ),
+)
+class StandardViewSet(ReadViewSet):
+    """Standards of the organisation's policies, as data: what is due, how often, for whom, and who is told."""
+
+    serializer_class = s.StandardSerializer
+    filter_serializer_class = s.StandardFilterSerializer
+
+    def visible(self, actor: Actor) -> QuerySet:
+        return standards_visible_to(actor)
+
+    def apply_filters(self, queryset: QuerySet, params: dict[str, Any]) -> QuerySet:
+        lookups = {"policy": "policy_version__policy_id", "clause": "clause", "enabled": "enabled"}
+        queryset = queryset.filter(**{lookups[k]: v for k, v in params.items() if k in lookups})
+        if "current" in params:
+            current = Q(policy_version__number=Subquery(
+                PolicyVersion.objects.filter(policy_id=OuterRef("policy_version__policy_id"))
+                .order_by("-number").values("number")[:1]
+            ))
+            queryset = queryset.filter(current if params["current"] else ~current)
+        return queryset
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        standard = self.get_object()
+        if not standards_services.can_edit_policies(self.actor):
+            raise PermissionDenied("Only leaders may change the organisation's policies.")
+        serializer = s.StandardUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        changes = dict(serializer.validated_data)
+        enabled = changes.pop("enabled", None)
+        try:
+            with transaction.atomic():
+                if changes:
+                    standards_services.standard_update(actor=self.actor, standard=standard, **changes)
+                if enabled is not None:
+                    standards_services.standard_set_enabled(actor=self.actor, standard=standard, enabled=enabled)
+        except StandardInvalid as exc:
+            codes = {field: [exc.rule] * len(messages) for field, messages in exc.errors.items()}
+            return Response(error_body(exc.errors, codes, exc.rule), status=status.HTTP_400_BAD_REQUEST)
+        return Response(s.StandardSerializer(self.refetch(standard)).data)
+
+
+@extend_schema_view(
+    events=extend_schema(responses=s.ObligationEventSerializer(many=True), summary="An obligation's history of states"),
+    waive=extend_schema(
+        request=s.WaiveSerializer, responses={200: s.ObligationSerializer},
+        summary="Waive an open obligation, with a reason",
+        description="Leaders of the obligation's setting only (403 otherwise). Refused (400) when it is already met "
+                    "(rule already_met) or waived (already_waived). The engine leaves it alone from then on.",
+    ),
+)
+class ObligationViewSet(ReadViewSet):
+    """Obligations of the families you may see: one standard, for one family or child, for one period."""
+
+    serializer_class = s.ObligationSerializer
+    filter_serializer_class = s.ObligationFilterSerializer
+
+    def visible(self, actor: Actor) -> QuerySet:
+        return (
+            obligations_visible_to(actor)
+            .select_related("standard", "family", "child", "responsible_staff__user")
+            .order_by("due_on", "id")
+        )
+
+    def apply_filters(self, queryset: QuerySet, params: dict[str, Any]) -> QuerySet:
+        lookups = {
+            "state": "state__in", "key_worker": "responsible_staff_id", "family": "family_id",
+            "standard": "standard_id", "clause": "standard__clause", "due_before": "due_on__lte",
+            "due_after": "due_on__gte", "as_of": "period_start__lte",
+        }
+        return queryset.filter(**{lookups[k]: v for k, v in params.items()})
+
+    @action(detail=True, methods=["get"])
+    def events(self, request: Request, pk: str | None = None) -> Response:
+        obligation = self.get_object()
+        page = self.paginate_queryset(obligation_history(obligation))
+        return self.get_paginated_response(s.ObligationEventSerializer(page, many=True).data)
+
+    @action(detail=True, methods=["post"])
+    def waive(self, request: Request, pk: str | None = None) -> Response:
+        obligation = self.get_object()
+        self.actor.require(caps.MANAGE_ALLOCATIONS, obligation.setting_id)
+        serializer = s.WaiveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        obligation_waive(actor=self.actor, obligation=obligation, reason=serializer.validated_data["reason"])
+        return Response(s.ObligationSerializer(self.refetch(obligation)).data)
+
+
+class ComplianceView(APIView):
+    """Compliance per standard and per key worker, over the obligations of the families you may see."""
+
+    schema = ApiSchema()
+
+    @extend_schema(
+        parameters=[s.ComplianceFilterSerializer],
+        responses={200: s.ComplianceSerializer,
+                   400: OpenApiResponse(ValidationErrorSerializer, description="Invalid input, one message per field.")},
+        summary="Compliance: due, met, overdue, escalated, waived and % met",
+        description="Obligations due from the start of each setting's school year up to as_of; % met leaves out "
+                    "waived ones.",
+    )
+    def get(self, request: Request) -> Response:
+        actor = request_actor(request)
+        params = s.ComplianceFilterSerializer(data=request.query_params.dict(), context={"request": request})
+        params.is_valid(raise_exception=True)
+        setting = params.validated_data.get("setting")
+        settings = [setting] if setting is not None else list(settings_visible_to(actor).order_by("name", "id"))
+        as_of = params.validated_data.get("as_of") or clock.today(settings[0].time_zone if settings else "Europe/London")
+        return Response(s.ComplianceSerializer(compliance_for(actor, settings, as_of)).data)
