@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class StandardsConfig(AppConfig):
     name = "keyworker.standards"
     label = "standards"
+
+    def ready(self) -> None:
+        from . import builtin_sources
+
+        builtin_sources.register()

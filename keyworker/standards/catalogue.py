@@ -24,13 +24,14 @@ class StandardTemplate:
     conditions: dict = field(default_factory=dict)
     evidence_conditions: dict = field(default_factory=dict)
     enabled: bool = True
+    event: str = ""
 
     def fields(self) -> dict:
         """The Standard model's fields, ready to create one."""
         return {
             "clause": self.clause, "title": self.title, "description": self.description, "enabled": self.enabled,
             "setting_kinds": list(self.setting_kinds), "conditions": dict(self.conditions), "subject": self.subject,
-            "cadence": self.cadence, "cadence_n": self.cadence_n, "evidence": self.evidence,
+            "cadence": self.cadence, "cadence_n": self.cadence_n, "evidence": self.evidence, "event": self.event,
             "evidence_conditions": dict(self.evidence_conditions), "responsible": self.responsible,
             "due_soon_days": self.due_soon_days, "escalate_after_days": self.escalate_after_days,
             "escalate_to_roles": list(self.escalate_to_roles),
@@ -128,12 +129,10 @@ SCHOOL = PolicyTemplate(
             description="“Key workers will be familiar with all key aspects of the children allocated to them e.g. first "
                         "language / siblings / religion / behaviour plans and risk assessments / Medical needs / "
                         "concerns. Key workers are to be up to date with any changes that may occur and share with the "
-                        "class team.” Each change to key aspects is to be acknowledged within the week. The cadences cannot "
-                        "yet say “after each event”, so this standard is off; it is shown with the nearest cadence "
-                        "(every school week).",
-            setting_kinds=SCHOOL_KINDS, subject="child", cadence="weekly", cadence_n=1,
+                        "class team.” Each change to a child's key aspects is acknowledged by the key worker within 5 days.",
+            setting_kinds=SCHOOL_KINDS, subject="child", cadence="after_event", cadence_n=5, event="key_aspects_changed",
             evidence="briefing_acknowledged", responsible="key_worker", due_soon_days=2, escalate_after_days=5,
-            escalate_to_roles=("deputy_headteacher",), enabled=False,
+            escalate_to_roles=("deputy_headteacher",),
         ),
         StandardTemplate(
             clause="SCH-4", section=SCHOOL_SECTION_MINIMUM, title="Weekly contact with parents and carers",
@@ -158,12 +157,10 @@ SCHOOL = PolicyTemplate(
             clause="SCH-6", section=SCHOOL_SECTION_MINIMUM, title="Reminders a few days before appointments",
             description="“Key workers are to remind parents / carers about appointments in school / reviews etc a few "
                         "days before the meeting and support them if needed, in completing the all about my family "
-                        "section on the EHCP review form.” Reminders are due 3 days before each appointment: the "
-                        "cadences cannot yet say “N days before an event”, so this standard is off until appointments "
-                        "are recorded; it is shown here with the nearest cadence (every half term).",
-            setting_kinds=SCHOOL_KINDS, subject="family", cadence="half_termly", cadence_n=1,
+                        "section on the EHCP review form.” A reminder is due 3 days before each appointment.",
+            setting_kinds=SCHOOL_KINDS, subject="family", cadence="before_event", cadence_n=3, event="appointment",
             evidence="appointment_reminder", responsible="key_worker", due_soon_days=3, escalate_after_days=None,
-            escalate_to_roles=(), enabled=False,
+            escalate_to_roles=(),
         ),
         StandardTemplate(
             clause="SCH-7", section=SCHOOL_SECTION_MINIMUM, title="Pupil booklet shared at the annual review",
@@ -187,11 +184,10 @@ SCHOOL = PolicyTemplate(
             clause="SCH-9", section=SCHOOL_SECTION_MINIMUM, title="Families who are struggling are followed up",
             description="“Staff are to make aware to LMT any changes in behaviours that may suggest a family are "
                         "struggling and need further support and possibly signposting to other multi agency partners.” "
-                        "Each wellbeing concern is to be followed up within 5 days. The cadences cannot yet say “after "
-                        "each event”, so this standard is off; it is shown with the nearest cadence (within N days).",
-            setting_kinds=SCHOOL_KINDS, subject="family", cadence="after_enrolment", cadence_n=5,
+                        "Each wellbeing concern is followed up within 5 days.",
+            setting_kinds=SCHOOL_KINDS, subject="family", cadence="after_event", cadence_n=5, event="wellbeing_concern",
             evidence="wellbeing_follow_up", responsible="key_worker", due_soon_days=2, escalate_after_days=2,
-            escalate_to_roles=("headteacher", "deputy_headteacher", "leadership_team"), enabled=False,
+            escalate_to_roles=("headteacher", "deputy_headteacher", "leadership_team"),
         ),
         StandardTemplate(
             clause="SCH-10", section=SCHOOL_SECTION_MINIMUM, title="Year 6 families informed of transition visits",

@@ -19,8 +19,9 @@ from keyworker.organisations.calendar import TermCalendar
 from keyworker.organisations.models import Setting
 from keyworker.people.models import Child
 
-from .evidence import EvidenceRow, evidence_source
+from .evidence import EventRow, EvidenceRow, event_source, evidence_source
 from .models import (
+    EVENT_CADENCES,
     OPEN_STATES,
     Cadence,
     Obligation,
@@ -34,6 +35,10 @@ from .periods import Window, windows
 
 # How far back a run looks: obligations of earlier windows are settled history and are not recomputed.
 LOOKBACK_DAYS = 400
+# How far ahead "N days before each event" looks: a reminder for next month's review shows as upcoming.
+LOOKAHEAD_DAYS = 60
+# A reminder before an event counts from this many days before its due date (earlier is not a reminder).
+BEFORE_EVENT_EARLIEST = 14
 
 
 @dataclass(frozen=True)
@@ -87,7 +92,7 @@ CONDITION_KEYS = {"has_ehcp", "year_group", "enrolled_within_days"}
 def _compute(organisation_id: int, as_of: dt.date, families: set[int] | None) -> list[Desired]:
     standards = [
         s for s in Standard.objects.filter(organisation_id=organisation_id, enabled=True).order_by("id")
-        if evidence_source(s.evidence) is not None
+        if evidence_source(s.evidence) is not None and (s.cadence not in EVENT_CADENCES or event_source(s.event) is not None)
     ]
     if not standards:
         return []
@@ -123,6 +128,16 @@ def _compute(organisation_id: int, as_of: dt.date, families: set[int] | None) ->
             lst.sort(key=lambda r: r.on)
         evidence[key] = rows
 
+    # One fetch per event source, whatever the number of standards counting from it.
+    events: dict[str, dict[int, list[EventRow]]] = {}
+    for s in standards:
+        if s.cadence in EVENT_CADENCES and s.event not in events:
+            by_family: dict[int, list[EventRow]] = defaultdict(list)
+            for row in event_source(s.event).fetch(organisation_id, since, as_of + dt.timedelta(days=LOOKAHEAD_DAYS)):
+                if row.family_id in family_ids:
+                    by_family[row.family_id].append(row)
+            events[s.event] = by_family
+
     out: list[Desired] = []
     for s in standards:
         ev = evidence[(s.evidence, repr(sorted(s.evidence_conditions.items())))]
@@ -140,28 +155,50 @@ def _compute(organisation_id: int, as_of: dt.date, families: set[int] | None) ->
                     key = f"f{c['family_id']}"
                     prev = subjects.get(key)
                     subjects[key] = (c["family_id"], None, min(prev[2], c["enrolled_on"]) if prev else c["enrolled_on"])
-            shared = None if s.cadence == Cadence.AFTER_ENROLMENT else windows(s.cadence, s.cadence_n, cal, as_of)
+            recurring = s.cadence not in (Cadence.AFTER_ENROLMENT, *EVENT_CADENCES)
+            shared = windows(s.cadence, s.cadence_n, cal, as_of) if recurring else []
             for subject_key, (family_id, child_id, enrolled_on) in subjects.items():
-                if shared is None:
-                    if enrolled_on < since:
-                        continue
-                    due = enrolled_on + dt.timedelta(days=s.cadence_n)
-                    own = [Window(enrolled_on, due, due)]
-                else:
-                    own = [w for w in shared if w.end >= enrolled_on]
                 rows = ev.get((family_id, child_id), [])
                 staff_id = key_workers.get((family_id, setting_id)) if s.responsible == Responsible.KEY_WORKER else None
-                for w in own:
-                    # A one-off obligation ("within N days of enrolment") is still met by a late record, which
-                    # shows as met after its due date; a recurring one is met only inside its own window.
-                    last = as_of if shared is None else min(w.end, as_of)
+                for key, w, last in _subject_windows(s, subject_key, family_id, child_id, enrolled_on, shared, events, since, as_of):
                     hit = next((r for r in rows if w.start <= r.on <= last), None)
                     met_on = hit.on if hit else None
                     out.append(Desired(
-                        s.pk, setting_id, family_id, child_id, subject_key, w, staff_id,
+                        s.pk, setting_id, family_id, child_id, key, w, staff_id,
                         state_for(w, met_on, s, as_of), met_on, hit.ref if hit else "",
                     ))
     return out
+
+
+def _subject_windows(
+    s: Standard, subject_key: str, family_id: int, child_id: int | None, enrolled_on: dt.date, shared: list[Window],
+    events: dict[str, dict[int, list[EventRow]]], since: dt.date, as_of: dt.date,
+) -> list[tuple[str, Window, dt.date]]:
+    """Each window a subject owes, its obligation key, and the last day on which a record still meets it."""
+    n = dt.timedelta(days=s.cadence_n)
+    if s.cadence == Cadence.AFTER_ENROLMENT:
+        if enrolled_on < since:
+            return []
+        # A one-off obligation is still met by a late record, which shows as met after its due date.
+        return [(subject_key, Window(enrolled_on, enrolled_on + n, enrolled_on + n), as_of)]
+    if s.cadence in EVENT_CADENCES:
+        out = []
+        for e in events.get(s.event, {}).get(family_id, []):
+            if child_id is not None and e.child_id not in (None, child_id):
+                continue
+            key = f"{subject_key}@{e.ref}"[:64]
+            if s.cadence == Cadence.BEFORE_EVENT:
+                due = e.on - n
+                if due < since:
+                    continue
+                # A reminder counts from a fortnight before its due date until the event itself.
+                start = due - dt.timedelta(days=BEFORE_EVENT_EARLIEST)
+                out.append((key, Window(start, e.on, due), min(e.on, as_of)))
+            elif e.on <= as_of:
+                out.append((key, Window(e.on, e.on + n, e.on + n), as_of))
+        return out
+    # Recurring windows are met only inside themselves; a child who joined later owes none from before.
+    return [(subject_key, w, min(w.end, as_of)) for w in shared if w.end >= enrolled_on]
 
 
 @transaction.atomic

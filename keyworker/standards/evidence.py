@@ -45,3 +45,42 @@ def evidence_source(code: str) -> EvidenceSource | None:
 
 def registered() -> dict[str, EvidenceSource]:
     return dict(_REGISTRY)
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """Something that happens to a family or child (an appointment, a change, a visit) that a standard counts from."""
+
+    family_id: int
+    child_id: int | None
+    on: dt.date
+    ref: str
+
+
+FetchEvents = Callable[[int, dt.date, dt.date], Iterable[EventRow]]
+
+
+@dataclass(frozen=True)
+class EventSource:
+    code: str
+    label: str
+    fetch: FetchEvents
+
+
+_EVENTS: dict[str, EventSource] = {}
+
+
+def register_events(source: EventSource) -> None:
+    _EVENTS[source.code] = source
+
+
+def unregister_events(code: str) -> None:
+    _EVENTS.pop(code, None)
+
+
+def event_source(code: str) -> EventSource | None:
+    return _EVENTS.get(code)
+
+
+def registered_events() -> dict[str, EventSource]:
+    return dict(_EVENTS)

@@ -86,6 +86,9 @@ class StandardForm(forms.Form):
     enrolled_within_days = forms.IntegerField(label="Only children enrolled in the last … days", required=False)
     cadence = forms.ChoiceField(label="How often", choices=Cadence.choices)
     cadence_n = forms.IntegerField(label="N (weeks, months or days)", help_text="e.g. 2 for every two school weeks.")
+    event = forms.CharField(
+        label="Counts from each", max_length=40, required=False,
+        help_text="For “before” or “after each event”: e.g. appointment, key_aspects_changed, transition_visit.")
     evidence = forms.ChoiceField(label="Met by")
     evidence_conditions = forms.CharField(
         label="Conditions on the record", required=False, widget=forms.Textarea(attrs={"rows": 2}),
@@ -113,7 +116,7 @@ class StandardForm(forms.Form):
         return {
             "title": standard.title, "description": standard.description, "enabled": standard.enabled,
             "setting_kinds": standard.setting_kinds, "subject": standard.subject, "cadence": standard.cadence,
-            "cadence_n": standard.cadence_n, "evidence": standard.evidence,
+            "cadence_n": standard.cadence_n, "evidence": standard.evidence, "event": standard.event,
             "evidence_conditions": format_pairs(standard.evidence_conditions or {}),
             "responsible": standard.responsible, "due_soon_days": standard.due_soon_days,
             "escalate_after_days": standard.escalate_after_days, "escalate_to_roles": standard.escalate_to_roles,
@@ -141,6 +144,7 @@ class StandardForm(forms.Form):
             "title": d["title"].strip(), "description": d.get("description", ""), "enabled": bool(d.get("enabled")),
             "setting_kinds": list(d.get("setting_kinds") or []), "conditions": conditions, "subject": d["subject"],
             "cadence": d["cadence"], "cadence_n": d["cadence_n"], "evidence": d["evidence"],
+            "event": (d.get("event") or "").strip(),
             "evidence_conditions": d.get("evidence_conditions") or {}, "responsible": d["responsible"],
             "due_soon_days": d["due_soon_days"], "escalate_after_days": d.get("escalate_after_days"),
             "escalate_to_roles": list(d.get("escalate_to_roles") or []),

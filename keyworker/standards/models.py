@@ -61,6 +61,11 @@ class Cadence(models.TextChoices):
     TERMLY = "termly", "Every term"
     EVERY_N_MONTHS = "months", "Every N months"
     AFTER_ENROLMENT = "after_enrolment", "Within N days of enrolment"
+    BEFORE_EVENT = "before_event", "N days before each event"
+    AFTER_EVENT = "after_event", "Within N days after each event"
+
+
+EVENT_CADENCES = (Cadence.BEFORE_EVENT, Cadence.AFTER_EVENT)
 
 
 class Responsible(models.TextChoices):
@@ -83,6 +88,9 @@ class Standard(OrganisationOwned):
     cadence = models.CharField(max_length=20, choices=Cadence.choices)
     cadence_n = models.PositiveSmallIntegerField(default=1, help_text="N in the cadence (weeks, months or days)")
     evidence = models.CharField(max_length=40, help_text="The kind of record that meets it")
+    event = models.CharField(
+        max_length=40, blank=True, help_text="For the before or after each event cadences: which event, e.g. appointment"
+    )
     evidence_conditions = models.JSONField(default=dict, blank=True)
     responsible = models.CharField(max_length=20, choices=Responsible.choices, default=Responsible.KEY_WORKER)
     due_soon_days = models.PositiveSmallIntegerField(default=2)
@@ -128,8 +136,8 @@ class Obligation(OrganisationOwned):
     setting = models.ForeignKey(Setting, on_delete=models.CASCADE, related_name="+")
     family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="obligations")
     child = models.ForeignKey(Child, null=True, blank=True, on_delete=models.CASCADE, related_name="obligations")
-    # "f<family id>" or "c<child id>": one key per subject, so uniqueness needs no nullable column.
-    subject_key = models.CharField(max_length=24)
+    # "f<family id>" or "c<child id>" (and "@<event>" for event cadences): uniqueness needs no nullable column.
+    subject_key = models.CharField(max_length=64)
     responsible_staff = models.ForeignKey(StaffMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="obligations")
     period_start = models.DateField()
     period_end = models.DateField()

@@ -8,20 +8,22 @@ from keyworker.core.errors import RuleViolation
 from keyworker.organisations.models import SettingKind
 
 from . import engine
-from .evidence import evidence_source
-from .models import Cadence, Responsible, Subject
+from .evidence import event_source, evidence_source
+from .models import EVENT_CADENCES, Cadence, Responsible, Subject
 
 EDITABLE_FIELDS = (
     "title", "description", "enabled", "setting_kinds", "conditions", "subject", "cadence", "cadence_n", "evidence",
-    "evidence_conditions", "responsible", "due_soon_days", "escalate_after_days", "escalate_to_roles",
+    "evidence_conditions", "event", "responsible", "due_soon_days", "escalate_after_days", "escalate_to_roles",
 )
 
 # Largest sensible N per cadence: beyond it a standard would never fall due within the engine's look-back.
 MAX_N = {Cadence.WEEKLY_TERM_TIME: 39, Cadence.HALF_TERMLY: 1, Cadence.TERMLY: 1, Cadence.EVERY_N_MONTHS: 12,
-         Cadence.AFTER_ENROLMENT: 365}
-N_UNIT = {Cadence.WEEKLY_TERM_TIME: "school weeks", Cadence.EVERY_N_MONTHS: "months", Cadence.AFTER_ENROLMENT: "days"}
+         Cadence.AFTER_ENROLMENT: 365, Cadence.BEFORE_EVENT: 60, Cadence.AFTER_EVENT: 365}
+N_UNIT = {Cadence.WEEKLY_TERM_TIME: "school weeks", Cadence.EVERY_N_MONTHS: "months", Cadence.AFTER_ENROLMENT: "days",
+          Cadence.BEFORE_EVENT: "days", Cadence.AFTER_EVENT: "days"}
 EVIDENCE_CODE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 WAITING = "Waiting for its records: nothing records this evidence yet, so the standard produces no obligations until it does."
+WAITING_EVENTS = "Waiting for its events: nothing records these events yet, so the standard produces no obligations until it does."
 
 
 class StandardInvalid(RuleViolation):
@@ -137,7 +139,12 @@ def standard_problems(*, organisation_id: int, definition: dict[str, Any]) -> di
                 refuse("escalate_to_roles",
                        f"Nobody here holds the role “{names[code]}”, so nobody would be told. Choose another role, "
                        "or give someone this role first.")
-        if escalate_after is not None and not roles and "escalate_after_days" not in errors:
+        event = str(definition.get("event") or "")
+    if cadence in EVENT_CADENCES and not event:
+        refuse("event", "Say which event it counts from, e.g. appointment: this cadence is “before” or “after each event”.")
+    elif event and not EVIDENCE_CODE.match(event):
+        refuse("event", "Write the event as a short code of lower-case letters, digits and underscores, e.g. appointment.")
+    if escalate_after is not None and not roles and "escalate_after_days" not in errors:
             refuse("escalate_to_roles", "Choose who is told when it escalates, or leave “escalate after” empty.")
     return errors
 
@@ -147,6 +154,8 @@ def standard_notes(definition: dict[str, Any]) -> list[str]:
     notes = []
     if evidence_source(str(definition.get("evidence") or "")) is None:
         notes.append(WAITING)
+    if definition.get("cadence") in EVENT_CADENCES and event_source(str(definition.get("event") or "")) is None:
+        notes.append(WAITING_EVENTS)
     return notes
 
 

@@ -19,7 +19,7 @@ from keyworker.core.errors import RuleViolation
 from keyworker.organisations.models import SettingKind
 
 from . import catalogue, services
-from .evidence import evidence_source
+from .evidence import event_source, evidence_source
 from .forms import AdoptForm, StandardForm, VersionForm
 from .models import (
     OPEN_STATES,
@@ -68,6 +68,11 @@ def access_standard(actor: Actor, standard_id: int) -> Standard:
     return standard
 
 
+def event_label(code: str) -> str:
+    source = event_source(code)
+    return source.label if source is not None else (code or "event").replace("_", " ")
+
+
 def cadence_words(standard: Standard) -> str:
     n = standard.cadence_n
     return {
@@ -76,6 +81,8 @@ def cadence_words(standard: Standard) -> str:
         Cadence.TERMLY: "Every term",
         Cadence.EVERY_N_MONTHS: "Every month" if n == 1 else f"Every {n} months",
         Cadence.AFTER_ENROLMENT: f"Within {n} day{'s' if n != 1 else ''} of enrolment",
+        Cadence.BEFORE_EVENT: f"{n} day{'s' if n != 1 else ''} before each {event_label(standard.event).lower()}",
+        Cadence.AFTER_EVENT: f"Within {n} day{'s' if n != 1 else ''} after each {event_label(standard.event).lower()}",
     }.get(standard.cadence, standard.cadence)
 
 

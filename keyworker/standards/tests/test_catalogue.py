@@ -22,8 +22,11 @@ def test_the_school_template_has_every_minimum_standard():
     assert (weekly.due_soon_days, weekly.escalate_after_days, weekly.escalate_to_roles) == (2, 5, ("deputy_headteacher",))
     assert by["SCH-2"].responsible == "admin_office" and by["SCH-2"].subject == "child"
     assert by["SCH-10"].conditions == {"year_group": "Year 6"}
-    # No "days before an event" cadence yet: SCH-6 is off and says why.
-    assert not by["SCH-6"].enabled and "cannot yet" in by["SCH-6"].description
+    # Event cadences: a reminder 3 days before each appointment; briefings and wellbeing follow-ups after each event.
+    assert (by["SCH-6"].cadence, by["SCH-6"].cadence_n, by["SCH-6"].event) == ("before_event", 3, "appointment")
+    assert (by["SCH-3"].cadence, by["SCH-3"].event) == ("after_event", "key_aspects_changed")
+    assert (by["SCH-9"].cadence, by["SCH-9"].event) == ("after_event", "wellbeing_concern")
+    assert all(s.enabled for s in catalogue.SCHOOL.standards)
 
 
 def test_the_childcare_template_has_its_clauses_and_document_facts():

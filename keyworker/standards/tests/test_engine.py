@@ -186,3 +186,55 @@ def test_an_event_row_for_every_change_of_state(world):
         engine.recompute(organisation_id=world.org.pk, as_of=day)
     o = Obligation.objects.get(standard=s, family=world.family_a, period_start=D(2026, 11, 16))
     assert list(ObligationEvent.objects.filter(obligation=o).values_list("to_state", flat=True)) == ["upcoming", "due_soon", "overdue", "escalated"]
+
+
+@pytest.fixture
+def appointments():
+    """An in-memory event source: (family, child, day, ref) rows."""
+    from keyworker.standards.evidence import EventRow, EventSource, register_events, unregister_events
+
+    rows: list[tuple[int, int | None, dt.date, str]] = []
+    register_events(EventSource("test_appointment", "Appointment", lambda org, start, end: [
+        EventRow(f, c, day, ref) for f, c, day, ref in rows if start <= day <= end
+    ]))
+    yield rows
+    unregister_events("test_appointment")
+
+
+def test_reminder_n_days_before_each_event(world, appointments):
+    s = make_standard(world, clause="SCH-6", title="Reminder before appointments", cadence=Cadence.BEFORE_EVENT, cadence_n=3,
+                      event="test_appointment", escalate_after_days=None)
+    appointments += [(world.family_a.pk, None, D(2026, 11, 26), "appt1"), (world.family_a.pk, None, D(2027, 3, 1), "appt2")]
+    engine.recompute(organisation_id=world.org.pk, as_of=D(2026, 11, 18))
+    o = Obligation.objects.get(standard=s, family=world.family_a)  # March is beyond the look-ahead
+    assert (o.due_on, o.state, o.subject_key) == (D(2026, 11, 23), "upcoming", f"f{world.family_a.pk}@appt1")
+    RECORDS.append((world.family_a.pk, None, D(2026, 11, 24)))  # reminded a day late, before the appointment
+    engine.recompute(organisation_id=world.org.pk, as_of=D(2026, 11, 24))
+    o.refresh_from_db()
+    assert (o.state, o.met_on) == ("met", D(2026, 11, 24))
+
+
+def test_a_reminder_after_the_event_does_not_count(world, appointments):
+    s = make_standard(world, cadence=Cadence.BEFORE_EVENT, cadence_n=3, event="test_appointment", escalate_after_days=None)
+    appointments.append((world.family_a.pk, None, D(2026, 11, 12), "appt"))
+    RECORDS.append((world.family_a.pk, None, D(2026, 11, 13)))
+    engine.recompute(organisation_id=world.org.pk, as_of=D(2026, 11, 18))
+    assert Obligation.objects.get(standard=s).state == "overdue"
+
+
+def test_within_n_days_after_each_event(world, appointments):
+    s = make_standard(world, clause="SCH-10", cadence=Cadence.AFTER_EVENT, cadence_n=2, subject=Subject.CHILD,
+                      event="test_appointment", escalate_after_days=None)
+    appointments += [(world.family_a.pk, world.child_a.pk, D(2026, 11, 9), "visit1"),
+                     (world.family_a.pk, world.child_a.pk, D(2026, 11, 16), "visit2"),
+                     (world.family_a.pk, world.child_a.pk, D(2026, 11, 30), "visit3")]  # not happened yet
+    RECORDS.append((world.family_a.pk, world.child_a.pk, D(2026, 11, 10)))
+    engine.recompute(organisation_id=world.org.pk, as_of=D(2026, 11, 18))
+    got = dict(Obligation.objects.filter(standard=s).values_list("period_start", "state"))
+    assert got == {D(2026, 11, 9): "met", D(2026, 11, 16): "due_soon"}  # due today, 18 Nov
+
+
+def test_event_standards_wait_for_their_event_source(world):
+    make_standard(world, cadence=Cadence.AFTER_EVENT, cadence_n=2, event="not_yet_recorded")
+    engine.recompute(organisation_id=world.org.pk, as_of=D(2026, 11, 18))
+    assert not Obligation.objects.exists()

@@ -98,7 +98,8 @@ def test_detail_shows_standards_in_words_and_waiting_evidence(world, policy, cli
     page = client_for(world.headteacher).get(f"/policies/{policy.pk}/").content.decode()
     assert "Every school week, in term time" in page and "Within 5 days of enrolment" in page
     assert "Waiting for its records" in page  # contact logs are not recorded yet
-    assert "✓ On" in page and "○ Off" in page  # SCH-6 is off
+    assert "✓ On" in page
+    assert "3 days before each appointment" in page and "Within 5 days after each change to key aspects" in page
     assert "Version history" in page and "Minimum standards of the key worker" in page
     assert "When more than 5 days overdue: Deputy headteacher" in page
 

@@ -1,0 +1,29 @@
+"""Events the record layer already provides: a change to a child's key aspects (SCH-3 briefings count from it)."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from keyworker.people.models import KeyAspectChange
+
+from .evidence import EventRow, EventSource, register_events
+
+
+def _key_aspect_changes(organisation_id: int, start: dt.date, end: dt.date) -> list[EventRow]:
+    # One row per child and day: several fields changed at once are one briefing. Dates in UK time.
+    rows = (
+        KeyAspectChange.objects.filter(
+            organisation_id=organisation_id, changed_at__date__gte=start, changed_at__date__lte=end
+        )
+        .values_list("child__family_id", "child_id", "changed_at")
+        .order_by("changed_at")
+    )
+    seen: dict[tuple[int, dt.date], EventRow] = {}
+    for family_id, child_id, changed_at in rows:
+        day = timezone.localtime(changed_at).date()
+        seen.setdefault((child_id, day), EventRow(family_id, child_id, day, f"kac{child_id}-{day:%Y%m%d}"))
+    return list(seen.values())
+
+
+def register() -> None:
+    register_events(EventSource("key_aspects_changed", "Change to key aspects", _key_aspect_changes))
