@@ -129,7 +129,7 @@ class StandardSerializer(serializers.ModelSerializer):
         return standard_notes(standard_definition(obj))
 
 
-class StandardUpdateSerializer(serializers.Serializer):
+class StandardUpdateSerializer(serializers.ModelSerializer):
     """Any of a standard's editable fields; the whole definition is then checked, with one message per field."""
 
     title = serializers.CharField(max_length=150, required=False, allow_blank=True)
@@ -159,6 +159,12 @@ class StandardUpdateSerializer(serializers.Serializer):
         child=serializers.CharField(max_length=40), max_length=50, required=False,
         help_text="Codes of the roles told when it escalates.",
     )
+
+    class Meta:
+        model = Standard
+        # Any editable field not declared above is built from the model.
+        fields = list(EDITABLE_FIELDS)
+        extra_kwargs = {name: {"required": False} for name in EDITABLE_FIELDS}
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         # The browsable API's HTML form adds its CSRF token to the data.

@@ -23,8 +23,10 @@ from keyworker.standards.models import (
     StandardRevision,
     Subject,
 )
+from keyworker.standards.validation import EDITABLE_FIELDS
 from keyworker.testing import allocate, make_child, make_family, make_group, make_staff
 
+from ..serializers_standards import StandardUpdateSerializer
 from .helpers import PERSONAS, VISIBLE_FAMILIES, assert_error, ids
 
 pytestmark = pytest.mark.django_db
@@ -245,6 +247,10 @@ def test_an_invalid_patch_with_enabled_changes_nothing(world, api, policy):
                                             format="json")
     assert_error(response, "cadence_n")
     assert Standard.objects.get(pk=sch4.pk).enabled is True
+
+
+def test_every_editable_field_can_be_changed():
+    assert set(StandardUpdateSerializer().fields) == set(EDITABLE_FIELDS)
 
 
 @pytest.mark.parametrize(
