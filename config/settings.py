@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "keyworker.people",
     "keyworker.caseload",
     "keyworker.standards",
+    "keyworker.contacts",
     "keyworker.imports",
     "keyworker.dashboard",
     "keyworker.api",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("staff/", include("keyworker.caseload.staff_urls")),
     path("import/", include("keyworker.imports.urls")),
     path("policies/", include("keyworker.standards.urls")),
+    path("contacts/", include("keyworker.contacts.urls")),
     path("api/v1/", include("keyworker.api.urls")),
     path("admin/", admin.site.urls),
 ]

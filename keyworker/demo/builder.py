@@ -168,7 +168,15 @@ def build(seed: int = 2026) -> Demo:
     _build_school(rng, demo)
     _build_childcare(rng, demo)
     _adopt_policies()
+    _contact_history()
     return demo
+
+
+def _contact_history() -> None:
+    """Back-dated contact logs for the school, so My week shows met, due soon and overdue weekly contact."""
+    from keyworker.contacts.demo import contacts_demo_history
+
+    contacts_demo_history(organisation=Organisation.objects.get(slug=SCHOOL_SLUG))
 
 
 def _adopt_policies() -> None:
@@ -355,11 +363,13 @@ def remove() -> None:
     """Delete the demo organisations and their people (and the demo users)."""
     from keyworker.accounts.models import User
     from keyworker.caseload.models import KeyWorkerAllocation
+    from keyworker.contacts.models import ContactLog
     from keyworker.core.models import AuditEvent
 
     for org in Organisation.objects.filter(slug__in=[SCHOOL_SLUG, GROUP_SLUG]):
         user_ids = list(StaffMember.objects.filter(organisation=org).values_list("user_id", flat=True))
         KeyWorkerAllocation.objects.filter(organisation=org).delete()
+        ContactLog.objects.filter(organisation=org).delete()
         Child.objects.filter(organisation=org).delete()
         AuditEvent.objects.filter(organisation_id=org.pk).delete()
         StaffMember.objects.filter(organisation=org).delete()

@@ -1,0 +1,126 @@
+"""A deterministic, back-dated history of contact logs for the demo school: roughly weekly per family, with gaps."""
+
+import datetime as dt
+import random
+import zoneinfo
+from collections import defaultdict
+
+from django.db import transaction
+
+from keyworker.caseload.models import KeyWorkerAllocation
+from keyworker.core import clock
+from keyworker.organisations.models import HalfTerm, Organisation
+from keyworker.people.models import Carer, Child, ContactRestriction
+
+from .models import CHANNEL_MEETS_PREFERENCE, Channel, ContactLog, Direction, Tone
+from .services import word_count
+
+TONES = [(Tone.CELEBRATION, 15), (Tone.POSITIVE, 50), (Tone.NEUTRAL, 22), (Tone.CONCERN, 13)]
+WRITE_UPS = {
+    Tone.CELEBRATION: [
+        "Told {carer} that {child} was Star of the week for helping a friend in class.",
+        "Sent a Well Done postcard home: {child} read a whole page aloud to the class today.",
+        "Shared with {carer} that {child} reached 100 DoJo points this half term.",
+    ],
+    Tone.POSITIVE: [
+        "Caught up with {carer} at the gate: {child} has settled well after the weekend.",
+        "Let {carer} know {child} joined in with group work and tried really hard in maths.",
+        "{carer} thanked us for the reading book; {child} is enjoying it at bedtime.",
+        "Quick chat with {carer} about swimming kit; {child} is looking forward to Thursday.",
+    ],
+    Tone.NEUTRAL: [
+        "Reminded {carer} about the parents' evening booking and the new PE day.",
+        "{carer} asked about the trip letter; explained the date and what {child} needs to bring.",
+        "Confirmed the new phone number with {carer} and passed it to the office.",
+    ],
+    Tone.CONCERN: [
+        "{carer} said {child} has been tired and upset in the mornings; agreed to check in daily this week.",
+        "Spoke to {carer} about {child} finding playtimes hard; we will try a buddy at lunchtime.",
+        "{child} was late three times this week; {carer} explained the new bus route and we discussed options.",
+    ],
+}
+FOLLOW_UPS = [
+    "Check in with {carer} again on Friday about how the week went.",
+    "Talk to the class teacher about a quiet space at playtime.",
+    "Phone {carer} next week to see whether the new routine is working.",
+]
+
+
+def _weeks(half_terms: list[HalfTerm], today: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """The term-time days (Monday to Friday) of each week from the start of the current school year up to today."""
+    out = []
+    for ht in half_terms:
+        monday = ht.starts_on - dt.timedelta(days=ht.starts_on.weekday())
+        while monday <= min(ht.ends_on, today):
+            first, last = max(monday, ht.starts_on), min(monday + dt.timedelta(days=4), ht.ends_on, today)
+            if first <= last:
+                out.append((first, last))
+            monday += dt.timedelta(days=7)
+    return out
+
+
+@transaction.atomic
+def contacts_demo_history(*, organisation: Organisation, today: dt.date | None = None, seed: int = 2026) -> int:
+    """Write the history for each current key worker allocation, then recompute the organisation's obligations."""
+    from keyworker.standards import engine
+
+    today = today or clock.today()
+    rng = random.Random(seed)
+    allocations = list(
+        KeyWorkerAllocation.objects.filter(organisation=organisation, ends_at__isnull=True)
+        .select_related("setting").order_by("family_id", "setting_id")
+    )
+    carers: dict[int, list[Carer]] = defaultdict(list)
+    for c in Carer.objects.filter(organisation=organisation).exclude(contact_restriction=ContactRestriction.NO_CONTACT).order_by(
+        "family_id", "contact_order", "id"
+    ):
+        carers[c.family_id].append(c)
+    children: dict[tuple[int, int], list[Child]] = defaultdict(list)
+    for ch in Child.objects.filter(organisation=organisation, left_on__isnull=True).order_by("id"):
+        children[(ch.family_id, ch.setting_id)].append(ch)
+    half_terms: dict[int, list[HalfTerm]] = {}
+    logs: list[ContactLog] = []
+    about: list[list[Child]] = []
+    for a in allocations:
+        if a.setting_id not in half_terms:
+            year_start = dt.date(today.year if today.month >= 8 else today.year - 1, 8, 1)
+            half_terms[a.setting_id] = list(
+                HalfTerm.objects.filter(setting_id=a.setting_id, starts_on__gte=year_start, starts_on__lte=today).order_by("starts_on")
+            )
+        kids, family_carers = children.get((a.family_id, a.setting_id), []), carers.get(a.family_id, [])
+        if not kids or not family_carers:
+            continue
+        zone = zoneinfo.ZoneInfo(a.setting.time_zone or "Europe/London")
+        worrying = rng.random() < 0.08  # a few families whose recent contact is mostly concern
+        weeks = _weeks(half_terms[a.setting_id], today)
+        for i, (first, last) in enumerate(weeks):
+            from_end = len(weeks) - 1 - i
+            chance = 0.35 if from_end == 0 else 0.7 if from_end == 1 else 0.88
+            if rng.random() > chance:
+                continue
+            day = first + dt.timedelta(days=rng.randint(0, (last - first).days))
+            carer = family_carers[0] if rng.random() < 0.8 else rng.choice(family_carers)
+            child = rng.choice(kids)
+            tone = Tone.CONCERN if worrying and from_end < 4 and rng.random() < 0.75 else rng.choices(
+                [t for t, _ in TONES], [w for _, w in TONES])[0]
+            preferred = [ch for ch, methods in CHANNEL_MEETS_PREFERENCE.items() if carer.preferred_contact_method in methods]
+            channel = preferred[0] if preferred and rng.random() < 0.82 else rng.choice(list(Channel.values))
+            words = {"carer": carer.first_name, "child": child.preferred_name or child.legal_first_name}
+            write_up = rng.choice(WRITE_UPS[tone]).format(**words)
+            follow_up = rng.choice(FOLLOW_UPS).format(**words) if tone == Tone.CONCERN else ""
+            at = dt.datetime.combine(day, dt.time(15, 10), tzinfo=zone) + dt.timedelta(minutes=rng.randint(0, 120))
+            logs.append(ContactLog(
+                organisation=organisation, family_id=a.family_id, setting_id=a.setting_id, author_id=a.staff_id, happened_on=day,
+                channel=channel, direction=Direction.FROM_SCHOOL if rng.random() < 0.8 else Direction.FROM_FAMILY, tone=tone,
+                carer=carer, write_up=write_up, word_count=word_count(write_up), follow_up=follow_up,
+                follow_up_on=day + dt.timedelta(days=7) if follow_up else None,
+                used_preferred_method=bool(preferred) and channel in preferred, created_at=at,
+            ))
+            about.append([child])
+    ContactLog.objects.bulk_create(logs, batch_size=1000)
+    through = ContactLog.children.through
+    through.objects.bulk_create(
+        [through(contactlog_id=log.pk, child_id=ch.pk) for log, kids in zip(logs, about, strict=True) for ch in kids], batch_size=2000
+    )
+    engine.recompute(organisation_id=organisation.pk, as_of=today)
+    return len(logs)

@@ -1,0 +1,28 @@
+"""Evidence that contact logs provide to the standards engine: a contact with a write-up (SCH-4, CC-K7)."""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from keyworker.standards.evidence import EvidenceRow, EvidenceSource, register_evidence
+
+from .models import ContactLog
+
+CONTACT_LOG = "contact_log"
+
+
+def contacts_made(organisation_id: int, start: dt.date, end: dt.date, conditions: dict) -> Iterable[EvidenceRow]:
+    """Contacts (not voided) on a day between start and end, in one query; "min_words" asks for a longer write-up."""
+    qs = ContactLog.objects.filter(
+        organisation_id=organisation_id, happened_on__gte=start, happened_on__lte=end, voided_at__isnull=True
+    )
+    try:
+        min_words = int(conditions.get("min_words") or 0)
+    except (TypeError, ValueError):
+        min_words = 0
+    if min_words > 0:
+        qs = qs.filter(word_count__gte=min_words)
+    return [EvidenceRow(family_id, None, day, f"contact:{pk}") for pk, family_id, day in qs.values_list("id", "family_id", "happened_on")]
+
+
+def register() -> None:
+    register_evidence(EvidenceSource(CONTACT_LOG, "A contact log with a write-up", contacts_made, conditions=frozenset({"min_words"})))

@@ -1,0 +1,101 @@
+"""Contact logs: one contact with a family (channel, direction, tone, write-up), with revisions and voiding."""
+
+from django.conf import settings
+from django.db import models
+
+from keyworker.accounts.models import StaffMember
+from keyworker.core import clock
+from keyworker.organisations.models import OrganisationOwned, Setting
+from keyworker.people.models import Carer, Child, ContactMethod, Family
+
+
+class Channel(models.TextChoices):
+    FACE_TO_FACE = ContactMethod.FACE_TO_FACE.value, "Face to face"
+    PHONE = ContactMethod.PHONE.value, "Phone call"
+    MESSAGING_APP = ContactMethod.MESSAGING_APP.value, "Class DoJo or messaging app"
+    EMAIL = ContactMethod.EMAIL.value, "E-mail"
+    LETTER = ContactMethod.LETTER.value, "Letter or postcard"
+    MEETING = "meeting", "Meeting"
+
+
+class Direction(models.TextChoices):
+    FROM_SCHOOL = "from_school", "From us to the family"
+    FROM_FAMILY = "from_family", "From the family to us"
+
+
+class Tone(models.TextChoices):
+    CELEBRATION = "celebration", "Celebration"
+    POSITIVE = "positive", "Positive"
+    NEUTRAL = "neutral", "Neutral"
+    CONCERN = "concern", "Concern"
+
+
+POSITIVE_TONES = frozenset({Tone.CELEBRATION, Tone.POSITIVE})
+
+# Which preferred contact methods a channel counts as (a meeting is face to face).
+CHANNEL_MEETS_PREFERENCE: dict[str, frozenset[str]] = {
+    Channel.FACE_TO_FACE: frozenset({ContactMethod.FACE_TO_FACE}),
+    Channel.MEETING: frozenset({ContactMethod.FACE_TO_FACE}),
+    Channel.PHONE: frozenset({ContactMethod.PHONE}),
+    Channel.MESSAGING_APP: frozenset({ContactMethod.MESSAGING_APP}),
+    Channel.EMAIL: frozenset({ContactMethod.EMAIL}),
+    Channel.LETTER: frozenset({ContactMethod.LETTER}),
+}
+
+
+class ContactLog(OrganisationOwned):
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="contact_logs")
+    children = models.ManyToManyField(Child, blank=True, related_name="contact_logs", help_text="Which children it was about")
+    setting = models.ForeignKey(Setting, on_delete=models.PROTECT, related_name="contact_logs")
+    author = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="contact_logs")
+    happened_on = models.DateField()
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    direction = models.CharField(max_length=20, choices=Direction.choices, default=Direction.FROM_SCHOOL)
+    tone = models.CharField(max_length=20, choices=Tone.choices)
+    carer = models.ForeignKey(Carer, null=True, blank=True, on_delete=models.SET_NULL, related_name="contact_logs")
+    write_up = models.TextField()
+    word_count = models.PositiveIntegerField(default=0)  # kept with the write-up: the evidence's "min_words" reads it
+    follow_up = models.TextField(blank=True)
+    follow_up_on = models.DateField(null=True, blank=True)
+    used_preferred_method = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=clock.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    void_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-happened_on", "-created_at", "-id"]
+        indexes = [
+            # A family's recent contacts (family page, timeline).
+            models.Index(fields=["family", "-happened_on", "-created_at"], name="contact_family_recent_idx"),
+            # The evidence source: an organisation's contacts over a date range.
+            models.Index(fields=["organisation", "happened_on"], name="contact_org_day_idx"),
+            models.Index(fields=["author", "-happened_on"], name="contact_author_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Contact with {self.family} on {self.happened_on}"
+
+    @property
+    def is_voided(self) -> bool:
+        return self.voided_at is not None
+
+    @property
+    def is_positive(self) -> bool:
+        return self.tone in POSITIVE_TONES
+
+
+class ContactLogRevision(OrganisationOwned):
+    """The values of a contact log before an edit made more than 24 hours after it was recorded."""
+
+    contact = models.ForeignKey(ContactLog, on_delete=models.CASCADE, related_name="revisions")
+    previous = models.JSONField()
+    edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    edited_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-edited_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Revision of contact {self.contact_id} at {self.edited_at}"

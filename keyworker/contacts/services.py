@@ -1,0 +1,214 @@
+"""Writes for contact logs: record, edit (keeping the original after 24 hours), void; each refreshes obligations."""
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from keyworker.accounts.access import Actor
+from keyworker.accounts.capabilities import MANAGE_ALLOCATIONS
+from keyworker.core import clock
+from keyworker.core.audit import audit_record
+from keyworker.core.errors import RuleViolation
+from keyworker.organisations.models import Setting
+from keyworker.people.models import Carer, Child, ContactRestriction, Family
+from keyworker.people.selectors import families_visible_to
+from keyworker.standards.obligations import obligations_refresh
+
+from .models import CHANNEL_MEETS_PREFERENCE, Channel, ContactLog, ContactLogRevision, Direction, Tone
+
+MIN_WORDS = 5
+WRITE_UP_MAX = 5000
+FOLLOW_UP_MAX = 1000
+REASON_MAX = 300
+BACKDATE_DAYS = 366
+EDIT_GRACE = dt.timedelta(hours=24)
+_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+# What an edit may change, and what a revision keeps of the previous version.
+REVISED_FIELDS = ("happened_on", "channel", "direction", "tone", "carer_id", "write_up", "follow_up", "follow_up_on")
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text or ""))
+
+
+def _family_setting(family: Family, actor: Actor, setting: Setting | None) -> Setting:
+    """The setting the contact belongs to: the given one, else the one of the family's children the actor works in."""
+    setting_ids = list(Child.objects.filter(family_id=family.pk).values_list("setting_id", flat=True).distinct())
+    if setting is not None:
+        if setting.organisation_id != family.organisation_id or (setting_ids and setting.pk not in setting_ids):
+            raise RuleViolation("Choose a setting this family's children attend.", rule="setting", field="setting")
+        return setting
+    ordered = sorted(setting_ids, key=lambda pk: (pk not in actor.setting_ids, pk))
+    if not ordered:
+        ordered = sorted(actor.setting_ids)
+    found = Setting.objects.filter(pk__in=ordered[:1], organisation_id=family.organisation_id).first()
+    if found is None:
+        raise RuleViolation("This family has no children in a setting yet, so a contact cannot be recorded.", rule="setting")
+    return found
+
+
+def _clean(
+    *, family: Family, setting: Setting, happened_on: dt.date | None, channel: str, direction: str, tone: str,
+    carer: Carer | None, write_up: str, follow_up: str, follow_up_on: dt.date | None,
+) -> dict:
+    if not isinstance(happened_on, dt.date):
+        raise RuleViolation("Enter the date of the contact, for example 18/11/2026.", rule="date", field="happened_on")
+    today = clock.today(setting.time_zone)
+    if happened_on > today:
+        raise RuleViolation("The date of the contact cannot be in the future: enter today's date or an earlier one.",
+                            rule="future_date", field="happened_on")
+    if happened_on < today - dt.timedelta(days=BACKDATE_DAYS):
+        raise RuleViolation("A contact can be back-dated by up to a year.", rule="old_date", field="happened_on")
+    if channel not in Channel.values:
+        raise RuleViolation("Choose how the contact was made.", rule="channel", field="channel")
+    if direction not in Direction.values:
+        raise RuleViolation("Choose who made the contact.", rule="direction", field="direction")
+    if tone not in Tone.values:
+        raise RuleViolation("Choose the tone of the contact.", rule="tone", field="tone")
+    if carer is not None:
+        if carer.family_id != family.pk:
+            raise RuleViolation("Choose one of this family's carers, or record without one.", rule="carer_family", field="carer")
+        if carer.contact_restriction == ContactRestriction.NO_CONTACT:
+            raise RuleViolation(f"{carer.full_name} has a no-contact restriction: choose another carer or record without one.",
+                                rule="no_contact", field="carer")
+    write_up = (write_up or "").strip()
+    words = word_count(write_up)
+    if words < MIN_WORDS:
+        raise RuleViolation(f"Write at least a sentence about the contact ({MIN_WORDS} words or more): what was said and agreed.",
+                            rule="write_up_short", field="write_up")
+    if len(write_up) > WRITE_UP_MAX:
+        raise RuleViolation(f"Keep the write-up to {WRITE_UP_MAX} characters or fewer.", rule="write_up_long", field="write_up")
+    follow_up = (follow_up or "").strip()
+    if len(follow_up) > FOLLOW_UP_MAX:
+        raise RuleViolation(f"Keep the follow-up to {FOLLOW_UP_MAX} characters or fewer.", rule="follow_up_long", field="follow_up")
+    if follow_up_on is not None:
+        if not follow_up:
+            raise RuleViolation("Say what the follow-up is, or remove its date.", rule="follow_up_missing", field="follow_up")
+        if follow_up_on < happened_on:
+            raise RuleViolation("The follow-up date cannot be before the contact.", rule="follow_up_date", field="follow_up_on")
+    return {
+        "happened_on": happened_on, "channel": channel, "direction": direction, "tone": tone, "carer": carer,
+        "write_up": write_up, "word_count": words, "follow_up": follow_up, "follow_up_on": follow_up_on,
+    }
+
+
+def preferred_method(family: Family, carer: Carer | None) -> str:
+    """The carer's preferred method, else that of the family's first carer who may be contacted ("" when none)."""
+    if carer is not None:
+        return carer.preferred_contact_method
+    first = (
+        Carer.objects.filter(family_id=family.pk).exclude(contact_restriction=ContactRestriction.NO_CONTACT)
+        .order_by("contact_order", "id").values_list("preferred_contact_method", flat=True).first()
+    )
+    return first or ""
+
+
+def _uses_preferred(channel: str, preferred: str) -> bool:
+    return not preferred or preferred in CHANNEL_MEETS_PREFERENCE.get(channel, frozenset())
+
+
+def _children(family: Family, children: Iterable[Child]) -> list[Child]:
+    children = list(children or ())
+    if any(c.family_id != family.pk for c in children):
+        raise RuleViolation("Choose children of this family only.", rule="children", field="children")
+    return children
+
+
+def _refresh(contact: ContactLog, actor: Actor) -> None:
+    obligations_refresh(organisation_id=contact.organisation_id, family_ids={contact.family_id},
+                        as_of=clock.today(contact.setting.time_zone), actor=actor)
+
+
+@transaction.atomic
+def contact_record(
+    *, actor: Actor, family: Family, happened_on: dt.date | None, channel: str, tone: str, write_up: str,
+    direction: str = Direction.FROM_SCHOOL, carer: Carer | None = None, children: Iterable[Child] = (),
+    follow_up: str = "", follow_up_on: dt.date | None = None, setting: Setting | None = None,
+) -> ContactLog:
+    """Record a contact with a family the actor may see; its weekly contact obligation follows in the same transaction."""
+    if not actor.is_member or family.organisation_id != actor.organisation_id or not (
+        families_visible_to(actor).filter(pk=family.pk).exists()
+    ):
+        raise RuleViolation("Family not found.", rule="scope")
+    setting = _family_setting(family, actor, setting)
+    values = _clean(family=family, setting=setting, happened_on=happened_on, channel=channel, direction=direction, tone=tone,
+                    carer=carer, write_up=write_up, follow_up=follow_up, follow_up_on=follow_up_on)
+    kids = _children(family, children)
+    contact = ContactLog.objects.create(
+        organisation_id=family.organisation_id, family=family, setting=setting, author=actor.staff,
+        used_preferred_method=_uses_preferred(channel, preferred_method(family, carer)), created_at=clock.now(), **values,
+    )
+    if kids:
+        contact.children.set(kids)
+    audit_record(organisation_id=contact.organisation_id, actor=actor.user, event_type="contact.recorded", obj=contact,
+                 summary=f"Contact with {family.name} recorded", data={"channel": channel, "tone": tone})
+    _refresh(contact, actor)
+    return contact
+
+
+def _snapshot(contact: ContactLog) -> dict:
+    out = {}
+    for name in REVISED_FIELDS:
+        value = getattr(contact, name)
+        out[name] = value.isoformat() if isinstance(value, dt.date) else value
+    out["children"] = sorted(contact.children.values_list("id", flat=True))
+    return out
+
+
+@transaction.atomic
+def contact_edit(
+    *, actor: Actor, contact: ContactLog, happened_on: dt.date | None, channel: str, tone: str, write_up: str,
+    direction: str = Direction.FROM_SCHOOL, carer: Carer | None = None, children: Iterable[Child] = (),
+    follow_up: str = "", follow_up_on: dt.date | None = None,
+) -> ContactLog:
+    """Correct a contact (its author only); after 24 hours the previous version is kept as a revision."""
+    if not actor.is_member or contact.organisation_id != actor.organisation_id:
+        raise RuleViolation("Contact not found.", rule="tenancy")
+    if actor.staff.pk != contact.author_id:
+        raise PermissionDenied("Only the person who recorded a contact can edit it.")
+    locked = ContactLog.objects.select_for_update().select_related("setting", "family").get(pk=contact.pk)
+    if locked.voided_at is not None:
+        raise RuleViolation("This contact was voided, so it cannot be edited.", rule="voided")
+    values = _clean(family=locked.family, setting=locked.setting, happened_on=happened_on, channel=channel, direction=direction,
+                    tone=tone, carer=carer, write_up=write_up, follow_up=follow_up, follow_up_on=follow_up_on)
+    kids = _children(locked.family, children)
+    now = clock.now()
+    if now - locked.created_at > EDIT_GRACE:
+        ContactLogRevision.objects.create(organisation_id=locked.organisation_id, contact=locked, previous=_snapshot(locked),
+                                          edited_by=actor.user, edited_at=now)
+    for name, value in values.items():
+        setattr(locked, name, value)
+    locked.used_preferred_method = _uses_preferred(channel, preferred_method(locked.family, carer))
+    locked.edited_at = now
+    locked.save()
+    locked.children.set(kids)
+    audit_record(organisation_id=locked.organisation_id, actor=actor.user, event_type="contact.edited", obj=locked,
+                 summary=f"Contact with {locked.family.name} edited")
+    _refresh(locked, actor)
+    return locked
+
+
+@transaction.atomic
+def contact_void(*, actor: Actor, contact: ContactLog, reason: str) -> ContactLog:
+    """A leader voids a contact with a reason: it stays in the record but no longer counts as evidence."""
+    if not actor.is_member or contact.organisation_id != actor.organisation_id:
+        raise RuleViolation("Contact not found.", rule="tenancy")
+    actor.require(MANAGE_ALLOCATIONS, contact.setting_id)
+    reason = (reason or "").strip()
+    if len(reason) < 3:
+        raise RuleViolation("Enter why this contact is voided, for example “Recorded against the wrong family”.",
+                            rule="reason_required", field="reason")
+    if len(reason) > REASON_MAX:
+        raise RuleViolation(f"Keep the reason to {REASON_MAX} characters or fewer.", rule="reason_length", field="reason")
+    locked = ContactLog.objects.select_for_update().select_related("setting", "family").get(pk=contact.pk)
+    if locked.voided_at is not None:
+        raise RuleViolation("This contact has already been voided.", rule="already_voided")
+    locked.voided_at, locked.voided_by, locked.void_reason = clock.now(), actor.user, reason
+    locked.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    audit_record(organisation_id=locked.organisation_id, actor=actor.user, event_type="contact.voided", obj=locked,
+                 summary=f"Contact with {locked.family.name} voided", data={"reason": reason})
+    _refresh(locked, actor)
+    return locked

@@ -1,0 +1,15 @@
+"""Contact log pages: record, list, one contact, edit, void."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "contacts"
+
+urlpatterns = [
+    path("", views.contact_list, name="list"),
+    path("new/", views.contact_new, name="new"),
+    path("<int:contact_id>/", views.contact_detail, name="detail"),
+    path("<int:contact_id>/edit/", views.contact_edit_view, name="edit"),
+    path("<int:contact_id>/void/", views.contact_void_view, name="void"),
+]

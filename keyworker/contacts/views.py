@@ -1,0 +1,232 @@
+"""Contact log pages: record a contact from My week, the list with filters, one contact with its revisions, void."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from keyworker.accounts import capabilities as caps
+from keyworker.accounts.access import Actor
+from keyworker.core import clock
+from keyworker.core.errors import RuleViolation
+from keyworker.people.models import Carer, Child, Family
+from keyworker.people.selectors import access_family, families_visible_to
+from keyworker.standards.selectors import week_of
+
+from . import selectors, services
+from .forms import ContactFilterForm, ContactForm, VoidForm, initial_for
+from .models import CHANNEL_MEETS_PREFERENCE, ContactLog
+
+PAGE_SIZE = 25
+
+
+def _member(request: HttpRequest) -> Actor:
+    if not request.actor.is_member:
+        raise Http404
+    return request.actor
+
+
+def _int(raw: str | None) -> int | None:
+    raw = (raw or "").strip()
+    if not raw.isdigit() or len(raw) > 10:
+        return None
+    return int(raw)
+
+
+def _safe_next(request: HttpRequest) -> str:
+    nxt = request.POST.get("next") or request.GET.get("next") or ""
+    if nxt.startswith("/") and not nxt.startswith("//") and url_has_allowed_host_and_scheme(
+        nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return nxt
+    return ""
+
+
+def _preferred_channel(carers: list[Carer]) -> str:
+    for method in (c.preferred_contact_method for c in carers):
+        for channel, methods in CHANNEL_MEETS_PREFERENCE.items():
+            if method in methods:
+                return channel
+    return ""
+
+
+def _form_context(family: Family, carers: list[Carer], restricted: list[Carer]) -> dict:
+    first = carers[0] if carers else None
+    return {"family": family, "restricted": restricted, "preferred_carer": first,
+            "preferred": first.get_preferred_contact_method_display() if first else ""}
+
+
+def _apply(form: ContactForm, exc: RuleViolation) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+def _carer_from(form: ContactForm, actor: Actor) -> tuple[Carer | None, bool]:
+    """The chosen carer (any carer of the organisation: the service checks family and restriction); False when unknown."""
+    carer_id = form.cleaned_data.get("carer")
+    if not carer_id:
+        return None, True
+    carer = Carer.objects.filter(pk=carer_id, organisation_id=actor.organisation_id).first()
+    if carer is None:
+        form.add_error("carer", "Choose one of the carers listed.")
+        return None, False
+    return carer, True
+
+
+def _chooser(request: HttpRequest, actor: Actor) -> HttpResponse:
+    mine = families_visible_to(actor).filter(allocations__staff=actor.staff, allocations__ends_at__isnull=True).distinct()
+    return render(request, "contacts/choose_family.html", {"families": list(mine.order_by("name", "id")[:200])})
+
+
+@login_required
+def contact_new(request: HttpRequest) -> HttpResponse:
+    actor = _member(request)
+    raw = request.POST.get("family") or request.GET.get("family")
+    if not raw:
+        return _chooser(request, actor)
+    family_id = _int(raw)
+    if family_id is None:
+        raise Http404("No such family")
+    family = access_family(actor, family_id)
+    carers, restricted = selectors.contactable_carers(family)
+    children = list(Child.objects.filter(family_id=family.pk).order_by("date_of_birth", "id"))
+    today = clock.today()
+    initial = {"happened_on": today, "channel": _preferred_channel(carers), "carer": carers[0].pk if carers else ""}
+    if len(children) == 1:
+        initial["children"] = [children[0].pk]
+    form = ContactForm(request.POST or None, initial=initial, carers=carers, children=children, today=today)
+    if request.method == "POST" and form.is_valid():
+        carer, ok = _carer_from(form, actor)
+        if ok:
+            data = form.cleaned_data
+            try:
+                contact = services.contact_record(
+                    actor=actor, family=family, happened_on=data["happened_on"], channel=data["channel"], tone=data["tone"],
+                    write_up=data["write_up"], direction=data["direction"], carer=carer, children=data["children"],
+                    follow_up=data["follow_up"], follow_up_on=data["follow_up_on"],
+                )
+            except RuleViolation as exc:
+                _apply(form, exc)
+            else:
+                messages.success(request, _recorded_message(contact))
+                return redirect(_safe_next(request) or reverse("week:my_week"))
+    status = 400 if request.method == "POST" else 200
+    return render(request, "contacts/contact_form.html", {
+        **_form_context(family, carers, restricted), "form": form, "title": f"Log contact with {family.name}",
+        "next": _safe_next(request), "cancel_url": _safe_next(request) or reverse("week:my_week"),
+    }, status=status)
+
+
+def _recorded_message(contact: ContactLog) -> str:
+    text = f"Contact with {contact.family.name} recorded"
+    if selectors.weekly_contact_met(contact.family, contact.happened_on):
+        monday = week_of(clock.today(contact.setting.time_zone))[0]
+        text += (": weekly contact met for this week" if contact.happened_on >= monday
+                 else f": weekly contact met for the week of {contact.happened_on.day} {contact.happened_on:%B}")
+    text += "."
+    if not contact.used_preferred_method:
+        text += " Not their preferred method."
+    return text
+
+
+@login_required
+def contact_list(request: HttpRequest) -> HttpResponse:
+    actor = _member(request)
+    form = ContactFilterForm(request.GET or None)
+    filters: dict = {}
+    family = None
+    if form.is_bound and form.is_valid():
+        filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        if filters.get("family"):
+            family = families_visible_to(actor).filter(pk=filters["family"]).first()
+            if family is None:
+                raise Http404("No such family")
+    qs = selectors.contacts_filter(
+        selectors.contacts_visible_to(actor), tone=filters.get("tone", ""), channel=filters.get("channel", ""),
+        family_id=filters.get("family"), date_from=filters.get("date_from"), date_to=filters.get("date_to"),
+    )
+    page = Paginator(selectors.with_details(qs), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in filters.items()}
+    return render(request, "contacts/contact_list.html", {
+        "form": form, "page_obj": page, "contacts": list(page.object_list), "family": family,
+        "query_string": urlencode(query), "filtered": bool(filters),
+    })
+
+
+@login_required
+def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
+    actor = _member(request)
+    contact = selectors.access_contact(actor, contact_id)
+    return _detail_page(request, actor, contact, None)
+
+
+def _detail_page(request: HttpRequest, actor: Actor, contact: ContactLog, void_form: VoidForm | None, status: int = 200) -> HttpResponse:
+    can_void = not contact.is_voided and actor.can(caps.MANAGE_ALLOCATIONS, contact.setting_id)
+    revisions = list(contact.revisions.select_related("edited_by"))
+    return render(request, "contacts/contact_detail.html", {
+        "contact": contact, "revisions": revisions, "can_void": can_void,
+        "can_edit": not contact.is_voided and actor.staff is not None and actor.staff.pk == contact.author_id,
+        "void_form": void_form or (VoidForm() if can_void else None),
+    }, status=status)
+
+
+@login_required
+def contact_edit_view(request: HttpRequest, contact_id: int) -> HttpResponse:
+    actor = _member(request)
+    contact = selectors.access_contact(actor, contact_id)
+    if actor.staff.pk != contact.author_id:
+        raise PermissionDenied("Only the person who recorded a contact can edit it.")
+    if contact.is_voided:
+        messages.error(request, "This contact was voided, so it cannot be edited.")
+        return redirect("contacts:detail", contact.pk)
+    family = contact.family
+    carers, restricted = selectors.contactable_carers(family)
+    children = list(Child.objects.filter(family_id=family.pk).order_by("date_of_birth", "id"))
+    form = ContactForm(request.POST or None, initial=initial_for(contact), carers=carers, children=children, today=clock.today())
+    if request.method == "POST" and form.is_valid():
+        carer, ok = _carer_from(form, actor)
+        if ok:
+            data = form.cleaned_data
+            try:
+                services.contact_edit(
+                    actor=actor, contact=contact, happened_on=data["happened_on"], channel=data["channel"], tone=data["tone"],
+                    write_up=data["write_up"], direction=data["direction"], carer=carer, children=data["children"],
+                    follow_up=data["follow_up"], follow_up_on=data["follow_up_on"],
+                )
+            except RuleViolation as exc:
+                _apply(form, exc)
+            else:
+                messages.success(request, f"Contact with {family.name} updated.")
+                return redirect("contacts:detail", contact.pk)
+    return render(request, "contacts/contact_form.html", {
+        **_form_context(family, carers, restricted), "form": form, "title": f"Edit contact with {family.name}",
+        "editing": contact, "cancel_url": reverse("contacts:detail", args=[contact.pk]),
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def contact_void_view(request: HttpRequest, contact_id: int) -> HttpResponse:
+    actor = _member(request)
+    contact = selectors.access_contact(actor, contact_id)
+    actor.require(caps.MANAGE_ALLOCATIONS, contact.setting_id)
+    form = VoidForm(request.POST)
+    if form.is_valid():
+        try:
+            services.contact_void(actor=actor, contact=contact, reason=form.cleaned_data["reason"])
+        except RuleViolation as exc:
+            if exc.field:
+                form.add_error(exc.field, exc.message)
+            else:
+                messages.error(request, exc.message)
+                return redirect("contacts:detail", contact.pk)
+        else:
+            messages.success(request, f"Contact with {contact.family.name} voided: it no longer counts as contact.")
+            return redirect("contacts:detail", contact.pk)
+    return _detail_page(request, actor, contact, form, status=400)
