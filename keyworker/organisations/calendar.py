@@ -34,6 +34,7 @@ class Period:
     name: str
     starts_on: dt.date
     ends_on: dt.date
+    school_year: str = ""  # terms only, e.g. "2026/27"
 
     def __contains__(self, day: dt.date) -> bool:
         return self.starts_on <= day <= self.ends_on
@@ -51,7 +52,7 @@ class TermCalendar:
 
     @classmethod
     def for_setting(cls, setting: Setting) -> "TermCalendar":
-        terms = [Period(t.name, t.starts_on, t.ends_on) for t in Term.objects.filter(setting=setting)]
+        terms = [Period(t.name, t.starts_on, t.ends_on, t.school_year) for t in Term.objects.filter(setting=setting)]
         half_terms = [Period(h.name, h.starts_on, h.ends_on) for h in HalfTerm.objects.filter(setting=setting)]
         closures = [(c.kind, Period(c.name, c.starts_on, c.ends_on)) for c in Closure.objects.filter(setting=setting)]
         return cls(setting, terms, half_terms, closures)
@@ -65,6 +66,17 @@ class TermCalendar:
 
     def term_for(self, day: dt.date) -> Period | None:
         return self._find(self.terms, self._term_starts, day)
+
+    def school_year_start(self, day: dt.date) -> dt.date | None:
+        """First day of the school year of the latest term started by `day` (the current year, or in the summer
+        holiday the one just ended)."""
+        started = [t for t in self.terms if t.starts_on <= day]
+        if not started:
+            return None
+        latest = started[-1]
+        if not latest.school_year:
+            return latest.starts_on
+        return min(t.starts_on for t in self.terms if t.school_year == latest.school_year)
 
     def half_term_for(self, day: dt.date) -> Period | None:
         return self._find(self.half_terms, self._half_term_starts, day)

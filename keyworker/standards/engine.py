@@ -6,6 +6,7 @@ roll, the current key workers, the stored obligations, and one query per evidenc
 """
 
 import datetime as dt
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from django.db.models import Q
 from keyworker.caseload.models import KeyWorkerAllocation
 from keyworker.core import clock
 from keyworker.organisations.calendar import TermCalendar
-from keyworker.organisations.models import Setting
+from keyworker.organisations.models import Organisation, Setting
 from keyworker.people.models import Child
 
 from .evidence import EventRow, EvidenceRow, event_source, evidence_source
@@ -89,15 +90,26 @@ def _matches(child: dict, conditions: dict, as_of: dt.date) -> bool:
 CONDITION_KEYS = {"has_ehcp", "year_group", "enrolled_within_days"}
 
 
-def _compute(organisation_id: int, as_of: dt.date, families: set[int] | None) -> list[Desired]:
+def _compute(organisation_id: int, as_of: dt.date, families: set[int] | None) -> tuple[list[Desired], dt.date]:
+    """What every obligation should be, and the earliest period start the computation covers."""
+    since = as_of - dt.timedelta(days=LOOKBACK_DAYS)
     standards = [
         s for s in Standard.objects.filter(organisation_id=organisation_id, enabled=True).order_by("id")
         if evidence_source(s.evidence) is not None and (s.cadence not in EVENT_CADENCES or event_source(s.event) is not None)
     ]
     if not standards:
-        return []
+        return [], since
     settings = {s.pk: s for s in Setting.objects.filter(organisation_id=organisation_id)}
     calendars = {pk: TermCalendar.for_setting(s) for pk, s in settings.items()}
+    # Recurring windows start with this school year; earlier ones are settled history, neither read nor rewritten.
+    year_starts = [y for y in (c.school_year_start(as_of) for c in calendars.values()) if y is not None]
+    # (Weekly windows begin on the Monday of the year's first week.)
+    first = min(year_starts) if year_starts else as_of
+    recurring_from = max(since, first - dt.timedelta(days=first.weekday()))
+
+    def lower_bound(s: Standard) -> dt.date:
+        return recurring_from if s.cadence not in (Cadence.AFTER_ENROLMENT, *EVENT_CADENCES) else since
+
     children_qs = Child.objects.filter(organisation_id=organisation_id, enrolled_on__lte=as_of).filter(
         Q(left_on__isnull=True) | Q(left_on__gte=as_of)
     )
@@ -105,21 +117,24 @@ def _compute(organisation_id: int, as_of: dt.date, families: set[int] | None) ->
         children_qs = children_qs.filter(family_id__in=families)
     children = list(children_qs.values("id", "family_id", "setting_id", "has_ehcp", "year_group", "enrolled_on"))
     family_ids = {c["family_id"] for c in children}
-    key_workers = dict(
-        ((a["family_id"], a["setting_id"]), a["staff_id"])
-        for a in KeyWorkerAllocation.objects.filter(
-            organisation_id=organisation_id, ends_at__isnull=True, family_id__in=family_ids
-        ).values("family_id", "setting_id", "staff_id")
-    )
-    since = as_of - dt.timedelta(days=LOOKBACK_DAYS)
+    allocations = KeyWorkerAllocation.objects.filter(organisation_id=organisation_id, ends_at__isnull=True)
+    if families is not None:
+        allocations = allocations.filter(family_id__in=families)
+    key_workers = {
+        (a["family_id"], a["setting_id"]): a["staff_id"] for a in allocations.values("family_id", "setting_id", "staff_id")
+    }
     # One fetch per evidence source and set of conditions, shared by the standards that use it.
     evidence: dict[tuple[str, str], dict[tuple[int, int | None], list[EvidenceRow]]] = {}
+    fetch_from: dict[tuple[str, str], dt.date] = {}
+    for s in standards:
+        key = (s.evidence, repr(sorted(s.evidence_conditions.items())))
+        fetch_from[key] = min(fetch_from.get(key, as_of), lower_bound(s))
     for s in standards:
         key = (s.evidence, repr(sorted(s.evidence_conditions.items())))
         if key in evidence:
             continue
         rows: dict[tuple[int, int | None], list[EvidenceRow]] = defaultdict(list)
-        for row in evidence_source(s.evidence).fetch(organisation_id, since, as_of, s.evidence_conditions):
+        for row in evidence_source(s.evidence).fetch(organisation_id, fetch_from[key], as_of, s.evidence_conditions):
             if row.family_id in family_ids:
                 rows[(row.family_id, None)].append(row)
                 if row.child_id is not None:
@@ -127,6 +142,8 @@ def _compute(organisation_id: int, as_of: dt.date, families: set[int] | None) ->
         for lst in rows.values():
             lst.sort(key=lambda r: r.on)
         evidence[key] = rows
+    # Dates alone, for bisecting: the first record on or after a window's start.
+    evidence_days = {key: {subject: [r.on for r in lst] for subject, lst in rows.items()} for key, rows in evidence.items()}
 
     # One fetch per event source, whatever the number of standards counting from it.
     events: dict[str, dict[int, list[EventRow]]] = {}
@@ -140,7 +157,8 @@ def _compute(organisation_id: int, as_of: dt.date, families: set[int] | None) ->
 
     out: list[Desired] = []
     for s in standards:
-        ev = evidence[(s.evidence, repr(sorted(s.evidence_conditions.items())))]
+        ev_key = (s.evidence, repr(sorted(s.evidence_conditions.items())))
+        ev, ev_days = evidence[ev_key], evidence_days[ev_key]
         for setting_id, setting in settings.items():
             if s.setting_kinds and setting.kind not in s.setting_kinds:
                 continue
@@ -159,15 +177,17 @@ def _compute(organisation_id: int, as_of: dt.date, families: set[int] | None) ->
             shared = windows(s.cadence, s.cadence_n, cal, as_of) if recurring else []
             for subject_key, (family_id, child_id, enrolled_on) in subjects.items():
                 rows = ev.get((family_id, child_id), [])
+                days = ev_days.get((family_id, child_id), [])
                 staff_id = key_workers.get((family_id, setting_id)) if s.responsible == Responsible.KEY_WORKER else None
                 for key, w, last in _subject_windows(s, subject_key, family_id, child_id, enrolled_on, shared, events, since, as_of):
-                    hit = next((r for r in rows if w.start <= r.on <= last), None)
+                    i = bisect_left(days, w.start)
+                    hit = rows[i] if i < len(rows) and rows[i].on <= last else None
                     met_on = hit.on if hit else None
                     out.append(Desired(
                         s.pk, setting_id, family_id, child_id, key, w, staff_id,
                         state_for(w, met_on, s, as_of), met_on, hit.ref if hit else "",
                     ))
-    return out
+    return out, min(lower_bound(s) for s in standards)
 
 
 def _subject_windows(
@@ -205,40 +225,52 @@ def _subject_windows(
 def recompute(*, organisation_id: int, as_of: dt.date, families: Iterable[int] | None = None, actor=None) -> RunResult:
     """Bring stored obligations in line with the computation; one event row per change of state."""
     family_set = set(families) if families is not None else None
-    desired = {(d.standard_id, d.subject_key, d.window.start): d for d in _compute(organisation_id, as_of, family_set)}
-    since = as_of - dt.timedelta(days=LOOKBACK_DAYS)
-    stored_qs = Obligation.objects.select_for_update().filter(organisation_id=organisation_id, period_start__gte=since)
+    # One run at a time per organisation (a request's update and the worker's full run): lock the organisation row.
+    Organisation.objects.select_for_update().filter(pk=organisation_id).first()
+    computed, earliest = _compute(organisation_id, as_of, family_set)
+    desired = {(d.standard_id, d.subject_key, d.window.start): d for d in computed}
+    stored_qs = Obligation.objects.filter(organisation_id=organisation_id, period_start__gte=earliest)
     if family_set is not None:
         stored_qs = stored_qs.filter(family_id__in=family_set)
-    stored = {(o.standard_id, o.subject_key, o.period_start): o for o in stored_qs}
+    # Plain tuples, not model instances: a full run compares hundreds of thousands and changes few.
+    stored = {
+        (row[1], row[2], row[3]): row
+        for row in stored_qs.order_by().values_list(
+            "id", "standard_id", "subject_key", "period_start", "state", "met_on", "evidence_ref",
+            "responsible_staff_id", "due_on", "period_end", "escalated_at",
+        ).iterator(chunk_size=5000)
+    }
     now = clock.now()
     result = RunResult()
     to_create, to_update, events = [], [], []
     for key, d in desired.items():
-        o = stored.pop(key, None)
-        if o is None:
-            o = Obligation(
+        row = stored.pop(key, None)
+        if row is None:
+            to_create.append(Obligation(
                 organisation_id=organisation_id, standard_id=d.standard_id, setting_id=d.setting_id, family_id=d.family_id,
                 child_id=d.child_id, subject_key=d.subject_key, period_start=d.window.start, period_end=d.window.end,
                 due_on=d.window.due_on, state=d.state, met_on=d.met_on, evidence_ref=d.evidence_ref,
                 responsible_staff_id=d.responsible_staff_id, updated_at=now,
                 escalated_at=now if d.state == ObligationState.ESCALATED else None,
-            )
-            to_create.append(o)
+            ))
             continue
-        if o.state == ObligationState.WAIVED:
+        pk, _, _, _, state, met_on, evidence_ref, staff_id, due_on, period_end, escalated_at = row
+        if state == ObligationState.WAIVED:
             continue
-        before = (o.state, o.met_on, o.evidence_ref, o.responsible_staff_id, o.due_on, o.period_end)
-        after = (d.state, d.met_on, d.evidence_ref, d.responsible_staff_id, d.window.due_on, d.window.end)
-        if before == after:
+        if (state, met_on, evidence_ref, staff_id, due_on, period_end) == (
+            d.state, d.met_on, d.evidence_ref, d.responsible_staff_id, d.window.due_on, d.window.end
+        ):
             continue
-        if o.state != d.state:
-            events.append(ObligationEvent(organisation_id=organisation_id, obligation=o, from_state=o.state, to_state=d.state, at=now, actor=actor))
-        if d.state == ObligationState.ESCALATED and o.escalated_at is None:
-            o.escalated_at = now
-        o.state, o.met_on, o.evidence_ref, o.responsible_staff_id = d.state, d.met_on, d.evidence_ref, d.responsible_staff_id
-        o.due_on, o.period_end, o.updated_at = d.window.due_on, d.window.end, now
-        to_update.append(o)
+        if state != d.state:
+            events.append(ObligationEvent(
+                organisation_id=organisation_id, obligation_id=pk, from_state=state, to_state=d.state, at=now, actor=actor,
+            ))
+        if d.state == ObligationState.ESCALATED and escalated_at is None:
+            escalated_at = now
+        to_update.append(Obligation(
+            pk=pk, state=d.state, met_on=d.met_on, evidence_ref=d.evidence_ref, responsible_staff_id=d.responsible_staff_id,
+            due_on=d.window.due_on, period_end=d.window.end, updated_at=now, escalated_at=escalated_at,
+        ))
     Obligation.objects.bulk_create(to_create, batch_size=2000)
     events += [
         ObligationEvent(organisation_id=organisation_id, obligation=o, from_state="", to_state=o.state, at=now, actor=actor)
@@ -249,9 +281,9 @@ def recompute(*, organisation_id: int, as_of: dt.date, families: Iterable[int] |
         batch_size=2000,
     )
     # What no longer applies (a standard switched off, a child who left) goes, unless it is settled history.
-    gone = [o.pk for o in stored.values() if o.state in OPEN_STATES]
-    if gone:
-        Obligation.objects.filter(pk__in=gone).delete()
+    gone = [row[0] for row in stored.values() if row[4] in OPEN_STATES]
+    for i in range(0, len(gone), 2000):
+        Obligation.objects.filter(pk__in=gone[i:i + 2000]).delete()
     ObligationEvent.objects.bulk_create(events, batch_size=2000)
     result.created, result.updated, result.removed, result.events = len(to_create), len(to_update), len(gone), len(events)
     return result

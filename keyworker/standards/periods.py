@@ -24,22 +24,13 @@ def _last_school_day(cal: TermCalendar, start: dt.date, end: dt.date) -> dt.date
     return days[-1] if days else None
 
 
-def school_year_start(cal: TermCalendar, as_of: dt.date) -> dt.date | None:
-    """First day of the school year that contains (or last ended before) as_of."""
-    term = next((t for t in reversed(cal.terms) if t.starts_on <= as_of), None)
-    if term is None:
-        return None
-    year_terms = [t for t in cal.terms if t.starts_on <= as_of and (as_of - t.starts_on).days < 366]
-    return min(t.starts_on for t in year_terms) if year_terms else term.starts_on
-
-
 def windows(cadence: str, n: int, cal: TermCalendar, as_of: dt.date) -> list[Window]:
     """Every window of the cadence from the start of the school year up to and including the one holding as_of.
 
     Weekly windows run Monday to Sunday (N weeks at a time) and count only if they hold a school day: weekly
     contact is not due in the holidays. Each window is due on its last school day.
     """
-    year_start = school_year_start(cal, as_of)
+    year_start = cal.school_year_start(as_of)
     if year_start is None:
         return []
     out: list[Window] = []

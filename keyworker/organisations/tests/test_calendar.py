@@ -70,3 +70,15 @@ def test_calendar_loads_in_a_fixed_number_of_queries(england, django_assert_num_
         cal = TermCalendar.for_setting(england)
     with django_assert_num_queries(0):
         cal.school_days_between(D(2026, 9, 1), D(2026, 12, 31))
+
+
+def test_school_year_start_is_this_years_first_day_even_with_last_year_on_the_calendar(db):
+    setting = make_setting(make_org())
+    for year, starts, ends in (("2025/26", D(2025, 9, 3), D(2025, 12, 19)), ("2025/26", D(2026, 1, 5), D(2026, 3, 27)),
+                               ("2025/26", D(2026, 4, 13), D(2026, 7, 22)), ("2026/27", D(2026, 9, 2), D(2026, 12, 18))):
+        Term.objects.create(organisation_id=setting.organisation_id, setting=setting, name=f"T{starts}", school_year=year,
+                            starts_on=starts, ends_on=ends)
+    cal = TermCalendar.for_setting(setting)
+    assert cal.school_year_start(D(2026, 11, 18)) == D(2026, 9, 2)
+    assert cal.school_year_start(D(2026, 8, 10)) == D(2025, 9, 3)  # summer holiday: the year just ended
+    assert cal.school_year_start(D(2025, 8, 1)) is None

@@ -12,14 +12,13 @@ from keyworker.core import clock
 from keyworker.organisations.calendar import TermCalendar
 from keyworker.organisations.models import Organisation, Setting
 from keyworker.standards.models import Obligation, ObligationState
-from keyworker.standards.periods import school_year_start
 
 S = ObligationState
 
 
 def year_start(setting: Setting, as_of: dt.date) -> dt.date:
     """First day of the school year holding as_of: from the term calendar, else 1 September."""
-    start = school_year_start(TermCalendar.for_setting(setting), as_of)
+    start = TermCalendar.for_setting(setting).school_year_start(as_of)
     if start is not None:
         return start
     return dt.date(as_of.year if as_of.month >= 9 else as_of.year - 1, 9, 1)
