@@ -11,14 +11,17 @@ from .models import KeyWorkerAllocation
 KEY_WORKER_ALLOCATED = "key_worker_allocated"
 
 
-def allocations_started(organisation_id: int, start: dt.date, end: dt.date, conditions: dict) -> Iterable[EvidenceRow]:
+def allocations_started(
+    organisation_id: int, start: dt.date, end: dt.date, conditions: dict, families: set[int] | None = None
+) -> Iterable[EvidenceRow]:
     """Allocations that started between start and end (inclusive, in the setting's time zone), in one query."""
     # A day of slack either side in UTC; the exact day is decided in the setting's own zone below.
     lo = dt.datetime.combine(start - dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
     hi = dt.datetime.combine(end + dt.timedelta(days=2), dt.time.min, tzinfo=dt.UTC)
-    rows = KeyWorkerAllocation.objects.filter(
-        organisation_id=organisation_id, starts_at__gte=lo, starts_at__lt=hi
-    ).values_list("id", "family_id", "starts_at", "setting__time_zone")
+    qs = KeyWorkerAllocation.objects.filter(organisation_id=organisation_id, starts_at__gte=lo, starts_at__lt=hi)
+    if families is not None:
+        qs = qs.filter(family_id__in=families)
+    rows = qs.values_list("id", "family_id", "starts_at", "setting__time_zone")
     zones: dict[str, zoneinfo.ZoneInfo] = {}
     out = []
     for pk, family_id, starts_at, tz_name in rows:
@@ -30,4 +33,4 @@ def allocations_started(organisation_id: int, start: dt.date, end: dt.date, cond
 
 
 def register() -> None:
-    register_evidence(EvidenceSource(KEY_WORKER_ALLOCATED, "A key worker allocated", allocations_started))
+    register_evidence(EvidenceSource(KEY_WORKER_ALLOCATED, "A key worker allocated", allocations_started, by_family=True))

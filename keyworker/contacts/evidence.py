@@ -10,11 +10,15 @@ from .models import ContactLog
 CONTACT_LOG = "contact_log"
 
 
-def contacts_made(organisation_id: int, start: dt.date, end: dt.date, conditions: dict) -> Iterable[EvidenceRow]:
+def contacts_made(
+    organisation_id: int, start: dt.date, end: dt.date, conditions: dict, families: set[int] | None = None
+) -> Iterable[EvidenceRow]:
     """Contacts (not voided) on a day between start and end, in one query; "min_words" asks for a longer write-up."""
     qs = ContactLog.objects.filter(
         organisation_id=organisation_id, happened_on__gte=start, happened_on__lte=end, voided_at__isnull=True
     )
+    if families is not None:
+        qs = qs.filter(family_id__in=families)
     try:
         min_words = int(conditions.get("min_words") or 0)
     except (TypeError, ValueError):
@@ -25,4 +29,5 @@ def contacts_made(organisation_id: int, start: dt.date, end: dt.date, conditions
 
 
 def register() -> None:
-    register_evidence(EvidenceSource(CONTACT_LOG, "A contact log with a write-up", contacts_made, conditions=frozenset({"min_words"})))
+    register_evidence(EvidenceSource(CONTACT_LOG, "A contact log with a write-up", contacts_made, conditions=frozenset({"min_words"}),
+                                      by_family=True))

@@ -99,7 +99,14 @@ def _compute(organisation_id: int, as_of: dt.date, families: set[int] | None) ->
     ]
     if not standards:
         return [], since
-    settings = {s.pk: s for s in Setting.objects.filter(organisation_id=organisation_id)}
+    children_qs = Child.objects.filter(organisation_id=organisation_id, enrolled_on__lte=as_of).filter(
+        Q(left_on__isnull=True) | Q(left_on__gte=as_of)
+    )
+    if families is not None:
+        children_qs = children_qs.filter(family_id__in=families)
+    children = list(children_qs.values("id", "family_id", "setting_id", "has_ehcp", "year_group", "enrolled_on"))
+    # Only the settings the children are in (an update for one family reads one calendar, not the organisation's).
+    settings = {s.pk: s for s in Setting.objects.filter(organisation_id=organisation_id, id__in={c["setting_id"] for c in children})}
     calendars = {pk: TermCalendar.for_setting(s) for pk, s in settings.items()}
     # Recurring windows start with this school year; earlier ones are settled history, neither read nor rewritten.
     year_starts = [y for y in (c.school_year_start(as_of) for c in calendars.values()) if y is not None]
@@ -110,12 +117,6 @@ def _compute(organisation_id: int, as_of: dt.date, families: set[int] | None) ->
     def lower_bound(s: Standard) -> dt.date:
         return recurring_from if s.cadence not in (Cadence.AFTER_ENROLMENT, *EVENT_CADENCES) else since
 
-    children_qs = Child.objects.filter(organisation_id=organisation_id, enrolled_on__lte=as_of).filter(
-        Q(left_on__isnull=True) | Q(left_on__gte=as_of)
-    )
-    if families is not None:
-        children_qs = children_qs.filter(family_id__in=families)
-    children = list(children_qs.values("id", "family_id", "setting_id", "has_ehcp", "year_group", "enrolled_on"))
     family_ids = {c["family_id"] for c in children}
     allocations = KeyWorkerAllocation.objects.filter(organisation_id=organisation_id, ends_at__isnull=True)
     if families is not None:
@@ -134,7 +135,9 @@ def _compute(organisation_id: int, as_of: dt.date, families: set[int] | None) ->
         if key in evidence:
             continue
         rows: dict[tuple[int, int | None], list[EvidenceRow]] = defaultdict(list)
-        for row in evidence_source(s.evidence).fetch(organisation_id, fetch_from[key], as_of, s.evidence_conditions):
+        source = evidence_source(s.evidence)
+        extra = {"families": families} if source.by_family else {}
+        for row in source.fetch(organisation_id, fetch_from[key], as_of, s.evidence_conditions, **extra):
             if row.family_id in family_ids:
                 rows[(row.family_id, None)].append(row)
                 if row.child_id is not None:

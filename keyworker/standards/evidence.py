@@ -26,6 +26,9 @@ class EvidenceSource:
     label: str
     fetch: Fetch
     conditions: frozenset[str] = frozenset()  # condition keys the source understands (checked when a standard is saved)
+    # A source that can narrow its query to a few families takes `families=` (a set, or None for all): the update
+    # after one record then reads that family's records, not the organisation's.
+    by_family: bool = False
 
 
 _REGISTRY: dict[str, EvidenceSource] = {}

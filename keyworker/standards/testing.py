@@ -4,7 +4,7 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from .evidence import EvidenceRow, EvidenceSource, register_evidence, unregister_evidence
+from .evidence import EvidenceRow, EvidenceSource, evidence_source, register_evidence, unregister_evidence
 from .models import Cadence, Policy, PolicyVersion, Standard, Subject
 
 Record = tuple[int, int | None, dt.date]  # (family id, child id or None, day)
@@ -26,16 +26,37 @@ def unregister_fake(code: str) -> None:
 
 
 @contextmanager
+def replaced_evidence(*sources: EvidenceSource) -> Iterator[None]:
+    """Register sources for the length of a test, putting back whatever was registered under their codes before
+    (a real app's source, e.g. contact logs, must survive a test that stands in for it)."""
+    previous = {s.code: evidence_source(s.code) for s in sources}
+    for s in sources:
+        register_evidence(s)
+    try:
+        yield
+    finally:
+        for code, prev in previous.items():
+            if prev is None:
+                unregister_evidence(code)
+            else:
+                register_evidence(prev)
+
+
+@contextmanager
 def fake_evidence(*codes: str) -> Iterator[dict[str, list[Record]]]:
     """In-memory evidence sources for the length of a test."""
     stores: dict[str, list[Record]] = {code: [] for code in codes}
+    previous = {code: evidence_source(code) for code in codes}
     for code in codes:
         register_fake(code, stores[code])
     try:
         yield stores
     finally:
-        for code in codes:
-            unregister_evidence(code)
+        for code, prev in previous.items():
+            if prev is None:
+                unregister_evidence(code)
+            else:
+                register_evidence(prev)
 
 
 def make_standard(org, evidence: str, **fields) -> Standard:

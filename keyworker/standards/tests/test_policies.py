@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied
 from keyworker.core.errors import RuleViolation
 from keyworker.core.models import AuditEvent
 from keyworker.standards import catalogue, engine, services
-from keyworker.standards.evidence import EvidenceRow, EvidenceSource, register_evidence, unregister_evidence
+from keyworker.standards import testing as standards_testing
+from keyworker.standards.evidence import EvidenceRow, EvidenceSource
 from keyworker.standards.models import (
     Obligation,
     ObligationState,
@@ -33,11 +34,10 @@ def contacts(organisation_id, start, end, conditions):
 
 @pytest.fixture
 def contact_log():
-    """A stand-in for the contact log until it records real contacts."""
+    """A stand-in for the contact log, replacing the real source for the test and putting it back after."""
     CONTACTS.clear()
-    register_evidence(EvidenceSource("contact_log", "A contact log", contacts, frozenset({"min_words"})))
-    yield
-    unregister_evidence("contact_log")
+    with standards_testing.replaced_evidence(EvidenceSource("contact_log", "A contact log", contacts, frozenset({"min_words"}))):
+        yield
 
 
 def adopt(world, code="school_key_worker", actor=None):

@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 
 from keyworker.standards import services
-from keyworker.standards.evidence import EvidenceSource, register_evidence, unregister_evidence
+from keyworker.standards import testing as standards_testing
+from keyworker.standards.evidence import EvidenceSource
 from keyworker.standards.models import (
     Obligation,
     PolicyAcknowledgement,
@@ -28,9 +29,8 @@ def policy(world):
 
 @pytest.fixture
 def contact_log():
-    register_evidence(EvidenceSource("contact_log", "A contact log", lambda *a: [], frozenset({"min_words"})))
-    yield
-    unregister_evidence("contact_log")
+    with standards_testing.replaced_evidence(EvidenceSource("contact_log", "A contact log", lambda *a: [], frozenset({"min_words"}))):
+        yield
 
 
 def sch4(policy) -> Standard:
