@@ -147,7 +147,8 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Keyworker API",
     "DESCRIPTION": (
-        "Settings, classes, staff, children, families, carers and key worker allocations.\n\n"
+        "Settings, classes, staff, children, families, carers and key worker allocations; policies, standards, "
+        "obligations (with their history and waiving) and compliance figures.\n\n"
         "**Authentication**: `Authorization: Token <token>` (get one with POST /api/v1/auth/token/) or the "
         "signed-in session. **Organisation**: requests act in your first organisation; send "
         "`X-Organisation: <id>` to act in another of yours (see /api/v1/me/).\n\n"
