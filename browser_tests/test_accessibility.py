@@ -136,6 +136,27 @@ def _notification(world):
                           dedupe_key="browser-test")
 
 
+def _contact(world):
+    import datetime as dt
+
+    from keyworker.contacts.services import contact_record
+
+    contact_record(actor=world.actor(world.ta_a), family=world.family_a, happened_on=dt.date(2026, 11, 17), channel="phone",
+                   tone="positive", write_up="Phoned mum about the school trip; she was pleased and will send the form.")
+
+
+def _contact_url(world) -> str:
+    from keyworker.contacts.models import ContactLog
+
+    return f"/contacts/{ContactLog.objects.get(family=world.family_a).pk}/"
+
+
+def _short_write_up(page: Page, world):
+    page.get_by_label("Write-up").fill("Called")
+    page.locator("main").get_by_role("button", name=re.compile("^Save")).click()
+    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+
+
 SCREENS = [
     Screen("sign-in", None, lambda w: "/accounts/sign-in/", "Sign in to Keyworker"),
     Screen("sign-in-error", None, lambda w: "/accounts/sign-in/", "Sign in to Keyworker", act=_wrong_password),
@@ -200,11 +221,16 @@ SCREENS = [
     Screen("standard-edit", "headteacher", _standard_url, re.compile(r"^SCH-4 "), prepare=_policy),
     Screen("inbox", "headteacher", lambda w: "/inbox/", "Inbox", prepare=_notification),
     Screen("password-reset", None, lambda w: "/accounts/password/", "Set or reset your password"),
+    Screen("contact-new", "ta_a", lambda w: f"/contacts/new/?family={w.family_a.pk}", "Log contact with The Adams family"),
+    Screen("contact-new-error", "ta_a", lambda w: f"/contacts/new/?family={w.family_a.pk}", "Log contact with The Adams family",
+           act=_short_write_up),
+    Screen("contacts", "ta_a", lambda w: "/contacts/", "Contacts", prepare=_contact),
+    Screen("contact-detail", "headteacher", _contact_url, "Contact with The Adams family", prepare=_contact),
 ]
 
 # The pages a key worker or a leader opens most, checked again at phone and desktop widths.
 MAIN = {"my-families", "family-list", "family-detail", "child-profile", "key-aspects-form", "allocation", "family-allocation",
-        "my-week", "team-compliance"}
+        "my-week", "team-compliance", "contact-new"}
 
 CASES = [pytest.param(s, "tablet", id=s.name) for s in SCREENS] + [
     pytest.param(s, viewport, id=f"{s.name}-{viewport}") for viewport in ("phone", "desktop") for s in SCREENS if s.name in MAIN
