@@ -10,14 +10,17 @@ from .models import Cadence, Policy, PolicyVersion, Standard, Subject
 Record = tuple[int, int | None, dt.date]  # (family id, child id or None, day)
 
 
-def register_fake(code: str, store: list[Record] | None = None) -> list[Record]:
-    """Register an in-memory evidence source and return its store: append (family, child, day) to it."""
-    rows: list[Record] = store if store is not None else []
-
+def _fetch_from(code: str, rows: list[Record]):
     def fetch(organisation_id: int, start: dt.date, end: dt.date, conditions: dict) -> list[EvidenceRow]:
         return [EvidenceRow(f, c, day, f"{code}{i}") for i, (f, c, day) in enumerate(rows) if start <= day <= end]
 
-    register_evidence(EvidenceSource(code, code, fetch))
+    return fetch
+
+
+def register_fake(code: str, store: list[Record] | None = None) -> list[Record]:
+    """Register an in-memory evidence source and return its store: append (family, child, day) to it."""
+    rows: list[Record] = store if store is not None else []
+    register_evidence(EvidenceSource(code, code, _fetch_from(code, rows)))
     return rows
 
 
@@ -69,3 +72,25 @@ def make_standard(org, evidence: str, **fields) -> Standard:
                 "subject": Subject.FAMILY, "due_soon_days": 2, "escalate_after_days": 5}
     defaults.update(fields)
     return Standard.objects.create(organisation=org, policy_version=version, **defaults)
+
+
+def in_memory_evidence(code: str):
+    """For a test module: `RECORDS, fake_evidence, make_standard = in_memory_evidence("code")`.
+
+    RECORDS is the store tests append (family, child, day) to; fake_evidence is an autouse fixture that registers the
+    source around each test; make_standard makes a standard met by this evidence unless told otherwise.
+    """
+    import pytest
+
+    records: list[Record] = []
+
+    @pytest.fixture(autouse=True)
+    def fake_evidence() -> Iterator[None]:
+        records.clear()
+        with replaced_evidence(EvidenceSource(code, code, _fetch_from(code, records))):
+            yield
+
+    def make(org, **fields) -> Standard:
+        return make_standard(org, fields.pop("evidence", code), **fields)
+
+    return records, fake_evidence, make

@@ -8,25 +8,13 @@ from django.test.utils import CaptureQueriesContext
 
 from keyworker.standards import engine
 from keyworker.standards import testing as standards_testing
-from keyworker.standards.models import Cadence, Standard, Subject
+from keyworker.standards.models import Cadence, Subject
 from keyworker.testing import allocate, make_child, make_family
 
 pytestmark = pytest.mark.django_db
 D = dt.date
 AS_OF = D(2026, 11, 18)
-RECORDS: list[tuple[int, int | None, dt.date]] = []
-
-
-@pytest.fixture(autouse=True)
-def fake_evidence():
-    RECORDS.clear()
-    standards_testing.register_fake("week_record", RECORDS)
-    yield
-    standards_testing.unregister_fake("week_record")
-
-
-def make_standard(org, **fields) -> Standard:
-    return standards_testing.make_standard(org, fields.pop("evidence", "week_record"), **fields)
+RECORDS, fake_evidence, make_standard = standards_testing.in_memory_evidence("week_record")
 
 
 @pytest.fixture

@@ -13,26 +13,13 @@ from keyworker.standards import testing as standards_testing
 from keyworker.standards.models import (
     Obligation,
     ObligationEvent,
-    Standard,
 )
 from keyworker.standards.obligations import obligation_waive
 
 pytestmark = pytest.mark.django_db
 D = dt.date
 AS_OF = D(2026, 11, 18)
-RECORDS: list[tuple[int, int | None, dt.date]] = []
-
-
-@pytest.fixture(autouse=True)
-def fake_evidence():
-    RECORDS.clear()
-    standards_testing.register_fake("obligation_record", RECORDS)
-    yield
-    standards_testing.unregister_fake("obligation_record")
-
-
-def make_standard(org, **fields) -> Standard:
-    return standards_testing.make_standard(org, fields.pop("evidence", "obligation_record"), **fields)
+RECORDS, fake_evidence, make_standard = standards_testing.in_memory_evidence("obligation_record")
 
 
 @pytest.fixture

@@ -20,19 +20,11 @@ from keyworker.testing import allocate, make_child, make_family
 pytestmark = pytest.mark.django_db
 D = dt.date
 
-RECORDS: list[tuple[int, int | None, dt.date]] = []  # (family, child, day): the fake evidence store
-
-
-@pytest.fixture(autouse=True)
-def fake_evidence():
-    RECORDS.clear()
-    standards_testing.register_fake("test_record", RECORDS)
-    yield
-    standards_testing.unregister_fake("test_record")
+RECORDS, fake_evidence, _make_standard = standards_testing.in_memory_evidence("test_record")
 
 
 def make_standard(world, **fields) -> Standard:
-    return standards_testing.make_standard(world.org, fields.pop("evidence", "test_record"), **fields)
+    return _make_standard(world.org, **fields)
 
 
 def states(world, standard, family):
