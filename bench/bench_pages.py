@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -26,15 +24,6 @@ sys.path.insert(0, str(ROOT))
 TARGET_MS = 50.0
 
 
-def _postgres_url(base: str, name: str) -> str:
-    return f"{base.rstrip('/')}/{name}"
-
-
-def _postgres_admin(base: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(_postgres_url(base, "postgres"), autocommit=True) as conn:
-        conn.execute(sql)
 
 
 def _key_worker_persona(big, size: int):
@@ -84,31 +73,10 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards (its location is printed)")
     args = parser.parse_args()
 
-    tmpdir = None
-    db_name = None
-    if args.postgres:
-        db_name = f"keyworker_bench_{os.getpid()}"
-        _postgres_admin(args.postgres_server, f'CREATE DATABASE "{db_name}"')
-        os.environ["DATABASE_URL"] = _postgres_url(args.postgres_server, db_name)
-        where = f"PostgreSQL database {db_name}"
-    else:
-        tmpdir = tempfile.mkdtemp(prefix="keyworker-bench-")
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmpdir}/bench.sqlite3"
-        where = f"SQLite file {tmpdir}/bench.sqlite3"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    os.environ.setdefault("KEYWORKER_ALLOWED_HOSTS", "testserver,localhost")
-    try:
-        return run(args, where)
-    finally:
-        from django.db import connections
+    from bench.database import throwaway_database
 
-        connections.close_all()
-        if args.keep:
-            print(f"Kept {where}")
-        elif db_name:
-            _postgres_admin(args.postgres_server, f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
-        elif tmpdir:
-            shutil.rmtree(tmpdir, ignore_errors=True)
+    with throwaway_database(name="bench", postgres=args.postgres, server=args.postgres_server, keep=args.keep) as where:
+        return run(args, where)
 
 
 def run(args, where: str) -> int:
