@@ -48,7 +48,11 @@ def manageable_settings(actor: Actor) -> list[Setting]:
 
 
 def access_setting(actor: Actor, setting_id: int | str | None) -> Setting:
-    settings = list(actor.settings())
+    return choose_setting(list(actor.settings()), setting_id)
+
+
+def choose_setting(settings: list[Setting], setting_id: int | str | None) -> Setting:
+    """The setting asked for among those given (the first when none is asked for); 404 for any other."""
     if setting_id in (None, ""):
         if not settings:
             raise Http404

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Max
+from django.db.models import Max, Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,8 +13,8 @@ from keyworker.accounts import capabilities as caps
 from keyworker.accounts.forms import CaseloadReassignForm
 from keyworker.accounts.selectors import access_staff
 from keyworker.core.errors import RuleViolation
-from keyworker.people.models import Family
-from keyworker.people.selectors import access_family, with_household
+from keyworker.people.models import Child, Family
+from keyworker.people.selectors import access_family
 
 from . import rules, selectors, services
 from .forms import AssignForm, EndForm
@@ -34,12 +34,14 @@ def allocation(request):
     settings = selectors.manageable_settings(actor)
     if not settings:
         raise Http404
-    setting = selectors.access_setting(actor, request.GET.get("setting") or settings[0].pk)
-    actor.require(caps.MANAGE_ALLOCATIONS, setting.pk)
+    setting = selectors.choose_setting(settings, request.GET.get("setting"))
     gap = selectors.unallocated_family_ids(actor, setting)
-    unallocated_qs = with_household(Family.objects.filter(id__in=gap)).order_by("name", "id")
-    page = Paginator(unallocated_qs, 25).get_page(request.GET.get("page"))
-    page.paginator.count = len(gap)  # known already: no COUNT query
+    # Only what the rows show: each family's children in this setting, with their class.
+    in_setting = Child.objects.filter(setting=setting, left_on__isnull=True).select_related("group")
+    unallocated_qs = Family.objects.filter(id__in=gap).prefetch_related(Prefetch("children", queryset=in_setting)).order_by("name", "id")
+    paginator = Paginator(unallocated_qs, 25)
+    paginator.count = len(gap)  # known already: no COUNT query
+    page = paginator.get_page(request.GET.get("page"))
     families = list(page.object_list)
     facts = rules.family_facts(families, setting)
     setting_facts = rules.SettingStaffFacts.for_families(setting, facts.values())
