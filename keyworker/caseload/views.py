@@ -35,7 +35,7 @@ def allocation(request):
     if not settings:
         raise Http404
     setting = selectors.choose_setting(settings, request.GET.get("setting"))
-    gap = selectors.unallocated_family_ids(actor, setting)
+    total, gap = selectors.setting_coverage(actor, setting)
     # Only what the rows show: each family's children in this setting, with their class.
     in_setting = Child.objects.filter(setting=setting, left_on__isnull=True).select_related("group")
     unallocated_qs = Family.objects.filter(id__in=gap).prefetch_related(Prefetch("children", queryset=in_setting)).order_by("name", "id")
@@ -54,7 +54,6 @@ def allocation(request):
     # Ordered biggest first: page 1's first row is the largest caseload; later pages ask the database.
     first = caseloads.object_list[0] if caseloads.object_list else None
     biggest = (first.families if caseloads.number == 1 and first else caseload_qs.aggregate(m=Max("families"))["m"]) or 0
-    total = selectors.families_in_setting(actor, setting).count()
     return render(request, "caseload/allocation.html", {
         "setting": setting, "settings": settings, "rows": rows, "page_obj": page,
         "query_string": f"setting={setting.pk}", "caseloads": caseloads, "biggest": biggest or 1,
