@@ -19,10 +19,8 @@ from keyworker.core import clock
 from keyworker.core.errors import RuleViolation
 from keyworker.organisations.models import Setting
 from keyworker.standards import services as standards_services
-from keyworker.standards.management.commands.compliance import percent, year_start
+from keyworker.standards.compliance import compliance_figures
 from keyworker.standards.models import (
-    Obligation,
-    ObligationState,
     Policy,
     PolicyAcknowledgement,
     PolicyVersion,
@@ -75,46 +73,13 @@ def standards_visible_to(actor: Actor) -> QuerySet[Standard]:
     )
 
 
-COUNTS = {
-    "due": Count("id"),
-    "met": Count("id", filter=Q(state=ObligationState.MET)),
-    "overdue": Count("id", filter=Q(state=ObligationState.OVERDUE)),
-    "escalated": Count("id", filter=Q(state=ObligationState.ESCALATED)),
-    "waived": Count("id", filter=Q(state=ObligationState.WAIVED)),
-}
-
-
-def _figures(row: dict[str, Any]) -> dict[str, Any]:
-    out = {k: row[k] for k in COUNTS}
-    out["percent_met"] = percent(row["met"], row["due"], row["waived"])
-    return out
-
-
 def compliance_for(actor: Actor, settings: list[Setting], as_of: dt.date) -> dict[str, Any]:
-    """The compliance command's figures over the obligations the actor may see: two grouped SQL aggregates."""
-    window = Q()
-    starts = {}
-    for setting in settings:
-        starts[setting.pk] = year_start(setting, as_of)
-        window |= Q(setting_id=setting.pk, due_on__gte=starts[setting.pk])
-    qs = obligations_visible_to(actor).filter(window, due_on__lte=as_of) if settings else Obligation.objects.none()
-    standards = [
-        {"standard": r["standard_id"], "clause": r["standard__clause"], "title": r["standard__title"], **_figures(r)}
-        for r in qs.values("standard_id", "standard__clause", "standard__title").annotate(**COUNTS)
-        .order_by("standard__clause", "standard_id")
-    ]
-    key_workers = [
-        {"staff": r["responsible_staff_id"], "name": r["responsible_staff__user__full_name"] or "No key worker",
-         **_figures(r)}
-        for r in qs.values("responsible_staff_id", "responsible_staff__user__full_name").annotate(**COUNTS)
-        .order_by("responsible_staff__user__full_name", "responsible_staff_id")
-    ]
-    # Databases disagree on where NULL sorts: the families without a key worker go last everywhere.
-    key_workers.sort(key=lambda r: r["staff"] is None)
+    """The compliance command's figures over the obligations the actor may see."""
+    figures = compliance_figures(obligations_visible_to(actor), settings, as_of)
     return {
-        "as_of": as_of, "from_date": min(starts.values()) if starts else None,
+        "as_of": as_of, "from_date": figures["from_date"],
         "settings": [{"id": setting.pk, "name": setting.name} for setting in settings],
-        "standards": standards, "key_workers": key_workers,
+        "standards": figures["standards"], "key_workers": figures["key_workers"],
     }
 
 

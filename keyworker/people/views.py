@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from keyworker.accounts import capabilities as caps
 from keyworker.core.errors import RuleViolation
@@ -61,9 +62,11 @@ def key_aspects_edit(request, child_id: int):
 
 
 def child_url(child) -> str:
-    from django.urls import reverse
-
     return reverse("people:child", args=[child.pk])
+
+
+def family_url(family_id: int) -> str:
+    return reverse("dashboard:family", args=[family_id])
 
 
 def _form_page(request, form, *, title, cancel_url, save, intro=""):
@@ -86,8 +89,8 @@ def family_add(request):
 
     def save(d):
         f = services.family_create(actor=actor, **d)
-        return f, f"/families/{f.pk}/", f"Added {f}. Now add its carers and children."
-    return _form_page(request, FamilyForm(request.POST or None), title="Add a family", cancel_url="/families/all/", save=save)
+        return f, family_url(f.pk), f"Added {f}. Now add its carers and children."
+    return _form_page(request, FamilyForm(request.POST or None), title="Add a family", cancel_url=reverse("dashboard:family_list"), save=save)
 
 
 @login_required
@@ -98,9 +101,9 @@ def family_edit(request, family_id: int):
 
     def save(d):
         services.family_update(actor=actor, family=family, **d)
-        return family, f"/families/{family.pk}/", f"Saved {family}."
+        return family, family_url(family.pk), f"Saved {family}."
     return _form_page(request, FamilyForm(request.POST or None, instance=family), title=f"Edit {family}",
-                      cancel_url=f"/families/{family.pk}/", save=save)
+                      cancel_url=family_url(family.pk), save=save)
 
 
 @login_required
@@ -111,9 +114,9 @@ def carer_add(request, family_id: int):
 
     def save(d):
         c = services.carer_create(actor=actor, family=family, **d)
-        return c, f"/families/{family.pk}/", f"Added {c}."
+        return c, family_url(family.pk), f"Added {c}."
     return _form_page(request, CarerForm(request.POST or None), title=f"Add a carer to {family}",
-                      cancel_url=f"/families/{family.pk}/", save=save)
+                      cancel_url=family_url(family.pk), save=save)
 
 
 @login_required
@@ -124,9 +127,9 @@ def carer_edit(request, carer_id: int):
 
     def save(d):
         services.carer_update(actor=actor, carer=carer, **d)
-        return carer, f"/families/{carer.family_id}/", f"Saved {carer}."
+        return carer, family_url(carer.family_id), f"Saved {carer}."
     return _form_page(request, CarerForm(request.POST or None, instance=carer), title=f"Edit {carer}",
-                      cancel_url=f"/families/{carer.family_id}/", save=save,
+                      cancel_url=family_url(carer.family_id), save=save,
                       intro="Contact restrictions are honoured wherever a message could go." if carer.contact_restriction != ContactRestriction.NONE else "")
 
 
@@ -141,7 +144,7 @@ def child_add(request, family_id: int):
         msg = f"Added {c}." + (f" Check the UPN: {c.upn_warning}" if c.upn_warning else "")
         return c, child_url(c), msg
     return _form_page(request, ChildForm(request.POST or None, organisation=actor.organisation),
-                      title=f"Add a child to {family}", cancel_url=f"/families/{family.pk}/", save=save)
+                      title=f"Add a child to {family}", cancel_url=family_url(family.pk), save=save)
 
 
 @login_required

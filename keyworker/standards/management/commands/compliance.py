@@ -6,68 +6,26 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db.models import Count, Q
 
 from keyworker.core import clock
-from keyworker.organisations.calendar import TermCalendar
 from keyworker.organisations.models import Organisation, Setting
-from keyworker.standards.models import Obligation, ObligationState
+from keyworker.standards.compliance import compliance_figures
+from keyworker.standards.models import Obligation
 
-S = ObligationState
-
-
-def year_start(setting: Setting, as_of: dt.date) -> dt.date:
-    """First day of the school year holding as_of: from the term calendar, else 1 September."""
-    start = TermCalendar.for_setting(setting).school_year_start(as_of)
-    if start is not None:
-        return start
-    return dt.date(as_of.year if as_of.month >= 9 else as_of.year - 1, 9, 1)
-
-
-def percent(met: int, due: int, waived: int) -> float | None:
-    """Met as a share of what was due, leaving out what was waived; None when nothing counts."""
-    counted = due - waived
-    return round(100 * met / counted, 1) if counted > 0 else None
+STANDARD_KEYS = ("clause", "title", "due", "met", "overdue", "escalated", "waived", "percent_met")
+KEY_WORKER_KEYS = ("name", "due", "met", "percent_met")
 
 
 def compliance(organisation: Organisation, settings: list[Setting], as_of: dt.date) -> dict[str, Any]:
-    """The figures, with SQL aggregates: two grouped queries whatever the number of obligations."""
-    window = Q()
-    starts = {}
-    for s in settings:
-        starts[s.pk] = year_start(s, as_of)
-        window |= Q(setting_id=s.pk, due_on__gte=starts[s.pk])
-    qs = Obligation.objects.filter(window, organisation=organisation, due_on__lte=as_of) if settings else Obligation.objects.none()
-    counts = {
-        "due": Count("id"),
-        "met": Count("id", filter=Q(state=S.MET)),
-        "overdue": Count("id", filter=Q(state=S.OVERDUE)),
-        "escalated": Count("id", filter=Q(state=S.ESCALATED)),
-        "waived": Count("id", filter=Q(state=S.WAIVED)),
-    }
-    standards = [
-        {"clause": r["standard__clause"], "title": r["standard__title"], "due": r["due"], "met": r["met"],
-         "overdue": r["overdue"], "escalated": r["escalated"], "waived": r["waived"],
-         "percent_met": percent(r["met"], r["due"], r["waived"])}
-        for r in qs.values("standard_id", "standard__clause", "standard__title").annotate(**counts)
-        .order_by("standard__clause", "standard_id")
-    ]
-    key_workers = [
-        {"name": r["responsible_staff__user__full_name"] or "No key worker", "due": r["due"], "met": r["met"],
-         "percent_met": percent(r["met"], r["due"], r["waived"])}
-        for r in qs.values("responsible_staff_id", "responsible_staff__user__full_name")
-        .annotate(due=counts["due"], met=counts["met"], waived=counts["waived"])
-        .order_by("responsible_staff__user__full_name", "responsible_staff_id")
-    ]
-    # Databases disagree on where NULL sorts: "No key worker" goes last everywhere.
-    key_workers.sort(key=lambda r: r["name"] == "No key worker")
+    """The organisation's figures, as the command prints them."""
+    figures = compliance_figures(Obligation.objects.filter(organisation=organisation), settings, as_of)
     return {
         "organisation": organisation.slug,
         "settings": [s.name for s in settings],
         "as_of": as_of.isoformat(),
-        "from": min(starts.values()).isoformat() if starts else None,
-        "standards": standards,
-        "key_workers": key_workers,
+        "from": figures["from_date"].isoformat() if figures["from_date"] else None,
+        "standards": [{k: r[k] for k in STANDARD_KEYS} for r in figures["standards"]],
+        "key_workers": [{k: r[k] for k in KEY_WORKER_KEYS} for r in figures["key_workers"]],
     }
 
 
