@@ -19,6 +19,9 @@ urlpatterns = [
     path("import/", include("keyworker.imports.urls")),
     path("policies/", include("keyworker.standards.urls")),
     path("contacts/", include("keyworker.contacts.urls")),
+    path("celebrations/", include("keyworker.celebrations.urls")),
+    path("briefings/", include("keyworker.briefings.urls")),
+    path("data-checks/", include("keyworker.datachecks.urls")),
     path("api/v1/", include("keyworker.api.urls")),
     path("admin/", admin.site.urls),
 ]

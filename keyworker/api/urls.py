@@ -1,5 +1,7 @@
 """API v1 routes; any other path under /api/v1/ is a JSON 404."""
 
+from importlib import import_module
+
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
@@ -21,6 +23,11 @@ router.register("policies", views_standards.PolicyViewSet, basename="policy")
 router.register("standards", views_standards.StandardViewSet, basename="standard")
 router.register("obligations", views_standards.ObligationViewSet, basename="obligation")
 
+# Each domain app's own API module adds its viewsets and paths.
+APP_APIS = [import_module(f"keyworker.{app}.api") for app in ("contacts", "celebrations", "briefings", "datachecks")]
+for _api in APP_APIS:
+    _api.register(router)
+
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
     path("compliance/", views_standards.ComplianceView.as_view(), name="compliance"),
@@ -28,6 +35,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    *[p for _api in APP_APIS for p in _api.urlpatterns],
     *router.urls,
     re_path(r"^", views.NotFoundView.as_view(), name="not-found"),
 ]

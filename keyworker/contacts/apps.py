@@ -9,6 +9,7 @@ class ContactsConfig(AppConfig):
     verbose_name = "Contacts"
 
     def ready(self) -> None:
-        from . import evidence
+        from . import evidence, timeline
 
         evidence.register()
+        timeline.register()

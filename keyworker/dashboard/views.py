@@ -10,6 +10,8 @@ from keyworker.caseload.selectors import allocation_history, my_families, with_k
 from keyworker.people.models import Family
 from keyworker.people.selectors import access_family, families_visible_to, family_search, with_household
 
+from .timeline import family_timeline
+
 
 def _member(request):
     if not request.actor.is_member:
@@ -46,3 +48,18 @@ def family_detail(request, family_id: int):
         "can_edit": actor.can(caps.MANAGE_PEOPLE), "can_allocate": actor.can(caps.MANAGE_ALLOCATIONS),
         "restricted": [c for c in family.carers.all() if c.contact_restriction],
     })
+
+
+@login_required
+def family_timeline_view(request, family_id: int):
+    """Everything that happened with the family, newest first: contacts, celebrations, changes, obligations met."""
+    actor = _member(request)
+    family = access_family(actor, family_id)
+    try:
+        number = int(request.GET.get("page", "1"))
+    except ValueError:
+        number = 1
+    kinds = tuple(k for k in request.GET.getlist("kind") if k.isidentifier())[:10]
+    page = family_timeline(actor, family, number, kinds)
+    query = "&".join(f"kind={k}" for k in page.kinds)
+    return render(request, "dashboard/family_timeline.html", {"family": family, "page": page, "query": query})

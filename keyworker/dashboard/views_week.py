@@ -17,6 +17,8 @@ from keyworker.standards.models import ObligationState
 from keyworker.standards.obligations import REASON_MAX, obligation_waive
 from keyworker.standards.selectors import access_obligation, my_week, obligation_history, state_display
 
+from .extensions import week_panels
+
 
 def member(request: HttpRequest) -> Actor:
     if not request.actor.is_member:
@@ -43,7 +45,10 @@ def my_week_view(request: HttpRequest) -> HttpResponse:
     actor = member(request)
     as_of, as_of_error = parse_as_of(request)
     week = my_week(actor, as_of)
+    # What other apps add (briefings to acknowledge, families to celebrate...): each a fixed number of queries.
+    panels = [(p.template, built) for p in week_panels() if (built := p.build(actor, as_of)) is not None]
     return render(request, "dashboard/my_week.html", {
+        "panels": panels,
         "week": week, "as_of": as_of, "as_of_error": as_of_error, "is_today": as_of == clock.today(),
         "sections": [
             ("overdue", "Overdue", "Oldest first: contact these families first.", week.overdue),

@@ -168,15 +168,27 @@ def build(seed: int = 2026) -> Demo:
     _build_school(rng, demo)
     _build_childcare(rng, demo)
     _adopt_policies()
-    _contact_history()
+    _histories()
     return demo
 
 
-def _contact_history() -> None:
-    """Back-dated contact logs for the school, so My week shows met, due soon and overdue weekly contact."""
-    from keyworker.contacts.demo import contacts_demo_history
+# Each domain app's back-dated demo records for the school, in this order (celebrations become contacts, so
+# they come after the contact history; briefings read the key aspects changes the data checks apply).
+HISTORIES = (
+    "keyworker.contacts.demo.contacts_demo_history",
+    "keyworker.celebrations.demo.demo_history",
+    "keyworker.datachecks.demo.demo_history",
+    "keyworker.briefings.demo.demo_history",
+)
 
-    contacts_demo_history(organisation=Organisation.objects.get(slug=SCHOOL_SLUG))
+
+def _histories() -> None:
+    """Back-dated records, so My week shows met, due soon and overdue work and the timelines have a past."""
+    from django.utils.module_loading import import_string
+
+    school = Organisation.objects.get(slug=SCHOOL_SLUG)
+    for dotted in HISTORIES:
+        import_string(dotted)(organisation=school)
 
 
 def _adopt_policies() -> None:

@@ -1,0 +1,5 @@
+"""Pages of the briefings app."""
+
+app_name = "briefings"
+
+urlpatterns: list = []

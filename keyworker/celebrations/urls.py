@@ -1,0 +1,5 @@
+"""Pages of the celebrations app."""
+
+app_name = "celebrations"
+
+urlpatterns: list = []

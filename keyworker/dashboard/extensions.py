@@ -1,0 +1,70 @@
+"""What domain apps add to the cross-domain pages, without the pages importing them.
+
+- My week panels: a domain app registers a panel (briefings to acknowledge, families to celebrate, data checks
+  to do). Each panel answers for one actor and date in a fixed number of queries, or None when it has nothing
+  to show; My week renders the panels in order after the obligations.
+- Family timeline sources: each app says what it contributes to a family's timeline (contacts, celebrations,
+  key aspects changes, obligations met, data checks). A source returns its newest `limit` entries, newest first,
+  in a fixed number of queries; the timeline merges them and pages (page n asks each source for n pages' worth).
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from keyworker.accounts.access import Actor
+
+
+@dataclass(frozen=True)
+class WeekPanel:
+    code: str
+    order: int
+    template: str                                   # rendered with {"panel": <what build returned>, "as_of": date}
+    build: Callable[[Actor, dt.date], object | None]
+
+
+_PANELS: dict[str, WeekPanel] = {}
+
+
+def register_week_panel(panel: WeekPanel) -> None:
+    _PANELS[panel.code] = panel
+
+
+def week_panels() -> list[WeekPanel]:
+    return sorted(_PANELS.values(), key=lambda p: (p.order, p.code))
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: dt.datetime                 # when it happened (aware); entries are ordered by it, newest first
+    kind: str                       # the source's code, e.g. "contact"
+    label: str                      # what it is, in the users' words: "Phone call", "Star of the week"
+    summary: str                    # one line; never restricted content
+    url: str = ""                   # its own page, if the reader may open it
+    tone: str = "neutral"           # good / warn / bad / info / neutral: the tag colour
+    by: str = ""                    # who recorded it
+    children: tuple[str, ...] = ()  # the children it is about
+    restricted: bool = False        # a restricted record: shown as existing, never its content
+    key: tuple = field(default=())  # a tie-breaker for entries at the same moment
+
+
+@dataclass(frozen=True)
+class TimelineSource:
+    code: str
+    label: str                      # the filter's name: "Contacts", "Celebrations"
+    fetch: Callable[[Actor, object, int], list[TimelineEntry]]   # (actor, family, limit) -> newest first
+
+
+_SOURCES: dict[str, TimelineSource] = {}
+
+
+def register_timeline_source(source: TimelineSource) -> None:
+    _SOURCES[source.code] = source
+
+
+def unregister_timeline_source(code: str) -> None:
+    _SOURCES.pop(code, None)
+
+
+def timeline_sources() -> list[TimelineSource]:
+    return sorted(_SOURCES.values(), key=lambda s: s.label)

@@ -1,0 +1,5 @@
+"""Pages of the datachecks app."""
+
+app_name = "datachecks"
+
+urlpatterns: list = []
