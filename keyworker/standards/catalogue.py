@@ -82,6 +82,14 @@ EVIDENCE_LABELS = {
     "induction_completed": "An induction checklist completed",
     "chat_session_offered": "A chat session offered",
     "manager_introduction": "A manager's introduction",
+    "enrolment_paperwork": "Enrolment paperwork complete",
+    "information_session_attended": "An induction or information session attended",
+    "enrolment_checklist": "The enrolment checklist completed",
+    "meeting_held": "A meeting with the family held",
+    "care_plan_update_child_chose": "A care plan update with the staff member the child chose",
+    "agency_contact": "Contact with an outside agency",
+    "journal_monitoring": "Learning journals and care plans monitored",
+    "manager_attended": "The manager at the meeting",
 }
 
 SCHOOL_SECTION_ALLOCATION = "Allocation"
@@ -202,7 +210,9 @@ SCHOOL = PolicyTemplate(
 )
 
 CC_SECTION_ALLOCATION = "Key person"
+CC_SECTION_PARENTS = "Parents and carers"
 CC_SECTION_PRACTITIONER = "The practitioner (key person / key contact)"
+CC_SECTION_CHILD = "The child or young person"
 CC_SECTION_MANAGER = "The manager"
 
 CHILDCARE = PolicyTemplate(
@@ -228,6 +238,43 @@ CHILDCARE = PolicyTemplate(
             setting_kinds=CHILDCARE_KINDS, subject="family", cadence="after_enrolment", cadence_n=5,
             evidence="key_worker_allocated", responsible="manager", due_soon_days=2, escalate_after_days=5,
             escalate_to_roles=("manager",),
+        ),
+        StandardTemplate(
+            clause="CC-P1", section=CC_SECTION_PARENTS, title="Enrolment information and paperwork complete",
+            description="“Provide their Key Worker with detailed information and complete all relevant paperwork relating "
+                        "to their child which will support their child's initial transition in to the service.” and "
+                        "“Provide staff with appropriate information and updates regarding your child's health and "
+                        "wellbeing for example allergies, support from outside agencies, family circumstance.” The "
+                        "enrolment paperwork is complete within 14 days; later updates are recorded as key aspects.",
+            setting_kinds=CHILDCARE_KINDS, subject="child", cadence="after_enrolment", cadence_n=14,
+            evidence="enrolment_paperwork", responsible="key_worker", due_soon_days=5, escalate_after_days=7,
+            escalate_to_roles=("manager",),
+        ),
+        StandardTemplate(
+            clause="CC-P2", section=CC_SECTION_PARENTS, title="Parents invited to induction and information sessions",
+            description="“To attend, where possible any induction/ information/parent sessions that provide detailed "
+                        "information regarding your child's wellbeing and development.” Each new family is offered one "
+                        "within 28 days of starting, and whether they came is recorded.",
+            setting_kinds=CHILDCARE_KINDS, subject="family", cadence="after_enrolment", cadence_n=28,
+            evidence="information_session_attended", responsible="manager", due_soon_days=7, escalate_after_days=None,
+            escalate_to_roles=(),
+        ),
+        StandardTemplate(
+            clause="CC-K1", section=CC_SECTION_PRACTITIONER, title="Enrolment facilitated by the key person",
+            description="“Facilitate enrolment for the child and family ensuring that relevant paperwork is completed.” "
+                        "(Out of School Care and youth: “Where possible, be present at the enrolment …”) The key person "
+                        "completes the enrolment checklist within 7 days.",
+            setting_kinds=CHILDCARE_KINDS, subject="child", cadence="after_enrolment", cadence_n=7,
+            evidence="enrolment_checklist", responsible="key_worker", due_soon_days=2, escalate_after_days=3,
+            escalate_to_roles=("manager",),
+        ),
+        StandardTemplate(
+            clause="CC-K2", section=CC_SECTION_PRACTITIONER, title="Families met at parents' evenings or when required",
+            description="“Meet with families during parent's evenings or at other times when required.” A meeting with "
+                        "each family every term.",
+            setting_kinds=("early_years",), subject="family", cadence="termly", cadence_n=1,
+            evidence="meeting_held", responsible="key_worker", due_soon_days=14, escalate_after_days=None,
+            escalate_to_roles=(),
         ),
         StandardTemplate(
             clause="CC-K3", section=CC_SECTION_PRACTITIONER, title="Personal care plan reviewed every term",
@@ -265,12 +312,48 @@ CHILDCARE = PolicyTemplate(
             escalate_to_roles=("manager",),
         ),
         StandardTemplate(
+            clause="CC-K7", section=CC_SECTION_PRACTITIONER, title="Communication passed on and recorded",
+            description="“Ensure that communication and information is passed to the parent/ carer or colleague when "
+                        "required.” Each contact is recorded with a brief write-up; at least one recorded contact with "
+                        "each family every two weeks.",
+            setting_kinds=("out_of_school_care", "youth"), subject="family", cadence="weekly", cadence_n=2,
+            evidence="contact_log", evidence_conditions={"min_words": 5}, responsible="key_worker",
+            due_soon_days=3, escalate_after_days=7, escalate_to_roles=("manager",),
+        ),
+        StandardTemplate(
+            clause="CC-C1", section=CC_SECTION_CHILD, title="The child chooses who updates their care plan",
+            description="“Have the option to choose any staff member to complete their Care Plan updates with them "
+                        "depending on their mood, relationships and/ or needs that day.” Each term's care plan update "
+                        "records the staff member the child chose.",
+            setting_kinds=("out_of_school_care", "youth"), subject="child", cadence="termly", cadence_n=1,
+            evidence="care_plan_update_child_chose", responsible="key_worker", due_soon_days=14,
+            escalate_after_days=None, escalate_to_roles=(),
+        ),
+        StandardTemplate(
             clause="CC-M1", section=CC_SECTION_MANAGER, title="Manager introduces themselves to new families",
             description="“Introduce themselves to all new children and their families to assist in building "
                         "relationships.”",
             setting_kinds=CHILDCARE_KINDS, subject="family", cadence="after_enrolment", cadence_n=14,
             evidence="manager_introduction", responsible="manager", due_soon_days=3, escalate_after_days=7,
             escalate_to_roles=("manager",),
+        ),
+        StandardTemplate(
+            clause="CC-M2", section=CC_SECTION_MANAGER, title="Outside agencies contacted when support is needed",
+            description="“Where additional support is required the manager will contact the appropriate agencies to "
+                        "ensure the correct support and advice is provided and regular communication is maintained.” "
+                        "Each wellbeing concern is followed by the manager's contact with an agency within 5 days.",
+            setting_kinds=CHILDCARE_KINDS, subject="family", cadence="after_event", cadence_n=5,
+            event="wellbeing_concern", evidence="agency_contact", responsible="manager", due_soon_days=2,
+            escalate_after_days=3, escalate_to_roles=("manager",),
+        ),
+        StandardTemplate(
+            clause="CC-M4", section=CC_SECTION_MANAGER, title="Manager attends relevant meetings",
+            description="“Attend relevant meetings relating to the child/ young person’s development and wellbeing.” The "
+                        "manager's attendance at each support meeting (a review or multi-agency meeting) is recorded "
+                        "within 2 days of it.",
+            setting_kinds=("out_of_school_care", "youth"), subject="family", cadence="after_event", cadence_n=2, event="support_meeting",
+            evidence="manager_attended", responsible="manager", due_soon_days=1, escalate_after_days=None,
+            escalate_to_roles=(),
         ),
     ),
 )

@@ -32,7 +32,11 @@ def test_the_school_template_has_every_minimum_standard():
 def test_the_childcare_template_has_its_clauses_and_document_facts():
     t = catalogue.CHILDCARE
     by = {s.clause: s for s in t.standards}
-    assert set(by) == {"CC-A1", "CC-K3", "CC-K4", "CC-K5", "CC-K6", "CC-M1"}
+    assert set(by) == {"CC-A1", "CC-P1", "CC-P2", "CC-K1", "CC-K2", "CC-K3", "CC-K4", "CC-K5", "CC-K6", "CC-K7", "CC-C1",
+                       "CC-M1", "CC-M2", "CC-M4"}
+    assert by["CC-K2"].setting_kinds == ("early_years",)
+    assert {by[c].setting_kinds for c in ("CC-K7", "CC-C1", "CC-M4")} == {("out_of_school_care", "youth")}
+    assert (by["CC-K7"].evidence, by["CC-K7"].evidence_conditions) == ("contact_log", {"min_words": 5})
     assert (by["CC-K3"].cadence, by["CC-K4"].cadence, by["CC-K4"].cadence_n) == ("termly", "weekly", 2)
     assert (by["CC-K5"].cadence_n, by["CC-M1"].cadence_n, by["CC-M1"].responsible) == (7, 14, "manager")
     assert (t.responsible_officer, t.author, t.source_effective_from, t.source_review_on) == ("All Managers", "Steph Grant", "2019-04-02", "2021-04-02")
