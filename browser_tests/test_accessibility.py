@@ -213,11 +213,14 @@ SCREENS = [
            act=_short_write_up),
     Screen("contacts", "ta_a", lambda w: "/contacts/", "Contacts", prepare=_contact),
     Screen("contact-detail", "headteacher", _contact_url, "Contact with The Adams family", prepare=_contact),
+    Screen("family-timeline", "ta_a", lambda w: f"/families/{w.family_a.pk}/timeline/", "Timeline: The Adams family",
+           prepare=lambda w: (_contact(w), _key_aspect_change(w))),
+    Screen("family-timeline-empty", "teacher_b", lambda w: f"/families/{w.family_b.pk}/timeline/", "Timeline: The Brown family"),
 ]
 
 # The pages a key worker or a leader opens most, checked again at phone and desktop widths.
 MAIN = {"my-families", "family-list", "family-detail", "child-profile", "key-aspects-form", "allocation", "family-allocation",
-        "my-week", "team-compliance", "contact-new"}
+        "my-week", "team-compliance", "contact-new", "family-timeline"}
 
 CASES = [pytest.param(s, "tablet", id=s.name) for s in SCREENS] + [
     pytest.param(s, viewport, id=f"{s.name}-{viewport}") for viewport in ("phone", "desktop") for s in SCREENS if s.name in MAIN
