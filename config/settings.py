@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "keyworker.celebrations",
     "keyworker.briefings",
     "keyworker.datachecks",
+    "keyworker.attendance",
     "keyworker.imports",
     "keyworker.dashboard",
     "keyworker.api",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("celebrations/", include("keyworker.celebrations.urls")),
     path("briefings/", include("keyworker.briefings.urls")),
     path("data-checks/", include("keyworker.datachecks.urls")),
+    path("attendance/", include("keyworker.attendance.urls")),
     path("api/v1/", include("keyworker.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -176,6 +176,7 @@ def build(seed: int = 2026) -> Demo:
 # they come after the contact history; briefings read the key aspects changes the data checks apply).
 HISTORIES = (
     "keyworker.contacts.demo.contacts_demo_history",
+    "keyworker.attendance.demo.demo_history",
     "keyworker.celebrations.demo.demo_history",
     "keyworker.datachecks.demo.demo_history",
     "keyworker.briefings.demo.demo_history",

@@ -1,0 +1,5 @@
+"""Pages of the attendance app."""
+
+app_name = "attendance"
+
+urlpatterns: list = []
