@@ -7,3 +7,12 @@ class BriefingsConfig(AppConfig):
     name = "keyworker.briefings"
     label = "briefings"
     verbose_name = "Key aspects briefings"
+
+    def ready(self) -> None:
+        from keyworker.people.hooks import register_key_aspects_changed
+
+        from . import evidence, panels, services
+
+        evidence.register()
+        panels.register()
+        register_key_aspects_changed("briefings", services.on_key_aspects_changed)

@@ -10,6 +10,7 @@ from keyworker.core import clock
 from keyworker.core.audit import audit_record
 from keyworker.core.errors import RuleViolation
 
+from .hooks import on_key_aspects_changed
 from .models import KEY_ASPECT_FIELDS, Carer, Child, Family, KeyAspectChange, KeyAspects
 
 FAMILY_FIELDS = ("name", "address", "mis_reference")
@@ -135,4 +136,5 @@ def key_aspects_update(*, actor: Actor, child: Child, changes: dict[str, str]) -
     if records:
         aspects.save()
         KeyAspectChange.objects.bulk_create(records)
+        on_key_aspects_changed(child, records, actor)
     return records

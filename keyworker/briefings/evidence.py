@@ -1,0 +1,40 @@
+"""Evidence that briefings provide to the standards engine: the key worker acknowledged a change (SCH-3)."""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.utils import timezone
+
+from keyworker.standards.evidence import EvidenceRow, EvidenceSource, register_evidence
+
+from .models import BriefingRecipient, RecipientRole
+
+BRIEFING_ACKNOWLEDGED = "briefing_acknowledged"
+
+
+def briefings_acknowledged(
+    organisation_id: int, start: dt.date, end: dt.date, conditions: dict, families: set[int] | None = None
+) -> Iterable[EvidenceRow]:
+    """One row per child and day on which the child's key worker acknowledged a briefing about them, in one query.
+
+    Days are in UK time, as the key aspects change events are, so a change and its acknowledgement on the same
+    afternoon fall on the same day.
+    """
+    qs = BriefingRecipient.objects.filter(
+        organisation_id=organisation_id, role=RecipientRole.KEY_WORKER, acknowledged_at__isnull=False,
+        acknowledged_at__date__gte=start, acknowledged_at__date__lte=end,
+    )
+    if families is not None:
+        qs = qs.filter(briefing__child__family_id__in=families)
+    seen: dict[tuple[int, dt.date], EvidenceRow] = {}
+    rows = qs.order_by("acknowledged_at", "id").values_list("briefing__child__family_id", "briefing__child_id", "briefing_id",
+                                                              "acknowledged_at")
+    for family_id, child_id, briefing_id, at in rows:
+        day = timezone.localtime(at).date()
+        seen.setdefault((child_id, day), EvidenceRow(family_id, child_id, day, f"briefing:{briefing_id}"))
+    return list(seen.values())
+
+
+def register() -> None:
+    register_evidence(EvidenceSource(BRIEFING_ACKNOWLEDGED, "Changes to key aspects acknowledged", briefings_acknowledged,
+                                     by_family=True))
