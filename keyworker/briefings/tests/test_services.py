@@ -4,7 +4,12 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from keyworker.briefings.models import Briefing, BriefingChange, BriefingRecipient, RecipientRole
-from keyworker.briefings.services import briefing_acknowledge, briefing_create, briefings_acknowledge_child, recipients_for
+from keyworker.briefings.services import (
+    briefing_acknowledge,
+    briefing_create,
+    briefings_acknowledge_child,
+    recipients_for,
+)
 from keyworker.core.errors import RuleViolation
 from keyworker.notifications.models import Delivery, Notification
 from keyworker.people.models import KeyAspectChange
