@@ -7,3 +7,10 @@ class CelebrationsConfig(AppConfig):
     name = "keyworker.celebrations"
     label = "celebrations"
     verbose_name = "Celebrations"
+
+    def ready(self) -> None:
+        from . import evidence, panel, timeline
+
+        evidence.register()
+        timeline.register()
+        panel.register()
