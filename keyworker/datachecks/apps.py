@@ -7,3 +7,10 @@ class DatachecksConfig(AppConfig):
     name = "keyworker.datachecks"
     label = "datachecks"
     verbose_name = "Data checks"
+
+    def ready(self) -> None:
+        from . import evidence, panels, timeline
+
+        evidence.register()
+        panels.register()
+        timeline.register()

@@ -1,0 +1,29 @@
+"""Evidence that data checks provide to the standards engine: a check complete on a day (SCH-2)."""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from keyworker.standards.evidence import EvidenceRow, EvidenceSource, register_evidence
+
+from .models import CheckState, DataCheck
+
+DATA_CHECK = "data_check"
+
+
+def checks_completed(
+    organisation_id: int, start: dt.date, end: dt.date, conditions: dict, families: set[int] | None = None
+) -> Iterable[EvidenceRow]:
+    """A row per child on the day both confirmations were in, in one query."""
+    qs = DataCheck.objects.filter(
+        organisation_id=organisation_id, state=CheckState.COMPLETE, completed_on__gte=start, completed_on__lte=end,
+    )
+    if families is not None:
+        qs = qs.filter(family_id__in=families)
+    return [
+        EvidenceRow(family_id, child_id, day, f"datacheck:{pk}")
+        for pk, family_id, child_id, day in qs.values_list("id", "family_id", "child_id", "completed_on")
+    ]
+
+
+def register() -> None:
+    register_evidence(EvidenceSource(DATA_CHECK, "A data check confirmed", checks_completed, by_family=True))
