@@ -7,3 +7,11 @@ class AttendanceConfig(AppConfig):
     name = "keyworker.attendance"
     label = "attendance"
     verbose_name = "Attendance"
+
+    def ready(self) -> None:
+        from keyworker.dashboard.extensions import WeekPanel, register_week_panel
+
+        from . import challenge
+
+        challenge.register()
+        register_week_panel(WeekPanel("attendance", 5, "attendance/_week_panel.html", challenge.week_panel))

@@ -1,0 +1,133 @@
+"""Challenging absences (SCH-5): the standards engine's event (an unexplained absence) and evidence (a follow-up
+contact with the family), "N" marks the office must replace within 5 school days, and the key worker's panel."""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from keyworker.accounts.access import Actor
+from keyworker.caseload.models import KeyWorkerAllocation
+from keyworker.contacts.models import ContactLog
+from keyworker.organisations.calendar import TermCalendar
+from keyworker.organisations.models import Setting
+from keyworker.standards.evidence import (
+    EventRow,
+    EventSource,
+    EvidenceRow,
+    EvidenceSource,
+    register_events,
+    register_evidence,
+)
+
+from .codes import NOT_YET_KNOWN
+from .models import AttendanceMark, Category
+
+UNEXPLAINED_ABSENCE = "unexplained_absence"
+ATTENDANCE_FOLLOW_UP = "attendance_follow_up"
+
+
+def unexplained_absences(organisation_id: int, start: dt.date, end: dt.date) -> list[EventRow]:
+    """A row per child per day with an unauthorised mark (N, O, G or U in England), in one query."""
+    rows = (
+        AttendanceMark.objects.filter(
+            organisation_id=organisation_id, date__gte=start, date__lte=end, code__category=Category.UNAUTHORISED
+        )
+        .values_list("child__family_id", "child_id", "date").distinct().order_by("date", "child_id")
+    )
+    return [EventRow(family_id, child_id, day, f"abs{child_id}-{day:%Y%m%d}") for family_id, child_id, day in rows]
+
+
+def follow_up_contacts(
+    organisation_id: int, start: dt.date, end: dt.date, conditions: dict, families: set[int] | None = None
+) -> Iterable[EvidenceRow]:
+    """Contacts with the family (not voided) on a day in [start, end], one row for each of its children: one query.
+
+    An absence obligation is the child's; any contact with the family after it counts as following it up."""
+    qs = ContactLog.objects.filter(
+        organisation_id=organisation_id, happened_on__gte=start, happened_on__lte=end, voided_at__isnull=True
+    )
+    if families is not None:
+        qs = qs.filter(family_id__in=families)
+    rows = qs.values_list("id", "family_id", "happened_on", "family__children__id").order_by()
+    return [EvidenceRow(family_id, child_id, day, f"contact:{pk}") for pk, family_id, day, child_id in rows]
+
+
+def register() -> None:
+    register_events(EventSource(UNEXPLAINED_ABSENCE, "An unexplained absence", unexplained_absences))
+    register_evidence(EvidenceSource(ATTENDANCE_FOLLOW_UP, "An attendance follow-up", follow_up_contacts, by_family=True))
+
+
+# "N" to replace ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outstanding:
+    mark: AttendanceMark
+    replace_by: dt.date
+    overdue: bool
+
+
+def outstanding_not_known(actor: Actor, as_of: dt.date, replace_days: int, setting_ids: set[int] | None = None) -> list[Outstanding]:
+    """Marks still "N" (reason not yet known) up to `as_of`, with the day they should be replaced by, oldest first.
+
+    Two queries plus three per setting (its calendar)."""
+    if not actor.is_member:
+        return []
+    qs = (
+        AttendanceMark.objects.filter(organisation_id=actor.organisation_id, code__code=NOT_YET_KNOWN, date__lte=as_of)
+        .select_related("child__group", "child__family", "code", "setting").order_by("date", "session", "child__legal_last_name", "id")
+    )
+    if setting_ids is not None:
+        qs = qs.filter(setting_id__in=setting_ids)
+    marks = list(qs[:1000])
+    settings = {m.setting_id: m.setting for m in marks}
+    calendars = {pk: TermCalendar.for_setting(s) for pk, s in settings.items()}
+    out = []
+    for m in marks:
+        by = calendars[m.setting_id].add_school_days(m.date, replace_days)
+        out.append(Outstanding(m, by, as_of > by))
+    return out
+
+
+# My week: absences to challenge today --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ToChallenge:
+    mark: AttendanceMark
+    followed_up: bool
+
+
+def absences_to_challenge(actor: Actor, as_of: dt.date) -> list[ToChallenge]:
+    """Today's unexplained absences of the key worker's children, each with whether the family has been contacted
+    since: two queries."""
+    if not actor.is_member or actor.staff is None:
+        return []
+    families = KeyWorkerAllocation.objects.filter(
+        organisation_id=actor.organisation_id, staff=actor.staff, ends_at__isnull=True
+    ).values("family_id")
+    marks = list(
+        AttendanceMark.objects.filter(
+            organisation_id=actor.organisation_id, date=as_of, code__category=Category.UNAUTHORISED,
+            child__family_id__in=families,
+        ).select_related("child__group", "code").order_by("child__legal_last_name", "child_id", "session")
+    )
+    if not marks:
+        return []
+    contacted = set(
+        ContactLog.objects.filter(
+            organisation_id=actor.organisation_id, family_id__in={m.child.family_id for m in marks}, happened_on__gte=as_of,
+            voided_at__isnull=True,
+        ).values_list("family_id", flat=True)
+    )
+    return [ToChallenge(m, m.child.family_id in contacted) for m in marks]
+
+
+def week_panel(actor: Actor, as_of: dt.date) -> list[ToChallenge] | None:
+    if not actor.is_member or not actor.is_key_worker:
+        return None
+    return absences_to_challenge(actor, as_of) or None
+
+
+def setting_for(mark: AttendanceMark) -> Setting:
+    return mark.setting
