@@ -6,10 +6,13 @@ from django import forms
 
 from keyworker.people.models import Carer, Child
 
-from .models import Channel, ContactLog, Direction, Tone
+from .models import Channel, ContactLog, Direction, SafeguardingCategory, Tone
 from .services import FOLLOW_UP_MAX, REASON_MAX, WRITE_UP_MAX
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+CATEGORY_REQUIRED = "Choose the kind of safeguarding concern, or “Other”."
+SAFEGUARDING_HELP = ("Only the safeguarding team will be able to read this contact, and they are told at once. "
+                     "After saving, you will see only that a restricted record exists. It cannot be undone.")
 
 
 class DateInput(forms.DateInput):
@@ -49,8 +52,13 @@ class ContactForm(forms.Form):
                                 widget=forms.Textarea(attrs={"rows": 2}), help_text="What you or the family will do next.")
     follow_up_on = forms.DateField(label="Follow up by", required=False, widget=DateInput(), input_formats=DATE_FORMATS,
                                    error_messages={"invalid": "Enter a real date, for example 25/11/2026."})
+    safeguarding = forms.BooleanField(label="This is a safeguarding concern", required=False, help_text=SAFEGUARDING_HELP)
+    safeguarding_category = forms.ChoiceField(
+        label="Kind of concern", required=False, choices=[("", "Choose…"), *SafeguardingCategory.choices],
+        error_messages={"invalid_choice": CATEGORY_REQUIRED},
+    )
 
-    def __init__(self, *args, carers: list[Carer], children: list[Child], today: dt.date, **kwargs):
+    def __init__(self, *args, carers: list[Carer], children: list[Child], today: dt.date, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         choices = [(c.pk, f"{c.full_name} ({c.get_relationship_display()}) – prefers {c.get_preferred_contact_method_display()}")
                    for c in carers]
@@ -60,9 +68,24 @@ class ContactForm(forms.Form):
         self.fields["happened_on"].widget.attrs["max"] = today.isoformat()
         if len(children) < 2:
             self.fields["children"].help_text = "Leave empty when it was about the whole family."
+        if editing:  # flagging an existing contact is its own action, on the contact's page
+            del self.fields["safeguarding"], self.fields["safeguarding_category"]
 
     def clean_write_up(self) -> str:
         return (self.cleaned_data.get("write_up") or "").strip()
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if "safeguarding" in self.fields:
+            if data.get("safeguarding") and not data.get("safeguarding_category"):
+                self.add_error("safeguarding_category", CATEGORY_REQUIRED)
+            elif data.get("safeguarding_category") and not data.get("safeguarding"):
+                self.add_error("safeguarding", "Tick this box to flag a safeguarding concern, or set the kind of concern back to “Choose…”.")
+        return data
+
+    def category(self) -> str:
+        """The safeguarding category to flag with, or "" for an ordinary contact."""
+        return (self.cleaned_data.get("safeguarding_category") or "") if self.cleaned_data.get("safeguarding") else ""
 
     def bound_carer_id(self) -> int | None:
         return self.cleaned_data.get("carer")
@@ -84,6 +107,25 @@ class ContactFilterForm(forms.Form):
     date_to = forms.DateField(label="To", required=False, widget=DateInput(), input_formats=DATE_FORMATS,
                               error_messages={"invalid": "Enter a real date, for example 18/11/2026."})
     family = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+    staff = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # "class" is a Python keyword, but it is the word in the address (and in the API).
+        self.fields["class"] = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", "The end date cannot be before the start date.")
+        return data
+
+
+class FlagForm(forms.Form):
+    safeguarding_category = forms.ChoiceField(
+        label="Kind of concern", choices=[("", "Choose…"), *SafeguardingCategory.choices], help_text=SAFEGUARDING_HELP,
+        error_messages={"required": CATEGORY_REQUIRED, "invalid_choice": CATEGORY_REQUIRED},
+    )
 
 
 class VoidForm(forms.Form):

@@ -1,4 +1,8 @@
-"""Contact logs: one contact with a family (channel, direction, tone, write-up), with revisions and voiding."""
+"""Contact logs: one contact with a family (channel, direction, tone, write-up), with revisions and voiding.
+
+A contact flagged as a safeguarding concern is a restricted record: only the safeguarding team of its setting
+reads it (each read kept as a ContactAccess row); everyone else sees that it exists and whom to talk to.
+"""
 
 from django.conf import settings
 from django.db import models
@@ -28,6 +32,25 @@ class Tone(models.TextChoices):
     POSITIVE = "positive", "Positive"
     NEUTRAL = "neutral", "Neutral"
     CONCERN = "concern", "Concern"
+
+
+class SafeguardingCategory(models.TextChoices):
+    """Keeping Children Safe in Education names four categories of abuse (physical, emotional, sexual, neglect);
+    schools' concern systems add the specific safeguarding issues staff most often record."""
+
+    NEGLECT = "neglect", "Neglect"
+    PHYSICAL_ABUSE = "physical_abuse", "Physical abuse"
+    EMOTIONAL_ABUSE = "emotional_abuse", "Emotional abuse"
+    SEXUAL_ABUSE = "sexual_abuse", "Sexual abuse"
+    DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse"
+    ONLINE_SAFETY = "online_safety", "Online safety"
+    MENTAL_HEALTH = "mental_health", "Mental health"
+    OTHER = "other", "Other"
+
+
+class AccessRoute(models.TextChoices):
+    PAGE = "page", "Page"
+    API = "api", "API"
 
 
 POSITIVE_TONES = frozenset({Tone.CELEBRATION, Tone.POSITIVE})
@@ -63,6 +86,10 @@ class ContactLog(OrganisationOwned):
     voided_at = models.DateTimeField(null=True, blank=True)
     voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     void_reason = models.CharField(max_length=300, blank=True)
+    # Set once, never cleared: a flagged contact stays restricted (the safeguarding team takes it from there).
+    safeguarding_category = models.CharField(max_length=20, choices=SafeguardingCategory.choices, blank=True)
+    flagged_at = models.DateTimeField(null=True, blank=True)
+    flagged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["-happened_on", "-created_at", "-id"]
@@ -85,6 +112,10 @@ class ContactLog(OrganisationOwned):
     def is_positive(self) -> bool:
         return self.tone in POSITIVE_TONES
 
+    @property
+    def is_restricted(self) -> bool:
+        return self.flagged_at is not None
+
 
 class ContactLogRevision(OrganisationOwned):
     """The values of a contact log before an edit made more than 24 hours after it was recorded."""
@@ -99,3 +130,19 @@ class ContactLogRevision(OrganisationOwned):
 
     def __str__(self) -> str:
         return f"Revision of contact {self.contact_id} at {self.edited_at}"
+
+
+class ContactAccess(OrganisationOwned):
+    """One read of a restricted contact by a member of the safeguarding team: who, when, which, how."""
+
+    contact = models.ForeignKey(ContactLog, on_delete=models.CASCADE, related_name="accesses")
+    staff = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    accessed_at = models.DateTimeField(default=clock.now)
+    route = models.CharField(max_length=10, choices=AccessRoute.choices)
+
+    class Meta:
+        ordering = ["-accessed_at", "-id"]
+        indexes = [models.Index(fields=["contact", "-accessed_at"], name="contact_access_recent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.staff} read contact {self.contact_id} at {self.accessed_at} ({self.route})"

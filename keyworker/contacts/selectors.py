@@ -1,16 +1,28 @@
-"""Reads of contact logs, always scoped to the acting user's families."""
+"""Reads of contact logs, always scoped to the acting user's families.
+
+Restricted (safeguarding) contacts are listed like any other, so that everyone who may see the family knows a
+record exists; only the safeguarding team of the contact's setting may read one (`readable_by`).
+"""
 
 import datetime as dt
+from collections.abc import Iterable
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from keyworker.accounts.access import Actor
+from keyworker.accounts.capabilities import SAFEGUARDING_TEAM
+from keyworker.accounts.models import Scope, StaffMember, StaffRole
+from keyworker.caseload.models import KeyWorkerAllocation
+from keyworker.organisations.models import Group
 from keyworker.people.models import Carer, Child, Family
 from keyworker.people.selectors import families_visible_to
 from keyworker.standards.models import Obligation, ObligationState
 
 from .models import ContactLog
+
+# The safeguarding lead named on a restricted record: the designated lead of the setting first, then a deputy.
+LEAD_ROLE_ORDER = {"safeguarding_lead": 0, "safeguarding_deputy": 1}
 
 
 def contacts_visible_to(actor: Actor) -> QuerySet[ContactLog]:
@@ -20,10 +32,79 @@ def contacts_visible_to(actor: Actor) -> QuerySet[ContactLog]:
 
 
 def with_details(qs: QuerySet[ContactLog]) -> QuerySet[ContactLog]:
-    """Family, author, carer and setting joined; the children in one more query, whatever the number of contacts."""
+    """Family, author, carer and setting joined; the children (with their class) in one more query."""
     return qs.select_related("family", "author__user", "carer", "setting", "voided_by").prefetch_related(
-        Prefetch("children", queryset=Child.objects.order_by("legal_first_name", "id"))
+        Prefetch("children", queryset=Child.objects.select_related("group").order_by("legal_first_name", "id"))
     )
+
+
+# Safeguarding: who is on the team, who may read, whom to talk to ------------------------------------------
+
+
+def team_setting_ids(actor: Actor) -> frozenset[int] | None:
+    """Settings where the actor is on the safeguarding team; None when it is every setting (an organisation-wide role)."""
+    if not actor.is_member:
+        return frozenset()
+    if any(r.role.scope == Scope.ORGANISATION and SAFEGUARDING_TEAM in r.role.capabilities for r in actor.roles):
+        return None
+    return frozenset(r.setting_id for r in actor.roles if SAFEGUARDING_TEAM in r.role.capabilities)
+
+
+def readable_by(actor: Actor, contact: ContactLog) -> bool:
+    """Whether the actor may read the contact's content: anyone who sees it, unless it is restricted."""
+    return not contact.is_restricted or (
+        actor.is_member and actor.organisation_id == contact.organisation_id and actor.can(SAFEGUARDING_TEAM, contact.setting_id)
+    )
+
+
+def _team_roles(organisation_id: int, setting_ids: Iterable[int]) -> list[StaffRole]:
+    """Current staff holding a role with the safeguarding team capability in these settings (or everywhere), one query."""
+    # The capability list is JSON: a text match works on SQLite and PostgreSQL alike (no code contains another).
+    return list(
+        StaffRole.objects.filter(
+            Q(setting_id__in=list(setting_ids)) | Q(role__scope=Scope.ORGANISATION),
+            organisation_id=organisation_id, staff__is_active=True, role__capabilities__icontains=SAFEGUARDING_TEAM,
+        ).select_related("role", "staff__user").order_by("staff__user__full_name", "id")
+    )
+
+
+def safeguarding_team(organisation_id: int, setting_id: int) -> list[StaffMember]:
+    """The safeguarding team of a setting: its own team and organisation-wide members, each once."""
+    team: dict[int, StaffMember] = {}
+    for r in _team_roles(organisation_id, [setting_id]):
+        if SAFEGUARDING_TEAM in r.role.capabilities:
+            team.setdefault(r.staff_id, r.staff)
+    return list(team.values())
+
+
+def safeguarding_leads(organisation_id: int, setting_ids: Iterable[int]) -> dict[int, str]:
+    """The name to talk to about a restricted record, per setting, in one query: the setting's designated
+    safeguarding lead, else a deputy, else anyone on its team (organisation-wide members last)."""
+    setting_ids = set(setting_ids)
+    if not setting_ids:
+        return {}
+    ranked: dict[int, tuple[tuple, str]] = {}
+    for r in _team_roles(organisation_id, setting_ids):
+        if SAFEGUARDING_TEAM not in r.role.capabilities:
+            continue
+        wide = r.role.scope == Scope.ORGANISATION
+        for setting_id in setting_ids if wide else [r.setting_id]:
+            if setting_id not in setting_ids:
+                continue
+            rank = (LEAD_ROLE_ORDER.get(r.role.code, 2), wide, r.staff.user.full_name, r.staff_id)
+            if setting_id not in ranked or rank < ranked[setting_id][0]:
+                ranked[setting_id] = (rank, r.staff.user.full_name)
+    return {setting_id: name for setting_id, (_rank, name) in ranked.items()}
+
+
+def mark_readable(actor: Actor, contacts: list[ContactLog]) -> list[ContactLog]:
+    """Set `readable` on each contact, and `talk_to` (the safeguarding lead's name) on restricted ones; at most one query."""
+    restricted = [c for c in contacts if c.is_restricted]
+    leads = safeguarding_leads(restricted[0].organisation_id, {c.setting_id for c in restricted}) if restricted else {}
+    for c in contacts:
+        c.readable = readable_by(actor, c)
+        c.talk_to = leads.get(c.setting_id, "") if c.is_restricted else ""
+    return contacts
 
 
 def access_contact(actor: Actor, contact_id: int) -> ContactLog:
@@ -36,13 +117,26 @@ def access_contact(actor: Actor, contact_id: int) -> ContactLog:
 def contacts_filter(
     qs: QuerySet[ContactLog], *, tone: str = "", channel: str = "", family_id: int | None = None,
     date_from: dt.date | None = None, date_to: dt.date | None = None, include_voided: bool = True,
+    staff_id: int | None = None, group_id: int | None = None, actor: Actor | None = None,
 ) -> QuerySet[ContactLog]:
+    """Filter the contacts; `staff_id` keeps those the staff member recorded or of the families they key-work,
+    `group_id` those of families with a child in the class. Given the actor, a tone or channel filter leaves out
+    restricted contacts they may not read: being listed under a tone would tell what the record says."""
+    if (tone or channel) and actor is not None:
+        team = team_setting_ids(actor)
+        if team is not None:
+            qs = qs.filter(Q(flagged_at__isnull=True) | Q(setting_id__in=team))
     if tone:
         qs = qs.filter(tone=tone)
     if channel:
         qs = qs.filter(channel=channel)
     if family_id:
         qs = qs.filter(family_id=family_id)
+    if staff_id:
+        key_worked = KeyWorkerAllocation.objects.filter(staff_id=staff_id, ends_at__isnull=True).values("family_id")
+        qs = qs.filter(Q(author_id=staff_id) | Q(family_id__in=key_worked))
+    if group_id:
+        qs = qs.filter(family_id__in=Child.objects.filter(group_id=group_id).values("family_id"))
     if date_from:
         qs = qs.filter(happened_on__gte=date_from)
     if date_to:
@@ -52,12 +146,32 @@ def contacts_filter(
     return qs
 
 
+def staff_for_filter(actor: Actor, staff_id: int) -> StaffMember:
+    """A staff member of the actor's organisation to filter by; any other id does not exist (404)."""
+    staff = StaffMember.objects.select_related("user").filter(pk=staff_id, organisation_id=actor.organisation_id).first()
+    if staff is None or not actor.is_member:
+        raise Http404("No such staff member")
+    return staff
+
+
+def group_for_filter(actor: Actor, group_id: int) -> Group:
+    """A class or room of a setting the actor works in; any other id does not exist (404)."""
+    if not actor.is_member:
+        raise Http404("No such class")
+    group = Group.objects.select_related("setting").filter(
+        pk=group_id, organisation_id=actor.organisation_id, setting__in=actor.settings().values("id")
+    ).first()
+    if group is None:
+        raise Http404("No such class")
+    return group
+
+
 def recent_contacts(actor: Actor, family: Family, limit: int = 5) -> list[ContactLog]:
-    """The family's last few contacts that still count (not voided), in one query."""
-    return list(
+    """The family's last few contacts that still count (not voided), in one query (two with a restricted one)."""
+    return mark_readable(actor, list(
         contacts_visible_to(actor).filter(family_id=family.pk, voided_at__isnull=True)
         .select_related("author__user", "carer")[:limit]
-    )
+    ))
 
 
 def contactable_carers(family: Family) -> tuple[list[Carer], list[Carer]]:

@@ -1,4 +1,5 @@
-"""Writes for contact logs: record, edit (keeping the original after 24 hours), void; each refreshes obligations."""
+"""Writes for contact logs: record, edit (keeping the original after 24 hours), void, flag as a safeguarding concern
+(restricting it and telling the safeguarding team at once), and the access log of restricted reads."""
 
 import datetime as dt
 import re
@@ -8,16 +9,28 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from keyworker.accounts.access import Actor
-from keyworker.accounts.capabilities import MANAGE_ALLOCATIONS
+from keyworker.accounts.capabilities import MANAGE_ALLOCATIONS, SAFEGUARDING_TEAM
 from keyworker.core import clock
 from keyworker.core.audit import audit_record
 from keyworker.core.errors import RuleViolation
+from keyworker.notifications.services import notification_send
 from keyworker.organisations.models import Setting
 from keyworker.people.models import Carer, Child, ContactRestriction, Family
 from keyworker.people.selectors import families_visible_to
 from keyworker.standards.obligations import obligations_refresh
 
-from .models import CHANNEL_MEETS_PREFERENCE, Channel, ContactLog, ContactLogRevision, Direction, Tone
+from .models import (
+    CHANNEL_MEETS_PREFERENCE,
+    AccessRoute,
+    Channel,
+    ContactAccess,
+    ContactLog,
+    ContactLogRevision,
+    Direction,
+    SafeguardingCategory,
+    Tone,
+)
+from .selectors import safeguarding_team
 
 MIN_WORDS = 5
 WRITE_UP_MAX = 5000
@@ -126,9 +139,11 @@ def _refresh(contact: ContactLog, actor: Actor) -> None:
 def contact_record(
     *, actor: Actor, family: Family, happened_on: dt.date | None, channel: str, tone: str, write_up: str,
     direction: str = Direction.FROM_SCHOOL, carer: Carer | None = None, children: Iterable[Child] = (),
-    follow_up: str = "", follow_up_on: dt.date | None = None, setting: Setting | None = None,
+    follow_up: str = "", follow_up_on: dt.date | None = None, setting: Setting | None = None, safeguarding_category: str = "",
 ) -> ContactLog:
-    """Record a contact with a family the actor may see; its weekly contact obligation follows in the same transaction."""
+    """Record a contact with a family the actor may see; its weekly contact obligation follows in the same transaction.
+
+    With a safeguarding category the contact is flagged at once (restricted, the team told)."""
     if not actor.is_member or family.organisation_id != actor.organisation_id or not (
         families_visible_to(actor).filter(pk=family.pk).exists()
     ):
@@ -137,14 +152,19 @@ def contact_record(
     values = _clean(family=family, setting=setting, happened_on=happened_on, channel=channel, direction=direction, tone=tone,
                     carer=carer, write_up=write_up, follow_up=follow_up, follow_up_on=follow_up_on)
     kids = _children(family, children)
+    now = clock.now()
+    flag = {"safeguarding_category": _category(safeguarding_category), "flagged_at": now, "flagged_by": actor.user} if (
+        safeguarding_category) else {}
     contact = ContactLog.objects.create(
         organisation_id=family.organisation_id, family=family, setting=setting, author=actor.staff,
-        used_preferred_method=_uses_preferred(channel, preferred_method(family, carer)), created_at=clock.now(), **values,
+        used_preferred_method=_uses_preferred(channel, preferred_method(family, carer)), created_at=now, **values, **flag,
     )
     if kids:
         contact.children.set(kids)
     audit_record(organisation_id=contact.organisation_id, actor=actor.user, event_type="contact.recorded", obj=contact,
                  summary=f"Contact with {family.name} recorded", data={"channel": channel, "tone": tone})
+    if flag:
+        _tell_the_team(contact, actor)
     _refresh(contact, actor)
     return contact
 
@@ -172,6 +192,10 @@ def contact_edit(
     locked = ContactLog.objects.select_for_update().select_related("setting", "family").get(pk=contact.pk)
     if locked.voided_at is not None:
         raise RuleViolation("This contact was voided, so it cannot be edited.", rule="voided")
+    if locked.is_restricted:
+        # Its author may no longer read it: what was recorded stays as the safeguarding team received it.
+        raise RuleViolation("This contact is a safeguarding record, so it cannot be edited: talk to the safeguarding lead.",
+                            rule="restricted")
     values = _clean(family=locked.family, setting=locked.setting, happened_on=happened_on, channel=channel, direction=direction,
                     tone=tone, carer=carer, write_up=write_up, follow_up=follow_up, follow_up_on=follow_up_on)
     kids = _children(locked.family, children)
@@ -197,6 +221,8 @@ def contact_void(*, actor: Actor, contact: ContactLog, reason: str) -> ContactLo
     if not actor.is_member or contact.organisation_id != actor.organisation_id:
         raise RuleViolation("Contact not found.", rule="tenancy")
     actor.require(MANAGE_ALLOCATIONS, contact.setting_id)
+    if contact.is_restricted:
+        actor.require(SAFEGUARDING_TEAM, contact.setting_id)  # a leader outside the team cannot read it, so cannot judge it
     reason = (reason or "").strip()
     if len(reason) < 3:
         raise RuleViolation("Enter why this contact is voided, for example “Recorded against the wrong family”.",
@@ -212,3 +238,63 @@ def contact_void(*, actor: Actor, contact: ContactLog, reason: str) -> ContactLo
                  summary=f"Contact with {locked.family.name} voided", data={"reason": reason})
     _refresh(locked, actor)
     return locked
+
+
+# Safeguarding ----------------------------------------------------------------------------------------------
+
+
+def _category(category: str) -> str:
+    if not isinstance(category, str) or category not in SafeguardingCategory.values:
+        raise RuleViolation("Choose the kind of safeguarding concern, or “Other”.", rule="safeguarding_category",
+                            field="safeguarding_category")
+    return category
+
+
+def _tell_the_team(contact: ContactLog, actor: Actor) -> None:
+    """Tell each member of the contact's setting's safeguarding team at once (in-app and e-mail, not the digest).
+
+    The notification names the category and the sender only: never the write-up or the family (the link opens the
+    record, where each read is logged)."""
+    now = contact.flagged_at
+    label = SafeguardingCategory(contact.safeguarding_category).label
+    sender = actor.user.full_name or actor.user.email
+    audit_record(organisation_id=contact.organisation_id, actor=actor.user, event_type="contact.flagged", obj=contact,
+                 summary=f"Contact flagged as a safeguarding concern ({label})", data={"category": contact.safeguarding_category})
+    for member in safeguarding_team(contact.organisation_id, contact.setting_id):
+        if member.user_id == actor.user.pk:
+            continue  # the sender knows
+        notification_send(
+            recipient=member.user, organisation_id=contact.organisation_id, kind="contacts.safeguarding",
+            subject=f"Safeguarding concern: {label}, from {sender}",
+            body=(f"{sender} has flagged a contact as a safeguarding concern ({label}). It is restricted to the safeguarding "
+                  "team: open it to read it."),
+            link=f"/contacts/{contact.pk}/", dedupe_key=f"contact-safeguarding:{contact.pk}", now=now,
+        )
+
+
+@transaction.atomic
+def contact_flag(*, actor: Actor, contact: ContactLog, category: str) -> ContactLog:
+    """Flag a contact as a safeguarding concern: its author (or the setting's safeguarding team) may, once, and for good."""
+    if not actor.is_member or contact.organisation_id != actor.organisation_id:
+        raise RuleViolation("Contact not found.", rule="tenancy")
+    if actor.staff.pk != contact.author_id and not actor.can(SAFEGUARDING_TEAM, contact.setting_id):
+        raise PermissionDenied("Only the person who recorded a contact, or the safeguarding team, can flag it.")
+    _category(category)
+    locked = ContactLog.objects.select_for_update().get(pk=contact.pk)
+    if locked.is_restricted:
+        raise RuleViolation("This contact is already flagged as a safeguarding concern.", rule="already_flagged")
+    locked.safeguarding_category, locked.flagged_at, locked.flagged_by = category, clock.now(), actor.user
+    locked.save(update_fields=["safeguarding_category", "flagged_at", "flagged_by"])
+    _tell_the_team(locked, actor)
+    return locked
+
+
+@transaction.atomic
+def contact_access_record(*, actor: Actor, contact: ContactLog, route: str) -> ContactAccess | None:
+    """Log a read of a restricted contact by the safeguarding team (who, when, which, how); other reads are not logged."""
+    if not contact.is_restricted:
+        return None
+    if route not in AccessRoute.values:
+        raise ValueError(f"Unknown access route {route!r}")
+    return ContactAccess.objects.create(organisation_id=contact.organisation_id, contact=contact, staff=actor.staff,
+                                        accessed_at=clock.now(), route=route)

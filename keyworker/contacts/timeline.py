@@ -1,4 +1,4 @@
-"""The family timeline's contact entries."""
+"""The family timeline's contact entries; a restricted (safeguarding) contact shows that it exists, never what it says."""
 
 import datetime as dt
 
@@ -10,18 +10,23 @@ from keyworker.dashboard.extensions import TimelineEntry, TimelineSource, regist
 from keyworker.people.models import Family
 
 from .models import Tone
-from .selectors import contacts_visible_to, with_details
+from .selectors import contacts_visible_to, mark_readable, with_details
 
 TONE_COLOUR = {Tone.CELEBRATION: "good", Tone.POSITIVE: "good", Tone.NEUTRAL: "neutral", Tone.CONCERN: "warn"}
 
 
 def _contacts(actor: Actor, family: Family, limit: int) -> list[TimelineEntry]:
-    rows = with_details(contacts_visible_to(actor).filter(family_id=family.pk)).order_by("-happened_on", "-created_at", "-id")[:limit]
+    rows = mark_readable(actor, list(
+        with_details(contacts_visible_to(actor).filter(family_id=family.pk)).order_by("-happened_on", "-created_at", "-id")[:limit]
+    ))
     tz = timezone.get_current_timezone()
     entries = []
     for c in rows:
         local = timezone.localtime(c.created_at, tz)
         at = dt.datetime.combine(c.happened_on, local.time() if local.date() == c.happened_on else dt.time(12), tzinfo=tz)
+        if c.is_restricted:
+            entries.append(_restricted(c, at))
+            continue
         summary = c.write_up if len(c.write_up) <= 200 else c.write_up[:197].rstrip() + "…"
         if c.is_voided:
             summary = f"Voided: {c.void_reason}"
@@ -32,6 +37,18 @@ def _contacts(actor: Actor, family: Family, limit: int) -> list[TimelineEntry]:
             by=c.author.user.full_name, children=tuple(ch.display_name for ch in c.children.all()), key=(c.pk,),
         ))
     return entries
+
+
+def _restricted(c, at: dt.datetime) -> TimelineEntry:
+    """No summary, ever: the team reads the record itself (each read logged); others learn whom to talk to."""
+    url = reverse("contacts:detail", args=[c.pk])
+    if c.readable:
+        return TimelineEntry(at=at, kind="contacts", label=f"Safeguarding concern: {c.get_safeguarding_category_display()}",
+                             summary="", url=url, tone="bad", by=c.author.user.full_name,
+                             children=tuple(ch.display_name for ch in c.children.all()), restricted=True, key=(c.pk,))
+    talk_to = f"Talk to the safeguarding lead, {c.talk_to}." if c.talk_to else "Talk to the safeguarding lead."
+    return TimelineEntry(at=at, kind="contacts", label=f"A restricted record exists. {talk_to}", summary="", url=url,
+                         tone="bad", restricted=True, key=(c.pk,))
 
 
 def register() -> None:

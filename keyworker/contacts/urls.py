@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:contact_id>/", views.contact_detail, name="detail"),
     path("<int:contact_id>/edit/", views.contact_edit_view, name="edit"),
     path("<int:contact_id>/void/", views.contact_void_view, name="void"),
+    path("<int:contact_id>/flag/", views.contact_flag_view, name="flag"),
 ]

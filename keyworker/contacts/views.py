@@ -1,4 +1,5 @@
-"""Contact log pages: record a contact from My week, the list with filters, one contact with its revisions, void."""
+"""Contact log pages: record a contact from My week, the list with filters (family, key worker, class, tone, channel,
+dates), one contact with its revisions, void, flag as a safeguarding concern (a restricted record)."""
 
 from urllib.parse import urlencode
 
@@ -21,8 +22,8 @@ from keyworker.people.selectors import access_family, families_visible_to
 from keyworker.standards.selectors import week_of
 
 from . import selectors, services
-from .forms import ContactFilterForm, ContactForm, VoidForm, initial_for
-from .models import CHANNEL_MEETS_PREFERENCE, ContactLog
+from .forms import ContactFilterForm, ContactForm, FlagForm, VoidForm, initial_for
+from .models import CHANNEL_MEETS_PREFERENCE, AccessRoute, ContactLog
 
 PAGE_SIZE = 25
 
@@ -109,7 +110,7 @@ def contact_new(request: HttpRequest) -> HttpResponse:
                 contact = services.contact_record(
                     actor=actor, family=family, happened_on=data["happened_on"], channel=data["channel"], tone=data["tone"],
                     write_up=data["write_up"], direction=data["direction"], carer=carer, children=data["children"],
-                    follow_up=data["follow_up"], follow_up_on=data["follow_up_on"],
+                    follow_up=data["follow_up"], follow_up_on=data["follow_up_on"], safeguarding_category=form.category(),
                 )
             except RuleViolation as exc:
                 _apply(form, exc)
@@ -124,6 +125,9 @@ def contact_new(request: HttpRequest) -> HttpResponse:
 
 
 def _recorded_message(contact: ContactLog) -> str:
+    if contact.is_restricted:
+        return (f"Contact with {contact.family.name} recorded as a safeguarding concern: the safeguarding team has been "
+                "told, and only they can read it now.")
     text = f"Contact with {contact.family.name} recorded"
     if selectors.weekly_contact_met(contact.family, contact.happened_on):
         monday = week_of(clock.today(contact.setting.time_zone))[0]
@@ -137,24 +141,32 @@ def _recorded_message(contact: ContactLog) -> str:
 
 @login_required
 def contact_list(request: HttpRequest) -> HttpResponse:
+    """Contacts the actor may see, newest first, filtered; a family's, a key worker's or a class's contacts are
+    this list with `family=`, `staff=` or `class=` (links from the table lead there)."""
     actor = _member(request)
     form = ContactFilterForm(request.GET or None)
     filters: dict = {}
-    family = None
+    family = staff = group = None
     if form.is_bound and form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
         if filters.get("family"):
             family = families_visible_to(actor).filter(pk=filters["family"]).first()
             if family is None:
                 raise Http404("No such family")
+        if filters.get("staff"):
+            staff = selectors.staff_for_filter(actor, filters["staff"])
+        if filters.get("class"):
+            group = selectors.group_for_filter(actor, filters["class"])
     qs = selectors.contacts_filter(
         selectors.contacts_visible_to(actor), tone=filters.get("tone", ""), channel=filters.get("channel", ""),
         family_id=filters.get("family"), date_from=filters.get("date_from"), date_to=filters.get("date_to"),
+        staff_id=filters.get("staff"), group_id=filters.get("class"), actor=actor,
     )
     page = Paginator(selectors.with_details(qs), PAGE_SIZE).get_page(request.GET.get("page"))
     query = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in filters.items()}
     return render(request, "contacts/contact_list.html", {
-        "form": form, "page_obj": page, "contacts": list(page.object_list), "family": family,
+        "form": form, "page_obj": page, "contacts": selectors.mark_readable(actor, list(page.object_list)),
+        "family": family, "staff": staff, "group": group, "me": actor.staff,
         "query_string": urlencode(query), "filtered": bool(filters),
     })
 
@@ -166,13 +178,24 @@ def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
     return _detail_page(request, actor, contact, None)
 
 
-def _detail_page(request: HttpRequest, actor: Actor, contact: ContactLog, void_form: VoidForm | None, status: int = 200) -> HttpResponse:
+def _detail_page(request: HttpRequest, actor: Actor, contact: ContactLog, void_form: VoidForm | None, status: int = 200,
+                 flag_form: FlagForm | None = None) -> HttpResponse:
+    selectors.mark_readable(actor, [contact])
+    if not contact.readable:
+        # A restricted record: that it exists and whom to talk to, nothing of what it says.
+        return render(request, "contacts/contact_restricted.html", {"contact": contact}, status=status)
+    if contact.is_restricted:
+        services.contact_access_record(actor=actor, contact=contact, route=AccessRoute.PAGE)
     can_void = not contact.is_voided and actor.can(caps.MANAGE_ALLOCATIONS, contact.setting_id)
+    is_author = actor.staff is not None and actor.staff.pk == contact.author_id
+    can_flag = not contact.is_restricted and (is_author or actor.can(caps.SAFEGUARDING_TEAM, contact.setting_id))
     revisions = list(contact.revisions.select_related("edited_by"))
+    accesses = list(contact.accesses.select_related("staff__user")[:20]) if contact.is_restricted else []
     return render(request, "contacts/contact_detail.html", {
-        "contact": contact, "revisions": revisions, "can_void": can_void,
-        "can_edit": not contact.is_voided and actor.staff is not None and actor.staff.pk == contact.author_id,
+        "contact": contact, "revisions": revisions, "can_void": can_void, "accesses": accesses,
+        "can_edit": not contact.is_voided and not contact.is_restricted and is_author,
         "void_form": void_form or (VoidForm() if can_void else None),
+        "flag_form": flag_form or (FlagForm() if can_flag else None),
     }, status=status)
 
 
@@ -185,10 +208,14 @@ def contact_edit_view(request: HttpRequest, contact_id: int) -> HttpResponse:
     if contact.is_voided:
         messages.error(request, "This contact was voided, so it cannot be edited.")
         return redirect("contacts:detail", contact.pk)
+    if contact.is_restricted:
+        messages.error(request, "This contact is a safeguarding record, so it cannot be edited: talk to the safeguarding lead.")
+        return redirect("contacts:detail", contact.pk)
     family = contact.family
     carers, restricted = selectors.contactable_carers(family)
     children = list(Child.objects.filter(family_id=family.pk).order_by("date_of_birth", "id"))
-    form = ContactForm(request.POST or None, initial=initial_for(contact), carers=carers, children=children, today=clock.today())
+    form = ContactForm(request.POST or None, initial=initial_for(contact), carers=carers, children=children, today=clock.today(),
+                       editing=True)
     if request.method == "POST" and form.is_valid():
         carer, ok = _carer_from(form, actor)
         if ok:
@@ -230,3 +257,27 @@ def contact_void_view(request: HttpRequest, contact_id: int) -> HttpResponse:
             messages.success(request, f"Contact with {contact.family.name} voided: it no longer counts as contact.")
             return redirect("contacts:detail", contact.pk)
     return _detail_page(request, actor, contact, form, status=400)
+
+
+@login_required
+@require_POST
+def contact_flag_view(request: HttpRequest, contact_id: int) -> HttpResponse:
+    """Flag a contact as a safeguarding concern (its author, or the safeguarding team): one way, at once."""
+    actor = _member(request)
+    contact = selectors.access_contact(actor, contact_id)
+    if contact.is_restricted:
+        messages.info(request, "This contact is already flagged as a safeguarding concern.")
+        return redirect("contacts:detail", contact.pk)
+    if actor.staff.pk != contact.author_id and not actor.can(caps.SAFEGUARDING_TEAM, contact.setting_id):
+        raise PermissionDenied("Only the person who recorded a contact, or the safeguarding team, can flag it.")
+    form = FlagForm(request.POST)
+    if form.is_valid():
+        try:
+            services.contact_flag(actor=actor, contact=contact, category=form.cleaned_data["safeguarding_category"])
+        except RuleViolation as exc:
+            form.add_error("safeguarding_category" if exc.field else None, exc.message)
+        else:
+            messages.success(request, "Flagged as a safeguarding concern: the safeguarding team has been told, and only "
+                                      "they can read this contact now.")
+            return redirect("contacts:detail", contact.pk)
+    return _detail_page(request, actor, contact, None, status=400, flag_form=form)
