@@ -133,14 +133,19 @@ class Progress:
     children: list = field(default_factory=list)  # (child, check or None) of the chosen class
 
 
-def progress(actor: Actor, as_of: dt.date, group_id: int | None = None) -> Progress:
+def groups_of(actor: Actor) -> list[Group]:
+    """The classes or rooms of the settings the actor works in, in one query."""
+    return list(Group.objects.filter(setting__in=actor.settings()).order_by("setting_id", "name", "id"))
+
+
+def progress(actor: Actor, as_of: dt.date, group_id: int | None = None, groups: list[Group] | None = None) -> Progress:
     """Children, carer confirmations, completed checks and corrections waiting per class, for the half term of
     as_of in each setting: a fixed number of queries whatever the number of children or classes."""
     settings = list(actor.settings().order_by("name", "id"))
     by_id = {s.pk: s for s in settings}
     half_terms = half_terms_for(list(by_id), as_of)
     ht_ids = [ht.pk for ht in half_terms.values()]
-    groups = list(Group.objects.filter(setting_id__in=list(by_id)).order_by("setting_id", "name", "id"))
+    groups = groups_of(actor) if groups is None else groups
     children = on_roll(children_visible_to(actor).filter(setting_id__in=list(by_id)), as_of)
     if group_id is not None:
         children = children.filter(group_id=group_id)

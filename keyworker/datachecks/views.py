@@ -13,7 +13,6 @@ from keyworker.accounts import capabilities as caps
 from keyworker.accounts.access import Actor
 from keyworker.core import clock
 from keyworker.core.errors import RuleViolation
-from keyworker.organisations.models import Group
 from keyworker.people.models import Carer
 from keyworker.people.selectors import access_child
 
@@ -50,13 +49,13 @@ def progress_view(request: HttpRequest) -> HttpResponse:
             return redirect("datachecks:mine")
         raise PermissionDenied("Only the admin office and leaders see the progress of data checks.")
     today = clock.today()
-    groups = list(Group.objects.filter(setting__in=actor.settings()).order_by("name", "id"))
+    groups = selectors.groups_of(actor)
     form = ProgressFilterForm(request.GET or None, groups=groups)
     group_id, as_of = None, today
     if form.is_valid():
         group_id = form.cleaned_data.get("group")
         as_of = form.cleaned_data.get("as_of") or today
-    progress = selectors.progress(actor, as_of, group_id)
+    progress = selectors.progress(actor, as_of, group_id, groups)
     half_terms = sorted({ht.pk: ht for ht in progress.half_terms.values()}.values(), key=lambda h: h.starts_on)
     return render(request, "datachecks/progress.html", {
         "form": form, "progress": progress, "half_terms": half_terms, "as_of": as_of, "is_today": as_of == today,
