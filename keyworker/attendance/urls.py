@@ -1,5 +1,16 @@
 """Pages of the attendance app."""
 
+from django.urls import path
+
+from . import views
+
 app_name = "attendance"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("register/<int:group_id>/", views.register, name="register"),
+    path("classes/<int:group_id>/", views.class_overview, name="class"),
+    path("children/<int:child_id>/", views.child_attendance, name="child"),
+    path("unexplained/", views.unexplained, name="unexplained"),
+    path("import/", views.import_marks, name="import"),
+]

@@ -1,0 +1,259 @@
+"""Attendance pages: the class register (for a tablet), a child's year at a glance, a class's rates, the "N" marks
+the office must replace, and the import of marks from the MIS."""
+
+import datetime as dt
+from collections import defaultdict
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from keyworker.core import clock
+from keyworker.core.errors import RuleViolation
+from keyworker.organisations.calendar import TermCalendar
+
+from . import access, selectors
+from .challenge import outstanding_not_known
+from .codes import NOT_YET_KNOWN, PRESENT_AM, PRESENT_PM
+from .importing import marks_import, require_importer
+from .models import AttendanceCode, Category, Session
+from .selectors import Range, Rates
+from .services import MarkEntry, MarksRefused, codes_for, marks_record_bulk
+
+MAX_RANGE_DAYS = 400
+
+
+def _date(raw: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat((raw or "").strip()[:10])
+    except ValueError:
+        return None
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    actor = access.member(request.actor)
+    return render(request, "attendance/index.html", {
+        "groups": access.groups_for_register(actor), "is_office": access.is_office(actor),
+        "can_import": actor.can("imports.run"),
+    })
+
+
+# The class register ------------------------------------------------------------------------------------------
+
+
+def _code_groups(codes: list[AttendanceCode]) -> list[tuple[str, list[AttendanceCode]]]:
+    grouped: dict[str, list[AttendanceCode]] = defaultdict(list)
+    for c in codes:
+        grouped[c.category].append(c)
+    return [(Category(cat).label, grouped[cat]) for cat in Category.values if grouped[cat]]
+
+
+@login_required
+def register(request: HttpRequest, group_id: int) -> HttpResponse:
+    actor = request.actor
+    group = access.access_group(actor, group_id)
+    setting = group.setting
+    today = clock.today(setting.time_zone)
+    day = _date(request.POST.get("date") or request.GET.get("date")) or today
+    session = (request.POST.get("session") or request.GET.get("session") or "").upper()
+    if session not in Session.values:
+        session = selectors.default_session(setting, clock.now())
+    calendar = TermCalendar.for_setting(setting)
+    school_day = calendar.is_school_day(day)
+    codes = sorted(codes_for({setting.jurisdiction}).values(), key=lambda c: c.order)
+    by_code = {c.code: c for c in codes}
+    present = PRESENT_AM if session == Session.AM else PRESENT_PM
+    children = selectors.register_children(group, day) if school_day and day <= today else []
+    errors: dict[int, str] = {}
+    general: list[str] = []
+    chosen: dict[int, str] = {}
+    reason = ""
+    if request.method == "POST" and children:
+        reason = request.POST.get("reason", "")[:300]
+        entries: list[MarkEntry] = []
+        for child in children:
+            code = (request.POST.get(f"other_{child.pk}") or request.POST.get(f"code_{child.pk}") or "").strip()[:4]
+            if code:
+                chosen[child.pk] = code
+                entries.append(MarkEntry(child, day, session, code))
+        if not entries:
+            general.append("Choose a mark for at least one child.")
+        else:
+            try:
+                result = marks_record_bulk(actor=actor, entries=entries, reason=reason)
+            except MarksRefused as exc:
+                for p in exc.problems:
+                    errors[entries[p.index].child.pk] = p.message
+            except RuleViolation as exc:
+                general.append(exc.message)
+            else:
+                messages.success(request, f"Register saved for {group.name}, {day:%A %-d %B} ({Session(session).label.lower()}): "
+                                          f"{result.created} recorded, {result.changed} changed.")
+                query = urlencode({"date": day.isoformat(), "session": session})
+                return redirect(f"{reverse('attendance:register', args=[group.pk])}?{query}")
+    marks = selectors.register_marks(group, day, session) if children else {}
+    rows = []
+    for child in children:
+        mark = marks.get(child.pk)
+        current = chosen.get(child.pk) or (mark.code.code if mark else "")
+        rows.append({
+            "child": child, "mark": mark, "current": current, "error": errors.get(child.pk),
+            "other": current if current and current not in (present, NOT_YET_KNOWN) else "",
+        })
+    status = 400 if (errors or general) else 200
+    return render(request, "attendance/register.html", {
+        "group": group, "setting": setting, "day": day, "session": session, "sessions": Session.choices,
+        "school_day": school_day, "why_not": calendar.describe(day), "future": day > today, "today": today,
+        "rows": rows, "present": by_code.get(present), "not_known": by_code.get(NOT_YET_KNOWN),
+        "code_groups": _code_groups(codes), "errors": errors, "general": general, "reason": reason,
+        "marked": sum(1 for r in rows if r["mark"]),
+    }, status=status)
+
+
+# Rates ---------------------------------------------------------------------------------------------------------
+
+
+def _range(request: HttpRequest, calendar: TermCalendar, today: dt.date) -> tuple[Range, list[Range], str]:
+    """The range asked for (a named period, or from/to), the named periods, and a message if the input was wrong."""
+    named = selectors.periods(calendar, today)
+    start, end = _date(request.GET.get("from")), _date(request.GET.get("to"))
+    if start or end:
+        if not (start and end):
+            return named[-1], named, "Enter both dates of the range."
+        if end < start:
+            return named[-1], named, "The end of the range is before its start."
+        if (end - start).days > MAX_RANGE_DAYS:
+            return named[-1], named, f"Choose a range of {MAX_RANGE_DAYS} days or fewer."
+        return Range("custom", f"{start:%-d %b %Y} to {end:%-d %b %Y}", start, end), named, ""
+    key = request.GET.get("period") or "year"
+    chosen = next((p for p in named if p.key == key), named[-1])
+    return chosen, named, ""
+
+
+@login_required
+def class_overview(request: HttpRequest, group_id: int) -> HttpResponse:
+    actor = request.actor
+    group = access.access_group(actor, group_id)
+    setting = group.setting
+    today = clock.today(setting.time_zone)
+    calendar = TermCalendar.for_setting(setting)
+    chosen, named, problem = _range(request, calendar, today)
+    children = list(selectors.on_roll(
+        selectors.Child.objects.filter(organisation_id=group.organisation_id, group_id=group.pk), chosen.start, chosen.end
+    ).order_by("legal_last_name", "legal_first_name", "id"))
+    rates = selectors.rates_by_child(group.organisation_id, [c.pk for c in children], chosen.start, chosen.end)
+    limits = selectors.thresholds(group.organisation_id)
+    rows = []
+    total = Rates()
+    for child in children:
+        r = rates.get(child.pk, selectors.EMPTY)
+        total = total + r
+        rows.append({"child": child, "rates": r, "band": selectors.band(r, limits)})
+    rows.sort(key=lambda row: (row["rates"].exact_attendance() is None, row["rates"].exact_attendance() or 0, row["child"].legal_last_name))
+    return render(request, "attendance/class_overview.html", {
+        "group": group, "rows": rows, "total": total, "chosen": chosen, "periods": named, "problem": problem,
+        "limits": limits, "flagged": sum(1 for r in rows if r["band"]),
+    }, status=400 if problem else 200)
+
+
+def _months(start: dt.date, end: dt.date, marks_by_day: dict, calendar: TermCalendar) -> list[dict]:
+    """Months from start to end as weeks of Monday to Friday, each day with its marks (or why it is no school day)."""
+    months = []
+    first = start.replace(day=1)
+    while first <= end:
+        nxt = (first + dt.timedelta(days=32)).replace(day=1)
+        weeks: list[list[dict | None]] = []
+        day = first - dt.timedelta(days=first.weekday())
+        while day < nxt:
+            week = []
+            for i in range(5):
+                d = day + dt.timedelta(days=i)
+                if d.month != first.month:
+                    week.append(None)
+                    continue
+                school = calendar.is_school_day(d)
+                week.append({"date": d, "am": marks_by_day.get((d, Session.AM)), "pm": marks_by_day.get((d, Session.PM)),
+                             "school": school, "why": "" if school else calendar.describe(d), "future": d > end})
+            if any(week):
+                weeks.append(week)
+            day += dt.timedelta(days=7)
+        months.append({"first": first, "weeks": weeks})
+        first = nxt
+    return months
+
+
+@login_required
+def child_attendance(request: HttpRequest, child_id: int) -> HttpResponse:
+    actor = request.actor
+    child = selectors.access_child_attendance(actor, child_id)
+    setting = child.setting
+    today = clock.today(setting.time_zone)
+    calendar = TermCalendar.for_setting(setting)
+    named = selectors.periods(calendar, today)
+    year_start = calendar.school_year_start(today) or today.replace(month=9, day=1)
+    year_terms = [t for t in calendar.terms if t.starts_on >= year_start]
+    year_end = max([t.ends_on for t in year_terms if t.school_year == year_terms[0].school_year], default=today) if year_terms else today
+    marks = selectors.child_marks(child, year_start, today)
+    by_day = {(m.date, m.session): m for m in marks}
+    limits = selectors.thresholds(child.organisation_id)
+    summary = []
+    for p in named:
+        counts = {"present": 0, "authorised": 0, "unauthorised": 0, "not_possible": 0}
+        for m in marks:
+            if p.start <= m.date <= p.end:
+                counts["not_possible" if not m.code.possible else m.code.category] += 1
+        r = Rates(**counts)
+        summary.append({"period": p, "rates": r, "band": selectors.band(r, limits)})
+    used = sorted({m.code for m in marks}, key=lambda c: c.order)
+    return render(request, "attendance/child.html", {
+        "child": child, "summary": summary, "months": _months(year_start, year_end, by_day, calendar), "today": today,
+        "marks": marks, "used_codes": used, "limits": limits, "categories": Category.choices,
+        "can_record": access.can_record_for(actor, child),
+    })
+
+
+# The office ----------------------------------------------------------------------------------------------------
+
+
+@login_required
+def unexplained(request: HttpRequest) -> HttpResponse:
+    actor = request.actor
+    access.require_office(actor)
+    setting_ids = None if actor.has_organisation_scope else set(actor.setting_ids)
+    today = clock.today()
+    limits = selectors.thresholds(actor.organisation_id)
+    items = outstanding_not_known(actor, today, limits.replace_n_within_school_days, setting_ids)
+    return render(request, "attendance/unexplained.html", {
+        "items": items, "today": today, "days": limits.replace_n_within_school_days,
+        "overdue": sum(1 for i in items if i.overdue),
+    })
+
+
+@login_required
+def import_marks(request: HttpRequest) -> HttpResponse:
+    actor = access.member(request.actor)
+    require_importer(actor)
+    report = None
+    error = ""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = "Choose a CSV file (.csv) or an Excel workbook (.xlsx)."
+        elif upload.size > 25 * 1024 * 1024:
+            error = "The file is larger than 25 MB. Split it into smaller files."
+        else:
+            try:
+                report = marks_import(actor=actor, name=upload.name, data=upload.read())
+            except RuleViolation as exc:
+                error = exc.message
+        if report is not None and report.ok:
+            messages.success(request, f"Imported {report.rows} rows: {report.created} marks recorded, {report.changed} changed, "
+                                      f"{report.unchanged} already recorded.")
+            return redirect("attendance:import")
+    status = 400 if (error or (report and not report.ok)) else 200
+    return render(request, "attendance/import.html", {"report": report, "error": error}, status=status)
+
