@@ -79,9 +79,9 @@ def suggestions_for(
         name, kinds = _name(child), kinds_in_period.get(child.pk, set())
         if not kinds:
             last = last_celebrated.get(child.pk)
-            since = f" (last on {last:%d/%m/%Y})" if last else " (none recorded in the last year)"
-            out.append(Suggestion(f"Nothing celebrated for {name} in {period.label}{since}: a Well Done postcard home for "
-                                  "something small done well.", record_url(child=child, kind=CelebrationKind.WELL_DONE_POSTCARD,
+            since = f"the last was on {last:%d/%m/%Y}" if last else "none in the last year"
+            out.append(Suggestion(f"Nothing celebrated for {name} in {period.label}; {since}. A Well Done postcard home for "
+                                  "something small done well?", record_url(child=child, kind=CelebrationKind.WELL_DONE_POSTCARD,
                                                                              next_url=next_url)))
         if CelebrationKind.STAR_OF_THE_WEEK not in kinds:
             out.append(Suggestion(f"Nominate {name} for Star of the week, and tell the family why.",

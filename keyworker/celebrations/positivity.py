@@ -229,9 +229,10 @@ class OverviewRow:
         total = self.counts.total
         if not total:
             return 0, 0, 0
-        good = self.counts.positive_total * 100 // total
-        concern = self.counts.concern * 100 // total
-        return good, 100 - good - concern, concern
+        parts = [self.counts.positive_total * 100 // total, self.counts.neutral * 100 // total, self.counts.concern * 100 // total]
+        # Whole percentages round down; the largest part takes what is left, so the bar always fills to 100.
+        parts[parts.index(max(parts))] += 100 - sum(parts)
+        return parts[0], parts[1], parts[2]
 
 
 @dataclass(frozen=True)
