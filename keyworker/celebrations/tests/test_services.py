@@ -6,7 +6,12 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from keyworker.celebrations.models import Celebration, PositivityRule
-from keyworker.celebrations.services import celebration_record, celebration_share, celebration_void, positivity_rule_save
+from keyworker.celebrations.services import (
+    celebration_record,
+    celebration_share,
+    celebration_void,
+    positivity_rule_save,
+)
 from keyworker.contacts.models import ContactLog, Tone
 from keyworker.core.errors import RuleViolation
 from keyworker.core.models import AuditEvent
