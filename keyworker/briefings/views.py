@@ -55,9 +55,13 @@ def briefing_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.with_details(qs), PAGE_SIZE).get_page(request.GET.get("page"))
     per_child = selectors.pending_per_child(actor) if show == "pending" else {}
     rows = list(page.object_list)
+    offered: set[int] = set()
     for row in rows:
         row.changes = _changes(row.briefing)
-        row.child_pending = per_child.get(row.briefing.child_id, 0)
+        # "I have read all N" once per child, on the child's first row.
+        child_id = row.briefing.child_id
+        row.child_pending = per_child.get(child_id, 0) if child_id not in offered else 0
+        offered.add(child_id)
     return render(request, "briefings/briefing_list.html", {
         "rows": rows, "page_obj": page, "show": show, "query_string": f"show={show}",
         "pending_total": sum(per_child.values()) if show == "pending" else None,
