@@ -202,7 +202,8 @@ class ContactLogViewSet(WriteViewSet):
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def visible(self, actor: Actor) -> QuerySet:
-        return selectors.with_details(selectors.contacts_visible_to(actor)).order_by("-happened_on", "-created_at", "-id")
+        scoped = selectors.contacts_for_list(actor) if self.action == "list" else selectors.contacts_visible_to(actor)
+        return selectors.with_details(scoped).order_by("-happened_on", "-created_at", "-id")
 
     def apply_filters(self, queryset: QuerySet, params: dict[str, Any]) -> QuerySet:
         return selectors.contacts_filter(

@@ -96,6 +96,8 @@ class ContactLog(OrganisationOwned):
         indexes = [
             # A family's recent contacts (family page, timeline).
             models.Index(fields=["family", "-happened_on", "-created_at"], name="contact_family_recent_idx"),
+            # The contact list, newest first, for organisation-wide readers: read in order, stopped after a page.
+            models.Index(fields=["organisation", "-happened_on", "-created_at", "-id"], name="contact_org_recent_idx"),
             # The evidence source: an organisation's contacts over a date range.
             models.Index(fields=["organisation", "happened_on"], name="contact_org_day_idx"),
             models.Index(fields=["author", "-happened_on"], name="contact_author_idx"),

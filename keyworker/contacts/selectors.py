@@ -26,9 +26,23 @@ LEAD_ROLE_ORDER = {"safeguarding_lead": 0, "safeguarding_deputy": 1}
 
 
 def contacts_visible_to(actor: Actor) -> QuerySet[ContactLog]:
+    """Contacts with the families the actor may see (organisation-wide: the organisation's, with no subquery)."""
     if not actor.is_member:
         return ContactLog.objects.none()
-    return ContactLog.objects.filter(organisation_id=actor.organisation_id, family_id__in=families_visible_to(actor).values("id"))
+    qs = ContactLog.objects.filter(organisation_id=actor.organisation_id)
+    if actor.has_organisation_scope:
+        return qs
+    return qs.filter(family_id__in=families_visible_to(actor).values("id"))
+
+
+def contacts_for_list(actor: Actor) -> QuerySet[ContactLog]:
+    """As contacts_visible_to, shaped for the newest-first lists: organisation-wide, contact_org_recent_idx is read in
+    order and stopped after a page; a class team or a caseload names its few families as a list of ids (one more
+    query), so each family's contacts come from contact_family_recent_idx instead of a scan of the organisation's."""
+    if not actor.is_member or actor.has_organisation_scope or actor.settings_with_scope:
+        return contacts_visible_to(actor)
+    families = list(families_visible_to(actor).values_list("id", flat=True))
+    return ContactLog.objects.filter(organisation_id=actor.organisation_id, family_id__in=families)
 
 
 def with_details(qs: QuerySet[ContactLog]) -> QuerySet[ContactLog]:

@@ -137,12 +137,22 @@ def test_void_needs_reason(world):
         contact_void(actor=world.actor(world.headteacher), contact=contact, reason=" ")
 
 
-def test_recording_uses_bounded_queries(adopted):
+@pytest.mark.parametrize("flag", ["", "neglect"])
+def test_recording_uses_bounded_queries(adopted, flag):
+    """The same queries with one earlier contact or thirty: nothing in recording grows with the family's history."""
     world = adopted
-    _record(world)  # warm caches (content types, evidence sources)
-    with CaptureQueriesContext(connection) as ctx:
-        _record(world, children=[world.child_a], carer=world.family_a.carers.first())
-    assert len(ctx.captured_queries) <= 30, len(ctx.captured_queries)
+    actor, carer = world.actor(world.ta_a), world.family_a.carers.first()
+    values = {"happened_on": TODAY, "channel": "phone", "tone": "positive", "write_up": GOOD, "children": [world.child_a],
+              "carer": carer, "safeguarding_category": flag}
+    contact_record(actor=actor, family=world.family_a, **values)  # warm caches (content types, evidence sources)
+    with CaptureQueriesContext(connection) as one:
+        contact_record(actor=actor, family=world.family_a, **values)
+    for i in range(30):
+        _record(world, happened_on=TODAY - dt.timedelta(days=i + 1))
+    with CaptureQueriesContext(connection) as thirty:
+        contact_record(actor=actor, family=world.family_a, **values)
+    # A flag adds one notification per member of the safeguarding team (three here), each a few queries.
+    assert len(one.captured_queries) == len(thirty.captured_queries) <= (35 if not flag else 35 + 6 * 3), len(thirty.captured_queries)
 
 
 def test_recording_page_uses_bounded_queries(adopted, client_for):
