@@ -155,9 +155,9 @@ SCHOOL = PolicyTemplate(
             clause="SCH-5", section=SCHOOL_SECTION_MINIMUM, title="Attendance monitored, absences challenged",
             description="“Key workers will monitor the attendance of their allocated pupils and ensure that positive "
                         "attendance is celebrated and absences are challenged. Any concerns relating to attendance, "
-                        "following this, are flagged up to the Deputy Head Teacher.” Each week's unexplained absences "
-                        "are followed up within the week.",
-            setting_kinds=SCHOOL_KINDS, subject="child", cadence="weekly", cadence_n=1,
+                        "following this, are flagged up to the Deputy Head Teacher.” Each unexplained absence (N, O, G "
+                        "or U) is challenged with a contact with the family by the next day.",
+            setting_kinds=SCHOOL_KINDS, subject="child", cadence="after_event", cadence_n=1, event="unexplained_absence",
             evidence="attendance_follow_up", responsible="key_worker", due_soon_days=1, escalate_after_days=3,
             escalate_to_roles=("deputy_headteacher",),
         ),
