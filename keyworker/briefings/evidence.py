@@ -3,6 +3,7 @@
 import datetime as dt
 from collections.abc import Iterable
 
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from keyworker.standards.evidence import EvidenceRow, EvidenceSource, register_evidence
@@ -15,15 +16,21 @@ BRIEFING_ACKNOWLEDGED = "briefing_acknowledged"
 def briefings_acknowledged(
     organisation_id: int, start: dt.date, end: dt.date, conditions: dict, families: set[int] | None = None
 ) -> Iterable[EvidenceRow]:
-    """One row per child and day on which the child's key worker acknowledged a briefing about them, in one query.
+    """One row per child and day on which the child's key worker acknowledged a briefing about them and was then up
+    to date with that child (nothing older still unread), in one query.
 
-    Days are in UK time, as the key aspects change events are, so a change and its acknowledgement on the same
-    afternoon fall on the same day.
+    The engine meets a change's obligation with the first record on or after its day; an acknowledgement of an
+    older change while a newer one is still unread must not count for the newer one, so such a day has no row.
+    Days are in UK time, as the key aspects change events are.
     """
+    older_unread = BriefingRecipient.objects.filter(
+        role=RecipientRole.KEY_WORKER, staff_id=OuterRef("staff_id"), briefing__child_id=OuterRef("briefing__child_id"),
+        briefing__created_at__lte=OuterRef("acknowledged_at"),
+    ).filter(Q(acknowledged_at__isnull=True) | Q(acknowledged_at__gt=OuterRef("acknowledged_at")))
     qs = BriefingRecipient.objects.filter(
         organisation_id=organisation_id, role=RecipientRole.KEY_WORKER, acknowledged_at__isnull=False,
         acknowledged_at__date__gte=start, acknowledged_at__date__lte=end,
-    )
+    ).filter(~Exists(older_unread))
     if families is not None:
         qs = qs.filter(briefing__child__family_id__in=families)
     seen: dict[tuple[int, dt.date], EvidenceRow] = {}

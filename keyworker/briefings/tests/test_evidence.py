@@ -100,3 +100,20 @@ def test_one_row_per_child_per_day_in_one_query(adopted, django_assert_num_queri
     assert [(r.family_id, r.child_id, r.on) for r in rows] == [(world.family_a.pk, world.child_a.pk, TODAY)]
     assert briefings_acknowledged(world.org.pk, TODAY, TODAY, {}, families={world.family_b.pk}) == []
     assert briefings_acknowledged(world.other_org.pk, TODAY, TODAY, {}) == []
+
+
+def test_reading_an_older_change_does_not_meet_a_newer_unread_one(adopted, clock):
+    """Monday's change read on Thursday while Wednesday's is unread: neither counts until the key worker is up to date."""
+    world = adopted
+    monday = dt.datetime(2026, 11, 16, 10, 0, tzinfo=dt.UTC)
+    clock.move_to(monday)
+    first = _allergy(world, world.headteacher, "Peanuts")
+    clock.move_to(monday + dt.timedelta(days=2))
+    _allergy(world, world.headteacher, "Peanuts and sesame")
+    clock.move_to(monday + dt.timedelta(days=3))
+    briefing_acknowledge(actor=world.actor(world.ta_a), briefing=first)
+    assert [o.state for o in _sch3(world)] == [ObligationState.DUE_SOON, ObligationState.UPCOMING]
+    clock.move_to(monday + dt.timedelta(days=4))
+    briefings_acknowledge_child(actor=world.actor(world.ta_a), child=world.child_a)
+    friday = dt.date(2026, 11, 20)
+    assert [(o.state, o.met_on) for o in _sch3(world)] == [(ObligationState.MET, friday), (ObligationState.MET, friday)]
