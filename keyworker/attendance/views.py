@@ -160,7 +160,7 @@ def class_overview(request: HttpRequest, group_id: int) -> HttpResponse:
     }, status=400 if problem else 200)
 
 
-def _months(start: dt.date, end: dt.date, marks_by_day: dict, calendar: TermCalendar) -> list[dict]:
+def _months(start: dt.date, end: dt.date, marks_by_day: dict, calendar: TermCalendar, today: dt.date) -> list[dict]:
     """Months from start to end as weeks of Monday to Friday, each day with its marks (or why it is no school day)."""
     months = []
     first = start.replace(day=1)
@@ -176,8 +176,15 @@ def _months(start: dt.date, end: dt.date, marks_by_day: dict, calendar: TermCale
                     week.append(None)
                     continue
                 school = calendar.is_school_day(d)
-                week.append({"date": d, "am": marks_by_day.get((d, Session.AM)), "pm": marks_by_day.get((d, Session.PM)),
-                             "school": school, "why": "" if school else calendar.describe(d), "future": d > end})
+                sessions = []
+                for session, label in (("AM", "Morning"), ("PM", "Afternoon")):
+                    m = marks_by_day.get((d, session))
+                    if m is None:
+                        sessions.append((label, "·", "none", "no mark"))
+                    else:
+                        sessions.append((label, m.code.code, m.code.category if m.code.possible else "not_possible", m.code.meaning))
+                week.append({"date": d, "sessions": sessions, "school": school, "why": "" if school else calendar.describe(d),
+                             "future": d > today})
             if any(week):
                 weeks.append(week)
             day += dt.timedelta(days=7)
@@ -210,7 +217,7 @@ def child_attendance(request: HttpRequest, child_id: int) -> HttpResponse:
         summary.append({"period": p, "rates": r, "band": selectors.band(r, limits)})
     used = sorted({m.code for m in marks}, key=lambda c: c.order)
     return render(request, "attendance/child.html", {
-        "child": child, "summary": summary, "months": _months(year_start, year_end, by_day, calendar), "today": today,
+        "child": child, "summary": summary, "months": _months(year_start, year_end, by_day, calendar, today), "today": today,
         "marks": marks, "used_codes": used, "limits": limits, "categories": Category.choices,
         "can_record": access.can_record_for(actor, child),
     })
