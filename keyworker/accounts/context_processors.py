@@ -6,31 +6,40 @@ from . import capabilities as caps
 
 
 def navigation(actor) -> list[tuple[str, str]]:
+    """At most six sections for the persona, then the inbox: the most important first, shown in a fixed order."""
     if not actor.is_member:
         return []
-    items: list[tuple[str, str]] = []
+    leader = actor.can(caps.MANAGE_ALLOCATIONS)
+    # (label, url name, importance: lower is kept first when the bar is full)
+    candidates: list[tuple[str, str, int]] = []
     if actor.is_key_worker:
-        items.append(("My week", reverse("week:my_week")))
-        items.append(("My families", reverse("dashboard:my_families")))
+        candidates += [("My week", "week:my_week", 1), ("My families", "dashboard:my_families", 2)]
     if actor.can(caps.VIEW_FAMILIES):
-        items.append(("Families", reverse("dashboard:family_list")))
-    if actor.can(caps.MANAGE_ALLOCATIONS):
-        items.append(("Compliance", reverse("week:team_compliance")))
-        items.append(("Allocation", reverse("caseload:allocation")))
-    if actor.can(caps.MANAGE_STAFF) or actor.can(caps.MANAGE_ALLOCATIONS):
-        items.append(("Staff", reverse("staff:list")))
+        candidates.append(("Families", "dashboard:family_list", 3))
+    if leader:
+        candidates += [("Compliance", "week:team_compliance", 1), ("Allocation", "caseload:allocation", 2)]
+    if actor.can(caps.MANAGE_STAFF) or leader:
+        candidates.append(("Staff", "staff:list", 5))
+    # Changes to the children's key aspects to acknowledge: the class team's daily read.
+    candidates.append(("Briefings", "briefings:list", 4 if actor.is_key_worker else 7))
+    if actor.can(caps.MANAGE_PEOPLE):
+        candidates.append(("Data checks", "datachecks:progress", 7 if leader else 3))
+    if actor.can(caps.VIEW_FAMILIES):
+        candidates.append(("Attendance", "attendance:index", 6 if leader else 5))
     # Everyone reads the policy and acknowledges new versions; leaders also edit it.
-    items.append(("Policies", reverse("standards:list")))
+    candidates.append(("Policies", "standards:list", 4))
     if actor.can(caps.MANAGE_SETUP):
-        items.append(("Setup", reverse("organisations:setup")))
-    if actor.can(caps.RUN_IMPORTS) and len(items) < 6:
-        # For leaders the bar is full: Import is reached from the Setup page instead.
-        items.append(("Import", reverse("imports:start")))
+        candidates.append(("Setup", "organisations:setup", 5))
+    if actor.can(caps.RUN_IMPORTS):
+        # When the bar is full, Import is reached from the Setup page instead.
+        candidates.append(("Import", "imports:start", 9))
+    kept = sorted(range(len(candidates)), key=lambda i: (candidates[i][2], i))[:6]
+    items = [(candidates[i][0], reverse(candidates[i][1])) for i in sorted(kept)]
     from keyworker.notifications.selectors import unread_count
 
     # The inbox is always there, last, with the unread count (one query). At most seven items in all.
     unread = unread_count(actor.user, actor.organisation_id)
-    return items[:6] + [(f"Inbox ({unread})" if unread else "Inbox", reverse("notifications:inbox"))]
+    return items + [(f"Inbox ({unread})" if unread else "Inbox", reverse("notifications:inbox"))]
 
 
 def actor(request):
