@@ -11,8 +11,9 @@ class BriefingsConfig(AppConfig):
     def ready(self) -> None:
         from keyworker.people.hooks import register_key_aspects_changed
 
-        from . import evidence, panels, services
+        from . import evidence, panels, services, timeline
 
         evidence.register()
         panels.register()
+        timeline.register()
         register_key_aspects_changed("briefings", services.on_key_aspects_changed)

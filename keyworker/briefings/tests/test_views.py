@@ -247,3 +247,15 @@ def test_a_fixed_number_of_queries_with_1_or_20_briefings(world, client_for, clo
     BriefingRecipient.objects.filter(staff=world.teacher_a).update(acknowledged_at=Briefing.objects.first().created_at)
     twenty = _count_queries(client, url)
     assert twenty == one, (url, one, twenty)
+
+
+# Family timeline --------------------------------------------------------------------------------------------
+
+def test_the_key_workers_reading_is_on_the_family_timeline(world, client_for, clock):
+    briefing = _change(world, allergies="Peanuts", religion="Sikh")
+    clock.shift(3600)
+    client = client_for(world.ta_a)
+    client.post(f"/briefings/{briefing.pk}/acknowledge/")
+    html = client.get(f"/families/{world.family_a.pk}/timeline/").content.decode()
+    assert "Change to key aspects read" in html and "allergies, religion" in html
+    assert "Briefings read" in html
