@@ -49,6 +49,7 @@ def _record_all_correct(page: Page, world):
 
 
 def _reject_without_reason(page: Page, world):
+    page.locator("main summary").first.click()
     page.locator("main").get_by_role("button", name=re.compile("^Reject")).first.click()
     expect(page.get_by_role("alert").first).to_contain_text("Enter why the correction is rejected")
 

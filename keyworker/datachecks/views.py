@@ -50,7 +50,7 @@ def progress_view(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Only the admin office and leaders see the progress of data checks.")
     today = clock.today()
     groups = selectors.groups_of(actor)
-    form = ProgressFilterForm(request.GET or None, groups=groups)
+    form = ProgressFilterForm(request.GET or None, groups=groups, initial={"as_of": today})
     group_id, as_of = None, today
     if form.is_valid():
         group_id = form.cleaned_data.get("group")
@@ -118,7 +118,10 @@ def confirm_view(request: HttpRequest, child_id: int) -> HttpResponse:
         messages.info(request, f"A carer's confirmation is already recorded for {child.display_name} this half term.")
         return redirect("datachecks:detail", existing.pk)
     contactable = [c for c in carers if c.may_be_contacted]
-    initial = {"confirmed_on": today, "carer": contactable[0].pk if contactable else None}
+    first = contactable[0] if contactable else None
+    initial = {"confirmed_on": today, "carer": first.pk if first else None,
+               # A carer who prefers calls is most likely checked by phone; anyone else at the gate.
+               "method": "phone" if first and first.preferred_contact_method == "phone" else "in_person"}
     form = ConfirmForm(request.POST or None, initial=initial, carers=contactable, today=today)
     items = selectors.items_for(child, carers)
     rows = difference_forms(request.POST or None, items)
