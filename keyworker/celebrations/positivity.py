@@ -76,6 +76,12 @@ class FamilyPositivity:
     flagged: bool
     reason: str
 
+    @property
+    def mostly_concerns(self) -> bool:
+        """More than half of the window's contacts, or the last three, about concerns (else few were positive)."""
+        last = len(self.last_tones) >= LAST_N and all(t == Tone.CONCERN for t in self.last_tones[:LAST_N])
+        return last or self.counts.concern * 2 > self.counts.total > 0
+
 
 def rule_for(organisation_id: int) -> PositivityRule:
     """The organisation's rule, or the default one (more than 50 %, 3 contacts, this half term): one query."""
@@ -197,7 +203,7 @@ def assess(family_id: int, counts: ToneCounts, tones: tuple[str, ...], rule: Pos
     reason = ""
     if counts.total >= rule.min_contacts and not counts.predominantly_positive(rule.threshold_percent):
         reason = (f"{counts.positive_total} of {counts.total} contacts in {period.label} were positive or celebrations "
-                  f"({counts.share} %), {counts.concern} about a concern.")
+                  f"({counts.share} %); {counts.concern} about {'a concern' if counts.concern == 1 else 'concerns'}.")
     elif len(tones) >= LAST_N and all(t == Tone.CONCERN for t in tones[:LAST_N]):
         reason = f"The last {LAST_N} contacts were all about concerns."
     return FamilyPositivity(family_id, counts, tones, bool(reason), reason)
