@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -14,8 +15,8 @@ from keyworker.people.selectors import access_child
 
 from . import selectors, services
 from .models import BriefingRecipient, RecipientRole
+from .selectors import MAX_ID
 
-MAX_ID = 2**63 - 1
 urlpatterns: list = []
 
 
@@ -115,6 +116,13 @@ def _viewset():
         filter_serializer_class = BriefingFilterSerializer
         lookup_field = "briefing_id"
         lookup_url_kwarg = "pk"
+
+        def get_object(self) -> BriefingRecipient:
+            briefing_id = int(self.kwargs["pk"])
+            found = self.get_queryset().filter(briefing_id=briefing_id).first() if 1 <= briefing_id <= MAX_ID else None
+            if found is None:
+                raise NotFound()
+            return found
 
         def visible(self, actor: Actor) -> QuerySet:
             return selectors.with_details(selectors.my_briefings(actor)).order_by("-briefing__created_at", "-id")

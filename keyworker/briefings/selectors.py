@@ -18,6 +18,7 @@ from keyworker.people.selectors import children_visible_to, families_visible_to
 from .models import Briefing, BriefingChange, BriefingRecipient, ClassLastLooked
 
 RECENT_DAYS = 30
+MAX_ID = 2**63 - 1
 
 
 def briefings_visible_to(actor: Actor) -> QuerySet[Briefing]:
@@ -64,6 +65,8 @@ def pending(qs: QuerySet[BriefingRecipient]) -> QuerySet[BriefingRecipient]:
 
 def access_my_briefing(actor: Actor, briefing_id: int) -> BriefingRecipient:
     """The actor's own row of a briefing sent to them; a briefing not sent to them does not exist for this (404)."""
+    if not 1 <= briefing_id <= MAX_ID:  # beyond any id: not found (the database would refuse the number)
+        raise Http404("No such briefing")
     row = my_briefings(actor).filter(briefing_id=briefing_id).first()
     if row is None:
         raise Http404("No such briefing")

@@ -125,3 +125,9 @@ def test_the_schema_lists_the_briefing_endpoints(world, api):
     paths = r.json()["paths"]
     assert "/api/v1/briefings/" in paths and "/api/v1/briefings/{id}/acknowledge/" in paths
     assert "/api/v1/briefings/acknowledge-all/" in paths
+
+
+@pytest.mark.parametrize("url", ["/api/v1/briefings/99999999999999999999999/", "/api/v1/briefings/99999999999999999999999/acknowledge/"])
+def test_an_absurd_id_is_404(world, api, url):
+    client = api(world.ta_a)
+    assert (client.post(url) if url.endswith("acknowledge/") else client.get(url)).status_code == 404

@@ -259,3 +259,19 @@ def test_the_key_workers_reading_is_on_the_family_timeline(world, client_for, cl
     html = client.get(f"/families/{world.family_a.pk}/timeline/").content.decode()
     assert "Change to key aspects read" in html and "allergies, religion" in html
     assert "Briefings read" in html
+
+
+def test_an_absurd_id_is_404(world, client_for):
+    client = client_for(world.ta_a)
+    assert client.get("/briefings/99999999999999999999999/").status_code == 404
+    assert client.post("/briefings/99999999999999999999999/acknowledge/").status_code == 404
+    assert client.post("/briefings/children/99999999999999999999999/acknowledge/").status_code == 404
+    assert client.get("/briefings/classes/99999999999999999999999/progress/").status_code == 404
+
+
+def test_a_signed_in_person_without_membership_gets_404(world, client):
+    from keyworker.accounts.models import User
+
+    client.force_login(User.objects.create_user("newcomer@example.org", "x", full_name="Nia Newcomer"))
+    for url in ("/briefings/", "/briefings/classes/", f"/briefings/classes/{world.class_a.pk}/"):
+        assert client.get(url).status_code == 404, url
