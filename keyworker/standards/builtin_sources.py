@@ -9,15 +9,12 @@ from keyworker.people.models import KeyAspectChange
 from .evidence import EventRow, EventSource, register_events
 
 
-def _key_aspect_changes(organisation_id: int, start: dt.date, end: dt.date) -> list[EventRow]:
+def _key_aspect_changes(organisation_id: int, start: dt.date, end: dt.date, families: set[int] | None = None) -> list[EventRow]:
     # One row per child and day: several fields changed at once are one briefing. Dates in UK time.
-    rows = (
-        KeyAspectChange.objects.filter(
-            organisation_id=organisation_id, changed_at__date__gte=start, changed_at__date__lte=end
-        )
-        .values_list("child__family_id", "child_id", "changed_at")
-        .order_by("changed_at")
-    )
+    qs = KeyAspectChange.objects.filter(organisation_id=organisation_id, changed_at__date__gte=start, changed_at__date__lte=end)
+    if families is not None:
+        qs = qs.filter(child__family_id__in=families)
+    rows = qs.values_list("child__family_id", "child_id", "changed_at").order_by("changed_at")
     seen: dict[tuple[int, dt.date], EventRow] = {}
     for family_id, child_id, changed_at in rows:
         day = timezone.localtime(changed_at).date()
@@ -26,4 +23,4 @@ def _key_aspect_changes(organisation_id: int, start: dt.date, end: dt.date) -> l
 
 
 def register() -> None:
-    register_events(EventSource("key_aspects_changed", "Change to key aspects", _key_aspect_changes))
+    register_events(EventSource("key_aspects_changed", "Change to key aspects", _key_aspect_changes, by_family=True))

@@ -2,19 +2,28 @@
 
 A source answers, for one organisation and a date range, which family (and child) has a record on which day,
 in one query. A standard names its evidence by code; until that code is registered it produces no obligations.
+
+Records about a member of staff or a setting rather than a family (a supervision, a fire drill) name them with
+`staff_id` or `setting_id` and may leave `family_id` empty. The key worker and setting subjects count them; a
+record about a family with no `staff_id` counts for the family's current key worker, and with no `setting_id`
+for the settings the family's children attend.
 """
 
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class EvidenceRow:
-    family_id: int
+class EvidenceRow(NamedTuple):
+    """One record that meets a standard (a plain tuple: a source may return hundreds of thousands)."""
+
+    family_id: int | None
     child_id: int | None
     on: dt.date
     ref: str
+    staff_id: int | None = None
+    setting_id: int | None = None
 
 
 Fetch = Callable[[int, dt.date, dt.date, dict], Iterable[EvidenceRow]]
@@ -27,7 +36,8 @@ class EvidenceSource:
     fetch: Fetch
     conditions: frozenset[str] = frozenset()  # condition keys the source understands (checked when a standard is saved)
     # A source that can narrow its query to a few families takes `families=` (a set, or None for all): the update
-    # after one record then reads that family's records, not the organisation's.
+    # after one record then reads that family's records, not the organisation's. Records about no family (staff or
+    # setting records) are returned whatever `families=` says.
     by_family: bool = False
 
 
@@ -50,14 +60,16 @@ def registered() -> dict[str, EvidenceSource]:
     return dict(_REGISTRY)
 
 
-@dataclass(frozen=True)
-class EventRow:
-    """Something that happens to a family or child (an appointment, a change, a visit) that a standard counts from."""
+class EventRow(NamedTuple):
+    """Something that happens to a family or child (an appointment, a change, a visit) that a standard counts from;
+    or, naming `staff_id` or `setting_id`, to a member of staff or a setting (a training day, an inspection)."""
 
-    family_id: int
+    family_id: int | None
     child_id: int | None
     on: dt.date
     ref: str
+    staff_id: int | None = None
+    setting_id: int | None = None
 
 
 FetchEvents = Callable[[int, dt.date, dt.date], Iterable[EventRow]]
@@ -68,6 +80,8 @@ class EventSource:
     code: str
     label: str
     fetch: FetchEvents
+    # As for evidence: a source that can narrow its query to a few families takes `families=` (None for all).
+    by_family: bool = False
 
 
 _EVENTS: dict[str, EventSource] = {}

@@ -53,6 +53,12 @@ class PolicyAcknowledgement(OrganisationOwned):
 class Subject(models.TextChoices):
     FAMILY = "family", "Each family"
     CHILD = "child", "Each child"
+    KEY_WORKER = "key_worker", "Each key worker"  # a key worker's own duties, one obligation per key worker
+    SETTING = "setting", "Each setting"  # a manager's duty, one obligation per setting
+
+
+# Subjects that are not about one family: their obligations have no family (and no child).
+STAFF_SUBJECTS = (Subject.KEY_WORKER, Subject.SETTING)
 
 
 class Cadence(models.TextChoices):
@@ -130,13 +136,16 @@ OPEN_STATES = (ObligationState.UPCOMING, ObligationState.DUE_SOON, ObligationSta
 
 
 class Obligation(OrganisationOwned):
-    """One standard, for one family or child, for one period, due on a date. State is stored and indexed."""
+    """One standard, for one family, child, key worker or setting, for one period, due on a date. State is stored
+    and indexed."""
 
     standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="obligations")
     setting = models.ForeignKey(Setting, on_delete=models.CASCADE, related_name="+")
-    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="obligations")
+    # Empty for the key worker and setting subjects.
+    family = models.ForeignKey(Family, null=True, blank=True, on_delete=models.CASCADE, related_name="obligations")
     child = models.ForeignKey(Child, null=True, blank=True, on_delete=models.CASCADE, related_name="obligations")
-    # "f<family id>" or "c<child id>" (and "@<event>" for event cadences): uniqueness needs no nullable column.
+    # "f<family id>", "c<child id>", "s<key worker's staff id>" or "t<setting id>" (and "@<event>" for event
+    # cadences): uniqueness needs no nullable column.
     subject_key = models.CharField(max_length=64)
     responsible_staff = models.ForeignKey(StaffMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="obligations")
     period_start = models.DateField()
@@ -160,7 +169,7 @@ class Obligation(OrganisationOwned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.standard} – {self.family_id} due {self.due_on}"
+        return f"{self.standard} – {self.subject_key} due {self.due_on}"
 
 
 class ObligationEvent(OrganisationOwned):
