@@ -97,7 +97,8 @@ def my_week(actor: Actor, as_of: dt.date) -> MyWeek:
     if not actor.staff:
         return out
     obligations = list(
-        Obligation.objects.filter(organisation_id=actor.organisation_id, responsible_staff=actor.staff)
+        # The page lists families; a key worker's own duties (obligations with no family) are not among them.
+        Obligation.objects.filter(organisation_id=actor.organisation_id, responsible_staff=actor.staff, family__isnull=False)
         .filter(Q(state__in=OPEN_STATES) | Q(state=ObligationState.MET, met_on__range=(week_start, week_end)))
         .select_related("standard", "family", "child")
         .order_by("due_on", "family__name", "id")

@@ -331,3 +331,25 @@ def test_a_full_run_with_every_subject_reads_in_a_fixed_number_of_queries(since_
         allocate(f, world.school, make_staff(world.org, world.school, ["teacher"], [world.class_a]) if i % 3 else world.ta_a)
     Obligation.objects.all().delete()
     assert len(reads()) == len(small)
+
+
+# Pages and lists with obligations that have no family ------------------------------------------------------
+
+
+def test_pages_and_lists_keep_working_with_key_worker_and_setting_obligations(since_september, client_for):
+    world = since_september
+    make_standard(world, Subject.KEY_WORKER, clause="KW-W")
+    make_standard(world, Subject.SETTING, clause="T-W", responsible=Responsible.MANAGER)
+    make_standard(world, Subject.FAMILY, clause="F-W")
+    engine.recompute(organisation_id=world.org.pk, as_of=AS_OF)
+    own = Obligation.objects.filter(family__isnull=True).first()
+    assert own is not None
+    r = client_for(world.ta_a).get(f"/my-week/?as_of={AS_OF}")
+    assert r.status_code == 200
+    assert {row.obligation.family_id for row in r.context["week"].overdue} == {world.family_a.pk}
+    head = client_for(world.headteacher)
+    for url in (f"/compliance/?setting={world.school.pk}&as_of={AS_OF}", f"/compliance/organisation/?as_of={AS_OF}",
+                f"/evidence-pack/?setting={world.school.pk}&as_of={AS_OF}", "/api/v1/obligations/"):
+        assert head.get(url).status_code == 200, url
+    # Obligations are reached through their family: one without a family is not found on the family pages.
+    assert head.get(f"/obligations/{own.pk}/").status_code == 404
