@@ -111,10 +111,12 @@ def safeguarding_leads(organisation_id: int, setting_ids: Iterable[int]) -> dict
     return {setting_id: name for setting_id, (_rank, name) in ranked.items()}
 
 
-def mark_readable(actor: Actor, contacts: list[ContactLog]) -> list[ContactLog]:
-    """Set `readable` on each contact, and `talk_to` (the safeguarding lead's name) on restricted ones; at most one query."""
+def mark_readable(actor: Actor, contacts: list[ContactLog], *, always: bool = False) -> list[ContactLog]:
+    """Set `readable` on each contact, and `talk_to` (the safeguarding lead's name) on restricted ones: one query when
+    one is restricted, or with `always` whenever there are contacts (a list's queries then do not depend on its rows)."""
     restricted = [c for c in contacts if c.is_restricted]
-    leads = safeguarding_leads(restricted[0].organisation_id, {c.setting_id for c in restricted}) if restricted else {}
+    wanted = contacts if always else restricted
+    leads = safeguarding_leads(wanted[0].organisation_id, {c.setting_id for c in wanted}) if wanted else {}
     for c in contacts:
         c.readable = readable_by(actor, c)
         c.talk_to = leads.get(c.setting_id, "") if c.is_restricted else ""

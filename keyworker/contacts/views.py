@@ -180,7 +180,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     page = paginator.get_page(request.GET.get("page"))
     query = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in filters.items()}
     return render(request, "contacts/contact_list.html", {
-        "form": form, "page_obj": page, "capped": paginator.count > COUNT_CAP, "contacts": selectors.mark_readable(actor, list(page.object_list)),
+        "form": form, "page_obj": page, "capped": paginator.count > COUNT_CAP, "contacts": selectors.mark_readable(actor, list(page.object_list), always=True),
         "family": family, "staff": staff, "group": group, "me": actor.staff,
         "query_string": urlencode(query), "filtered": bool(filters),
     })
