@@ -277,3 +277,11 @@ def test_timeline_entries(world, client_for):
     html = client.get(f"/families/{world.family_a.pk}/timeline/?kind=datachecks").content.decode()
     assert "Data check complete: Autumn 2" in html and "Data corrected" in html and "07700 900456" in html
     assert "Data check complete" not in client.get(f"/families/{world.family_b.pk}/timeline/?kind=datachecks").content.decode()
+
+
+def test_the_panel_and_the_timeline_source_are_registered():
+    from keyworker.dashboard.extensions import timeline_sources, week_panels
+
+    panel = next(p for p in week_panels() if p.code == "datachecks")
+    assert panel.order == 30 and panel.template == "datachecks/_week_panel.html"
+    assert next(s for s in timeline_sources() if s.code == "datachecks").label == "Data checks"
