@@ -26,7 +26,7 @@ from keyworker.people.models import Child, Family
 from keyworker.people.selectors import children_visible_to, families_visible_to
 
 from . import selectors, services
-from .models import Celebration, CelebrationKind, SharedHow
+from .models import Celebration, CelebrationKind, PositivityWindow, SharedHow
 from .positivity import (
     EMPTY,
     FamilyPositivity,
@@ -308,7 +308,43 @@ class PositivityView(APIView):
         }
 
 
-urlpatterns: list = [path("positivity/", PositivityView.as_view(), name="positivity")]
+class PositivityRuleSerializer(serializers.Serializer):
+    threshold_percent = serializers.IntegerField(min_value=0, max_value=100,
+                                                 help_text="Predominantly positive means more than this share, in percent.")
+    min_contacts = serializers.IntegerField(min_value=1, max_value=50, help_text="Contacts in the window before a family can be flagged.")
+    window = serializers.ChoiceField(choices=PositivityWindow.choices)
+    window_days = serializers.IntegerField(min_value=7, max_value=365, help_text="The N of “the last N days”.")
+    updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+
+class PositivityRuleView(APIView):
+    """The organisation's positivity rule (SCH-1): threshold, minimum contacts and window."""
+
+    schema = ApiSchema()
+
+    def _out(self, rule) -> dict:
+        return {"threshold_percent": rule.threshold_percent, "min_contacts": rule.min_contacts, "window": rule.window,
+                "window_days": rule.window_days, "updated_at": rule.updated_at if rule.pk else None}
+
+    @extend_schema(responses={200: PositivityRuleSerializer}, summary="The positivity rule")
+    def get(self, request: Request) -> Response:
+        return Response(PositivityRuleSerializer(self._out(rule_for(request_actor(request).organisation_id))).data)
+
+    @extend_schema(request=PositivityRuleSerializer, responses={200: PositivityRuleSerializer, 400: BAD_INPUT},
+                   summary="Change the positivity rule (setup.manage); audited")
+    def put(self, request: Request) -> Response:
+        actor = request_actor(request)
+        actor.require(caps.MANAGE_SETUP)
+        serializer = PositivityRuleSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        rule = services.positivity_rule_save(actor=actor, **serializer.validated_data)
+        return Response(PositivityRuleSerializer(self._out(rule)).data)
+
+
+urlpatterns: list = [
+    path("positivity/", PositivityView.as_view(), name="positivity"),
+    path("positivity/rule/", PositivityRuleView.as_view(), name="positivity-rule"),
+]
 
 
 def register(router) -> None:

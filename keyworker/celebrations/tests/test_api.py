@@ -170,3 +170,27 @@ def test_positivity_of_a_setting(world, api):
     r = api(world.headteacher).get("/api/v1/positivity/", {"setting": world.school.pk, "family": world.family_a.pk})
     assert r.status_code == 400 and "setting" in r.json()["errors"]
     assert api(world.headteacher).get("/api/v1/positivity/", {"setting": "abc"}).status_code == 400
+
+
+def test_positivity_rule_endpoint(world, api):
+    r = api(world.ta_a).get("/api/v1/positivity/rule/")
+    assert r.status_code == 200 and r.json()["threshold_percent"] == 50 and r.json()["updated_at"] is None
+    rule = {"threshold_percent": 60, "min_contacts": 4, "window": "days", "window_days": 28}
+    assert api(world.ta_a).put("/api/v1/positivity/rule/", rule, format="json").status_code == 403
+    r = api(world.admin_office).put("/api/v1/positivity/rule/", rule | {"threshold_percent": 101, "window_days": 3}, format="json")
+    assert r.status_code == 400 and set(r.json()["errors"]) == {"threshold_percent", "window_days"}
+    r = api(world.admin_office).put("/api/v1/positivity/rule/", rule, format="json")
+    assert r.status_code == 200 and r.json()["window_days"] == 28
+    assert api(world.outsider).get("/api/v1/positivity/rule/").json()["threshold_percent"] == 50  # their own organisation's
+
+
+def test_recent_celebrations_tag(world):
+    from django.template import Context, Template
+
+    record(world, title="Lovely singing")
+    html = Template("{% load celebrations_tags %}{% recent_celebrations family actor %}").render(
+        Context({"family": world.family_a, "actor": world.actor(world.ta_a)}))
+    assert "Lovely singing" in html and f"/celebrations/new/?family={world.family_a.pk}" in html
+    html = Template("{% load celebrations_tags %}{% recent_celebrations family actor %}").render(
+        Context({"family": world.family_a, "actor": world.actor(world.outsider)}))
+    assert "Lovely singing" not in html
