@@ -1,4 +1,5 @@
-"""A deterministic, back-dated history of contact logs for the demo school: roughly weekly per family, with gaps."""
+"""A deterministic, back-dated history of contact logs for the demo school: roughly weekly per family, with gaps, and
+a few contacts flagged as safeguarding concerns (restricted records the safeguarding team reads)."""
 
 import datetime as dt
 import random
@@ -12,7 +13,7 @@ from keyworker.core import clock
 from keyworker.organisations.models import HalfTerm, Organisation
 from keyworker.people.models import Carer, Child, ContactRestriction
 
-from .models import CHANNEL_MEETS_PREFERENCE, Channel, ContactLog, Direction, Tone
+from .models import CHANNEL_MEETS_PREFERENCE, Channel, ContactLog, Direction, SafeguardingCategory, Tone
 from .services import word_count
 
 TONES = [(Tone.CELEBRATION, 15), (Tone.POSITIVE, 50), (Tone.NEUTRAL, 22), (Tone.CONCERN, 13)]
@@ -39,6 +40,15 @@ WRITE_UPS = {
         "{child} was late three times this week; {carer} explained the new bus route and we discussed options.",
     ],
 }
+# A concern that is a safeguarding matter: about one in forty concerns, written as a member of staff would.
+SAFEGUARDING = [
+    (SafeguardingCategory.NEGLECT, "{child} came in without a coat again and said there was no breakfast at home; {carer} was not at the gate."),
+    (SafeguardingCategory.PHYSICAL_ABUSE, "{child} had a bruise on the upper arm and was reluctant to say how it happened; told {carer} we noticed it."),
+    (SafeguardingCategory.EMOTIONAL_ABUSE, "{child} said they are often shouted at and called names at home; {child} was tearful at lunchtime."),
+    (SafeguardingCategory.DOMESTIC_ABUSE, "{carer} said there was a row at home at the weekend and the police were called; {child} was quiet all day."),
+    (SafeguardingCategory.ONLINE_SAFETY, "{child} said an older person they met in a game asked for photos; {carer} did not know about the game."),
+    (SafeguardingCategory.MENTAL_HEALTH, "{carer} said {child} talks about not wanting to be here any more; {carer} is very worried."),
+]
 FOLLOW_UPS = [
     "Check in with {carer} again on Friday about how the week went.",
     "Talk to the class teacher about a quiet space at playtime.",
@@ -68,7 +78,7 @@ def contacts_demo_history(*, organisation: Organisation, today: dt.date | None =
     rng = random.Random(seed)
     allocations = list(
         KeyWorkerAllocation.objects.filter(organisation=organisation, ends_at__isnull=True)
-        .select_related("setting").order_by("family_id", "setting_id")
+        .select_related("setting", "staff").order_by("family_id", "setting_id")
     )
     carers: dict[int, list[Carer]] = defaultdict(list)
     for c in Carer.objects.filter(organisation=organisation).exclude(contact_restriction=ContactRestriction.NO_CONTACT).order_by(
@@ -109,12 +119,17 @@ def contacts_demo_history(*, organisation: Organisation, today: dt.date | None =
             write_up = rng.choice(WRITE_UPS[tone]).format(**words)
             follow_up = rng.choice(FOLLOW_UPS).format(**words) if tone == Tone.CONCERN else ""
             at = dt.datetime.combine(day, dt.time(15, 10), tzinfo=zone) + dt.timedelta(minutes=rng.randint(0, 120))
+            flag = {}
+            if tone == Tone.CONCERN and rng.random() < 0.025:
+                category, text = rng.choice(SAFEGUARDING)
+                write_up, follow_up = text.format(**words), ""
+                flag = {"safeguarding_category": category, "flagged_at": at, "flagged_by_id": a.staff.user_id}
             logs.append(ContactLog(
                 organisation=organisation, family_id=a.family_id, setting_id=a.setting_id, author_id=a.staff_id, happened_on=day,
                 channel=channel, direction=Direction.FROM_SCHOOL if rng.random() < 0.8 else Direction.FROM_FAMILY, tone=tone,
                 carer=carer, write_up=write_up, word_count=word_count(write_up), follow_up=follow_up,
                 follow_up_on=day + dt.timedelta(days=7) if follow_up else None,
-                used_preferred_method=bool(preferred) and channel in preferred, created_at=at,
+                used_preferred_method=bool(preferred) and channel in preferred, created_at=at, **flag,
             ))
             about.append([child])
     ContactLog.objects.bulk_create(logs, batch_size=1000)

@@ -294,3 +294,16 @@ def test_api_flag_and_void(world, flagged):
     assert r.status_code == 400 and r.json()["rule"] == "restricted"
     r = _api(world.headteacher).post(f"/api/v1/contacts/{flagged.pk}/void/", {"reason": "Duplicate of another record"}, format="json")
     assert r.status_code == 200 and r.json()["voided"] is True
+
+
+def test_demo_history_is_deterministic_and_flags_some_concerns(world):
+    from keyworker.contacts import demo
+
+    first = demo.contacts_demo_history(organisation=world.org, today=TODAY, seed=7)
+    rows = list(ContactLog.objects.order_by("id").values_list("family_id", "happened_on", "tone", "write_up"))
+    ContactLog.objects.all().delete()
+    assert demo.contacts_demo_history(organisation=world.org, today=TODAY, seed=7) == first > 0
+    assert list(ContactLog.objects.order_by("id").values_list("family_id", "happened_on", "tone", "write_up")) == rows
+    # Small worlds may have no safeguarding concern: the flagged ones are concerns with a category and a flag time.
+    for contact in ContactLog.objects.filter(flagged_at__isnull=False):
+        assert contact.tone == "concern" and contact.safeguarding_category and contact.flagged_by_id
