@@ -85,6 +85,7 @@ def briefing_create(*, child: Child, changes: list[KeyAspectChange], actor: Acto
         what = _field_list(changes)
         who = author_user.full_name if author_user is not None else "Someone"
         subject = f"Key aspects changed: {child.display_name} ({what})"
+        # Names the child and the aspects, never the values: medical details stay behind the sign-in, out of e-mail.
         body = (f"{who} changed {child.display_name}'s {what}. Read the change and confirm you have read it.")
         link = reverse("briefings:detail", args=[briefing.pk])
         for staff_id, role in sorted(to_tell.items()):
