@@ -13,4 +13,5 @@ urlpatterns = [
     path("children/<int:child_id>/", views.child_attendance, name="child"),
     path("unexplained/", views.unexplained, name="unexplained"),
     path("import/", views.import_marks, name="import"),
+    path("settings/", views.settings_edit, name="settings"),
 ]

@@ -38,7 +38,7 @@ def index(request: HttpRequest) -> HttpResponse:
     actor = access.member(request.actor)
     return render(request, "attendance/index.html", {
         "groups": access.groups_for_register(actor), "is_office": access.is_office(actor),
-        "can_import": actor.can("imports.run"),
+        "can_import": actor.can("imports.run"), "can_set_up": actor.can("setup.manage"),
     })
 
 
@@ -264,3 +264,45 @@ def import_marks(request: HttpRequest) -> HttpResponse:
     status = 400 if (error or (report and not report.ok)) else 200
     return render(request, "attendance/import.html", {"report": report, "error": error}, status=status)
 
+
+
+@login_required
+def settings_edit(request: HttpRequest) -> HttpResponse:
+    """The organisation's thresholds for persistent and severe absence, and the days allowed to replace an "N"."""
+    from decimal import Decimal, InvalidOperation
+
+    from keyworker.accounts import capabilities as caps
+
+    from .services import attendance_settings, attendance_settings_save
+
+    actor = access.member(request.actor)
+    actor.require(caps.MANAGE_SETUP)
+    current = attendance_settings(actor.organisation_id)
+    values = {"persistent_at_or_below": str(current.persistent_at_or_below.normalize()),
+              "severe_at_or_below": str(current.severe_at_or_below.normalize()),
+              "replace_n_within_school_days": str(current.replace_n_within_school_days)}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        values = {k: (request.POST.get(k) or "").strip()[:10] for k in values}
+        parsed: dict = {}
+        for key in ("persistent_at_or_below", "severe_at_or_below"):
+            try:
+                parsed[key] = Decimal(values[key]).quantize(Decimal("0.01"))
+                if not parsed[key].is_finite():
+                    raise InvalidOperation
+            except (InvalidOperation, ValueError):
+                errors[key] = "Enter a percentage, for example 90."
+        if values["replace_n_within_school_days"].isdigit():
+            parsed["replace_n_within_school_days"] = int(values["replace_n_within_school_days"])
+        else:
+            errors["replace_n_within_school_days"] = "Enter a number of school days, for example 5."
+        if not errors:
+            try:
+                attendance_settings_save(actor=actor, **parsed)
+            except RuleViolation as exc:
+                errors[exc.field or "severe_at_or_below"] = exc.message
+            else:
+                messages.success(request, "Attendance thresholds saved.")
+                return redirect("attendance:settings")
+    return render(request, "attendance/settings.html", {"values": values, "errors": errors},
+                  status=400 if errors else 200)

@@ -201,3 +201,39 @@ def test_index(world, client_for):
     assert "Register for Ash" in body and "Beech" not in body and "to replace" not in body
     body = client_for(world.admin_office).get(reverse("attendance:index")).content.decode()
     assert "Register for Beech" in body and "to replace" in body and "Import marks" in body
+
+
+# Thresholds -----------------------------------------------------------------------------------------------------
+
+
+def test_thresholds_page(world, client_for):
+    from decimal import Decimal
+
+    from keyworker.attendance.selectors import thresholds
+
+    client = client_for(world.headteacher)
+    assert client.get(reverse("attendance:settings")).status_code == 200
+    response = client.post(reverse("attendance:settings"), {"persistent_at_or_below": "92.5", "severe_at_or_below": "60",
+                                                            "replace_n_within_school_days": "3"})
+    assert response.status_code == 302
+    s = thresholds(world.org.pk)
+    assert (s.persistent_at_or_below, s.severe_at_or_below, s.replace_n_within_school_days) == (Decimal("92.5"), Decimal("60"), 3)
+    assert thresholds(world.other_org.pk).persistent_at_or_below == Decimal("90")
+
+
+@pytest.mark.parametrize(("data", "words"), [
+    ({"persistent_at_or_below": "50", "severe_at_or_below": "60", "replace_n_within_school_days": "5"}, "below the persistent"),
+    ({"persistent_at_or_below": "lots", "severe_at_or_below": "NaN", "replace_n_within_school_days": "5"}, "Enter a percentage"),
+    ({"persistent_at_or_below": "90", "severe_at_or_below": "50", "replace_n_within_school_days": "-1"}, "number of school days"),
+    ({"persistent_at_or_below": "90", "severe_at_or_below": "50", "replace_n_within_school_days": "99"}, "between 1 and 20"),
+    ({"persistent_at_or_below": "150", "severe_at_or_below": "50", "replace_n_within_school_days": "5"}, "between 0 and 100"),
+    ({"persistent_at_or_below": "1e999", "severe_at_or_below": "50", "replace_n_within_school_days": "5"}, "Enter a percentage"),
+])
+def test_thresholds_page_refusals(world, client_for, data, words):
+    response = client_for(world.headteacher).post(reverse("attendance:settings"), data)
+    assert response.status_code == 400 and words in response.content.decode()
+
+
+def test_thresholds_page_access(world, client_for):
+    assert client_for(world.teacher_a).get(reverse("attendance:settings")).status_code == 403
+    assert client_for(world.ta_a).post(reverse("attendance:settings"), {}).status_code == 403
