@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "keyworker.briefings",
     "keyworker.datachecks",
     "keyworker.attendance",
+    "keyworker.safeguarding",
+    "keyworker.wellbeing",
     "keyworker.imports",
     "keyworker.dashboard",
     "keyworker.api",

@@ -23,6 +23,8 @@ urlpatterns = [
     path("briefings/", include("keyworker.briefings.urls")),
     path("data-checks/", include("keyworker.datachecks.urls")),
     path("attendance/", include("keyworker.attendance.urls")),
+    path("safeguarding/", include("keyworker.safeguarding.urls")),
+    path("wellbeing/", include("keyworker.wellbeing.urls")),
     path("api/v1/", include("keyworker.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -24,7 +24,7 @@ router.register("standards", views_standards.StandardViewSet, basename="standard
 router.register("obligations", views_standards.ObligationViewSet, basename="obligation")
 
 # Each domain app's own API module adds its viewsets and paths.
-APP_APIS = [import_module(f"keyworker.{app}.api") for app in ("contacts", "celebrations", "briefings", "datachecks", "attendance")]
+APP_APIS = [import_module(f"keyworker.{app}.api") for app in ("contacts", "celebrations", "briefings", "datachecks", "attendance", "safeguarding", "wellbeing")]
 for _api in APP_APIS:
     _api.register(router)
 

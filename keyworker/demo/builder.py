@@ -180,6 +180,8 @@ HISTORIES = (
     "keyworker.celebrations.demo.demo_history",
     "keyworker.datachecks.demo.demo_history",
     "keyworker.briefings.demo.demo_history",
+    "keyworker.wellbeing.demo.demo_history",
+    "keyworker.safeguarding.demo.demo_history",
 )
 
 

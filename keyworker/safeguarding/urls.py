@@ -1,0 +1,5 @@
+"""Pages of the safeguarding app."""
+
+app_name = "safeguarding"
+
+urlpatterns: list = []

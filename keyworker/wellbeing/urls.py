@@ -1,0 +1,5 @@
+"""Pages of the wellbeing app."""
+
+app_name = "wellbeing"
+
+urlpatterns: list = []
