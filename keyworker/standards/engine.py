@@ -15,14 +15,17 @@ on PostgreSQL new and changed obligations and their events are written with one 
 """
 
 import datetime as dt
+import time
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import BooleanField, CharField, ExpressionWrapper, F, Q, Value
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from keyworker.caseload.models import KeyWorkerAllocation
@@ -61,11 +64,9 @@ ESCALATED = ObligationState.ESCALATED.value
 WAIVED = ObligationState.WAIVED.value
 OPEN = frozenset(s.value for s in OPEN_STATES)
 
-# A desired obligation, keyed by (standard id, subject key, period start):
-# (state, met_on, evidence_ref, responsible_staff_id, due_on, period_end, setting_id, family_id, child_id).
-# The first six are compared with the stored row, in the same order as STORED_COLUMNS[3:9].
+# An obligation is keyed by (standard id, subject key, period start); what the engine computes for it is
+# (state, met_on, evidence_ref, responsible_staff_id, due_on, period_end), compared with STORED_COLUMNS[3:9].
 Key = tuple[int, str, dt.date]
-Wanted = tuple
 STORED_COLUMNS = (
     "standard_id", "subject_key", "period_start", "state", "met_on", "evidence_ref", "responsible_staff_id", "due_on",
     "period_end", "id",
@@ -137,7 +138,10 @@ def _evidence_key(s: Standard) -> tuple[str, str]:
 
 
 class _Index:
-    """Records of one evidence or event source, by subject: lists of (day, ref) sorted by day."""
+    """Records of one evidence or event source, by subject: the source's rows as they came, sorted by day.
+
+    Rows are (family_id, child_id, on, ref[, staff_id, setting_id]): EvidenceRow / EventRow, or plain tuples in
+    that order (a source may shape them in SQL and hand over what the cursor returns)."""
 
     def __init__(self) -> None:
         self.family: dict[int, list] = defaultdict(list)
@@ -148,10 +152,10 @@ class _Index:
     def sort(self) -> None:
         for index in (self.family, self.child, self.staff, self.setting):
             for lst in index.values():
-                lst.sort()
+                lst.sort(key=ON)
 
-    def for_subject(self, kind: str, subject_id: int) -> list:
-        return getattr(self, kind).get(subject_id, ())
+
+ON = itemgetter(2)
 
 
 @dataclass
@@ -163,11 +167,11 @@ class _World:
     families: set[int] | None  # the families whose family and child obligations are recomputed (None: all)
     staff_scope: set[int] | None  # the key workers whose own obligations are recomputed (None: all)
     setting_scope: set[int] | None  # the settings whose own obligations are recomputed (None: all)
-    children: list[tuple]  # (id, family_id, setting_id, has_ehcp, year_group, enrolled_on), on roll
+    children: list[tuple]  # (id, family_id, setting_id, has_ehcp, year_group, enrolled_on, ...), on roll
     settings: dict[int, Setting]
     calendars: dict[int, TermCalendar]
     key_workers: dict[tuple[int, int], int]  # (family, setting) -> staff, current allocations
-    allocations: list[tuple[int, int, int, dt.date]]  # (family, setting, staff, start day), current
+    allocations: list[tuple]  # (family, setting, staff, kind, jurisdiction[, start day]), current
     family_settings: dict[int, set[int]]  # family -> settings its children on roll attend
 
 
@@ -177,14 +181,21 @@ def _load(organisation_id: int, as_of: dt.date, families: set[int] | None, stand
     on_roll = Q(organisation_id=organisation_id, enrolled_on__lte=as_of) & (Q(left_on__isnull=True) | Q(left_on__gte=as_of))
     # Each row also names its setting's kind and jurisdiction (the engine needs no more of a setting).
     columns = ("id", "family_id", "setting_id", "has_ehcp", "year_group", "enrolled_on", "setting__kind", "setting__jurisdiction")
-    alloc_columns = ("family_id", "setting_id", "staff_id", "starts_at", "setting__kind", "setting__jurisdiction")
     current = Q(organisation_id=organisation_id, ends_at__isnull=True)
+
+    def allocations_of(qs):
+        qs = qs.values_list("family_id", "setting_id", "staff_id", "setting__kind", "setting__jurisdiction")
+        if Subject.KEY_WORKER in subjects:  # since when each key worker holds each family, as a day in the UK
+            qs = qs.annotate(day=TruncDate("starts_at", tzinfo=timezone.get_default_timezone())).values_list(
+                "family_id", "setting_id", "staff_id", "setting__kind", "setting__jurisdiction", "day")
+        return list(qs.order_by())
+
     staff_scope = setting_scope = None
     if families is None:
-        children = list(Child.objects.filter(on_roll).values_list(*columns))
-        allocations = list(KeyWorkerAllocation.objects.filter(current).values_list(*alloc_columns))
+        children = list(Child.objects.filter(on_roll).values_list(*columns).order_by())
+        allocations = allocations_of(KeyWorkerAllocation.objects.filter(current))
     else:
-        children = list(Child.objects.filter(on_roll, family_id__in=families).values_list(*columns))
+        children = list(Child.objects.filter(on_roll, family_id__in=families).values_list(*columns).order_by())
         # The families' key workers, and every family of theirs (a key worker's obligations count all of them).
         wider: Q | None = None
         if Subject.KEY_WORKER in subjects:
@@ -195,10 +206,7 @@ def _load(organisation_id: int, as_of: dt.date, families: set[int] | None, stand
             )
             wider = Q(staff_id__in=staff_scope)
         allocation_filter = Q(family_id__in=families) if wider is None else Q(family_id__in=families) | wider
-        allocations = list(
-            KeyWorkerAllocation.objects.filter(current).filter(allocation_filter)
-            .values_list(*alloc_columns)
-        )
+        allocations = allocations_of(KeyWorkerAllocation.objects.filter(current).filter(allocation_filter))
         if Subject.SETTING in subjects:
             # The settings the families' children attend (and where they have a key worker), and every child there.
             setting_scope = {c[2] for c in children} | {a[1] for a in allocations if a[0] in families}
@@ -208,7 +216,7 @@ def _load(organisation_id: int, as_of: dt.date, families: set[int] | None, stand
             more = Q(family_id__in=extra_families) | Q(setting_id__in=setting_scope or ())
             children += [c for c in Child.objects.filter(on_roll).filter(more).values_list(*columns) if c[0] not in seen]
     # Only the settings in scope (an update for one family reads one calendar, not the organisation's).
-    known = {r[2]: (r[6], r[7]) for r in children} | {a[1]: (a[4], a[5]) for a in allocations}
+    known = {r[2]: (r[6], r[7]) for r in children} | {a[1]: (a[3], a[4]) for a in allocations}
     if Subject.SETTING in subjects and setting_scope is None:  # every setting has its own obligations
         known |= {pk: (kind, j) for pk, kind, j in Setting.objects.filter(organisation_id=organisation_id).values_list(
             "id", "kind", "jurisdiction")}
@@ -222,20 +230,23 @@ def _load(organisation_id: int, as_of: dt.date, families: set[int] | None, stand
     return _World(
         as_of=as_of, since=since, families=families, staff_scope=staff_scope, setting_scope=setting_scope,
         children=children, settings=settings, calendars=_calendars(settings),
-        key_workers={(a[0], a[1]): a[2] for a in allocations},
-        allocations=[(f, st, staff, timezone.localtime(starts_at).date()) for f, st, staff, starts_at, *_ in allocations],
-        family_settings=family_settings,
+        key_workers={(a[0], a[1]): a[2] for a in allocations}, allocations=allocations, family_settings=family_settings,
     )
 
 
-def _index(rows: Iterable, world: _World, kinds: set[str], in_scope: set[int] | None, events: bool = False) -> _Index:
+def _index(rows: Iterable, world: _World, kinds: set[str], in_scope: set[int] | None) -> _Index:
     """Group a source's rows by the subjects that need them.
 
     A row counts for its family and child; for its staff member (else the family's current key workers); for its
-    setting (else the settings the family's children attend). For events, a family's items also carry the child
-    the event is about (0 for none): a child's events are its own and its family's."""
+    setting (else the settings the family's children attend)."""
     index = _Index()
     fam, chi, staff, sett = index.family, index.child, index.staff, index.setting
+    if kinds == {"family"} and in_scope is None:  # the common case, kept to one append per row
+        for row in rows:
+            if row[0] is not None:
+                fam[row[0]].append(row)
+        index.sort()
+        return index
     want_family, want_child = "family" in kinds, "child" in kinds
     want_staff, want_setting = "staff" in kinds, "setting" in kinds
     kw_of: dict[int, list[int]] = defaultdict(list)
@@ -244,133 +255,160 @@ def _index(rows: Iterable, world: _World, kinds: set[str], in_scope: set[int] | 
             kw_of[family_id].append(staff_id)
     family_settings = world.family_settings
     for row in rows:
-        family_id, child_id, on, ref = row[0], row[1], row[2], row[3]
-        item = (on, ref)
+        family_id, child_id = row[0], row[1]
         if family_id is not None and (in_scope is None or family_id in in_scope):
             if want_family:
-                fam[family_id].append((on, ref, child_id or 0) if events else item)
+                fam[family_id].append(row)
             if want_child and child_id is not None:
-                chi[child_id].append(item)
+                chi[child_id].append(row)
         if want_staff:
-            if row[4] is not None:
-                staff[row[4]].append(item)
+            named = row[4] if len(row) > 4 else None
+            if named is not None:
+                staff[named].append(row)
             elif family_id is not None:
                 for staff_id in kw_of.get(family_id, ()):
-                    staff[staff_id].append(item)
+                    staff[staff_id].append(row)
         if want_setting:
-            if row[5] is not None:
-                sett[row[5]].append(item)
+            named = row[5] if len(row) > 5 else None
+            if named is not None:
+                sett[named].append(row)
             elif family_id is not None:
                 for setting_id in family_settings.get(family_id, ()):
-                    sett[setting_id].append(item)
+                    sett[setting_id].append(row)
     index.sort()
     return index
-
-
-def _first_at_or_after(lst, start: dt.date, last: dt.date):
-    i = bisect_left(lst, (start,))
-    if i < len(lst) and lst[i][0] <= last:
-        return lst[i]
-    return None
 
 
 # Which _Index attribute holds a subject's records.
 _KIND = {Subject.FAMILY: "family", Subject.CHILD: "child", Subject.KEY_WORKER: "staff", Subject.SETTING: "setting"}
 
 
-def _subjects(s: Standard, world: _World, setting_id: int, children_by_setting: dict[int, list[tuple]],
-              staff_home: dict[int, dict[int, tuple[int, dt.date]]]) -> dict[str, tuple]:
-    """The subjects of a standard in a setting: subject key -> (family id, child id, subject id, start day).
+def _applies(s: Standard, setting: Setting) -> bool:
+    return not s.setting_kinds or setting.kind in s.setting_kinds
 
-    The start day is the enrolment (a family's earliest child), the day a key worker took on their first current
-    family, or a setting's first day of the school year; "within N days of enrolment" counts from it."""
-    out: dict[str, tuple] = {}
-    families = world.families
-    if s.subject in (Subject.FAMILY, Subject.CHILD):
-        for c in children_by_setting.get(setting_id, ()):
-            if families is not None and c[1] not in families:
-                continue
-            if s.conditions and not _matches(c, s.conditions, world.as_of):
-                continue
-            if s.subject == Subject.CHILD:
-                out[f"c{c[0]}"] = (c[1], c[0], c[0], c[5])
-            else:
-                key = f"f{c[1]}"
-                prev = out.get(key)
-                if prev is None or c[5] < prev[3]:
-                    out[key] = (c[1], None, c[1], c[5])
-    elif s.subject == Subject.KEY_WORKER:
-        for staff_id, (home, start) in staff_home[s.pk].items():
-            if home == setting_id and (world.staff_scope is None or staff_id in world.staff_scope):
-                out[f"s{staff_id}"] = (None, None, staff_id, start)
-    elif s.subject == Subject.SETTING:
-        if world.setting_scope is not None and setting_id not in world.setting_scope:
-            return out
-        if s.conditions and not any(_matches(c, s.conditions, world.as_of) for c in children_by_setting.get(setting_id, ())):
-            return out
-        start = world.calendars[setting_id].school_year_start(world.as_of)
-        if start is not None:
-            out[f"t{setting_id}"] = (None, None, setting_id, start)
+
+def _people_subjects(s: Standard, world: _World) -> dict[int, dict[str, tuple]]:
+    """Families or children a standard applies to, by setting: subject key -> (family, child, subject id, start day).
+
+    A child's start is its enrolment; a family's, its earliest child's. A family with children in several settings
+    the standard applies to has its obligations in the first of them (by id), one per period."""
+    out: dict[int, dict[str, tuple]] = defaultdict(dict)
+    families, settings, as_of, conditions = world.families, world.settings, world.as_of, s.conditions
+    if s.subject == Subject.CHILD:
+        for c in world.children:
+            if (families is None or c[1] in families) and _applies(s, settings[c[2]]) and (
+                not conditions or _matches(c, conditions, as_of)
+            ):
+                out[c[2]][f"c{c[0]}"] = (c[1], c[0], c[0], c[5])
+        return out
+    best: dict[int, tuple[int, dt.date]] = {}  # family -> (setting, earliest enrolment there)
+    for c in world.children:
+        if (families is None or c[1] in families) and _applies(s, settings[c[2]]) and (
+            not conditions or _matches(c, conditions, as_of)
+        ):
+            prev = best.get(c[1])
+            if prev is None or c[2] < prev[0] or (c[2] == prev[0] and c[5] < prev[1]):
+                best[c[1]] = (c[2], c[5])
+    for family_id, (setting_id, enrolled_on) in best.items():
+        out[setting_id][f"f{family_id}"] = (family_id, None, family_id, enrolled_on)
     return out
 
 
-def _staff_homes(s: Standard, world: _World, children_by_setting: dict[int, list[tuple]]) -> dict[int, tuple[int, dt.date]]:
+def _staff_subjects(s: Standard, world: _World) -> dict[int, dict[str, tuple]]:
     """For a key worker standard: each key worker with a current family that has a child it applies to, in the
-    setting their obligation belongs to (the first by id, when they are key worker in several) and since when."""
+    setting their obligation belongs to (the first by id, when they are key worker in several), since when they
+    hold a family there."""
     qualifying: dict[tuple[int, int], bool] = {}  # (family, setting) -> has a child the standard applies to
     for c in world.children:
         k = (c[1], c[2])
         if not qualifying.get(k):
             qualifying[k] = not s.conditions or _matches(c, s.conditions, world.as_of)
     homes: dict[int, tuple[int, dt.date]] = {}
-    for family_id, setting_id, staff_id, start in world.allocations:
-        setting = world.settings.get(setting_id)
-        if setting is None or not qualifying.get((family_id, setting_id)):
-            continue
-        if s.setting_kinds and setting.kind not in s.setting_kinds:
+    for family_id, setting_id, staff_id, _, _, start in world.allocations:
+        if not qualifying.get((family_id, setting_id)) or not _applies(s, world.settings[setting_id]):
             continue
         prev = homes.get(staff_id)
-        if prev is None or setting_id < prev[0]:
+        if prev is None or setting_id < prev[0] or (setting_id == prev[0] and start < prev[1]):
             homes[staff_id] = (setting_id, start)
-        elif setting_id == prev[0] and start < prev[1]:
-            homes[staff_id] = (setting_id, start)
-    return homes
+    out: dict[int, dict[str, tuple]] = defaultdict(dict)
+    for staff_id, (setting_id, start) in homes.items():
+        if world.staff_scope is None or staff_id in world.staff_scope:
+            out[setting_id][f"s{staff_id}"] = (None, None, staff_id, start)
+    return out
 
 
-def _compute(organisation_id: int, as_of: dt.date, families: set[int] | None) -> tuple[dict[Key, Wanted], dt.date, _World | None]:
-    """What every obligation should be, the earliest period start the computation covers, and what it read."""
+def _setting_subjects(s: Standard, world: _World) -> dict[int, dict[str, tuple]]:
+    """For a setting standard: each setting it applies to (with a child it applies to, if it names conditions),
+    from the first day of its school year ("within N days" counts from it)."""
+    with_child = {c[2] for c in world.children if _matches(c, s.conditions, world.as_of)} if s.conditions else None
+    out: dict[int, dict[str, tuple]] = defaultdict(dict)
+    for setting_id, setting in world.settings.items():
+        if world.setting_scope is not None and setting_id not in world.setting_scope:
+            continue
+        if not _applies(s, setting) or (with_child is not None and setting_id not in with_child):
+            continue
+        start = world.calendars[setting_id].school_year_start(world.as_of)
+        if start is not None:
+            out[setting_id][f"t{setting_id}"] = (None, None, setting_id, start)
+    return out
+
+
+class _Diff:
+    """The stored obligations a run may change, and what it will write: compared as each obligation is computed."""
+
+    def __init__(self, stored: dict[Key, tuple]) -> None:
+        self.stored = stored
+        self.create: list[tuple] = []  # (key, value, setting, family, child)
+        self.update: list[tuple] = []  # (id, value, stored state, whether escalated_at is empty)
+
+    def put(self, key: Key, value: tuple, setting_id: int, family_id: int | None, child_id: int | None) -> None:
+        row = self.stored.pop(key, None)
+        if row is None:
+            self.create.append((key, value, setting_id, family_id, child_id))
+        elif row[3] != WAIVED and row[3:9] != value:
+            self.update.append((row[9], value, row[3], row[10]))
+
+
+def _plan(organisation_id: int, as_of: dt.date, families: set[int] | None) -> tuple[list[Standard], _World | None, dt.date]:
+    """The standards that produce obligations, what the run reads about the organisation, and the earliest period
+    start it covers (the stored obligations it compares start there)."""
     since = as_of - dt.timedelta(days=LOOKBACK_DAYS)
     standards = [
         s for s in Standard.objects.filter(organisation_id=organisation_id, enabled=True).order_by("id")
         if evidence_source(s.evidence) is not None and (s.cadence not in EVENT_CADENCES or event_source(s.event) is not None)
     ]
     if not standards:
-        return {}, since, None
+        return [], None, since
     world = _load(organisation_id, as_of, families, standards)
-    calendars = world.calendars
-    # Recurring windows start with this school year; earlier ones are settled history, neither read nor rewritten.
-    year_starts = [y for y in (c.school_year_start(as_of) for c in calendars.values()) if y is not None]
-    # (Weekly windows begin on the Monday of the year's first week.)
-    first = min(year_starts) if year_starts else as_of
-    recurring_from = max(since, first - dt.timedelta(days=first.weekday()))
+    return standards, world, min(_lower_bound(s, world) for s in standards)
 
-    def lower_bound(s: Standard) -> dt.date:
-        return recurring_from if s.cadence not in (Cadence.AFTER_ENROLMENT, *EVENT_CADENCES) else since
 
-    children_by_setting: dict[int, list[tuple]] = defaultdict(list)
-    for c in world.children:
-        children_by_setting[c[2]].append(c)
-    staff_home = {s.pk: _staff_homes(s, world, children_by_setting) for s in standards if s.subject == Subject.KEY_WORKER}
+def _recurring_from(world: _World) -> dt.date:
+    """Recurring windows start with this school year; earlier ones are settled history, neither read nor rewritten.
+    (Weekly windows begin on the Monday of the year's first week.)"""
+    year_starts = [y for y in (c.school_year_start(world.as_of) for c in world.calendars.values()) if y is not None]
+    first = min(year_starts) if year_starts else world.as_of
+    return max(world.since, first - dt.timedelta(days=first.weekday()))
 
+
+def _lower_bound(s: Standard, world: _World) -> dt.date:
+    return _recurring_from(world) if s.cadence not in (Cadence.AFTER_ENROLMENT, *EVENT_CADENCES) else world.since
+
+
+def _compute(organisation_id: int, standards: list[Standard], world: _World, diff: _Diff) -> None:
+    """Every obligation the standards ask for, each compared with its stored row as it is computed."""
+    as_of, families = world.as_of, world.families
+    recurring_from = _recurring_from(world)
     # One fetch per evidence source and set of conditions, shared by the standards that use it.
     fetch_from: dict[tuple[str, str], dt.date] = {}
     kinds: dict[tuple[str, str], set[str]] = defaultdict(set)
     for s in standards:
         key = _evidence_key(s)
-        fetch_from[key] = min(fetch_from.get(key, as_of), lower_bound(s))
+        lower = recurring_from if s.cadence not in (Cadence.AFTER_ENROLMENT, *EVENT_CADENCES) else world.since
+        fetch_from[key] = min(fetch_from.get(key, as_of), lower)
         kinds[key].add(_KIND[s.subject])
     # A family's records count for its key workers and settings: those families' records are read too.
-    wider = families if families is None else families | {c[1] for c in world.children} | {a[0] for a in world.allocations}
+    wider = None if families is None else families | {c[1] for c in world.children} | {a[0] for a in world.allocations}
     evidence: dict[tuple[str, str], _Index] = {}
     for s in standards:
         key = _evidence_key(s)
@@ -386,83 +424,91 @@ def _compute(organisation_id: int, as_of: dt.date, families: set[int] | None) ->
     event_kinds: dict[str, set[str]] = defaultdict(set)
     for s in standards:
         if s.cadence in EVENT_CADENCES:
-            event_kinds[s.event].add(_KIND[s.subject])
+            # A child's events are its family's events that name the child or no child.
+            event_kinds[s.event] |= {"family"} if s.subject == Subject.CHILD else {_KIND[s.subject]}
     events: dict[str, _Index] = {}
     for code, wanted in event_kinds.items():
-        # A child's events are its family's events that name the child or no child.
-        wanted = wanted | {"family"} if "child" in wanted else wanted
         source = event_source(code)
         extra = {"families": wider if wanted & {"staff", "setting"} else families} if source.by_family else {}
-        rows = source.fetch(organisation_id, since, as_of + dt.timedelta(days=LOOKAHEAD_DAYS), **extra)
-        events[code] = _index(rows, world, wanted, None, events=True)
+        rows = source.fetch(organisation_id, world.since, as_of + dt.timedelta(days=LOOKAHEAD_DAYS), **extra)
+        events[code] = _index(rows, world, wanted, None)
 
-    out: dict[Key, Wanted] = {}
+    # Subjects by setting, shared by the standards that choose them alike.
+    cache: dict[tuple, dict[int, dict[str, tuple]]] = {}
     for s in standards:
-        ev = evidence[_evidence_key(s)]
-        kind = _KIND[s.subject]
+        ck = (s.subject, repr(sorted(s.conditions.items())), tuple(sorted(s.setting_kinds or ())))
+        if ck not in cache:
+            if s.subject in (Subject.FAMILY, Subject.CHILD):
+                cache[ck] = _people_subjects(s, world)
+            elif s.subject == Subject.KEY_WORKER:
+                cache[ck] = _staff_subjects(s, world)
+            else:
+                cache[ck] = _setting_subjects(s, world)
+        by_setting = cache[ck]
+        ev = getattr(evidence[_evidence_key(s)], _KIND[s.subject])
         recurring = s.cadence not in (Cadence.AFTER_ENROLMENT, *EVENT_CADENCES)
-        for setting_id, setting in world.settings.items():
-            if s.setting_kinds and setting.kind not in s.setting_kinds:
-                continue
-            subjects = _subjects(s, world, setting_id, children_by_setting, staff_home)
+        for setting_id, subjects in by_setting.items():
             if not subjects:
                 continue
+            staff_of = _responsible(s, world, setting_id)
             if recurring:
                 shared = [
-                    (w, min(w.end, as_of), _open_state(w.due_on, s, as_of))
-                    for w in windows(s.cadence, s.cadence_n, calendars[setting_id], as_of)
+                    (w.start, w.end, w.due_on, min(w.end, as_of), _open_state(w.due_on, s, as_of))
+                    for w in windows(s.cadence, s.cadence_n, world.calendars[setting_id], as_of)
                 ]
-                _recurring(out, s, setting_id, subjects, shared, ev, kind, world)
+                _recurring(diff, s.pk, setting_id, subjects, shared, ev, staff_of)
             else:
-                _one_off(out, s, setting_id, subjects, ev, kind, events, world)
-    return out, min(lower_bound(s) for s in standards), world
+                _one_off(diff, s, setting_id, subjects, ev, staff_of, events, world)
 
 
-def _responsible(s: Standard, world: _World, family_id: int | None, setting_id: int, subject_id: int) -> int | None:
-    if s.responsible != Responsible.KEY_WORKER:
-        return None
+def _responsible(s: Standard, world: _World, setting_id: int):
+    """Who is responsible for a subject's obligations: its key worker (for a key worker's own, themselves)."""
+    if s.responsible != Responsible.KEY_WORKER or s.subject == Subject.SETTING:
+        return lambda family_id, subject_id: None
     if s.subject == Subject.KEY_WORKER:
-        return subject_id
-    if family_id is None:
-        return None
-    return world.key_workers.get((family_id, setting_id))
+        return lambda family_id, subject_id: subject_id
+    key_workers = world.key_workers
+    return lambda family_id, subject_id: key_workers.get((family_id, setting_id))
 
 
-def _recurring(out: dict, s: Standard, setting_id: int, subjects: dict, shared: list, ev: _Index, kind: str, world: _World) -> None:
+def _recurring(diff: _Diff, sid: int, setting_id: int, subjects: dict, shared: list, records: dict, staff_of) -> None:
     """Weekly, half-termly, termly and monthly windows: the same windows for every subject of the setting.
 
     Recurring windows are met only inside themselves; a subject that started later owes none from before."""
-    sid = s.pk
-    records = getattr(ev, kind)
-    key_workers = world.key_workers if s.responsible == Responsible.KEY_WORKER else None
+    pop, create, update = diff.stored.pop, diff.create, diff.update
     for subject_key, (family_id, child_id, subject_id, started) in subjects.items():
-        lst = records.get(subject_id, ())
-        if key_workers is None:
-            staff_id = None
-        elif s.subject == Subject.KEY_WORKER:
-            staff_id = subject_id
-        else:
-            staff_id = key_workers.get((family_id, setting_id)) if family_id is not None else None
-        for w, last, open_state in shared:
-            if w.end < started:
+        lst = records.get(subject_id)
+        staff_id = staff_of(family_id, subject_id)
+        for start, end, due, last, open_state in shared:
+            if end < started:
                 continue
-            i = bisect_left(lst, (w.start,)) if lst else 0
-            if i < len(lst) and lst[i][0] <= last:
-                on, ref = lst[i]
-                out[(sid, subject_key, w.start)] = (MET, on, ref, staff_id, w.due_on, w.end, setting_id, family_id, child_id)
+            if lst:
+                i = bisect_left(lst, start, key=ON)
+                hit = lst[i] if i < len(lst) and lst[i][2] <= last else None
             else:
-                out[(sid, subject_key, w.start)] = (open_state, None, "", staff_id, w.due_on, w.end, setting_id, family_id, child_id)
+                hit = None
+            if hit is None:
+                value = (open_state, None, "", staff_id, due, end)
+            else:
+                value = (MET, hit[2], hit[3], staff_id, due, end)
+            key = (sid, subject_key, start)
+            row = pop(key, None)
+            if row is None:
+                create.append((key, value, setting_id, family_id, child_id))
+            elif row[3:9] != value and row[3] != WAIVED:
+                update.append((row[9], value, row[3], row[10]))
 
 
-def _one_off(out: dict, s: Standard, setting_id: int, subjects: dict, ev: _Index, kind: str,
+def _one_off(diff: _Diff, s: Standard, setting_id: int, subjects: dict, records: dict, staff_of,
              events: dict[str, _Index], world: _World) -> None:
-    """Within N days of enrolment, and before or after each event: windows of each subject's own."""
+    """Within N days of enrolment (or of becoming a key worker, or of the school year for a setting), and before or
+    after each event: windows of each subject's own."""
     as_of, since = world.as_of, world.since
     n = dt.timedelta(days=s.cadence_n)
-    records = getattr(ev, kind)
+    kind = _KIND[s.subject]
     for subject_key, (family_id, child_id, subject_id, started) in subjects.items():
-        lst = records.get(subject_id, ())
-        staff_id = _responsible(s, world, family_id, setting_id, subject_id)
+        lst = records.get(subject_id)
+        staff_id = staff_of(family_id, subject_id)
         owed: list[tuple[str, Window, dt.date]] = []
         if s.cadence == Cadence.AFTER_ENROLMENT:
             if started < since:
@@ -472,12 +518,11 @@ def _one_off(out: dict, s: Standard, setting_id: int, subjects: dict, ev: _Index
         else:
             index = events[s.event]
             if kind == "child":
-                happened = [(on, ref) for on, ref, about in index.family.get(family_id, ()) if about in (0, subject_id)]
-            elif kind == "family":
-                happened = [(on, ref) for on, ref, _ in index.family.get(family_id, ())]
+                happened = [e for e in index.family.get(family_id, ()) if e[1] is None or e[1] == subject_id]
             else:
-                happened = index.for_subject(kind, subject_id)
-            for on, ref in happened:
+                happened = getattr(index, kind).get(subject_id, ())
+            for e in happened:
+                on, ref = e[2], e[3]
                 key = f"{subject_key}@{ref}"[:64]
                 if s.cadence == Cadence.BEFORE_EVENT:
                     due = on - n
@@ -489,12 +534,15 @@ def _one_off(out: dict, s: Standard, setting_id: int, subjects: dict, ev: _Index
                 elif on <= as_of:
                     owed.append((key, Window(on, on + n, on + n), as_of))
         for key, w, last in owed:
-            hit = _first_at_or_after(lst, w.start, last) if lst else None
+            hit = None
+            if lst:
+                i = bisect_left(lst, w.start, key=ON)
+                hit = lst[i] if i < len(lst) and lst[i][2] <= last else None
             if hit is not None:
-                value = (MET, hit[0], hit[1], staff_id, w.due_on, w.end, setting_id, family_id, child_id)
+                value = (MET, hit[2], hit[3], staff_id, w.due_on, w.end)
             else:
-                value = (_open_state(w.due_on, s, as_of), None, "", staff_id, w.due_on, w.end, setting_id, family_id, child_id)
-            out[(s.pk, key, w.start)] = value
+                value = (_open_state(w.due_on, s, as_of), None, "", staff_id, w.due_on, w.end)
+            diff.put((s.pk, key, w.start), value, setting_id, family_id, child_id)
 
 
 def _in_scope(subject_key: str, world: _World) -> bool:
@@ -535,25 +583,19 @@ def recompute(*, organisation_id: int, as_of: dt.date, families: Iterable[int] |
     family_set = set(families) if families is not None else None
     # One run at a time per organisation (a request's update and the worker's full run): lock the organisation row.
     Organisation.objects.select_for_update().filter(pk=organisation_id).first()
-    desired, earliest, world = _compute(organisation_id, as_of, family_set)
-    stored = _stored(organisation_id, earliest, family_set, world)
-    to_create: list[tuple[Key, Wanted]] = []
-    to_update: list[tuple] = []  # (id, value, stored state, never escalated)
-    for key, d in desired.items():
-        row = stored.pop(key, None)
-        if row is None:
-            to_create.append((key, d))
-        elif row[3] != WAIVED and row[3:9] != d[:6]:
-            to_update.append((row[9], d, row[3], row[10]))
+    standards, world, earliest = _plan(organisation_id, as_of, family_set)
+    diff = _Diff(_stored(organisation_id, earliest, family_set, world))
+    if world is not None:
+        _compute(organisation_id, standards, world, diff)
     # What no longer applies (a standard switched off, a child who left) goes, unless it is settled history.
-    gone = [row[9] for row in stored.values() if row[3] in OPEN]
+    gone = [row[9] for row in diff.stored.values() if row[3] in OPEN]
     actor_id = getattr(actor, "pk", None)
     now = clock.now()
-    result = RunResult(created=len(to_create), updated=len(to_update), removed=len(gone))
+    result = RunResult(created=len(diff.create), updated=len(diff.update), removed=len(gone))
     if connection.vendor == "postgresql":
-        result.events = _write_postgresql(organisation_id, to_create, to_update, now, actor_id)
+        result.events = _write_postgresql(organisation_id, diff.create, diff.update, now, actor_id)
     else:
-        result.events = _write_portable(organisation_id, to_create, to_update, now, actor)
+        result.events = _write_portable(organisation_id, diff.create, diff.update, now, actor)
     for i in range(0, len(gone), 2000):
         Obligation.objects.filter(pk__in=gone[i:i + 2000], state__in=OPEN).delete()
     return result
@@ -565,11 +607,13 @@ def _table(model) -> str:
 
 def _write_postgresql(organisation_id: int, to_create: list, to_update: list, now: dt.datetime, actor_id: int | None) -> int:
     """New and changed obligations and their events: one statement per batch, the rows passed as arrays."""
+    import psycopg
+
     obligations, events = _table(Obligation), _table(ObligationEvent)
     insert = f"""
         WITH d AS (
-            SELECT * FROM unnest(%s::bigint[], %s::text[], %s::date[], %s::text[], %s::date[], %s::text[], %s::bigint[],
-                                 %s::date[], %s::date[], %s::bigint[], %s::bigint[], %s::bigint[])
+            SELECT * FROM unnest(%b::bigint[], %b::text[], %b::date[], %b::text[], %b::date[], %b::text[], %b::bigint[],
+                                 %b::date[], %b::date[], %b::bigint[], %b::bigint[], %b::bigint[])
                 AS d(standard_id, subject_key, period_start, state, met_on, evidence_ref, responsible_staff_id, due_on,
                      period_end, setting_id, family_id, child_id)
         ), ins AS (
@@ -583,8 +627,8 @@ def _write_postgresql(organisation_id: int, to_create: list, to_update: list, no
     """  # noqa: S608 - table names from the models; every value is a parameter
     update = f"""
         WITH d AS (
-            SELECT * FROM unnest(%s::bigint[], %s::text[], %s::date[], %s::text[], %s::bigint[], %s::date[], %s::date[],
-                                 %s::text[])
+            SELECT * FROM unnest(%b::bigint[], %b::text[], %b::date[], %b::text[], %b::bigint[], %b::date[], %b::date[],
+                                 %b::text[])
                 AS d(id, state, met_on, evidence_ref, responsible_staff_id, due_on, period_end, from_state)
         ), upd AS (
             UPDATE {obligations} o SET state = d.state, met_on = d.met_on, evidence_ref = d.evidence_ref,
@@ -597,18 +641,28 @@ def _write_postgresql(organisation_id: int, to_create: list, to_update: list, no
         SELECT %s, id, from_state, state, %s, %s, '' FROM upd WHERE from_state <> state
     """  # noqa: S608 - table names from the models; every value is a parameter
     n_events = 0
-    with connection.cursor() as cursor:
+    connection.ensure_connection()
+
+    def execute(cursor, sql: str, params: list, rows: int) -> None:
+        started = time.monotonic()
+        cursor.execute(sql, params)
+        if connection.queries_logged:  # counted like any other query (CaptureQueriesContext, DEBUG)
+            connection.queries_log.append({"sql": f"{sql.split(maxsplit=1)[0]} ... ({rows} rows as arrays)",
+                                           "time": f"{time.monotonic() - started:.3f}"})
+
+    # Parameters bound on the server and sent in binary: the arrays are neither quoted nor parsed as text.
+    with psycopg.Cursor(connection.connection) as cursor:
         for i in range(0, len(to_create), WRITE_BATCH):
             batch = to_create[i:i + WRITE_BATCH]
-            keys = [k for k, _ in batch]
-            values = [v for _, v in batch]
+            keys = [b[0] for b in batch]
+            values = [b[1] for b in batch]
             columns = [
                 [k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys],
                 [v[0] for v in values], [v[1] for v in values], [v[2] for v in values], [v[3] for v in values],
-                [v[4] for v in values], [v[5] for v in values], [v[6] for v in values], [v[7] for v in values],
-                [v[8] for v in values],
+                [v[4] for v in values], [v[5] for v in values], [b[2] for b in batch], [b[3] for b in batch],
+                [b[4] for b in batch],
             ]
-            cursor.execute(insert, [*columns, organisation_id, ESCALATED, now, now, organisation_id, now, actor_id])
+            execute(cursor, insert, [*columns, organisation_id, ESCALATED, now, now, organisation_id, now, actor_id], len(batch))
             n_events += len(batch)
         for i in range(0, len(to_update), WRITE_BATCH):
             batch = to_update[i:i + WRITE_BATCH]
@@ -616,7 +670,7 @@ def _write_postgresql(organisation_id: int, to_create: list, to_update: list, no
                 [b[0] for b in batch], [b[1][0] for b in batch], [b[1][1] for b in batch], [b[1][2] for b in batch],
                 [b[1][3] for b in batch], [b[1][4] for b in batch], [b[1][5] for b in batch], [b[2] for b in batch],
             ]
-            cursor.execute(update, [*columns, now, ESCALATED, now, WAIVED, organisation_id, now, actor_id])
+            execute(cursor, update, [*columns, now, ESCALATED, now, WAIVED, organisation_id, now, actor_id], len(batch))
             n_events += sum(1 for b in batch if b[2] != b[1][0])
     return n_events
 
@@ -626,10 +680,10 @@ def _write_portable(organisation_id: int, to_create: list, to_update: list, now:
     created = Obligation.objects.bulk_create([
         Obligation(
             organisation_id=organisation_id, standard_id=k[0], subject_key=k[1], period_start=k[2], state=v[0], met_on=v[1],
-            evidence_ref=v[2], responsible_staff_id=v[3], due_on=v[4], period_end=v[5], setting_id=v[6], family_id=v[7],
-            child_id=v[8], updated_at=now, escalated_at=now if v[0] == ESCALATED else None,
+            evidence_ref=v[2], responsible_staff_id=v[3], due_on=v[4], period_end=v[5], setting_id=setting_id, family_id=family_id,
+            child_id=child_id, updated_at=now, escalated_at=now if v[0] == ESCALATED else None,
         )
-        for k, v in to_create
+        for k, v, setting_id, family_id, child_id in to_create
     ], batch_size=2000)
     events = [
         ObligationEvent(organisation_id=organisation_id, obligation=o, from_state="", to_state=o.state, at=now, actor=actor)

@@ -26,6 +26,7 @@ class EvidenceRow(NamedTuple):
     setting_id: int | None = None
 
 
+# A source may also return plain tuples in EvidenceRow's order (a row shaped in SQL, as the cursor returns it).
 Fetch = Callable[[int, dt.date, dt.date, dict], Iterable[EvidenceRow]]
 
 
