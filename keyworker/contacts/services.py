@@ -48,16 +48,18 @@ def word_count(text: str) -> int:
 
 
 def _family_setting(family: Family, actor: Actor, setting: Setting | None) -> Setting:
-    """The setting the contact belongs to: the given one, else the one of the family's children the actor works in."""
-    setting_ids = list(Child.objects.filter(family_id=family.pk).values_list("setting_id", flat=True).distinct())
+    """The setting the contact belongs to: the given one, else the one of the family's children the actor works in
+    (the first by id), in one query."""
     if setting is not None:
+        setting_ids = set(Child.objects.filter(family_id=family.pk).values_list("setting_id", flat=True))
         if setting.organisation_id != family.organisation_id or (setting_ids and setting.pk not in setting_ids):
             raise RuleViolation("Choose a setting this family's children attend.", rule="setting", field="setting")
         return setting
-    ordered = sorted(setting_ids, key=lambda pk: (pk not in actor.setting_ids, pk))
-    if not ordered:
-        ordered = sorted(actor.setting_ids)
-    found = Setting.objects.filter(pk__in=ordered[:1], organisation_id=family.organisation_id).first()
+    attended = Child.objects.filter(family_id=family.pk).values("setting_id")
+    candidates = list(Setting.objects.filter(organisation_id=family.organisation_id, pk__in=attended))
+    if not candidates:  # a family with no children yet: a setting the actor works in
+        candidates = list(Setting.objects.filter(organisation_id=family.organisation_id, pk__in=sorted(actor.setting_ids)))
+    found = min(candidates, key=lambda s: (s.pk not in actor.setting_ids, s.pk), default=None)
     if found is None:
         raise RuleViolation("This family has no children in a setting yet, so a contact cannot be recorded.", rule="setting")
     return found

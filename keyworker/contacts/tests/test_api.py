@@ -208,7 +208,8 @@ def test_api_recording_uses_bounded_queries(world):
         _record(world, happened_on=TODAY - dt.timedelta(days=i + 1))
     with CaptureQueriesContext(connection) as thirty:
         assert client.post("/api/v1/contacts/", body, format="json").status_code == 201
-    assert len(one.captured_queries) == len(thirty.captured_queries) <= 45, len(thirty.captured_queries)
+    # The engine writes an obligation only when its state or evidence changes: at most one UPDATE either way.
+    assert len(thirty.captured_queries) <= len(one.captured_queries) <= 45, (len(one.captured_queries), len(thirty.captured_queries))
 
 
 def test_schema_has_the_contacts_api(world):

@@ -152,7 +152,9 @@ def test_recording_uses_bounded_queries(adopted, flag):
     with CaptureQueriesContext(connection) as thirty:
         contact_record(actor=actor, family=world.family_a, **values)
     # A flag adds one notification per member of the safeguarding team (three here), each a few queries.
-    assert len(one.captured_queries) == len(thirty.captured_queries) <= (35 if not flag else 35 + 6 * 3), len(thirty.captured_queries)
+    # The engine writes an obligation only when its state or evidence changes: at most one UPDATE either way.
+    assert len(thirty.captured_queries) <= len(one.captured_queries) <= (35 if not flag else 35 + 6 * 3), (
+        len(one.captured_queries), len(thirty.captured_queries))
 
 
 def test_recording_page_uses_bounded_queries(adopted, client_for):

@@ -166,4 +166,5 @@ def test_page_recording_uses_bounded_queries(world, client_for):
         _record(world, happened_on=TODAY - dt.timedelta(days=i + 1))
     with CaptureQueriesContext(connection) as thirty:
         assert client.post(f"/contacts/new/?family={world.family_a.pk}", data).status_code == 302
-    assert len(one.captured_queries) == len(thirty.captured_queries) <= 45, len(thirty.captured_queries)
+    # The engine writes an obligation only when its state or evidence changes: at most one UPDATE either way.
+    assert len(thirty.captured_queries) <= len(one.captured_queries) <= 45, (len(one.captured_queries), len(thirty.captured_queries))
