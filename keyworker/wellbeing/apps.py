@@ -7,3 +7,10 @@ class WellbeingConfig(AppConfig):
     name = "keyworker.wellbeing"
     label = "wellbeing"
     verbose_name = "Family wellbeing"
+
+    def ready(self) -> None:
+        from . import evidence, panel, timeline
+
+        evidence.register()
+        timeline.register()
+        panel.register()

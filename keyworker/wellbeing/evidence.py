@@ -1,0 +1,56 @@
+"""What family wellbeing gives the standards engine: the event "wellbeing_concern" (a concern raised about a family)
+and the evidence "wellbeing_follow_up" (SCH-9: any follow-up recorded on a concern) and "agency_contact" (CC-M2:
+signposting, a referral or a contact with an agency recorded by a leader of the setting)."""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from keyworker.standards.evidence import (
+    EventRow,
+    EventSource,
+    EvidenceRow,
+    EvidenceSource,
+    register_events,
+    register_evidence,
+)
+
+from .models import AGENCY_KINDS, WellbeingConcern, WellbeingFollowUp
+
+WELLBEING_CONCERN = "wellbeing_concern"
+WELLBEING_FOLLOW_UP = "wellbeing_follow_up"
+AGENCY_CONTACT = "agency_contact"
+
+
+def concerns_raised(organisation_id: int, start: dt.date, end: dt.date, families: set[int] | None = None) -> list[EventRow]:
+    """A row per concern (its family, the day it was noticed), in one query."""
+    qs = WellbeingConcern.objects.filter(organisation_id=organisation_id, noticed_on__gte=start, noticed_on__lte=end)
+    if families is not None:
+        qs = qs.filter(family_id__in=families)
+    return [EventRow(family_id, None, day, f"wb{pk}")
+            for pk, family_id, day in qs.order_by("noticed_on", "id").values_list("id", "family_id", "noticed_on")]
+
+
+def _follow_ups(organisation_id: int, start: dt.date, end: dt.date, families: set[int] | None, *, agency_only: bool) -> list[EvidenceRow]:
+    qs = WellbeingFollowUp.objects.filter(organisation_id=organisation_id, happened_on__gte=start, happened_on__lte=end)
+    if families is not None:
+        qs = qs.filter(family_id__in=families)
+    if agency_only:
+        qs = qs.filter(kind__in=list(AGENCY_KINDS), by_leader=True)
+    return [EvidenceRow(family_id, None, day, f"wellbeing_follow_up:{pk}")
+            for pk, family_id, day in qs.order_by().values_list("id", "family_id", "happened_on")]
+
+
+def follow_ups_recorded(organisation_id: int, start: dt.date, end: dt.date, conditions: dict,
+                        families: set[int] | None = None) -> Iterable[EvidenceRow]:
+    return _follow_ups(organisation_id, start, end, families, agency_only=False)
+
+
+def agency_contacts(organisation_id: int, start: dt.date, end: dt.date, conditions: dict,
+                    families: set[int] | None = None) -> Iterable[EvidenceRow]:
+    return _follow_ups(organisation_id, start, end, families, agency_only=True)
+
+
+def register() -> None:
+    register_events(EventSource(WELLBEING_CONCERN, "A wellbeing concern raised", concerns_raised, by_family=True))
+    register_evidence(EvidenceSource(WELLBEING_FOLLOW_UP, "A wellbeing follow-up", follow_ups_recorded, by_family=True))
+    register_evidence(EvidenceSource(AGENCY_CONTACT, "Contact with an outside agency", agency_contacts, by_family=True))

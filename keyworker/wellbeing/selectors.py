@@ -1,0 +1,114 @@
+"""Reads of wellbeing concerns and the agency directory, always scoped to the acting user.
+
+A concern is seen by the leaders of its setting (allocations.manage there), the family's current key worker and the
+person who raised it; not by the whole staff. Everyone in the organisation reads the agency directory.
+"""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from keyworker.accounts.access import Actor
+from keyworker.accounts.capabilities import MANAGE_ALLOCATIONS
+from keyworker.accounts.models import Scope, StaffMember, StaffRole
+from keyworker.caseload.models import KeyWorkerAllocation
+
+from .models import Agency, WellbeingConcern, WellbeingFollowUp
+
+
+def leader_setting_ids(actor: Actor) -> frozenset[int] | None:
+    """The settings the actor leads (allocations.manage): None for all of the organisation's."""
+    if not actor.is_member:
+        return frozenset()
+    if any(r.role.scope == Scope.ORGANISATION and MANAGE_ALLOCATIONS in r.role.capabilities for r in actor.roles):
+        return None
+    return frozenset(r.setting_id for r in actor.roles if MANAGE_ALLOCATIONS in r.role.capabilities)
+
+
+def concern_filter(actor: Actor) -> Q:
+    if not actor.is_member:
+        return Q(pk__in=[])
+    led = leader_setting_ids(actor)
+    visible = Q(raised_by=actor.staff) | Q(
+        family_id__in=KeyWorkerAllocation.objects.filter(staff=actor.staff, ends_at__isnull=True).values("family_id")
+    )
+    if led is None:
+        visible = Q(pk__isnull=False)
+    elif led:
+        visible |= Q(setting_id__in=led)
+    return Q(organisation_id=actor.organisation_id) & visible
+
+
+def concerns_visible_to(actor: Actor) -> QuerySet[WellbeingConcern]:
+    return WellbeingConcern.objects.filter(concern_filter(actor))
+
+
+def with_details(qs: QuerySet[WellbeingConcern]) -> QuerySet[WellbeingConcern]:
+    return qs.select_related("family", "setting", "raised_by__user", "closed_by__user")
+
+
+def access_concern(actor: Actor, concern_id: int) -> WellbeingConcern:
+    concern = with_details(concerns_visible_to(actor)).filter(pk=concern_id).first()
+    if concern is None:
+        raise Http404("No such wellbeing concern")
+    return concern
+
+
+def follow_ups_of(concern: WellbeingConcern) -> list[WellbeingFollowUp]:
+    return list(concern.follow_ups.select_related("agency", "recorded_by__user").order_by("-happened_on", "-created_at", "-id"))
+
+
+def can_close(actor: Actor, concern: WellbeingConcern) -> bool:
+    """Leaders of the setting and the family's current key worker close a concern with its outcome."""
+    return actor.can(MANAGE_ALLOCATIONS, concern.setting_id) or is_key_worker_of(actor, concern.family_id)
+
+
+def is_key_worker_of(actor: Actor, family_id: int) -> bool:
+    return actor.is_member and KeyWorkerAllocation.objects.filter(staff=actor.staff, family_id=family_id, ends_at__isnull=True).exists()
+
+
+def leadership_team(organisation_id: int, setting_id: int) -> list[StaffMember]:
+    """Current staff leading a setting (allocations.manage there or organisation-wide), each once, in one query."""
+    # The capability list is JSON: a text match works on SQLite and PostgreSQL alike (no code contains another).
+    roles = (
+        StaffRole.objects.filter(Q(setting_id=setting_id) | Q(role__scope=Scope.ORGANISATION), organisation_id=organisation_id,
+                                 staff__is_active=True, role__capabilities__icontains=MANAGE_ALLOCATIONS)
+        .select_related("role", "staff__user").order_by("staff__user__full_name", "id")
+    )
+    team: dict[int, StaffMember] = {}
+    for r in roles:
+        if MANAGE_ALLOCATIONS in r.role.capabilities:
+            team.setdefault(r.staff_id, r.staff)
+    return list(team.values())
+
+
+# The agency directory ----------------------------------------------------------------------------------------
+
+
+def agencies_visible_to(actor: Actor) -> QuerySet[Agency]:
+    if not actor.is_member:
+        return Agency.objects.none()
+    return Agency.objects.filter(organisation_id=actor.organisation_id)
+
+
+def access_agency(actor: Actor, agency_id: int) -> Agency:
+    agency = agencies_visible_to(actor).filter(pk=agency_id).first()
+    if agency is None:
+        raise Http404("No such agency")
+    return agency
+
+
+def agencies_search(qs: QuerySet[Agency], *, text: str = "", area: str = "", place: str = "",
+                    include_retired: bool = False) -> QuerySet[Agency]:
+    """By need (an area code, or words in the name, service or notes) and by the area covered."""
+    if not include_retired:
+        qs = qs.filter(is_active=True)
+    text = (text or "").strip()
+    if text:
+        qs = qs.filter(Q(name__icontains=text) | Q(service__icontains=text) | Q(notes__icontains=text)
+                       | Q(area_covered__icontains=text))
+    if area:
+        qs = qs.filter(areas__icontains=area)
+    place = (place or "").strip()
+    if place:
+        qs = qs.filter(area_covered__icontains=place)
+    return qs.order_by("name", "id")
