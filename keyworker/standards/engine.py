@@ -67,6 +67,11 @@ OPEN = frozenset(s.value for s in OPEN_STATES)
 # An obligation is keyed by (standard id, subject key, period start); what the engine computes for it is
 # (state, met_on, evidence_ref, responsible_staff_id, due_on, period_end), compared with STORED_COLUMNS[3:9].
 Key = tuple[int, str, dt.date]
+# What the engine reads of a standard.
+STANDARD_FIELDS = (
+    "id", "organisation_id", "setting_kinds", "conditions", "subject", "cadence", "cadence_n", "evidence", "event",
+    "evidence_conditions", "responsible", "due_soon_days", "escalate_after_days",
+)
 STORED_COLUMNS = (
     "standard_id", "subject_key", "period_start", "state", "met_on", "evidence_ref", "responsible_staff_id", "due_on",
     "period_end", "id",
@@ -374,7 +379,7 @@ def _plan(organisation_id: int, as_of: dt.date, families: set[int] | None) -> tu
     start it covers (the stored obligations it compares start there)."""
     since = as_of - dt.timedelta(days=LOOKBACK_DAYS)
     standards = [
-        s for s in Standard.objects.filter(organisation_id=organisation_id, enabled=True).order_by("id")
+        s for s in Standard.objects.filter(organisation_id=organisation_id, enabled=True).only(*STANDARD_FIELDS).order_by("id")
         if evidence_source(s.evidence) is not None and (s.cadence not in EVENT_CADENCES or event_source(s.event) is not None)
     ]
     if not standards:
@@ -396,45 +401,16 @@ def _lower_bound(s: Standard, world: _World) -> dt.date:
 
 
 def _compute(organisation_id: int, standards: list[Standard], world: _World, diff: _Diff) -> None:
-    """Every obligation the standards ask for, each compared with its stored row as it is computed."""
-    as_of, families = world.as_of, world.families
-    recurring_from = _recurring_from(world)
-    # One fetch per evidence source and set of conditions, shared by the standards that use it.
-    fetch_from: dict[tuple[str, str], dt.date] = {}
-    kinds: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for s in standards:
-        key = _evidence_key(s)
-        lower = recurring_from if s.cadence not in (Cadence.AFTER_ENROLMENT, *EVENT_CADENCES) else world.since
-        fetch_from[key] = min(fetch_from.get(key, as_of), lower)
-        kinds[key].add(_KIND[s.subject])
-    # A family's records count for its key workers and settings: those families' records are read too.
-    wider = None if families is None else families | {c[1] for c in world.children} | {a[0] for a in world.allocations}
-    evidence: dict[tuple[str, str], _Index] = {}
-    for s in standards:
-        key = _evidence_key(s)
-        if key in evidence:
-            continue
-        source = evidence_source(s.evidence)
-        needs_wider = bool(kinds[key] & {"staff", "setting"})
-        extra = {"families": wider if needs_wider else families} if source.by_family else {}
-        rows = source.fetch(organisation_id, fetch_from[key], as_of, s.evidence_conditions, **extra)
-        evidence[key] = _index(rows, world, kinds[key], None if needs_wider else families)
+    """Every obligation the standards ask for, each compared with its stored row as it is computed.
 
-    # One fetch per event source, whatever the number of standards counting from it.
-    event_kinds: dict[str, set[str]] = defaultdict(set)
-    for s in standards:
-        if s.cadence in EVENT_CADENCES:
-            # A child's events are its family's events that name the child or no child.
-            event_kinds[s.event] |= {"family"} if s.subject == Subject.CHILD else {_KIND[s.subject]}
-    events: dict[str, _Index] = {}
-    for code, wanted in event_kinds.items():
-        source = event_source(code)
-        extra = {"families": wider if wanted & {"staff", "setting"} else families} if source.by_family else {}
-        rows = source.fetch(organisation_id, world.since, as_of + dt.timedelta(days=LOOKAHEAD_DAYS), **extra)
-        events[code] = _index(rows, world, wanted, None)
+    Sources are read only for standards that can owe something here: an update for one family reads nothing for
+    a standard none of its children meets the conditions of, or a one-off after enrolment long past."""
+    as_of, since, families = world.as_of, world.since, world.families
+    recurring_from = _recurring_from(world)
 
     # Subjects by setting, shared by the standards that choose them alike.
     cache: dict[tuple, dict[int, dict[str, tuple]]] = {}
+    subjects_of: dict[int, dict[int, dict[str, tuple]]] = {}
     for s in standards:
         ck = (s.subject, repr(sorted(s.conditions.items())), tuple(sorted(s.setting_kinds or ())))
         if ck not in cache:
@@ -444,10 +420,57 @@ def _compute(organisation_id: int, standards: list[Standard], world: _World, dif
                 cache[ck] = _staff_subjects(s, world)
             else:
                 cache[ck] = _setting_subjects(s, world)
-        by_setting = cache[ck]
+        subjects_of[s.pk] = cache[ck]
+    live = [
+        s for s in standards
+        if any(
+            subjects and (s.cadence != Cadence.AFTER_ENROLMENT or any(v[3] >= since for v in subjects.values()))
+            for subjects in subjects_of[s.pk].values()
+        )
+    ]
+    # A family's records count for its key workers and settings: those families' records are read too.
+    wider = None if families is None else families | {c[1] for c in world.children} | {a[0] for a in world.allocations}
+
+    # One fetch per event source, whatever the number of standards counting from it.
+    event_kinds: dict[str, set[str]] = defaultdict(set)
+    for s in live:
+        if s.cadence in EVENT_CADENCES:
+            # A child's events are its family's events that name the child or no child.
+            event_kinds[s.event] |= {"family"} if s.subject == Subject.CHILD else {_KIND[s.subject]}
+    events: dict[str, _Index] = {}
+    for code, wanted in event_kinds.items():
+        source = event_source(code)
+        extra = {"families": wider if wanted & {"staff", "setting"} else families} if source.by_family else {}
+        rows = source.fetch(organisation_id, since, as_of + dt.timedelta(days=LOOKAHEAD_DAYS), **extra)
+        events[code] = _index(rows, world, wanted, None)
+    live = [
+        s for s in live
+        if s.cadence not in EVENT_CADENCES or getattr(events[s.event], "family" if s.subject == Subject.CHILD else _KIND[s.subject])
+    ]
+
+    # One fetch per evidence source and set of conditions, shared by the standards that use it.
+    fetch_from: dict[tuple[str, str], dt.date] = {}
+    kinds: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for s in live:
+        key = _evidence_key(s)
+        lower = recurring_from if s.cadence not in (Cadence.AFTER_ENROLMENT, *EVENT_CADENCES) else since
+        fetch_from[key] = min(fetch_from.get(key, as_of), lower)
+        kinds[key].add(_KIND[s.subject])
+    evidence: dict[tuple[str, str], _Index] = {}
+    for s in live:
+        key = _evidence_key(s)
+        if key in evidence:
+            continue
+        source = evidence_source(s.evidence)
+        needs_wider = bool(kinds[key] & {"staff", "setting"})
+        extra = {"families": wider if needs_wider else families} if source.by_family else {}
+        rows = source.fetch(organisation_id, fetch_from[key], as_of, s.evidence_conditions, **extra)
+        evidence[key] = _index(rows, world, kinds[key], None if needs_wider else families)
+
+    for s in live:
         ev = getattr(evidence[_evidence_key(s)], _KIND[s.subject])
         recurring = s.cadence not in (Cadence.AFTER_ENROLMENT, *EVENT_CADENCES)
-        for setting_id, subjects in by_setting.items():
+        for setting_id, subjects in subjects_of[s.pk].items():
             if not subjects:
                 continue
             staff_of = _responsible(s, world, setting_id)
@@ -582,7 +605,7 @@ def recompute(*, organisation_id: int, as_of: dt.date, families: Iterable[int] |
     """Bring stored obligations in line with the computation; one event row per change of state."""
     family_set = set(families) if families is not None else None
     # One run at a time per organisation (a request's update and the worker's full run): lock the organisation row.
-    Organisation.objects.select_for_update().filter(pk=organisation_id).first()
+    list(Organisation.objects.select_for_update().filter(pk=organisation_id).values_list("id"))
     standards, world, earliest = _plan(organisation_id, as_of, family_set)
     diff = _Diff(_stored(organisation_id, earliest, family_set, world))
     if world is not None:
