@@ -7,3 +7,8 @@ class SafeguardingConfig(AppConfig):
     name = "keyworker.safeguarding"
     label = "safeguarding"
     verbose_name = "Safeguarding"
+
+    def ready(self) -> None:
+        from . import timeline
+
+        timeline.register()
