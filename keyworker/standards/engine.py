@@ -1,8 +1,8 @@
 """The engine: computes every obligation of an organisation as of a date, set-based, and stores the difference.
 
-A full run reads, whatever the number of families: the standards, the children on roll, their settings and the
-settings' calendars (three queries for all of them), the current key workers, the stored obligations, and one
-query per evidence or event source. An incremental run (`families=`) does the same for a few families; both go
+A full run reads, whatever the number of families: the standards, the children on roll (with their settings),
+the settings' calendars (one query for all of them), the current key workers, the stored obligations, and one
+query per evidence or event source that a standard in the run needs. An incremental run (`families=`) does the same for a few families; both go
 through `_compute`, so their results are equal.
 
 Subjects: each family, each child, each key worker ("s<staff id>": a key worker's own duties, in the setting of
@@ -556,7 +556,11 @@ def _one_off(diff: _Diff, s: Standard, setting_id: int, subjects: dict, records:
                     owed.append((key, Window(start, on, due), min(on, as_of)))
                 elif on <= as_of:
                     owed.append((key, Window(on, on + n, on + n), as_of))
+        seen: set[str] = set()
         for key, w, last in owed:
+            if key in seen:  # the same event twice (one reference) is one obligation
+                continue
+            seen.add(key)
             hit = None
             if lst:
                 i = bisect_left(lst, w.start, key=ON)

@@ -353,3 +353,11 @@ def test_pages_and_lists_keep_working_with_key_worker_and_setting_obligations(si
         assert head.get(url).status_code == 200, url
     # Obligations are reached through their family: one without a family is not found on the family pages.
     assert head.get(f"/obligations/{own.pk}/").status_code == 404
+
+
+def test_the_same_event_twice_is_one_obligation(since_september):
+    world = since_september
+    s = make_standard(world, Subject.FAMILY, cadence=Cadence.AFTER_EVENT, cadence_n=2, event="duty_event")
+    EVENTS.extend([EventRow(world.family_a.pk, None, D(2026, 11, 16), "visit")] * 2)
+    engine.recompute(organisation_id=world.org.pk, as_of=AS_OF)
+    assert [o.subject_key for o in obligations(s)] == [f"f{world.family_a.pk}@visit"]
