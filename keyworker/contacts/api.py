@@ -42,6 +42,9 @@ RESTRICTED_FIELDS = (
 )
 
 
+CONTENT_FIELDS = ("write_up", "word_count", "follow_up", "follow_up_on")
+
+
 # Serializers -----------------------------------------------------------------------------------------------
 
 
@@ -76,13 +79,10 @@ class ContactSerializer(serializers.ModelSerializer):
         data["talk_to"] = None
         if not instance.is_restricted or (readable and self.context.get("full", False)):
             return data
-        for name in RESTRICTED_FIELDS:
+        # The team sees in a list what the record is, as on the list page; what it says only on the record (each read logged).
+        for name in CONTENT_FIELDS if readable else RESTRICTED_FIELDS:
             data[name] = None
-        if readable:
-            # The team sees in a list what the record is and who wrote it; the content only on the record (each read logged).
-            data["safeguarding_category"] = instance.safeguarding_category
-            data["author"], data["author_name"] = instance.author_id, instance.author.user.full_name
-        else:
+        if not readable:
             data["voided"] = None
             data["talk_to"] = getattr(instance, "talk_to", "") or None
         return data

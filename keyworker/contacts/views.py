@@ -18,6 +18,7 @@ from keyworker.accounts import capabilities as caps
 from keyworker.accounts.access import Actor
 from keyworker.core import clock
 from keyworker.core.errors import RuleViolation
+from keyworker.organisations.models import Group
 from keyworker.people.models import Carer, Child, Family
 from keyworker.people.selectors import access_family, families_visible_to
 from keyworker.standards.selectors import week_of
@@ -182,6 +183,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     return render(request, "contacts/contact_list.html", {
         "form": form, "page_obj": page, "capped": paginator.count > COUNT_CAP, "contacts": selectors.mark_readable(actor, list(page.object_list), always=True),
         "family": family, "staff": staff, "group": group, "me": actor.staff,
+        "my_groups": list(Group.objects.filter(pk__in=sorted(actor.group_ids)).order_by("name")) if actor.group_ids else [],
         "query_string": urlencode(query), "filtered": bool(filters),
     })
 

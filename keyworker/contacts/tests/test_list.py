@@ -66,6 +66,8 @@ def test_key_worker_and_class_views_are_reachable_from_the_list(world, client_fo
     assert "Contacts by or for Kim Keyworker" in body
     body = client.get(f"/contacts/?class={world.class_a.pk}").content.decode()
     assert "Contacts of class Ash" in body
+    body = client_for(world.teacher_a).get("/contacts/").content.decode()
+    assert f'href="/contacts/?class={world.class_a.pk}">Class Ash</a>' in body  # a class team's own class
     body = client.get(f"/contacts/?class={world.class_a.pk}&tone=concern").content.decode()
     assert f"class={world.class_a.pk}" in body and 'name="class"' in body  # the filter form keeps the class
 

@@ -190,7 +190,7 @@ def test_api_per_persona(world, flagged, persona):
         assert "bruises" not in detail.content.decode()
         assert not ContactAccess.objects.exists()
     else:
-        assert row["safeguarding_category"] == "physical_abuse" and row["talk_to"] is None
+        assert row["safeguarding_category"] == "physical_abuse" and row["talk_to"] is None and row["tone"] == "concern"
         assert record["write_up"] == SECRET and record["tone"] == "concern" and record["children"] == [world.child_a.pk]
         access = ContactAccess.objects.get()
         assert access.staff == staff and access.route == AccessRoute.API
@@ -257,6 +257,9 @@ def test_flag_later_from_the_contact_page(world, client_for):
     other = _record(world, write_up="Dad asked about the trip and the lunch money.")
     assert client_for(world.teacher_a).post(f"/contacts/{other.pk}/flag/", {"safeguarding_category": "neglect"}).status_code == 403
     assert client_for(world.teacher_b).post(f"/contacts/{other.pk}/flag/", {"safeguarding_category": "neglect"}).status_code == 404
+    assert client_for(world.outsider).post(f"/contacts/{other.pk}/flag/", {"safeguarding_category": "neglect"}).status_code == 404
+    assert client_for(world.ta_a).get(f"/contacts/{other.pk}/flag/").status_code == 405
+    assert not ContactLog.objects.get(pk=other.pk).is_restricted
 
 
 def test_tone_filter_does_not_tell_a_restricted_records_tone(world, client_for, flagged):
