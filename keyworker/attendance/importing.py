@@ -137,7 +137,7 @@ def marks_import(*, actor: Actor, name: str, data: bytes, reason: str = "Importe
         return report
     sid = transaction.savepoint()
     try:
-        result = marks_record_bulk(actor=actor, entries=entries, reason=reason,
+        result = marks_record_bulk(actor=actor, entries=entries, reason=reason, return_marks=False,
                                    audit_summary=f"{len(entries)} attendance marks imported from {name[:100]}")
     except MarksRefused as exc:
         transaction.savepoint_rollback(sid)

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from keyworker.attendance.importing import find_columns, marks_import
 from keyworker.attendance.models import AttendanceMark
@@ -31,6 +32,8 @@ def test_good_file_is_imported(identified):
     got = {(m.child_id, m.session): (m.code.code, m.reason) for m in AttendanceMark.objects.select_related("code")}
     assert got == {(w.child_a.pk, "AM"): ("/", "Imported from the MIS"), (w.child_a.pk, "PM"): ("\\", "Imported from the MIS"),
                    (w.child_b.pk, "AM"): ("N", "Imported from the MIS"), (w.child_b.pk, "PM"): ("I", "Mum phoned")}
+    first = AttendanceMark.objects.select_related("recorded_by").order_by("id").first()
+    assert (first.date, first.recorded_by, first.recorded_at) == (MON, w.admin_office.user, timezone.now())
     # The same file again changes nothing.
     again = marks_import(actor=w.actor(w.admin_office), name="marks.csv", data=(FIXTURES / "marks_good.csv").read_bytes())
     assert again.ok and (again.created, again.changed, again.unchanged) == (0, 0, 4)
