@@ -126,7 +126,7 @@ def _uses_preferred(channel: str, preferred: str) -> bool:
 
 
 def _children(family: Family, children: Iterable[Child]) -> list[Child]:
-    children = list(children or ())
+    children = list({c.pk: c for c in children or ()}.values())  # each child once, however often given
     if any(c.family_id != family.pk for c in children):
         raise RuleViolation("Choose children of this family only.", rule="children", field="children")
     return children
@@ -161,8 +161,9 @@ def contact_record(
         organisation_id=family.organisation_id, family=family, setting=setting, author=actor.staff,
         used_preferred_method=_uses_preferred(channel, preferred_method(family, carer)), created_at=now, **values, **flag,
     )
-    if kids:
-        contact.children.set(kids)
+    if kids:  # a new contact has no children yet: one INSERT, without set()'s read of the current ones
+        through = ContactLog.children.through
+        through.objects.bulk_create([through(contactlog_id=contact.pk, child_id=c.pk) for c in kids])
     audit_record(organisation_id=contact.organisation_id, actor=actor.user, event_type="contact.recorded", obj=contact,
                  summary=f"Contact with {family.name} recorded", data={"channel": channel, "tone": tone})
     if flag:

@@ -225,3 +225,8 @@ def test_schema_has_the_contacts_api(world):
 def test_api_long_list_of_children_refused_at_once(world):
     r = _api(world.ta_a).post("/api/v1/contacts/", _body(world, children=list(range(1, 500))), format="json")
     assert r.status_code == 400 and "children" in r.json()["errors"]
+
+
+def test_api_same_child_twice_is_recorded_once(world):
+    r = _api(world.ta_a).post("/api/v1/contacts/", _body(world, children=[world.child_a.pk, world.child_a.pk]), format="json")
+    assert r.status_code == 201 and r.json()["children"] == [world.child_a.pk]
