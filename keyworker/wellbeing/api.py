@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -36,6 +36,30 @@ from .services import NOTE_MAX, REFERENCE_MAX, TEXT_MAX
 BAD_INPUT = OpenApiResponse(ValidationErrorSerializer, description="Invalid input or a refusal by a rule, one message per field.")
 
 
+def _choices(name: str, choices: list[tuple[str, str]]) -> type[serializers.ChoiceField]:
+    """A choice field whose enum is written inline in the schema: other apps use the same field names (kind, status)
+    for other choice sets, and shared enum components would collide."""
+
+    class Field(serializers.ChoiceField):
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(choices=choices, **kwargs)
+
+    Field.__name__ = name
+    # Wrapped in allOf, the enum stays inline (the schema's enum post-processing only lifts top-level enums).
+    return extend_schema_field({"allOf": [{"type": "string", "enum": [c[0] for c in choices]}],
+                                "description": "; ".join(f"`{c[0]}` {c[1]}" for c in choices)})(Field)
+
+
+KindField = _choices("WellbeingKindField", FollowUpKind.choices)
+StatusField = _choices("WellbeingStatusField", ConcernStatus.choices)
+HowField = _choices("WellbeingHowField", SignpostHow.choices)
+ResponseField = _choices("WellbeingResponseField", ReferralResponse.choices)
+AnswerField = _choices("WellbeingAnswerField", [c for c in ReferralResponse.choices if c[0]])
+OutcomeField = _choices("WellbeingOutcomeField", Outcome.choices)
+AreaField = _choices("WellbeingAreaField", Area.choices)
+IndicatorField = _choices("WellbeingIndicatorField", Indicator.choices)
+
+
 def _agencies(actor: Actor) -> QuerySet[Agency]:
     return selectors.agencies_visible_to(actor)
 
@@ -43,7 +67,8 @@ def _agencies(actor: Actor) -> QuerySet[Agency]:
 # Serializers ------------------------------------------------------------------------------------------------
 
 
-class AgencySerializer(serializers.ModelSerializer):
+class WellbeingAgencySerializer(serializers.ModelSerializer):
+    areas = serializers.ListField(child=AreaField(), read_only=True)
     area_labels = serializers.ListField(child=serializers.CharField(), read_only=True)
 
     class Meta:
@@ -53,7 +78,10 @@ class AgencySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class FollowUpSerializer(serializers.ModelSerializer):
+class WellbeingFollowUpSerializer(serializers.ModelSerializer):
+    kind = KindField(read_only=True)
+    how = HowField(read_only=True)
+    response = ResponseField(read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     agency_name = serializers.CharField(source="agency.name", read_only=True, allow_null=True, default=None)
     recorded_by_name = serializers.CharField(source="recorded_by.user.full_name", read_only=True)
@@ -66,11 +94,15 @@ class FollowUpSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ConcernSerializer(serializers.ModelSerializer):
+class WellbeingConcernSerializer(serializers.ModelSerializer):
     family_name = serializers.CharField(source="family.name", read_only=True)
+    status = StatusField(read_only=True)
+    outcome = OutcomeField(read_only=True)
+    areas = serializers.ListField(child=AreaField(), read_only=True)
+    indicators = serializers.ListField(child=IndicatorField(), read_only=True)
     raised_by_name = serializers.CharField(source="raised_by.user.full_name", read_only=True)
     children = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    follow_ups = FollowUpSerializer(many=True, read_only=True)
+    follow_ups = WellbeingFollowUpSerializer(many=True, read_only=True)
 
     class Meta:
         model = WellbeingConcern
@@ -80,26 +112,26 @@ class ConcernSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ConcernCreateSerializer(serializers.Serializer):
+class WellbeingConcernCreateSerializer(serializers.Serializer):
     family = ScopedRecordField(model=Family, scope=families_visible_to, help_text="A family you may see.")
     what_noticed = serializers.CharField(max_length=TEXT_MAX, help_text="At least a sentence (5 words or more).")
-    areas = serializers.ListField(child=serializers.ChoiceField(choices=Area.choices), allow_empty=False,
+    areas = serializers.ListField(child=AreaField(), allow_empty=False,
                                   help_text="What the family may be struggling with; at least one.")
-    indicators = serializers.ListField(child=serializers.ChoiceField(choices=Indicator.choices), allow_empty=False,
+    indicators = serializers.ListField(child=IndicatorField(), allow_empty=False,
                                        help_text="The wellbeing indicators (SHANARRI); at least one.")
     children = serializers.ListField(child=ScopedRecordField(model=Child, scope=children_visible_to), required=False,
                                      default=list, help_text="Children of the family concerned; optional.")
     noticed_on = serializers.DateField(required=False, allow_null=True, default=None, help_text="Today if left out.")
 
 
-class FollowUpCreateSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=FollowUpKind.choices)
+class WellbeingFollowUpCreateSerializer(serializers.Serializer):
+    kind = KindField()
     happened_on = serializers.DateField(required=False, allow_null=True, default=None, help_text="Today if left out.")
     note = serializers.CharField(max_length=NOTE_MAX, required=False, allow_blank=True, default="",
                                  help_text="At least a sentence for a contact or a conversation.")
     agency = ScopedRecordField(model=Agency, scope=_agencies, required=False, allow_null=True, default=None,
                                help_text="For signposting, a referral or a contact with an agency.")
-    how = serializers.ChoiceField(choices=SignpostHow.choices, required=False, allow_blank=True, default="",
+    how = HowField(required=False, allow_blank=True, default="",
                                   help_text="Signposting: how the details were given.")
     told_family = serializers.BooleanField(required=False, default=False)
     reference = serializers.CharField(max_length=REFERENCE_MAX, required=False, allow_blank=True, default="")
@@ -109,26 +141,26 @@ class FollowUpCreateSerializer(serializers.Serializer):
                                          help_text="When to check again; needed for a referral.")
 
 
-class ResponseSerializer(serializers.Serializer):
+class WellbeingReferralResponseSerializer(serializers.Serializer):
     follow_up = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The referral's id.")
-    response = serializers.ChoiceField(choices=[c for c in ReferralResponse.choices if c[0]])
+    response = AnswerField()
     responded_on = serializers.DateField(required=False, allow_null=True, default=None, help_text="Today if left out.")
 
 
-class CloseSerializer(serializers.Serializer):
-    outcome = serializers.ChoiceField(choices=Outcome.choices)
+class WellbeingCloseSerializer(serializers.Serializer):
+    outcome = OutcomeField()
     summary = serializers.CharField(max_length=TEXT_MAX, help_text="At least a sentence.")
 
 
-class ConcernFilterSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=ConcernStatus.choices, required=False)
+class WellbeingConcernFilterSerializer(serializers.Serializer):
+    status = StatusField(required=False)
     family = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
-    indicator = serializers.ChoiceField(choices=Indicator.choices, required=False)
+    indicator = IndicatorField(required=False)
 
 
-class AgencyFilterSerializer(serializers.Serializer):
+class WellbeingAgencyFilterSerializer(serializers.Serializer):
     search = serializers.CharField(required=False, max_length=100, help_text="Words in the name, service, notes or area.")
-    area = serializers.ChoiceField(choices=Area.choices, required=False, help_text="A need the agency helps with.")
+    area = AreaField(required=False, help_text="A need the agency helps with.")
     place = serializers.CharField(required=False, max_length=100, help_text="Words in the area covered.")
     include_retired = serializers.BooleanField(required=False, default=False)
 
@@ -143,25 +175,25 @@ def _detail(qs: QuerySet[WellbeingConcern]) -> QuerySet[WellbeingConcern]:
 
 
 @extend_schema_view(
-    create=extend_schema(request=ConcernCreateSerializer, responses={201: ConcernSerializer, 400: BAD_INPUT},
+    create=extend_schema(request=WellbeingConcernCreateSerializer, responses={201: WellbeingConcernSerializer, 400: BAD_INPUT},
                          summary="Raise a wellbeing concern (the leadership team and the key worker are told at once)"),
-    follow_ups=extend_schema(request=FollowUpCreateSerializer, responses={201: FollowUpSerializer, 400: BAD_INPUT},
+    follow_ups=extend_schema(request=WellbeingFollowUpCreateSerializer, responses={201: WellbeingFollowUpSerializer, 400: BAD_INPUT},
                              summary="Record a follow-up: a contact, a conversation, signposting, a referral or an agency contact"),
-    signpost=extend_schema(request=FollowUpCreateSerializer, responses={201: FollowUpSerializer, 400: BAD_INPUT},
+    signpost=extend_schema(request=WellbeingFollowUpCreateSerializer, responses={201: WellbeingFollowUpSerializer, 400: BAD_INPUT},
                            summary="Signpost the family to an agency (kind is signposting whatever is sent)"),
-    refer=extend_schema(request=FollowUpCreateSerializer, responses={201: FollowUpSerializer, 400: BAD_INPUT},
+    refer=extend_schema(request=WellbeingFollowUpCreateSerializer, responses={201: WellbeingFollowUpSerializer, 400: BAD_INPUT},
                         summary="Refer the family to an agency with their consent (kind is referral whatever is sent)"),
-    referral_response=extend_schema(request=ResponseSerializer, responses={200: FollowUpSerializer, 400: BAD_INPUT},
+    referral_response=extend_schema(request=WellbeingReferralResponseSerializer, responses={200: WellbeingFollowUpSerializer, 400: BAD_INPUT},
                            summary="Record an agency's response to a referral"),
-    close=extend_schema(request=CloseSerializer, responses={200: ConcernSerializer, 400: BAD_INPUT},
+    close=extend_schema(request=WellbeingCloseSerializer, responses={200: WellbeingConcernSerializer, 400: BAD_INPUT},
                         summary="Close the concern with its outcome (leaders of its setting or the family's key worker)"),
 )
 class WellbeingConcernViewSet(mixins.CreateModelMixin, ReadViewSet):
     """Wellbeing concerns you may see: those you raised, about families you are key worker for, and in the settings you
     lead. Not the child-protection route: a child at risk of harm is a safeguarding concern."""
 
-    serializer_class = ConcernSerializer
-    filter_serializer_class = ConcernFilterSerializer
+    serializer_class = WellbeingConcernSerializer
+    filter_serializer_class = WellbeingConcernFilterSerializer
 
     def visible(self, actor: Actor) -> QuerySet:
         return _detail(selectors.concerns_visible_to(actor)).order_by("-noticed_on", "-created_at", "-id")
@@ -184,15 +216,15 @@ class WellbeingConcernViewSet(mixins.CreateModelMixin, ReadViewSet):
         return serializer.validated_data
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = self._input(ConcernCreateSerializer)
+        data = self._input(WellbeingConcernCreateSerializer)
         concern = services.concern_raise(actor=self.actor, **data)
-        return Response(ConcernSerializer(self.refetch(concern)).data, status=status.HTTP_201_CREATED)
+        return Response(WellbeingConcernSerializer(self.refetch(concern)).data, status=status.HTTP_201_CREATED)
 
     def _follow_up(self, kind: str | None) -> Response:
         concern = self.get_object()
-        data = self._input(FollowUpCreateSerializer, **({"kind": kind} if kind else {}))
+        data = self._input(WellbeingFollowUpCreateSerializer, **({"kind": kind} if kind else {}))
         follow_up = services.follow_up_record(actor=self.actor, concern=concern, **data)
-        return Response(FollowUpSerializer(follow_up).data, status=status.HTTP_201_CREATED)
+        return Response(WellbeingFollowUpSerializer(follow_up).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"], url_path="follow-ups")
     def follow_ups(self, request: Request, pk: str | None = None) -> Response:
@@ -209,28 +241,28 @@ class WellbeingConcernViewSet(mixins.CreateModelMixin, ReadViewSet):
     @action(detail=True, methods=["post"], url_path="referral-response")
     def referral_response(self, request: Request, pk: str | None = None) -> Response:
         concern = self.get_object()
-        data = self._input(ResponseSerializer)
+        data = self._input(WellbeingReferralResponseSerializer)
         follow_up = concern.follow_ups.filter(pk=data["follow_up"]).first()
         if follow_up is None:
             raise Http404
         follow_up.concern = concern
         follow_up = services.referral_response_record(actor=self.actor, follow_up=follow_up, response=data["response"],
                                                       responded_on=data["responded_on"])
-        return Response(FollowUpSerializer(follow_up).data)
+        return Response(WellbeingFollowUpSerializer(follow_up).data)
 
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str | None = None) -> Response:
         concern = self.get_object()
-        data = self._input(CloseSerializer)
+        data = self._input(WellbeingCloseSerializer)
         concern = services.concern_close(actor=self.actor, concern=concern, outcome=data["outcome"], summary=data["summary"])
-        return Response(ConcernSerializer(self.refetch(concern)).data)
+        return Response(WellbeingConcernSerializer(self.refetch(concern)).data)
 
 
 class AgencyViewSet(ReadViewSet):
     """The organisation's directory of partner agencies; everyone in the organisation reads it."""
 
-    serializer_class = AgencySerializer
-    filter_serializer_class = AgencyFilterSerializer
+    serializer_class = WellbeingAgencySerializer
+    filter_serializer_class = WellbeingAgencyFilterSerializer
 
     def visible(self, actor: Actor) -> QuerySet:
         return selectors.agencies_visible_to(actor).order_by("name", "id")
