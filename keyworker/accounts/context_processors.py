@@ -18,8 +18,12 @@ def navigation(actor) -> list[tuple[str, str]]:
         candidates.append(("Families", "dashboard:family_list", 3))
     if leader:
         candidates += [("Compliance", "week:team_compliance", 1), ("Allocation", "caseload:allocation", 2)]
+    if any(actor.can(caps.SAFEGUARDING_TEAM, sid) for sid in actor.setting_ids):
+        # The safeguarding team's dashboard: new concerns, actions due, referrals waiting.
+        candidates.append(("Safeguarding", "safeguarding:dashboard", 2))
     if actor.can(caps.MANAGE_STAFF) or leader:
-        candidates.append(("Staff", "staff:list", 5))
+        # Leaders also reach Staff from the Setup page.
+        candidates.append(("Staff", "staff:list", 6 if leader else 5))
     # Changes to the children's key aspects to acknowledge: the class team's daily read.
     candidates.append(("Briefings", "briefings:list", 4 if actor.is_key_worker else 7))
     if actor.can(caps.MANAGE_PEOPLE):

@@ -7,7 +7,8 @@ from keyworker.accounts.context_processors import navigation
 pytestmark = pytest.mark.django_db
 
 EXPECTED = {
-    "headteacher": ["Families", "Compliance", "Allocation", "Staff", "Policies", "Setup", "Inbox"],
+    "headteacher": ["Families", "Compliance", "Allocation", "Safeguarding", "Policies", "Setup", "Inbox"],
+    "safeguarding_lead": ["My week", "My families", "Families", "Safeguarding", "Briefings", "Policies", "Inbox"],
     "teacher_a": ["My week", "My families", "Families", "Briefings", "Attendance", "Policies", "Inbox"],
     "ta_a": ["My week", "My families", "Families", "Briefings", "Attendance", "Policies", "Inbox"],
     "admin_office": ["Families", "Staff", "Data checks", "Attendance", "Policies", "Setup", "Inbox"],
@@ -30,5 +31,6 @@ def test_every_persona_has_at_most_seven_items_and_every_link_opens(world, clien
 
 def test_leaders_reach_what_they_monitor_from_the_compliance_page(world, client_for):
     html = client_for(world.headteacher).get("/compliance/").content.decode()
-    for link in ("/attendance/", "/data-checks/", "/celebrations/positivity/", "/briefings/classes/", "/contacts/"):
+    for link in ("/attendance/", "/data-checks/", "/celebrations/positivity/", "/briefings/classes/", "/contacts/",
+                 "/wellbeing/"):
         assert f'href="{link}"' in html

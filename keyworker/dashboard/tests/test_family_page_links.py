@@ -11,9 +11,11 @@ pytestmark = pytest.mark.django_db
 def test_every_link_of_the_family_page_opens_for_people_who_see_the_family(world, client_for, persona):
     client = client_for(getattr(world, persona))
     html = client.get(f"/families/{world.family_a.pk}/").content.decode()
-    links = set(re.findall(r'href="(/(?:data-checks|attendance|celebrations|families/\d+/timeline)[^"]*)"', html))
+    links = set(re.findall(r'href="(/(?:data-checks|attendance|celebrations|wellbeing|safeguarding|families/\d+/timeline)[^"]*)"',
+                           html))
     assert {f"/data-checks/children/{world.child_a.pk}/confirm/", f"/attendance/children/{world.child_a.pk}/",
             f"/families/{world.family_a.pk}/timeline/"} <= links
-    assert any(link.startswith("/celebrations/new/?family=") for link in links)
+    for start in ("/celebrations/new/?family=", "/wellbeing/concerns/new/?family=", "/safeguarding/raise/?family="):
+        assert any(link.startswith(start) for link in links), start
     for link in links:
         assert client.get(link.replace("&amp;", "&")).status_code == 200, link
