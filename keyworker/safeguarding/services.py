@@ -153,16 +153,17 @@ def _flag_teaching_assistant(actor: Actor, child: Child, now: dt.datetime) -> No
 
 
 def _tell_leaders(actor: Actor | None, allocation: KeyWorkerAllocation, proposal: str, now: dt.datetime) -> None:
-    family = allocation.family
+    """The leaders of the setting are told which allocation to change; neither the e-mail nor the notification names
+    the family or the child (the link opens the allocation page, which leaders may see anyway)."""
     for leader in selectors.leaders(allocation.organisation_id, allocation.setting_id):
         if actor is not None and leader.user_id == actor.user.pk:
             continue
         notification_send(
             recipient=leader.user, organisation_id=allocation.organisation_id, kind="safeguarding.key_worker",
-            subject=f"The key worker for {family.name} must be a teacher",
-            body=(f"Under the school's policy (SCH-A2) the key worker for {family.name} must now be a teacher, not "
-                  f"{allocation.staff}.{proposal}"),
-            link=reverse("caseload:family", args=[family.pk]),
+            subject="A key worker must now be a teacher (SCH-A2)",
+            body=(f"Under the school's policy (SCH-A2) a family's key worker must now be a teacher, not "
+                  f"{allocation.staff}.{proposal} Open the link to change the allocation."),
+            link=reverse("caseload:family", args=[allocation.family_id]),
             dedupe_key=f"safeguarding-sch-a2:{allocation.pk}:{allocation.needs_teacher_since or now:%Y%m%d%H%M}", now=now,
         )
 
@@ -339,7 +340,6 @@ def protection_status_change(*, actor: Actor, child: Child, status: str, reason:
                                  text=f"Protection status: {before} → {after}.", reason=reason, status_from=previous,
                                  status_to=status, by=actor.staff, at=now)
     for allocation in flagged:
-        allocation.family = child.family
         facts = caseload_rules.family_facts([child.family], allocation.setting)[child.family_id]
         setting_facts = caseload_rules.SettingStaffFacts.for_families(allocation.setting, [facts])
         teachers = [s for s in caseload_rules.candidates(facts, setting_facts) if caseload_rules.is_teacher(s.pk, setting_facts)]
