@@ -22,9 +22,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from operator import itemgetter
 
-from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
-from django.db.models import BooleanField, CharField, ExpressionWrapper, F, Q, Value
+from django.db.models import Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -114,20 +113,25 @@ def _matches(child: tuple, conditions: dict, as_of: dt.date) -> bool:
     return True
 
 
+def _in_list(values) -> tuple[str, list]:
+    """An IN list's placeholders and parameters (never empty: IN (NULL) matches nothing)."""
+    values = sorted(values)
+    return ", ".join(["%s"] * len(values)) or "NULL", values
+
+
 def _calendars(settings: dict[int, Setting]) -> dict[int, TermCalendar]:
     """The term calendars of several settings in one query (terms, half terms and closures together)."""
     terms, halves, closures = defaultdict(list), defaultdict(list), defaultdict(list)
-    ids = list(settings)
-
-    def part(model, tag: str, extra):
-        return (
-            model.objects.filter(setting_id__in=ids).annotate(k=Value(tag, output_field=CharField()), x=extra)
-            .values_list("setting_id", "k", "name", "starts_on", "ends_on", "x").order_by()
-        )
-
-    rows = part(Term, "t", F("school_year")).union(
-        part(HalfTerm, "h", Value("", output_field=CharField())), part(Closure, "c", F("kind")), all=True
-    )
+    marks, ids = _in_list(settings)
+    t, h, c = _table(Term), _table(HalfTerm), _table(Closure)
+    sql = (
+        f"SELECT setting_id, 't', name, starts_on, ends_on, school_year FROM {t} WHERE setting_id IN ({marks})"  # noqa: S608
+        f" UNION ALL SELECT setting_id, 'h', name, starts_on, ends_on, '' FROM {h} WHERE setting_id IN ({marks})"
+        f" UNION ALL SELECT setting_id, 'c', name, starts_on, ends_on, kind FROM {c} WHERE setting_id IN ({marks})"
+    )  # table names from the models; every value is a parameter
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids * 3)
+        rows = cursor.fetchall()
     for sid, tag, name, a, b, x in rows:
         if tag == "t":
             terms[sid].append(Period(name, a, b, x))
@@ -584,18 +588,16 @@ def _in_scope(subject_key: str, world: _World) -> bool:
 
 def _stored(organisation_id: int, earliest: dt.date, families: set[int] | None, world: _World | None) -> dict[Key, tuple]:
     """The stored obligations the run may change, as tuples (STORED_COLUMNS, then whether escalated_at is empty)."""
-    qs = Obligation.objects.filter(organisation_id=organisation_id, period_start__gte=earliest)
+    sql = (
+        f"SELECT {', '.join(STORED_COLUMNS)}, escalated_at IS NULL FROM {_table(Obligation)}"  # noqa: S608
+        " WHERE organisation_id = %s AND period_start >= %s"
+    )  # table name from the model; every value is a parameter
+    params: list = [organisation_id, earliest]
     staff_or_setting = world is not None and (world.staff_scope or world.setting_scope)
     if families is not None:
-        scope = Q(family_id__in=families)
-        if staff_or_setting:
-            scope |= Q(family_id__isnull=True)
-        qs = qs.filter(scope)
-    qs = qs.annotate(never_escalated=ExpressionWrapper(Q(escalated_at__isnull=True), output_field=BooleanField()))
-    try:
-        sql, params = qs.order_by().values_list(*STORED_COLUMNS, "never_escalated").query.sql_with_params()
-    except EmptyResultSet:  # no families at all
-        return {}
+        marks, ids = _in_list(families)
+        sql += f" AND (family_id IN ({marks}){' OR family_id IS NULL' if staff_or_setting else ''})"
+        params += ids
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
