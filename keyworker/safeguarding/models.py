@@ -3,7 +3,8 @@
 A concern is raised by any member of staff about a child (and any other children involved). It is never deleted
 and never edited: corrections are addenda, and what the team does about it (actions, decisions with their
 reasons, referrals, outcomes, closure with a summary, changes of protection status, the transfer of the file) are
-entries in the child's chronology. Every read, list, search hit and export is a ConcernAccess row, and so is every
+entries in the child's chronology (no page, API or admin deletes anything; only an operator removing a child or
+an organisation does, with its records). Every read, list, search hit and export is a ConcernAccess row, and so is every
 refused attempt that reaches the app.
 """
 
@@ -26,16 +27,16 @@ class ConcernState(models.TextChoices):
 
 class Concern(OrganisationOwned):
     setting = models.ForeignKey(Setting, on_delete=models.PROTECT, related_name="+")
-    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="+", help_text="The child the concern is about")
-    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+")
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+", help_text="The child the concern is about")
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="+")
     children = models.ManyToManyField(Child, through="ConcernChild", related_name="+")
     category = models.CharField(max_length=20, choices=SafeguardingCategory.choices)
     what_happened = models.TextField(help_text="What was seen or heard, in the reporter's words")
     happened_at = models.DateTimeField()
     present = models.CharField(max_length=300, blank=True, help_text="Who else was present")
     lead_told = models.BooleanField(default=False, help_text="A safeguarding lead was told in person")
-    contact = models.ForeignKey(ContactLog, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    raised_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    contact = models.ForeignKey(ContactLog, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    raised_by = models.ForeignKey(StaffMember, null=True, on_delete=models.SET_NULL, related_name="+")
     raised_at = models.DateTimeField(default=clock.now)
     state = models.CharField(max_length=10, choices=ConcernState.choices, default=ConcernState.OPEN)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -58,8 +59,8 @@ class Concern(OrganisationOwned):
 class ConcernChild(OrganisationOwned):
     """A child a concern is about or involves; the subject child is one of them."""
 
-    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="links")
-    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="+")
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="links")
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["concern", "child"], name="concern_child_once")]
@@ -92,13 +93,13 @@ class Entry(OrganisationOwned):
     """One line of a child's chronology, added by the safeguarding team; never changed afterwards except that an
     action is marked done, a referral's response recorded and a transfer's receipt confirmed."""
 
-    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="+")
-    concern = models.ForeignKey(Concern, null=True, blank=True, on_delete=models.PROTECT, related_name="entries")
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")
+    concern = models.ForeignKey(Concern, null=True, blank=True, on_delete=models.CASCADE, related_name="entries")
     kind = models.CharField(max_length=12, choices=EntryKind.choices)
     text = models.TextField(help_text="Summary: what was done, decided or found")
     reason = models.TextField(blank=True, help_text="For a decision: why")
     # Actions
-    assigned_to = models.ForeignKey(StaffMember, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    assigned_to = models.ForeignKey(StaffMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     due_on = models.DateField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
     # Referrals
@@ -114,7 +115,7 @@ class Entry(OrganisationOwned):
     # File transfer
     sent_to = models.CharField(max_length=200, blank=True)
     receipt_on = models.DateField(null=True, blank=True)
-    by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(StaffMember, null=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(default=clock.now)
 
     class Meta:
@@ -140,9 +141,9 @@ class AccessRoute(models.TextChoices):
 class ConcernAccess(OrganisationOwned):
     """One read (or refused attempt) of a concern or of a child's chronology: who, when, which, how."""
 
-    concern = models.ForeignKey(Concern, null=True, blank=True, on_delete=models.PROTECT, related_name="accesses")
-    child = models.ForeignKey(Child, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    staff = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    concern = models.ForeignKey(Concern, null=True, blank=True, on_delete=models.CASCADE, related_name="accesses")
+    child = models.ForeignKey(Child, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    staff = models.ForeignKey(StaffMember, null=True, on_delete=models.SET_NULL, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     accessed_at = models.DateTimeField(default=clock.now)
     route = models.CharField(max_length=10, choices=AccessRoute.choices)
