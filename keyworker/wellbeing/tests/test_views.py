@@ -25,6 +25,7 @@ def test_raise_form_says_it_is_not_the_safeguarding_route(world, client_for):
     r = client_for(world.teacher_a).get(reverse("wellbeing:new"), {"family": world.family_a.pk})
     body = r.content.decode()
     assert r.status_code == 200 and NOT_SAFEGUARDING in body and "Safe" in body and "Alfie Adams" in body
+    assert f'href="/safeguarding/raise/?family={world.family_a.pk}"' in body
 
 
 def test_raise_from_the_form(world, client_for):
