@@ -37,7 +37,7 @@ class ConcernForm(forms.Form):
         help_text="Which parts of the children's wellbeing it touches (SHANARRI).",
         error_messages={"required": "Choose at least one wellbeing indicator.", "invalid_choice": "Choose from the list."},
     )
-    children = forms.TypedMultipleChoiceField(label="Children concerned (optional)", required=False, coerce=int,
+    children = forms.TypedMultipleChoiceField(label="Children concerned", required=False, coerce=int,
                                               widget=forms.CheckboxSelectMultiple,
                                               error_messages={"invalid_choice": "Choose children of this family."})
     noticed_on = _date("When did you notice it?", help_text="Today if left empty.")
@@ -63,7 +63,7 @@ class FollowUpForm(forms.Form):
                             choices=[("", "Choose"), *SignpostHow.choices],
                             error_messages={"invalid_choice": "Choose from the list."})
     told_family = forms.BooleanField(label="The family was told what the agency can do (signposting)", required=False)
-    reference = forms.CharField(label="Referral reference (optional)", required=False, max_length=REFERENCE_MAX)
+    reference = forms.CharField(label="Referral reference", required=False, max_length=REFERENCE_MAX)
     consent_given = forms.TypedChoiceField(
         label="Did the family agree to the referral?", required=False, widget=forms.RadioSelect,
         choices=[("yes", "Yes, consent recorded"), ("no", "No")], coerce=lambda v: v == "yes", empty_value=None,
@@ -77,7 +77,7 @@ class FollowUpForm(forms.Form):
 
 
 class ResponseForm(forms.Form):
-    response = forms.ChoiceField(label="The agency's response", choices=[c for c in ReferralResponse.choices if c[0]],
+    response = forms.ChoiceField(label="The agency's response", choices=[("", "Choose"), *[c for c in ReferralResponse.choices if c[0]]],
                                  error_messages={"required": "Choose the agency's response.",
                                                  "invalid_choice": "Choose from the list."})
     responded_on = _date("Date of the response", help_text="Today if left empty.")
