@@ -57,6 +57,7 @@ def main() -> int:
     parser.add_argument("--sqlite", action="store_true", help="use a temporary SQLite file instead of PostgreSQL")
     parser.add_argument("--postgres-server", default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"))
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--slowest", type=int, default=0, help="print the N slowest queries of each measured request")
     args = parser.parse_args()
 
     from bench.database import throwaway_database
@@ -186,6 +187,8 @@ def run(args, where: str) -> int:  # noqa: PLR0915 - one benchmark, read top to 
         with CaptureQueriesContext(connection) as ctx:
             get(0)
         report(label, times, cpu, len(ctx.captured_queries))
+        for q in sorted(ctx.captured_queries, key=lambda q: -float(q["time"]))[:args.slowest]:
+            print(f"    {float(q['time']) * 1000:7.1f} ms  {q['sql'][:300]}")
     traveller.stop()
     if over:
         print(f"Over target: {', '.join(over)}")

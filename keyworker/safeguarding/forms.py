@@ -151,7 +151,7 @@ class EntryForm(forms.Form):
                 del self.fields[name]
         for name in list(self.fields):
             self.fields[name].widget.attrs.setdefault("id", f"id_{kind}_{name}")
-        self.kind = kind
+        self.entry_kind = kind
 
 
 class StatusForm(forms.Form):

@@ -154,7 +154,7 @@ def test_chronology_entries_refused_per_field(world, client_for, data, field):
         data = {**data, "assigned_to": world.teacher_a.pk}
     response = client.post(f"/safeguarding/children/{world.child_a.pk}/entries/", data)
     assert response.status_code == 400
-    form = next(f for f in response.context["entry_forms"] if f.kind == data["kind"])
+    form = next(f for f in response.context["entry_forms"] if f.entry_kind == data["kind"])
     assert field in form.errors
     assert not Entry.objects.exists()
 
