@@ -269,3 +269,20 @@ def test_follow_up_rows_keep_their_family(world):
     concern = raise_concern(world)
     follow_up(world, concern)
     assert WellbeingFollowUp.objects.get().family_id == world.family_a.pk
+
+
+def test_a_setting_s_leadership_team_sees_and_is_told_about_its_own_setting_only(world):
+    from keyworker.notifications.models import Notification
+    from keyworker.testing import make_family, make_group, make_setting, make_staff
+
+    juniors = make_setting(world.org, name="Test Juniors")
+    room = make_group(juniors, "Elm", "Year 5")
+    lead = make_staff(world.org, juniors, ["leadership_team"], name="Lena Lead")
+    family = make_family(world.org, "The Elm family")
+    make_child(family, juniors, room)
+    theirs = raise_concern(world, staff=world.headteacher, family=family)
+    ours = raise_concern(world)
+    visible = set(concerns_visible_to(world.actor(lead)).values_list("id", flat=True))
+    assert visible == {theirs.pk}
+    assert Notification.objects.filter(recipient=lead.user, kind="wellbeing.concern").count() == 1
+    assert ours.setting_id == world.school.pk and theirs.setting_id == juniors.pk

@@ -294,3 +294,20 @@ def test_timeline_entries_only_for_readers_of_the_concern(world, client_for):
     # The admin office sees the family but not its wellbeing concerns.
     body = client_for(world.admin_office).get(url).content.decode()
     assert "Wellbeing concern" not in body and "Brookfield Food Bank" not in body
+
+
+def test_board_filters_by_setting(world, client_for):
+    from keyworker.testing import make_child, make_group, make_setting
+
+    juniors = make_setting(world.org, name="Test Juniors")
+    family = make_family(world.org, "The Elm family")
+    make_child(family, juniors, make_group(juniors, "Elm", "Year 5"))
+    raise_concern(world, staff=world.headteacher, family=family)
+    raise_concern(world)
+    client = client_for(world.headteacher)
+    both = client.get(reverse("wellbeing:board")).context["board"]
+    assert {o.concern.family.name for o in both.open} == {"The Elm family", "The Adams family"}
+    only = client.get(reverse("wellbeing:board"), {"setting": juniors.pk}).context["board"]
+    assert [o.concern.family.name for o in only.open] == ["The Elm family"]
+    r = client.get(reverse("wellbeing:board"), {"setting": "999999"})
+    assert r.status_code == 200 and "Choose one of the settings listed." in r.content.decode()
