@@ -274,3 +274,11 @@ def flagged_allocations(child: Child) -> list:
 
     return list(KeyWorkerAllocation.objects.filter(family_id=child.family_id, ends_at__isnull=True,
                                                    needs_teacher_since__isnull=False).select_related("staff__user", "setting"))
+
+
+def my_actions(actor: Actor) -> list[Entry]:
+    """Open safeguarding actions given to the actor: what to do, for which child, by when (not the concern itself)."""
+    if not actor.is_member:
+        return []
+    return list(Entry.objects.filter(organisation_id=actor.organisation_id, kind=EntryKind.ACTION, assigned_to_id=actor.staff.pk,
+                                     done_at__isnull=True).select_related("child__group", "by__user").order_by("due_on", "id")[:LIST_LIMIT])

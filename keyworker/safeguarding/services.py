@@ -287,16 +287,18 @@ def entry_add(
         notification_send(
             recipient=assigned_to.user, organisation_id=child.organisation_id, kind="safeguarding.action",
             subject=f"A safeguarding action for you, due {due_on:%-d %B}",
-            body=f"{_sender(actor)} has given you a safeguarding action, due {due_on:%A %-d %B}. Open it to read it.",
-            link=reverse("safeguarding:chronology", args=[child.pk]), dedupe_key=f"safeguarding-action:{entry.pk}", now=now,
+            body=f"{_sender(actor)} has given you a safeguarding action, due {due_on:%A %-d %B}. It is listed on the safeguarding page.",
+            link=reverse("safeguarding:dashboard"), dedupe_key=f"safeguarding-action:{entry.pk}", now=now,
         )
     return entry
 
 
 @transaction.atomic
 def action_done(*, actor: Actor, entry: Entry) -> Entry:
+    """The team, or the member of staff the action was given to, marks it done."""
     _same_organisation(actor, entry)
-    _require_team(actor, entry.child.setting_id)
+    if entry.assigned_to_id != actor.staff.pk:
+        _require_team(actor, entry.child.setting_id)
     if entry.kind != EntryKind.ACTION:
         raise RuleViolation("Only an action can be marked done.", rule="kind")
     if entry.done_at is not None:
@@ -394,8 +396,8 @@ def overdue_actions_notify(*, organisation_id: int, as_of: dt.date, now: dt.date
         _n, created = notification_send(
             recipient=e.assigned_to.user, organisation_id=organisation_id, kind="safeguarding.action_overdue",
             subject="A safeguarding action is overdue",
-            body=f"A safeguarding action given to you was due on {e.due_on:%A %-d %B}. Open it to read it.",
-            link=reverse("safeguarding:chronology", args=[e.child_id]), dedupe_key=f"safeguarding-overdue:{e.pk}", now=now,
+            body=f"A safeguarding action given to you was due on {e.due_on:%A %-d %B}. It is listed on the safeguarding page.",
+            link=reverse("safeguarding:dashboard"), dedupe_key=f"safeguarding-overdue:{e.pk}", now=now,
         )
         told += created
     return told

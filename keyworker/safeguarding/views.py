@@ -144,6 +144,8 @@ def concern_sent(request: HttpRequest, concern_id: int) -> HttpResponse:
     actor = _member(request)
     found = selectors.find_concern(actor, concern_id)
     concern = found.concern
+    if not found.readable and concern.raised_by_id != actor.staff.pk:
+        services.concern_access_record(actor=actor, concerns=[concern], route=AccessRoute.PAGE, allowed=False, detail="sent")
     names = selectors.talk_to(concern.organisation_id, [concern.setting_id]).get(concern.setting_id, [])
     return render(request, "safeguarding/sent.html", {
         "concern": concern, "is_reporter": concern.raised_by_id == actor.staff.pk, "team": found.readable,
@@ -189,13 +191,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if not selectors.is_team(actor):
         names = selectors.talk_to(actor.organisation_id, actor.setting_ids)
         leads = sorted({n for ns in names.values() for n in ns})
-        return render(request, "safeguarding/start.html", {"talk_to": selectors.talk_to_text(leads)})
+        return render(request, "safeguarding/start.html", {"talk_to": selectors.talk_to_text(leads),
+                                                           "actions": selectors.my_actions(actor), "today": clock.today()})
     setting = actor.settings().order_by("id").first()
     as_of = clock.today(setting.time_zone if setting else "Europe/London")
     board = selectors.dashboard(actor, as_of)
     if board.new_concerns:
         services.concern_access_record(actor=actor, concerns=board.new_concerns, route=AccessRoute.LIST, detail="dashboard")
-    return render(request, "safeguarding/dashboard.html", {"board": board, "as_of": as_of})
+    return render(request, "safeguarding/dashboard.html", {"board": board, "as_of": as_of, "actions": selectors.my_actions(actor)})
 
 
 @login_required
@@ -347,6 +350,8 @@ def _team_entry(request: HttpRequest, entry_id: int) -> tuple[Actor, Entry]:
     entry = Entry.objects.select_related("child__setting").filter(pk=entry_id, organisation_id=actor.organisation_id).first()
     if entry is None:
         raise Http404("No such record")
+    if entry.kind == EntryKind.ACTION and entry.assigned_to_id == actor.staff.pk:
+        return actor, entry  # the member of staff the action was given to
     if not selectors.is_team(actor, entry.child.setting_id):
         services.concern_access_record(actor=actor, child=entry.child, route=AccessRoute.PAGE, allowed=False, detail="entry")
         raise Http404("No such record")
@@ -373,6 +378,8 @@ def entry_update(request: HttpRequest, entry_id: int) -> HttpResponse:
             messages.error(request, "Enter a real date, for example 18/11/2026.")
     except RuleViolation as exc:
         messages.error(request, exc.message)
+    if not selectors.is_team(actor, entry.child.setting_id):
+        return redirect("safeguarding:dashboard")
     return redirect("safeguarding:chronology", entry.child_id)
 
 

@@ -171,7 +171,7 @@ def test_actions_done_referral_answered(world, client_for):
     action.refresh_from_db()
     referral.refresh_from_db()
     assert action.done_at is not None and referral.response_on == dt.date(2026, 11, 18)
-    assert client_for(world.ta_a).post(f"/safeguarding/entries/{action.pk}/").status_code == 404
+    assert client_for(world.teacher_b).post(f"/safeguarding/entries/{action.pk}/").status_code == 404
 
 
 def test_chronology_of_200_entries_in_a_fixed_number_of_queries(world, client_for, django_assert_max_num_queries):
@@ -366,3 +366,33 @@ def test_timeline_shows_a_placeholder_to_everyone_and_a_link_to_the_team(world, 
         assert (link in text) == (persona in ("headteacher", "safeguarding_lead")), persona
     assert client_for(world.outsider).get(f"/families/{world.family_a.pk}/timeline/").status_code == 404
     _ = clock
+
+
+def test_an_action_given_to_someone_outside_the_team_is_theirs_to_see_and_mark_done(world, client_for):
+    concern = raise_concern(world)
+    action = services.entry_add(actor=world.actor(world.safeguarding_lead), child=world.child_a, kind="action", concern=concern,
+                                text="Check in with Alfie every morning this week.", assigned_to=world.teacher_a,
+                                due_on=dt.date(2026, 11, 20))
+    n = Notification.objects.get(kind="safeguarding.action")
+    assert n.link == "/safeguarding/"
+    client = client_for(world.teacher_a)
+    page = client.get(n.link).content.decode()
+    assert "Check in with Alfie every morning" in page and "Zebedee" not in page
+    assert "Check in with Alfie" not in client_for(world.teacher_b).get("/safeguarding/").content.decode()
+    assert client_for(world.teacher_b).post(f"/safeguarding/entries/{action.pk}/").status_code == 404
+    client = client_for(world.teacher_a)
+    response = client.post(f"/safeguarding/entries/{action.pk}/")
+    assert response.status_code == 302 and response.url == "/safeguarding/"
+    action.refresh_from_db()
+    assert action.done_at is not None
+    assert "Check in with Alfie" not in client.get("/safeguarding/").content.decode()
+
+
+def test_reminders_command(world, clock):
+    from django.core.management import call_command
+
+    services.entry_add(actor=world.actor(world.safeguarding_lead), child=world.child_a, kind="action",
+                       text="Check attendance every morning this week.", assigned_to=world.ta_a, due_on=dt.date(2026, 11, 18))
+    clock.shift(dt.timedelta(days=1))
+    call_command("safeguarding_reminders")
+    assert Notification.objects.filter(kind="safeguarding.action_overdue", recipient=world.ta_a.user).count() == 1
