@@ -184,7 +184,8 @@ class _World:
     family_settings: dict[int, set[int]]  # family -> settings its children on roll attend
 
 
-def _load(organisation_id: int, as_of: dt.date, families: set[int] | None, standards: list[Standard]) -> _World:
+def _load(organisation_id: int, as_of: dt.date, families: set[int] | None, standards: list[Standard],
+          staff: set[int] = frozenset(), settings_asked: set[int] = frozenset()) -> _World:
     since = as_of - dt.timedelta(days=LOOKBACK_DAYS)
     subjects = {s.subject for s in standards}
     on_roll = Q(organisation_id=organisation_id, enrolled_on__lte=as_of) & (Q(left_on__isnull=True) | Q(left_on__gte=as_of))
@@ -209,7 +210,7 @@ def _load(organisation_id: int, as_of: dt.date, families: set[int] | None, stand
         wider: Q | None = None
         if Subject.KEY_WORKER in subjects:
             recent = dt.datetime.combine(since, dt.time.min, tzinfo=dt.UTC)
-            staff_scope = set(
+            staff_scope = set(staff) | set(
                 KeyWorkerAllocation.objects.filter(organisation_id=organisation_id, family_id__in=families)
                 .filter(Q(ends_at__isnull=True) | Q(ends_at__gte=recent)).values_list("staff_id", flat=True)
             )
@@ -218,7 +219,7 @@ def _load(organisation_id: int, as_of: dt.date, families: set[int] | None, stand
         allocations = allocations_of(KeyWorkerAllocation.objects.filter(current).filter(allocation_filter))
         if Subject.SETTING in subjects:
             # The settings the families' children attend (and where they have a key worker), and every child there.
-            setting_scope = {c[2] for c in children} | {a[1] for a in allocations if a[0] in families}
+            setting_scope = {c[2] for c in children} | {a[1] for a in allocations if a[0] in families} | set(settings_asked)
         extra_families = {a[0] for a in allocations} - families
         if extra_families or setting_scope:
             seen = {c[0] for c in children}
@@ -226,9 +227,11 @@ def _load(organisation_id: int, as_of: dt.date, families: set[int] | None, stand
             children += [c for c in Child.objects.filter(on_roll).filter(more).values_list(*columns) if c[0] not in seen]
     # Only the settings in scope (an update for one family reads one calendar, not the organisation's).
     known = {r[2]: (r[6], r[7]) for r in children} | {a[1]: (a[3], a[4]) for a in allocations}
-    if Subject.SETTING in subjects and setting_scope is None:  # every setting has its own obligations
-        known |= {pk: (kind, j) for pk, kind, j in Setting.objects.filter(organisation_id=organisation_id).values_list(
-            "id", "kind", "jurisdiction")}
+    if Subject.SETTING in subjects:  # every setting (in scope) has its own obligations, children or not
+        qs = Setting.objects.filter(organisation_id=organisation_id)
+        if setting_scope is not None:
+            qs = qs.filter(id__in=setting_scope)
+        known |= {pk: (kind, j) for pk, kind, j in qs.values_list("id", "kind", "jurisdiction")}
     settings = {
         pk: Setting(id=pk, organisation_id=organisation_id, kind=kind, jurisdiction=jurisdiction)
         for pk, (kind, jurisdiction) in sorted(known.items())
@@ -378,7 +381,8 @@ class _Diff:
             self.update.append((row[9], value, row[3], row[10]))
 
 
-def _plan(organisation_id: int, as_of: dt.date, families: set[int] | None) -> tuple[list[Standard], _World | None, dt.date]:
+def _plan(organisation_id: int, as_of: dt.date, families: set[int] | None, staff: set[int] = frozenset(),
+          settings: set[int] = frozenset()) -> tuple[list[Standard], _World | None, dt.date]:
     """The standards that produce obligations, what the run reads about the organisation, and the earliest period
     start it covers (the stored obligations it compares start there)."""
     since = as_of - dt.timedelta(days=LOOKBACK_DAYS)
@@ -388,7 +392,7 @@ def _plan(organisation_id: int, as_of: dt.date, families: set[int] | None) -> tu
     ]
     if not standards:
         return [], None, since
-    world = _load(organisation_id, as_of, families, standards)
+    world = _load(organisation_id, as_of, families, standards, staff, settings)
     return standards, world, min(_lower_bound(s, world) for s in standards)
 
 
@@ -607,12 +611,19 @@ def _stored(organisation_id: int, earliest: dt.date, families: set[int] | None, 
 
 
 @transaction.atomic
-def recompute(*, organisation_id: int, as_of: dt.date, families: Iterable[int] | None = None, actor=None) -> RunResult:
-    """Bring stored obligations in line with the computation; one event row per change of state."""
-    family_set = set(families) if families is not None else None
+def recompute(
+    *, organisation_id: int, as_of: dt.date, families: Iterable[int] | None = None, staff: Iterable[int] = (),
+    settings: Iterable[int] = (), actor=None,
+) -> RunResult:
+    """Bring stored obligations in line with the computation; one event row per change of state.
+
+    With `families=` (and/or `staff=`, `settings=` for records about a key worker or a setting rather than a
+    family) only those subjects' obligations are brought up to date; without, the whole organisation's."""
+    staff, settings = set(staff), set(settings)
+    family_set = set(families) if families is not None else (set() if staff or settings else None)
     # One run at a time per organisation (a request's update and the worker's full run): lock the organisation row.
     list(Organisation.objects.select_for_update().filter(pk=organisation_id).values_list("id"))
-    standards, world, earliest = _plan(organisation_id, as_of, family_set)
+    standards, world, earliest = _plan(organisation_id, as_of, family_set, staff, settings)
     diff = _Diff(_stored(organisation_id, earliest, family_set, world))
     if world is not None:
         _compute(organisation_id, standards, world, diff)

@@ -375,3 +375,22 @@ def test_overdue_notices_for_a_key_workers_own_obligation(since_september):
     engine.recompute(organisation_id=world.org.pk, as_of=AS_OF)
     run = escalations_notify(organisation_id=world.org.pk, now=dt_.datetime(2026, 11, 18, 12, tzinfo=dt_.UTC), as_of=AS_OF)
     assert run.overdue or run.escalations
+
+
+def test_a_record_about_a_key_worker_or_a_setting_updates_theirs_alone(since_september):
+    world = since_september
+    kw = make_standard(world, Subject.KEY_WORKER, clause="KW")
+    manager = make_standard(world, Subject.SETTING, clause="T", responsible=Responsible.MANAGER)
+    engine.recompute(organisation_id=world.org.pk, as_of=AS_OF)
+    ROWS.append(staff_row(world.teacher_b, D(2026, 11, 17)))
+    ROWS.append(setting_row(world.school, D(2026, 11, 16)))
+    result = engine.recompute(organisation_id=world.org.pk, as_of=AS_OF, staff={world.teacher_b.pk})
+    assert result.updated == 1
+    week = D(2026, 11, 16)
+    assert Obligation.objects.get(standard=kw, subject_key=f"s{world.teacher_b.pk}", period_start=week).state == "met"
+    assert Obligation.objects.get(standard=manager, period_start=week).state == "due_soon"  # not asked for yet
+    engine.recompute(organisation_id=world.org.pk, as_of=AS_OF, settings={world.school.pk})
+    assert Obligation.objects.get(standard=manager, period_start=week).state == "met"
+    incremental = engine.snapshot(world.org.pk)
+    engine.recompute(organisation_id=world.org.pk, as_of=AS_OF)
+    assert engine.snapshot(world.org.pk) == incremental
