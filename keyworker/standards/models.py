@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from keyworker.accounts.models import StaffMember
-from keyworker.organisations.models import OrganisationOwned, Setting
+from keyworker.organisations.models import Organisation, OrganisationOwned, Setting
 from keyworker.people.models import Child, Family
 
 
@@ -139,7 +139,10 @@ class Obligation(OrganisationOwned):
     """One standard, for one family, child, key worker or setting, for one period, due on a date. State is stored
     and indexed."""
 
-    standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="obligations")
+    # Three foreign keys lead a composite index below (no index of their own: every obligation written updates
+    # fewer indexes): organisation (state and due date), standard (the unique period), responsible staff (state).
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", db_index=False)
+    standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="obligations", db_index=False)
     setting = models.ForeignKey(Setting, on_delete=models.CASCADE, related_name="+")
     # Empty for the key worker and setting subjects.
     family = models.ForeignKey(Family, null=True, blank=True, on_delete=models.CASCADE, related_name="obligations")
@@ -147,7 +150,9 @@ class Obligation(OrganisationOwned):
     # "f<family id>", "c<child id>", "s<key worker's staff id>" or "t<setting id>" (and "@<event>" for event
     # cadences): uniqueness needs no nullable column.
     subject_key = models.CharField(max_length=64)
-    responsible_staff = models.ForeignKey(StaffMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="obligations")
+    responsible_staff = models.ForeignKey(
+        StaffMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="obligations", db_index=False
+    )
     period_start = models.DateField()
     period_end = models.DateField()
     due_on = models.DateField()
