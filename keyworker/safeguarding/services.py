@@ -337,6 +337,10 @@ def protection_status_change(*, actor: Actor, child: Child, status: str, reason:
     reason = _sentence(reason, "reason", "why the status changes (the meeting, the plan, the decision)")
     flagged = child_protection_status_set(actor=actor, child=child, status=status)
     now = clock.now()
+    if not flagged and selectors.open_concerns_for_family(child.family_id).exists():
+        # SCH-A2 holds while a concern is open, whatever the status: the flag stays (or comes back).
+        _flag_teaching_assistant(actor, child, now)
+        flagged = selectors.flagged_allocations(child)
     before, after = ProtectionStatus(previous).label if previous else "None", ProtectionStatus(status).label if status else "None"
     entry = Entry.objects.create(organisation_id=child.organisation_id, child=child, kind=EntryKind.STATUS,
                                  text=f"Protection status: {before} → {after}.", reason=reason, status_from=previous,

@@ -396,3 +396,26 @@ def test_reminders_command(world, clock):
     clock.shift(dt.timedelta(days=1))
     call_command("safeguarding_reminders")
     assert Notification.objects.filter(kind="safeguarding.action_overdue", recipient=world.ta_a.user).count() == 1
+
+
+def test_an_open_concern_keeps_the_sch_a2_flag_when_a_status_ends(world):
+    from keyworker.caseload.models import KeyWorkerAllocation
+
+    raise_concern(world)
+    lead = world.actor(world.safeguarding_lead)
+    services.protection_status_change(actor=lead, child=world.child_a, status="child_protection_plan",
+                                      reason="Initial child protection conference held today.")
+    services.protection_status_change(actor=lead, child=world.child_a, status="early_help",
+                                      reason="Stepped down to early help at the review today.")
+    assert KeyWorkerAllocation.objects.get(family=world.family_a, ends_at__isnull=True).needs_teacher_since is not None
+
+
+def test_concern_page_in_a_fixed_number_of_queries(world, client_for, django_assert_max_num_queries):
+    concern = raise_concern(world, others=[world.child_b])
+    lead = world.actor(world.safeguarding_lead)
+    for i in range(30):
+        services.concern_addendum(actor=lead, concern=concern, text=f"Addendum {i}: more was said about it at pick up.")
+    client = confirmed(client_for(world.safeguarding_lead))
+    with django_assert_max_num_queries(16):
+        page = client.get(f"/safeguarding/concerns/{concern.pk}/")
+    assert page.status_code == 200 and len(page.context["entries"]) == 30
