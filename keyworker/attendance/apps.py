@@ -11,7 +11,8 @@ class AttendanceConfig(AppConfig):
     def ready(self) -> None:
         from keyworker.dashboard.extensions import WeekPanel, register_week_panel
 
-        from . import challenge
+        from . import challenge, timeline
 
         challenge.register()
+        timeline.register()
         register_week_panel(WeekPanel("attendance", 5, "attendance/_week_panel.html", challenge.week_panel))
