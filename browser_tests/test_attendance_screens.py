@@ -84,6 +84,7 @@ SCREENS = [
     Screen("attendance-import", "admin_office", lambda w: "/attendance/import/", "Import attendance marks", prepare=_codes),
     Screen("attendance-import-problems", "admin_office", lambda w: "/attendance/import/", "Import attendance marks",
            prepare=_codes, act=_bad_import),
+    Screen("attendance-concerns", "deputy", lambda w: "/attendance/concerns/", "Persistent and severe absence", prepare=_marks),
     Screen("attendance-thresholds", "headteacher", lambda w: "/attendance/settings/", "Attendance thresholds", prepare=_codes),
     Screen("my-week-absences", "ta_a", lambda w: "/my-week/", "My week", prepare=_marks),
 ]

@@ -14,4 +14,5 @@ urlpatterns = [
     path("unexplained/", views.unexplained, name="unexplained"),
     path("import/", views.import_marks, name="import"),
     path("settings/", views.settings_edit, name="settings"),
+    path("concerns/", views.concerns, name="concerns"),
 ]

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -306,3 +306,35 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
                 return redirect("attendance:settings")
     return render(request, "attendance/settings.html", {"values": values, "errors": errors},
                   status=400 if errors else 200)
+
+
+@login_required
+def concerns(request: HttpRequest) -> HttpResponse:
+    """Children of a setting at or below the persistent-absence threshold, lowest first: what the key workers flag to
+    the deputy head (SCH-5), for leaders and the office. Fixed queries whatever the number of children."""
+    actor = request.actor
+    access.require_office(actor)
+    settings = list(actor.settings().order_by("name", "id"))
+    if not settings:
+        raise Http404
+    chosen_id = request.GET.get("setting", "")
+    setting = next((s for s in settings if str(s.pk) == chosen_id), settings[0])
+    today = clock.today(setting.time_zone)
+    calendar = TermCalendar.for_setting(setting)
+    chosen, named, problem = _range(request, calendar, today)
+    on_roll = selectors.on_roll(
+        selectors.Child.objects.filter(organisation_id=setting.organisation_id, setting_id=setting.pk), chosen.start, chosen.end
+    )
+    rates = selectors.rates_by_child(setting.organisation_id, on_roll, chosen.start, chosen.end)
+    limits = selectors.thresholds(setting.organisation_id)
+    flagged = {pk: r for pk, r in rates.items() if selectors.band(r, limits)}
+    children = {c.pk: c for c in selectors.Child.objects.filter(pk__in=list(flagged)).select_related("group", "family")}
+    rows = sorted(
+        ({"child": children[pk], "rates": r, "band": selectors.band(r, limits)} for pk, r in flagged.items() if pk in children),
+        key=lambda row: (row["rates"].exact_attendance(), row["child"].legal_last_name),
+    )
+    total = sum(rates.values(), Rates())
+    return render(request, "attendance/concerns.html", {
+        "setting": setting, "settings": settings, "rows": rows, "chosen": chosen, "periods": named, "problem": problem,
+        "limits": limits, "total": total, "counted": len(rates), "severe": sum(1 for r in rows if r["band"] == "severe"),
+    }, status=400 if problem else 200)

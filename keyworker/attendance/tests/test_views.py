@@ -237,3 +237,33 @@ def test_thresholds_page_refusals(world, client_for, data, words):
 def test_thresholds_page_access(world, client_for):
     assert client_for(world.teacher_a).get(reverse("attendance:settings")).status_code == 403
     assert client_for(world.ta_a).post(reverse("attendance:settings"), {}).status_code == 403
+
+
+# Persistent and severe absence ------------------------------------------------------------------------------------
+
+
+def test_concerns_page_lists_persistent_and_severe(world, client_for):
+    put_many(world.child_a, [(dt.date(2026, 11, 16), "AM", "/"), (dt.date(2026, 11, 16), "PM", "N")])   # 50 %: severe
+    put_many(world.child_b, [(dt.date(2026, 11, d), s, "/") for d in (16, 17) for s in ("AM", "PM")]
+             + [(dt.date(2026, 11, 18), "AM", "I")])                                                     # 80 %: persistent
+    response = client_for(world.deputy).get(reverse("attendance:concerns"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.index("Alfie Adams") < body.index("Bella Brown")
+    assert "Severe absence" in body and "Persistent absence" in body and "2 at or below" in body
+
+
+def test_concerns_page_access_and_queries(world, client_for, django_assert_max_num_queries):
+    url = reverse("attendance:concerns")
+    assert client_for(world.ta_a).get(url).status_code == 403
+    assert "Alfie" not in client_for(world.outsider).get(url).content.decode()
+    client = client_for(world.admin_office)
+    assert client.get(url + "?period=week&setting=nonsense").status_code == 200
+    assert client.get(url + "?from=2026-11-18").status_code == 400
+    for _ in range(20):
+        kid = make_child(make_family(world.org), world.school, world.class_b)
+        put_many(kid, [(dt.date(2026, 11, 16), "AM", "/"), (dt.date(2026, 11, 16), "PM", "O")])
+    client.get(url)
+    with django_assert_max_num_queries(15):
+        response = client.get(url)
+    assert response.content.decode().count("Severe absence") == 20
