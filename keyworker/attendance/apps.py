@@ -11,8 +11,9 @@ class AttendanceConfig(AppConfig):
     def ready(self) -> None:
         from keyworker.dashboard.extensions import WeekPanel, register_week_panel
 
-        from . import challenge, timeline
+        from . import celebrate, challenge, timeline
 
         challenge.register()
         timeline.register()
         register_week_panel(WeekPanel("attendance", 5, "attendance/_week_panel.html", challenge.week_panel))
+        register_week_panel(WeekPanel("attendance_celebrate", 25, "attendance/_celebrate_panel.html", celebrate.week_panel))
