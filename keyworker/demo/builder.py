@@ -375,19 +375,32 @@ def exists() -> bool:
 
 
 def remove() -> None:
-    """Delete the demo organisations and their people (and the demo users)."""
-    from keyworker.accounts.models import User
-    from keyworker.caseload.models import KeyWorkerAllocation
-    from keyworker.contacts.models import ContactLog
-    from keyworker.core.models import AuditEvent
+    """Delete the demo organisations, everything they own (every app's rows) and the demo users."""
+    from django.apps import apps
+    from django.db.models import ProtectedError, RestrictedError
 
+    from keyworker.accounts.models import User
+    from keyworker.core.models import AuditEvent
+    from keyworker.organisations.models import OrganisationOwned
+
+    owned = [m for m in apps.get_models() if issubclass(m, OrganisationOwned) and not m._meta.abstract]
     for org in Organisation.objects.filter(slug__in=[SCHOOL_SLUG, GROUP_SLUG]):
         user_ids = list(StaffMember.objects.filter(organisation=org).values_list("user_id", flat=True))
-        KeyWorkerAllocation.objects.filter(organisation=org).delete()
-        ContactLog.objects.filter(organisation=org).delete()
-        Child.objects.filter(organisation=org).delete()
+        # Rows that protect others (a contact's author, a child's setting) go once what points at them has gone:
+        # repeat until a pass deletes everything.
+        pending = list(owned)
+        for _ in range(len(owned) + 1):
+            blocked = []
+            for model in pending:
+                try:
+                    model.objects.filter(organisation_id=org.pk).delete()
+                except (ProtectedError, RestrictedError):
+                    blocked.append(model)
+            if not blocked:
+                break
+            pending = blocked
+        else:
+            raise RuntimeError(f"Could not remove the demo: {', '.join(m.__name__ for m in pending)} still referenced")
         AuditEvent.objects.filter(organisation_id=org.pk).delete()
-        StaffMember.objects.filter(organisation=org).delete()
-        Role.objects.filter(organisation=org).delete()
         org.delete()
         User.objects.filter(pk__in=user_ids, memberships__isnull=True).delete()
