@@ -9,6 +9,10 @@ class SafeguardingConfig(AppConfig):
     verbose_name = "Safeguarding"
 
     def ready(self) -> None:
-        from . import timeline
+        from keyworker.standards.periodic import register_periodic
+
+        from . import services, timeline
 
         timeline.register()
+        # Each overdue action's assignee is told once, from the worker's cycle.
+        register_periodic("safeguarding.overdue_actions", services.overdue_actions_notify)

@@ -419,3 +419,15 @@ def test_concern_page_in_a_fixed_number_of_queries(world, client_for, django_ass
     with django_assert_max_num_queries(16):
         page = client.get(f"/safeguarding/concerns/{concern.pk}/")
     assert page.status_code == 200 and len(page.context["entries"]) == 30
+
+
+def test_the_worker_cycle_tells_the_assignee_of_an_overdue_action_once(world, clock):
+    from keyworker.standards.management.commands.worker import run_cycle
+
+    actor = world.actor(world.safeguarding_lead)
+    services.entry_add(actor=actor, child=world.child_a, kind="action", text="Check attendance every morning this week.",
+                       assigned_to=world.ta_a, due_on=dt.date(2026, 11, 18))
+    clock.shift(dt.timedelta(days=2))
+    run_cycle(worker_id="w1")
+    run_cycle(worker_id="w2")
+    assert Notification.objects.filter(kind="safeguarding.action_overdue", recipient=world.ta_a.user).count() == 1

@@ -18,6 +18,7 @@ from keyworker.notifications.services import deliveries_run, digests_run, lease_
 from keyworker.organisations.models import Organisation, Setting
 from keyworker.standards import engine
 from keyworker.standards.escalation import escalations_notify
+from keyworker.standards.periodic import run_periodic
 from keyworker.standards.reminders import policy_review_reminders
 
 log = logging.getLogger("keyworker.worker")
@@ -70,6 +71,7 @@ def run_cycle(*, worker_id: str, as_of: dt.date | None = None, batch: int = 200)
             run = engine.recompute(organisation_id=org_id, as_of=day)
             told = escalations_notify(organisation_id=org_id, now=clock.now(), as_of=day)
             reminded = policy_review_reminders(organisation_id=org_id, today=day, now=clock.now())
+            reminded += run_periodic(organisation_id=org_id, as_of=day, now=clock.now())
         except Exception:
             # One organisation's bad data must not stop the others' reminders.
             log.exception("Worker %s: organisation %s failed", worker_id, org_id)
