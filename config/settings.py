@@ -174,6 +174,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name across apps get a name of their own in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "SafeguardingCategoryEnum": "keyworker.contacts.models.SafeguardingCategory",
+        "ConcernStateEnum": "keyworker.safeguarding.models.ConcernState",
+        "AttendanceCategoryEnum": "keyworker.attendance.models.Category",
+        "DataCheckStateEnum": "keyworker.datachecks.models.CheckState",
+        "CorrectionStateEnum": "keyworker.datachecks.models.CorrectionState",
+        "ObligationStateEnum": "keyworker.standards.models.ObligationState",
+    },
 }
 
 LOGGING = {

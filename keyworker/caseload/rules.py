@@ -1,7 +1,7 @@
 """Who may be a family's key worker (SCH-A1, SCH-A2, CC-A1), answered for one family or many at once."""
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -73,8 +73,18 @@ class FamilyFacts:
     child_protection: bool
 
 
+# Other records that put a family under SCH-A2 besides a child's protection status (an open safeguarding concern):
+# each answers, in one query, which of the given families they hold. Registered by the apps that keep them.
+_PROTECTION_SOURCES: dict[str, Callable[[list[int]], set[int]]] = {}
+
+
+def register_protection_source(code: str, fetch: Callable[[list[int]], set[int]]) -> None:
+    _PROTECTION_SOURCES[code] = fetch
+
+
 def family_facts(families: list[Family], setting: Setting) -> dict[int, FamilyFacts]:
-    """One query for any number of families: their children's classes in the setting and any protection status."""
+    """One query for any number of families (and one per protection source): their children's classes in the
+    setting and whether any child has child-protection status or an open safeguarding concern."""
     groups: dict[int, set[int]] = defaultdict(set)
     in_setting: set[int] = set()
     protected: set[int] = set()
@@ -88,6 +98,10 @@ def family_facts(families: list[Family], setting: Setting) -> dict[int, FamilyFa
             in_setting.add(family_id)
             if group_id:
                 groups[family_id].add(group_id)
+    if setting.is_school and _PROTECTION_SOURCES:
+        ids = [f.pk for f in families]
+        for fetch in _PROTECTION_SOURCES.values():
+            protected |= fetch(ids)
     return {
         f.pk: FamilyFacts(frozenset(groups[f.pk]), f.pk in in_setting, f.pk in protected) for f in families
     }
@@ -124,7 +138,8 @@ def refusals(staff: StaffMember, facts: FamilyFacts, setting_facts: SettingStaff
     if setting.is_school and facts.child_protection and KeyWorkerEligibility.TEACHER not in held:
         out.append(Refusal(
             "teacher_for_child_protection",
-            "A child of this family has child-protection status, so the key worker must be a teacher (SCH-A2): "
+            "A child of this family has child-protection status or an open safeguarding concern, so the key worker "
+            "must be a teacher (SCH-A2): "
             f"{staff} is not a teacher.",
         ))
     return out

@@ -9,10 +9,13 @@ class SafeguardingConfig(AppConfig):
     verbose_name = "Safeguarding"
 
     def ready(self) -> None:
+        from keyworker.caseload.rules import register_protection_source
         from keyworker.standards.periodic import register_periodic
 
-        from . import services, timeline
+        from . import selectors, services, timeline
 
         timeline.register()
         # Each overdue action's assignee is told once, from the worker's cycle.
         register_periodic("safeguarding.overdue_actions", services.overdue_actions_notify)
+        # SCH-A2: while a family has an open concern, only a teacher may be its key worker.
+        register_protection_source("safeguarding.open_concern", selectors.families_with_open_concerns)

@@ -260,6 +260,11 @@ def leaders(organisation_id: int, setting_id: int) -> list[StaffMember]:
     return list(out.values())
 
 
+def families_with_open_concerns(family_ids: list[int]) -> set[int]:
+    """Which of these families have an open concern about one of their children, in one query."""
+    return set(Concern.objects.filter(family_id__in=family_ids, state=ConcernState.OPEN).values_list("family_id", flat=True))
+
+
 def open_concerns_for_family(family_id: int) -> QuerySet[Concern]:
     return Concern.objects.filter(family_id=family_id, state=ConcernState.OPEN)
 

@@ -35,7 +35,7 @@ def test_a_refusal_names_the_rule(world, client_for):
     })
     assert r.status_code == 400
     html = r.content.decode()
-    assert "child-protection status, so the key worker must be a teacher (SCH-A2)" in html
+    assert "child-protection status or an open safeguarding concern, so the key worker must be a teacher (SCH-A2)" in html
     assert KeyWorkerAllocation.objects.get(family=world.family_b, ends_at__isnull=True).staff == world.teacher_b
 
 
