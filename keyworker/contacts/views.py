@@ -200,7 +200,8 @@ def _detail_page(request: HttpRequest, actor: Actor, contact: ContactLog, void_f
     selectors.mark_readable(actor, [contact])
     if not contact.readable:
         # A restricted record: that it exists and whom to talk to, nothing of what it says.
-        return render(request, "contacts/contact_restricted.html", {"contact": contact}, status=status)
+        is_author = actor.staff is not None and actor.staff.pk == contact.author_id
+        return render(request, "contacts/contact_restricted.html", {"contact": contact, "is_author": is_author}, status=status)
     if contact.is_restricted:
         services.contact_access_record(actor=actor, contact=contact, route=AccessRoute.PAGE)
     can_void = not contact.is_voided and actor.can(caps.MANAGE_ALLOCATIONS, contact.setting_id)

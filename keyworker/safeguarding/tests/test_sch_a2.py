@@ -40,3 +40,22 @@ def test_another_family_is_not_affected(world):
         allocation_end(actor=world.actor(world.headteacher), allocation=current, reason="Moving classes")
     allocation_assign(actor=world.actor(world.headteacher), family=world.family_b, setting=world.school,
                       staff=world.safeguarding_lead, reason="Class B TA")
+
+
+def test_the_child_page_and_the_author_of_a_flagged_contact_lead_to_raising_a_concern(world, client_for):
+    import datetime as dt
+
+    from keyworker.contacts.services import contact_record
+
+    client = client_for(world.ta_a)
+    html = client.get(f"/families/children/{world.child_a.pk}/").content.decode()
+    assert f'href="/safeguarding/raise/?child={world.child_a.pk}"' in html
+    assert client.get(f"/safeguarding/raise/?child={world.child_a.pk}").status_code == 200
+    contact = contact_record(actor=world.actor(world.ta_a), family=world.family_a, happened_on=dt.date(2026, 11, 17),
+                             channel="phone", tone="concern", safeguarding_category="physical_abuse",
+                             write_up="Mum said Alfie has bruises on his arm from the weekend.")
+    html = client.get(f"/contacts/{contact.pk}/").content.decode()
+    assert f'href="/safeguarding/raise/?contact={contact.pk}"' in html and "bruises" not in html
+    assert client.get(f"/safeguarding/raise/?contact={contact.pk}").status_code == 200
+    team = client_for(world.safeguarding_lead).get(f"/contacts/{contact.pk}/").content.decode()
+    assert f'href="/safeguarding/raise/?contact={contact.pk}"' in team
