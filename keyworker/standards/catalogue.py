@@ -347,6 +347,15 @@ CHILDCARE = PolicyTemplate(
             escalate_after_days=3, escalate_to_roles=("manager",),
         ),
         StandardTemplate(
+            clause="CC-M3", section=CC_SECTION_MANAGER, title="Learning journals and care plans monitored",
+            description="“Monitor learning journals ensuring that observations are up to date and of a high standard.” "
+                        "(Out of School Care and youth: “Monitor care plans ensuring that records are up to date and of a "
+                        "high standard.”) The manager signs off a monitoring check of the setting every month.",
+            setting_kinds=CHILDCARE_KINDS, subject="setting", cadence="months", cadence_n=1,
+            evidence="journal_monitoring", responsible="manager", due_soon_days=5, escalate_after_days=None,
+            escalate_to_roles=(),
+        ),
+        StandardTemplate(
             clause="CC-M4", section=CC_SECTION_MANAGER, title="Manager attends relevant meetings",
             description="“Attend relevant meetings relating to the child/ young person’s development and wellbeing.” The "
                         "manager's attendance at each support meeting (a review or multi-agency meeting) is recorded "

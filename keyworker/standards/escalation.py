@@ -47,10 +47,22 @@ def _days(n: int) -> str:
 
 
 def _what(o: Obligation) -> str:
-    who = o.family.name
+    """Whom the obligation is for: a family, a child (with the family), a key worker's own duty, or a setting."""
+    if o.family_id is None:
+        if o.subject_key.startswith("s") and o.responsible_staff_id:
+            return o.responsible_staff.user.full_name
+        return o.setting.name
     if o.child_id:
-        who = f"{o.child.display_name} ({o.family.name})"
-    return who
+        return f"{o.child.display_name} ({o.family.name})"
+    return o.family.name
+
+
+def _short(o: Obligation) -> str:
+    return o.family.name if o.family_id else _what(o)
+
+
+def _link(o: Obligation) -> str:
+    return f"/families/{o.family_id}/" if o.family_id else f"/obligations/{o.pk}/"
 
 
 def _todays(organisation_id: int, now: dt.datetime) -> dict[int, dt.date]:
@@ -73,7 +85,7 @@ def escalations_notify(*, organisation_id: int, now: dt.datetime, as_of: dt.date
     escalated = list(
         Obligation.objects.filter(organisation_id=organisation_id, state=ObligationState.ESCALATED)
         .filter(Exists(became_escalated), ~Exists(_told(organisation_id, "escalated")))
-        .select_related("standard", "family", "child", "responsible_staff__user")
+        .select_related("standard", "family", "child", "setting", "responsible_staff__user")
     )
     codes = {code for o in escalated for code in o.standard.escalate_to_roles}
     # (setting id or None for organisation-wide roles, role code) -> users, in one query.
@@ -96,7 +108,7 @@ def escalations_notify(*, organisation_id: int, now: dt.datetime, as_of: dt.date
             users[kw.user_id] = kw.user
         today = as_of or todays.get(o.setting_id) or now.date()
         late = max((today - o.due_on).days, 0)
-        subject = f"Escalated: {o.standard.clause} {o.standard.title} – {o.family.name}"
+        subject = f"Escalated: {o.standard.clause} {o.standard.title} – {_short(o)}"
         body = (
             f"{o.standard.clause} {o.standard.title} for {_what(o)} was due on {date_format(o.due_on, 'D j F Y')} "
             f"and is {_days(late)} overdue, so it has been escalated."
@@ -105,7 +117,7 @@ def escalations_notify(*, organisation_id: int, now: dt.datetime, as_of: dt.date
         for user_id in sorted(recipients):
             _, created = notification_send(
                 recipient=users[user_id], organisation_id=organisation_id, kind=ESCALATION_KIND, subject=subject,
-                body=body, link=f"/families/{o.family_id}/", dedupe_key=escalation_key(o.pk), now=now,
+                body=body, link=_link(o), dedupe_key=escalation_key(o.pk), now=now,
             )
             result.notifications += created
         result.escalations += 1 if recipients else 0
@@ -114,17 +126,18 @@ def escalations_notify(*, organisation_id: int, now: dt.datetime, as_of: dt.date
         Obligation.objects.filter(
             organisation_id=organisation_id, state=ObligationState.OVERDUE, responsible_staff__isnull=False,
             responsible_staff__is_active=True, responsible_staff__user__is_active=True,
-        ).filter(~Exists(_told(organisation_id, "overdue"))).select_related("standard", "family", "child", "responsible_staff__user")
+        ).filter(~Exists(_told(organisation_id, "overdue"))).select_related(
+            "standard", "family", "child", "setting", "responsible_staff__user")
     )
     for o in overdue:
         today = as_of or todays.get(o.setting_id) or now.date()
         late = max((today - o.due_on).days, 0)
         _, created = notification_send(
             recipient=o.responsible_staff.user, organisation_id=organisation_id, kind=OVERDUE_KIND,
-            subject=f"Overdue: {o.standard.clause} {o.standard.title} – {o.family.name}",
+            subject=f"Overdue: {o.standard.clause} {o.standard.title} – {_short(o)}",
             body=f"{o.standard.clause} {o.standard.title} for {_what(o)} was due on {date_format(o.due_on, 'D j F Y')} "
                  f"({_days(late)} ago).",
-            link=f"/families/{o.family_id}/", dedupe_key=overdue_key(o.pk), digest=True, now=now,
+            link=_link(o), dedupe_key=overdue_key(o.pk), digest=True, now=now,
         )
         result.notifications += created
         result.overdue += created

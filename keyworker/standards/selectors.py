@@ -7,6 +7,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 
 from keyworker.accounts.access import Actor
+from keyworker.accounts.capabilities import MANAGE_ALLOCATIONS
 from keyworker.accounts.models import StaffMember
 from keyworker.organisations.calendar import Period, TermCalendar
 from keyworker.organisations.models import HalfTerm, Setting
@@ -34,11 +35,14 @@ def state_display(state: str) -> dict[str, str]:
 
 
 def obligations_visible_to(actor: Actor) -> QuerySet[Obligation]:
-    """Obligations of the families the actor may see; nothing of another organisation."""
+    """Obligations of the families the actor may see, the actor's own duties (a key worker's or a setting's, with
+    no family), and the settings' duties where the actor leads; nothing of another organisation."""
     if not actor.staff:
         return Obligation.objects.none()
-    return Obligation.objects.filter(
-        organisation_id=actor.organisation_id, family__in=families_visible_to(actor).values("id")
+    leads = [sid for sid in actor.setting_ids if actor.can(MANAGE_ALLOCATIONS, sid)]
+    return Obligation.objects.filter(organisation_id=actor.organisation_id).filter(
+        Q(family__in=families_visible_to(actor).values("id"))
+        | Q(family__isnull=True) & (Q(responsible_staff=actor.staff) | Q(setting_id__in=leads))
     )
 
 
@@ -97,13 +101,13 @@ def my_week(actor: Actor, as_of: dt.date) -> MyWeek:
     if not actor.staff:
         return out
     obligations = list(
-        # The page lists families; a key worker's own duties (obligations with no family) are not among them.
-        Obligation.objects.filter(organisation_id=actor.organisation_id, responsible_staff=actor.staff, family__isnull=False)
+        # Families' and children's obligations, and the key worker's own duties (no family: listed by standard).
+        Obligation.objects.filter(organisation_id=actor.organisation_id, responsible_staff=actor.staff)
         .filter(Q(state__in=OPEN_STATES) | Q(state=ObligationState.MET, met_on__range=(week_start, week_end)))
-        .select_related("standard", "family", "child")
+        .select_related("standard", "family", "child", "setting")
         .order_by("due_on", "family__name", "id")
     )
-    family_ids = {o.family_id for o in obligations}
+    family_ids = {o.family_id for o in obligations if o.family_id}
     # The first carer in contact order speaks for the family's preferred method.
     preferred: dict[int, str] = {}
     for carer in Carer.objects.filter(family_id__in=family_ids).order_by("family_id", "contact_order", "id"):

@@ -71,7 +71,7 @@ def standard_problems(*, organisation_id: int, definition: dict[str, Any]) -> di
         refuse("setting_kinds", f"Choose kinds of setting among: {', '.join(SettingKind.labels)}.")
 
     if definition.get("subject") not in Subject.values:
-        refuse("subject", "Choose whether it applies to each family or to each child.")
+        refuse("subject", "Choose whether it applies to each family, each child, each key worker or each setting.")
 
     cadence = definition.get("cadence")
     n = _int(definition.get("cadence_n"))

@@ -33,7 +33,8 @@ def test_the_childcare_template_has_its_clauses_and_document_facts():
     t = catalogue.CHILDCARE
     by = {s.clause: s for s in t.standards}
     assert set(by) == {"CC-A1", "CC-P1", "CC-P2", "CC-K1", "CC-K2", "CC-K3", "CC-K4", "CC-K5", "CC-K6", "CC-K7", "CC-C1",
-                       "CC-M1", "CC-M2", "CC-M4"}
+                       "CC-M1", "CC-M2", "CC-M3", "CC-M4"}
+    assert (by["CC-M3"].subject, by["CC-M3"].responsible) == ("setting", "manager")
     assert by["CC-K2"].setting_kinds == ("early_years",)
     assert {by[c].setting_kinds for c in ("CC-K7", "CC-C1", "CC-M4")} == {("out_of_school_care", "youth")}
     assert (by["CC-K7"].evidence, by["CC-K7"].evidence_conditions) == ("contact_log", {"min_words": 5})
