@@ -50,8 +50,40 @@ def team_compliance_view(request: HttpRequest) -> HttpResponse:
         }
     return render(request, "dashboard/team_compliance.html", {
         "heatmap": heatmap, "settings": settings, "setting": setting, "as_of": as_of, "as_of_error": as_of_error,
-        "drill": drill,
+        "drill": drill, "grid": _grid(heatmap, setting, as_of),
     })
+
+
+@dataclass(frozen=True)
+class Cell:
+    tone: str
+    href: str       # empty when nothing is due
+    percent: int | None
+    met: int
+    due: int
+    icon: str
+    word: str
+    label: str      # for screen readers: whose and which standard
+
+
+def _grid(heatmap, setting, as_of) -> list[tuple[str, list[Cell], Cell]]:
+    """The heatmap's cells with their words and links worked out once: a 1,500-child setting has a thousand cells,
+    and the template then only prints them."""
+    base = f"?setting={setting.pk}&as_of={as_of:%Y-%m-%d}"
+    out = []
+    for row in heatmap.rows:
+        name = str(row.staff) if row.staff else "No key worker"
+        key = row.staff.pk if row.staff else "none"
+        cells = []
+        for standard, share in row.cells:
+            level = share.level
+            href = f"{base}&staff={key}&standard={standard.pk}#drill-h" if share.due else ""
+            cells.append(Cell(level["tone"], href, share.percent, share.met, share.due, level["icon"], level["word"],
+                              f"{name if row.staff else name.lower()}, {standard.clause}"))
+        level = row.total.level
+        total = Cell(level["tone"], "", row.total.percent, row.total.met, row.total.due, level["icon"], level["word"], name)
+        out.append((name, cells, total))
+    return out
 
 
 @dataclass
