@@ -154,7 +154,9 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Keyworker API",
     "DESCRIPTION": (
         "Settings, classes, staff, children, families, carers and key worker allocations; policies, standards, "
-        "obligations (with their history and waiving) and compliance figures.\n\n"
+        "obligations (with their history and waiving) and compliance figures; contact logs, celebrations and "
+        "positivity, key aspects briefings, half-termly data checks, attendance marks and rates, safeguarding "
+        "concerns (read by the safeguarding team only, every read logged), family wellbeing and agencies.\n\n"
         "**Authentication**: `Authorization: Token <token>` (get one with POST /api/v1/auth/token/) or the "
         "signed-in session. **Organisation**: requests act in your first organisation; send "
         "`X-Organisation: <id>` to act in another of yours (see /api/v1/me/).\n\n"
