@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -50,8 +51,23 @@ def team_compliance_view(request: HttpRequest) -> HttpResponse:
         }
     return render(request, "dashboard/team_compliance.html", {
         "heatmap": heatmap, "settings": settings, "setting": setting, "as_of": as_of, "as_of_error": as_of_error,
-        "drill": drill, "grid": _grid(heatmap, setting, as_of),
+        "drill": drill, **_grid_page(request, heatmap, setting, as_of),
     })
+
+
+GRID_PAGE = 40  # key workers per page of the heatmap
+
+
+def _grid_page(request: HttpRequest, heatmap, setting, as_of) -> dict:
+    """One page of the heatmap's rows: those furthest behind first (or by name), 40 key workers at a time."""
+    order = "name" if request.GET.get("order") == "name" else "behind"
+    rows = list(heatmap.rows)
+    if order == "behind":
+        rows.sort(key=lambda r: (r.total.percent if r.total.due else 101, str(r.staff) if r.staff else ""))
+    page = Paginator(rows, GRID_PAGE).get_page(request.GET.get("page"))
+    base = f"setting={setting.pk}&as_of={as_of:%Y-%m-%d}"
+    return {"grid": _grid(page.object_list, setting, as_of), "grid_page": page, "grid_order": order,
+            "grid_query": f"{base}&order={order}", "by_name": f"{base}&order=name", "by_behind": f"{base}&order=behind"}
 
 
 @dataclass(frozen=True)
@@ -66,12 +82,12 @@ class Cell:
     label: str      # for screen readers: whose and which standard
 
 
-def _grid(heatmap, setting, as_of) -> list[tuple[str, list[Cell], Cell]]:
+def _grid(rows, setting, as_of) -> list[tuple[str, list[Cell], Cell]]:
     """The heatmap's cells with their words and links worked out once: a 1,500-child setting has a thousand cells,
     and the template then only prints them."""
     base = f"?setting={setting.pk}&as_of={as_of:%Y-%m-%d}"
     out = []
-    for row in heatmap.rows:
+    for row in rows:
         name = str(row.staff) if row.staff else "No key worker"
         key = row.staff.pk if row.staff else "none"
         cells = []

@@ -169,3 +169,26 @@ def test_fixed_number_of_queries_at_two_sizes(world, client_for, weekly, url):
     if url == "/compliance/":
         assert len(r2.context["heatmap"].rows) == len(r.context["heatmap"].rows) + 6
     print(f"{url}: {small} queries at 3 families, {large} at 33")
+
+
+def test_the_heatmap_shows_40_key_workers_a_page_furthest_behind_first(world):
+    from types import SimpleNamespace
+
+    from django.test import RequestFactory
+
+    from keyworker.dashboard.views_compliance import GRID_PAGE, _grid_page
+    from keyworker.standards.selectors import HeatmapRow, Share
+
+    class Person(SimpleNamespace):
+        def __str__(self):
+            return f"Person {self.pk:03d}"
+
+    rows = [HeatmapRow(Person(pk=n), [], Share(n % 10, 10)) for n in range(1, 2 * GRID_PAGE + 6)]
+    heatmap = SimpleNamespace(rows=rows)
+    day = dt.date(2026, 11, 18)
+    first = _grid_page(RequestFactory().get("/compliance/"), heatmap, world.school, day)
+    assert len(first["grid"]) == GRID_PAGE and first["grid_page"].paginator.num_pages == 3
+    totals = [total.percent for _, _, total in first["grid"]]
+    assert totals == sorted(totals) and totals[0] == 0
+    last = _grid_page(RequestFactory().get("/compliance/?order=name&page=3"), heatmap, world.school, day)
+    assert [name for name, _, _ in last["grid"]] == [f"Person {n:03d}" for n in range(81, 86)]
