@@ -105,3 +105,107 @@ class AttendanceSettings(OrganisationOwned):
 
     def __str__(self) -> str:
         return f"Attendance settings of {self.organisation_id}"
+
+
+# Escalation (SCH-5): tiers and patterns as the organisation's data, concerns with their action log --------------
+
+
+class AttendanceTier(OrganisationOwned):
+    """One step of the escalation ladder: a child whose attendance this school year is at or below `at_or_below`
+    reaches it; the roles named are told once; the follow-up is due within so many school days."""
+
+    order = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=80)
+    at_or_below = models.DecimalField(max_digits=5, decimal_places=2)
+    # Role codes of the organisation, or "key_worker" for the child's current key worker.
+    notify_roles = models.JSONField(default=list, blank=True)
+    follow_up = models.CharField(max_length=200, blank=True)
+    follow_up_school_days = models.PositiveSmallIntegerField(default=5)
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "order"], name="attendance_tier_unique_order")]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.name} (≤ {self.at_or_below} %)"
+
+
+class EscalationSettings(OrganisationOwned):
+    """The patterns that raise a concern whatever the rate (at the first tier), and the fewest possible sessions
+    before a rate counts (so one absent morning in September is not "severe absence")."""
+
+    minimum_sessions = models.PositiveSmallIntegerField(default=10)
+    recent_enabled = models.BooleanField(default=True)
+    recent_absences = models.PositiveSmallIntegerField(default=3)
+    recent_sessions = models.PositiveSmallIntegerField(default=10)
+    weekday_enabled = models.BooleanField(default=True)
+    weekday_weeks = models.PositiveSmallIntegerField(default=3)
+
+    class Meta:
+        verbose_name_plural = "escalation settings"
+        constraints = [models.UniqueConstraint(fields=["organisation"], name="attendance_escalation_one_per_organisation")]
+
+    def __str__(self) -> str:
+        return f"Escalation settings of {self.organisation_id}"
+
+
+class ConcernStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class AttendanceConcern(OrganisationOwned):
+    """A child's attendance concern: opened at a tier, raised to higher ones, closed with an outcome."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="attendance_concerns")
+    setting = models.ForeignKey(Setting, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=8, choices=ConcernStatus.choices, default=ConcernStatus.OPEN)
+    tier_order = models.PositiveSmallIntegerField()
+    tier_name = models.CharField(max_length=80)
+    opened_on = models.DateField()
+    raised_on = models.DateField()
+    rate_at_open = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    rate_at_raise = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    pattern = models.CharField(max_length=200, blank=True)
+    notified_roles = models.JSONField(default=list, blank=True)
+    follow_up_by = models.DateField(null=True, blank=True)
+    outcome = models.TextField(blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-raised_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["child"], condition=models.Q(status="open"), name="attendance_concern_one_open"),
+        ]
+        indexes = [models.Index(fields=["organisation", "status", "tier_order"], name="attendance_concern_list_idx")]
+
+    def __str__(self) -> str:
+        return f"Attendance concern {self.pk} ({self.tier_name})"
+
+
+class ConcernActionKind(models.TextChoices):
+    OPENED = "opened", "Concern opened"
+    RAISED = "raised", "Raised to a higher tier"
+    ACTION = "action", "Action"
+    CLOSED = "closed", "Closed"
+
+
+class ConcernAction(OrganisationOwned):
+    """One line of a concern's action log: who did what and when, and the next follow-up date."""
+
+    concern = models.ForeignKey(AttendanceConcern, on_delete=models.CASCADE, related_name="actions")
+    kind = models.CharField(max_length=8, choices=ConcernActionKind.choices)
+    happened_on = models.DateField()
+    recorded_at = models.DateTimeField(default=clock.now)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    text = models.TextField()
+    follow_up_on = models.DateField(null=True, blank=True)
+    tier_order = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["happened_on", "recorded_at", "id"]
+        indexes = [models.Index(fields=["organisation", "kind", "happened_on"], name="attendance_concern_action_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.happened_on}"
