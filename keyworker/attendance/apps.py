@@ -17,3 +17,7 @@ class AttendanceConfig(AppConfig):
         timeline.register()
         register_week_panel(WeekPanel("attendance", 5, "attendance/_week_panel.html", challenge.week_panel))
         register_week_panel(WeekPanel("attendance_celebrate", 25, "attendance/_celebrate_panel.html", celebrate.week_panel))
+
+        from . import escalation
+
+        escalation.register()

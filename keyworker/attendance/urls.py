@@ -15,4 +15,7 @@ urlpatterns = [
     path("import/", views.import_marks, name="import"),
     path("settings/", views.settings_edit, name="settings"),
     path("concerns/", views.concerns, name="concerns"),
+    path("escalation/", views.concern_list, name="concern_list"),
+    path("escalation/tiers/", views.escalation_setup, name="escalation_setup"),
+    path("escalation/<int:concern_id>/", views.concern_detail, name="concern"),
 ]

@@ -338,3 +338,124 @@ def concerns(request: HttpRequest) -> HttpResponse:
         "setting": setting, "settings": settings, "rows": rows, "chosen": chosen, "periods": named, "problem": problem,
         "limits": limits, "total": total, "counted": len(rates), "severe": sum(1 for r in rows if r["band"] == "severe"),
     }, status=400 if problem else 200)
+
+
+# Escalation: attendance concerns, their action log, and the tiers ---------------------------------------------
+
+
+def _escalation():
+    from . import escalation
+
+    return escalation
+
+
+@login_required
+def concern_list(request: HttpRequest) -> HttpResponse:
+    """Attendance concerns for leaders (their settings) and key workers (their own children): filter by tier and by
+    open or closed, highest tier and oldest follow-up first. Fixed queries whatever the number of concerns."""
+    esc = _escalation()
+    actor = access.member(request.actor)
+    if not (actor.is_leader or actor.is_key_worker):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied("Only leaders and key workers can see attendance concerns.")
+    tiers = esc.tiers_for(actor.organisation_id)
+    status = request.GET.get("status", "open")
+    if status not in ("open", "closed", "all"):
+        status = "open"
+    tier = request.GET.get("tier", "")
+    qs = esc.concerns_visible_to(actor).select_related("child__group", "child__family", "setting")
+    if status != "all":
+        qs = qs.filter(status=status)
+    if tier.isdigit():
+        qs = qs.filter(tier_order=int(tier))
+    concerns = list(qs.order_by("-tier_order", "follow_up_by", "child__legal_last_name", "id")[:500])
+    return render(request, "attendance/concern_list.html", {
+        "concerns": concerns, "tiers": tiers, "status": status, "tier": tier, "today": clock.today(),
+        "can_set_up": actor.can("setup.manage"),
+    })
+
+
+@login_required
+def concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
+    """A child's attendance concern: rate, tier history, pattern, action log; log an action; leaders close it."""
+    esc = _escalation()
+    actor = access.member(request.actor)
+    concern = esc.access_concern(actor, concern_id)
+    today = clock.today(concern.setting.time_zone)
+    errors: dict[str, str] = {}
+    values = {"text": "", "happened_on": today.isoformat(), "follow_up_on": "", "outcome": ""}
+    if request.method == "POST":
+        what = request.POST.get("do", "action")
+        values.update({k: (request.POST.get(k) or "").strip()[:2100] for k in values})
+        try:
+            if what == "close":
+                esc.concern_close(actor=actor, concern=concern, outcome=values["outcome"], today=today)
+                messages.success(request, "Concern closed.")
+            else:
+                follow = None
+                if values["follow_up_on"]:
+                    follow = _date(values["follow_up_on"])
+                    if follow is None:
+                        raise RuleViolation("Enter the follow-up date, for example 2026-11-25.", field="follow_up_on")
+                esc.concern_action_add(actor=actor, concern=concern, text=values["text"], happened_on=_date(values["happened_on"]),
+                                       follow_up_on=follow, today=today)
+                messages.success(request, "Action logged.")
+        except RuleViolation as exc:
+            errors[exc.field or "text"] = exc.message
+        else:
+            return redirect("attendance:concern", concern.pk)
+    actions = list(concern.actions.select_related("recorded_by").order_by("happened_on", "recorded_at", "id"))
+    limits = selectors.thresholds(concern.organisation_id)
+    calendar = TermCalendar.for_setting(concern.setting)
+    year = selectors.period(calendar, today, "year")
+    rates = selectors.rates_total(concern.organisation_id, year.start, year.end, child_id=concern.child_id) if year else None
+    return render(request, "attendance/concern_detail.html", {
+        "concern": concern, "child": concern.child, "actions": actions, "rates": rates, "year": year, "limits": limits,
+        "history": [a for a in actions if a.kind in ("opened", "raised")], "errors": errors, "values": values,
+        "can_close": esc.can_close(actor, concern), "today": today,
+        "overdue": concern.status == "open" and concern.follow_up_by is not None and concern.follow_up_by < today,
+    }, status=400 if errors else 200)
+
+
+@login_required
+def escalation_setup(request: HttpRequest) -> HttpResponse:
+    """Leaders set the tiers (threshold, who is told, the follow-up and its days) and the patterns."""
+    from keyworker.accounts import capabilities as caps
+
+    esc = _escalation()
+    actor = access.member(request.actor)
+    actor.require(caps.MANAGE_SETUP)
+    tiers = esc.tiers_for(actor.organisation_id)
+    rules = esc.escalation_settings(actor.organisation_id)
+    roles = esc.role_choices(actor.organisation_id)
+    rows = [esc.TierInput(t.name, str(t.at_or_below.normalize()), list(t.notify_roles), t.follow_up, str(t.follow_up_school_days))
+            for t in tiers]
+    patterns = {"minimum_sessions": str(rules.minimum_sessions), "recent_enabled": rules.recent_enabled,
+                "recent_absences": str(rules.recent_absences), "recent_sessions": str(rules.recent_sessions),
+                "weekday_enabled": rules.weekday_enabled, "weekday_weeks": str(rules.weekday_weeks)}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        rows = []
+        for i in range(esc.MAX_TIERS):
+            rows.append(esc.TierInput(
+                (request.POST.get(f"tier-{i}-name") or "")[:100], (request.POST.get(f"tier-{i}-at_or_below") or "")[:10],
+                [c[:40] for c in request.POST.getlist(f"tier-{i}-notify_roles")][:20],
+                (request.POST.get(f"tier-{i}-follow_up") or "")[:250], (request.POST.get(f"tier-{i}-follow_up_school_days") or "")[:4],
+            ))
+        patterns = {k: (request.POST.get(k) or "").strip()[:6] for k in patterns}
+        try:
+            esc.escalation_setup_save(actor=actor, tiers=rows, patterns=patterns)
+        except RuleViolation as exc:
+            errors[exc.field or "tier-0-name"] = exc.message
+        else:
+            messages.success(request, "Escalation tiers saved.")
+            return redirect("attendance:escalation_setup")
+        rows = [r for r in rows if r.name.strip() or r.at_or_below.strip()]
+    while len(rows) < min(len(rows) + 1, esc.MAX_TIERS):
+        rows.append(esc.TierInput())
+    return render(request, "attendance/concern_tiers.html", {
+        "rows": [(i, r, {k: errors.get(f"tier-{i}-{k}") for k in ("name", "at_or_below", "notify_roles", "follow_up",
+                                                                    "follow_up_school_days")}) for i, r in enumerate(rows)],
+        "roles": roles, "patterns": patterns, "errors": errors,
+    }, status=400 if errors else 200)
