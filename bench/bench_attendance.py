@@ -1,6 +1,7 @@
 """Time the attendance register at scale: an import of a year of marks, and rates over millions of marks.
 
     .venv/bin/python bench/bench_attendance.py --postgres [--import-children 1500] [--rate-children 20000] [--runs 5]
+        [--import-runs 3] [--file-rows 600000] [--skip-rates]
 
 Uses a throwaway database (with --postgres a new PostgreSQL database, dropped at the end; else a temporary
 SQLite file). Migrates, generates two organisations (bench/generate.py) with the 2025/26 and 2026/27 term
@@ -8,7 +9,9 @@ calendars of bench/bench_engine.py, then measures:
 
 1. the import: a year (2025/26) of marks for --import-children children (about 380 sessions each, so about
    570,000 rows for 1,500 children) through keyworker.attendance.importing.marks_import, as CSV files of at most
-   100,000 rows (the reader's limit per file), signed in as the headteacher;
+   --file-rows rows (default: one file), signed in as the headteacher: the median of --import-runs imports into
+   an empty register (the marks deleted between runs), then the same files again (every mark unchanged), then a
+   file changing one mark in fifty (changes with their revisions);
 2. rates: a year of marks for --rate-children children (about 7.6 million rows for 20,000), written with one
    INSERT ... SELECT, then ANALYZE; selectors.rates_by_child for every child of the organisation, and for one
    school, against the bare SQL aggregate that computes the same counts, in the same run (median of --runs);
@@ -30,7 +33,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 YEAR = (dt.date(2025, 9, 3), dt.date(2026, 7, 22))
-MAX_FILE_ROWS = 95_000
 
 # The bare aggregate: the counts rates_by_child computes, in one statement.
 BARE_SQL = """
@@ -94,6 +96,9 @@ def main() -> int:
     parser.add_argument("--settings", type=int, default=13, help="schools the rate children are spread over")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--skip-import", action="store_true")
+    parser.add_argument("--skip-rates", action="store_true")
+    parser.add_argument("--import-runs", type=int, default=3)
+    parser.add_argument("--file-rows", type=int, default=600_000, help="rows per CSV file of the import")
     parser.add_argument("--postgres", action="store_true", help="use a throwaway PostgreSQL database instead of SQLite")
     parser.add_argument("--postgres-server", default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"))
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards (its location is printed)")
@@ -112,6 +117,8 @@ def _school_days(setting) -> list[dt.date]:
 
 
 def bench_import(args) -> None:
+    from django.db import connection
+
     from bench.bench_engine import add_calendars
     from bench.generate import generate_organisation
     from keyworker.accounts.access import actor_for
@@ -131,27 +138,54 @@ def bench_import(args) -> None:
                 r = (k * 7919 + i * 104729 + s * 31) % 100
                 code = ("/" if session == "AM" else "\\") if r < 93 else "IIIMLNOG"[r - 93] if r < 101 else "/"
                 rows.append((ref, f"{day:%d/%m/%Y}", session, code))
-    files = []
-    for start in range(0, len(rows), MAX_FILE_ROWS):
-        buf = io.StringIO()
-        w = csv.writer(buf)
-        w.writerow(["MIS id", "Date", "Session", "Code"])
-        w.writerows(rows[start:start + MAX_FILE_ROWS])
-        files.append(buf.getvalue().encode())
+    def as_files(rows):
+        files = []
+        for start in range(0, len(rows), args.file_rows):
+            buf = io.StringIO()
+            w = csv.writer(buf)
+            w.writerow(["MIS id", "Date", "Session", "Code"])
+            w.writerows(rows[start:start + args.file_rows])
+            files.append(buf.getvalue().encode())
+        return files
+
+    files = as_files(rows)
     actor = actor_for(gen.headteacher.user, gen.organisation.pk)
     print(f"\nImport: {len(refs):,} children x {len(days)} school days x 2 = {len(rows):,} rows in {len(files)} CSV files "
-          f"({sum(len(f) for f in files) / 1e6:.1f} MB)")
-    started = time.perf_counter()
-    created = 0
-    for n, data in enumerate(files, start=1):
+          f"({sum(len(f) for f in files) / 1e6:.1f} MB); load average {_load()}")
+
+    def import_all(files):
+        totals = [0, 0, 0]
+        for n, data in enumerate(files, start=1):
+            report = marks_import(actor=actor, name=f"marks-{n}.csv", data=data)
+            assert report.ok, report.problems[:5]
+            totals[0] += report.created
+            totals[1] += report.changed
+            totals[2] += report.unchanged
+        return totals
+
+    times = []
+    for run in range(args.import_runs):
+        with connection.cursor() as cur:
+            cur.execute(f"DELETE FROM {AttendanceMark._meta.db_table} WHERE organisation_id = %s", [gen.organisation.pk])  # noqa: S608
         t = time.perf_counter()
-        report = marks_import(actor=actor, name=f"marks-{n}.csv", data=data)
-        assert report.ok, report.problems[:5]
-        created += report.created
-        print(f"  file {n}: {report.rows:,} rows in {time.perf_counter() - t:.1f} s")
-    total = time.perf_counter() - started
-    assert AttendanceMark.objects.filter(organisation=gen.organisation).count() == len(rows) == created
-    print(f"  all {len(rows):,} rows imported in {total:.1f} s ({len(rows) / total:,.0f} rows/s)")
+        created, _, _ = import_all(files)
+        times.append(time.perf_counter() - t)
+        assert AttendanceMark.objects.filter(organisation=gen.organisation).count() == len(rows) == created
+        print(f"  run {run + 1}: {len(rows):,} new marks in {times[-1]:.1f} s (load average {_load()})")
+    total = statistics.median(times)
+    print(f"  into an empty register: median {total:.1f} s ({len(rows) / total:,.0f} rows/s)")
+    t = time.perf_counter()
+    _, changed, unchanged = import_all(files)
+    again = time.perf_counter() - t
+    assert (changed, unchanged) == (0, len(rows))
+    print(f"  the same files again (all {unchanged:,} unchanged): {again:.1f} s")
+    edited = [(ref, day, session, "M" if i % 50 == 0 and code != "M" else "L" if i % 50 == 0 else code)
+              for i, (ref, day, session, code) in enumerate(rows)]
+    t = time.perf_counter()
+    _, changed, unchanged = import_all(as_files(edited))
+    took = time.perf_counter() - t
+    assert changed == sum(1 for a, b in zip(rows, edited, strict=True) if a[3] != b[3])
+    print(f"  one mark in fifty changed ({changed:,} changes with revisions, {unchanged:,} unchanged): {took:.1f} s")
 
 
 def fill_marks(organisation, setting) -> int:
@@ -251,7 +285,8 @@ def run(args, where: str) -> int:
     print(f"Migrated in {time.perf_counter() - t:.0f} s")
     if not args.skip_import:
         bench_import(args)
-    bench_rates(args)
+    if not args.skip_rates:
+        bench_rates(args)
     return 0
 
 
