@@ -60,6 +60,9 @@ def demo_history(*, organisation: Organisation, today: dt.date | None = None, se
         total += _setting_history(organisation, setting, today or clock.today(setting.time_zone), seed)
     if total:
         engine.recompute(organisation_id=organisation.pk, as_of=today or clock.today())
+        from .escalation import demo_concerns
+
+        demo_concerns(organisation=organisation, today=today or clock.today(), seed=seed)
     return total
 
 

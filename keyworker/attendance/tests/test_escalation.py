@@ -242,3 +242,22 @@ def test_queries_same_for_1_and_20(world):
         evaluate(world)
     assert AttendanceConcern.objects.count() == 20
     assert len(one.captured_queries) == len(twenty.captured_queries)
+
+
+def test_demo_concerns(world):
+    from collections import Counter
+
+    from keyworker.attendance.demo import demo_history
+
+    for _ in range(40):
+        make_child(make_family(world.org), world.school, world.class_b)
+    demo_history(organisation=world.org, today=WED)
+    concerns = list(AttendanceConcern.objects.filter(organisation=world.org))
+    tiers = Counter(c.tier_order for c in concerns)
+    print("demo concerns by tier", dict(tiers), "actions", ConcernAction.objects.filter(kind="action").count(),
+          "notifications", Notification.objects.filter(kind=escalation.NOTIFICATION_KIND).count())
+    assert tiers[2] + tiers[3] >= 1
+    visible = escalation.concerns_visible_to(world.actor(world.deputy)).filter(tier_order__gte=2)
+    assert visible.exists()
+    assert ConcernAction.objects.filter(concern__in=visible, kind="action", recorded_by=world.deputy.user).exists()
+    assert not ConcernAction.objects.filter(happened_on__gt=WED).exists()
