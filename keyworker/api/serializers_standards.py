@@ -50,7 +50,7 @@ class PolicyVersionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PolicyVersion
-        fields = ["id", "number", "effective_from", "review_on", "comment", "created_at", "acknowledgements",
+        fields = ["id", "number", "effective_from", "in_force", "review_on", "comment", "created_at", "acknowledgements",
                   "acknowledged_by_me"]
         read_only_fields = fields
 
@@ -63,9 +63,9 @@ class StandardSummarySerializer(serializers.ModelSerializer):
 
 
 class PolicySerializer(serializers.ModelSerializer):
-    current_version = serializers.SerializerMethodField(help_text="The version in force (the highest number).")
+    current_version = serializers.SerializerMethodField(help_text="The latest version (the highest number); `in_force` false while it waits for its effective date.")
     versions = serializers.SerializerMethodField(help_text="Every version, newest first.")
-    standards = serializers.SerializerMethodField(help_text="The current version's standards.")
+    standards = serializers.SerializerMethodField(help_text="The latest version's standards.")
 
     class Meta:
         model = Policy

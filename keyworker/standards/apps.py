@@ -7,5 +7,9 @@ class StandardsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import builtin_sources
+        from .periodic import register_periodic
+        from .services import policy_versions_switch
 
         builtin_sources.register()
+        # A version issued for a later date comes into force on the day, from the worker's cycle.
+        register_periodic("standards.policy_versions", policy_versions_switch)

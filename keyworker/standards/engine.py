@@ -387,7 +387,7 @@ def _plan(organisation_id: int, as_of: dt.date, families: set[int] | None, staff
     start it covers (the stored obligations it compares start there)."""
     since = as_of - dt.timedelta(days=LOOKBACK_DAYS)
     standards = [
-        s for s in Standard.objects.filter(organisation_id=organisation_id, enabled=True).only(*STANDARD_FIELDS).order_by("id")
+        s for s in Standard.objects.filter(organisation_id=organisation_id, enabled=True, policy_version__in_force=True).only(*STANDARD_FIELDS).order_by("id")
         if evidence_source(s.evidence) is not None and (s.cadence not in EVENT_CADENCES or event_source(s.event) is not None)
     ]
     if not standards:

@@ -32,6 +32,9 @@ class PolicyVersion(OrganisationOwned):
     replaces = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # A version issued with a later effective date waits: the previous one applies until the worker switches on
+    # the day (policy_versions_switch); its standards can be prepared meanwhile.
+    in_force = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["policy_id", "-number"]

@@ -207,7 +207,7 @@ def team_compliance(actor: Actor, setting: Setting, as_of: dt.date) -> Heatmap:
     # Columns: every standard switched on for this kind of setting, and any other with figures this half term.
     with_figures = {f["standard_id"] for f in figures}
     standards = [
-        s for s in Standard.objects.filter(Q(enabled=True) | Q(id__in=with_figures), organisation_id=actor.organisation_id)
+        s for s in Standard.objects.filter(Q(enabled=True, policy_version__in_force=True) | Q(id__in=with_figures), organisation_id=actor.organisation_id)
         if s.pk in with_figures or not s.setting_kinds or setting.kind in s.setting_kinds
     ]
     standards.sort(key=lambda s: (s.clause, s.pk))

@@ -158,7 +158,8 @@ def standard_set_enabled(*, actor: Actor | None, standard: Standard, enabled: bo
 def policy_version_create(
     *, actor: Actor | None, policy: Policy, effective_from: dt.date, review_on: dt.date, comment: str
 ) -> PolicyVersion:
-    """Issue the next version: it replaces the previous one, and the standards (with their obligations) move to it."""
+    """Issue the next version with a copy of the standards. From its effective date it replaces the previous one and
+    the obligations move to its standards: at once if that date has come, else on the day (the worker switches)."""
     _require_editor(actor, policy.organisation_id)
     Policy.objects.select_for_update().filter(pk=policy.pk).first()  # one new version at a time
     previous = current_version(policy)
@@ -166,34 +167,70 @@ def policy_version_create(
     if not comment:
         raise RuleViolation("Say what changed in this version: it is kept in the version history.", rule="comment",
                             field="comment")
+    if previous is not None and not previous.in_force:
+        raise RuleViolation(
+            f"Version {previous.number} takes effect on {previous.effective_from:%d/%m/%Y}: change its standards, or "
+            "issue the next version once it is in force.", rule="pending_version", field="effective_from")
     if previous is not None and effective_from < previous.effective_from:
         raise RuleViolation(
             f"The new version cannot take effect before version {previous.number} ({previous.effective_from:%d/%m/%Y}).",
             rule="dates", field="effective_from")
     _dates_check(effective_from, review_on)
+    in_force = effective_from <= clock.today()
     try:
         with transaction.atomic():
             version = PolicyVersion.objects.create(
                 organisation_id=policy.organisation_id, policy=policy, number=(previous.number + 1) if previous else 1,
                 effective_from=effective_from, review_on=review_on, comment=comment[:300], replaces=previous,
-                created_by=_user(actor),
+                created_by=_user(actor), in_force=in_force,
             )
     except IntegrityError as exc:
         raise RuleViolation("Someone issued a version at the same moment; reload and try again.", rule="conflict") from exc
     if previous is not None:
-        from .models import Obligation
-
         for old in previous.standards.order_by("id"):
-            new = Standard.objects.create(organisation_id=policy.organisation_id, policy_version=version,
-                                          clause=old.clause, **{f: v for f, v in standard_definition(old).items()})
-            # The obligations move with the standard, so history is kept and nothing is counted twice.
-            Obligation.objects.filter(standard=old).update(standard=new)
-        # The engine computes every enabled standard: the replaced version's are switched off.
-        previous.standards.update(enabled=False)
+            Standard.objects.create(organisation_id=policy.organisation_id, policy_version=version,
+                                    clause=old.clause, **{f: v for f, v in standard_definition(old).items()})
+        if in_force:
+            _switch(previous, version)
     audit_record(organisation_id=policy.organisation_id, actor=_user(actor), event_type="policy.version_created",
                  obj=version, summary=f"{policy.title} version {version.number}: {comment}"[:300])
-    _recompute(policy.organisation_id, actor)
+    if in_force:
+        _recompute(policy.organisation_id, actor)
     return version
+
+
+def _switch(previous: PolicyVersion, version: PolicyVersion) -> None:
+    """The new version's standards take over: the obligations move to them by clause (history kept, nothing counted
+    twice) and the replaced version's standards are switched off."""
+    from .models import Obligation
+
+    new_by_clause = {s.clause: s for s in version.standards.all()}
+    for old in previous.standards.order_by("id"):
+        new = new_by_clause.get(old.clause)
+        if new is not None:
+            Obligation.objects.filter(standard=old).update(standard=new)
+    previous.standards.update(enabled=False)
+
+
+def policy_versions_switch(*, organisation_id: int, as_of: dt.date, now: dt.datetime | None = None) -> int:
+    """Put in force every version whose effective date has come (from the worker's cycle); returns 0 notifications."""
+    switched = 0
+    due = PolicyVersion.objects.filter(organisation_id=organisation_id, in_force=False, effective_from__lte=as_of)
+    for pk in due.order_by("policy_id", "number").values_list("pk", flat=True):
+        with transaction.atomic():
+            version = PolicyVersion.objects.select_for_update().select_related("policy", "replaces").get(pk=pk)
+            if version.in_force:
+                continue  # another worker was first
+            if version.replaces is not None:
+                _switch(version.replaces, version)
+            version.in_force = True
+            version.save(update_fields=["in_force"])
+            audit_record(organisation_id=organisation_id, actor=None, event_type="policy.version_in_force", obj=version,
+                         summary=f"{version.policy.title} version {version.number} in force from {version.effective_from}")
+            switched += 1
+    if switched:
+        engine.recompute(organisation_id=organisation_id, as_of=as_of)
+    return 0
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from collections import Counter
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.test import Client
 
 from keyworker.core.errors import RuleViolation
 from keyworker.core.models import AuditEvent
@@ -229,3 +230,40 @@ def test_the_demo_helper_adopts_and_computes(world):
     policy = services.policy_adopt_builtin(organisation=world.org, template_code="school_key_worker", as_of=D(2026, 11, 18))
     assert Policy.objects.filter(organisation=world.org).count() == 1
     assert policy.versions.get().review_on == D(2027, 11, 18)
+
+
+def test_a_version_for_a_later_date_waits_and_the_worker_switches_on_the_day(world, clock):
+    from keyworker.standards.management.commands.worker import run_cycle
+    from keyworker.standards.models import Obligation
+
+    head = world.actor(world.headteacher)
+    policy = services.policy_adopt_builtin(organisation=world.org, template_code="school_key_worker", as_of=D(2026, 11, 18))
+    v1 = services.current_version(policy)
+    before = Obligation.objects.filter(standard__policy_version=v1).count()
+    assert before
+    v2 = services.policy_version_create(actor=head, policy=policy, effective_from=D(2026, 11, 23), review_on=D(2027, 11, 23),
+                                        comment="Fortnightly contact from Monday")
+    assert not v2.in_force and v2.standards.count() == v1.standards.count()
+    # Until the day, version 1's standards run and keep their obligations.
+    assert Obligation.objects.filter(standard__policy_version=v1).count() == before
+    assert Obligation.objects.filter(standard__policy_version=v2).count() == 0
+    weekly = v2.standards.get(clause="SCH-4")
+    services.standard_update(actor=head, standard=weekly, cadence_n=2)
+    assert Obligation.objects.filter(standard__policy_version=v2).count() == 0
+    page = Client()
+    page.force_login(world.headteacher.user)
+    html = page.get(f"/policies/{policy.pk}/").content.decode()
+    assert "takes effect on Monday 23 November 2026" in html and "Issue a new version" not in html
+    with pytest.raises(RuleViolation) as refused:
+        services.policy_version_create(actor=head, policy=policy, effective_from=D(2026, 12, 1), review_on=D(2027, 12, 1),
+                                       comment="Another")
+    assert refused.value.rule == "pending_version"
+
+    clock.move_to(dt.datetime(2026, 11, 23, 8, tzinfo=dt.UTC))
+    run_cycle(worker_id="w1")
+    run_cycle(worker_id="w2")
+    v2.refresh_from_db()
+    assert v2.in_force
+    assert not v1.standards.filter(enabled=True).exists()
+    moved = Obligation.objects.filter(standard__policy_version=v2, standard__clause="SCH-4")
+    assert moved.exists() and not Obligation.objects.filter(standard__policy_version=v1).exists()
