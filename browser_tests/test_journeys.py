@@ -160,3 +160,66 @@ def test_wrong_password_is_refused(world, open_page):
 
     expect(page.get_by_role("alert")).to_contain_text("The e-mail address or password is not right.")
     expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
+
+
+def _adopt_school_policy(world):
+    import datetime as dt
+
+    from keyworker.standards.services import policy_adopt_builtin
+
+    policy_adopt_builtin(organisation=world.org, template_code="school_key_worker", as_of=dt.date(2026, 11, 18))
+
+
+def test_key_worker_logs_a_call_from_my_week_then_a_star_of_the_week(world, open_page):
+    _adopt_school_policy(world)
+    page = sign_in(open_page("tablet"), world.ta_a)
+    expect(page).to_have_url(re.compile(r"/my-week/$"))
+    due = page.get_by_role("row").filter(has_text="SCH-4 Weekly contact").filter(has_text="The Adams family").first
+    expect(due).to_be_visible()
+    due.get_by_role("link", name="Log contact with The Adams family").click()
+
+    page.get_by_role("radio", name="Phone call", exact=True).check()
+    page.get_by_role("radio", name="Positive", exact=True).check()
+    page.get_by_label("Write-up").fill("Rang mum: Alfie enjoyed swimming and has his kit for Thursday again.")
+    page.get_by_role("button", name="Save contact").click()
+
+    expect(page).to_have_url(re.compile(r"/my-week/$"))
+    done = page.locator("section", has=page.get_by_role("heading", name=re.compile("Done this week")))
+    expect(done.get_by_role("row").filter(has_text="SCH-4 Weekly contact").filter(has_text="The Adams family")).to_contain_text("Met")
+
+    page.goto(f"/families/{world.family_a.pk}/")
+    page.get_by_role("link", name="Record a celebration", exact=True).click()
+    page.get_by_role("radio", name="Star of the week", exact=True).check()
+    page.get_by_label("What it is for").fill("Helping a new classmate find their way round school")
+    page.get_by_role("button", name="Save celebration").click()
+
+    page.goto(f"/families/{world.family_a.pk}/timeline/")
+    timeline = page.get_by_role("list", name="Timeline, newest first")
+    expect(timeline).to_contain_text("Star of the week")
+    expect(timeline).to_contain_text("Phone call, positive")
+
+
+def test_a_teacher_acknowledges_a_changed_allergy(world, open_page):
+    from keyworker.people.services import key_aspects_update
+
+    key_aspects_update(actor=world.actor(world.ta_a), child=world.child_a, changes={"allergies": "Sesame"})
+    page = sign_in(open_page("tablet"), world.teacher_a)
+    page.goto("/briefings/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page.get_by_text("Sesame").first).to_be_visible()
+    page.get_by_role("button", name=re.compile("I have read")).first.click()
+    page.wait_for_load_state("load")
+    from keyworker.briefings.models import BriefingRecipient
+
+    assert BriefingRecipient.objects.filter(staff=world.teacher_a, acknowledged_at__isnull=False).exists()
+
+
+def test_a_concern_reaches_the_team_and_nobody_else(world, open_page):
+    page = sign_in(open_page("tablet"), world.ta_a)
+    page.goto(f"/safeguarding/raise/?child={world.child_a.pk}")
+    page.get_by_role("radio", name="Physical abuse").check()
+    page.get_by_label("What did you see or hear?").fill(
+        "Alfie said a neighbour called Zebedee pushed him over on the way home yesterday.")
+    page.get_by_role("button", name="Send to the safeguarding team").click()
+    expect(page.get_by_text(re.compile("Sent to the safeguarding team"))).to_be_visible()
+    expect(page.get_by_text("Zebedee")).to_have_count(0)
