@@ -208,3 +208,89 @@ urlpatterns = [
 def register(router) -> None:
     return None
 
+
+
+# Escalation: attendance concerns (read-only; actions are logged on the concern's page) --------------------------
+
+
+class ConcernActionOutSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    happened_on = serializers.DateField()
+    by = serializers.CharField(allow_null=True)
+    text = serializers.CharField()
+    follow_up_on = serializers.DateField(allow_null=True)
+
+
+class ConcernOutSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    child = serializers.IntegerField()
+    name = serializers.CharField()
+    status = serializers.CharField()
+    tier = serializers.IntegerField()
+    tier_name = serializers.CharField()
+    opened_on = serializers.DateField()
+    raised_on = serializers.DateField()
+    rate_at_open = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
+    rate_at_raise = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
+    pattern = serializers.CharField()
+    follow_up_by = serializers.DateField(allow_null=True)
+    outcome = serializers.CharField()
+    closed_on = serializers.DateField(allow_null=True)
+    actions = ConcernActionOutSerializer(many=True, required=False)
+
+
+class ConcernFilterSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["open", "closed", "all"], required=False, default="open")
+    tier = serializers.IntegerField(required=False, min_value=1, max_value=20)
+
+
+def _concern_dict(c, actions=None) -> dict:
+    out = {
+        "id": c.pk, "child": c.child_id, "name": c.child.display_name, "status": c.status, "tier": c.tier_order,
+        "tier_name": c.tier_name, "opened_on": c.opened_on, "raised_on": c.raised_on, "rate_at_open": c.rate_at_open,
+        "rate_at_raise": c.rate_at_raise, "pattern": c.pattern, "follow_up_by": c.follow_up_by, "outcome": c.outcome,
+        "closed_on": c.closed_on,
+    }
+    if actions is not None:
+        out["actions"] = [{"kind": a.kind, "happened_on": a.happened_on, "by": a.recorded_by.full_name if a.recorded_by else None,
+                           "text": a.text, "follow_up_on": a.follow_up_on} for a in actions]
+    return out
+
+
+class ConcernsView(APIView):
+    schema = ApiSchema()
+
+    @extend_schema(parameters=[ConcernFilterSerializer], responses={200: ConcernOutSerializer(many=True),
+                   400: OpenApiResponse(ValidationErrorSerializer, description="Invalid input, one message per field.")},
+                   summary="Attendance concerns you may see (leaders: their settings; key workers: their children)")
+    def get(self, request: Request) -> Response:
+        from . import escalation
+
+        actor = access.member(request_actor(request))
+        params = ConcernFilterSerializer(data=request.query_params.dict())
+        params.is_valid(raise_exception=True)
+        qs = escalation.concerns_visible_to(actor).select_related("child")
+        if params.validated_data["status"] != "all":
+            qs = qs.filter(status=params.validated_data["status"])
+        if params.validated_data.get("tier"):
+            qs = qs.filter(tier_order=params.validated_data["tier"])
+        return Response([_concern_dict(c) for c in qs.order_by("-tier_order", "raised_on", "id")[:1000]])
+
+
+class ConcernView(APIView):
+    schema = ApiSchema()
+
+    @extend_schema(responses={200: ConcernOutSerializer}, summary="An attendance concern with its action log")
+    def get(self, request: Request, concern_id: int) -> Response:
+        from . import escalation
+
+        actor = access.member(request_actor(request))
+        concern = escalation.access_concern(actor, concern_id)
+        actions = list(concern.actions.select_related("recorded_by").order_by("happened_on", "recorded_at", "id"))
+        return Response(_concern_dict(concern, actions))
+
+
+urlpatterns += [
+    path("attendance/concerns/", ConcernsView.as_view(), name="attendance-concerns"),
+    path("attendance/concerns/<int:concern_id>/", ConcernView.as_view(), name="attendance-concern"),
+]
