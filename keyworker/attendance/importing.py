@@ -17,7 +17,7 @@ import io
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 
 from keyworker.accounts import capabilities as caps
@@ -121,15 +121,34 @@ def read_marks_table(name: str, data: bytes) -> Table:
     controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t")
     if controls > len(sample) / 100:
         raise reading.unreadable("This does not look like a CSV file. Export the report as CSV or .xlsx.")
-    raw: list[tuple[int, list]] = []
+    table = Table(headers=[])
+    header_seen = False
+    n = 0
+    rows, lines = table.rows, table.lines
     try:
         for n, row in enumerate(csv.reader(io.StringIO(text, newline=""), dialect), start=1):
             if n > MAX_CSV_ROWS + 20:
                 raise reading.unreadable(f"The file has more than {MAX_CSV_ROWS:,} rows. Split it into smaller files.")
-            raw.append((n, row))
+            if header_seen:
+                if "".join(row).strip():
+                    rows.append(row)
+                    lines.append(n)
+            elif n > 20 or sum(1 for c in row if c.strip()) >= 2:
+                # The first row with two or more filled cells is the header (exports may start with a title row).
+                while row and not row[-1].strip():
+                    row = row[:-1]
+                if len(row) > reading.MAX_COLUMNS:
+                    raise reading.unreadable(f"The file has more than {reading.MAX_COLUMNS} columns. "
+                                             "Export only the columns you need.")
+                table.headers = [" ".join(c.replace("\ufeff", "").split()) for c in row]
+                header_seen = True
     except csv.Error as exc:
-        raise reading.unreadable(f"The CSV file could not be read near line {len(raw) + 1}: {exc}.") from exc
-    return reading._table(raw)
+        raise reading.unreadable(f"The CSV file could not be read near line {n}: {exc}.") from exc
+    if not header_seen:
+        raise reading.unreadable("The file is empty.")
+    if not rows:
+        raise reading.unreadable("The file has column headings but no rows of data.")
+    return table
 
 
 class _Problems:
@@ -145,9 +164,10 @@ class _Problems:
 
 @dataclass
 class _Checked:
-    """The good rows: new marks (child, date, session, code id, reason) and changes (mark id, code id, reason)."""
+    """The good rows: new marks (child id, setting id, date, session, code id, reason) and changes (mark id, code id,
+    reason)."""
 
-    new: list[tuple[Child, dt.date, str, int, str]] = field(default_factory=list)
+    new: list[tuple[int, int, dt.date, str, int, str]] = field(default_factory=list)
     changes: list[tuple[int, int, str]] = field(default_factory=list)
     unchanged: int = 0
     families: set[int] = field(default_factory=set)
@@ -188,22 +208,28 @@ def _check_rows(actor: Actor, table: Table, reason: str, problems: _Problems) ->
     school_day: dict[tuple[int, dt.date], bool] = {}
     dates: dict[object, dt.date | None] = {}
     code_of: dict[tuple[int, object], AttendanceCode | None] = {}
-    allowed: dict[int, bool] = {}
+    # Per identifier as written in the file: the child and what every row of theirs is checked against.
+    who: dict[str, tuple | None] = {}
     seen: set[tuple[int, dt.date, str]] = set()
-    good: list[tuple[int, Child, dt.date, str, AttendanceCode, str]] = []
+    good: list[tuple[int, tuple, dt.date, str, AttendanceCode, str]] = []
     default_reason = (reason or "").strip()
 
     for row, line, ident in zip(rows, table.lines, idents, strict=True):
-        if not ident:
-            problems.add(line, "child", "No UPN or MIS id.")
+        try:
+            found = who[ident]
+        except KeyError:
+            child = (by_upn.get(ident.upper()) or by_mis.get(ident)) if ident else None
+            found = who[ident] = None if child is None else (
+                child, child.id, settings[child.setting_id], child.enrolled_on, child.left_on,
+                can_record_for(actor, child),
+            )
+        if found is None:
+            if not ident:
+                problems.add(line, "child", "No UPN or MIS id.")
+            else:
+                problems.add(line, "child", f"No child with UPN or MIS id “{ident[:20]}”.")
             continue
-        child = by_upn.get(ident.upper()) or by_mis.get(ident)
-        if child is None:
-            problems.add(line, "child", f"No child with UPN or MIS id “{ident[:20]}”.")
-            continue
-        ok = allowed.get(child.pk)
-        if ok is None:
-            ok = allowed[child.pk] = can_record_for(actor, child)
+        child, child_id, setting, enrolled_on, left_on, ok = found
         if not ok:
             problems.add(line, "child", f"You cannot record marks for {child.display_name}: they are not in your class.")
             continue
@@ -227,50 +253,49 @@ def _check_rows(actor: Actor, table: Table, reason: str, problems: _Problems) ->
         if session is None:
             problems.add(line, "session", "Enter the session as AM or PM.")
             continue
-        setting = settings[child.setting_id]
+        setting_id = setting.pk
         raw_code = row[ki] if ki < len(row) else ""
-        key = (setting.pk, raw_code)
         try:
-            code = code_of[key]
+            code = code_of[(setting_id, raw_code)]
         except KeyError:
-            found = codes.get((setting.jurisdiction, normalise_code(cell_text(raw_code))))
-            code = code_of[key] = found if found is not None and found.in_use else None
+            got = codes.get((setting.jurisdiction, normalise_code(cell_text(raw_code))))
+            code = code_of[(setting_id, raw_code)] = got if got is not None and got.in_use else None
         if code is None:
             shown = cell_text(raw_code)[:10]
             problems.add(line, "code", f"“{shown}” is not a register code." if shown else "Choose a register code.")
             continue
-        if day > today[setting.pk]:
-            problems.add(line, "date", f"{day:%d/%m/%Y} is in the future: marks are recorded on the day or after.")
-            continue
-        sd = school_day.get((setting.pk, day))
+        sd = school_day.get((setting_id, day))
         if sd is None:
-            sd = school_day[(setting.pk, day)] = calendars[setting.pk].is_school_day(day)
-        if not sd:
-            problems.add(line, "date", f"{day:%d/%m/%Y} is not a school day at {setting.name} "
-                                       f"({calendars[setting.pk].describe(day)}).")
+            sd = school_day[(setting_id, day)] = (
+                "future" if day > today[setting_id] else calendars[setting_id].is_school_day(day))
+        if sd is not True:
+            if sd == "future":
+                problems.add(line, "date", f"{day:%d/%m/%Y} is in the future: marks are recorded on the day or after.")
+            else:
+                problems.add(line, "date", f"{day:%d/%m/%Y} is not a school day at {setting.name} "
+                                           f"({calendars[setting_id].describe(day)}).")
             continue
-        if day < child.enrolled_on or (child.left_on is not None and day > child.left_on):
+        if day < enrolled_on or (left_on is not None and day > left_on):
             problems.add(line, "date", f"{child.display_name} was not on roll on {day:%d/%m/%Y}.")
             continue
-        mark_key = (child.pk, day, session)
+        mark_key = (child_id, day, session)
         if mark_key in seen:
             problems.add(line, "session", f"{child.display_name} has two marks for the {Session(session).label.lower()} "
                                           f"of {day:%d/%m/%Y} in this file.")
             continue
         seen.add(mark_key)
-        why = cell_text(row[ri]) if ri is not None and ri < len(row) else ""
-        why = why or default_reason
+        why = (cell_text(row[ri]) if ri is not None and ri < len(row) else "") or default_reason
         if len(why) > REASON_MAX:
             problems.add(line, "reason", f"Keep the reason to {REASON_MAX} characters or fewer.")
             continue
-        good.append((line, child, day, session, code, why))
+        good.append((line, found, day, session, code, why))
 
     checked = _Checked(time_zone=next((s.time_zone for s in settings.values()), "Europe/London"))
     if not good or problems.report.problems:
         return checked
     # The marks already recorded for these children over the file's dates, in one query.
     first, last = min(g[2] for g in good), max(g[2] for g in good)
-    child_ids = {g[1].pk for g in good}
+    child_ids = {g[1][1] for g in good}
     existing = {
         (child_id, day, session): (pk, code_id)
         for pk, child_id, day, session, code_id in AttendanceMark.objects.filter(
@@ -283,12 +308,12 @@ def _check_rows(actor: Actor, table: Table, reason: str, problems: _Problems) ->
         code_text.update(AttendanceCode.objects.filter(
             id__in={c for _, c in existing.values()} - set(code_text)).values_list("id", "code"))
     unauthorised = Category.UNAUTHORISED
-    for line, child, day, session, code, why in good:
-        found = existing.get((child.pk, day, session))
+    for line, (child, child_id, setting, *_), day, session, code, why in good:
+        found = existing.get((child_id, day, session))
         if found is None:
             if code.category == unauthorised:
                 checked.families.add(child.family_id)
-            checked.new.append((child, day, session, code.pk, why))
+            checked.new.append((child_id, setting.pk, day, session, code.pk, why))
         elif found[1] == code.pk:
             checked.unchanged += 1
         elif len(why) < 3:
@@ -303,30 +328,29 @@ def _check_rows(actor: Actor, table: Table, reason: str, problems: _Problems) ->
 
 def _write_postgres(actor: Actor, checked: _Checked, now: dt.datetime) -> None:
     """COPY into temporary tables, then one INSERT ... SELECT for the new marks and one UPDATE for the changes."""
+    import psycopg
+
     mark_table = AttendanceMark._meta.db_table
     revision_table = MarkRevision._meta.db_table
     user_id = actor.user.pk
     with connection.cursor() as cur:
         raw = cur.cursor
         if checked.new:
-            cur.execute("CREATE TEMPORARY TABLE attendance_import_new (child_id bigint, setting_id bigint, date date, "
-                        "session varchar(2), code_id bigint, reason varchar(300)) ON COMMIT DROP")
-            with raw.copy("COPY attendance_import_new (child_id, setting_id, date, session, code_id, reason) "
-                          "FROM STDIN") as copy:
-                for child, day, session, code_id, why in checked.new:
-                    copy.write_row((child.pk, child.setting_id, day, session, code_id, why))
-            cur.execute(
-                f"INSERT INTO {mark_table} (organisation_id, child_id, setting_id, date, session, code_id, "  # noqa: S608
-                "recorded_by_id, recorded_at, reason) "
-                "SELECT %s, child_id, setting_id, date, session, code_id, %s, %s, reason FROM attendance_import_new "
-                "ON CONFLICT (child_id, date, session) DO NOTHING",
-                [actor.organisation_id, user_id, now],
-            )
-            inserted = cur.rowcount
-            cur.execute("DROP TABLE attendance_import_new")
-            if inserted != len(checked.new):
+            # Straight into the register: the rows were checked against the marks already there; a mark recorded
+            # meanwhile breaks the unique constraint, and the whole import is refused.
+            at = now.isoformat()
+            try:
+                with transaction.atomic(), raw.copy(
+                    f"COPY {mark_table} (organisation_id, child_id, setting_id, date, session, code_id, recorded_by_id, "
+                    "recorded_at, reason) FROM STDIN"
+                ) as copy:
+                    org_id = actor.organisation_id
+                    write = copy.write_row
+                    for child_id, setting_id, day, session, code_id, why in checked.new:
+                        write((org_id, child_id, setting_id, day, session, code_id, user_id, at, why))
+            except (IntegrityError, psycopg.IntegrityError) as exc:
                 raise RuleViolation("Some of these marks were recorded by someone else while the file was imported. "
-                                    "Import the file again.", rule="concurrent", field="file")
+                                    "Import the file again.", rule="concurrent", field="file") from exc
         if checked.changes:
             cur.execute("CREATE TEMPORARY TABLE attendance_import_change (mark_id bigint PRIMARY KEY, code_id bigint, "
                         "reason varchar(300)) ON COMMIT DROP")
@@ -359,9 +383,9 @@ def _write_portable(actor: Actor, checked: _Checked, now: dt.datetime) -> None:
     batch = 5000
     for start in range(0, len(checked.new), batch):
         AttendanceMark.objects.bulk_create([
-            AttendanceMark(organisation_id=org_id, child_id=child.pk, setting_id=child.setting_id, date=day, session=session,
+            AttendanceMark(organisation_id=org_id, child_id=child_id, setting_id=setting_id, date=day, session=session,
                            code_id=code_id, recorded_by=user, recorded_at=now, reason=why)
-            for child, day, session, code_id, why in checked.new[start:start + batch]
+            for child_id, setting_id, day, session, code_id, why in checked.new[start:start + batch]
         ])
     for start in range(0, len(checked.changes), batch):
         part = checked.changes[start:start + batch]

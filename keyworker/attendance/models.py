@@ -209,3 +209,41 @@ class ConcernAction(OrganisationOwned):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.happened_on}"
+
+
+class AttendanceYearSummary(OrganisationOwned):
+    """A child's attendance for a school year at one school, as another school reported it in a Common Transfer
+    File (Attendance/YearData): for a child who joined mid-year, the previous school's figures."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="attendance_year_summaries")
+    year = models.PositiveSmallIntegerField(help_text="The school year's first calendar year (2019 for 2019/20)")
+    school_name = models.CharField(max_length=200, blank=True)
+    school_urn = models.CharField(max_length=12, blank=True)
+    school_la_estab = models.CharField(max_length=12, blank=True, help_text="LA number and establishment number, e.g. 838/3321")
+    sessions_possible = models.PositiveIntegerField()
+    sessions_attended = models.PositiveIntegerField()
+    sessions_authorised = models.PositiveIntegerField()
+    sessions_unauthorised = models.PositiveIntegerField()
+    source_file = models.CharField(max_length=200, blank=True)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    imported_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["child_id", "-year", "school_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "year", "school_urn", "school_la_estab"],
+                                    name="attendance_year_summary_unique_school_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child_id} {self.year}: {self.sessions_attended}/{self.sessions_possible}"
+
+    @property
+    def school_year(self) -> str:
+        return f"{self.year}/{(self.year + 1) % 100:02d}"
+
+    @property
+    def attendance_percent(self):
+        if not self.sessions_possible:
+            return None
+        return round(Decimal(self.sessions_attended) * 100 / self.sessions_possible, 1)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("children/<int:child_id>/", views.child_attendance, name="child"),
     path("unexplained/", views.unexplained, name="unexplained"),
     path("import/", views.import_marks, name="import"),
+    path("import/ctf/", views.import_ctf, name="import_ctf"),
     path("settings/", views.settings_edit, name="settings"),
     path("concerns/", views.concerns, name="concerns"),
     path("escalation/", views.concern_list, name="concern_list"),

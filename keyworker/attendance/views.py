@@ -18,6 +18,7 @@ from keyworker.organisations.calendar import TermCalendar
 from . import access, selectors
 from .challenge import outstanding_not_known
 from .codes import NOT_YET_KNOWN, PRESENT_AM, PRESENT_PM
+from .ctf import ctf_attendance_import, require_ctf_importer, summaries_for_child
 from .importing import marks_import, require_importer
 from .models import AttendanceCode, Category, Session
 from .selectors import Range, Rates
@@ -220,6 +221,7 @@ def child_attendance(request: HttpRequest, child_id: int) -> HttpResponse:
         "child": child, "summary": summary, "months": _months(year_start, year_end, by_day, calendar, today), "today": today,
         "marks": marks, "used_codes": used, "limits": limits, "categories": Category.choices,
         "can_record": access.can_record_for(actor, child),
+        "previous_years": summaries_for_child(child),
     })
 
 
@@ -459,3 +461,32 @@ def escalation_setup(request: HttpRequest) -> HttpResponse:
                                                                     "follow_up_school_days")}) for i, r in enumerate(rows)],
         "roles": roles, "patterns": patterns, "errors": errors,
     }, status=400 if errors else 200)
+
+
+# Transfer files (CTF) --------------------------------------------------------------------------------------------
+
+
+@login_required
+def import_ctf(request: HttpRequest) -> HttpResponse:
+    """Upload a Common Transfer File: each pupil's attendance by school year (Attendance/YearData)."""
+    actor = access.member(request.actor)
+    require_ctf_importer(actor)
+    report = None
+    error = ""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = "Choose a Common Transfer File (.xml)."
+        elif upload.size > 20 * 1024 * 1024:
+            error = "The file is larger than 20 MB."
+        else:
+            try:
+                report = ctf_attendance_import(actor=actor, name=upload.name, data=upload.read())
+            except RuleViolation as exc:
+                error = exc.message
+        if report is not None and report.ok:
+            messages.success(request, f"Attendance of {report.pupils} pupil{'s' if report.pupils != 1 else ''} imported: "
+                                      f"{report.created} school years added, {report.updated} updated.")
+            return redirect("attendance:import_ctf")
+    status = 400 if (error or (report and not report.ok)) else 200
+    return render(request, "attendance/import_ctf.html", {"report": report, "error": error}, status=status)
