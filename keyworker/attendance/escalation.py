@@ -76,9 +76,17 @@ def tiers_for(organisation_id: int) -> list[AttendanceTier]:
     tiers = list(AttendanceTier.objects.filter(organisation_id=organisation_id).order_by("order"))
     if tiers:
         return tiers
+    # A childcare organisation has no headteachers: its managers are told instead.
+    known = set(Role.objects.filter(organisation_id=organisation_id).values_list("code", flat=True)) | {KEY_WORKER}
+    fallback = ["manager"] if "manager" in known else []
+
+    def present(roles: list[str]) -> list[str]:
+        kept = [c for c in roles if c in known]
+        return list(dict.fromkeys(kept if len(kept) == len(roles) else [*kept, *fallback])) or [KEY_WORKER]
+
     AttendanceTier.objects.bulk_create([
-        AttendanceTier(organisation_id=organisation_id, order=o, name=n, at_or_below=r, notify_roles=roles, follow_up=f,
-                       follow_up_school_days=d)
+        AttendanceTier(organisation_id=organisation_id, order=o, name=n, at_or_below=r, notify_roles=present(roles),
+                       follow_up=f, follow_up_school_days=d)
         for o, n, r, roles, f, d in DEFAULT_TIERS
     ], ignore_conflicts=True)
     return list(AttendanceTier.objects.filter(organisation_id=organisation_id).order_by("order"))

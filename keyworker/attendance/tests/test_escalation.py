@@ -261,3 +261,13 @@ def test_demo_concerns(world):
     assert visible.exists()
     assert ConcernAction.objects.filter(concern__in=visible, kind="action", recorded_by=world.deputy.user).exists()
     assert not ConcernAction.objects.filter(happened_on__gt=WED).exists()
+
+
+def test_childcare_defaults_tell_managers(world):
+    from keyworker.accounts.models import Role
+
+    for code in ("headteacher", "deputy_headteacher"):
+        Role.objects.filter(organisation=world.other_org, code=code).update(code=f"former_{code}")
+    Role.objects.get_or_create(organisation=world.other_org, code="manager", defaults={"name": "Manager"})
+    tiers = escalation.tiers_for(world.other_org.pk)
+    assert [t.notify_roles for t in tiers] == [["key_worker"], ["manager"], ["manager"]]
