@@ -247,3 +247,53 @@ class AttendanceYearSummary(OrganisationOwned):
         if not self.sessions_possible:
             return None
         return round(Decimal(self.sessions_attended) * 100 / self.sessions_possible, 1)
+
+
+class CareSessionKind(models.TextChoices):
+    FULL_DAY = "full_day", "Full day"
+    MORNING = "morning", "Morning"
+    AFTERNOON = "afternoon", "Afternoon"
+    BREAKFAST = "breakfast", "Breakfast club"
+    AFTER_SCHOOL = "after_school", "After school"
+    EVENING = "evening", "Evening"
+
+
+class CareStatus(models.TextChoices):
+    BOOKED = "booked", "Not recorded yet"
+    ATTENDED = "attended", "Attended"
+    ABSENT = "absent", "Absent"
+
+
+class CareAbsenceReason(models.TextChoices):
+    ILL = "ill", "Ill"
+    HOLIDAY = "holiday", "Holiday"
+    APPOINTMENT = "appointment", "Appointment"
+    FAMILY = "family", "Family reasons"
+    NOT_KNOWN = "not_known", "Not known"
+    OTHER = "other", "Other"
+
+
+class CareSession(OrganisationOwned):
+    """A session booked for a child at a childcare setting (early years, out of school care, youth) on one day, and
+    whether the child came: childcare settings record sessions booked and attended, not AM/PM register codes."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="care_sessions")
+    setting = models.ForeignKey(Setting, on_delete=models.PROTECT, related_name="+")
+    group = models.ForeignKey("organisations.Group", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    date = models.DateField()
+    kind = models.CharField(max_length=16, choices=CareSessionKind.choices, default=CareSessionKind.FULL_DAY)
+    status = models.CharField(max_length=10, choices=CareStatus.choices, default=CareStatus.BOOKED)
+    absence_reason = models.CharField(max_length=12, choices=CareAbsenceReason.choices, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["date", "kind", "child_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "date", "kind"], name="care_session_unique_per_child_day_kind"),
+        ]
+        indexes = [models.Index(fields=["organisation", "group", "date"], name="care_session_room_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.child_id} {self.date} {self.kind}: {self.status}"

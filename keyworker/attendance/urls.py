@@ -14,6 +14,7 @@ urlpatterns = [
     path("unexplained/", views.unexplained, name="unexplained"),
     path("import/", views.import_marks, name="import"),
     path("import/ctf/", views.import_ctf, name="import_ctf"),
+    path("rooms/<int:group_id>/sessions/", views.room_sessions, name="room_sessions"),
     path("settings/", views.settings_edit, name="settings"),
     path("concerns/", views.concerns, name="concerns"),
     path("escalation/", views.concern_list, name="concern_list"),

@@ -490,3 +490,48 @@ def import_ctf(request: HttpRequest) -> HttpResponse:
             return redirect("attendance:import_ctf")
     status = 400 if (error or (report and not report.ok)) else 200
     return render(request, "attendance/import_ctf.html", {"report": report, "error": error}, status=status)
+
+
+# Childcare sessions ----------------------------------------------------------------------------------------------
+
+
+@login_required
+def room_sessions(request: HttpRequest, group_id: int) -> HttpResponse:
+    """A childcare room's register for a day: the children booked, ticked attended or absent with a reason."""
+    from . import sessions as care
+    from .models import CareAbsenceReason, CareStatus
+
+    actor = access.member(request.actor)
+    group = care.access_room(actor, group_id)
+    today = clock.today(group.setting.time_zone)
+    day = _date(request.POST.get("date") or request.GET.get("date")) or today
+    errors: dict[int, str] = {}
+    error = ""
+    status = 200
+    sessions = care.room_day(group, day)
+    if request.method == "POST":
+        outcomes = [care.SessionOutcome(s.pk, request.POST.get(f"status-{s.pk}", s.status), request.POST.get(f"reason-{s.pk}", ""),
+                                   request.POST.get(f"note-{s.pk}", "")) for s in sessions]
+        try:
+            changed = care.care_register_save(actor=actor, group=group, date=day, outcomes=outcomes)
+        except care.OutcomesRefused as exc:
+            errors = {p.session_id: p.message for p in exc.problems}
+            error = f"{len(errors)} session{'s' if len(errors) != 1 else ''} could not be recorded: nothing was saved."
+            status = 400
+        except RuleViolation as exc:
+            error, status = exc.message, 400
+        else:
+            messages.success(request, f"Sessions recorded for {group.name}: {changed} changed.")
+            return redirect(f"{reverse('attendance:room_sessions', args=[group.pk])}?{urlencode({'date': day.isoformat()})}")
+    posted = request.POST if status == 400 else {}
+    rates = care.session_rates(group.organisation_id, {s.child_id for s in sessions}, day - dt.timedelta(days=27), day)
+    rows = [{
+        "session": s, "rates": rates.get(s.child_id), "error": errors.get(s.pk, ""),
+        "status": posted.get(f"status-{s.pk}", s.status), "reason": posted.get(f"reason-{s.pk}", s.absence_reason),
+        "note": posted.get(f"note-{s.pk}", s.note),
+    } for s in sessions]
+    return render(request, "attendance/room_sessions.html", {
+        "group": group, "day": day, "today": today, "rows": rows, "error": error, "future": day > today,
+        "previous": day - dt.timedelta(days=1), "next": day + dt.timedelta(days=1), "rate_from": day - dt.timedelta(days=27),
+        "reasons": CareAbsenceReason.choices, "statuses": CareStatus,
+    }, status=status)
