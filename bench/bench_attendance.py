@@ -82,6 +82,10 @@ def _median_ms(fn, runs: int) -> tuple[float, object]:
     return statistics.median(times), out
 
 
+def _phases(phases: dict[str, float]) -> str:
+    return ", ".join(f"{k} {v:.1f} s" for k, v in phases.items())
+
+
 def _load() -> str:
     try:
         return " ".join(f"{x:.2f}" for x in os.getloadavg())
@@ -153,10 +157,36 @@ def bench_import(args) -> None:
     print(f"\nImport: {len(refs):,} children x {len(days)} school days x 2 = {len(rows):,} rows in {len(files)} CSV files "
           f"({sum(len(f) for f in files) / 1e6:.1f} MB); load average {_load()}")
 
+    from django.db import transaction
+
+    from keyworker.attendance import importing
+
+    phases: dict[str, float] = {}
+
+    def timed(name, fn):
+        def wrapper(*a, **kw):
+            t = time.perf_counter()
+            try:
+                return fn(*a, **kw)
+            finally:
+                phases[name] = phases.get(name, 0.0) + time.perf_counter() - t
+        return wrapper
+
+    importing.read_marks_table = timed("read", importing.read_marks_table)
+    importing._check_rows = timed("check", importing._check_rows)
+    importing._write_postgres = timed("write", importing._write_postgres)
+    importing._write_portable = timed("write", importing._write_portable)
+
     def import_all(files):
         totals = [0, 0, 0]
+        phases.clear()
         for n, data in enumerate(files, start=1):
-            report = marks_import(actor=actor, name=f"marks-{n}.csv", data=data)
+            # An outer transaction, so that the commit (and the foreign-key checks PostgreSQL defers to it) is timed
+            # on its own; marks_import's own transaction becomes a savepoint.
+            with transaction.atomic():
+                report = marks_import(actor=actor, name=f"marks-{n}.csv", data=data)
+                t = time.perf_counter()
+            phases["commit"] = phases.get("commit", 0.0) + time.perf_counter() - t
             assert report.ok, report.problems[:5]
             totals[0] += report.created
             totals[1] += report.changed
@@ -171,21 +201,22 @@ def bench_import(args) -> None:
         created, _, _ = import_all(files)
         times.append(time.perf_counter() - t)
         assert AttendanceMark.objects.filter(organisation=gen.organisation).count() == len(rows) == created
-        print(f"  run {run + 1}: {len(rows):,} new marks in {times[-1]:.1f} s (load average {_load()})")
+        print(f"  run {run + 1}: {len(rows):,} new marks in {times[-1]:.1f} s ({_phases(phases)}; load average {_load()})")
     total = statistics.median(times)
     print(f"  into an empty register: median {total:.1f} s ({len(rows) / total:,.0f} rows/s)")
     t = time.perf_counter()
     _, changed, unchanged = import_all(files)
     again = time.perf_counter() - t
     assert (changed, unchanged) == (0, len(rows))
-    print(f"  the same files again (all {unchanged:,} unchanged): {again:.1f} s")
+    print(f"  the same files again (all {unchanged:,} unchanged): {again:.1f} s ({_phases(phases)})")
     edited = [(ref, day, session, "M" if i % 50 == 0 and code != "M" else "L" if i % 50 == 0 else code)
               for i, (ref, day, session, code) in enumerate(rows)]
     t = time.perf_counter()
     _, changed, unchanged = import_all(as_files(edited))
     took = time.perf_counter() - t
     assert changed == sum(1 for a, b in zip(rows, edited, strict=True) if a[3] != b[3])
-    print(f"  one mark in fifty changed ({changed:,} changes with revisions, {unchanged:,} unchanged): {took:.1f} s")
+    print(f"  one mark in fifty changed ({changed:,} changes with revisions, {unchanged:,} unchanged): {took:.1f} s "
+          f"({_phases(phases)})")
 
 
 def fill_marks(organisation, setting) -> int:
