@@ -97,7 +97,7 @@ def test_register_page(nursery, client_for, django_assert_max_num_queries):
     client = client_for(w.key_person)
     response = client.get(url)
     body = response.content.decode()
-    assert response.status_code == 200 and "Ducklings" in body and "Tod0" in body and "Not recorded yet" in body
+    assert response.status_code == 200 and "Ducklings" in body and "Tod0" in body and "not recorded yet" in body
     today_ids = [b.pk for b in booked if b.date == TODAY]
     response = client.post(url, {"date": TODAY.isoformat(), f"status-{today_ids[0]}": "attended",
                                  f"status-{today_ids[1]}": "absent"})
