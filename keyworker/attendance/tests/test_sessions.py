@@ -124,3 +124,12 @@ def test_register_page_access(nursery, client_for):
     assert client_for(w.teacher_a).get(url).status_code == 403
     assert client_for(w.outsider).get(url).status_code == 404
     assert client_for(w.headteacher).get(reverse("attendance:room_sessions", args=[w.class_a.pk])).status_code == 404
+
+
+def test_attendance_index_links_rooms_to_their_sessions(nursery, client_for):
+    w = nursery
+    body = client_for(w.key_person).get(reverse("attendance:index")).content.decode()
+    assert reverse("attendance:room_sessions", args=[w.room.pk]) in body
+    assert reverse("attendance:register", args=[w.room.pk]) not in body
+    body = client_for(w.headteacher).get(reverse("attendance:index")).content.decode()
+    assert reverse("attendance:register", args=[w.class_a.pk]) in body and reverse("attendance:import_ctf") in body
