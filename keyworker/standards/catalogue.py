@@ -72,6 +72,7 @@ EVIDENCE_LABELS = {
     "data_check": "A data check confirmed",
     "briefing_acknowledged": "Changes to key aspects acknowledged",
     "attendance_follow_up": "An attendance follow-up",
+    "attendance_concern_action": "An action logged on the attendance concern",
     "appointment_reminder": "An appointment reminder sent",
     "review_booklet_shared": "The pupil booklet shared",
     "targets_shared": "Learning targets shared",
@@ -160,6 +161,15 @@ SCHOOL = PolicyTemplate(
             setting_kinds=SCHOOL_KINDS, subject="child", cadence="after_event", cadence_n=1, event="unexplained_absence",
             evidence="attendance_follow_up", responsible="key_worker", due_soon_days=1, escalate_after_days=3,
             escalate_to_roles=("deputy_headteacher",),
+        ),
+        StandardTemplate(
+            clause="SCH-5", section=SCHOOL_SECTION_MINIMUM, title="Attendance concerns followed up",
+            description="“Any concerns relating to attendance, following this, are flagged up to the Deputy Head "
+                        "Teacher.” Each attendance concern opened or raised to a higher tier (persistent absence, a "
+                        "pattern of absence) has an action logged on it within 5 days.",
+            setting_kinds=SCHOOL_KINDS, subject="child", cadence="after_event", cadence_n=5,
+            event="attendance_concern_raised", evidence="attendance_concern_action", responsible="key_worker",
+            due_soon_days=2, escalate_after_days=3, escalate_to_roles=("deputy_headteacher",),
         ),
         StandardTemplate(
             clause="SCH-6", section=SCHOOL_SECTION_MINIMUM, title="Reminders a few days before appointments",

@@ -204,10 +204,10 @@ def _switch(previous: PolicyVersion, version: PolicyVersion) -> None:
     twice) and the replaced version's standards are switched off."""
     from .models import Obligation
 
-    new_by_clause = {s.clause: s for s in version.standards.all()}
-    for old in previous.standards.order_by("id"):
-        new = new_by_clause.get(old.clause)
-        if new is not None:
+    # The new version's standards were copied from the previous one's in id order: pair them the same way (a clause
+    # may have several standards, e.g. SCH-5's two parts).
+    for old, new in zip(previous.standards.order_by("id"), version.standards.order_by("id"), strict=False):
+        if old.clause == new.clause:
             Obligation.objects.filter(standard=old).update(standard=new)
     previous.standards.update(enabled=False)
 

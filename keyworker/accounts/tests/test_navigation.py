@@ -31,6 +31,6 @@ def test_every_persona_has_at_most_seven_items_and_every_link_opens(world, clien
 
 def test_leaders_reach_what_they_monitor_from_the_compliance_page(world, client_for):
     html = client_for(world.headteacher).get("/compliance/").content.decode()
-    for link in ("/attendance/", "/data-checks/", "/celebrations/positivity/", "/briefings/classes/", "/contacts/",
+    for link in ("/attendance/", "/attendance/escalation/", "/data-checks/", "/celebrations/positivity/", "/briefings/classes/", "/contacts/",
                  "/wellbeing/"):
         assert f'href="{link}"' in html

@@ -13,7 +13,10 @@ ALL = [(t.code, s) for t in catalogue.TEMPLATES.values() for s in t.standards]
 
 def test_the_school_template_has_every_minimum_standard():
     clauses = [s.clause for s in catalogue.SCHOOL.standards]
-    assert clauses == ["SCH-A1", *[f"SCH-{i}" for i in range(1, 11)]]
+    # SCH-5 has two parts: each unexplained absence challenged, and each attendance concern followed up.
+    assert clauses == ["SCH-A1", *[f"SCH-{i}" for i in range(1, 6)], "SCH-5", *[f"SCH-{i}" for i in range(6, 11)]]
+    sch5 = [s for s in catalogue.SCHOOL.standards if s.clause == "SCH-5"]
+    assert [s.event for s in sch5] == ["unexplained_absence", "attendance_concern_raised"]
     by = {s.clause: s for s in catalogue.SCHOOL.standards}
     assert (by["SCH-A1"].cadence, by["SCH-A1"].cadence_n, by["SCH-A1"].evidence) == ("after_enrolment", 5, "key_worker_allocated")
     assert by["SCH-A1"].escalate_to_roles == ("headteacher", "deputy_headteacher")
