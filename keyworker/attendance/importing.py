@@ -51,6 +51,9 @@ LABELS = {"child": "Child (UPN or MIS id)", "date": "Date", "session": "Session"
 # A CSV export of a year's marks for a large school (2,500 children x 2 x 195 days), in one file.
 MAX_CSV_ROWS = 1_000_000
 MAX_CSV_BYTES = 40 * 1024 * 1024
+# Older SQLite allows 999 parameters in a statement: above this many children, the marks of the range are read for
+# the whole organisation and those of other children skipped.
+MAX_IN_IDS = 900
 # The report lists this many problems at most (a file with a wrong column could otherwise list 500,000).
 MAX_PROBLEMS = 500
 
@@ -296,11 +299,14 @@ def _check_rows(actor: Actor, table: Table, reason: str, problems: _Problems) ->
     # The marks already recorded for these children over the file's dates, in one query.
     first, last = min(g[2] for g in good), max(g[2] for g in good)
     child_ids = {g[1][1] for g in good}
+    marks = AttendanceMark.objects.filter(organisation_id=actor.organisation_id, date__gte=first, date__lte=last)
+    if len(child_ids) <= MAX_IN_IDS or connection.vendor == "postgresql":
+        marks = marks.filter(child_id__in=child_ids)
     existing = {
         (child_id, day, session): (pk, code_id)
-        for pk, child_id, day, session, code_id in AttendanceMark.objects.filter(
-            organisation_id=actor.organisation_id, child_id__in=child_ids, date__gte=first, date__lte=last,
-        ).values_list("id", "child_id", "date", "session", "code_id").iterator(chunk_size=20_000)
+        for pk, child_id, day, session, code_id in marks.values_list(
+            "id", "child_id", "date", "session", "code_id").iterator(chunk_size=20_000)
+        if child_id in child_ids
     }
     if existing:
         category.update(AttendanceCode.objects.filter(

@@ -64,6 +64,17 @@ def test_changes_keep_revisions_and_count(identified):
     assert (mark.code.code, mark.recorded_by, mark.reason) == ("M", w.admin_office.user, "Corrected from the MIS")
 
 
+def test_many_children_read_existing_marks_by_organisation(identified, monkeypatch):
+    w = identified
+    monkeypatch.setattr(importing, "MAX_IN_IDS", 0)
+    day = _days(w, dt.date(2026, 11, 9), dt.date(2026, 11, 13))[0]
+    put(w.child_a, day, "AM", "N")
+    put(w.child_b, day, "PM", "N")  # not in the file: read, then skipped
+    report = marks_import(actor=w.actor(w.admin_office), name="m.csv", data=_csv([("A123456789012", day, "AM", "M"),
+                                                                                  ("A123456789012", day, "PM", "/")]))
+    assert (report.created, report.changed) == (1, 1)
+
+
 def test_a_change_without_a_reason_is_refused(identified):
     w = identified
     day = _days(w, dt.date(2026, 11, 9), dt.date(2026, 11, 13))[0]
