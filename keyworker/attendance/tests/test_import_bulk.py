@@ -119,3 +119,20 @@ def test_other_settings_day_off_and_future_days(identified):
     report = marks_import(actor=w.actor(w.admin_office), name="m.csv", data=_csv([("A123456789012", future, "AM", "/")]))
     assert "in the future" in report.problems[0].message
     assert not AttendanceMark.objects.exists()
+
+
+def test_a_mark_recorded_meanwhile_refuses_the_whole_import(identified, monkeypatch):
+    w = identified
+    days = _days(w, dt.date(2026, 11, 9), dt.date(2026, 11, 13))
+    original = importing._check_rows
+
+    def check_then_someone_records(*args, **kwargs):
+        checked = original(*args, **kwargs)
+        put(w.child_a, days[1], "AM", "/")  # after the check, before the write
+        return checked
+
+    monkeypatch.setattr(importing, "_check_rows", check_then_someone_records)
+    data = _csv([("A123456789012", days[0], "AM", "/"), ("A123456789012", days[1], "AM", "/")])
+    with pytest.raises(RuleViolation, match="recorded by someone else"):
+        marks_import(actor=w.actor(w.admin_office), name="m.csv", data=data)
+    assert not AttendanceMark.objects.filter(date=days[0]).exists()
