@@ -144,7 +144,7 @@ def _acknowledge(actor: Actor, rows: list[BriefingRecipient]) -> int:
 def briefing_acknowledge(*, actor: Actor, briefing: Briefing) -> BriefingRecipient:
     """Confirm the actor has read a briefing sent to them ("I have read this"); a second time changes nothing."""
     row = (
-        _mine(actor).select_for_update().select_related("briefing__child__setting").filter(briefing_id=briefing.pk).first()
+        _mine(actor).select_for_update(of=("self",)).select_related("briefing__child__setting").filter(briefing_id=briefing.pk).first()
     )
     if row is None:
         raise RuleViolation("Briefing not found.", rule="scope")
@@ -159,7 +159,7 @@ def briefing_acknowledge(*, actor: Actor, briefing: Briefing) -> BriefingRecipie
 def briefings_acknowledge_child(*, actor: Actor, child: Child) -> int:
     """Acknowledge every briefing about one child still waiting for the actor; returns how many."""
     rows = list(
-        _mine(actor).select_for_update().select_related("briefing__child__setting")
+        _mine(actor).select_for_update(of=("self",)).select_related("briefing__child__setting")
         .filter(briefing__child_id=child.pk, acknowledged_at__isnull=True)
     )
     count = _acknowledge(actor, rows)

@@ -143,7 +143,7 @@ def celebration_share(*, actor: Actor, celebration: Celebration, how: str, share
     if not actor.is_member or celebration.organisation_id != actor.organisation_id:
         raise RuleViolation("Celebration not found.", rule="tenancy")
     _scope(actor, celebration.family_id, celebration.organisation_id, what="Celebration", field=None)
-    locked = Celebration.objects.select_for_update().select_related("setting", "family", "child").get(pk=celebration.pk)
+    locked = Celebration.objects.select_for_update(of=("self",)).select_related("setting", "family", "child").get(pk=celebration.pk)
     if locked.voided_at is not None:
         raise RuleViolation("This celebration was voided, so it cannot be shared.", rule="voided")
     if locked.shared_on is not None:
@@ -171,7 +171,7 @@ def celebration_void(*, actor: Actor, celebration: Celebration, reason: str, voi
                             rule="reason_required", field="reason")
     if len(reason) > REASON_MAX:
         raise RuleViolation(f"Keep the reason to {REASON_MAX} characters or fewer.", rule="reason_length", field="reason")
-    locked = Celebration.objects.select_for_update().select_related("setting", "family", "child", "contact").get(pk=celebration.pk)
+    locked = Celebration.objects.select_for_update(of=("self",)).select_related("setting", "family", "child", "contact").get(pk=celebration.pk)
     if locked.voided_at is not None:
         raise RuleViolation("This celebration has already been voided.", rule="already_voided")
     locked.voided_at, locked.voided_by, locked.void_reason = clock.now(), actor.user, reason

@@ -192,7 +192,7 @@ def contact_edit(
         raise RuleViolation("Contact not found.", rule="tenancy")
     if actor.staff.pk != contact.author_id:
         raise PermissionDenied("Only the person who recorded a contact can edit it.")
-    locked = ContactLog.objects.select_for_update().select_related("setting", "family").get(pk=contact.pk)
+    locked = ContactLog.objects.select_for_update(of=("self",)).select_related("setting", "family").get(pk=contact.pk)
     if locked.voided_at is not None:
         raise RuleViolation("This contact was voided, so it cannot be edited.", rule="voided")
     if locked.is_restricted:
@@ -232,7 +232,7 @@ def contact_void(*, actor: Actor, contact: ContactLog, reason: str) -> ContactLo
                             rule="reason_required", field="reason")
     if len(reason) > REASON_MAX:
         raise RuleViolation(f"Keep the reason to {REASON_MAX} characters or fewer.", rule="reason_length", field="reason")
-    locked = ContactLog.objects.select_for_update().select_related("setting", "family").get(pk=contact.pk)
+    locked = ContactLog.objects.select_for_update(of=("self",)).select_related("setting", "family").get(pk=contact.pk)
     if locked.voided_at is not None:
         raise RuleViolation("This contact has already been voided.", rule="already_voided")
     locked.voided_at, locked.voided_by, locked.void_reason = clock.now(), actor.user, reason

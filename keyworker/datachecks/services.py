@@ -163,7 +163,7 @@ def datacheck_carer_confirm(
         parsed.append((item, stored, _clean_note(d.note, f"differences.{n}.note")))
 
     check = datacheck_open(actor=actor, child=child, half_term=half_term)
-    check = DataCheck.objects.select_for_update().select_related("setting").get(pk=check.pk)
+    check = DataCheck.objects.select_for_update(of=("self",)).select_related("setting").get(pk=check.pk)
     if check.carer_confirmed_at is not None:
         raise RuleViolation(f"A carer's confirmation is already recorded for {half_term}: {check.carer_name} on "
                             f"{check.carer_confirmed_on:%d/%m/%Y}.", rule="already_confirmed")
@@ -209,7 +209,7 @@ def datacheck_admin_confirm(*, actor: Actor, check: DataCheck, note: str = "") -
     the check is then complete, and counts for SCH-2 on this day."""
     _admin(actor, check)
     note = _clean_note(note)
-    locked = DataCheck.objects.select_for_update().select_related("setting", "child", "half_term").get(pk=check.pk)
+    locked = DataCheck.objects.select_for_update(of=("self",)).select_related("setting", "child", "half_term").get(pk=check.pk)
     if locked.state == CheckState.COMPLETE:
         raise RuleViolation("The admin office has already confirmed this check.", rule="already_confirmed")
     if locked.carer_confirmed_at is None:
@@ -237,7 +237,7 @@ def _lock_correction(actor: Actor, correction: Correction) -> Correction:
     if check is None:
         raise Http404("No such correction")
     _admin(actor, check)
-    locked = Correction.objects.select_for_update().select_related("child__setting", "carer", "data_check").get(pk=correction.pk)
+    locked = Correction.objects.select_for_update(of=("self",)).select_related("child__setting", "carer", "data_check").get(pk=correction.pk)
     if locked.state != CorrectionState.PROPOSED:
         raise RuleViolation(f"This correction was already {locked.get_state_display().lower()}.", rule="already_decided")
     return locked

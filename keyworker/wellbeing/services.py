@@ -168,7 +168,7 @@ def _locked_open(actor: Actor, concern: WellbeingConcern) -> WellbeingConcern:
         concerns_visible_to(actor).filter(pk=concern.pk).exists()
     ):
         raise RuleViolation("Wellbeing concern not found.", rule="scope")
-    locked = WellbeingConcern.objects.select_for_update().select_related("setting", "family").get(pk=concern.pk)
+    locked = WellbeingConcern.objects.select_for_update(of=("self",)).select_related("setting", "family").get(pk=concern.pk)
     if locked.status != ConcernStatus.OPEN:
         raise RuleViolation("This concern is closed: raise a new one if the family is struggling again.", rule="closed")
     return locked
