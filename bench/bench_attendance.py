@@ -11,7 +11,9 @@ calendars of bench/bench_engine.py, then measures:
    570,000 rows for 1,500 children) through keyworker.attendance.importing.marks_import, as CSV files of at most
    --file-rows rows (default: one file), signed in as the headteacher: the median of --import-runs imports into
    an empty register (the marks deleted between runs), then the same files again (every mark unchanged), then a
-   file changing one mark in fifty (changes with their revisions);
+   file changing one mark in fifty (changes with their revisions). Each import is timed inside an outer
+   transaction so that its time splits into reading the file, checking the rows (with the queries that load
+   the lookups), writing, and the commit (where PostgreSQL runs the foreign-key checks it defers);
 2. rates: a year of marks for --rate-children children (about 7.6 million rows for 20,000), written with one
    INSERT ... SELECT, then ANALYZE; selectors.rates_by_child for every child of the organisation, and for one
    school, against the bare SQL aggregate that computes the same counts, in the same run (median of --runs);
