@@ -23,6 +23,7 @@ from .importing import marks_import, require_importer
 from .models import AttendanceCode, Category, Session
 from .selectors import Range, Rates
 from .services import MarkEntry, MarksRefused, codes_for, marks_record_bulk
+from .trend import trend
 
 MAX_RANGE_DAYS = 400
 
@@ -155,9 +156,13 @@ def class_overview(request: HttpRequest, group_id: int) -> HttpResponse:
         total = total + r
         rows.append({"child": child, "rates": r, "band": selectors.band(r, limits)})
     rows.sort(key=lambda row: (row["rates"].exact_attendance() is None, row["rates"].exact_attendance() or 0, row["child"].legal_last_name))
+    year_start = calendar.school_year_start(today) or today.replace(month=9, day=1)
     return render(request, "attendance/class_overview.html", {
         "group": group, "rows": rows, "total": total, "chosen": chosen, "periods": named, "problem": problem,
         "limits": limits, "flagged": sum(1 for r in rows if r["band"]),
+        "trend": trend(group.organisation_id, year_start, today, limits.persistent_at_or_below, limits.severe_at_or_below,
+                       group_id=group.pk),
+        "about": group.name,
     }, status=400 if problem else 200)
 
 
@@ -222,6 +227,9 @@ def child_attendance(request: HttpRequest, child_id: int) -> HttpResponse:
         "marks": marks, "used_codes": used, "limits": limits, "categories": Category.choices,
         "can_record": access.can_record_for(actor, child),
         "previous_years": summaries_for_child(child),
+        "trend": trend(child.organisation_id, year_start, today, limits.persistent_at_or_below, limits.severe_at_or_below,
+                       child_id=child.pk),
+        "about": child.display_name,
     })
 
 
