@@ -51,3 +51,19 @@ def test_the_class_and_child_pages_draw_the_trend_with_its_table(world, marks, c
         html = client.get(url).content.decode()
         assert "Week by week this school year" in html and "<svg" in html
         assert "Mon 16 Nov 2026" in html and "66.7 %" in html  # the week so far
+
+
+def test_attendance_to_celebrate_leads_to_an_attendance_milestone_for_the_child(world, client_for):
+    from django.template.loader import render_to_string
+
+    class Item:
+        child = world.child_a
+        since = D(2026, 11, 2)
+
+    html = render_to_string("attendance/_celebrate_panel.html", {"panel": [Item()]})
+    link = f"/celebrations/new/?child={world.child_a.pk}&amp;kind=attendance_milestone"
+    assert link in html
+    page = client_for(world.ta_a).get(link.replace("&amp;", "&"))
+    assert page.status_code == 200
+    form = page.context["form"]
+    assert form.initial["kind"] == "attendance_milestone" and form.initial["child"] == world.child_a.pk
