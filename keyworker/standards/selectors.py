@@ -1,6 +1,7 @@
 """Reads of obligations and compliance figures, scoped to the acting user, in a fixed number of queries."""
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Q, QuerySet
@@ -161,6 +162,11 @@ class Share:
         return {"word": "Behind", "icon": "!", "tone": "bad"}
 
 
+def clause_order(clause: str) -> tuple:
+    """SCH-2 before SCH-10: the numbers in a clause compare as numbers."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", clause))
+
+
 def counted(as_of: dt.date) -> Q:
     """What a compliance figure counts: obligations due by as_of, and any met early; waived ones are left out."""
     return (Q(due_on__lte=as_of) | Q(state=ObligationState.MET)) & ~Q(state=ObligationState.WAIVED)
@@ -210,7 +216,7 @@ def team_compliance(actor: Actor, setting: Setting, as_of: dt.date) -> Heatmap:
         s for s in Standard.objects.filter(Q(enabled=True, policy_version__in_force=True) | Q(id__in=with_figures), organisation_id=actor.organisation_id)
         if s.pk in with_figures or not s.setting_kinds or setting.kind in s.setting_kinds
     ]
-    standards.sort(key=lambda s: (s.clause, s.pk))
+    standards.sort(key=lambda s: (clause_order(s.clause), s.pk))
     staff_ids = {f["responsible_staff_id"] for f in figures} - {None}
     staff = sorted(
         StaffMember.objects.filter(organisation_id=actor.organisation_id, id__in=staff_ids).select_related("user"),
@@ -304,7 +310,7 @@ def org_compliance(actor: Actor, settings: list[Setting], as_of: dt.date) -> Org
         .order_by()
     }
     standards = sorted(
-        Standard.objects.filter(organisation_id=actor.organisation_id, id__in=figures), key=lambda s: (s.clause, s.pk)
+        Standard.objects.filter(organisation_id=actor.organisation_id, id__in=figures), key=lambda s: (clause_order(s.clause), s.pk)
     )
     series = [
         ClauseSeries(s, [Share(figures[s.pk][f"met_{i}"], figures[s.pk][f"due_{i}"]) for i in range(len(ordered))])
