@@ -218,7 +218,7 @@ def policy_versions_switch(*, organisation_id: int, as_of: dt.date, now: dt.date
     due = PolicyVersion.objects.filter(organisation_id=organisation_id, in_force=False, effective_from__lte=as_of)
     for pk in due.order_by("policy_id", "number").values_list("pk", flat=True):
         with transaction.atomic():
-            version = PolicyVersion.objects.select_for_update().select_related("policy", "replaces").get(pk=pk)
+            version = PolicyVersion.objects.select_for_update(of=("self",)).select_related("policy", "replaces").get(pk=pk)
             if version.in_force:
                 continue  # another worker was first
             if version.replaces is not None:
