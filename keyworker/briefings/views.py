@@ -5,37 +5,22 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from keyworker.accounts import capabilities as caps
-from keyworker.accounts.access import Actor
 from keyworker.core import clock
 from keyworker.core.errors import RuleViolation
+from keyworker.core.requests import member as _member
+from keyworker.core.requests import safe_next as _safe_next
 from keyworker.people.selectors import access_child
 
 from . import selectors, services
 from .models import ClassLastLooked
 
 PAGE_SIZE = 50
-
-
-def _member(request: HttpRequest) -> Actor:
-    if not request.actor.is_member:
-        raise Http404
-    return request.actor
-
-
-def _safe_next(request: HttpRequest) -> str:
-    nxt = request.POST.get("next") or request.GET.get("next") or ""
-    if nxt.startswith("/") and not nxt.startswith("//") and url_has_allowed_host_and_scheme(
-        nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return nxt
-    return ""
 
 
 def _changes(briefing) -> list:

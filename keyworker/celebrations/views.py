@@ -9,7 +9,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from keyworker.accounts import capabilities as caps
@@ -17,6 +16,9 @@ from keyworker.accounts.access import Actor
 from keyworker.accounts.models import StaffMember
 from keyworker.core import clock
 from keyworker.core.errors import RuleViolation
+from keyworker.core.requests import int_param as _int
+from keyworker.core.requests import member as _member
+from keyworker.core.requests import safe_next as _safe_next
 from keyworker.organisations.models import Group
 from keyworker.people.models import Child, Family
 from keyworker.people.selectors import access_child, access_family, families_visible_to
@@ -27,28 +29,6 @@ from .models import Celebration, CelebrationKind
 from .positivity import rule_for, setting_overview
 
 PAGE_SIZE = 25
-
-
-def _member(request: HttpRequest) -> Actor:
-    if not request.actor.is_member:
-        raise Http404
-    return request.actor
-
-
-def _int(raw: str | None) -> int | None:
-    raw = (raw or "").strip()
-    if not raw.isdigit() or len(raw) > 10:
-        return None
-    return int(raw)
-
-
-def _safe_next(request: HttpRequest) -> str:
-    nxt = request.POST.get("next") or request.GET.get("next") or ""
-    if nxt.startswith("/") and not nxt.startswith("//") and url_has_allowed_host_and_scheme(
-        nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return nxt
-    return ""
 
 
 def _apply(form, exc: RuleViolation) -> None:

@@ -4,7 +4,7 @@ the carer's confirmation form, and one check with its history."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -13,6 +13,7 @@ from keyworker.accounts import capabilities as caps
 from keyworker.accounts.access import Actor
 from keyworker.core import clock
 from keyworker.core.errors import RuleViolation
+from keyworker.core.requests import member as _member
 from keyworker.people.models import Carer
 from keyworker.people.selectors import access_child
 
@@ -28,12 +29,6 @@ from .forms import (
 from .models import CheckState, CorrectionState
 
 QUEUE_MAX = 200
-
-
-def _member(request: HttpRequest) -> Actor:
-    if not request.actor.is_member:
-        raise Http404
-    return request.actor
 
 
 def _oversees(actor: Actor) -> bool:

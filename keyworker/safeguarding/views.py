@@ -16,6 +16,8 @@ from keyworker.accounts.models import StaffMember
 from keyworker.contacts.models import ContactLog
 from keyworker.core import clock
 from keyworker.core.errors import RuleViolation
+from keyworker.core.requests import int_param as _int
+from keyworker.core.requests import member as _member
 from keyworker.people.models import Child
 from keyworker.people.selectors import access_family
 
@@ -34,19 +36,6 @@ from .forms import (
 from .models import AccessRoute, Concern, Entry, EntryKind
 
 ENTRY_KINDS = ("action", "decision", "referral", "outcome")
-
-
-def _member(request: HttpRequest) -> Actor:
-    if not request.actor.is_member:
-        raise Http404
-    return request.actor
-
-
-def _int(raw: str | None) -> int | None:
-    raw = (raw or "").strip()
-    if not raw.isdigit() or len(raw) > 10:
-        return None
-    return int(raw)
 
 
 FIELD_NAMES = {"happened_at": "happened_on"}

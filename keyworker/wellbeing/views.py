@@ -13,6 +13,8 @@ from keyworker.accounts import capabilities as caps
 from keyworker.accounts.access import Actor
 from keyworker.core import clock
 from keyworker.core.errors import RuleViolation
+from keyworker.core.requests import int_param as _int
+from keyworker.core.requests import member as _member
 from keyworker.people.models import Child
 from keyworker.people.selectors import access_family, families_visible_to
 
@@ -31,19 +33,6 @@ from .models import Agency, ConcernStatus, FollowUpKind, WellbeingConcern, Wellb
 
 PAGE_SIZE = 25
 FAMILY_CHOICES_MAX = 500
-
-
-def _member(request: HttpRequest) -> Actor:
-    if not request.actor.is_member:
-        raise Http404
-    return request.actor
-
-
-def _int(raw: str | None) -> int | None:
-    raw = (raw or "").strip()
-    if not raw.isdigit() or len(raw) > 10:
-        return None
-    return int(raw)
 
 
 def _apply(form, exc: RuleViolation) -> None:
