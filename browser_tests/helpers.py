@@ -56,7 +56,17 @@ def describe_violations(violations: list[dict]) -> str:
 
 
 def screenshot(page: Page, name: str) -> Path:
+    """A full-page screenshot for people to look at. Chromium now and then refuses one ("Unable to capture
+    screenshot") under load: try again once, then keep the visible part, since the picture is not what is tested."""
+    from playwright.sync_api import Error
+
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    for full_page in (True, True, False):
+        try:
+            page.screenshot(path=str(path), full_page=full_page)
+            break
+        except Error as exc:
+            if "capture screenshot" not in str(exc) or not full_page:
+                raise
     return path
