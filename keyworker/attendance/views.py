@@ -250,29 +250,37 @@ def unexplained(request: HttpRequest) -> HttpResponse:
     })
 
 
-@login_required
-def import_marks(request: HttpRequest) -> HttpResponse:
-    actor = access.member(request.actor)
-    require_importer(actor)
+def _upload_page(request: HttpRequest, actor, *, run, choose: str, max_mb: int, done, page: str, template: str) -> HttpResponse:
+    """An all-or-nothing file import page: the upload checked, `run` imports it, a report per row when refused."""
     report = None
     error = ""
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
-            error = "Choose a CSV file (.csv) or an Excel workbook (.xlsx)."
-        elif upload.size > 25 * 1024 * 1024:
-            error = "The file is larger than 25 MB. Split it into smaller files."
+            error = choose
+        elif upload.size > max_mb * 1024 * 1024:
+            error = f"The file is larger than {max_mb} MB. Split it into smaller files."
         else:
             try:
-                report = marks_import(actor=actor, name=upload.name, data=upload.read())
+                report = run(actor=actor, name=upload.name, data=upload.read())
             except RuleViolation as exc:
                 error = exc.message
         if report is not None and report.ok:
-            messages.success(request, f"Imported {report.rows} rows: {report.created} marks recorded, {report.changed} changed, "
-                                      f"{report.unchanged} already recorded.")
-            return redirect("attendance:import")
+            messages.success(request, done(report))
+            return redirect(page)
     status = 400 if (error or (report and not report.ok)) else 200
-    return render(request, "attendance/import.html", {"report": report, "error": error}, status=status)
+    return render(request, template, {"report": report, "error": error}, status=status)
+
+
+@login_required
+def import_marks(request: HttpRequest) -> HttpResponse:
+    actor = access.member(request.actor)
+    require_importer(actor)
+    return _upload_page(
+        request, actor, run=marks_import, choose="Choose a CSV file (.csv) or an Excel workbook (.xlsx).", max_mb=25,
+        done=lambda r: f"Imported {r.rows} rows: {r.created} marks recorded, {r.changed} changed, {r.unchanged} already recorded.",
+        page="attendance:import", template="attendance/import.html",
+    )
 
 
 
@@ -479,25 +487,12 @@ def import_ctf(request: HttpRequest) -> HttpResponse:
     """Upload a Common Transfer File: each pupil's attendance by school year (Attendance/YearData)."""
     actor = access.member(request.actor)
     require_ctf_importer(actor)
-    report = None
-    error = ""
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            error = "Choose a Common Transfer File (.xml)."
-        elif upload.size > 20 * 1024 * 1024:
-            error = "The file is larger than 20 MB."
-        else:
-            try:
-                report = ctf_attendance_import(actor=actor, name=upload.name, data=upload.read())
-            except RuleViolation as exc:
-                error = exc.message
-        if report is not None and report.ok:
-            messages.success(request, f"Attendance of {report.pupils} pupil{'s' if report.pupils != 1 else ''} imported: "
-                                      f"{report.created} school years added, {report.updated} updated.")
-            return redirect("attendance:import_ctf")
-    status = 400 if (error or (report and not report.ok)) else 200
-    return render(request, "attendance/import_ctf.html", {"report": report, "error": error}, status=status)
+    return _upload_page(
+        request, actor, run=ctf_attendance_import, choose="Choose a Common Transfer File (.xml).", max_mb=20,
+        done=lambda r: f"Attendance of {r.pupils} pupil{'s' if r.pupils != 1 else ''} imported: "
+                       f"{r.created} school years added, {r.updated} updated.",
+        page="attendance:import_ctf", template="attendance/import_ctf.html",
+    )
 
 
 # Childcare sessions ----------------------------------------------------------------------------------------------
