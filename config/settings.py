@@ -172,6 +172,8 @@ SPECTACULAR_SETTINGS = {
         "about the request as a whole. When a business rule refuses an action, the body also names the rule: "
         '`{"errors": {"staff": ["…"]}, "codes": {"staff": ["class_team"]}, "rule": "class_team"}`. '
         'Other errors are `{"detail": "message"}`: 401 not signed in, 403 not allowed, 404 `{"detail": "Not found."}`.'
+        "\n\n**Edits** (PUT, PATCH) send back the record's `version` as read (required): if someone saved it since, "
+        'the answer is 409 `{"detail": "…", "code": "conflict", "current": {…}}` with the saved record, and nothing is saved.'
         "\n\n**Dates** are ISO 8601. **Lists** are paged with `limit` (at most 200) and `offset`."
     ),
     "VERSION": "1",

@@ -1,5 +1,8 @@
 """JSON errors: {"errors": {field: [message]}, "codes": {field: [code]}} for 400, {"detail": message} otherwise.
 
+An edit sent with an older `version` than the saved one is a 409 {"detail", "code": "conflict", "current": the saved
+record, "changed_by", "changed_at"}: nothing is saved.
+
 A refusal by a business rule (RuleViolation from a service) is a 400 whose field is the rule's field (or
 "non_field_errors") and which names the rule in "rule" and in "codes".
 """
@@ -13,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
+from keyworker.core.conflicts import EditConflict
 from keyworker.core.errors import RuleViolation
 
 NON_FIELD = "non_field_errors"
@@ -52,8 +56,18 @@ def rule_violation_response(exc: RuleViolation, view: Any = None) -> Response:
     return Response(error_body({field: [exc.message]}, {field: [rule]}, rule), status=status.HTTP_400_BAD_REQUEST)
 
 
+def conflict_response(exc: EditConflict, view: Any = None) -> Response:
+    current = view.conflict_current(exc.record) if hasattr(view, "conflict_current") else None
+    body = {"detail": exc.message, "code": "conflict", "current": current, "changed_by": exc.changed_by,
+            "changed_at": exc.changed_at.isoformat() if exc.changed_at else None}
+    return Response(body, status=status.HTTP_409_CONFLICT)
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     view = context.get("view")
+    if isinstance(exc, EditConflict):
+        set_rollback()
+        return conflict_response(exc, view)
     if isinstance(exc, RuleViolation):
         set_rollback()
         return rule_violation_response(exc, view)

@@ -36,6 +36,14 @@ class DetailErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
+class ConflictErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="Who saved the record in between, and when.")
+    code = serializers.CharField(help_text='Always "conflict".')
+    current = serializers.DictField(help_text="The saved record, as a GET answers it (with its new version).")
+    changed_by = serializers.CharField(allow_null=True)
+    changed_at = serializers.DateTimeField(allow_null=True)
+
+
 class ApiSchema(AutoSchema):
     """Adds the organisation header, a list's query parameters and the error responses to each operation."""
 
@@ -65,6 +73,9 @@ class ApiSchema(AutoSchema):
             errors["403"] = OpenApiResponse(
                 DetailErrorSerializer, description="Not a member of staff, or lacking the capability for this action."
             )
+        if self.method in ("PUT", "PATCH"):
+            errors["409"] = OpenApiResponse(ConflictErrorSerializer, description=(
+                "Someone saved the record after the `version` you sent: nothing saved; the saved record is in `current`."))
         if "{" in self.path:
             errors["404"] = OpenApiResponse(DetailErrorSerializer, description="No such record within your scope.")
         for code, response in errors.items():

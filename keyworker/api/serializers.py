@@ -9,6 +9,7 @@ from rest_framework import serializers
 from keyworker.accounts.models import StaffMember
 from keyworker.accounts.selectors import staff_visible_to
 from keyworker.caseload.models import KeyWorkerAllocation
+from keyworker.core.conflicts import VERSION_HELP, VERSION_REQUIRED
 from keyworker.organisations.models import Group, Setting
 from keyworker.people.models import (
     KEY_ASPECT_FIELDS,
@@ -111,10 +112,16 @@ class StaffSerializer(serializers.ModelSerializer):
 # Children --------------------------------------------------------------------------------------------------
 
 
+def version_field() -> serializers.IntegerField:
+    """Required on every edit (the view says so when missing); ignored when creating."""
+    return serializers.IntegerField(min_value=1, required=False, help_text=VERSION_HELP,
+                                    error_messages={"required": VERSION_REQUIRED, "null": VERSION_REQUIRED})
+
+
 class KeyAspectsSerializer(serializers.ModelSerializer):
     class Meta:
         model = KeyAspects
-        fields = [*KEY_ASPECT_FIELDS, "updated_at"]
+        fields = [*KEY_ASPECT_FIELDS, "updated_at", "version"]
         read_only_fields = fields
 
 
@@ -129,13 +136,15 @@ class KeyAspectsUpdateSerializer(serializers.Serializer):
     risk_assessments = serializers.CharField(max_length=20000, allow_blank=True, required=False)
     outside_agencies = serializers.CharField(max_length=20000, allow_blank=True, required=False)
     family_circumstances = serializers.CharField(max_length=20000, allow_blank=True, required=False)
+    version = serializers.IntegerField(min_value=1, help_text=VERSION_HELP,
+                                       error_messages={"required": VERSION_REQUIRED, "null": VERSION_REQUIRED})
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         # The browsable API's HTML form adds its CSRF token to the data.
         unknown = sorted(set(self.initial_data) - set(self.fields) - {"csrfmiddlewaretoken"})
         if unknown:
             raise serializers.ValidationError({name: ["Unknown key aspect."] for name in unknown})
-        if not attrs:
+        if not set(attrs) - {"version"}:
             raise serializers.ValidationError("Give at least one key aspect to change.")
         return attrs
 
@@ -161,13 +170,14 @@ class ChildSerializer(ClassNamedFieldMixin, serializers.ModelSerializer):
         read_only=True, help_text="Why the UPN looks wrong (the child is saved all the same); empty if it looks right."
     )
     key_aspects = KeyAspectsSerializer(read_only=True, allow_null=True)
+    version = version_field()
 
     class Meta:
         model = Child
         fields = [
             "id", "legal_first_name", "legal_last_name", "preferred_name", "display_name", "date_of_birth", "upn",
             "upn_warning", "mis_reference", "family", "setting", "year_group", "enrolled_on", "left_on", "has_ehcp",
-            "key_aspects", "created_at",
+            "key_aspects", "created_at", "version",
         ]
         read_only_fields = ["id", "created_at"]
 
@@ -232,10 +242,11 @@ class FamilySerializer(serializers.ModelSerializer):
     key_workers = KeyWorkerSummarySerializer(
         source="current_allocations", many=True, read_only=True, help_text="Current key worker in each setting."
     )
+    version = version_field()
 
     class Meta:
         model = Family
-        fields = ["id", "name", "address", "mis_reference", "children", "carers", "key_workers", "created_at"]
+        fields = ["id", "name", "address", "mis_reference", "children", "carers", "key_workers", "created_at", "version"]
         read_only_fields = ["id", "created_at"]
 
 
@@ -243,13 +254,14 @@ class CarerSerializer(serializers.ModelSerializer):
     family = _family_field()
     full_name = serializers.CharField(read_only=True)
     may_be_contacted = serializers.BooleanField(read_only=True)
+    version = version_field()
 
     class Meta:
         model = Carer
         fields = [
             "id", "family", "title", "first_name", "last_name", "full_name", "relationship", "parental_responsibility",
             "phone", "email", "address", "preferred_contact_method", "first_language", "contact_restriction",
-            "restriction_notes", "contact_order", "may_be_contacted",
+            "restriction_notes", "contact_order", "may_be_contacted", "version",
         ]
         read_only_fields = ["id"]
 

@@ -5,6 +5,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from keyworker.core.conflicts import VERSION_HELP, VERSION_REQUIRED
 from keyworker.organisations.models import Setting
 from keyworker.standards.models import (
     Cadence,
@@ -118,7 +119,7 @@ class StandardSerializer(serializers.ModelSerializer):
     class Meta:
         model = Standard
         fields = ["id", "policy", "policy_title", "policy_version", "version_number", "is_current_version", "clause",
-                  *EDITABLE_FIELDS, "notes"]
+                  *EDITABLE_FIELDS, "notes", "version"]
         read_only_fields = fields
 
     def get_is_current_version(self, obj: Standard) -> bool:
@@ -159,11 +160,13 @@ class StandardUpdateSerializer(serializers.ModelSerializer):
         child=serializers.CharField(max_length=40), max_length=50, required=False,
         help_text="Codes of the roles told when it escalates.",
     )
+    version = serializers.IntegerField(min_value=1, required=False, help_text=VERSION_HELP,
+                                       error_messages={"required": VERSION_REQUIRED, "null": VERSION_REQUIRED})
 
     class Meta:
         model = Standard
         # Any editable field not declared above is built from the model.
-        fields = list(EDITABLE_FIELDS)
+        fields = [*EDITABLE_FIELDS, "version"]
         extra_kwargs = {name: {"required": False} for name in EDITABLE_FIELDS}
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -171,7 +174,7 @@ class StandardUpdateSerializer(serializers.ModelSerializer):
         unknown = sorted(set(self.initial_data) - set(self.fields) - {"csrfmiddlewaretoken"})
         if unknown:
             raise serializers.ValidationError({str(name): ["This cannot be changed here."] for name in unknown})
-        if not attrs:
+        if not set(attrs) - {"version"}:
             raise serializers.ValidationError("Give at least one field to change.")
         return attrs
 

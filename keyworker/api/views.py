@@ -8,7 +8,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,6 +21,7 @@ from keyworker.accounts.models import StaffMember
 from keyworker.accounts.selectors import staff_visible_to, staff_with_details
 from keyworker.caseload import services as caseload_services
 from keyworker.caseload.selectors import with_key_workers
+from keyworker.core.conflicts import VERSION_REQUIRED
 from keyworker.core.errors import RuleViolation
 from keyworker.people import services as people_services
 from keyworker.people.models import Family, KeyAspects
@@ -72,6 +73,10 @@ class ApiViewSet(viewsets.GenericViewSet):
     def refetch(self, obj: Model) -> Model:
         return self.get_queryset().filter(pk=obj.pk).first() or obj
 
+    def conflict_current(self, record: Model) -> Any:
+        """The saved record, in a 409 answer to an edit from an older version."""
+        return self.serializer_class(self.refetch(record), context=self.get_serializer_context()).data
+
 
 class ReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     pass
@@ -83,14 +88,17 @@ class WriteViewSet(ReadViewSet):
     def require_write(self, instance: Model | None) -> None:
         raise NotImplementedError
 
-    def write(self, instance: Model | None, data: dict[str, Any]) -> Model:
+    def write(self, instance: Model | None, data: dict[str, Any], version: int | None = None) -> Model:
+        """`version`: on an edit, the version the caller started from (an older one than saved raises EditConflict)."""
         raise NotImplementedError
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         self.require_write(None)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        obj = self.write(None, serializer.validated_data)
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        obj = self.write(None, data)
         return Response(self.get_serializer(self.refetch(obj)).data, status=status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, partial: bool = False, **kwargs: Any) -> Response:
@@ -98,7 +106,11 @@ class WriteViewSet(ReadViewSet):
         self.require_write(instance)
         serializer = self.get_serializer(instance, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        obj = self.write(instance, serializer.validated_data)
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        if version is None:
+            raise ValidationError({"version": [VERSION_REQUIRED]}, code="required")
+        obj = self.write(instance, data, version)
         return Response(self.get_serializer(self.refetch(obj)).data)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -157,10 +169,15 @@ class ChildViewSet(WriteViewSet):
     def require_write(self, instance: Model | None) -> None:
         self.actor.require(caps.MANAGE_PEOPLE, instance.setting_id if instance is not None else None)
 
-    def write(self, instance: Model | None, data: dict[str, Any]) -> Model:
+    def write(self, instance: Model | None, data: dict[str, Any], version: int | None = None) -> Model:
         if instance is None:
             return people_services.child_create(actor=self.actor, **data)
-        return people_services.child_update(actor=self.actor, child=instance, **data)
+        return people_services.child_update(actor=self.actor, child=instance, expected_version=version, **data)
+
+    def conflict_current(self, record: Model) -> Any:
+        if isinstance(record, KeyAspects):
+            return s.KeyAspectsSerializer(record).data
+        return super().conflict_current(record)
 
     @extend_schema(methods=["GET"], responses=s.KeyAspectsSerializer, summary="A child's key aspects")
     @extend_schema(
@@ -174,7 +191,9 @@ class ChildViewSet(WriteViewSet):
             self.actor.require(caps.EDIT_KEY_ASPECTS, child.setting_id)
             serializer = s.KeyAspectsUpdateSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
-            people_services.key_aspects_update(actor=self.actor, child=child, changes=serializer.validated_data)
+            changes = dict(serializer.validated_data)
+            version = changes.pop("version")
+            people_services.key_aspects_update(actor=self.actor, child=child, changes=changes, expected_version=version)
         aspects = KeyAspects.objects.filter(child=child).first() or KeyAspects(child=child)
         return Response(s.KeyAspectsSerializer(aspects).data)
 
@@ -201,10 +220,10 @@ class FamilyViewSet(WriteViewSet):
     def require_write(self, instance: Model | None) -> None:
         self.actor.require(caps.MANAGE_PEOPLE)
 
-    def write(self, instance: Model | None, data: dict[str, Any]) -> Model:
+    def write(self, instance: Model | None, data: dict[str, Any], version: int | None = None) -> Model:
         if instance is None:
             return people_services.family_create(actor=self.actor, **data)
-        return people_services.family_update(actor=self.actor, family=instance, **data)
+        return people_services.family_update(actor=self.actor, family=instance, expected_version=version, **data)
 
     def refetch(self, obj: Model) -> Model:
         # A family with no children yet is outside a setting-wide scope; show the caller what they saved.
@@ -226,10 +245,10 @@ class CarerViewSet(WriteViewSet):
     def require_write(self, instance: Model | None) -> None:
         self.actor.require(caps.MANAGE_PEOPLE)
 
-    def write(self, instance: Model | None, data: dict[str, Any]) -> Model:
+    def write(self, instance: Model | None, data: dict[str, Any], version: int | None = None) -> Model:
         if instance is None:
             return people_services.carer_create(actor=self.actor, **data)
-        return people_services.carer_update(actor=self.actor, carer=instance, **data)
+        return people_services.carer_update(actor=self.actor, carer=instance, expected_version=version, **data)
 
 
 ALLOCATION_RULES = (

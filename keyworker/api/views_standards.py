@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sub
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,6 +17,7 @@ from rest_framework.views import APIView
 from keyworker.accounts import capabilities as caps
 from keyworker.accounts.access import Actor
 from keyworker.core import clock
+from keyworker.core.conflicts import VERSION_REQUIRED
 from keyworker.core.errors import RuleViolation
 from keyworker.organisations.models import Setting
 from keyworker.standards import services as standards_services
@@ -115,7 +117,8 @@ STANDARD_RULES = (
     "Leaders only (403 otherwise). The whole definition is checked: 400 with one list of messages per field "
     "(rule \"standard\"), e.g. cadence_n 0, a role code nobody holds, a condition the engine does not know. A standard "
     "of an earlier version cannot be changed (rule \"superseded\"). `enabled` switches it on or off: off, its open "
-    "obligations go and met ones stay. Obligations follow the change at once."
+    "obligations go and met ones stay. Obligations follow the change at once. `version` is required: the one you "
+    "read; if the standard was changed since, 409 with the saved standard in `current`, and nothing is saved."
 )
 
 
@@ -152,13 +155,19 @@ class StandardViewSet(ReadViewSet):
         serializer = s.StandardUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         changes = dict(serializer.validated_data)
+        version = changes.pop("version", None)
+        if version is None:
+            raise ValidationError({"version": [VERSION_REQUIRED]}, code="required")
         enabled = changes.pop("enabled", None)
         try:
             with transaction.atomic():
                 if changes:
-                    standards_services.standard_update(actor=self.actor, standard=standard, **changes)
+                    standards_services.standard_update(actor=self.actor, standard=standard, expected_version=version,
+                                                       **changes)
+                    version = standard.version  # the switch below follows on from this change
                 if enabled is not None:
-                    standards_services.standard_set_enabled(actor=self.actor, standard=standard, enabled=enabled)
+                    standards_services.standard_set_enabled(actor=self.actor, standard=standard, enabled=enabled,
+                                                            expected_version=version)
         except StandardInvalid as exc:
             codes = {field: [exc.rule] * len(messages) for field, messages in exc.errors.items()}
             return Response(error_body(exc.errors, codes, exc.rule), status=status.HTTP_400_BAD_REQUEST)

@@ -19,6 +19,7 @@ from keyworker.accounts import capabilities as caps
 from keyworker.accounts.access import Actor
 from keyworker.api.fields import MAX_ID, ScopedRecordField
 from keyworker.api.views import WriteViewSet
+from keyworker.core.conflicts import VERSION_HELP, VERSION_REQUIRED
 from keyworker.core.errors import RuleViolation
 from keyworker.people.models import Carer, Child, Family
 from keyworker.people.selectors import carers_visible_to, children_visible_to, families_visible_to
@@ -67,7 +68,7 @@ class ContactSerializer(serializers.ModelSerializer):
         fields = [
             "id", "family", "setting", "happened_on", "restricted", "talk_to", "author", "author_name", "channel", "direction",
             "tone", "carer", "children", "write_up", "word_count", "follow_up", "follow_up_on", "used_preferred_method",
-            "created_at", "edited_at", "voided", "voided_at", "void_reason", "safeguarding_category", "flagged_at",
+            "created_at", "edited_at", "voided", "voided_at", "void_reason", "safeguarding_category", "flagged_at", "version",
         ]
         read_only_fields = fields
         extra_kwargs = {name: {"allow_null": True} for name in RESTRICTED_FIELDS if name not in ("author_name", "children")}
@@ -137,6 +138,8 @@ class ContactEditSerializer(ContactInputSerializer):
 
     family = None
     safeguarding_category = None
+    version = serializers.IntegerField(min_value=1, required=False, help_text=VERSION_HELP,
+                                       error_messages={"required": VERSION_REQUIRED, "null": VERSION_REQUIRED})
 
 
 class VoidSerializer(serializers.Serializer):
@@ -194,8 +197,9 @@ WRITE_RULES = (
     create=extend_schema(request=ContactInputSerializer, responses={201: ContactSerializer}, summary="Record a contact",
                          description=WRITE_RULES + " With safeguarding_category the contact is flagged at once."),
     update=extend_schema(request=ContactEditSerializer, responses={200: ContactSerializer}, summary="Correct a contact",
-                         description="Its author only (403 otherwise). More than 24 hours after recording, the previous "
-                                     "version is kept as a revision. " + WRITE_RULES),
+                         description="Its author only (403 otherwise). `version` is required: the one you read; if the "
+                                     "contact was saved since, 409 with the saved contact in `current`, nothing saved. "
+                                     "Every edit keeps the previous version as a revision. " + WRITE_RULES),
     partial_update=extend_schema(request=ContactEditSerializer, responses={200: ContactSerializer},
                                  summary="Correct part of a contact", description="As PUT; fields left out keep their value."),
     void=extend_schema(request=VoidSerializer, responses={200: ContactSerializer},
@@ -243,6 +247,10 @@ class ContactLogViewSet(WriteViewSet):
             services.contact_access_record(actor=self.actor, contact=contact, route=AccessRoute.API)
         return Response(data)
 
+    def conflict_current(self, record: ContactLog) -> Any:
+        fresh = self.get_queryset().filter(pk=record.pk).first() or record
+        return self._out([fresh], full=True)[0]
+
     def _respond(self, contact: ContactLog, code: int = status.HTTP_200_OK) -> Response:
         fresh = self.get_queryset().filter(pk=contact.pk).first() or contact
         return Response(self._out([fresh], full=True)[0], status=code)
@@ -263,13 +271,16 @@ class ContactLogViewSet(WriteViewSet):
                                 rule="restricted")
         serializer = ContactEditSerializer(data=request.data, partial=partial, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
+        version = serializer.validated_data.get("version")
+        if version is None:
+            raise serializers.ValidationError({"version": [VERSION_REQUIRED]}, code="required")
         current = {
             "happened_on": contact.happened_on, "channel": contact.channel, "tone": contact.tone, "write_up": contact.write_up,
             "direction": contact.direction, "carer": contact.carer, "children": list(contact.children.all()),
             "follow_up": contact.follow_up, "follow_up_on": contact.follow_up_on,
         }
-        given = {k: v for k, v in serializer.validated_data.items() if not partial or k in request.data}
-        services.contact_edit(actor=self.actor, contact=contact, **{**current, **given})
+        given = {k: v for k, v in serializer.validated_data.items() if (not partial or k in request.data) and k != "version"}
+        services.contact_edit(actor=self.actor, contact=contact, expected_version=version, **{**current, **given})
         return self._respond(contact)
 
     @action(detail=True, methods=["post"])

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django import forms
 
+from keyworker.core.conflicts import VersionField
 from keyworker.people.models import Carer, Child
 
 from .models import Channel, ContactLog, Direction, SafeguardingCategory, Tone
@@ -57,6 +58,7 @@ class ContactForm(forms.Form):
         label="Kind of concern", required=False, choices=[("", "Choose…"), *SafeguardingCategory.choices],
         error_messages={"invalid_choice": CATEGORY_REQUIRED},
     )
+    version = VersionField()
 
     def __init__(self, *args, carers: list[Carer], children: list[Child], today: dt.date, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,6 +72,8 @@ class ContactForm(forms.Form):
             self.fields["children"].help_text = "Leave empty when it was about the whole family."
         if editing:  # flagging an existing contact is its own action, on the contact's page
             del self.fields["safeguarding"], self.fields["safeguarding_category"]
+        else:  # only an edit starts from a version
+            del self.fields["version"]
 
     def clean_write_up(self) -> str:
         return (self.cleaned_data.get("write_up") or "").strip()
@@ -95,7 +99,7 @@ def initial_for(contact: ContactLog) -> dict:
     return {
         "carer": contact.carer_id or "", "channel": contact.channel, "tone": contact.tone, "write_up": contact.write_up,
         "direction": contact.direction, "happened_on": contact.happened_on, "children": [c.pk for c in contact.children.all()],
-        "follow_up": contact.follow_up, "follow_up_on": contact.follow_up_on,
+        "follow_up": contact.follow_up, "follow_up_on": contact.follow_up_on, "version": contact.version,
     }
 
 

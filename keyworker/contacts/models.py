@@ -90,6 +90,8 @@ class ContactLog(OrganisationOwned):
     safeguarding_category = models.CharField(max_length=20, choices=SafeguardingCategory.choices, blank=True)
     flagged_at = models.DateTimeField(null=True, blank=True)
     flagged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Raised by one on every save: an edit started from an older version is refused, not silently applied.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-happened_on", "-created_at", "-id"]
@@ -120,7 +122,7 @@ class ContactLog(OrganisationOwned):
 
 
 class ContactLogRevision(OrganisationOwned):
-    """The values of a contact log before an edit made more than 24 hours after it was recorded."""
+    """The values of a contact log before an edit (every edit keeps one)."""
 
     contact = models.ForeignKey(ContactLog, on_delete=models.CASCADE, related_name="revisions")
     previous = models.JSONField()

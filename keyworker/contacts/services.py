@@ -1,4 +1,4 @@
-"""Writes for contact logs: record, edit (keeping the original after 24 hours), void, flag as a safeguarding concern
+"""Writes for contact logs: record, edit (keeping the previous version as a revision every time), void, flag as a safeguarding concern
 (restricting it and telling the safeguarding team at once), and the access log of restricted reads."""
 
 import datetime as dt
@@ -12,6 +12,7 @@ from keyworker.accounts.access import Actor
 from keyworker.accounts.capabilities import MANAGE_ALLOCATIONS, SAFEGUARDING_TEAM
 from keyworker.core import clock
 from keyworker.core.audit import audit_record
+from keyworker.core.conflicts import version_claim
 from keyworker.core.errors import RuleViolation
 from keyworker.notifications.services import notification_send
 from keyworker.organisations.models import Setting
@@ -37,7 +38,6 @@ WRITE_UP_MAX = 5000
 FOLLOW_UP_MAX = 1000
 REASON_MAX = 300
 BACKDATE_DAYS = 366
-EDIT_GRACE = dt.timedelta(hours=24)
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 # What an edit may change, and what a revision keeps of the previous version.
 REVISED_FIELDS = ("happened_on", "channel", "direction", "tone", "carer_id", "write_up", "follow_up", "follow_up_on")
@@ -185,13 +185,16 @@ def _snapshot(contact: ContactLog) -> dict:
 def contact_edit(
     *, actor: Actor, contact: ContactLog, happened_on: dt.date | None, channel: str, tone: str, write_up: str,
     direction: str = Direction.FROM_SCHOOL, carer: Carer | None = None, children: Iterable[Child] = (),
-    follow_up: str = "", follow_up_on: dt.date | None = None,
+    follow_up: str = "", follow_up_on: dt.date | None = None, expected_version: int | None = None,
 ) -> ContactLog:
-    """Correct a contact (its author only); after 24 hours the previous version is kept as a revision."""
+    """Correct a contact (its author only); the previous version is kept as a revision, whatever its age.
+
+    With `expected_version` (pages, API) an edit started before another save of the contact raises EditConflict."""
     if not actor.is_member or contact.organisation_id != actor.organisation_id:
         raise RuleViolation("Contact not found.", rule="tenancy")
     if actor.staff.pk != contact.author_id:
         raise PermissionDenied("Only the person who recorded a contact can edit it.")
+    version_claim(contact, expected=expected_version)  # first: of two saves from one version, the second is refused
     locked = ContactLog.objects.select_for_update(of=("self",)).select_related("setting", "family").get(pk=contact.pk)
     if locked.voided_at is not None:
         raise RuleViolation("This contact was voided, so it cannot be edited.", rule="voided")
@@ -203,9 +206,9 @@ def contact_edit(
                     tone=tone, carer=carer, write_up=write_up, follow_up=follow_up, follow_up_on=follow_up_on)
     kids = _children(locked.family, children)
     now = clock.now()
-    if now - locked.created_at > EDIT_GRACE:
-        ContactLogRevision.objects.create(organisation_id=locked.organisation_id, contact=locked, previous=_snapshot(locked),
-                                          edited_by=actor.user, edited_at=now)
+    # Every edit keeps what it replaced: a correction made minutes later is still a change to the record.
+    ContactLogRevision.objects.create(organisation_id=locked.organisation_id, contact=locked, previous=_snapshot(locked),
+                                      edited_by=actor.user, edited_at=now)
     for name, value in values.items():
         setattr(locked, name, value)
     locked.used_preferred_method = _uses_preferred(channel, preferred_method(locked.family, carer))

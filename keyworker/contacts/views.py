@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from keyworker.accounts import capabilities as caps
 from keyworker.accounts.access import Actor
 from keyworker.core import clock
+from keyworker.core.conflicts import EditConflict, conflict_context
 from keyworker.core.errors import RuleViolation
 from keyworker.core.requests import int_param as _int
 from keyworker.core.requests import member as _member
@@ -214,6 +215,7 @@ def contact_edit_view(request: HttpRequest, contact_id: int) -> HttpResponse:
     children = list(Child.objects.filter(family_id=family.pk).order_by("date_of_birth", "id"))
     form = ContactForm(request.POST or None, initial=initial_for(contact), carers=carers, children=children, today=clock.today(),
                        editing=True)
+    conflict: dict = {}
     if request.method == "POST" and form.is_valid():
         carer, ok = _carer_from(form, actor)
         if ok:
@@ -222,17 +224,21 @@ def contact_edit_view(request: HttpRequest, contact_id: int) -> HttpResponse:
                 services.contact_edit(
                     actor=actor, contact=contact, happened_on=data["happened_on"], channel=data["channel"], tone=data["tone"],
                     write_up=data["write_up"], direction=data["direction"], carer=carer, children=data["children"],
-                    follow_up=data["follow_up"], follow_up_on=data["follow_up_on"],
+                    follow_up=data["follow_up"], follow_up_on=data["follow_up_on"], expected_version=data["version"],
                 )
             except RuleViolation as exc:
                 _apply(form, exc)
+            except EditConflict as exc:
+                saved = ContactForm(initial=initial_for(exc.record), carers=carers, children=children, today=clock.today(),
+                                    editing=True)
+                conflict = conflict_context(form, saved, exc)
             else:
                 messages.success(request, f"Contact with {family.name} updated.")
                 return redirect("contacts:detail", contact.pk)
     return render(request, "contacts/contact_form.html", {
         **_form_context(family, carers, restricted), "form": form, "title": f"Edit contact with {family.name}",
-        "editing": contact, "cancel_url": reverse("contacts:detail", args=[contact.pk]),
-    }, status=400 if request.method == "POST" else 200)
+        "editing": contact, "cancel_url": reverse("contacts:detail", args=[contact.pk]), **conflict,
+    }, status=409 if conflict else 400 if request.method == "POST" else 200)
 
 
 @login_required

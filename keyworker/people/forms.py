@@ -2,6 +2,7 @@
 
 from django import forms
 
+from keyworker.core.conflicts import VersionField, carry_version
 from keyworker.organisations.models import Group, Setting
 
 from .models import KEY_ASPECT_FIELDS, Carer, Child, Family, KeyAspects
@@ -10,6 +11,12 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class FamilyForm(forms.ModelForm):
+    version = VersionField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        carry_version(self, self.instance)
+
     class Meta:
         model = Family
         fields = ["name", "address", "mis_reference"]
@@ -17,6 +24,12 @@ class FamilyForm(forms.ModelForm):
 
 
 class CarerForm(forms.ModelForm):
+    version = VersionField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        carry_version(self, self.instance)
+
     class Meta:
         model = Carer
         fields = [
@@ -38,6 +51,8 @@ class CarerForm(forms.ModelForm):
 
 
 class ChildForm(forms.ModelForm):
+    version = VersionField()
+
     class Meta:
         model = Child
         fields = [
@@ -48,6 +63,7 @@ class ChildForm(forms.ModelForm):
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
+        carry_version(self, self.instance)
         self.fields["setting"].queryset = Setting.objects.filter(organisation=organisation)
         self.fields["group"].queryset = Group.objects.filter(organisation=organisation).select_related("setting")
         self.fields["group"].label = "Class or room"
@@ -68,6 +84,12 @@ class ChildForm(forms.ModelForm):
 
 
 class KeyAspectsForm(forms.ModelForm):
+    version = VersionField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version  # 1 for a child whose key aspects are not saved yet
+
     class Meta:
         model = KeyAspects
         fields = list(KEY_ASPECT_FIELDS)

@@ -13,6 +13,8 @@ class Family(OrganisationOwned):
     address = models.TextField(blank=True)
     mis_reference = models.CharField(max_length=50, blank=True, help_text="Household identifier in the MIS export")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Raised by one on every save: an edit started from an older version is refused, not silently applied.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["name", "id"]
@@ -71,6 +73,8 @@ class Carer(OrganisationOwned):
     contact_restriction = models.CharField(max_length=20, choices=ContactRestriction.choices, blank=True, default="")
     restriction_notes = models.CharField(max_length=300, blank=True)
     contact_order = models.PositiveSmallIntegerField(default=1, help_text="1 is contacted first")
+    # Raised by one on every save: an edit started from an older version is refused, not silently applied.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["family_id", "contact_order", "id"]
@@ -116,6 +120,8 @@ class Child(OrganisationOwned):
     # Set directly for now; the safeguarding workflow will own it.
     protection_status = models.CharField(max_length=32, choices=ProtectionStatus.choices, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Raised by one on every save: an edit started from an older version is refused, not silently applied.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["legal_last_name", "legal_first_name", "id"]
@@ -174,6 +180,8 @@ class KeyAspects(OrganisationOwned):
     outside_agencies = models.TextField(blank=True)
     family_circumstances = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Raised by one on every save: an edit started from an older version is refused, not silently applied.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name_plural = "key aspects"

@@ -8,6 +8,7 @@ from keyworker.accounts.access import Actor
 from keyworker.accounts.capabilities import EDIT_KEY_ASPECTS, MANAGE_PEOPLE
 from keyworker.core import clock
 from keyworker.core.audit import audit_record
+from keyworker.core.conflicts import version_claim
 from keyworker.core.errors import RuleViolation
 
 from .hooks import on_key_aspects_changed
@@ -51,9 +52,11 @@ def family_create(*, actor: Actor, **fields: Any) -> Family:
 
 
 @transaction.atomic
-def family_update(*, actor: Actor, family: Family, **fields: Any) -> Family:
+def family_update(*, actor: Actor, family: Family, expected_version: int | None = None, **fields: Any) -> Family:
+    """Pages and the API pass the version the person started from: an edit from an older one raises EditConflict."""
     actor.require(MANAGE_PEOPLE)
     _same_org(actor, family)
+    version_claim(family, expected=expected_version)
     for k in FAMILY_FIELDS:
         if k in fields:
             setattr(family, k, fields[k])
@@ -74,9 +77,10 @@ def carer_create(*, actor: Actor, family: Family, **fields: Any) -> Carer:
 
 
 @transaction.atomic
-def carer_update(*, actor: Actor, carer: Carer, **fields: Any) -> Carer:
+def carer_update(*, actor: Actor, carer: Carer, expected_version: int | None = None, **fields: Any) -> Carer:
     actor.require(MANAGE_PEOPLE)
     _same_org(actor, carer)
+    version_claim(carer, expected=expected_version)
     before = {k: getattr(carer, k) for k in CARER_FIELDS}
     for k in CARER_FIELDS:
         if k in fields:
@@ -100,9 +104,10 @@ def child_create(*, actor: Actor, key_aspects: dict[str, str] | None = None, **f
 
 
 @transaction.atomic
-def child_update(*, actor: Actor, child: Child, **fields: Any) -> Child:
+def child_update(*, actor: Actor, child: Child, expected_version: int | None = None, **fields: Any) -> Child:
     actor.require(MANAGE_PEOPLE, child.setting_id)
     _same_org(actor, child, fields.get("family"), fields.get("setting"), fields.get("group"))
+    version_claim(child, expected=expected_version)
     for k in CHILD_FIELDS:
         if k in fields:
             setattr(child, k, fields[k])
@@ -112,15 +117,26 @@ def child_update(*, actor: Actor, child: Child, **fields: Any) -> Child:
     return child
 
 
+def _last_aspects_change(aspects: KeyAspects) -> tuple[Any, Any]:
+    last = KeyAspectChange.objects.filter(child_id=aspects.child_id).select_related("changed_by").first()
+    return (last.changed_by, last.changed_at) if last else (None, None)
+
+
 @transaction.atomic
-def key_aspects_update(*, actor: Actor, child: Child, changes: dict[str, str]) -> list[KeyAspectChange]:
-    """Apply changes to a child's key aspects, recording one change row (who, when, before, after) per field."""
+def key_aspects_update(
+    *, actor: Actor, child: Child, changes: dict[str, str], expected_version: int | None = None,
+) -> list[KeyAspectChange]:
+    """Apply changes to a child's key aspects, recording one change row (who, when, before, after) per field.
+
+    With `expected_version` (pages, API) an edit started before someone else's save raises EditConflict."""
     actor.require(EDIT_KEY_ASPECTS, child.setting_id)
     _same_org(actor, child)
     unknown = set(changes) - set(KEY_ASPECT_FIELDS)
     if unknown:
         raise RuleViolation(f"Unknown key aspect: {', '.join(sorted(unknown))}.", rule="field")
     aspects, _ = KeyAspects.objects.select_for_update().get_or_create(child=child, defaults={"organisation_id": child.organisation_id})
+    if expected_version is not None:
+        version_claim(aspects, expected=expected_version, last_change=_last_aspects_change)
     now = clock.now()
     records = []
     for name, value in changes.items():
@@ -134,6 +150,8 @@ def key_aspects_update(*, actor: Actor, child: Child, changes: dict[str, str]) -
             changed_by=actor.user, changed_at=now,
         ))
     if records:
+        if expected_version is None:
+            aspects.version += 1  # the row is locked: the next editor's page must start from this save
         aspects.save()
         KeyAspectChange.objects.bulk_create(records)
         on_key_aspects_changed(child, records, actor)

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from keyworker.accounts import capabilities as caps
+from keyworker.core.conflicts import EditConflict, conflict_context
 from keyworker.core.errors import RuleViolation
 
 from . import services
@@ -49,16 +50,22 @@ def key_aspects_edit(request, child_id: int):
     actor.require(caps.EDIT_KEY_ASPECTS, child.setting_id)
     aspects = KeyAspects.objects.filter(child=child).first() or KeyAspects(child=child, organisation_id=child.organisation_id)
     form = KeyAspectsForm(request.POST or None, instance=aspects)
+    conflict: dict = {}
     if request.method == "POST" and form.is_valid():
-        changes = services.key_aspects_update(
-            actor=actor, child=child, changes={f: form.cleaned_data[f] for f in KEY_ASPECT_FIELDS}
-        )
-        messages.success(request, f"Saved {len(changes)} change{'s' if len(changes) != 1 else ''} to {child}'s key aspects." if changes else "Nothing changed.")
-        return redirect("people:child", child_id=child.pk)
+        try:
+            changes = services.key_aspects_update(
+                actor=actor, child=child, changes={f: form.cleaned_data[f] for f in KEY_ASPECT_FIELDS},
+                expected_version=form.cleaned_data["version"],
+            )
+        except EditConflict as exc:
+            conflict = conflict_context(form, KeyAspectsForm(instance=exc.record), exc)
+        else:
+            messages.success(request, f"Saved {len(changes)} change{'s' if len(changes) != 1 else ''} to {child}'s key aspects." if changes else "Nothing changed.")
+            return redirect("people:child", child_id=child.pk)
     return render(request, "core/form_page.html", {
         "form": form, "title": f"Key aspects of {child}", "cancel_url": child_url(child),
-        "intro": "Every change is recorded with your name and the time, and shown on the child's profile.",
-    }, status=400 if request.method == "POST" else 200)
+        "intro": "Every change is recorded with your name and the time, and shown on the child's profile.", **conflict,
+    }, status=409 if conflict else 400 if request.method == "POST" else 200)
 
 
 def child_url(child) -> str:
@@ -69,17 +76,22 @@ def family_url(family_id: int) -> str:
     return reverse("dashboard:family", args=[family_id])
 
 
-def _form_page(request, form, *, title, cancel_url, save, intro=""):
+def _form_page(request, form, *, title, cancel_url, save, intro="", saved_form=None):
+    """`saved_form(record)` is the form of the saved record, for an edit page: a save over someone else's shows both."""
+    conflict: dict = {}
     if request.method == "POST" and form.is_valid():
         try:
-            obj, url, message = save(form.cleaned_data)
+            obj, url, message = save(dict(form.cleaned_data))
         except RuleViolation as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        except EditConflict as exc:
+            conflict = conflict_context(form, saved_form(exc.record), exc)
         else:
             messages.success(request, message)
             return redirect(url)
-    return render(request, "core/form_page.html", {"form": form, "title": title, "cancel_url": cancel_url, "intro": intro},
-                  status=400 if request.method == "POST" else 200)
+    return render(request, "core/form_page.html", {"form": form, "title": title, "cancel_url": cancel_url, "intro": intro,
+                                                   **conflict},
+                  status=409 if conflict else 400 if request.method == "POST" else 200)
 
 
 @login_required
@@ -100,10 +112,10 @@ def family_edit(request, family_id: int):
     actor.require(caps.MANAGE_PEOPLE)
 
     def save(d):
-        services.family_update(actor=actor, family=family, **d)
+        services.family_update(actor=actor, family=family, expected_version=d.pop("version"), **d)
         return family, family_url(family.pk), f"Saved {family}."
     return _form_page(request, FamilyForm(request.POST or None, instance=family), title=f"Edit {family}",
-                      cancel_url=family_url(family.pk), save=save)
+                      cancel_url=family_url(family.pk), save=save, saved_form=lambda saved: FamilyForm(instance=saved))
 
 
 @login_required
@@ -126,10 +138,10 @@ def carer_edit(request, carer_id: int):
     actor.require(caps.MANAGE_PEOPLE)
 
     def save(d):
-        services.carer_update(actor=actor, carer=carer, **d)
+        services.carer_update(actor=actor, carer=carer, expected_version=d.pop("version"), **d)
         return carer, family_url(carer.family_id), f"Saved {carer}."
     return _form_page(request, CarerForm(request.POST or None, instance=carer), title=f"Edit {carer}",
-                      cancel_url=family_url(carer.family_id), save=save,
+                      cancel_url=family_url(carer.family_id), save=save, saved_form=lambda saved: CarerForm(instance=saved),
                       intro="Contact restrictions are honoured wherever a message could go." if carer.contact_restriction != ContactRestriction.NONE else "")
 
 
@@ -154,8 +166,9 @@ def child_edit(request, child_id: int):
     actor.require(caps.MANAGE_PEOPLE, child.setting_id)
 
     def save(d):
-        services.child_update(actor=actor, child=child, **d)
+        services.child_update(actor=actor, child=child, expected_version=d.pop("version"), **d)
         msg = f"Saved {child}." + (f" Check the UPN: {child.upn_warning}" if child.upn_warning else "")
         return child, child_url(child), msg
     return _form_page(request, ChildForm(request.POST or None, instance=child, organisation=actor.organisation),
-                      title=f"Edit {child}", cancel_url=child_url(child), save=save)
+                      title=f"Edit {child}", cancel_url=child_url(child), save=save,
+                      saved_form=lambda saved: ChildForm(instance=saved, organisation=actor.organisation))

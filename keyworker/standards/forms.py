@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from keyworker.accounts.models import Role
+from keyworker.core.conflicts import VersionField
 from keyworker.organisations.models import SettingKind
 
 from . import catalogue
@@ -99,6 +100,7 @@ class StandardForm(forms.Form):
         label="Escalates when overdue by more than … days", required=False, help_text="Leave empty to never escalate.")
     escalate_to_roles = forms.MultipleChoiceField(
         label="Who is told when it escalates", required=False, widget=forms.CheckboxSelectMultiple)
+    version = VersionField()
 
     def __init__(self, *args: Any, standard: Standard, roles_held: set[str], **kwargs: Any):
         if not args or args[0] is None:
@@ -122,6 +124,7 @@ class StandardForm(forms.Form):
             "escalate_after_days": standard.escalate_after_days, "escalate_to_roles": standard.escalate_to_roles,
             "only_ehcp": "" if "has_ehcp" not in c else ("yes" if c["has_ehcp"] else "no"),
             "year_group": c.get("year_group", ""), "enrolled_within_days": c.get("enrolled_within_days"),
+            "version": standard.version,
         }
 
     def clean_evidence_conditions(self) -> dict[str, Any]:

@@ -105,6 +105,8 @@ class Standard(OrganisationOwned):
     due_soon_days = models.PositiveSmallIntegerField(default=2)
     escalate_after_days = models.PositiveSmallIntegerField(null=True, blank=True)
     escalate_to_roles = models.JSONField(default=list, blank=True, help_text="Role codes told when it escalates")
+    # Raised by one on every save: an edit started from an older version is refused, not silently applied.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["policy_version_id", "clause", "id"]

@@ -11,6 +11,7 @@ from keyworker.accounts.access import Actor
 from keyworker.accounts.capabilities import MANAGE_ALLOCATIONS, MANAGE_SETUP
 from keyworker.core import clock
 from keyworker.core.audit import audit_record
+from keyworker.core.conflicts import version_claim
 from keyworker.core.errors import RuleViolation
 from keyworker.organisations.models import Organisation
 
@@ -107,15 +108,17 @@ def policy_adopt_builtin(*, organisation: Organisation, template_code: str, as_o
     return policy
 
 
-def _standard_save(*, actor: Actor | None, standard: Standard, changes: dict[str, Any], event_type: str) -> list[str]:
+def _standard_save(*, actor: Actor | None, standard: Standard, changes: dict[str, Any], event_type: str,
+                   expected_version: int | None) -> list[str]:
     before = standard_definition(standard)
     after = {**before, **changes}
     notes = standard_check(organisation_id=standard.organisation_id, definition=after)
     if after == before:
         return notes
+    version_claim(standard, expected=expected_version)
     for f, value in changes.items():
         setattr(standard, f, value)
-    standard.save(update_fields=list(changes))
+    standard.save(update_fields=[*changes, "version"])
     StandardRevision.objects.create(
         organisation_id=standard.organisation_id, standard=standard, changed_by=_user(actor), changed_at=clock.now(),
         before=before, after=after,
@@ -137,21 +140,29 @@ def _editable(actor: Actor | None, standard: Standard) -> None:
 
 
 @transaction.atomic
-def standard_update(*, actor: Actor | None, standard: Standard, **fields: Any) -> list[str]:
-    """Change a standard after checking every field; keep a revision; bring obligations in line. Returns notes."""
+def standard_update(
+    *, actor: Actor | None, standard: Standard, expected_version: int | None = None, **fields: Any,
+) -> list[str]:
+    """Change a standard after checking every field; keep a revision; bring obligations in line. Returns notes.
+
+    With `expected_version` (pages, API) a change started before another save of the standard raises EditConflict."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise StandardInvalid({f: ["This cannot be changed here."] for f in sorted(unknown)})
     _editable(actor, standard)
-    return _standard_save(actor=actor, standard=standard, changes=fields, event_type="standard.updated")
+    return _standard_save(actor=actor, standard=standard, changes=fields, event_type="standard.updated",
+                          expected_version=expected_version)
 
 
 @transaction.atomic
-def standard_set_enabled(*, actor: Actor | None, standard: Standard, enabled: bool) -> list[str]:
+def standard_set_enabled(
+    *, actor: Actor | None, standard: Standard, enabled: bool, expected_version: int | None = None,
+) -> list[str]:
     """Switch a standard on or off: off, its open obligations go; met ones stay as history."""
     _editable(actor, standard)
     return _standard_save(actor=actor, standard=standard, changes={"enabled": bool(enabled)},
-                          event_type="standard.switched_on" if enabled else "standard.switched_off")
+                          event_type="standard.switched_on" if enabled else "standard.switched_off",
+                          expected_version=expected_version)
 
 
 @transaction.atomic

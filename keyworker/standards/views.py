@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from keyworker.accounts.access import Actor
 from keyworker.accounts.models import Role, StaffMember
 from keyworker.core import clock
+from keyworker.core.conflicts import EditConflict, conflict_context
 from keyworker.core.errors import RuleViolation
 from keyworker.organisations.models import SettingKind
 
@@ -293,11 +294,15 @@ def standard_edit(request: HttpRequest, standard_id: int) -> HttpResponse:
     superseded = _superseded(standard)
     held = roles_held(actor.organisation_id)
     form = StandardForm(request.POST if request.method == "POST" else None, standard=standard, roles_held=held)
+    conflict: dict = {}
     if request.method == "POST" and not superseded and form.is_valid():
         try:
-            notes = services.standard_update(actor=actor, standard=standard, **form.definition())
+            notes = services.standard_update(actor=actor, standard=standard, expected_version=form.cleaned_data["version"],
+                                             **form.definition())
         except StandardInvalid as exc:
             form.add_service_errors(exc.errors)
+        except EditConflict as exc:
+            conflict = conflict_context(form, StandardForm(None, standard=exc.record, roles_held=held), exc)
         except RuleViolation as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
@@ -308,8 +313,8 @@ def standard_edit(request: HttpRequest, standard_id: int) -> HttpResponse:
     return render(request, "standards/standard_form.html", {
         "standard": standard, "policy": policy, "form": form, "superseded": superseded,
         "waiting": evidence_source(standard.evidence) is None, "cadence": cadence_words(standard),
-        "revisions": _revision_rows(standard),
-    }, status=400 if request.method == "POST" else 200)
+        "revisions": _revision_rows(standard), **conflict,
+    }, status=409 if conflict else 400 if request.method == "POST" else 200)
 
 
 @login_required
