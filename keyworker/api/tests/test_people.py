@@ -53,7 +53,7 @@ def test_family_create(world, api, persona):
 def test_family_update(world, api, persona):
     client = api(getattr(world, persona))
     url = f"/api/v1/families/{world.family_a.pk}/"
-    response = client.patch(url, {"name": "The Adams-Smith family"}, format="json")
+    response = client.patch(url, {"name": "The Adams-Smith family", "version": 1}, format="json")
     if "family_a" not in VISIBLE_FAMILIES[persona]:
         assert response.status_code == 404
     elif persona in MANAGE_PEOPLE:
@@ -68,8 +68,8 @@ def test_family_update(world, api, persona):
 
 def test_family_put_needs_every_required_field(world, api):
     client = api(world.admin_office)
-    assert_error(client.put(f"/api/v1/families/{world.family_a.pk}/", {"address": "x"}, format="json"), "name")
-    response = client.put(f"/api/v1/families/{world.family_a.pk}/", {"name": "The Adams family", "address": "2 Low Rd"}, format="json")
+    assert_error(client.put(f"/api/v1/families/{world.family_a.pk}/", {"address": "x", "version": 1}, format="json"), "name")
+    response = client.put(f"/api/v1/families/{world.family_a.pk}/", {"name": "The Adams family", "address": "2 Low Rd", "version": 1}, format="json")
     assert response.status_code == 200 and response.json()["address"] == "2 Low Rd"
 
 
@@ -101,7 +101,7 @@ def test_carer_create(world, api, persona):
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_carer_update(world, api, persona):
     carer = Carer.objects.filter(family=world.family_b).first()
-    response = api(getattr(world, persona)).patch(f"/api/v1/carers/{carer.pk}/", {"title": "Dr"}, format="json")
+    response = api(getattr(world, persona)).patch(f"/api/v1/carers/{carer.pk}/", {"title": "Dr", "version": 1}, format="json")
     if "family_b" not in VISIBLE_FAMILIES[persona]:
         assert response.status_code == 404
     elif persona in MANAGE_PEOPLE:
@@ -121,8 +121,8 @@ def test_carer_validation(world, api):
     assert_error(client.post("/api/v1/carers/", carer_payload(world, family=world.other_family.pk), format="json"), "family")
     carer = Carer.objects.filter(family=world.family_a).first()
     # A PATCH is checked against what is stored: clearing the phone of a carer contacted by phone is refused.
-    assert_error(client.patch(f"/api/v1/carers/{carer.pk}/", {"phone": ""}, format="json"), "phone")
-    body = assert_error(client.patch(f"/api/v1/carers/{carer.pk}/", {"family": world.family_b.pk}, format="json"), "family")
+    assert_error(client.patch(f"/api/v1/carers/{carer.pk}/", {"phone": "", "version": 1}, format="json"), "phone")
+    body = assert_error(client.patch(f"/api/v1/carers/{carer.pk}/", {"family": world.family_b.pk, "version": 1}, format="json"), "family")
     assert "cannot move" in body["errors"]["family"][0]
     carer.refresh_from_db()
     assert carer.family_id == world.family_a.pk and carer.phone
@@ -158,7 +158,7 @@ def test_child_create(world, api, persona):
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_child_update(world, api, persona):
-    response = api(getattr(world, persona)).patch(f"/api/v1/children/{world.child_a.pk}/", {"preferred_name": "Alf"}, format="json")
+    response = api(getattr(world, persona)).patch(f"/api/v1/children/{world.child_a.pk}/", {"preferred_name": "Alf", "version": 1}, format="json")
     if "family_a" not in VISIBLE_FAMILIES[persona]:
         assert response.status_code == 404
     elif persona in MANAGE_PEOPLE:
@@ -176,7 +176,7 @@ def test_child_ids_of_another_organisation_are_not_found(world, api):
         body = assert_error(client.post("/api/v1/children/", child_payload(world, **{field: value}), format="json"), field)
         assert body["errors"][field] == ["Not found."]
         assert body["codes"][field] == ["does_not_exist"]
-        body = assert_error(client.patch(f"/api/v1/children/{world.child_a.pk}/", {field: value}, format="json"), field)
+        body = assert_error(client.patch(f"/api/v1/children/{world.child_a.pk}/", {field: value, "version": 1}, format="json"), field)
     world.child_a.refresh_from_db()
     assert world.child_a.organisation_id == world.org.pk and world.child_a.family_id == world.family_a.pk
     assert not Child.objects.filter(legal_first_name="Dora").exists()
@@ -189,8 +189,8 @@ def test_child_class_must_belong_to_the_setting(world, api):
     body = assert_error(client.post("/api/v1/children/", child_payload(world, **{"class": room.pk}), format="json"), "class")
     assert "is not a class of Test Primary" in body["errors"]["class"][0]
     # Moving the child to another setting without a new room is refused too.
-    assert_error(client.patch(f"/api/v1/children/{world.child_a.pk}/", {"setting": nursery.pk}, format="json"), "class")
-    response = client.patch(f"/api/v1/children/{world.child_a.pk}/", {"setting": nursery.pk, "class": room.pk}, format="json")
+    assert_error(client.patch(f"/api/v1/children/{world.child_a.pk}/", {"setting": nursery.pk, "version": 1}, format="json"), "class")
+    response = client.patch(f"/api/v1/children/{world.child_a.pk}/", {"setting": nursery.pk, "class": room.pk, "version": 1}, format="json")
     assert response.status_code == 200, response.content
     assert response.json()["class"] == room.pk
 
@@ -199,9 +199,9 @@ def test_child_dates_are_checked(world, api):
     client = api(world.admin_office)
     assert_error(client.post("/api/v1/children/", child_payload(world, enrolled_on="2018-01-01"), format="json"), "enrolled_on")
     assert_error(client.post("/api/v1/children/", child_payload(world, left_on="2024-01-01"), format="json"), "left_on")
-    assert_error(client.patch(f"/api/v1/children/{world.child_a.pk}/", {"left_on": "2020-01-01"}, format="json"), "left_on")
+    assert_error(client.patch(f"/api/v1/children/{world.child_a.pk}/", {"left_on": "2020-01-01", "version": 1}, format="json"), "left_on")
     assert_error(client.post("/api/v1/children/", child_payload(world, date_of_birth="14/03/2019"), format="json"), "date_of_birth")
-    response = client.patch(f"/api/v1/children/{world.child_a.pk}/", {"left_on": "2026-07-22"}, format="json")
+    response = client.patch(f"/api/v1/children/{world.child_a.pk}/", {"left_on": "2026-07-22", "version": 1}, format="json")
     assert response.json()["left_on"] == "2026-07-22"
 
 
@@ -211,7 +211,7 @@ def test_child_upn_warning_and_duplicate_rule(world, api):
     assert response.status_code == 201
     assert response.json()["upn"] == "A12345678901X"
     assert response.json()["upn_warning"]
-    response = client.patch(f"/api/v1/children/{world.child_a.pk}/", {"upn": "A12345678901X"}, format="json")
+    response = client.patch(f"/api/v1/children/{world.child_a.pk}/", {"upn": "A12345678901X", "version": 1}, format="json")
     body = assert_error(response, "upn")
     assert body["rule"] == "duplicate_upn"
     assert body["codes"]["upn"] == ["duplicate_upn"]
@@ -235,7 +235,8 @@ def test_key_aspects_update_records_history(world, api, persona):
     staff = getattr(world, persona)
     client = api(staff)
     url = f"/api/v1/children/{world.child_a.pk}/key-aspects/"
-    response = client.patch(url, {"medical_needs": "Asthma: inhaler in the class bag", "first_language": "English"}, format="json")
+    response = client.patch(url, {"medical_needs": "Asthma: inhaler in the class bag", "first_language": "English", "version": 1},
+                            format="json")
     if "family_a" not in VISIBLE_FAMILIES[persona]:
         assert response.status_code == 404
         assert not KeyAspectChange.objects.exists()
@@ -255,11 +256,12 @@ def test_key_aspects_update_records_history(world, api, persona):
 def test_key_aspects_validation(world, api):
     client = api(world.ta_a)
     url = f"/api/v1/children/{world.child_a.pk}/key-aspects/"
-    body = assert_error(client.patch(url, {"shoe_size": "12"}, format="json"), "shoe_size")
+    body = assert_error(client.patch(url, {"shoe_size": "12", "version": 1}, format="json"), "shoe_size")
     assert body["errors"]["shoe_size"] == ["Unknown key aspect."]
-    assert_error(client.patch(url, {}, format="json"), "non_field_errors")
-    assert_error(client.patch(url, {"religion": "x" * 61}, format="json"), "religion")
-    assert_error(client.patch(url, {"allergies": None}, format="json"), "allergies")
+    assert_error(client.patch(url, {"version": 1}, format="json"), "non_field_errors")
+    assert_error(client.patch(url, {"allergies": "Nuts"}, format="json"), "version")
+    assert_error(client.patch(url, {"religion": "x" * 61, "version": 1}, format="json"), "religion")
+    assert_error(client.patch(url, {"allergies": None, "version": 1}, format="json"), "allergies")
     assert_error(client.patch(url, ["allergies"], format="json"), "non_field_errors")
     assert client.put(url, {"allergies": "Nuts"}, format="json").status_code == 405
     assert not KeyAspectChange.objects.exists()

@@ -146,13 +146,13 @@ def test_standards_per_persona(world, api, policy, persona):
     if persona == "outsider":
         assert ids(client.get("/api/v1/standards/")) == set()
         assert client.get(f"/api/v1/standards/{sch4.pk}/").status_code == 404
-        assert client.patch(f"/api/v1/standards/{sch4.pk}/", {"cadence_n": 2}, format="json").status_code == 404
+        assert client.patch(f"/api/v1/standards/{sch4.pk}/", {"cadence_n": 2, "version": 1}, format="json").status_code == 404
         return
     assert len(ids(client.get("/api/v1/standards/"))) == 2
     body = client.get(f"/api/v1/standards/{sch4.pk}/").json()
     assert body["clause"] == "SCH-4" and body["policy"] == policy.pk and body["is_current_version"] is True
     assert body["escalate_to_roles"] == ["headteacher"] and body["notes"] == []
-    response = client.patch(f"/api/v1/standards/{sch4.pk}/", {"cadence_n": 2}, format="json")
+    response = client.patch(f"/api/v1/standards/{sch4.pk}/", {"cadence_n": 2, "version": 1}, format="json")
     if persona in EDITORS:
         assert response.status_code == 200, response.content
         assert response.json()["cadence_n"] == 2
@@ -179,7 +179,7 @@ def test_patch_keeps_a_revision_and_the_obligations_follow(world, api, policy):
     sch4 = weekly(world)
     before = Obligation.objects.filter(standard=sch4, family=world.family_b).count()
     response = api(world.headteacher).patch(
-        f"/api/v1/standards/{sch4.pk}/", {"cadence_n": 2, "title": "Fortnightly contact"}, format="json"
+        f"/api/v1/standards/{sch4.pk}/", {"cadence_n": 2, "title": "Fortnightly contact", "version": 1}, format="json"
     )
     assert response.status_code == 200, response.content
     assert response.json()["title"] == "Fortnightly contact"
@@ -193,12 +193,12 @@ def test_patch_keeps_a_revision_and_the_obligations_follow(world, api, policy):
 def test_switching_a_standard_off_and_on(world, api, policy):
     sch4 = weekly(world)
     client = api(world.deputy)
-    response = client.patch(f"/api/v1/standards/{sch4.pk}/", {"enabled": False}, format="json")
+    response = client.patch(f"/api/v1/standards/{sch4.pk}/", {"enabled": False, "version": 1}, format="json")
     assert response.status_code == 200 and response.json()["enabled"] is False
     # Open obligations go; the met one stays as history.
     assert set(Obligation.objects.filter(standard=sch4).values_list("state", flat=True)) == {ObligationState.MET}
     assert StandardRevision.objects.filter(standard=sch4).count() == 1
-    response = client.patch(f"/api/v1/standards/{sch4.pk}/", {"enabled": True}, format="json")
+    response = client.patch(f"/api/v1/standards/{sch4.pk}/", {"enabled": True, "version": 2}, format="json")
     assert response.status_code == 200 and response.json()["enabled"] is True
     assert Obligation.objects.filter(standard=sch4, state=ObligationState.OVERDUE).exists()
 
@@ -222,7 +222,7 @@ def test_switching_a_standard_off_and_on(world, api, policy):
 )
 def test_patch_validation_messages(world, api, policy, data, field, words):
     sch4 = weekly(world)
-    response = api(world.headteacher).patch(f"/api/v1/standards/{sch4.pk}/", data, format="json")
+    response = api(world.headteacher).patch(f"/api/v1/standards/{sch4.pk}/", {**data, "version": 1}, format="json")
     body = assert_error(response, field)
     assert any(words in message for message in body["errors"][field]), body
     assert body["rule"] == "standard" and body["codes"][field] == ["standard"] * len(body["errors"][field])
@@ -234,7 +234,8 @@ def test_patch_reports_every_field_at_once(world, api, policy):
     sch4 = weekly(world)
     response = api(world.headteacher).patch(
         f"/api/v1/standards/{sch4.pk}/",
-        {"cadence_n": 0, "escalate_to_roles": ["nope"], "conditions": {"colour": "red", "size": 1}}, format="json",
+        {"cadence_n": 0, "escalate_to_roles": ["nope"], "conditions": {"colour": "red", "size": 1}, "version": 1},
+        format="json",
     )
     body = assert_error(response, "cadence_n")
     assert set(body["errors"]) == {"cadence_n", "escalate_to_roles", "conditions"}
@@ -243,14 +244,14 @@ def test_patch_reports_every_field_at_once(world, api, policy):
 
 def test_an_invalid_patch_with_enabled_changes_nothing(world, api, policy):
     sch4 = weekly(world)
-    response = api(world.headteacher).patch(f"/api/v1/standards/{sch4.pk}/", {"enabled": False, "cadence_n": 0},
+    response = api(world.headteacher).patch(f"/api/v1/standards/{sch4.pk}/", {"enabled": False, "cadence_n": 0, "version": 1},
                                             format="json")
     assert_error(response, "cadence_n")
     assert Standard.objects.get(pk=sch4.pk).enabled is True
 
 
 def test_every_editable_field_can_be_changed():
-    assert set(StandardUpdateSerializer().fields) == set(EDITABLE_FIELDS)
+    assert set(StandardUpdateSerializer().fields) == {*EDITABLE_FIELDS, "version"}
 
 
 @pytest.mark.parametrize(
@@ -288,13 +289,13 @@ def test_a_standard_of_an_earlier_version_cannot_be_changed(world, api, policy):
     client = api(world.headteacher)
     assert client.get(f"/api/v1/standards/{old.pk}/").json()["is_current_version"] is False
     assert len(ids(client.get("/api/v1/standards/?current=false"))) == 2
-    response = client.patch(f"/api/v1/standards/{old.pk}/", {"cadence_n": 2}, format="json")
+    response = client.patch(f"/api/v1/standards/{old.pk}/", {"cadence_n": 2, "version": 1}, format="json")
     assert assert_error(response, "non_field_errors")["rule"] == "superseded"
 
 
 def test_a_warning_note_for_evidence_nothing_records(world, api, policy):
     sch4 = weekly(world)
-    response = api(world.headteacher).patch(f"/api/v1/standards/{sch4.pk}/", {"evidence": "home_visit_log"},
+    response = api(world.headteacher).patch(f"/api/v1/standards/{sch4.pk}/", {"evidence": "home_visit_log", "version": 1},
                                             format="json")
     assert response.status_code == 200, response.content
     assert response.json()["notes"] and "Waiting for its records" in response.json()["notes"][0]

@@ -108,25 +108,27 @@ def test_api_family_outside_scope(world):
     assert APIClient().get("/api/v1/contacts/").status_code == 401
 
 
-def test_api_edit_keeps_a_revision_after_24_hours(world, clock):
+def test_api_edit_keeps_a_revision_each_time(world, clock):
     contact = _record(world)
     client = _api(world.ta_a)
     clock.shift(dt.timedelta(hours=2))
-    r = client.patch(f"/api/v1/contacts/{contact.pk}/", {"tone": "neutral"}, format="json")
+    r = client.patch(f"/api/v1/contacts/{contact.pk}/", {"tone": "neutral", "version": 1}, format="json")
     assert r.status_code == 200 and r.json()["tone"] == "neutral" and r.json()["write_up"] == GOOD
-    assert not ContactLogRevision.objects.exists()
+    assert ContactLogRevision.objects.get().previous["tone"] == "positive"  # kept two hours after recording, too
     clock.shift(dt.timedelta(hours=30))
     r = client.put(f"/api/v1/contacts/{contact.pk}/", {
         "happened_on": "2026-11-18", "channel": "email", "tone": "concern", "write_up": "E-mailed mum about the lunch money.",
+        "version": 2,
     }, format="json")
     assert r.status_code == 200 and r.json()["channel"] == "email" and r.json()["edited_at"]
-    revision = ContactLogRevision.objects.get()
+    revision = ContactLogRevision.objects.first()
     assert revision.previous["tone"] == "neutral" and revision.previous["write_up"] == GOOD
-    r = client.patch(f"/api/v1/contacts/{contact.pk}/", {"write_up": "Ok"}, format="json")
+    r = client.patch(f"/api/v1/contacts/{contact.pk}/", {"write_up": "Ok", "version": 3}, format="json")
     assert r.status_code == 400 and "write_up" in r.json()["errors"]
-    r = client.patch(f"/api/v1/contacts/{contact.pk}/", {"happened_on": "2026-12-25"}, format="json")
+    r = client.patch(f"/api/v1/contacts/{contact.pk}/", {"happened_on": "2026-12-25", "version": 3}, format="json")
     assert r.status_code == 400 and r.json()["rule"] == "future_date"
-    assert _api(world.headteacher).patch(f"/api/v1/contacts/{contact.pk}/", {"tone": "neutral"}, format="json").status_code == 403
+    assert _api(world.headteacher).patch(f"/api/v1/contacts/{contact.pk}/", {"tone": "neutral", "version": 3},
+                                         format="json").status_code == 403
     assert client.delete(f"/api/v1/contacts/{contact.pk}/").status_code == 405
 
 
@@ -140,7 +142,7 @@ def test_api_void_by_a_leader_with_a_reason(world):
     assert r.status_code == 200 and r.json()["voided"] is True and r.json()["void_reason"] == "Recorded against the wrong family"
     r = _api(world.headteacher).post(f"/api/v1/contacts/{contact.pk}/void/", {"reason": "Again and again"}, format="json")
     assert r.status_code == 400 and r.json()["rule"] == "already_voided"
-    r = _api(world.ta_a).patch(f"/api/v1/contacts/{contact.pk}/", {"tone": "neutral"}, format="json")
+    r = _api(world.ta_a).patch(f"/api/v1/contacts/{contact.pk}/", {"tone": "neutral", "version": 1}, format="json")
     assert r.status_code == 400 and r.json()["rule"] == "voided"
 
 

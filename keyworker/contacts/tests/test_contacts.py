@@ -169,12 +169,12 @@ def test_recording_page_uses_bounded_queries(adopted, client_for):
 
 # Editing ---------------------------------------------------------------------------------------------
 
-def test_edit_within_24_hours_overwrites(world, clock):
+def test_edit_within_24_hours_keeps_a_revision_too(world, clock):
     contact = _record(world)
     clock.shift(dt.timedelta(hours=2))
     contact_edit(actor=world.actor(world.ta_a), contact=contact, happened_on=TODAY, channel="phone", tone="neutral",
                  write_up="Phoned mum about the trip and the lunch money.")
-    assert not ContactLogRevision.objects.exists()
+    assert ContactLogRevision.objects.get(contact=contact).previous["write_up"] == GOOD
 
 
 def test_edit_after_24_hours_keeps_a_revision(world, clock):
@@ -350,7 +350,7 @@ def test_edit_page_after_24_hours(world, client_for, clock):
     assert client.get(f"/contacts/{contact.pk}/edit/").status_code == 200
     r = client.post(f"/contacts/{contact.pk}/edit/", {
         "channel": "phone", "tone": "concern", "write_up": "Phoned mum: Alfie has been upset in the mornings.",
-        "direction": "from_school", "happened_on": "2026-11-18", "carer": "",
+        "direction": "from_school", "happened_on": "2026-11-18", "carer": "", "version": 1,
     })
     assert r.status_code == 302
     assert ContactLogRevision.objects.filter(contact=contact).count() == 1

@@ -49,7 +49,7 @@ def test_child_edit_second_save_shows_the_conflict_and_loses_nothing(world):
 
     assert r.status_code == 409
     html = r.content.decode()
-    assert "Helen Head saved this" in html and "Someone else saved this while you were editing" in html
+    assert "Helen Head saved this" in html and "This record changed while you were editing" in html
     assert "<th scope=\"row\">Preferred name</th><td>Alf</td><td>–</td>" in html  # theirs against yours
     assert "<th scope=\"row\">Year group</th><td>–</td><td>Year 4</td>" in html
     assert 'value="Year 4"' in html and _version_on(html) == "2"  # their input stays, now on the saved version

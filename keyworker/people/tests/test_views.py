@@ -45,7 +45,7 @@ def test_updating_key_aspects_records_who_when_before_after(world, client_for, c
     client = client_for(world.ta_a)
     r = client.post(f"/families/children/{world.child_a.pk}/key-aspects/", {
         "first_language": "English", "religion": "", "medical_needs": "", "allergies": "Peanuts (EpiPen in class)",
-        "behaviour_plan": "", "risk_assessments": "", "outside_agencies": "", "family_circumstances": "",
+        "behaviour_plan": "", "risk_assessments": "", "outside_agencies": "", "family_circumstances": "", "version": 1,
     })
     assert r.status_code == 302
     change = KeyAspectChange.objects.get(child=world.child_a)
@@ -56,7 +56,7 @@ def test_updating_key_aspects_records_who_when_before_after(world, client_for, c
 
 
 def test_saving_key_aspects_unchanged_records_nothing(world, client_for):
-    client_for(world.ta_a).post(f"/families/children/{world.child_a.pk}/key-aspects/", {"first_language": "English"})
+    client_for(world.ta_a).post(f"/families/children/{world.child_a.pk}/key-aspects/", {"first_language": "English", "version": 1})
     assert not KeyAspectChange.objects.exists()
 
 

@@ -121,7 +121,7 @@ def form_data(standard: Standard, **changes) -> dict:
         "cadence_n": standard.cadence_n, "evidence": standard.evidence, "evidence_conditions": "min_words = 5",
         "responsible": standard.responsible, "due_soon_days": standard.due_soon_days,
         "escalate_after_days": standard.escalate_after_days or "", "escalate_to_roles": standard.escalate_to_roles,
-        "only_ehcp": "", "year_group": "", "enrolled_within_days": "",
+        "only_ehcp": "", "year_group": "", "enrolled_within_days": "", "version": standard.version,
     }
     data.update(changes)
     return {k: v for k, v in data.items() if v != ""}
