@@ -13,8 +13,16 @@ from keyworker.core import clock
 from keyworker.organisations.models import HalfTerm, Organisation
 from keyworker.people.models import Carer, Child, ContactRestriction
 
-from .models import CHANNEL_MEETS_PREFERENCE, Channel, ContactLog, Direction, SafeguardingCategory, Tone
-from .services import word_count
+from .models import (
+    CHANNEL_MEETS_PREFERENCE,
+    Channel,
+    ContactLog,
+    ContactLogRevision,
+    Direction,
+    SafeguardingCategory,
+    Tone,
+)
+from .services import REVISED_FIELDS, word_count
 
 TONES = [(Tone.CELEBRATION, 15), (Tone.POSITIVE, 50), (Tone.NEUTRAL, 22), (Tone.CONCERN, 13)]
 WRITE_UPS = {
@@ -70,6 +78,25 @@ def _weeks(half_terms: list[HalfTerm], today: dt.date) -> list[tuple[dt.date, dt
 
 
 @transaction.atomic
+def _corrections(organisation: Organisation, logs: list[ContactLog], about: list[list[Child]], users: dict[int, int],
+                 rng: random.Random) -> None:
+    """A few contacts corrected by their author minutes after recording: the page shows what they said before."""
+    revisions, edited = [], []
+    for log, kids in zip(logs, about, strict=True):
+        if log.flagged_at is not None or rng.random() > 0.03:
+            continue
+        previous = {name: getattr(log, name) for name in REVISED_FIELDS}
+        previous = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in previous.items()}
+        previous["write_up"] = log.write_up.split(";")[0].split(".")[0] + "."  # the first, shorter draft
+        previous["children"] = [c.pk for c in kids]
+        log.edited_at, log.version = log.created_at + dt.timedelta(minutes=rng.randint(3, 40)), 2
+        revisions.append(ContactLogRevision(organisation=organisation, contact=log, previous=previous,
+                                            edited_by_id=users[log.author_id], edited_at=log.edited_at))
+        edited.append(log)
+    ContactLog.objects.bulk_update(edited, ["edited_at", "version"], batch_size=1000)
+    ContactLogRevision.objects.bulk_create(revisions, batch_size=1000)
+
+
 def contacts_demo_history(*, organisation: Organisation, today: dt.date | None = None, seed: int = 2026) -> int:
     """Write the history for each current key worker allocation, then recompute the organisation's obligations."""
     from keyworker.standards import engine
@@ -137,5 +164,6 @@ def contacts_demo_history(*, organisation: Organisation, today: dt.date | None =
     through.objects.bulk_create(
         [through(contactlog_id=log.pk, child_id=ch.pk) for log, kids in zip(logs, about, strict=True) for ch in kids], batch_size=2000
     )
+    _corrections(organisation, logs, about, {a.staff_id: a.staff.user_id for a in allocations}, rng)
     engine.recompute(organisation_id=organisation.pk, as_of=today)
     return len(logs)
