@@ -182,3 +182,44 @@ def test_api_put_needs_the_version_too(world):
 def test_api_conflict_is_404_for_an_outsider(world):
     r = _api(world.outsider).patch(f"/api/v1/children/{world.child_a.pk}/", {"year_group": "x", "version": 1}, format="json")
     assert r.status_code == 404
+
+
+# At the same moment ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_at_the_same_moment_one_wins_one_is_told(world):
+    """Two requests from version 1 at once, each in its own connection: exactly one saves (the UPDATE … WHERE
+    version = 1 lets one through), the other gets the conflict; SQLite runs them one after the other."""
+    import threading
+
+    from django.db import connection, connections
+
+    from keyworker.core.conflicts import EditConflict
+    from keyworker.people.services import child_update
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs two real connections at once (PostgreSQL)")
+    start, outcomes = threading.Barrier(2), []
+
+    def save(staff, name):
+        try:
+            start.wait()
+            child = Child.objects.get(pk=world.child_a.pk)
+            child_update(actor=world.actor(staff), child=child, preferred_name=name, expected_version=1)
+            outcomes.append(("saved", name))
+        except EditConflict as exc:
+            outcomes.append(("conflict", exc.changed_by))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=save, args=(world.headteacher, "Alf")),
+               threading.Thread(target=save, args=(world.admin_office, "Alfred"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(o[0] for o in outcomes) == ["conflict", "saved"]
+    child = Child.objects.get(pk=world.child_a.pk)
+    assert child.version == 2 and child.preferred_name == next(name for kind, name in outcomes if kind == "saved")
+    assert AuditEvent.objects.filter(object_type="Child", event_type="child.updated").count() == 1
