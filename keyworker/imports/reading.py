@@ -182,12 +182,12 @@ def _xlsx_rows(data: bytes, limits: UploadLimits) -> list[tuple[int, list[Cell]]
         if sheet is None:
             raise unreadable("The workbook has no sheets.")
         rows: list[tuple[int, list[Cell]]] = []
-        # Read-only mode streams the sheet a row at a time; one column past the limit shows the limit is passed,
-        # and the declared dimension (which may claim 16,384 columns) is not trusted.
+        # Read-only mode streams the sheet a row at a time. The declared dimension (which may claim 16,384 columns
+        # and a million rows, or fewer than there are) is dropped: each row is as long as its last cell, which the
+        # check above has bounded.
+        sheet.reset_dimensions()
         last_row = limits.max_rows + TITLE_ROWS
-        for n, values in enumerate(
-            sheet.iter_rows(values_only=True, max_col=limits.max_columns + 1, max_row=last_row + 1), start=1,
-        ):
+        for n, values in enumerate(sheet.iter_rows(values_only=True, max_row=last_row + 1), start=1):
             if n > last_row:
                 raise too_many_rows(limits)
             cells = [_xlsx_cell(v) for v in values]
