@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
-
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
