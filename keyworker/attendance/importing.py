@@ -105,7 +105,9 @@ def require_importer(actor: Actor) -> None:
 
 def marks_limits() -> UploadLimits:
     """The upload limits, with the marks import's own row limit: a year's register for a large school in one file."""
-    return upload_limits(max_rows=django_settings.KEYWORKER_UPLOAD_MAX_MARK_ROWS)
+    rows = django_settings.KEYWORKER_UPLOAD_MAX_MARK_ROWS
+    # A mark is a narrow row (child, date, session, code, reason): room for ten cells a row.
+    return upload_limits(max_rows=rows, max_cells=max(django_settings.KEYWORKER_UPLOAD_MAX_CELLS, rows * 10))
 
 
 def read_marks_table(name: str, data: bytes) -> Table:

@@ -35,14 +35,15 @@ class UploadLimits:
         return self.max_columns * (self.max_cell_chars + 3)
 
 
-def upload_limits(*, max_rows: int | None = None) -> UploadLimits:
-    """The limits in force now (tests change them with `settings`); `max_rows` for readers with their own row limit."""
+def upload_limits(*, max_rows: int | None = None, max_cells: int | None = None) -> UploadLimits:
+    """The limits in force now (tests change them with `settings`); `max_rows` and `max_cells` for readers with their
+    own (the attendance marks file: a million narrow rows)."""
     return UploadLimits(
         max_bytes=settings.KEYWORKER_UPLOAD_MAX_MB * MB,
         max_rows=max_rows if max_rows is not None else settings.KEYWORKER_UPLOAD_MAX_ROWS,
         max_columns=settings.KEYWORKER_UPLOAD_MAX_COLUMNS,
         max_cell_chars=settings.KEYWORKER_UPLOAD_MAX_CELL_CHARS,
-        max_cells=settings.KEYWORKER_UPLOAD_MAX_CELLS,
+        max_cells=max_cells if max_cells is not None else settings.KEYWORKER_UPLOAD_MAX_CELLS,
         max_unzipped_bytes=settings.KEYWORKER_UPLOAD_MAX_UNZIPPED_MB * MB,
         max_shared_strings_bytes=settings.KEYWORKER_UPLOAD_MAX_SHARED_STRINGS_MB * MB,
     )

@@ -146,11 +146,15 @@ def csv_rows(data: bytes, limits: UploadLimits) -> Iterator[tuple[int, list[str]
     controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t")
     if controls > len(sample) / 100:
         raise unreadable("This does not look like a CSV file. Export the report as CSV or .xlsx.")
-    n = 0
+    n = cells = 0
     try:
         for n, row in enumerate(csv.reader(_bounded_lines(text, limits), dialect), start=1):
             if n > limits.max_rows + TITLE_ROWS:
                 raise too_many_rows(limits)
+            cells += len(row)
+            if cells > limits.max_cells:
+                raise unreadable(f"The file has more than {limits.max_cells:,} cells. Export only the rows and columns "
+                                 "you need, or split it into smaller files.")
             width = len(row)
             while width and not row[width - 1].strip():
                 width -= 1

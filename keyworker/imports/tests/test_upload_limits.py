@@ -151,6 +151,8 @@ def test_csv_rows_columns_lines_and_cells_are_limited(low_limits):
     refused("cols.csv", b"Forename,Surname\nAmy,Smith\n" + b"x," * 30 + b"x\n", "Line 3 has more than 20 columns")
     refused("cell.csv", b"Forename,Surname\nAmy," + b"x" * 101 + b"\n", "Line 2 has a cell longer than 100")
     refused("line.csv", b"Forename,Surname\n" + b"," * 3000 + b"\n", "Line 2 is longer than")
+    low_limits.KEYWORKER_UPLOAD_MAX_ROWS = 10_000
+    refused("cells.csv", b"Forename,Surname\n" + b"a,b,c,d,e,f,g,h,i,j\n" * 600, "more than 5,000 cells")
 
 
 def test_a_csv_cell_past_the_csv_modules_own_limit_says_which_limit(settings):
