@@ -19,6 +19,7 @@ from keyworker.core.uploads import EXCEL_MAX_COLUMNS, MB, UploadLimits
 MAX_PARTS = 2000
 # Styles, the workbook, relationships, themes: small in any real workbook, and parsed whole by openpyxl.
 OTHER_PART_MAX_BYTES = 10 * MB
+WHOLE_PARTS = {"[content_types].xml", "xl/workbook.xml", "xl/styles.xml"}
 # Text between two tags longer than this is not a cell (cells are checked against the cell limit once read).
 MAX_TEXT_RUN = MB
 CHUNK = 64 * 1024
@@ -45,13 +46,14 @@ def _part_too_large(limits: UploadLimits) -> RuleViolation:
 
 
 def part_cap(name: str, limits: UploadLimits) -> int:
-    """The most a part may unzip to: the sheets up to the workbook's limit, the shared strings to theirs."""
+    """The most a part may unzip to: the shared strings and the small parts openpyxl reads whole have their own
+    limits; the sheets (and parts read-only mode never opens, such as pivot caches) that of the whole workbook."""
     lower = name.lower()
-    if lower.startswith("xl/worksheets/") and lower.endswith(".xml"):
-        return limits.max_unzipped_bytes
     if lower.endswith("sharedstrings.xml"):
         return min(limits.max_shared_strings_bytes, limits.max_unzipped_bytes)
-    return min(OTHER_PART_MAX_BYTES, limits.max_shared_strings_bytes, limits.max_unzipped_bytes)
+    if lower in WHOLE_PARTS or lower.endswith(".rels") or lower.startswith(("xl/theme/", "docprops/")):
+        return min(OTHER_PART_MAX_BYTES, limits.max_shared_strings_bytes, limits.max_unzipped_bytes)
+    return limits.max_unzipped_bytes
 
 
 def check_workbook(data: bytes, limits: UploadLimits) -> None:

@@ -176,3 +176,12 @@ def test_a_csv_in_an_encoding_we_cannot_read_says_so():
 
 def test_a_file_past_the_size_limit_is_refused_unread(low_limits):
     refused("big.csv", b"Forename,Surname\n" + b"Amy,Smith\n" * 250_000, "larger than 2 MB")
+
+
+def test_parts_openpyxl_reads_whole_are_small_while_parts_it_never_opens_may_be_large(low_limits):
+    good = files.workbook([["Forename", "Surname"], ["Amy", "Smith"]])
+    styles = files.parts(good)["xl/styles.xml"].replace(b"</styleSheet>", b"<!--" + b" x" * 700_000 + b"--></styleSheet>")
+    refused("styles.xlsx", files.rezip(good, {"xl/styles.xml": styles}), "unzips to more than")
+    pivot = b'<?xml version="1.0"?><pivotCacheRecords>' + b'<r><n v="1"/></r>' * 150_000 + b"</pivotCacheRecords>"
+    data = files.rezip(good, {"xl/pivotCache/pivotCacheRecords1.xml": pivot})
+    assert read_table("pivot.xlsx", data).rows == [["Amy", "Smith"]]
