@@ -26,6 +26,7 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args, settings: list[Setting], **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["file"].help_text += f" Up to {upload_limits().max_mb} MB."
         self.fields["setting"].queryset = Setting.objects.filter(pk__in=[s.pk for s in settings]).order_by("name")
         if len(settings) == 1:
             self.fields["setting"].initial = settings[0].pk

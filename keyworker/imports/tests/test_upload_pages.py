@@ -41,7 +41,7 @@ def test_a_file_past_the_size_limit_is_dropped_while_uploading_and_the_page_says
     response = post_file(client, world, "big.csv", b"Forename,Surname\n" + b"Amy,Smith\n" * 150_000)
     html = response.content.decode()
     assert response.status_code == 400 and "The file is larger than 1 MB. Split it into smaller files." in html
-    assert "This field is required" not in html
+    assert "This field is required" not in html and "Up to 1 MB." in html
     assert not ImportJob.objects.exists() and not stored_files(media_root)
 
 
