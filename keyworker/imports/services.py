@@ -145,7 +145,9 @@ def import_files_remove_expired(*, organisation_id: int, now: dt.datetime) -> in
     of uploads left unimported for a day (or the retention time, if longer); the number of files removed."""
     retention = _file_retention()
     jobs = ImportJob.objects.filter(organisation_id=organisation_id).exclude(file="")
-    ended = jobs.filter(finished_at__isnull=False, finished_at__lte=now - retention)
+    # An import run again after a refusal is "importing" with its old finish time: its file is in use.
+    ended = jobs.filter(finished_at__isnull=False, finished_at__lte=now - retention).exclude(
+        status=ImportStatus.IMPORTING)
     abandoned = jobs.filter(
         finished_at__isnull=True, created_at__lte=now - max(retention, ABANDONED_AFTER),
         status__in=[ImportStatus.UPLOADED, ImportStatus.VALIDATED, ImportStatus.FAILED],
@@ -221,7 +223,7 @@ def import_confirm(*, actor: Actor | None, job: ImportJob) -> ImportJob:
     """Claim a checked import for running: only one request (or double click) can claim it."""
     _require(actor, job.setting)
     claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.VALIDATED).update(
-        status=ImportStatus.IMPORTING, progress=0, started_at=clock.now(), message=""
+        status=ImportStatus.IMPORTING, progress=0, started_at=clock.now(), finished_at=None, message=""
     )
     if not claimed:
         raise RuleViolation("This import cannot start: it has already run, or it has problems to correct.", rule="status")
