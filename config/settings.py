@@ -132,6 +132,22 @@ MEDIA_ROOT = Path(os.environ.get("KEYWORKER_MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Uploaded files (imports, transfer files): every limit is checked before the file is read whole.
+KEYWORKER_UPLOAD_MAX_MB = int(os.environ.get("KEYWORKER_UPLOAD_MAX_MB", "40"))
+KEYWORKER_UPLOAD_MAX_ROWS = int(os.environ.get("KEYWORKER_UPLOAD_MAX_ROWS", "100000"))
+KEYWORKER_UPLOAD_MAX_MARK_ROWS = int(os.environ.get("KEYWORKER_UPLOAD_MAX_MARK_ROWS", "1000000"))
+KEYWORKER_UPLOAD_MAX_COLUMNS = int(os.environ.get("KEYWORKER_UPLOAD_MAX_COLUMNS", "500"))
+KEYWORKER_UPLOAD_MAX_CELL_CHARS = int(os.environ.get("KEYWORKER_UPLOAD_MAX_CELL_CHARS", "10000"))
+KEYWORKER_UPLOAD_MAX_CELLS = int(os.environ.get("KEYWORKER_UPLOAD_MAX_CELLS", "5000000"))
+KEYWORKER_UPLOAD_MAX_UNZIPPED_MB = int(os.environ.get("KEYWORKER_UPLOAD_MAX_UNZIPPED_MB", "250"))
+KEYWORKER_UPLOAD_MAX_SHARED_STRINGS_MB = int(os.environ.get("KEYWORKER_UPLOAD_MAX_SHARED_STRINGS_MB", "50"))
+KEYWORKER_UPLOAD_RETENTION_HOURS = int(os.environ.get("KEYWORKER_UPLOAD_RETENTION_HOURS", "0"))
+# The size limit is enforced while the request is read, before anything reaches a view.
+FILE_UPLOAD_HANDLERS = [
+    "keyworker.core.uploads.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

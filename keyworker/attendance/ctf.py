@@ -9,9 +9,12 @@ says, pupil by pupil, what is wrong; nothing is written unless every pupil is go
 the figures it gave before (one row per child, year and school).
 """
 
-import xml.etree.ElementTree as ET  # noqa: S405 - entity declarations are refused before parsing
+import io
+import xml.etree.ElementTree as ET  # noqa: S405 - only for the Element type and ParseError; parsing is defusedxml's
 from dataclasses import dataclass, field
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import iterparse
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
@@ -20,11 +23,11 @@ from keyworker.accounts.access import Actor
 from keyworker.core import clock
 from keyworker.core.audit import audit_record
 from keyworker.core.errors import RuleViolation
+from keyworker.core.uploads import UploadLimits, too_large_message, upload_limits
 from keyworker.people.models import Child
 
 from .models import AttendanceYearSummary
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_SESSIONS = 1000  # a school year has about 380 sessions; a CTF figure above this is a mistake
 
 
@@ -95,57 +98,84 @@ def _whole(value: str, label: str, problems: list[str], year: str) -> int | None
     return number
 
 
-def parse_ctf(data: bytes) -> tuple[str, list[PupilData]]:
-    """The source school's name and each pupil's YearData; RuleViolation if the file is not a CTF."""
+def parse_ctf(data: bytes, *, limits: UploadLimits | None = None) -> tuple[str, list[PupilData]]:
+    """The source school's name and each pupil's YearData; RuleViolation if the file is not a CTF.
+
+    Parsed by defusedxml with no DTD allowed, whatever the encoding (UTF-8, UTF-16 with a byte order mark, or as the
+    file declares): a file with a DOCTYPE or entity is refused before anything in it is expanded. Pupils are read
+    one at a time and their elements dropped, so memory follows one pupil, not the file.
+    """
+    limits = limits or upload_limits()
     if not data or not data.strip():
         raise _unreadable("The file is empty.")
-    if len(data) > MAX_FILE_BYTES:
-        raise _unreadable(f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB.")
-    head = data[:4096].upper()
-    if b"<!DOCTYPE" in head or b"<!ENTITY" in data.upper():
-        raise _unreadable("This file declares XML entities, which a Common Transfer File never does: it was not imported.")
+    if len(data) > limits.max_bytes:
+        raise _unreadable(too_large_message(limits))
+    source = ""
+    pupils: list[PupilData] = []
+    path: list[str] = []
     try:
-        root = ET.fromstring(data)  # noqa: S314 - no entity declarations (checked above)
+        for event, element in iterparse(io.BytesIO(data), events=("start", "end"), forbid_dtd=True,
+                                        forbid_entities=True, forbid_external=True):
+            if event == "start":
+                path.append(element.tag)
+                if len(path) == 1 and element.tag != "CTfile":
+                    raise _unreadable("This is not a Common Transfer File (its root element should be CTfile).")
+                continue
+            where = "/".join(path[1:])
+            path.pop()
+            if where == "Header/SourceSchool":
+                source = _text(element, "SchoolName")
+                element.clear()
+            elif where == "CTFpupilData/Pupil":
+                if len(pupils) >= limits.max_rows:
+                    raise _unreadable(f"The file has more than {limits.max_rows:,} pupils. Split it into smaller files.")
+                pupils.append(_pupil(len(pupils) + 1, element, limits))
+                element.clear()  # the pupil is read: its elements are not kept
+            elif len(path) == 1:
+                element.clear()  # a section of the file that is not needed any more
+    except DefusedXmlException as exc:
+        raise _unreadable("This file declares a DTD or XML entities, which a Common Transfer File never does: "
+                          "it was not imported.") from exc
     except ET.ParseError as exc:
         raise _unreadable(f"This is not a readable XML file ({exc}). Upload the CTF as the MIS exported it.") from exc
-    if root.tag != "CTfile":
-        raise _unreadable("This is not a Common Transfer File (its root element should be CTfile).")
-    source = _text(root.find("Header/SourceSchool"), "SchoolName")
-    pupils: list[PupilData] = []
-    for position, pupil in enumerate(root.iterfind("CTFpupilData/Pupil"), start=1):
-        upn = _text(pupil, "UPN").replace(" ", "").upper()
-        name = " ".join(p for p in (_text(pupil, "Forename"), _text(pupil, "Surname")) if p)
-        data_ = PupilData(position=position, upn=upn, name=name)
-        for year_data in pupil.iterfind("Attendance/YearData"):
-            label = _text(year_data, "Year")
-            problems: list[str] = []
-            year = int(label) if label.isdigit() and 1990 <= int(label) <= 2100 else None
-            if year is None:
-                problems.append(f"Year “{label[:12]}” is not a school year such as 2019." if label else "A YearData has no Year.")
-                label = label[:12] or "?"
-            else:
-                label = f"{year}/{(year + 1) % 100:02d}"
-            numbers = [_whole(_text(year_data, tag), words, problems, label) for tag, words in (
-                ("SessionsPossible", "sessions possible"), ("SessionsAttended", "sessions attended"),
-                ("SessionsAuthorised", "authorised absences"), ("SessionsUnauthorised", "unauthorised absences"))]
-            if not problems:
-                possible, attended, authorised, unauthorised = numbers
-                if attended + authorised + unauthorised > possible:
-                    problems.append(f"{label}: {attended} attended, {authorised} authorised and {unauthorised} "
-                                    f"unauthorised add up to more than the {possible} sessions possible.")
-            if problems:
-                data_.problems.extend(problems)
-                continue
-            la, estab = _text(year_data, "LEA"), _text(year_data, "Estab")
-            data_.years.append(YearFigures(
-                year=year, school_name=_text(year_data, "SchoolName")[:200], school_urn=_text(year_data, "URN")[:12],
-                school_la_estab=f"{la}/{estab}"[:12] if la or estab else "",
-                possible=possible, attended=attended, authorised=authorised, unauthorised=unauthorised,
-            ))
-        pupils.append(data_)
     if not pupils:
         raise _unreadable("The file has no pupils (CTFpupilData/Pupil).")
     return source, pupils
+
+
+def _pupil(position: int, pupil: ET.Element, limits: UploadLimits) -> PupilData:
+    upn = _text(pupil, "UPN").replace(" ", "").upper()
+    name = " ".join(p for p in (_text(pupil, "Forename"), _text(pupil, "Surname")) if p)
+    if len(upn) > limits.max_cell_chars or len(name) > limits.max_cell_chars:
+        raise _unreadable(f"Pupil {position} has a UPN or name longer than {limits.max_cell_chars:,} characters.")
+    data_ = PupilData(position=position, upn=upn, name=name[:200])
+    for year_data in pupil.iterfind("Attendance/YearData"):
+        label = _text(year_data, "Year")
+        problems: list[str] = []
+        year = int(label) if label.isdigit() and 1990 <= int(label) <= 2100 else None
+        if year is None:
+            problems.append(f"Year “{label[:12]}” is not a school year such as 2019." if label else "A YearData has no Year.")
+            label = label[:12] or "?"
+        else:
+            label = f"{year}/{(year + 1) % 100:02d}"
+        numbers = [_whole(_text(year_data, tag), words, problems, label) for tag, words in (
+            ("SessionsPossible", "sessions possible"), ("SessionsAttended", "sessions attended"),
+            ("SessionsAuthorised", "authorised absences"), ("SessionsUnauthorised", "unauthorised absences"))]
+        if not problems:
+            possible, attended, authorised, unauthorised = numbers
+            if attended + authorised + unauthorised > possible:
+                problems.append(f"{label}: {attended} attended, {authorised} authorised and {unauthorised} "
+                                f"unauthorised add up to more than the {possible} sessions possible.")
+        if problems:
+            data_.problems.extend(problems)
+            continue
+        la, estab = _text(year_data, "LEA"), _text(year_data, "Estab")
+        data_.years.append(YearFigures(
+            year=year, school_name=_text(year_data, "SchoolName")[:200], school_urn=_text(year_data, "URN")[:12],
+            school_la_estab=f"{la}/{estab}"[:12] if la or estab else "",
+            possible=possible, attended=attended, authorised=authorised, unauthorised=unauthorised,
+        ))
+    return data_
 
 
 def require_ctf_importer(actor: Actor) -> None:

@@ -7,15 +7,14 @@ id, register codes, the calendar's school days, the marks already recorded for t
 on PostgreSQL with COPY into a temporary table and one INSERT ... SELECT (new marks) and one UPDATE with its
 revisions (changed marks); elsewhere with bulk inserts in large batches.
 
-A CSV file is read here (up to MAX_CSV_ROWS rows, a year's register for a large school); an .xlsx workbook by the
+A CSV file is read here (up to KEYWORKER_UPLOAD_MAX_MARK_ROWS rows, a year's register for a large school); an .xlsx workbook by the
 shared reader of the children import (encodings, separators and title rows are handled the same way).
 """
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 
+from django.conf import settings as django_settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
@@ -25,6 +24,7 @@ from keyworker.accounts.access import Actor
 from keyworker.core import clock
 from keyworker.core.audit import audit_record
 from keyworker.core.errors import RuleViolation
+from keyworker.core.uploads import UploadLimits, upload_limits
 from keyworker.imports import reading
 from keyworker.imports.mapping import normalise
 from keyworker.imports.reading import Table, cell_text, read_table
@@ -48,9 +48,6 @@ COLUMNS = {
 }
 REQUIRED = ("child", "date", "session", "code")
 LABELS = {"child": "Child (UPN or MIS id)", "date": "Date", "session": "Session", "code": "Code", "reason": "Reason"}
-# A CSV export of a year's marks for a large school (2,500 children x 2 x 195 days), in one file.
-MAX_CSV_ROWS = 1_000_000
-MAX_CSV_BYTES = 40 * 1024 * 1024
 # Older SQLite allows 999 parameters in a statement: above this many children, the marks of the range are read for
 # the whole organisation and those of other children skipped.
 MAX_IN_IDS = 900
@@ -106,47 +103,36 @@ def require_importer(actor: Actor) -> None:
         raise PermissionDenied("Only the office and leaders can import attendance.")
 
 
+def marks_limits() -> UploadLimits:
+    """The upload limits, with the marks import's own row limit: a year's register for a large school in one file."""
+    rows = django_settings.KEYWORKER_UPLOAD_MAX_MARK_ROWS
+    # A mark is a narrow row (child, date, session, code, reason): room for ten cells a row.
+    return upload_limits(max_rows=rows, max_cells=max(django_settings.KEYWORKER_UPLOAD_MAX_CELLS, rows * 10))
+
+
 def read_marks_table(name: str, data: bytes) -> Table:
-    """The file's table: a CSV file of up to MAX_CSV_ROWS rows read here, a workbook by the shared reader."""
-    suffix = reading.check_extension(name)
-    if data[:2] == b"PK" or suffix in reading.XLSX_EXTENSIONS:
+    """The file's table: a CSV file of up to KEYWORKER_UPLOAD_MAX_MARK_ROWS rows read here, a workbook by the shared
+    reader (whose rows are limited as for any import)."""
+    reading.check_extension(name)
+    limits = marks_limits()
+    if reading.is_workbook(name, data):
         return read_table(name, data)
-    if not data or not data.strip():
-        raise reading.unreadable("The file is empty.")
-    if len(data) > MAX_CSV_BYTES:
-        raise reading.unreadable(f"The file is larger than {MAX_CSV_BYTES // (1024 * 1024)} MB. Split it into smaller files.")
-    text = reading._decode(data)
-    sample = text[:65536]
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t")
-    if controls > len(sample) / 100:
-        raise reading.unreadable("This does not look like a CSV file. Export the report as CSV or .xlsx.")
+    reading.check_size(data, limits)
     table = Table(headers=[])
     header_seen = False
-    n = 0
     rows, lines = table.rows, table.lines
-    try:
-        for n, row in enumerate(csv.reader(io.StringIO(text, newline=""), dialect), start=1):
-            if n > MAX_CSV_ROWS + 20:
-                raise reading.unreadable(f"The file has more than {MAX_CSV_ROWS:,} rows. Split it into smaller files.")
-            if header_seen:
-                if "".join(row).strip():
-                    rows.append(row)
-                    lines.append(n)
-            elif n > 20 or sum(1 for c in row if c.strip()) >= 2:
-                # The first row with two or more filled cells is the header (exports may start with a title row).
-                while row and not row[-1].strip():
-                    row = row[:-1]
-                if len(row) > reading.MAX_COLUMNS:
-                    raise reading.unreadable(f"The file has more than {reading.MAX_COLUMNS} columns. "
-                                             "Export only the columns you need.")
-                table.headers = [" ".join(c.replace("\ufeff", "").split()) for c in row]
-                header_seen = True
-    except csv.Error as exc:
-        raise reading.unreadable(f"The CSV file could not be read near line {n}: {exc}.") from exc
+    # The shared reader checks the encoding, rows, columns, line and cell lengths as it goes.
+    for n, row in reading.csv_rows(data, limits):
+        if header_seen:
+            if "".join(row).strip():
+                rows.append(row)
+                lines.append(n)
+        elif n > reading.TITLE_ROWS or sum(1 for c in row if c.strip()) >= 2:
+            # The first row with two or more filled cells is the header (exports may start with a title row).
+            while row and not row[-1].strip():
+                row = row[:-1]
+            table.headers = [" ".join(c.replace("\ufeff", "").split()) for c in row]
+            header_seen = True
     if not header_seen:
         raise reading.unreadable("The file is empty.")
     if not rows:

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from keyworker.core import clock
 from keyworker.core.errors import RuleViolation
+from keyworker.core.uploads import too_large_message, upload_limits, upload_refusal
 from keyworker.organisations.calendar import TermCalendar
 
 from . import access, selectors
@@ -250,16 +251,19 @@ def unexplained(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _upload_page(request: HttpRequest, actor, *, run, choose: str, max_mb: int, done, page: str, template: str) -> HttpResponse:
-    """An all-or-nothing file import page: the upload checked, `run` imports it, a report per row when refused."""
+def _upload_page(request: HttpRequest, actor, *, run, choose: str, done, page: str, template: str) -> HttpResponse:
+    """An all-or-nothing file import page: the upload checked, `run` imports it, a report per row when refused.
+
+    The file is read in the request and never stored: Django removes its temporary copy when the request ends."""
     report = None
     error = ""
     if request.method == "POST":
         upload = request.FILES.get("file")
+        limits = upload_limits()
         if upload is None:
-            error = choose
-        elif upload.size > max_mb * 1024 * 1024:
-            error = f"The file is larger than {max_mb} MB. Split it into smaller files."
+            error = upload_refusal(request) or choose
+        elif upload.size > limits.max_bytes:
+            error = too_large_message(limits)
         else:
             try:
                 report = run(actor=actor, name=upload.name, data=upload.read())
@@ -277,7 +281,7 @@ def import_marks(request: HttpRequest) -> HttpResponse:
     actor = access.member(request.actor)
     require_importer(actor)
     return _upload_page(
-        request, actor, run=marks_import, choose="Choose a CSV file (.csv) or an Excel workbook (.xlsx).", max_mb=25,
+        request, actor, run=marks_import, choose="Choose a CSV file (.csv) or an Excel workbook (.xlsx).",
         done=lambda r: f"Imported {r.rows} rows: {r.created} marks recorded, {r.changed} changed, {r.unchanged} already recorded.",
         page="attendance:import", template="attendance/import.html",
     )
@@ -488,7 +492,7 @@ def import_ctf(request: HttpRequest) -> HttpResponse:
     actor = access.member(request.actor)
     require_ctf_importer(actor)
     return _upload_page(
-        request, actor, run=ctf_attendance_import, choose="Choose a Common Transfer File (.xml).", max_mb=20,
+        request, actor, run=ctf_attendance_import, choose="Choose a Common Transfer File (.xml).",
         done=lambda r: f"Attendance of {r.pupils} pupil{'s' if r.pupils != 1 else ''} imported: "
                        f"{r.created} school years added, {r.updated} updated.",
         page="attendance:import_ctf", template="attendance/import_ctf.html",

@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class ImportsConfig(AppConfig):
     name = "keyworker.imports"
     label = "imports"
+
+    def ready(self) -> None:
+        from keyworker.standards.periodic import register_periodic
+
+        from . import services
+
+        # Uploaded files are removed once their import ends; the worker removes those kept longer or left unimported.
+        register_periodic("imports.uploaded_files", services.import_files_clean_periodic)

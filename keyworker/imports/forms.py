@@ -3,11 +3,12 @@
 from django import forms
 
 from keyworker.core.errors import RuleViolation
+from keyworker.core.uploads import too_large_message, upload_limits
 from keyworker.organisations.models import Setting
 
 from .mapping import Target, column_label, targets_for
 from .models import ImportJob, ImportKind
-from .reading import MAX_FILE_BYTES, check_extension
+from .reading import check_extension
 
 NOT_IN_FILE = ""
 
@@ -25,6 +26,7 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args, settings: list[Setting], **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["file"].help_text += f" Up to {upload_limits().max_mb} MB."
         self.fields["setting"].queryset = Setting.objects.filter(pk__in=[s.pk for s in settings]).order_by("name")
         if len(settings) == 1:
             self.fields["setting"].initial = settings[0].pk
@@ -37,10 +39,9 @@ class UploadForm(forms.Form):
             raise forms.ValidationError(exc.message) from exc
         if upload.size == 0:
             raise forms.ValidationError("The file is empty.")
-        if upload.size > MAX_FILE_BYTES:
-            raise forms.ValidationError(
-                f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB. Split it into smaller files."
-            )
+        limits = upload_limits()
+        if upload.size > limits.max_bytes:
+            raise forms.ValidationError(too_large_message(limits))
         return upload
 
 

@@ -35,7 +35,10 @@ class ImportJob(OrganisationOwned):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     original_name = models.CharField(max_length=255)
-    file = models.FileField(upload_to=import_upload_to, max_length=255)
+    file = models.FileField(
+        upload_to=import_upload_to, max_length=255, blank=True,
+        help_text="Empty once the import has ended and the file is removed (KEYWORKER_UPLOAD_RETENTION_HOURS)",
+    )
     headers = models.JSONField(default=list, blank=True)
     samples = models.JSONField(default=list, blank=True, help_text="The first rows as text, for the mapping page")
     mapping = models.JSONField(default=dict, blank=True, help_text="Target field -> column number (from 0)")

@@ -6,6 +6,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, connections, models, transaction
@@ -16,6 +17,7 @@ from keyworker.accounts.models import GroupMembership, StaffMember, StaffRole, U
 from keyworker.core import clock
 from keyworker.core.audit import audit_record
 from keyworker.core.errors import RuleViolation
+from keyworker.core.uploads import too_large_message, upload_limits
 from keyworker.organisations.models import Setting
 from keyworker.people.models import Carer, Child, Family, KeyAspects
 
@@ -33,6 +35,8 @@ BATCH_SIZE = 1000
 CHECK_SHARE = 0.2
 # Far longer than any import takes: an import still "importing" after this died with its process (and rolled back).
 STALLED_AFTER = dt.timedelta(minutes=30)
+# An upload nobody imports within this time (or the retention time, if longer) is abandoned: its file is removed.
+ABANDONED_AFTER = dt.timedelta(days=1)
 
 # Rows done by imports running in this process: the transaction hides progress from other connections until commit.
 _live_progress: dict[int, int] = {}
@@ -100,9 +104,68 @@ def import_upload(
 
 
 def _load_table(job: ImportJob) -> Table:
-    with job.file.open("rb") as f:
-        data = f.read()
-    return read_table(job.original_name, data)
+    if not job.file:
+        raise RuleViolation("This import's file is no longer kept: files are removed once an import ends, or a day "
+                            "after they were uploaded. Upload the file again.", rule="file", field="file")
+    limits = upload_limits()
+    try:
+        if job.file.size > limits.max_bytes:
+            raise RuleViolation(too_large_message(limits), rule="file", field="file")
+        with job.file.open("rb") as f:
+            data = f.read(limits.max_bytes + 1)
+    except FileNotFoundError as exc:
+        raise RuleViolation("This import's file is no longer kept. Upload the file again.", rule="file",
+                            field="file") from exc
+    return read_table(job.original_name, data, limits=limits)
+
+
+def _file_retention() -> dt.timedelta:
+    return dt.timedelta(hours=max(0, settings.KEYWORKER_UPLOAD_RETENTION_HOURS))
+
+
+def _forget_file(job: ImportJob) -> None:
+    """The job no longer names its file, and the file is deleted once that is committed."""
+    if not job.file:
+        return
+    storage, name = job.file.storage, job.file.name
+    ImportJob.objects.filter(pk=job.pk).update(file="")
+    job.file.name = ""
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+def _import_ended(job: ImportJob) -> None:
+    """An import has ended (imported or refused): its file goes at once, unless the files are kept for a while."""
+    if not _file_retention():
+        _forget_file(job)
+
+
+@transaction.atomic
+def import_files_remove_expired(*, organisation_id: int, now: dt.datetime) -> int:
+    """Delete the files of the organisation's imports that ended more than KEYWORKER_UPLOAD_RETENTION_HOURS ago, and
+    of uploads left unimported for a day (or the retention time, if longer); the number of files removed."""
+    retention = _file_retention()
+    jobs = ImportJob.objects.filter(organisation_id=organisation_id).exclude(file="")
+    # An import run again after a refusal is "importing" with its old finish time: its file is in use.
+    ended = jobs.filter(finished_at__isnull=False, finished_at__lte=now - retention).exclude(
+        status=ImportStatus.IMPORTING)
+    abandoned = jobs.filter(
+        finished_at__isnull=True, created_at__lte=now - max(retention, ABANDONED_AFTER),
+        status__in=[ImportStatus.UPLOADED, ImportStatus.VALIDATED, ImportStatus.FAILED],
+    )
+    removed = 0
+    for job in [*ended, *abandoned]:
+        if job.finished_at is None:
+            job.message = "The file was removed because it was not imported within a day. Upload it again to import it."
+            job.save(update_fields=["message"])
+        _forget_file(job)
+        removed += 1
+    return removed
+
+
+def import_files_clean_periodic(*, organisation_id: int, as_of: dt.date, now: dt.datetime) -> int:
+    """The worker's periodic task: the clean-up above; it sends no notifications."""
+    import_files_remove_expired(organisation_id=organisation_id, now=now)
+    return 0
 
 
 def _store_check(job: ImportJob, check: Check) -> None:
@@ -160,7 +223,7 @@ def import_confirm(*, actor: Actor | None, job: ImportJob) -> ImportJob:
     """Claim a checked import for running: only one request (or double click) can claim it."""
     _require(actor, job.setting)
     claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.VALIDATED).update(
-        status=ImportStatus.IMPORTING, progress=0, started_at=clock.now(), message=""
+        status=ImportStatus.IMPORTING, progress=0, started_at=clock.now(), finished_at=None, message=""
     )
     if not claimed:
         raise RuleViolation("This import cannot start: it has already run, or it has problems to correct.", rule="status")
@@ -223,9 +286,11 @@ def import_run(*, actor: Actor | None, job: ImportJob, on_progress: Progress | N
     except DatabaseError:
         logger.exception("Import %s refused by the database", job.pk)
         _fail(job, "Nothing was imported: the database refused the changes, perhaps because someone added the same "
-                   "children or staff at the same time. Check the file again and retry.")
+                   "children or staff at the same time. Upload the file again to retry.")
     finally:
         _live_progress.pop(job.pk, None)
+    if job.status in (ImportStatus.DONE, ImportStatus.FAILED):
+        _import_ended(job)
     return job
 
 
@@ -372,7 +437,8 @@ def import_release_if_stalled(*, actor: Actor | None, job: ImportJob) -> ImportJ
     if stalled:
         ImportJob.objects.filter(pk=job.pk, status=ImportStatus.IMPORTING).update(
             status=ImportStatus.FAILED, finished_at=clock.now(),
-            message="The import stopped before it finished, and nothing was imported. Check the file again to retry.",
+            message="The import stopped before it finished, and nothing was imported. Upload the file again to retry.",
         )
         job.refresh_from_db()
+        _import_ended(job)
     return job

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from keyworker.accounts import capabilities as caps
 from keyworker.accounts.access import Actor
 from keyworker.core.errors import RuleViolation
+from keyworker.core.uploads import upload_refusal
 
 from . import services
 from .forms import MappingForm, UploadForm
@@ -34,7 +35,13 @@ def start(request: HttpRequest) -> HttpResponse:
     actor = _importer(request)
     settings = importable_settings(actor)
     form = UploadForm(request.POST or None, request.FILES or None, settings=settings)
-    if request.method == "POST" and form.is_valid():
+    refused = upload_refusal(request) if request.method == "POST" else ""
+    if refused:
+        # The upload handler dropped a file past the size limit: say so, not "this field is required".
+        form.is_valid()
+        form.errors.pop("file", None)
+        form.add_error("file", refused)
+    elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             job = services.import_upload(

@@ -130,3 +130,57 @@ def test_public_sample_imports_for_a_known_child(world):
     report = ctf_attendance_import(actor=world.actor(world.admin_office), name="y12.xml",
                                    data=(SAMPLES / "gryphon_y12.xml").read_bytes())
     assert report.ok and report.created == 7
+
+
+# Hostile transfer files (finding 7) ---------------------------------------------------------------------------------
+
+BILLION_LAUGHS = (
+    '<?xml version="1.0" encoding="UTF-16"?>\n<!DOCTYPE CTfile [\n <!ENTITY lol "lol">\n'
+    + "".join(f' <!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i > 1 else "&lol;" * 10}">\n' for i in range(1, 10))
+    + ']>\n<CTfile><Header><SourceSchool><SchoolName>&lol9;</SchoolName></SourceSchool></Header></CTfile>\n'
+)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-8"])
+def test_a_transfer_file_with_a_doctype_and_entities_is_refused_in_any_encoding(encoding):
+    """A UTF-16 CTF with a DOCTYPE had its internal entity expanded: now nothing in it is expanded."""
+    data = BILLION_LAUGHS.replace("UTF-16", encoding.upper()[:6]).encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data
+    with pytest.raises(RuleViolation, match="declares a DTD or XML entities"):
+        parse_ctf(data)
+
+
+def test_a_doctype_without_entities_is_refused_too():
+    data = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE CTfile SYSTEM "ctf.dtd"><CTfile/>'.encode("utf-16")
+    with pytest.raises(RuleViolation, match="DTD"):
+        parse_ctf(data)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "iso-8859-1", "utf-8"])
+def test_a_valid_transfer_file_still_imports_in_its_declared_encoding(pupils, encoding):
+    text = FIXTURE.read_bytes().decode("utf-8")
+    text = f'<?xml version="1.0" encoding="{encoding.upper()}"?>' + text.split("?>", 1)[1]
+    report = ctf_attendance_import(actor=pupils.actor(pupils.admin_office), name="x.xml", data=text.encode(encoding))
+    assert report.ok and report.pupils == 2 and report.source_school == "Hillview Primary (synthetic)"
+
+
+def test_the_pupil_count_and_the_size_are_limited(settings):
+    settings.KEYWORKER_UPLOAD_MAX_ROWS = 3
+    many = b"<CTfile><CTFpupilData>" + b"<Pupil><UPN>A1</UPN></Pupil>" * 4 + b"</CTFpupilData></CTfile>"
+    with pytest.raises(RuleViolation, match="more than 3 pupils"):
+        parse_ctf(many)
+    settings.KEYWORKER_UPLOAD_MAX_MB = 1
+    with pytest.raises(RuleViolation, match="larger than 1 MB"):
+        parse_ctf(b"<CTfile>" + b" " * (1024 * 1024 + 1) + b"</CTfile>")
+
+
+def test_the_page_refuses_a_hostile_file_with_a_message(pupils, client_for, settings):
+    client = client_for(pupils.admin_office)
+    url = reverse("attendance:import_ctf")
+    response = client.post(url, {"file": SimpleUploadedFile("evil.xml", BILLION_LAUGHS.encode("utf-16"))})
+    assert response.status_code == 400 and "declares a DTD or XML entities" in response.content.decode()
+    settings.KEYWORKER_UPLOAD_MAX_MB = 1
+    response = client.post(url, {"file": SimpleUploadedFile("big.xml", b"<CTfile>" + b" " * (2 * 1024 * 1024) + b"</CTfile>")})
+    assert response.status_code == 400 and "The file is larger than 1 MB" in response.content.decode()
+    assert not AttendanceYearSummary.objects.exists()

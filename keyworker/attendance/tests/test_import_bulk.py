@@ -103,9 +103,9 @@ def test_problems_are_capped_and_counted(identified, monkeypatch):
     assert (len(report.problems), report.more_problems, report.problem_count) == (2, 1, 3)
 
 
-def test_csv_row_limit_is_the_imports_own(monkeypatch):
-    assert importing.MAX_CSV_ROWS > 100_000  # a year's register for a large school in one file
-    monkeypatch.setattr(importing, "MAX_CSV_ROWS", 3)
+def test_csv_row_limit_is_the_imports_own(settings):
+    assert settings.KEYWORKER_UPLOAD_MAX_MARK_ROWS > 100_000  # a year's register for a large school in one file
+    settings.KEYWORKER_UPLOAD_MAX_MARK_ROWS = 3
     data = b"UPN,Date,Session,Code\n" + b"A1,16/11/2026,AM,/\n" * 30
     with pytest.raises(RuleViolation, match="more than 3 rows"):
         read_marks_table("m.csv", data)

@@ -107,3 +107,24 @@ def test_import_only_finds_own_organisations_children(identified):
     other.save(update_fields=["upn"])
     report = marks_import(actor=w.actor(w.admin_office), name="m.csv", data=b"UPN,Date,Session,Code\nB123456789012,16/11/2026,AM,/\n")
     assert not report.ok and "No child" in report.problems[0].message
+
+
+def test_the_marks_page_refuses_hostile_files_with_a_message(identified, client_for, settings):
+    """Finding 7: a workbook bomb, a file past the size limit and a line of a million separators are each a message."""
+    from keyworker.imports.tests import files
+
+    client = client_for(identified.admin_office)
+    url = reverse("attendance:import")
+    settings.KEYWORKER_UPLOAD_MAX_UNZIPPED_MB = 50
+    bomb = SimpleUploadedFile("marks.xlsx", files.one_row_bomb(cells=1_000_000))
+    response = client.post(url, {"file": bomb})
+    assert response.status_code == 400 and "more than 16,384 cells" in response.content.decode()
+    settings.KEYWORKER_UPLOAD_MAX_COLUMNS = 10
+    wide = SimpleUploadedFile("marks.csv", b"UPN,Date,Session,Code\n" + b"," * 200_000 + b"\n")
+    response = client.post(url, {"file": wide})
+    assert response.status_code == 400 and "Line 2 is longer than" in response.content.decode()
+    settings.KEYWORKER_UPLOAD_MAX_MB = 1
+    big = SimpleUploadedFile("marks.csv", b"UPN,Date,Session,Code\n" + b"A1,16/11/2026,AM,/\n" * 80_000)
+    response = client.post(url, {"file": big})
+    assert response.status_code == 400 and "The file is larger than 1 MB" in response.content.decode()
+    assert not AttendanceMark.objects.exists()

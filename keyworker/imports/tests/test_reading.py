@@ -65,10 +65,8 @@ def test_an_xlsx_named_csv_is_read_as_a_workbook():
     assert read_table("export.csv", buf.getvalue()).rows == [["Amy", "Smith"]]
 
 
-def test_too_many_rows_or_columns(monkeypatch):
-    from keyworker.imports import reading
-
-    monkeypatch.setattr(reading, "MAX_ROWS", 5)
+def test_too_many_rows_or_columns(settings):
+    settings.KEYWORKER_UPLOAD_MAX_ROWS = 5
     data = "Forename,Surname\n" + "Amy,Smith\n" * 30
     with pytest.raises(RuleViolation, match="more than 5 rows"):
         read_table("x.csv", data.encode())

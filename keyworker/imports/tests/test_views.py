@@ -225,7 +225,7 @@ def test_done_imports_cannot_be_remapped_or_rerun(world, client_for):
     assert client.get(reverse("imports:confirm", args=[job.pk])).status_code == 405
 
 
-def test_an_import_stopped_by_a_restart_can_be_run_again(world, client_for, monkeypatch):
+def test_an_import_stopped_by_a_restart_can_be_run_again_from_the_file_uploaded_again(world, client_for, monkeypatch):
     import datetime as dt
 
     client = client_for(world.admin_office)
@@ -239,8 +239,14 @@ def test_an_import_stopped_by_a_restart_can_be_run_again(world, client_for, monk
     job.refresh_from_db()
     ImportJob.objects.filter(pk=job.pk).update(started_at=job.started_at - dt.timedelta(minutes=31))
     response = client.get(reverse("imports:progress", args=[job.pk]), follow=True)
-    assert "The import stopped before it finished, and nothing was imported." in response.content.decode()
-    client.post(reverse("imports:mapping", args=[job.pk]), mapping_post(job))
+    assert "The import stopped before it finished, and nothing was imported. Upload the file again to retry." in (
+        response.content.decode())
+    # The import has ended, so its file is gone: checking it again says to upload it again, which works.
+    response = client.post(reverse("imports:mapping", args=[job.pk]), mapping_post(job))
+    assert response.status_code == 400 and "no longer kept" in response.content.decode()
     monkeypatch.setattr(services, "BACKGROUND_FROM_ROWS", 1000)
-    response = client.post(reverse("imports:confirm", args=[job.pk]), follow=True)
+    post_file(client, world, "children_good.csv", sample("children_good.csv"))
+    again = ImportJob.objects.exclude(pk=job.pk).get()
+    client.post(reverse("imports:mapping", args=[again.pk]), mapping_post(again))
+    response = client.post(reverse("imports:confirm", args=[again.pk]), follow=True)
     assert "Imported 20 children" in response.content.decode()

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from keyworker.core.errors import RuleViolation
+from keyworker.core.uploads import too_large_message, upload_limits
 from keyworker.imports import services
 from keyworker.imports.checks import check_table
 from keyworker.imports.mapping import guess_mapping, mapping_problems, mapping_with_overrides, target_labels
@@ -45,7 +46,11 @@ class Command(BaseCommand):
             names = ", ".join(Setting.objects.filter(organisation=org).values_list("name", flat=True)) or "none yet"
             raise CommandError(f"{org} has no setting “{setting}”. Its settings: {names}.")
         path = Path(file)
+        limits = upload_limits()
         try:
+            # The size first: a file past the limit is refused unread.
+            if path.stat().st_size > limits.max_bytes:
+                raise CommandError(too_large_message(limits))
             data = path.read_bytes()
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc.strerror or exc}.") from exc
