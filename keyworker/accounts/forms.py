@@ -30,7 +30,7 @@ class ChoicesWithRefusals(forms.CheckboxSelectMultiple):
         why = self.refused.get(str(getattr(value, "value", value)))
         if why:
             option["attrs"]["disabled"] = True
-            option["label"] = f"{label} – {why}"
+            option["refused"] = why
         return option
 
 
@@ -81,6 +81,11 @@ class StaffForm(forms.Form):
             self.fields["roles"].widget.refused = {
                 str(pk): why for pk, why in policies.roles_refused(actor, self.fields["roles"].queryset, setting_id).items()
             }
+            if staff is not None and policies.holds_restricted_role(staff) and not policies.is_owner(actor, setting_id):
+                self.fields["roles"].widget.refused = {
+                    str(r.pk): "they hold a leader's or safeguarding role: only the headteacher or manager changes their roles"
+                    for r in self.fields["roles"].queryset
+                }
             if self.fields["roles"].widget.refused:
                 self.fields["roles"].help_text = "Roles you may not give or take away are switched off, with why."
 

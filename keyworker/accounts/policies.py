@@ -77,13 +77,13 @@ def owns_roles(actor: Actor) -> bool:
 
 
 def capability_refusal(actor: Actor, capability: str, *, role: Role | None = None) -> str | None:
-    """Why `actor` may not switch this capability on or off in a role (None: they may)."""
+    """Why `actor` may not switch this capability on or off in a role, in a few words (None: they may)."""
     if capability not in actor.capabilities():
-        return NOT_HELD
+        return "you do not hold this yourself"
     if capability in RESTRICTED_CAPABILITIES and not owns_roles(actor):
-        return OWNER_ONLY
+        return "only the headteacher or manager gives this"
     if role is not None and role_is_restricted(role) and not owns_roles(actor):
-        return f"{role.name} is a leader's or safeguarding role. {OWNER_ONLY}"
+        return "a leader's role: only the headteacher or manager changes it"
     return None
 
 
@@ -116,17 +116,23 @@ def _widest_scope_rank(actor: Actor, setting_id: int | None = None) -> int:
     return max(ranks, default=-1)
 
 
-def role_grant_refusal(actor: Actor, role: Role, setting_id: int) -> str | None:
-    """Why `actor` may not give (or take away) `role` in a setting (None: they may)."""
+def _grant_reason(actor: Actor, role: Role, setting_id: int) -> str | None:
     missing = set(role.capabilities) - actor.capabilities(setting_id)
     if missing:
-        names = ", ".join(caps.ALL.get(c, c).lower() for c in sorted(missing))
-        return f"{role.name} gives what you do not hold yourself ({names}), so you may not give it."
+        return f"gives what you do not hold: {', '.join(caps.ALL.get(c, c).lower() for c in sorted(missing))}"
     if SCOPE_RANK[Scope(role.scope)] > _widest_scope_rank(actor, setting_id):
-        return f"{role.name} sees more families than you do, so you may not give it."
+        return "sees more families than you do"
     if role_is_restricted(role) and not is_owner(actor, setting_id):
-        return f"{role.name} is a leader's or safeguarding role. {OWNER_ONLY}"
+        return "a leader's or safeguarding role: only the headteacher or manager gives it"
     return None
+
+
+def role_grant_refusal(actor: Actor, role: Role, setting_id: int) -> str | None:
+    """Why `actor` may not give (or take away) `role` in a setting (None: they may)."""
+    why = _grant_reason(actor, role, setting_id)
+    if why is None:
+        return None
+    return f"You may not give {role.name}: it {'is ' if why.startswith('a ') else ''}{why}."
 
 
 def staff_roles_refusals(
@@ -142,7 +148,7 @@ def staff_roles_refusals(
         role = wanted.get(pk) or current[pk]
         why = role_grant_refusal(actor, role, setting_id)
         if why:
-            errors.append(why if pk in wanted else why.replace("may not give it", "may not take it away"))
+            errors.append(why if pk in wanted else why.replace("may not give", "may not take away"))
     if not errors and staff is not None and set(wanted) != set(current) and holds_restricted_role(staff) \
             and not is_owner(actor, setting_id):
         errors.append(f"{staff} holds a leader's or safeguarding role. {OWNER_ONLY}")
@@ -154,18 +160,16 @@ def holds_restricted_role(staff: StaffMember) -> bool:
 
 
 def roles_refused(actor: Actor, roles: Iterable[Role], setting_id: int | None) -> dict[int, str]:
-    """Roles `actor` may not give, with why; for forms to show them disabled. Without a setting, the strictest."""
+    """Roles `actor` may not give, with why in a few words, for forms to show them switched off.
+
+    Without a setting chosen yet: those refused in every setting the actor works in.
+    """
+    setting_ids = [setting_id] if setting_id is not None else list(actor.settings().values_list("id", flat=True))
     refused: dict[int, str] = {}
     for role in roles:
-        if setting_id is not None:
-            why = role_grant_refusal(actor, role, setting_id)
-        else:
-            whys = [role_grant_refusal(actor, role, sid) for sid in actor.settings().values_list("id", flat=True)]
-            why = next((w for w in whys if w), None) if whys and all(whys) else None
-            if not whys:
-                why = NOT_HELD
-        if why:
-            refused[role.pk] = why
+        whys = [_grant_reason(actor, role, sid) for sid in setting_ids]
+        if not whys or all(whys):
+            refused[role.pk] = (whys[0] if whys else "you work in no setting here")
     return refused
 
 
