@@ -108,9 +108,10 @@ class StaffForm(forms.Form):
                 self.add_error("groups", f"Not in {setting}: {', '.join(wrong)}. Choose classes or rooms of the setting.")
         if "roles" in data and self.staff is not None and setting is not None:
             held = [sr.role_id for sr in self.staff.staff_roles.all() if sr.setting_id == setting.pk]
-            kept = _keep_refused_choices(self, "roles", list(data["roles"]), held, key=lambda r: r.pk)
-            if kept:
-                data["roles"] = list(data["roles"]) + list(Role.objects.filter(pk__in=kept))
+            posted = list(data["roles"])
+            kept = _keep_refused_choices(self, "roles", posted, held, key=lambda r: r.pk)
+            if kept and "roles" in data:
+                data["roles"] = posted + list(Role.objects.filter(pk__in=kept))
         elif "roles" in data:
             _keep_refused_choices(self, "roles", list(data["roles"]), [], key=lambda r: r.pk)
         return data
