@@ -1,8 +1,8 @@
 """Writes for staff: add a staff member with roles and class teams, change them."""
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 

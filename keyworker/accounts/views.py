@@ -6,9 +6,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from . import capabilities as caps
 from keyworker.core.errors import RuleViolation
 
+from . import capabilities as caps
 from .access import SESSION_ORGANISATION_KEY
 from .models import InvitationStatus, StaffMember
 from .services import invitation_answer as invitation_answer_service
