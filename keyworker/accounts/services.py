@@ -1,4 +1,4 @@
-"""Writes for staff: add a staff member with roles and class teams, change them."""
+"""Writes for staff: add a staff member with roles and class teams, change them, invite people who already sign in."""
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
