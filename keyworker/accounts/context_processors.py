@@ -57,14 +57,26 @@ def actor(request):
     if current is None and request.path.startswith("/families/"):
         # A family or child page belongs to "Families" for people without "My families".
         current = next((url for label, url in items if label == "Families"), None)
-    from .models import StaffMember
+    from django.db.models import Count, IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
 
+    from .models import StaffInvitation, StaffMember
+    from .selectors import invitations_pending_count
+
+    # Invitations to join another organisation are shown in the header until answered: counted in the same
+    # query as the memberships (one subquery), or on their own for someone who is a member nowhere yet.
+    pending = StaffInvitation.objects.filter(user=OuterRef("user"), status="pending").order_by().values("user")
     # People who work for several organisations (a trust's staff, supply staff) switch between them.
     organisations = list(
-        StaffMember.objects.filter(user=request.user, is_active=True).select_related("organisation").order_by("organisation__name")
+        StaffMember.objects.filter(user=request.user, is_active=True).select_related("organisation")
+        .annotate(pending_invitations=Coalesce(Subquery(pending.annotate(n=Count("id")).values("n")[:1],
+                                                        output_field=IntegerField()), 0))
+        .order_by("organisation__name")
     ) if a.is_member else []
+    invitations = organisations[0].pending_invitations if organisations else invitations_pending_count(request.user)
     return {
         "actor": a,
+        "pending_invitations": invitations,
         "nav_items": [(label, url, url == current) for label, url in items],
         "other_organisations": [m.organisation for m in organisations] if len(organisations) > 1 else [],
     }

@@ -18,29 +18,86 @@ class SignInForm(AuthenticationForm):
     }
 
 
+class ChoicesWithRefusals(forms.CheckboxSelectMultiple):
+    """Checkboxes where the choices you may not give are shown switched off, with why."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.refused: dict[str, str] = {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        why = self.refused.get(str(getattr(value, "value", value)))
+        if why:
+            option["attrs"]["disabled"] = True
+            option["refused"] = why
+        return option
+
+
+def _keep_refused_choices(form, name: str, posted: list, initial: list, key) -> list:
+    """Browsers do not send switched-off boxes: keep what was ticked. Ticking one anyway is refused, per field."""
+    refused = form.fields[name].widget.refused
+    posted_keys = {str(key(x)) for x in posted}
+    initial_keys = {str(x) for x in initial}
+    sneaked = [k for k in posted_keys if k in refused and k not in initial_keys]
+    if sneaked:
+        form.add_error(name, " ".join(dict.fromkeys(refused[k] for k in sneaked)))
+    return [k for k in initial_keys if k in refused and k not in posted_keys]
+
+
 class StaffForm(forms.Form):
     full_name = forms.CharField(label="Full name", max_length=150)
-    email = forms.EmailField(label="E-mail address", help_text="They sign in with this address.")
+    email = forms.EmailField(label="E-mail address", help_text="They sign in with this address. Someone new gets an e-mail to choose their own password; someone who already signs in gets an invitation to accept.")
     job_title = forms.CharField(label="Job title", max_length=100, required=False)
     staff_code = forms.CharField(label="MIS staff code", max_length=30, required=False)
     setting = forms.ModelChoiceField(label="Setting", queryset=Setting.objects.none())
     roles = forms.ModelMultipleChoiceField(
-        label="Roles in this setting", queryset=Role.objects.none(), widget=forms.CheckboxSelectMultiple,
+        label="Roles in this setting", queryset=Role.objects.none(), widget=ChoicesWithRefusals,
     )
     groups = forms.ModelMultipleChoiceField(
         label="Class or room teams", queryset=Group.objects.none(), widget=forms.CheckboxSelectMultiple, required=False,
     )
-    password = forms.CharField(
-        label="First password", required=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 10 characters. Leave empty to keep an existing person's password.",
-    )
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args, organisation, actor=None, staff=None, **kwargs):
+        from . import policies
+
         super().__init__(*args, **kwargs)
         self.fields["setting"].queryset = Setting.objects.filter(organisation=organisation)
         self.fields["roles"].queryset = Role.objects.filter(organisation=organisation)
         self.fields["groups"].queryset = Group.objects.filter(organisation=organisation).select_related("setting")
         self.fields["groups"].label_from_instance = lambda g: f"{g.name} ({g.setting.name})"
+        self.actor, self.staff = actor, staff
+        if staff is not None:
+            self.fields["email"].disabled = True
+            self.fields["email"].help_text = (
+                "They sign in and reset their password with this address, so it cannot be changed here. "
+                "They can ask the installation's operator, or you can add them again with the new address."
+            )
+            if not policies.may_change_identity(staff):
+                self.fields["full_name"].disabled = True
+                self.fields["full_name"].help_text = "They also work for another organisation, so only they can change their name."
+        if actor is not None:
+            setting_id = self._setting_id()
+            self.fields["roles"].widget.refused = {
+                str(pk): why for pk, why in policies.roles_refused(actor, self.fields["roles"].queryset, setting_id).items()
+            }
+            if staff is not None and policies.holds_restricted_role(staff) and not policies.is_owner(actor, setting_id):
+                self.fields["roles"].widget.refused = {
+                    str(r.pk): "they hold a leader's or safeguarding role: only the headteacher or manager changes their roles"
+                    for r in self.fields["roles"].queryset
+                }
+            if self.fields["roles"].widget.refused:
+                self.fields["roles"].help_text = "Roles you may not give or take away are switched off, with why."
+
+    def _setting_id(self) -> int | None:
+        raw = self.data.get(self.add_prefix("setting")) if self.is_bound else self.initial.get("setting")
+        if raw in (None, ""):
+            settings = list(self.fields["setting"].queryset.values_list("pk", flat=True)[:2])
+            return settings[0] if len(settings) == 1 else None
+        try:
+            return int(getattr(raw, "pk", raw))
+        except (TypeError, ValueError):
+            return None
 
     def clean(self):
         data = super().clean()
@@ -49,6 +106,14 @@ class StaffForm(forms.Form):
             wrong = [g.name for g in groups if g.setting_id != setting.pk]
             if wrong:
                 self.add_error("groups", f"Not in {setting}: {', '.join(wrong)}. Choose classes or rooms of the setting.")
+        if "roles" in data and self.staff is not None and setting is not None:
+            held = [sr.role_id for sr in self.staff.staff_roles.all() if sr.setting_id == setting.pk]
+            posted = list(data["roles"])
+            kept = _keep_refused_choices(self, "roles", posted, held, key=lambda r: r.pk)
+            if kept and "roles" in data:
+                data["roles"] = posted + list(Role.objects.filter(pk__in=kept))
+        elif "roles" in data:
+            _keep_refused_choices(self, "roles", list(data["roles"]), [], key=lambda r: r.pk)
         return data
 
 
@@ -74,7 +139,7 @@ class CaseloadReassignForm(forms.Form):
 
 class RoleForm(forms.ModelForm):
     capabilities = forms.MultipleChoiceField(
-        label="What this role may do", choices=[], widget=forms.CheckboxSelectMultiple, required=False,
+        label="What this role may do", choices=[], widget=ChoicesWithRefusals, required=False,
     )
 
     class Meta:
@@ -82,11 +147,22 @@ class RoleForm(forms.ModelForm):
         fields = ["name", "scope", "key_worker_eligibility", "capabilities"]
         labels = {"scope": "Which families this role sees", "key_worker_eligibility": "Key worker eligibility"}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, actor=None, **kwargs):
+        from . import policies
         from .capabilities import ALL
 
         super().__init__(*args, **kwargs)
         self.fields["capabilities"].choices = list(ALL.items())
+        self.held = list(self.instance.capabilities or [])
+        if actor is not None:
+            refused = {cap: why for cap in ALL if (why := policies.capability_refusal(actor, cap, role=self.instance))}
+            self.fields["capabilities"].widget.refused = refused
+            if refused:
+                self.fields["capabilities"].help_text = "What you may not give or take away is switched off, with why."
+
+    def clean_capabilities(self):
+        posted = list(self.cleaned_data.get("capabilities") or [])
+        return posted + _keep_refused_choices(self, "capabilities", posted, self.held, key=lambda c: c)
 
 
 class PasswordSetForm(PasswordResetForm):

@@ -133,3 +133,39 @@ class GroupMembership(OrganisationOwned):
 
     def __str__(self) -> str:
         return f"{self.staff} in {self.group}"
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for an answer"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
+class StaffInvitation(OrganisationOwned):
+    """An offer to join an organisation as staff, made to someone who already signs in (perhaps elsewhere).
+
+    Nothing of theirs changes until they accept it themselves: a pending invitation is not a membership.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="staff_invitations")
+    setting = models.ForeignKey(Setting, on_delete=models.CASCADE, related_name="+")
+    roles = models.ManyToManyField(Role, related_name="+", blank=True)
+    groups = models.ManyToManyField(Group, related_name="+", blank=True)
+    job_title = models.CharField(max_length=100, blank=True)
+    staff_code = models.CharField(max_length=30, blank=True)
+    invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    status = models.CharField(max_length=12, choices=InvitationStatus.choices, default=InvitationStatus.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user"], condition=models.Q(status="pending"),
+                name="staff_invitation_one_pending_per_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} invited to {self.organisation}"

@@ -5,7 +5,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from .access import Actor
-from .models import GroupMembership, StaffMember, StaffRole
+from .models import GroupMembership, StaffInvitation, StaffMember, StaffRole
 
 
 def staff_visible_to(actor: Actor) -> QuerySet[StaffMember]:
@@ -37,3 +37,15 @@ def access_staff(actor: Actor, staff_id: int) -> StaffMember:
     if staff is None:
         raise Http404("No such staff member")
     return staff
+
+
+def invitations_for(user) -> QuerySet[StaffInvitation]:
+    """A person's own invitations to join organisations; nobody else's."""
+    return (
+        StaffInvitation.objects.filter(user=user).select_related("organisation", "setting", "invited_by")
+        .prefetch_related("roles", "groups").order_by("-created_at", "-id")
+    )
+
+
+def invitations_pending_count(user) -> int:
+    return StaffInvitation.objects.filter(user=user, status="pending").count()

@@ -13,6 +13,8 @@ urlpatterns = [
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("organisation/", views.switch_organisation, name="switch_organisation"),
+    path("invitations/", views.invitation_list, name="invitations"),
+    path("invitations/<int:invitation_id>/", views.invitation_answer, name="invitation_answer"),
     path(
         "password/",
         auth_views.PasswordResetView.as_view(

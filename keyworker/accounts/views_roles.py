@@ -5,7 +5,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from keyworker.core.errors import RuleViolation
+
 from . import capabilities as caps
+from . import policies
 from .forms import RoleForm
 from .models import Role
 from .services import role_update
@@ -32,14 +35,23 @@ def role_edit(request, role_id: int):
     role = Role.objects.filter(organisation_id=actor.organisation_id, pk=role_id).first()
     if role is None:
         raise Http404("No such role")
-    form = RoleForm(request.POST or None, instance=role)
+    # The form writes into its instance as it validates: the service compares against the role as stored.
+    form = RoleForm(request.POST or None, instance=Role.objects.get(pk=role.pk), actor=actor)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        role_update(actor=actor, role=role, name=d["name"], scope=d["scope"],
-                    key_worker_eligibility=d["key_worker_eligibility"], capabilities=d["capabilities"])
-        messages.success(request, f"Saved the role {role.name}.")
-        return redirect("roles:list")
+        try:
+            role_update(actor=actor, role=role, name=d["name"], scope=d["scope"],
+                        key_worker_eligibility=d["key_worker_eligibility"], capabilities=d["capabilities"])
+        except RuleViolation as exc:
+            for field, errors in exc.as_dict().items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(request, f"Saved the role {role.name}.")
+            return redirect("roles:list")
     return render(request, "core/form_page.html", {
         "form": form, "title": f"Role: {role.name}", "cancel_url": "/setup/roles/",
-        "intro": "Changes apply at once to everyone with this role in your organisation only.",
+        "intro": "Changes apply at once to everyone with this role in your organisation only."
+                 + ("" if not policies.role_is_restricted(role) or policies.owns_roles(actor)
+                    else f" {role.name} is a leader's or safeguarding role: only the headteacher or manager may change it."),
     }, status=400 if request.method == "POST" else 200)

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 
 from keyworker.accounts import capabilities as caps
 from keyworker.accounts.forms import StaffForm, StaffLeaveForm
-from keyworker.accounts.models import StaffMember
+from keyworker.accounts.models import StaffInvitation, StaffMember
 from keyworker.accounts.selectors import access_staff, staff_visible_to, staff_with_details
 from keyworker.accounts.services import staff_save
 from keyworker.core.errors import RuleViolation
@@ -67,21 +67,29 @@ def _staff_form_view(request, staff: StaffMember | None):
             "roles": [r.role_id for r in staff.staff_roles.all() if r.setting_id == setting_id],
             "groups": [m.group_id for m in staff.group_memberships.all()],
         }
-    form = StaffForm(request.POST or None, organisation=actor.organisation, initial=initial)
+    form = StaffForm(request.POST or None, organisation=actor.organisation, initial=initial, actor=actor, staff=staff)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             saved = staff_save(
                 actor=actor, organisation=actor.organisation, staff=staff, full_name=d["full_name"], email=d["email"],
                 setting=d["setting"], roles=list(d["roles"]), groups=list(d["groups"]), job_title=d["job_title"],
-                staff_code=d["staff_code"], password=d["password"],
+                staff_code=d["staff_code"],
             )
         except RuleViolation as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            for field, errors in exc.as_dict().items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
         else:
-            messages.success(request, f"Saved {saved}.")
+            if isinstance(saved, StaffInvitation):
+                messages.success(request, f"{saved.user.email} already has a Keyworker sign-in, so they have been invited. "
+                                          "They join when they accept; nothing of their account has changed.")
+                return redirect("staff:list")
+            messages.success(request, f"Saved {saved}." if staff else
+                             f"Added {saved}. They have been sent an e-mail to choose their password.")
             return redirect("staff:detail", staff_id=saved.pk)
-    return render(request, "caseload/staff_form.html", {"form": form, "staff": staff})
+    return render(request, "caseload/staff_form.html", {"form": form, "staff": staff},
+                  status=400 if request.method == "POST" else 200)
 
 
 @login_required

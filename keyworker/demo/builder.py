@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from keyworker.accounts.access import actor_for
-from keyworker.accounts.models import Role, StaffMember
-from keyworker.accounts.services import staff_save
+from keyworker.accounts.models import Role, StaffMember, User
+from keyworker.accounts.services import invitation_create, staff_save
 from keyworker.caseload import rules
 from keyworker.caseload.services import allocation_assign, child_protection_status_set
 from keyworker.organisations.models import (
@@ -340,6 +340,8 @@ def _build_childcare(rng: random.Random, demo: Demo) -> None:
         groups = [Group.objects.create(organisation=org, setting=setting, name=n, year_group=y) for n, y in rooms]
         manager = _staff(org, setting, people, roles, ["manager"], [], f"Manager, {name}")
         first_manager = first_manager or manager
+        if kind == SettingKind.OUT_OF_SCHOOL_CARE:
+            club, club_manager, club_room = setting, manager, groups[0]
         _staff(org, setting, people, roles, ["assistant_manager"], [], f"Assistant manager, {name}")
         practitioners = {g.pk: [_staff(org, setting, people, roles, ["lead_practitioner" if i == 0 else "practitioner"], [g], f"Practitioner, {g.name}") for i in range(2)] for g in groups}
         if key_person is None:
@@ -363,6 +365,13 @@ def _build_childcare(rng: random.Random, demo: Demo) -> None:
                     pick = [o for o in options if key_person and o.pk == key_person.pk] or options
                     allocation_assign(actor=actor, family=family, setting=setting, staff=pick[0], reason="Enrolment")
     assert first_manager is not None and key_person is not None
+    # One invitation waiting: the school's class teacher is invited to help at the club. They see it at the top
+    # of every page once signed in, and accept or decline it themselves.
+    teacher_email = next(s.email for s in demo.sign_ins if s.role == "Class teacher")
+    invitation_create(
+        actor=actor_for(club_manager.user), organisation=org, user=User.objects.get(email=teacher_email), setting=club,
+        roles=[roles["practitioner"]], groups=[club_room], job_title="Holiday club practitioner",
+    )
     demo.sign_ins += [
         SignIn("Manager (early years)", first_manager.user.full_name, first_manager.user.email, org.name),
         SignIn("Key person (practitioner)", key_person.user.full_name, key_person.user.email, org.name),

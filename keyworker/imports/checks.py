@@ -670,6 +670,8 @@ def check_staff(
         if email in staff_by_email:
             warnings.append(f"Already a staff member here as {staff_by_email[email]}: skipped.")
             staff.skipped = True
+        elif staff.user_id is not None:
+            warnings.append("Already signs in to Keyworker: they are invited, and join with these roles when they accept.")
         if errors or warnings:
             p = rows.problem(index, line, name or email or "(no name)")
             p.errors.extend(errors)

@@ -11,9 +11,10 @@ from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, connections, models, transaction
 
+from keyworker.accounts import policies
 from keyworker.accounts.access import Actor
 from keyworker.accounts.capabilities import RUN_IMPORTS
-from keyworker.accounts.models import GroupMembership, StaffMember, StaffRole, User
+from keyworker.accounts.models import GroupMembership, Role, StaffInvitation, StaffMember, StaffRole, User
 from keyworker.core import clock
 from keyworker.core.audit import audit_record
 from keyworker.core.errors import RuleViolation
@@ -21,7 +22,7 @@ from keyworker.core.uploads import too_large_message, upload_limits
 from keyworker.organisations.models import Setting
 from keyworker.people.models import Carer, Child, Family, KeyAspects
 
-from .checks import Check, Progress, check_table
+from .checks import Check, Progress, RowProblem, check_table
 from .mapping import guess_mapping, mapping_problems
 from .models import ImportJob, ImportKind, ImportStatus
 from .reading import Table, read_table, sample_rows
@@ -208,6 +209,7 @@ def import_validate(*, actor: Actor | None, job: ImportJob, on_progress: Progres
     _can_change(job)
     table = _load_table(job)
     check = check_table(kind=job.kind, table=table, mapping=job.mapping, setting=job.setting, on_progress=on_progress)
+    _refuse_roles_not_theirs_to_give(check, actor, job.setting)
     _store_check(job, check)
     job.status = ImportStatus.FAILED if check.has_errors else ImportStatus.VALIDATED
     job.message = (
@@ -260,10 +262,12 @@ def import_run(*, actor: Actor | None, job: ImportJob, on_progress: Progress | N
                 kind=job.kind, table=table, mapping=job.mapping, setting=job.setting,
                 on_progress=lambda done, n: report(CHECK_SHARE * total * done / max(n, 1)),
             )
+            _refuse_roles_not_theirs_to_give(check, actor, job.setting)
             if check.has_errors:
                 raise _Refused(check)
             if job.kind == ImportKind.STAFF:
-                _write_staff(job, check, lambda share: report(total * (CHECK_SHARE + (1 - CHECK_SHARE) * share)))
+                _write_staff(job, check, lambda share: report(total * (CHECK_SHARE + (1 - CHECK_SHARE) * share)),
+                             actor=actor)
             else:
                 _write_children(job, check, lambda share: report(total * (CHECK_SHARE + (1 - CHECK_SHARE) * share)))
             _store_check(job, check)
@@ -360,7 +364,24 @@ def _write_children(job: ImportJob, check: Check, share: Callable[[float], None]
     ], step)
 
 
-def _write_staff(job: ImportJob, check: Check, share: Callable[[float], None]) -> None:
+def _refuse_roles_not_theirs_to_give(check: Check, actor: Actor | None, setting: Setting) -> None:
+    """An import gives roles as the staff pages do: a row with a role the importer may not give is an error."""
+    if actor is None or check.kind != ImportKind.STAFF or not check.staff:
+        return
+    roles = {r.pk: r for r in Role.objects.filter(organisation_id=setting.organisation_id)}
+    for s in check.staff:
+        for role_id in s.role_ids:
+            why = policies.role_grant_refusal(actor, roles[role_id], setting.pk)
+            if why:
+                p = check.problems.get(s.index)
+                if p is None:
+                    p = check.problems[s.index] = RowProblem(line=s.line, name=s.full_name or s.email)
+                p.errors.append(why)
+
+
+def _write_staff(job: ImportJob, check: Check, share: Callable[[float], None], actor: Actor | None = None) -> None:
+    from keyworker.notifications.services import notification_send
+
     org_id = job.organisation_id
     rows = check.staff
     units = max(1, 3 * len(rows))
@@ -375,9 +396,12 @@ def _write_staff(job: ImportJob, check: Check, share: Callable[[float], None]) -
     new_users = [User(email=s.email, full_name=s.full_name, password=make_password(None)) for s in rows if s.user_id is None]
     _bulk(User, new_users, step)
     user_ids = {u.email: u.pk for u in new_users}
+    # Someone who already signs in (in another organisation) is invited: nothing of theirs changes, and they
+    # join only when they accept, with the roles of their row.
+    invited = [s for s in rows if s.user_id is not None]
+    rows = [s for s in rows if s.user_id is None]
     members = [
-        StaffMember(organisation_id=org_id, user_id=s.user_id or user_ids[s.email], job_title=s.job_title,
-                    staff_code=s.staff_code)
+        StaffMember(organisation_id=org_id, user_id=user_ids[s.email], job_title=s.job_title, staff_code=s.staff_code)
         for s in rows
     ]
     _bulk(StaffMember, members, step)
@@ -389,7 +413,26 @@ def _write_staff(job: ImportJob, check: Check, share: Callable[[float], None]) -
         memberships += [GroupMembership(organisation_id=org_id, staff_id=member.pk, group_id=g) for g in s.group_ids]
     StaffRole.objects.bulk_create(staff_roles, batch_size=BATCH_SIZE)
     GroupMembership.objects.bulk_create(memberships, batch_size=BATCH_SIZE)
-    step(len(rows))
+    already = set(StaffInvitation.objects.filter(organisation_id=org_id, status="pending",
+                                                 user_id__in=[s.user_id for s in invited]).values_list("user_id", flat=True))
+    organisation = job.setting.organisation
+    for s in invited:
+        if s.user_id in already:
+            continue
+        invitation = StaffInvitation.objects.create(
+            organisation_id=org_id, user_id=s.user_id, setting_id=job.setting_id, job_title=s.job_title,
+            staff_code=s.staff_code, invited_by=_user(actor),
+        )
+        invitation.roles.set(s.role_ids)
+        invitation.groups.set(s.group_ids)
+        notification_send(
+            recipient=invitation.user, organisation_id=org_id, kind="staff.invitation",
+            subject=f"{organisation} invites you to join as staff",
+            body=(f"{organisation} invited you to join as {', '.join(s.role_names) or 'a staff member'} at {job.setting}. "
+                  "Sign in with your usual address and password to accept or decline. Nothing changes until you accept."),
+            link="/accounts/invitations/", dedupe_key=f"staff-invitation:{invitation.pk}",
+        )
+    step(len(rows) + len(invited))
 
 
 def import_start(*, actor: Actor | None, job: ImportJob) -> ImportJob:

@@ -85,3 +85,12 @@ def test_command_prints_the_sign_ins_and_is_idempotent(clock, capsys):
     out = capsys.readouterr().out
     assert "already built" in out and "Headteacher" in out
     assert Setting.objects.filter(name="Brookfield Park School").count() == 1
+
+
+def test_the_class_teacher_has_an_invitation_to_the_childcare_group_waiting(demo):
+    from keyworker.accounts.models import StaffInvitation, StaffMember
+
+    teacher = next(s for s in demo.sign_ins if s.role == "Class teacher")
+    invitation = StaffInvitation.objects.get(user__email=teacher.email, status="pending")
+    assert invitation.organisation.name == "Thistle Childcare Group"
+    assert not StaffMember.objects.filter(user__email=teacher.email, organisation=invitation.organisation).exists()

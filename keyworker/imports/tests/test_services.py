@@ -129,7 +129,8 @@ def test_confirming_twice_runs_once(world):
 def test_staff_import(world):
     from keyworker.accounts.models import GroupMembership, StaffMember, StaffRole, User
 
-    actor, job = upload(world, "staff.csv", kind="staff")
+    # The file gives safeguarding roles: the headteacher's to give, not the admin office's.
+    actor, job = upload(world, "staff.csv", kind="staff", staff=world.headteacher)
     assert job.status == ImportStatus.VALIDATED, job.report
     job = run(actor, job)
     assert services.import_summary(job) == "Imported 5 staff members"
@@ -143,14 +144,31 @@ def test_staff_import(world):
     assert AuditEvent.objects.filter(event_type="import.staff").count() == 1
 
 
-def test_staff_import_reuses_a_person_of_another_organisation(world):
-    from keyworker.accounts.models import StaffMember
+def test_staff_import_invites_a_person_of_another_organisation_and_never_touches_their_account(world):
+    from keyworker.accounts.models import StaffInvitation, StaffMember
+    from keyworker.testing import PASSWORD
 
-    data = f"Name,Email,Roles\nOtto Outsider,{world.outsider.user.email},teacher\n".encode()
+    data = f"Name,Email,Roles\nNot Otto,{world.outsider.user.email},teacher\n".encode()
     actor, job = upload(world, "x.csv", kind="staff", data=data)
     job = run(actor, job)
     assert job.status == ImportStatus.DONE
-    assert StaffMember.objects.filter(user=world.outsider.user).count() == 2
+    assert StaffMember.objects.filter(user=world.outsider.user).count() == 1
+    invitation = StaffInvitation.objects.get(user=world.outsider.user, organisation=world.org)
+    assert [r.code for r in invitation.roles.all()] == ["teacher"]
+    world.outsider.user.refresh_from_db()
+    assert world.outsider.user.check_password(PASSWORD) and world.outsider.user.full_name == "Otto Outsider"
+
+
+def test_an_import_gives_only_roles_the_importer_may_give(world):
+    from keyworker.accounts.models import StaffMember
+
+    data = b"Name,Email,Roles\nMallory,mallory@example.org,safeguarding_lead\nTed,ted@example.org,teacher\n"
+    actor, job = upload(world, "x.csv", kind="staff", data=data)  # the admin office
+    assert job.status == ImportStatus.FAILED
+    assert "leader's or safeguarding role" in str(job.report) or "do not hold" in str(job.report)
+    assert not StaffMember.objects.filter(user__email__in=["mallory@example.org", "ted@example.org"]).exists()
+    actor, job = upload(world, "x.csv", kind="staff", data=data, staff=world.headteacher)
+    assert run(actor, job).status == ImportStatus.DONE
 
 
 def test_only_people_with_the_import_right(world):

@@ -85,7 +85,7 @@ def test_a_file_with_errors_shows_every_bad_row_and_no_confirm_button(world, cli
 
 
 def test_staff_flow_with_xlsx_of_children_too(world, client_for):
-    client = client_for(world.admin_office)
+    client = client_for(world.headteacher)  # the file gives safeguarding roles
     post_file(client, world, "staff.csv", sample("staff.csv"), kind="staff")
     job = ImportJob.objects.get()
     client.post(reverse("imports:mapping", args=[job.pk]), mapping_post(job))
@@ -213,7 +213,7 @@ def test_a_wrong_mapping_can_be_changed_after_the_check(world, client_for):
 
 
 def test_done_imports_cannot_be_remapped_or_rerun(world, client_for):
-    client = client_for(world.admin_office)
+    client = client_for(world.headteacher)  # the file gives safeguarding roles
     post_file(client, world, "staff.csv", sample("staff.csv"), kind="staff")
     job = ImportJob.objects.get()
     client.post(reverse("imports:mapping", args=[job.pk]), mapping_post(job))
