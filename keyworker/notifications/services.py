@@ -100,8 +100,25 @@ def notification_send(
     except IntegrityError:
         return Notification.objects.get(recipient=recipient, dedupe_key=dedupe_key), False
     if not digest:
-        Delivery.objects.create(notification=notification, next_attempt_at=now, created_at=now)
+        Delivery.objects.create(notification=notification, next_attempt_at=now, first_attempt_at=now, created_at=now)
     return notification, True
+
+
+@transaction.atomic
+def email_queue(*, to: str, subject: str, body: str, kind: str = EMAIL_KIND, forget_body: bool = False,
+                now: dt.datetime | None = None) -> Notification:
+    """Put an e-mail that belongs to no organisation (a password reset) in the outbox; the worker sends it.
+
+    It is retried like any other and never shown in an inbox. `forget_body` erases the body once it is sent
+    or given up, for bodies that hold a secret such as a reset link.
+    """
+    now = now or timezone.now()
+    notification = Notification.objects.create(
+        organisation_id=None, recipient=None, to_email=to.strip(), kind=kind, subject=subject[:200], body=body,
+        dedupe_key=f"{kind}:{uuid.uuid4().hex}", forget_body=forget_body, created_at=now,
+    )
+    Delivery.objects.create(notification=notification, next_attempt_at=now, first_attempt_at=now, created_at=now)
+    return notification
 
 
 @transaction.atomic
