@@ -20,6 +20,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from keyworker.core.audit import audit_record
+
 from .models import Delivery, DeliveryStatus, Lease, Notification
 
 log = logging.getLogger(__name__)
@@ -336,6 +338,43 @@ def deliveries_run(*, now: dt.datetime, worker_id: str, limit: int = 100) -> Del
             except Exception:  # noqa: BLE001 - the messages are sent; a failed goodbye changes nothing
                 _drop(connection)
     return result
+
+
+class NotDeliverable(Exception):
+    """This e-mail cannot be sent again (its secret body was erased): the person asks for a new one."""
+
+
+@transaction.atomic
+def delivery_retry(*, by, organisation_id: int | None, delivery_id: int, now: dt.datetime | None = None) -> Delivery:
+    """Send a not-delivered e-mail again (after fixing the address, or once the mail server is fixed).
+
+    A new series of attempts starts now, with the whole retry schedule. Another organisation's delivery, or
+    one that is not "not delivered", does not exist here (Delivery.DoesNotExist).
+    """
+    now = now or timezone.now()
+    delivery = (
+        Delivery.objects.select_related("notification")
+        .filter(pk=delivery_id, notification__organisation_id=organisation_id, status=DeliveryStatus.UNDELIVERABLE)
+        .first()
+    )
+    if delivery is None:
+        raise Delivery.DoesNotExist
+    if delivery.notification.forget_body and not delivery.notification.body:
+        raise NotDeliverable("This e-mail held a one-time link that is no longer kept: ask for a new one.")
+    # Compare-and-set: two people pressing "try again" at once start one new series.
+    if Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.UNDELIVERABLE).update(status=DeliveryStatus.FAILED) != 1:
+        raise Delivery.DoesNotExist
+    retry = Delivery.objects.create(
+        notification_id=delivery.notification_id, channel=delivery.channel, attempts=delivery.attempts + 1,
+        next_attempt_at=now, first_attempt_at=now, created_at=now,
+    )
+    if organisation_id is not None:
+        audit_record(
+            organisation_id=organisation_id, actor=by, event_type="email.retried", obj=retry,
+            summary=f"Asked to send an e-mail again: {header_safe(delivery.notification.subject)}",
+            data={"notification_id": delivery.notification_id, "last_error": delivery.last_error},
+        )
+    return retry
 
 
 def _digest_body(items: list[Notification]) -> str:
