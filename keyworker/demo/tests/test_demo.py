@@ -85,3 +85,9 @@ def test_command_prints_the_sign_ins_and_is_idempotent(clock, capsys):
     out = capsys.readouterr().out
     assert "already built" in out and "Headteacher" in out
     assert Setting.objects.filter(name="Brookfield Park School").count() == 1
+
+
+def test_the_admin_office_sees_emails_that_did_not_go_out(demo, client):
+    client.force_login(by_role(demo, "Admin office"))
+    html = client.get("/inbox/deliveries/").content.decode()
+    assert "Not delivered (2)" in html and "Waiting to be tried again (1)" in html and "does not exist" in html
