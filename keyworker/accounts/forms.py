@@ -5,7 +5,6 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.template import loader
 
 from keyworker.notifications.services import email_queue
-
 from keyworker.organisations.models import Group, Setting
 
 from .models import Role, StaffMember

@@ -117,6 +117,22 @@ def test_a_server_away_for_three_days_is_tried_for_three_days_then_shown_as_not_
     assert not Delivery.objects.filter(status="pending").exists()
 
 
+def test_a_stale_claim_is_taken_back_and_sent(world):
+    send(world)
+    now = dt.datetime.now(dt.UTC)
+    d = Delivery.objects.get()
+    # A worker claimed it and stopped before sending.
+    Delivery.objects.filter(pk=d.pk).update(status="sending", claimed_by="crashed", claimed_at=now)
+    # Not stale while the worker could still be sending (its lease outlasts every step at the SMTP timeout).
+    assert claim_lease() > T(seconds=20 * 10)
+    assert deliveries_run(now=now + claim_lease() - T(seconds=1), worker_id="w2").sent == 0
+    result = deliveries_run(now=now + claim_lease() + T(seconds=1), worker_id="w2")
+    assert (result.taken_back, result.sent) == (1, 1) and len(mail.outbox) == 1
+    d.refresh_from_db()
+    assert d.status == "failed" and "crashed" in d.last_error
+    assert Delivery.objects.filter(status="sent", claimed_by="w2").count() == 1
+
+
 def test_two_workers_claiming_the_same_rows_send_each_once(world):
     for i in range(5):
         send(world, key=f"k{i}")
