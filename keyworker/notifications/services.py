@@ -149,8 +149,9 @@ def _address(notification: Notification) -> str:
 
 
 def message_id(notification: Notification) -> str:
-    """The same Message-ID on every attempt: a copy that went out twice (a crash after the server took it,
-    or a server that accepted and then timed out) is recognisable, and mail systems drop the second."""
+    """The same Message-ID on every attempt: a copy that went out twice (a worker that stopped after the server
+    took it, or a server that took it and then did not answer in time) is recognisable as the same e-mail, by
+    the recipient's mail program and by anyone counting."""
     host = urlsplit(_base_url()).hostname or "keyworker.invalid"
     return f"<notification.{notification.pk}.{notification.created_at:%Y%m%d%H%M%S}@{host}>"
 
