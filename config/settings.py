@@ -156,6 +156,19 @@ SESSION_COOKIE_SECURE = env_bool("KEYWORKER_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 EMAIL_BACKEND = os.environ.get("KEYWORKER_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("KEYWORKER_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("KEYWORKER_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("KEYWORKER_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("KEYWORKER_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("KEYWORKER_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("KEYWORKER_EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise RuntimeError("Set KEYWORKER_EMAIL_USE_TLS or KEYWORKER_EMAIL_USE_SSL, not both")
+# Seconds any one step with the mail server may take; a hung server then costs a worker this long, not forever.
+# The worker's claim on an e-mail outlasts a whole send at this timeout (see notifications.services).
+EMAIL_TIMEOUT = float(os.environ.get("KEYWORKER_EMAIL_TIMEOUT", "20"))
+DEFAULT_FROM_EMAIL = os.environ.get("KEYWORKER_DEFAULT_FROM_EMAIL", "Keyworker <keyworker@localhost>")
+SERVER_EMAIL = os.environ.get("KEYWORKER_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

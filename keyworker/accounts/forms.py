@@ -2,7 +2,9 @@
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.template import loader
 
+from keyworker.notifications.services import email_queue
 from keyworker.organisations.models import Group, Setting
 
 from .models import Role, StaffMember
@@ -175,3 +177,10 @@ class PasswordSetForm(PasswordResetForm):
 
         # Django's form skips accounts without a usable password; here those are new staff, who need one.
         return User.objects.filter(email__iexact=email.strip(), is_active=True, memberships__is_active=True).distinct()
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
+                  html_email_template_name=None):
+        # Into the outbox, not sent in the request: a mail server that is away delays the link, never loses it.
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        email_queue(to=to_email, subject=subject, body=body, kind="password_reset", forget_body=True)

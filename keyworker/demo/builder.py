@@ -182,6 +182,7 @@ HISTORIES = (
     "keyworker.briefings.demo.demo_history",
     "keyworker.wellbeing.demo.demo_history",
     "keyworker.safeguarding.demo.demo_history",
+    "keyworker.demo.email.demo_history",
 )
 
 

@@ -8,8 +8,12 @@ from django.db import models
 
 
 class Notification(models.Model):
-    organisation_id = models.BigIntegerField(db_index=True)
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    # Empty for an e-mail that belongs to no organisation (a password reset): it goes to `to_email` only.
+    organisation_id = models.BigIntegerField(db_index=True, null=True, blank=True)
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
+                                  null=True, blank=True)
+    to_email = models.CharField(max_length=254, blank=True, help_text="The address, when there is no recipient account")
+    forget_body = models.BooleanField(default=False, help_text="The body holds a secret (a reset link): erased once sent")
     kind = models.CharField(max_length=40)
     subject = models.CharField(max_length=200)
     body = models.TextField(blank=True)
@@ -42,7 +46,9 @@ class DeliveryStatus(models.TextChoices):
     PENDING = "pending", "Waiting to be sent"
     SENDING = "sending", "Being sent"
     SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
+    FAILED = "failed", "Failed, tried again"
+    # No more tries: the mail server refused it for good, or it kept failing for three days.
+    UNDELIVERABLE = "undeliverable", "Not delivered"
 
 
 class Delivery(models.Model):
@@ -50,8 +56,9 @@ class Delivery(models.Model):
 
     notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="deliveries")
     channel = models.CharField(max_length=20, default="email")
-    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    status = models.CharField(max_length=15, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
     attempts = models.PositiveSmallIntegerField(default=1, help_text="Which attempt this row is (1 = the first)")
+    first_attempt_at = models.DateTimeField(null=True, blank=True, help_text="When the first attempt of this series was due")
     next_attempt_at = models.DateTimeField()
     last_error = models.CharField(max_length=500, blank=True)
     claimed_by = models.CharField(max_length=100, blank=True)

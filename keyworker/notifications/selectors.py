@@ -1,8 +1,9 @@
-"""Reads: a person's own notifications, in the organisation they are working in."""
+"""Reads: a person's own notifications, in the organisation they are working in; the organisation's e-mails
+that did not go out."""
 
 from django.db.models import QuerySet
 
-from .models import Notification
+from .models import Delivery, DeliveryStatus, Notification
 from .services import DIGEST_KIND
 
 
@@ -16,3 +17,31 @@ def inbox_for(user, organisation_id: int | None) -> QuerySet[Notification]:
 
 def unread_count(user, organisation_id: int | None) -> int:
     return inbox_for(user, organisation_id).filter(read_at__isnull=True).count()
+
+
+def deliveries_not_delivered(organisation_id: int) -> QuerySet[Delivery]:
+    """The organisation's e-mails given up on (refused for good, or three days of failures), newest first."""
+    return (
+        Delivery.objects.filter(notification__organisation_id=organisation_id, status=DeliveryStatus.UNDELIVERABLE)
+        .select_related("notification__recipient").order_by("-created_at", "-id")
+    )
+
+
+def deliveries_retrying(organisation_id: int) -> QuerySet[Delivery]:
+    """The organisation's e-mails that failed at least once and wait for their next try, soonest first."""
+    return (
+        Delivery.objects.filter(notification__organisation_id=organisation_id, attempts__gt=1,
+                                status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING])
+        .select_related("notification__recipient").order_by("next_attempt_at", "id")
+    )
+
+
+def last_failed_attempt(deliveries: list[Delivery]) -> dict[int, str]:
+    """For retrying deliveries (whose own row has no error yet): the error of the attempt before, by delivery id."""
+    previous = Delivery.objects.filter(
+        notification_id__in=[d.notification_id for d in deliveries], status=DeliveryStatus.FAILED,
+    ).order_by("notification_id", "-attempts").values_list("notification_id", "last_error")
+    by_notification: dict[int, str] = {}
+    for notification_id, error in previous:
+        by_notification.setdefault(notification_id, error)
+    return {d.pk: by_notification.get(d.notification_id, "") for d in deliveries}

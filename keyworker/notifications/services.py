@@ -3,26 +3,65 @@
 import datetime as dt
 import logging
 import os
+import re
+import smtplib
+import time
+import uuid
 import zoneinfo
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, get_connection
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+
+from keyworker.core.audit import audit_record
 
 from .models import Delivery, DeliveryStatus, Lease, Notification
 
 log = logging.getLogger(__name__)
 
 DIGEST_KIND = "digest"
-# Waits before the 2nd, 3rd, 4th and 5th attempts; after the 5th fails, the notification is marked failed.
-RETRY_DELAYS = (dt.timedelta(minutes=1), dt.timedelta(minutes=5), dt.timedelta(minutes=15), dt.timedelta(minutes=60))
-MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
-# A claim this old belongs to a worker that stopped mid-send; its delivery is taken back.
-STALE_CLAIM = dt.timedelta(minutes=10)
+EMAIL_KIND = "email"
+# Waits after a failed attempt (1st, 2nd, …); after the last, every RETRY_EVERY until GIVE_UP_AFTER has passed
+# since the first attempt: a mail server away for a weekend still gets every e-mail on Monday.
+RETRY_DELAYS = (
+    dt.timedelta(minutes=1), dt.timedelta(minutes=5), dt.timedelta(minutes=15), dt.timedelta(hours=1),
+    dt.timedelta(hours=2), dt.timedelta(hours=4), dt.timedelta(hours=8),
+)
+RETRY_EVERY = dt.timedelta(hours=12)
+GIVE_UP_AFTER = dt.timedelta(hours=72)
+# Steps of one message that may each take up to the SMTP timeout (MAIL, RCPT, DATA, end of data, RSET and the
+# reconnects Django's backend may do), with room to spare: a claim lasts longer than any send can.
+SEND_STEPS = 10
+CLAIM_MARGIN = dt.timedelta(seconds=60)
+# Characters that must never reach a header: C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def email_timeout() -> float:
+    """Seconds any one step with the mail server may take (KEYWORKER_EMAIL_TIMEOUT)."""
+    return float(getattr(settings, "EMAIL_TIMEOUT", None) or 20)
+
+
+def claim_lease() -> dt.timedelta:
+    """How long a worker's claim on a delivery lasts; only an older claim is taken back (its worker stopped)."""
+    return dt.timedelta(seconds=email_timeout() * SEND_STEPS) + CLAIM_MARGIN
+
+
+def retry_delay(attempt: int) -> dt.timedelta:
+    """The wait after attempt number `attempt` (1 = the first) failed for a reason that may pass."""
+    return RETRY_DELAYS[attempt - 1] if attempt <= len(RETRY_DELAYS) else RETRY_EVERY
+
+
+def header_safe(text: str) -> str:
+    """One line for a header: runs of control characters become one space (a newline can start a new header)."""
+    return _CONTROL.sub(" ", text or "").strip()
 
 
 def _base_url() -> str:
@@ -63,8 +102,25 @@ def notification_send(
     except IntegrityError:
         return Notification.objects.get(recipient=recipient, dedupe_key=dedupe_key), False
     if not digest:
-        Delivery.objects.create(notification=notification, next_attempt_at=now, created_at=now)
+        Delivery.objects.create(notification=notification, next_attempt_at=now, first_attempt_at=now, created_at=now)
     return notification, True
+
+
+@transaction.atomic
+def email_queue(*, to: str, subject: str, body: str, kind: str = EMAIL_KIND, forget_body: bool = False,
+                now: dt.datetime | None = None) -> Notification:
+    """Put an e-mail that belongs to no organisation (a password reset) in the outbox; the worker sends it.
+
+    It is retried like any other and never shown in an inbox. `forget_body` erases the body once it is sent
+    or given up, for bodies that hold a secret such as a reset link.
+    """
+    now = now or timezone.now()
+    notification = Notification.objects.create(
+        organisation_id=None, recipient=None, to_email=to.strip(), kind=kind, subject=subject[:200], body=body,
+        dedupe_key=f"{kind}:{uuid.uuid4().hex}", forget_body=forget_body, created_at=now,
+    )
+    Delivery.objects.create(notification=notification, next_attempt_at=now, first_attempt_at=now, created_at=now)
+    return notification
 
 
 @transaction.atomic
@@ -83,35 +139,90 @@ def notifications_mark_read(*, user, organisation_id: int | None, now: dt.dateti
 class DeliveryRun:
     sent: int = 0
     retried: int = 0
-    failed: int = 0
+    failed: int = 0  # no more tries: refused for good, or three days of failures
     taken_back: int = 0
+    stopped: str = ""  # why this run stopped early: the mail server is away or hung
 
 
-def _message(notification: Notification) -> EmailMessage:
+def _address(notification: Notification) -> str:
+    return notification.recipient.email if notification.recipient_id else notification.to_email
+
+
+def message_id(notification: Notification) -> str:
+    """The same Message-ID on every attempt: a copy that went out twice (a worker that stopped after the server
+    took it, or a server that took it and then did not answer in time) is recognisable as the same e-mail, by
+    the recipient's mail program and by anyone counting."""
+    host = urlsplit(_base_url()).hostname or "keyworker.invalid"
+    return f"<notification.{notification.pk}.{notification.created_at:%Y%m%d%H%M%S}@{host}>"
+
+
+def _message(notification: Notification, connection=None) -> EmailMessage:
     body = notification.body
     if notification.link:
         body = f"{body}\n\n{_base_url()}{notification.link}"
-    return EmailMessage(subject=notification.subject, body=body, to=[notification.recipient.email])
+    # Subjects carry names typed by people; a newline in one must not end the header (BadHeaderError for ever).
+    return EmailMessage(
+        subject=header_safe(notification.subject), body=body, from_email=header_safe(settings.DEFAULT_FROM_EMAIL),
+        to=[_address(notification)], headers={"Message-ID": message_id(notification)}, connection=connection,
+    )
 
 
-def _fail(delivery: Delivery, *, worker_id: str, now: dt.datetime, error: str, permanent: bool = False) -> bool:
-    """Close this attempt as failed and, unless it was the last, schedule the next; True if one was scheduled."""
+def _classify(exc: BaseException) -> tuple[bool, bool]:
+    """(permanent, server_away) for an error while sending one message.
+
+    Permanent: the server refused this message for good (5xx), or it cannot be written (bad header, invalid
+    address): trying again would fail the same way. Server away: timeouts, refused or reset connections, a
+    server closing (421), our own log-in refused: nothing more can go out in this run, and it is tried later.
+    """
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in exc.recipients.values()]
+        return bool(codes) and all(500 <= code < 600 for code in codes), False
+    if isinstance(exc, smtplib.SMTPAuthenticationError | smtplib.SMTPConnectError | smtplib.SMTPHeloError):
+        return False, True  # the server or our account, not this message: the administrator fixes it, mail waits
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 500 <= exc.smtp_code < 600, exc.smtp_code == 421
+    if isinstance(exc, ValueError | UnicodeError | ValidationError):  # BadHeaderError is a ValueError
+        return True, False
+    return False, True
+
+
+def _forget_body(notification_id: int) -> None:
+    Notification.objects.filter(pk=notification_id, forget_body=True).update(body="")
+
+
+def _close_attempt(delivery: Delivery, *, worker_id: str, now: dt.datetime, error: str, permanent: bool,
+                   from_status: str = DeliveryStatus.SENDING) -> bool | None:
+    """Close this attempt as failed and schedule the next, or give up (permanent, or three days of failures).
+
+    True if another attempt was scheduled, False if given up, None if the claim was no longer this worker's.
+    """
+    first = delivery.first_attempt_at or delivery.created_at
+    give_up = permanent or now - first >= GIVE_UP_AFTER
     with transaction.atomic():
-        changed = Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING, claimed_by=worker_id).update(
-            status=DeliveryStatus.FAILED, last_error=error[:500],
+        rows = Delivery.objects.filter(pk=delivery.pk, status=from_status)
+        if from_status == DeliveryStatus.SENDING:
+            rows = rows.filter(claimed_by=worker_id)
+        changed = rows.update(
+            status=DeliveryStatus.UNDELIVERABLE if give_up else DeliveryStatus.FAILED, last_error=error[:500],
+            claimed_by=worker_id, claimed_at=delivery.claimed_at or now,
         )
-        if changed != 1 or permanent or delivery.attempts >= MAX_ATTEMPTS:
+        if changed != 1:
+            return None
+        if give_up:
+            _forget_body(delivery.notification_id)
             return False
         Delivery.objects.create(
             notification_id=delivery.notification_id, channel=delivery.channel, attempts=delivery.attempts + 1,
-            next_attempt_at=now + RETRY_DELAYS[delivery.attempts - 1], created_at=now,
+            next_attempt_at=now + retry_delay(delivery.attempts), first_attempt_at=first, created_at=now,
         )
         return True
 
 
 def _take_back_stale(*, now: dt.datetime, worker_id: str, result: DeliveryRun) -> None:
-    stale = Delivery.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=now - STALE_CLAIM)
-    for d in stale.only("pk", "notification_id", "channel", "attempts", "claimed_by", "claimed_at"):
+    # Only a claim older than the lease: its worker could no longer be sending (every step has the timeout).
+    stale = Delivery.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=now - claim_lease())
+    for d in stale.only("pk", "notification_id", "channel", "attempts", "claimed_by", "claimed_at",
+                        "first_attempt_at", "created_at"):
         with transaction.atomic():
             # Compare-and-set on the old claim: of several workers noticing it, one takes it back.
             changed = Delivery.objects.filter(pk=d.pk, status=DeliveryStatus.SENDING, claimed_by=d.claimed_by,
@@ -119,50 +230,152 @@ def _take_back_stale(*, now: dt.datetime, worker_id: str, result: DeliveryRun) -
                 status=DeliveryStatus.FAILED, last_error=f"Abandoned: {d.claimed_by} stopped while sending; taken back by {worker_id}",
             )
             if changed == 1:
-                # The crashed attempt may or may not have gone out; trying once more now beats losing it.
+                # The crashed attempt may or may not have gone out; trying once more now beats losing it (the
+                # Message-ID is the same, so a second copy is recognisable).
                 Delivery.objects.create(notification_id=d.notification_id, channel=d.channel, attempts=d.attempts + 1,
-                                        next_attempt_at=now, created_at=now)
+                                        next_attempt_at=now, first_attempt_at=d.first_attempt_at or d.created_at,
+                                        created_at=now)
                 result.taken_back += 1
 
 
-def deliveries_run(*, now: dt.datetime, worker_id: str, limit: int = 100) -> DeliveryRun:
-    """Claim due deliveries one by one with compare-and-set and send them; failures retry with backoff.
+def _drop(connection) -> None:
+    """Close a connection to a server that failed, without the QUIT a hung server would not answer."""
+    smtp = getattr(connection, "connection", None)
+    if smtp is not None:
+        try:
+            smtp.close()
+        except OSError:
+            pass
+        connection.connection = None
+        return
+    try:
+        connection.close()
+    except Exception:  # noqa: BLE001 - closing a broken connection may fail in any way; it is gone either way
+        log.debug("Closing the mail connection failed", exc_info=True)
 
-    Not atomic as a whole: each claim commits before its e-mail is sent, so two workers never send the same
-    delivery, and a crash leaves a claim that goes stale and is taken back.
+
+def _count(result: DeliveryRun, outcome: bool | None) -> None:
+    if outcome is True:
+        result.retried += 1
+    elif outcome is False:
+        result.failed += 1
+
+
+def deliveries_run(*, now: dt.datetime, worker_id: str, limit: int = 100) -> DeliveryRun:
+    """Claim due deliveries one by one with compare-and-set and send them over one connection.
+
+    Each claim commits just before its e-mail is sent and is stamped with the time it was really taken (`now`
+    plus the time this run has spent), so two workers never send the same delivery and a claim is taken back
+    only once its lease is over. Every step with the server has the SMTP timeout; the first sign that the
+    server is away or hung ends the run, so a hung server costs a worker one timeout, not one per e-mail.
     """
     result = DeliveryRun()
+    started = time.monotonic()
+
+    def current() -> dt.datetime:
+        return now + dt.timedelta(seconds=time.monotonic() - started)
+
     _take_back_stale(now=now, worker_id=worker_id, result=result)
     due = list(
         Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
         .order_by("next_attempt_at", "id").values_list("pk", flat=True)[:limit]
     )
-    for pk in due:
-        claimed = Delivery.objects.filter(pk=pk, status=DeliveryStatus.PENDING).update(
-            status=DeliveryStatus.SENDING, claimed_by=worker_id, claimed_at=now,
-        )
-        if claimed != 1:
-            continue  # another worker has it
-        delivery = Delivery.objects.select_related("notification__recipient").get(pk=pk)
-        recipient = delivery.notification.recipient
-        if not recipient.email or not recipient.is_active:
-            _fail(delivery, worker_id=worker_id, now=now, error="The recipient has no active e-mail address.", permanent=True)
-            result.failed += 1
-            continue
-        try:
-            _message(delivery.notification).send(fail_silently=False)
-        except Exception as exc:  # any transport error: the attempt is recorded and retried
-            log.warning("Delivery %s attempt %s failed: %s", pk, delivery.attempts, exc)
-            if _fail(delivery, worker_id=worker_id, now=now, error=f"{type(exc).__name__}: {exc}"):
-                result.retried += 1
-            else:
-                result.failed += 1
-            continue
-        Delivery.objects.filter(pk=pk, status=DeliveryStatus.SENDING, claimed_by=worker_id).update(
-            status=DeliveryStatus.SENT, sent_at=now,
-        )
-        result.sent += 1
+    if not due:
+        return result
+    connection = get_connection(fail_silently=False, timeout=email_timeout())
+    try:
+        connection.open()
+    except Exception as exc:  # noqa: BLE001 - any reason the server cannot be reached: nothing was sent
+        # Nothing was claimed or sent: each due e-mail records the attempt and waits its turn to try again.
+        result.stopped = f"{type(exc).__name__}: {exc}"
+        log.warning("Worker %s: the mail server could not be reached: %s", worker_id, result.stopped)
+        for d in Delivery.objects.filter(pk__in=due, status=DeliveryStatus.PENDING):
+            _count(result, _close_attempt(d, worker_id=worker_id, now=now, error=result.stopped,
+                                          permanent=False, from_status=DeliveryStatus.PENDING))
+        _drop(connection)
+        return result
+    try:
+        for pk in due:
+            claimed = Delivery.objects.filter(pk=pk, status=DeliveryStatus.PENDING).update(
+                status=DeliveryStatus.SENDING, claimed_by=worker_id, claimed_at=current(),
+            )
+            if claimed != 1:
+                continue  # another worker has it
+            delivery = Delivery.objects.select_related("notification__recipient").get(pk=pk)
+            notification = delivery.notification
+            address = _address(notification)
+            if not address or (notification.recipient_id and not notification.recipient.is_active):
+                _count(result, _close_attempt(delivery, worker_id=worker_id, now=now, permanent=True,
+                                              error="The recipient has no active e-mail address."))
+                continue
+            try:
+                validate_email(address)
+                if connection.send_messages([_message(notification, connection)]) != 1:
+                    raise smtplib.SMTPException("The mail server did not take the message.")
+            except Exception as exc:  # noqa: BLE001 - every failure is recorded: permanent, retried or server away
+                permanent, server_away = _classify(exc)
+                error = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+                log.warning("Delivery %s attempt %s failed (%s): %s", pk, delivery.attempts,
+                            "permanent" if permanent else "will retry", error)
+                _count(result, _close_attempt(delivery, worker_id=worker_id, now=now, permanent=permanent,
+                                              error=f"{type(exc).__name__}: {error}"))
+                if server_away:
+                    result.stopped = f"{type(exc).__name__}: {error}"
+                    _drop(connection)
+                    return result
+                continue
+            marked = Delivery.objects.filter(pk=pk, status=DeliveryStatus.SENDING, claimed_by=worker_id).update(
+                status=DeliveryStatus.SENT, sent_at=current(),
+            )
+            if marked != 1:
+                log.error("Delivery %s was sent by %s after its claim was taken back", pk, worker_id)
+            if notification.forget_body:
+                _forget_body(notification.pk)
+            result.sent += 1
+    finally:
+        if getattr(connection, "connection", True) is not None:
+            try:
+                connection.close()
+            except Exception:  # noqa: BLE001 - the messages are sent; a failed goodbye changes nothing
+                _drop(connection)
     return result
+
+
+class NotDeliverable(Exception):
+    """This e-mail cannot be sent again (its secret body was erased): the person asks for a new one."""
+
+
+@transaction.atomic
+def delivery_retry(*, by, organisation_id: int | None, delivery_id: int, now: dt.datetime | None = None) -> Delivery:
+    """Send a not-delivered e-mail again (after fixing the address, or once the mail server is fixed).
+
+    A new series of attempts starts now, with the whole retry schedule. Another organisation's delivery, or
+    one that is not "not delivered", does not exist here (Delivery.DoesNotExist).
+    """
+    now = now or timezone.now()
+    delivery = (
+        Delivery.objects.select_related("notification")
+        .filter(pk=delivery_id, notification__organisation_id=organisation_id, status=DeliveryStatus.UNDELIVERABLE)
+        .first()
+    )
+    if delivery is None:
+        raise Delivery.DoesNotExist
+    if delivery.notification.forget_body and not delivery.notification.body:
+        raise NotDeliverable("This e-mail held a one-time link that is no longer kept: ask for a new one.")
+    # Compare-and-set: two people pressing "try again" at once start one new series.
+    if Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.UNDELIVERABLE).update(status=DeliveryStatus.FAILED) != 1:
+        raise Delivery.DoesNotExist
+    retry = Delivery.objects.create(
+        notification_id=delivery.notification_id, channel=delivery.channel, attempts=delivery.attempts + 1,
+        next_attempt_at=now, first_attempt_at=now, created_at=now,
+    )
+    if organisation_id is not None:
+        audit_record(
+            organisation_id=organisation_id, actor=by, event_type="email.retried", obj=retry,
+            summary=f"Asked to send an e-mail again: {header_safe(delivery.notification.subject)}",
+            data={"notification_id": delivery.notification_id, "last_error": delivery.last_error},
+        )
+    return retry
 
 
 def _digest_body(items: list[Notification]) -> str:

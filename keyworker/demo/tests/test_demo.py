@@ -94,3 +94,9 @@ def test_the_class_teacher_has_an_invitation_to_the_childcare_group_waiting(demo
     invitation = StaffInvitation.objects.get(user__email=teacher.email, status="pending")
     assert invitation.organisation.name == "Thistle Childcare Group"
     assert not StaffMember.objects.filter(user__email=teacher.email, organisation=invitation.organisation).exists()
+
+
+def test_the_admin_office_sees_emails_that_did_not_go_out(demo, client):
+    client.force_login(by_role(demo, "Admin office"))
+    html = client.get("/inbox/deliveries/").content.decode()
+    assert "Not delivered (2)" in html and "Waiting to be tried again (1)" in html and "does not exist" in html

@@ -9,7 +9,8 @@ from django.db import connection, transaction
 
 from keyworker.notifications.models import Delivery, Lease, Notification
 from keyworker.notifications.services import (
-    MAX_ATTEMPTS,
+    GIVE_UP_AFTER,
+    claim_lease,
     deliveries_run,
     lease_claim,
     lease_release,
@@ -97,14 +98,22 @@ def test_retry_with_backoff_while_the_mail_server_is_down_then_sent_once(world, 
     assert "ConnectionRefusedError" in Delivery.objects.get(attempts=1).last_error
 
 
-def test_after_the_last_attempt_it_is_marked_failed(world, flaky):
-    flaky.failures_left = 100
+def test_a_server_away_for_three_days_is_tried_for_three_days_then_shown_as_not_delivered(world, flaky):
+    flaky.failures_left = 1000
     send(world)
     now = dt.datetime.now(dt.UTC)
-    for hour in range(6):
-        deliveries_run(now=now + T(hours=hour * 2), worker_id="w1")
-    assert flaky.attempts == MAX_ATTEMPTS and len(mail.outbox) == 0
-    assert list(Delivery.objects.values_list("status", flat=True)) == ["failed"] * MAX_ATTEMPTS
+    for hour in range(72):
+        deliveries_run(now=now + T(hours=hour, minutes=59), worker_id="w1")
+    # Before three days have passed it is still waiting for its next try: 1 min, 5, 15, 1 h, 2 h, 4 h, 8 h, then 12 h.
+    assert Delivery.objects.filter(status="pending").count() == 1
+    assert not Delivery.objects.filter(status="undeliverable").exists()
+    for hour in range(72, 90):
+        deliveries_run(now=now + T(hours=hour, minutes=59), worker_id="w1")
+    assert len(mail.outbox) == 0
+    last = Delivery.objects.order_by("-attempts").first()
+    assert last.status == "undeliverable" and "ConnectionRefusedError" in last.last_error
+    assert last.created_at - last.first_attempt_at < GIVE_UP_AFTER <= now + T(hours=90) - last.first_attempt_at
+    assert flaky.attempts == last.attempts == 13
     assert not Delivery.objects.filter(status="pending").exists()
 
 
@@ -114,8 +123,10 @@ def test_a_stale_claim_is_taken_back_and_sent(world):
     d = Delivery.objects.get()
     # A worker claimed it and stopped before sending.
     Delivery.objects.filter(pk=d.pk).update(status="sending", claimed_by="crashed", claimed_at=now)
-    assert deliveries_run(now=now + T(minutes=5), worker_id="w2").sent == 0  # not stale yet
-    result = deliveries_run(now=now + T(minutes=11), worker_id="w2")
+    # Not stale while the worker could still be sending (its lease outlasts every step at the SMTP timeout).
+    assert claim_lease() > T(seconds=20 * 10)
+    assert deliveries_run(now=now + claim_lease() - T(seconds=1), worker_id="w2").sent == 0
+    result = deliveries_run(now=now + claim_lease() + T(seconds=1), worker_id="w2")
     assert (result.taken_back, result.sent) == (1, 1) and len(mail.outbox) == 1
     d.refresh_from_db()
     assert d.status == "failed" and "crashed" in d.last_error

@@ -42,6 +42,7 @@ class CycleResult:
     failed: int = 0
     taken_back: int = 0
     digests: int = 0
+    mail_server: str = ""  # why sending stopped early: the mail server is away or hung
 
     def line(self) -> str:
         return (
@@ -49,6 +50,7 @@ class CycleResult:
             f"obligations +{self.created} ~{self.updated} -{self.removed}; escalations {self.escalations}, "
             f"notifications {self.notifications}; e-mails sent {self.sent}, retrying {self.retried}, failed {self.failed}, "
             f"taken back {self.taken_back}; digests {self.digests}"
+            + (f"; mail server away: {self.mail_server}" if self.mail_server else "")
         )
 
 
@@ -88,6 +90,7 @@ def run_cycle(*, worker_id: str, as_of: dt.date | None = None, batch: int = 200)
     result.digests = digests_run(now=clock.now())
     sent = deliveries_run(now=clock.now(), worker_id=worker_id, limit=batch)
     result.sent, result.retried, result.failed, result.taken_back = sent.sent, sent.retried, sent.failed, sent.taken_back
+    result.mail_server = sent.stopped
     return result
 
 
