@@ -15,6 +15,57 @@ from keyworker.core import clock
 from .models import User
 
 SESSION_VERIFIED_AT = "mfa_verified_at"
+SESSION_HAS_DEVICE = "mfa_has_device"  # cached per session, so people without a device do not pay a query a page
+
+# Kinds of device, in the words people see.
+APP, RECOVERY_CODES, PASSKEY = "app", "recovery_codes", "passkey"
+
+
+def second_factor_required(actor) -> bool:
+    """Must this person sign in with a second factor? Everyone who can read restricted records (the safeguarding
+    team), leaders (allocations or staff management, or an organisation-wide role), and everyone in an
+    organisation that asks it of all its staff."""
+    from .capabilities import MANAGE_ALLOCATIONS, MANAGE_STAFF, SAFEGUARDING_TEAM
+
+    if actor is None or not actor.is_member:
+        return False
+    if actor.has_organisation_scope:
+        return True
+    if actor.capabilities() & {SAFEGUARDING_TEAM, MANAGE_ALLOCATIONS, MANAGE_STAFF}:
+        return True
+    return bool(actor.organisation.second_factor_for_everyone)
+
+
+def device_kind(device) -> str:
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if isinstance(device, TOTPDevice):
+        return APP
+    if isinstance(device, StaticDevice):
+        return RECOVERY_CODES
+    return PASSKEY
+
+
+def devices_of(user: User) -> list:
+    """The person's confirmed devices: apps first, then passkeys, then recovery codes."""
+    order = {APP: 0, PASSKEY: 1, RECOVERY_CODES: 2}
+    return sorted(devices_for_user(user, confirmed=True), key=lambda d: (order[device_kind(d)], d.pk))
+
+
+def session_has_device(request: HttpRequest) -> bool:
+    """has_second_factor for the signed-in person, remembered in the session (the pages that add or remove a
+    device refresh it with `remember_devices`)."""
+    cached = request.session.get(SESSION_HAS_DEVICE)
+    if isinstance(cached, bool):
+        return cached
+    return remember_devices(request)
+
+
+def remember_devices(request: HttpRequest) -> bool:
+    has = has_second_factor(request.user)
+    request.session[SESSION_HAS_DEVICE] = has
+    return has
 
 
 def has_second_factor(user: User) -> bool:
@@ -34,6 +85,7 @@ def mark_verified(request: HttpRequest, device) -> None:
     """Record in the session that the person proved a second factor now (also django-otp's own flag)."""
     otp_login(request, device)
     request.session[SESSION_VERIFIED_AT] = clock.now().timestamp()
+    request.session[SESSION_HAS_DEVICE] = True
 
 
 def verified_at(request: HttpRequest) -> dt.datetime | None:

@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import include, path, reverse_lazy
 
 from . import views
 from .forms import PasswordSetForm, SignInForm
@@ -13,6 +13,7 @@ urlpatterns = [
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("organisation/", views.switch_organisation, name="switch_organisation"),
+    path("second-factor/", include("keyworker.accounts.mfa_urls")),
     path(
         "password/",
         auth_views.PasswordResetView.as_view(
