@@ -8,7 +8,7 @@ in one place.
 import datetime as dt
 
 from django.http import HttpRequest
-from django_otp import devices_for_user, login as otp_login, match_token
+from django_otp import devices_for_user, login as otp_login
 
 from keyworker.core import clock
 
@@ -75,10 +75,16 @@ def has_second_factor(user: User) -> bool:
 
 def verify_code(user: User, code: str):
     """The device that accepts this code (a TOTP code or an unused recovery code, which is then spent), or None."""
-    code = (code or "").strip().replace(" ", "")
+    code = (code or "").strip().replace(" ", "").lower()
     if not code:
         return None
-    return match_token(user, code)
+    # An app's code is 6 digits, a recovery code 8 letters and digits: try only the kind it can be, so a recovery
+    # code does not count as a wrong guess against the app (django-otp slows down guessing per device).
+    wanted = APP if code.isdigit() and len(code) < 8 else RECOVERY_CODES
+    for device in devices_for_user(user, confirmed=True):
+        if device_kind(device) == wanted and device.verify_token(code):
+            return device
+    return None
 
 
 def mark_verified(request: HttpRequest, device) -> None:

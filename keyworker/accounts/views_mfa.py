@@ -55,7 +55,9 @@ def second_factor(request):
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = mfa.verify_code(request.user, form.cleaned_data["code"])
-        if device is None:
+        if device is None and not all(d.verify_is_allowed()[0] for d in devices if hasattr(d, "verify_is_allowed")):
+            form.add_error("code", "Too many wrong codes: wait a little, then try again with the code the app shows then.")
+        elif device is None:
             form.add_error("code", "That code is not right. Check the app shows the same account, and try again.")
         else:
             mfa.mark_verified(request, device)
