@@ -43,6 +43,7 @@ class SecondFactorMiddleware:
         if not has_device and not mfa.second_factor_required(request.actor):
             return self.get_response(request)
         path = request.path_info
+        request.second_factor_pending = True
         if self._always_open(path) or (not has_device and path.startswith(reverse("accounts:second_factor"))):
             return self.get_response(request)
         if has_device and self._proving(path):
