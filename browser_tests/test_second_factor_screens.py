@@ -93,7 +93,7 @@ def test_a_headteacher_registers_a_passkey_and_signs_in_with_it(world, page, liv
     _axe_clean(page, "second-factor-passkey-name")
     page.get_by_label("Name of the passkey").fill("Office laptop")
     page.get_by_role("button", name="Save").click()
-    expect(page.get_by_role("cell", name="Office laptop")).to_be_visible()
+    expect(page.get_by_role("cell", name="Office laptop", exact=True)).to_be_visible()
     assert WebAuthnCredential.objects.get(user=world.headteacher.user).name == "Office laptop"
 
     page.get_by_role("button", name="Sign out").click()

@@ -99,3 +99,8 @@ def verified_at(request: HttpRequest) -> dt.datetime | None:
     if not isinstance(at, int | float):
         return None
     return dt.datetime.fromtimestamp(at, tz=dt.UTC)
+
+
+def remember_devices_at_sign_in(sender, request, user, **kwargs) -> None:
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_HAS_DEVICE] = has_second_factor(user)
