@@ -216,3 +216,44 @@ def test_only_set_up_managers_change_it(world, client_for):
     assert r.status_code in (403, 404)
     world.org.refresh_from_db()
     assert not world.org.second_factor_for_everyone
+
+
+def _passkey(user, name="Work laptop"):
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    return WebAuthnCredential.objects.create(
+        user=user, name=name, confirmed=True, credential_id=f"cred-{user.pk}-{name}".encode(), public_key=b"key",
+    )
+
+
+def test_passkeys_are_named_listed_and_removed(world, client_for):
+    client = client_for(world.headteacher)
+    passkey = _passkey(world.headteacher.user)
+    assert "Work laptop" in client.get("/accounts/second-factor/passkeys/").content.decode()
+    blank = client.post(f"/accounts/second-factor/passkeys/{passkey.pk}/name/", {"name": ""})
+    assert "Give the passkey a name" in blank.content.decode()
+    client.post(f"/accounts/second-factor/passkeys/{passkey.pk}/name/", {"name": "Office PC"})
+    passkey.refresh_from_db()
+    assert passkey.name == "Office PC"
+    # With an app as well, the passkey can go.
+    r = client.post("/accounts/second-factor/devices/remove/", {"device": passkey.persistent_id, "from": "passkeys"})
+    assert r.url == "/accounts/second-factor/passkeys/"
+    assert not type(passkey).objects.filter(pk=passkey.pk).exists()
+
+
+def test_someone_elses_passkey_is_not_found(world, client_for):
+    theirs = _passkey(world.outsider.user)
+    client = client_for(world.headteacher)
+    assert client.get(f"/accounts/second-factor/passkeys/{theirs.pk}/name/").status_code == 404
+    assert client.post(f"/accounts/second-factor/passkeys/{theirs.pk}/name/", {"name": "Mine"}).status_code == 404
+    assert client.post("/accounts/second-factor/devices/remove/", {"device": theirs.persistent_id}).status_code == 404
+    assert "Mine" != type(theirs).objects.get(pk=theirs.pk).name
+
+
+def test_a_passkey_alone_is_enough_for_a_leader(world, client):
+    _passkey(world.deputy.user)
+    r = client.post("/accounts/sign-in/", {"username": world.deputy.user.email, "password": PASSWORD})
+    assert client.get(r.url).url == CODE_PAGE  # asked to prove it, not to add one
+    page = client.get(CODE_PAGE).content.decode()
+    assert 'id="passkey-verification-placeholder"' in page and "Enter a code" not in page
+    assert "/static/django_otp_webauthn/otp_webauthn_auth.js" in page
