@@ -8,7 +8,8 @@ in one place.
 import datetime as dt
 
 from django.http import HttpRequest
-from django_otp import devices_for_user, login as otp_login
+from django_otp import devices_for_user
+from django_otp import login as otp_login
 
 from keyworker.core import clock
 

@@ -5,8 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from keyworker.accounts.capabilities import MANAGE_SETUP
 from keyworker.core import clock

@@ -9,10 +9,10 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from conftest import FIXED_NOW
 from keyworker.accounts import mfa
 from keyworker.accounts.mfa_services import recovery_codes_generate
 from keyworker.core.models import AuditEvent
-from conftest import FIXED_NOW
 from keyworker.testing import PASSWORD, give_second_factor, totp_code
 
 pytestmark = pytest.mark.django_db
