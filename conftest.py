@@ -26,9 +26,27 @@ def world(db, clock):
     return make_world()
 
 
+@pytest.fixture(autouse=True)
+def _force_login_proves_second_factor(monkeypatch):
+    """A test client's `force_login` (Django's and DRF's) also proves a second factor (an app) for people who would be
+    asked for one, as signing in would; `force_login(user, second_factor=False)` stops after the password."""
+    from django.test.client import ClientMixin
+
+    password_only = ClientMixin.force_login
+
+    def force_login(self, user, backend=None, second_factor=True):
+        password_only(self, user, backend)
+        from keyworker.testing import needs_second_factor, verify_second_factor
+
+        if second_factor and needs_second_factor(user):
+            verify_second_factor(self, user)
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login)
+
+
 @pytest.fixture
 def client_for(client):
-    """Sign in as a staff member: `client_for(world.ta_a)`."""
+    """Sign in as a staff member: `client_for(world.ta_a)` (with a proved second factor when the role needs one)."""
 
     def sign_in(staff):
         client.force_login(staff.user)

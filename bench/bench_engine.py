@@ -399,6 +399,8 @@ def run(args, where: str) -> int:  # noqa: PLR0915 - one benchmark, read top to 
     kw_client, head_client = Client(), Client()
     kw_client.force_login(key_worker.user)
     head_client.force_login(big.headteacher.user)
+    from keyworker.testing import verify_second_factor
+    verify_second_factor(head_client, big.headteacher.user)  # leaders prove a second factor after the password
     pages = [
         ("My week (key worker)", kw_client, f"/my-week/?as_of={as_of}"),
         ("Team compliance (headteacher)", head_client, f"/compliance/?setting={big.setting.pk}&as_of={as_of}"),

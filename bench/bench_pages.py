@@ -119,6 +119,8 @@ def run(args, where: str) -> int:
     kw_client, head_client = Client(), Client()
     kw_client.force_login(key_worker.user)
     head_client.force_login(big.headteacher.user)
+    from keyworker.testing import verify_second_factor
+    verify_second_factor(head_client, big.headteacher.user)  # leaders prove a second factor after the password
     pages = [
         ("My families (key worker)", kw_client, "/families/"),
         ("Child profile (key worker)", kw_client, f"/families/children/{child.pk}/"),

@@ -89,8 +89,13 @@ def clock():
 @pytest.fixture
 def world(transactional_db, clock, live_server):
     """The persona world (keyworker.testing.make_world), committed so that the live server sees it."""
+    from django.urls import get_resolver
+
     from keyworker.testing import make_world
 
+    # Load every page's module here, not in the live server's first request (seconds on a busy machine: the first
+    # page of a run could miss its 10-second wait).
+    get_resolver().url_patterns
     return make_world()
 
 

@@ -11,12 +11,21 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 def sign_in(page: Page, person, password: str = PASSWORD) -> Page:
-    """Sign in a staff member (or a bare user) through the real sign-in form; wait for the signed-in header."""
+    """Sign in a staff member (or a bare user) through the real sign-in form; wait for the signed-in header.
+    Someone who is asked for a second factor (their role needs one) gets an authenticator app, and the helper types
+    the code it shows now."""
+    from keyworker.testing import give_second_factor, needs_second_factor, totp_code
+
     user = getattr(person, "user", person)
+    device = give_second_factor(user) if needs_second_factor(user) else None
     page.goto("/accounts/sign-in/")
     page.get_by_label("E-mail address").fill(user.email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    if device is not None:
+        expect(page.get_by_role("heading", name="Confirm it is you")).to_be_visible()
+        page.get_by_label("Code", exact=True).fill(totp_code(device))
+        page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     return page
 

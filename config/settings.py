@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "keyworker.core",
     "keyworker.notifications",
     "keyworker.accounts",
@@ -70,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "keyworker.accounts.middleware.ActorMiddleware",
+    "keyworker.accounts.middleware.SecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -119,6 +121,16 @@ LOGIN_URL = "accounts:login"
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600  # the e-mail says "three days"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Second factors: authenticator apps (TOTP), recovery codes and passkeys (WebAuthn). The relying party id is the
+# host name people sign in at (never an IP address); the allowed origins are the full addresses, with the port.
+OTP_TOTP_ISSUER = os.environ.get("KEYWORKER_WEBAUTHN_RP_NAME", "Keyworker")
+OTP_WEBAUTHN_RP_ID = os.environ.get("KEYWORKER_WEBAUTHN_RP_ID", "localhost")
+OTP_WEBAUTHN_RP_NAME = os.environ.get("KEYWORKER_WEBAUTHN_RP_NAME", "Keyworker")
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [
+    o for o in os.environ.get("KEYWORKER_WEBAUTHN_ORIGINS", "http://localhost:8000").split(",") if o
+]
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False  # a passkey is the second factor, after the password
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

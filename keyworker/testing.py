@@ -152,3 +152,40 @@ def make_world() -> World:
 
 def user_of(staff: StaffMember) -> User:
     return staff.user
+
+
+def give_second_factor(user: User):
+    """A confirmed authenticator app for a person who has none yet (their first), as the sign-in helpers need."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    return device or TOTPDevice.objects.create(user=user, name="Test phone", confirmed=True)
+
+
+def totp_code(device) -> str:
+    """The code the person's authenticator app shows now. Replay protection is reset so a test may sign in twice."""
+    from django_otp.oath import totp
+
+    type(device).objects.filter(pk=device.pk).update(last_t=-1)
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift):0{device.digits}d}"
+
+
+def needs_second_factor(user: User) -> bool:
+    """Would this person be asked for a second factor after their password (their role needs one, or they have one)?"""
+    from keyworker.accounts import mfa
+
+    return mfa.second_factor_required(actor_for(user)) or mfa.has_second_factor(user)
+
+
+def verify_second_factor(client, user: User) -> None:
+    """Make a test client's signed-in session one that proved a second factor (an app), as if a code was typed."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from keyworker.accounts import mfa
+
+    device = give_second_factor(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[mfa.SESSION_VERIFIED_AT] = clock.now().timestamp()
+    session[mfa.SESSION_HAS_DEVICE] = True
+    session.save()

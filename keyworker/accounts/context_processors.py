@@ -50,6 +50,8 @@ def actor(request):
     a = getattr(request, "actor", None)
     if a is None or not request.user.is_authenticated:
         return {}
+    if getattr(request, "second_factor_pending", False):
+        return {"actor": a}  # until the second factor is proved (or added), no page but those could open
     items = navigation(a)
     # The longest matching prefix is the current section.
     matches = [url for _, url in items if request.path.startswith(url)]

@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import include, path, reverse_lazy
 
 from . import views
 from .forms import PasswordSetForm, SignInForm
@@ -15,6 +15,7 @@ urlpatterns = [
     path("organisation/", views.switch_organisation, name="switch_organisation"),
     path("invitations/", views.invitation_list, name="invitations"),
     path("invitations/<int:invitation_id>/", views.invitation_answer, name="invitation_answer"),
+    path("second-factor/", include("keyworker.accounts.mfa_urls")),
     path(
         "password/",
         auth_views.PasswordResetView.as_view(

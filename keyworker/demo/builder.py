@@ -169,6 +169,9 @@ def build(seed: int = 2026) -> Demo:
     _build_childcare(rng, demo)
     _adopt_policies()
     _histories()
+    from .second_factor import give_second_factors
+
+    give_second_factors([SCHOOL_SLUG, GROUP_SLUG])
     return demo
 
 

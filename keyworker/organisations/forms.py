@@ -2,7 +2,7 @@
 
 from django import forms
 
-from .models import Closure, Group, HalfTerm, Setting, Term
+from .models import Closure, Group, HalfTerm, Organisation, Setting, Term
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -78,3 +78,9 @@ class ClosureForm(_Dated):
 
 class DayForm(forms.Form):
     day = forms.DateField(label="Date", widget=DATE)
+
+
+class SecondFactorForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["second_factor_for_everyone"]

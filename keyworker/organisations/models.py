@@ -10,6 +10,10 @@ class Organisation(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    second_factor_for_everyone = models.BooleanField(
+        "Everyone signs in with a second factor", default=False,
+        help_text="Leaders and the safeguarding team always need one; tick this to ask every member of staff.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -74,3 +74,17 @@ def half_term_create(*, actor, setting: Setting, **fields: Any) -> HalfTerm:
 def closure_create(*, actor, setting: Setting, **fields: Any) -> Closure:
     _check(actor, setting)
     return Closure.objects.create(organisation_id=setting.organisation_id, setting=setting, **fields)
+
+
+@transaction.atomic
+def organisation_second_factor_set(*, actor, organisation: Organisation, for_everyone: bool) -> Organisation:
+    """Ask every member of staff for a second factor at sign-in, or only those whose roles need one."""
+    _check(actor)
+    if actor is not None and organisation.pk != actor.organisation_id:
+        raise RuleViolation("Not found.", rule="tenancy")
+    organisation.second_factor_for_everyone = for_everyone
+    organisation.save(update_fields=["second_factor_for_everyone"])
+    summary = "Everyone signs in with a second factor" if for_everyone else "Only leaders and the safeguarding team need a second factor"
+    audit_record(organisation_id=organisation.pk, actor=getattr(actor, "user", None), event_type="organisation.second_factor",
+                 obj=organisation, summary=summary, data={"for_everyone": for_everyone})
+    return organisation

@@ -6,6 +6,7 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from keyworker.accounts.capabilities import MANAGE_SETUP
 from keyworker.core import clock
@@ -13,7 +14,7 @@ from keyworker.core.errors import RuleViolation
 
 from . import services
 from .calendar import TermCalendar
-from .forms import ClosureForm, DayForm, GroupForm, HalfTermForm, SettingForm, TermForm
+from .forms import ClosureForm, DayForm, GroupForm, HalfTermForm, SecondFactorForm, SettingForm, TermForm
 from .models import Setting
 
 
@@ -49,7 +50,26 @@ def setup(request):
         else:
             messages.success(request, f"Added {s}. Now add its classes or rooms and its term dates.")
             return redirect("organisations:setting", setting_id=s.pk)
-    return render(request, "organisations/setup.html", {"settings": settings, "form": form})
+    return render(request, "organisations/setup.html", {
+        "settings": settings, "form": form, "second_factor_form": SecondFactorForm(instance=actor.organisation),
+    })
+
+
+@login_required
+@require_POST
+def second_factor(request):
+    """Whether everyone, or only leaders and the safeguarding team, signs in with a second factor."""
+    actor = _setup_actor(request)
+    form = SecondFactorForm(request.POST)
+    form.is_valid()  # a checkbox: absent means off
+    services.organisation_second_factor_set(
+        actor=actor, organisation=actor.organisation, for_everyone=bool(form.cleaned_data.get("second_factor_for_everyone")),
+    )
+    if actor.organisation.second_factor_for_everyone:
+        messages.success(request, "Everyone now signs in with a second factor; staff without one are asked to add one.")
+    else:
+        messages.success(request, "Only leaders and the safeguarding team now need a second factor.")
+    return redirect("organisations:setup")
 
 
 @login_required

@@ -11,8 +11,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--reset", action="store_true", help="Remove the demo organisations first and build them again.")
         parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--code", action="store_true", help="Print the demo authenticator app's code now, and stop.")
 
-    def handle(self, *args, reset: bool, seed: int, **opts):
+    def handle(self, *args, reset: bool, seed: int, code: bool = False, **opts):
+        if code:
+            from keyworker.demo.second_factor import code_now
+
+            self.stdout.write(code_now())
+            return
         if builder.exists():
             if not reset:
                 self.stdout.write("The demo is already built (use --reset to build it again).")
@@ -35,4 +41,9 @@ class Command(BaseCommand):
         width = max(len(s.role) for s in sign_ins)
         for s in sign_ins:
             self.stdout.write(f"  {s.role.ljust(width)}  {s.email:45}  {s.name}, {s.organisation}")
+        self.stdout.write("")
+        from keyworker.demo.second_factor import describe
+
+        for line in describe():
+            self.stdout.write(line)
         self.stdout.write("")
