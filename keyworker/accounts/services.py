@@ -1,10 +1,13 @@
 """Writes for staff: add a staff member with roles and class teams, change them."""
 
+from typing import Any
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from keyworker.core.audit import audit_record
+from keyworker.core.audit import changes as audit_changes
 from keyworker.core.errors import RuleViolation
 from keyworker.organisations.models import Group, Organisation, Setting
 
@@ -42,6 +45,7 @@ def staff_save(
     if any(g.setting_id != setting.pk for g in groups):
         raise RuleViolation(f"Choose classes or rooms of {setting}.", rule="group_setting", field="groups")
     email = email.strip().lower()
+    before = _staff_snapshot(staff, setting) if staff is not None else {}
     user = staff.user if staff else User.objects.filter(email=email).first()
     if user is None:
         user = User(email=email, full_name=full_name.strip())
@@ -87,8 +91,19 @@ def staff_save(
     audit_record(
         organisation_id=organisation.pk, actor=actor.user if actor else None, event_type="staff.saved", obj=staff,
         summary=f"{staff}: {', '.join(r.name for r in roles)} at {setting}",
+        data=audit_changes(before, _staff_snapshot(staff, setting)),
     )
     return staff
+
+
+def _staff_snapshot(staff: StaffMember, setting: Setting) -> dict[str, Any]:
+    """What a staff edit can change, for the audit log's before and after."""
+    return {
+        "full_name": staff.user.full_name, "email": staff.user.email, "job_title": staff.job_title,
+        "staff_code": staff.staff_code,
+        "roles": sorted(StaffRole.objects.filter(staff=staff, setting=setting).values_list("role__code", flat=True)),
+        "groups": sorted(GroupMembership.objects.filter(staff=staff, group__setting=setting).values_list("group_id", flat=True)),
+    }
 
 
 @transaction.atomic

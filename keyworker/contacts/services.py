@@ -12,6 +12,7 @@ from keyworker.accounts.access import Actor
 from keyworker.accounts.capabilities import MANAGE_ALLOCATIONS, SAFEGUARDING_TEAM
 from keyworker.core import clock
 from keyworker.core.audit import audit_record
+from keyworker.core.audit import changes as audit_changes
 from keyworker.core.errors import RuleViolation
 from keyworker.notifications.services import notification_send
 from keyworker.organisations.models import Setting
@@ -203,6 +204,7 @@ def contact_edit(
                     tone=tone, carer=carer, write_up=write_up, follow_up=follow_up, follow_up_on=follow_up_on)
     kids = _children(locked.family, children)
     now = clock.now()
+    before = _snapshot(locked)
     if now - locked.created_at > EDIT_GRACE:
         ContactLogRevision.objects.create(organisation_id=locked.organisation_id, contact=locked, previous=_snapshot(locked),
                                           edited_by=actor.user, edited_at=now)
@@ -213,7 +215,7 @@ def contact_edit(
     locked.save()
     locked.children.set(kids)
     audit_record(organisation_id=locked.organisation_id, actor=actor.user, event_type="contact.edited", obj=locked,
-                 summary=f"Contact with {locked.family.name} edited")
+                 summary=f"Contact with {locked.family.name} edited", data=audit_changes(before, _snapshot(locked)))
     _refresh(locked, actor)
     return locked
 
@@ -300,4 +302,5 @@ def contact_access_record(*, actor: Actor, contact: ContactLog, route: str) -> C
     if route not in AccessRoute.values:
         raise ValueError(f"Unknown access route {route!r}")
     return ContactAccess.objects.create(organisation_id=contact.organisation_id, contact=contact, staff=actor.staff,
-                                        accessed_at=clock.now(), route=route)
+                                        accessed_at=clock.now(), route=route,
+                                        description=f"Contact {contact.pk} with family {contact.family_id} on {contact.happened_on}")
