@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("keyworker.accounts.urls")),
     path("inbox/", include("keyworker.notifications.urls")),
     path("setup/roles/", include("keyworker.accounts.roles_urls")),
+    path("setup/audit/", include("keyworker.accounts.audit_urls")),
     path("setup/", include("keyworker.organisations.urls")),
     path("families/", include("keyworker.dashboard.urls")),
     path("families/", include("keyworker.people.urls")),

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
+from keyworker.core.names import NameFieldsFormMixin
 from keyworker.organisations.models import Group, Setting
 
 from .models import Role, StaffMember
@@ -18,7 +19,9 @@ class SignInForm(AuthenticationForm):
     }
 
 
-class StaffForm(forms.Form):
+class StaffForm(NameFieldsFormMixin, forms.Form):
+    name_fields = ("full_name",)
+
     full_name = forms.CharField(label="Full name", max_length=150)
     email = forms.EmailField(label="E-mail address", help_text="They sign in with this address.")
     job_title = forms.CharField(label="Job title", max_length=100, required=False)

@@ -13,6 +13,7 @@ from keyworker.accounts.capabilities import MANAGE_ALLOCATIONS, SAFEGUARDING_TEA
 from keyworker.core import clock
 from keyworker.core.audit import audit_record
 from keyworker.core.audit import changes as audit_changes
+from keyworker.core.dates import date_problem
 from keyworker.core.errors import RuleViolation
 from keyworker.notifications.services import notification_send
 from keyworker.organisations.models import Setting
@@ -105,6 +106,8 @@ def _clean(
             raise RuleViolation("Say what the follow-up is, or remove its date.", rule="follow_up_missing", field="follow_up")
         if follow_up_on < happened_on:
             raise RuleViolation("The follow-up date cannot be before the contact.", rule="follow_up_date", field="follow_up_on")
+        if problem := date_problem(follow_up_on, today=today):
+            raise RuleViolation(problem, rule="implausible_date", field="follow_up_on")
     return {
         "happened_on": happened_on, "channel": channel, "direction": direction, "tone": tone, "carer": carer,
         "write_up": write_up, "word_count": words, "follow_up": follow_up, "follow_up_on": follow_up_on,

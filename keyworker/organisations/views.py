@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from keyworker.accounts.capabilities import MANAGE_SETUP
+from keyworker.accounts.policies import can_search_audit
 from keyworker.core import clock
 from keyworker.core.errors import RuleViolation
 
@@ -49,7 +50,9 @@ def setup(request):
         else:
             messages.success(request, f"Added {s}. Now add its classes or rooms and its term dates.")
             return redirect("organisations:setting", setting_id=s.pk)
-    return render(request, "organisations/setup.html", {"settings": settings, "form": form})
+    return render(request, "organisations/setup.html", {
+        "settings": settings, "form": form, "can_search_audit": can_search_audit(actor),
+    })
 
 
 @login_required

@@ -2,6 +2,9 @@
 
 from django import forms
 
+from keyworker.core import clock
+from keyworker.core.dates import date_problem
+from keyworker.core.names import NameFieldsFormMixin
 from keyworker.organisations.models import Group, Setting
 
 from .models import KEY_ASPECT_FIELDS, Carer, Child, Family, KeyAspects
@@ -9,14 +12,18 @@ from .models import KEY_ASPECT_FIELDS, Carer, Child, Family, KeyAspects
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class FamilyForm(forms.ModelForm):
+class FamilyForm(NameFieldsFormMixin, forms.ModelForm):
+    name_fields = ("name",)
+
     class Meta:
         model = Family
         fields = ["name", "address", "mis_reference"]
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
 
 
-class CarerForm(forms.ModelForm):
+class CarerForm(NameFieldsFormMixin, forms.ModelForm):
+    name_fields = ("title", "first_name", "last_name")
+
     class Meta:
         model = Carer
         fields = [
@@ -37,7 +44,9 @@ class CarerForm(forms.ModelForm):
         return data
 
 
-class ChildForm(forms.ModelForm):
+class ChildForm(NameFieldsFormMixin, forms.ModelForm):
+    name_fields = ("legal_first_name", "legal_last_name", "preferred_name")
+
     class Meta:
         model = Child
         fields = [
@@ -57,6 +66,11 @@ class ChildForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         dob, enrolled, left = data.get("date_of_birth"), data.get("enrolled_on"), data.get("left_on")
+        today = clock.today()
+        for name in ("date_of_birth", "enrolled_on", "left_on"):
+            if problem := date_problem(data.get(name), today=today):
+                self.add_error(name, problem)
+                dob, enrolled, left = (None, None, None)
         if dob and enrolled and enrolled < dob:
             self.add_error("enrolled_on", "The enrolment date is before the date of birth.")
         if enrolled and left and left < enrolled:
