@@ -13,7 +13,14 @@ from keyworker.core.errors import RuleViolation
 
 from .hooks import on_key_aspects_changed
 from .models import (
-    KEY_ASPECT_FIELDS, Carer, Child, Family, KeyAspectChange, KeyAspects, KeyAspectsAccess, KeyAspectsRoute,
+    KEY_ASPECT_FIELDS,
+    Carer,
+    Child,
+    Family,
+    KeyAspectChange,
+    KeyAspects,
+    KeyAspectsAccess,
+    KeyAspectsRoute,
 )
 
 FAMILY_FIELDS = ("name", "address", "mis_reference")

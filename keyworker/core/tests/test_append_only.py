@@ -4,7 +4,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from keyworker.accounts.models import User
-from keyworker.contacts.models import AccessRoute, ContactAccess, Channel, ContactLog
+from keyworker.contacts.models import AccessRoute, Channel, ContactAccess, ContactLog
 from keyworker.core import append_only, clock
 from keyworker.core.audit import audit_record
 from keyworker.core.models import AuditEvent
@@ -54,10 +54,10 @@ def test_access_log_rows_cannot_be_changed_or_deleted(world):
                                       route=SgRoute.PAGE, detail="chronology")
     for model in (KeyAspectsAccess, ConcernAccess):
         row = model.objects.get()
-        _refused(lambda: model.objects.filter(pk=row.pk).update(route="api"))
+        _refused(lambda model=model, row=row: model.objects.filter(pk=row.pk).update(route="api"))
         _refused(row.delete)
         with connection.cursor() as cursor:
-            _refused(lambda: cursor.execute(f"DELETE FROM {model._meta.db_table}"))  # noqa: S608
+            _refused(lambda cursor=cursor, table=model._meta.db_table: cursor.execute(f"DELETE FROM {table}"))  # noqa: S608
         assert model.objects.filter(pk=row.pk).exists()
 
 
