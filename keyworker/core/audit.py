@@ -40,4 +40,4 @@ def snapshot(obj: Any, fields: Any) -> dict[str, Any]:
 def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """`{"before": …, "after": …}` holding only what changed: the `data` of an audited edit."""
     changed = [k for k in after if before.get(k) != after[k]]
-    return {"before": {k: before.get(k) for k in changed}, "after": {k: after[k] for k in changed}}
+    return {"before": {k: before[k] for k in changed if k in before}, "after": {k: after[k] for k in changed}}
