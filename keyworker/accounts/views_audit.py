@@ -54,9 +54,7 @@ def _searcher(request: HttpRequest) -> Actor:
 
 
 def _form(request: HttpRequest, actor: Actor) -> AuditSearchForm:
-    form = AuditSearchForm(request.GET or None, actor=actor)
-    form.is_valid() if request.GET else None
-    return form
+    return AuditSearchForm(request.GET or None, actor=actor)  # bound (and validated below) once anything is asked
 
 
 @login_required
