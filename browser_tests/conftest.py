@@ -95,7 +95,7 @@ def world(transactional_db, clock, live_server):
 
     # Load every page's module here, not in the live server's first request (seconds on a busy machine: the first
     # page of a run could miss its 10-second wait).
-    get_resolver().url_patterns
+    _ = get_resolver().url_patterns
     return make_world()
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/second-factor/passkeys/ceremony/", include("keyworker.accounts.webauthn_urls")),
     path("inbox/", include("keyworker.notifications.urls")),
     path("setup/roles/", include("keyworker.accounts.roles_urls")),
+    path("setup/audit/", include("keyworker.accounts.audit_urls")),
     path("setup/", include("keyworker.organisations.urls")),
     path("families/", include("keyworker.dashboard.urls")),
     path("families/", include("keyworker.people.urls")),

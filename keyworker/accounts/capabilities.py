@@ -11,6 +11,7 @@ MANAGE_STAFF = "staff.manage"
 MANAGE_SETUP = "setup.manage"
 RUN_IMPORTS = "imports.run"
 SAFEGUARDING_TEAM = "safeguarding.team"
+AUDIT_EXPORT = "audit.export"  # the data protection officer: searches and exports the whole audit log
 
 ALL = {
     VIEW_FAMILIES: "See families in scope",
@@ -21,13 +22,14 @@ ALL = {
     MANAGE_SETUP: "Set up settings, classes or rooms and the term calendar",
     RUN_IMPORTS: "Import from the management information system",
     SAFEGUARDING_TEAM: "Member of the safeguarding team",
+    AUDIT_EXPORT: "Data protection officer: search and export the audit log",
 }
 
 _LEAD = [VIEW_FAMILIES, MANAGE_ALLOCATIONS, MANAGE_PEOPLE, EDIT_KEY_ASPECTS, MANAGE_STAFF, MANAGE_SETUP, RUN_IMPORTS]
 
 # (code, name, scope, capabilities, key worker eligibility, for schools, for childcare)
 DEFAULT_ROLES: list[tuple[str, str, str, list[str], str, bool, bool]] = [
-    ("headteacher", "Headteacher", Scope.ORGANISATION, [*_LEAD, SAFEGUARDING_TEAM], KW.NONE, True, False),
+    ("headteacher", "Headteacher", Scope.ORGANISATION, [*_LEAD, SAFEGUARDING_TEAM, AUDIT_EXPORT], KW.NONE, True, False),
     ("deputy_headteacher", "Deputy headteacher", Scope.ORGANISATION, [*_LEAD, SAFEGUARDING_TEAM], KW.NONE, True, False),
     ("leadership_team", "Leadership team", Scope.SETTING, [VIEW_FAMILIES, MANAGE_ALLOCATIONS, EDIT_KEY_ASPECTS], KW.NONE, True, False),
     ("safeguarding_lead", "Designated safeguarding lead", Scope.SETTING, [VIEW_FAMILIES, EDIT_KEY_ASPECTS, SAFEGUARDING_TEAM], KW.NONE, True, True),
@@ -35,7 +37,7 @@ DEFAULT_ROLES: list[tuple[str, str, str, list[str], str, bool, bool]] = [
     ("teacher", "Teacher", Scope.OWN_GROUP, [VIEW_FAMILIES, EDIT_KEY_ASPECTS], KW.TEACHER, True, False),
     ("teaching_assistant", "Teaching assistant", Scope.OWN_GROUP, [VIEW_FAMILIES, EDIT_KEY_ASPECTS], KW.ASSISTANT, True, False),
     ("admin_office", "Admin office", Scope.ORGANISATION, [VIEW_FAMILIES, MANAGE_PEOPLE, EDIT_KEY_ASPECTS, MANAGE_STAFF, MANAGE_SETUP, RUN_IMPORTS], KW.NONE, True, True),
-    ("manager", "Manager", Scope.SETTING, [*_LEAD, SAFEGUARDING_TEAM], KW.NONE, False, True),
+    ("manager", "Manager", Scope.SETTING, [*_LEAD, SAFEGUARDING_TEAM, AUDIT_EXPORT], KW.NONE, False, True),
     ("assistant_manager", "Assistant manager", Scope.SETTING, [VIEW_FAMILIES, MANAGE_ALLOCATIONS, MANAGE_PEOPLE, EDIT_KEY_ASPECTS], KW.NONE, False, True),
     ("lead_practitioner", "Lead practitioner", Scope.SETTING, [VIEW_FAMILIES, EDIT_KEY_ASPECTS], KW.PRACTITIONER, False, True),
     ("practitioner", "Practitioner", Scope.OWN_GROUP, [VIEW_FAMILIES, EDIT_KEY_ASPECTS], KW.PRACTITIONER, False, True),

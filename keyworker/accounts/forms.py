@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.template import loader
 
+from keyworker.core.names import NameFieldsFormMixin
 from keyworker.notifications.services import email_queue
 from keyworker.organisations.models import Group, Setting
 
@@ -47,7 +48,9 @@ def _keep_refused_choices(form, name: str, posted: list, initial: list, key) -> 
     return [k for k in initial_keys if k in refused and k not in posted_keys]
 
 
-class StaffForm(forms.Form):
+class StaffForm(NameFieldsFormMixin, forms.Form):
+    name_fields = ("full_name",)
+
     full_name = forms.CharField(label="Full name", max_length=150)
     email = forms.EmailField(label="E-mail address", help_text="They sign in with this address. Someone new gets an e-mail to choose their own password; someone who already signs in gets an invitation to accept.")
     job_title = forms.CharField(label="Job title", max_length=100, required=False)

@@ -176,3 +176,15 @@ def roles_refused(actor: Actor, roles: Iterable[Role], setting_id: int | None) -
 def may_change_identity(staff: StaffMember) -> bool:
     """Whether a staff edit may change this person's name: not when they also work for another organisation."""
     return not StaffMember.objects.filter(user_id=staff.user_id).exclude(organisation_id=staff.organisation_id).exists()
+
+
+def can_search_audit(actor: Actor) -> bool:
+    """Leaders who manage staff across the organisation, and the data protection officer."""
+    if not actor.is_member:
+        return False
+    return actor.can(caps.AUDIT_EXPORT) or (actor.has_organisation_scope and actor.can(caps.MANAGE_STAFF))
+
+
+def can_export_audit(actor: Actor) -> bool:
+    """The data protection officer (the audit.export capability; headteachers and managers by default)."""
+    return actor.is_member and actor.can(caps.AUDIT_EXPORT)

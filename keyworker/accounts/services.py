@@ -1,5 +1,7 @@
 """Writes for staff: add a staff member with roles and class teams, change them, invite people who already sign in."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -7,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from keyworker.core.audit import audit_record
+from keyworker.core.audit import changes as audit_changes
 from keyworker.core.errors import RuleViolation
 from keyworker.organisations.models import Group, Organisation, Setting
 
@@ -62,6 +65,7 @@ def staff_save(
         if refusals:
             raise policies.Refused(refusals)
     email = email.strip().lower()
+    before = _staff_snapshot(staff, setting) if staff is not None else {}
     full_name = full_name.strip()
     new_user = False
     if staff is not None:
@@ -117,8 +121,7 @@ def staff_save(
     event = audit_record(
         organisation_id=organisation.pk, actor=actor.user if actor else None, event_type="staff.saved", obj=staff,
         summary=f"{staff}: {', '.join(r.name for r in roles)} at {setting}",
-        data={"setting": setting.pk, "before": {"roles": [sr.role.code for sr in before_roles]},
-              "after": {"roles": sorted(r.code for r in roles)}},
+        data={"setting": setting.pk, **audit_changes(before, _staff_snapshot(staff, setting))},
     )
     if actor is not None:  # setting up (the demo, fixtures) is audited; a person's change is also told
         _tell_if_restricted_access_changed(
@@ -284,6 +287,16 @@ def _tell_if_restricted_access_changed(
               f"{', '.join(r.name for r in before) or 'none'} → {', '.join(r.name for r in after) or 'none'}"
               f"{f', changed by {who}' if who else ''}. If this is not expected, speak to your headteacher or manager."),
     )
+
+
+def _staff_snapshot(staff: StaffMember, setting: Setting) -> dict[str, Any]:
+    """What a staff edit can change, for the audit log's before and after."""
+    return {
+        "full_name": staff.user.full_name, "email": staff.user.email, "job_title": staff.job_title,
+        "staff_code": staff.staff_code,
+        "roles": sorted(StaffRole.objects.filter(staff=staff, setting=setting).values_list("role__code", flat=True)),
+        "groups": sorted(GroupMembership.objects.filter(staff=staff, group__setting=setting).values_list("group_id", flat=True)),
+    }
 
 
 @transaction.atomic

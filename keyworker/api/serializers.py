@@ -9,7 +9,10 @@ from rest_framework import serializers
 from keyworker.accounts.models import StaffMember
 from keyworker.accounts.selectors import staff_visible_to
 from keyworker.caseload.models import KeyWorkerAllocation
+from keyworker.core import clock
 from keyworker.core.conflicts import VERSION_HELP, VERSION_REQUIRED
+from keyworker.core.dates import date_problem
+from keyworker.core.names import NameFieldsSerializerMixin
 from keyworker.organisations.models import Group, Setting
 from keyworker.people.models import (
     KEY_ASPECT_FIELDS,
@@ -162,7 +165,8 @@ class KeyAspectChangeSerializer(serializers.ModelSerializer):
         return obj.changed_by.full_name if obj.changed_by else None
 
 
-class ChildSerializer(ClassNamedFieldMixin, serializers.ModelSerializer):
+class ChildSerializer(NameFieldsSerializerMixin, ClassNamedFieldMixin, serializers.ModelSerializer):
+    name_fields = ("legal_first_name", "legal_last_name", "preferred_name")
     family = _family_field()
     setting = _setting_field()
     display_name = serializers.CharField(read_only=True)
@@ -187,6 +191,12 @@ class ChildSerializer(ClassNamedFieldMixin, serializers.ModelSerializer):
 
         dob, enrolled, left = value("date_of_birth"), value("enrolled_on"), value("left_on")
         errors: dict[str, str] = {}
+        today = clock.today()
+        for name in ("date_of_birth", "enrolled_on", "left_on"):
+            if name in attrs and (problem := date_problem(attrs[name], today=today)):
+                errors[name] = problem
+        if errors:
+            raise serializers.ValidationError(errors)
         if isinstance(dob, dt.date) and isinstance(enrolled, dt.date) and enrolled < dob:
             errors["enrolled_on"] = "The enrolment date is before the date of birth."
         if isinstance(enrolled, dt.date) and isinstance(left, dt.date) and left < enrolled:
@@ -236,7 +246,8 @@ class KeyWorkerSummarySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class FamilySerializer(serializers.ModelSerializer):
+class FamilySerializer(NameFieldsSerializerMixin, serializers.ModelSerializer):
+    name_fields = ("name",)
     children = ChildSummarySerializer(many=True, read_only=True)
     carers = CarerSummarySerializer(many=True, read_only=True)
     key_workers = KeyWorkerSummarySerializer(
@@ -250,7 +261,8 @@ class FamilySerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at"]
 
 
-class CarerSerializer(serializers.ModelSerializer):
+class CarerSerializer(NameFieldsSerializerMixin, serializers.ModelSerializer):
+    name_fields = ("title", "first_name", "last_name")
     family = _family_field()
     full_name = serializers.CharField(read_only=True)
     may_be_contacted = serializers.BooleanField(read_only=True)

@@ -24,7 +24,7 @@ from keyworker.caseload.selectors import with_key_workers
 from keyworker.core.conflicts import VERSION_REQUIRED
 from keyworker.core.errors import RuleViolation
 from keyworker.people import services as people_services
-from keyworker.people.models import Family, KeyAspects
+from keyworker.people.models import Family, KeyAspects, KeyAspectsRoute
 from keyworker.people.selectors import (
     carers_visible_to,
     children_visible_to,
@@ -169,6 +169,22 @@ class ChildViewSet(WriteViewSet):
     def require_write(self, instance: Model | None) -> None:
         self.actor.require(caps.MANAGE_PEOPLE, instance.setting_id if instance is not None else None)
 
+    # Each answer carries the children's key aspects (medical needs, allergies): every read is logged.
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = list(self.paginate_queryset(self.filter_queryset(self.get_queryset())))
+        people_services.key_aspects_access_record(actor=self.actor, children=page, route=KeyAspectsRoute.LIST)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        child = self.get_object()
+        people_services.key_aspects_access_record(actor=self.actor, children=[child], route=KeyAspectsRoute.API)
+        return Response(self.get_serializer(child).data)
+
+    def refetch(self, obj: Model) -> Model:
+        child = super().refetch(obj)
+        people_services.key_aspects_access_record(actor=self.actor, children=[child], route=KeyAspectsRoute.API)
+        return child
+
     def write(self, instance: Model | None, data: dict[str, Any], version: int | None = None) -> Model:
         if instance is None:
             return people_services.child_create(actor=self.actor, **data)
@@ -195,6 +211,7 @@ class ChildViewSet(WriteViewSet):
             version = changes.pop("version")
             people_services.key_aspects_update(actor=self.actor, child=child, changes=changes, expected_version=version)
         aspects = KeyAspects.objects.filter(child=child).first() or KeyAspects(child=child)
+        people_services.key_aspects_access_record(actor=self.actor, children=[child], route=KeyAspectsRoute.API)
         return Response(s.KeyAspectsSerializer(aspects).data)
 
     @extend_schema(responses=s.KeyAspectChangeSerializer(many=True), summary="History of a child's key aspects")

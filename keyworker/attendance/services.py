@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from keyworker.accounts.access import Actor
 from keyworker.core import clock
 from keyworker.core.audit import audit_record
+from keyworker.core.dates import date_problem
 from keyworker.core.errors import RuleViolation
 from keyworker.organisations.calendar import TermCalendar
 from keyworker.organisations.models import Setting
@@ -143,6 +144,9 @@ def _check(
             refuse(i, entry, "date", "Enter the date, for example 18/11/2026.")
             continue
         setting = settings[child.setting_id]
+        if problem := date_problem(entry.date, today=today[setting.pk]):
+            refuse(i, entry, "date", problem)
+            continue
         code = codes.get((setting.jurisdiction, normalise_code(entry.code)))
         if code is None:
             shown = (entry.code or "").strip()[:10]

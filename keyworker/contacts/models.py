@@ -137,10 +137,15 @@ class ContactLogRevision(OrganisationOwned):
 
 
 class ContactAccess(OrganisationOwned):
-    """One read of a restricted contact by a member of the safeguarding team: who, when, which, how."""
+    """One read of a restricted contact by a member of the safeguarding team: who, when, which, how.
 
-    contact = models.ForeignKey(ContactLog, on_delete=models.CASCADE, related_name="accesses")
-    staff = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    Append-only (database triggers): its ids outlive the contact and the staff member, and `description`
+    says which contact it was once the contact is gone.
+    """
+
+    contact = models.ForeignKey(ContactLog, on_delete=models.DO_NOTHING, db_constraint=False, related_name="accesses")
+    staff = models.ForeignKey(StaffMember, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    description = models.CharField(max_length=200, blank=True)
     accessed_at = models.DateTimeField(default=clock.now)
     route = models.CharField(max_length=10, choices=AccessRoute.choices)
 

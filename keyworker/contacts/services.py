@@ -12,7 +12,9 @@ from keyworker.accounts.access import Actor
 from keyworker.accounts.capabilities import MANAGE_ALLOCATIONS, SAFEGUARDING_TEAM
 from keyworker.core import clock
 from keyworker.core.audit import audit_record
+from keyworker.core.audit import changes as audit_changes
 from keyworker.core.conflicts import version_claim
+from keyworker.core.dates import date_problem
 from keyworker.core.errors import RuleViolation
 from keyworker.notifications.services import notification_send
 from keyworker.organisations.models import Setting
@@ -104,6 +106,8 @@ def _clean(
             raise RuleViolation("Say what the follow-up is, or remove its date.", rule="follow_up_missing", field="follow_up")
         if follow_up_on < happened_on:
             raise RuleViolation("The follow-up date cannot be before the contact.", rule="follow_up_date", field="follow_up_on")
+        if problem := date_problem(follow_up_on, today=today):
+            raise RuleViolation(problem, rule="implausible_date", field="follow_up_on")
     return {
         "happened_on": happened_on, "channel": channel, "direction": direction, "tone": tone, "carer": carer,
         "write_up": write_up, "word_count": words, "follow_up": follow_up, "follow_up_on": follow_up_on,
@@ -206,8 +210,9 @@ def contact_edit(
                     tone=tone, carer=carer, write_up=write_up, follow_up=follow_up, follow_up_on=follow_up_on)
     kids = _children(locked.family, children)
     now = clock.now()
+    before = _snapshot(locked)
     # Every edit keeps what it replaced: a correction made minutes later is still a change to the record.
-    ContactLogRevision.objects.create(organisation_id=locked.organisation_id, contact=locked, previous=_snapshot(locked),
+    ContactLogRevision.objects.create(organisation_id=locked.organisation_id, contact=locked, previous=before,
                                       edited_by=actor.user, edited_at=now)
     for name, value in values.items():
         setattr(locked, name, value)
@@ -216,7 +221,7 @@ def contact_edit(
     locked.save()
     locked.children.set(kids)
     audit_record(organisation_id=locked.organisation_id, actor=actor.user, event_type="contact.edited", obj=locked,
-                 summary=f"Contact with {locked.family.name} edited")
+                 summary=f"Contact with {locked.family.name} edited", data=audit_changes(before, _snapshot(locked)))
     _refresh(locked, actor)
     return locked
 
@@ -303,4 +308,5 @@ def contact_access_record(*, actor: Actor, contact: ContactLog, route: str) -> C
     if route not in AccessRoute.values:
         raise ValueError(f"Unknown access route {route!r}")
     return ContactAccess.objects.create(organisation_id=contact.organisation_id, contact=contact, staff=actor.staff,
-                                        accessed_at=clock.now(), route=route)
+                                        accessed_at=clock.now(), route=route,
+                                        description=f"Contact {contact.pk} with family {contact.family_id} on {contact.happened_on}")

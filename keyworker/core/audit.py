@@ -17,3 +17,27 @@ def audit_record(
         summary=summary[:300],
         data=data or {},
     )
+
+
+def _plain(value: Any) -> Any:
+    """A value as the audit log keeps it: JSON types as they are, a related row by id, anything else as text."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if hasattr(value, "pk"):
+        return value.pk
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(v) for v in value]
+    return str(value)
+
+
+def snapshot(obj: Any, fields: Any) -> dict[str, Any]:
+    """The named fields of a row, ready to compare and to store (before an edit, and after it)."""
+    meta = getattr(obj, "_meta", None)
+    names = {f.name: f.attname for f in meta.concrete_fields} if meta else {}
+    return {name: _plain(getattr(obj, names.get(name, name), None)) for name in fields}  # a related row by its id, no query
+
+
+def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """`{"before": …, "after": …}` holding only what changed: the `data` of an audited edit."""
+    changed = [k for k in after if before.get(k) != after[k]]
+    return {"before": {k: before[k] for k in changed if k in before}, "after": {k: after[k] for k in changed}}

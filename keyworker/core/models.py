@@ -1,4 +1,8 @@
-"""The append-only audit log: who did what to which record, and when."""
+"""The append-only audit log: who did what to which record, and when.
+
+Database triggers refuse UPDATE and DELETE of its rows (`core.append_only`); so nothing points at it with a
+cascade, and its actor is a plain id (db_constraint=False) that outlives the person's account.
+"""
 
 from django.conf import settings
 from django.db import models
@@ -6,7 +10,9 @@ from django.db import models
 
 class AuditEvent(models.Model):
     organisation_id = models.BigIntegerField(db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
     event_type = models.CharField(max_length=64)
     object_type = models.CharField(max_length=64)
     object_id = models.BigIntegerField(null=True, blank=True)
@@ -15,7 +21,10 @@ class AuditEvent(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        indexes = [models.Index(fields=["organisation_id", "object_type", "object_id"], name="audit_object_idx")]
+        indexes = [
+            models.Index(fields=["organisation_id", "object_type", "object_id"], name="audit_object_idx"),
+            models.Index(fields=["organisation_id", "-created_at"], name="audit_recent_idx"),  # the audit search page
+        ]
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:

@@ -14,6 +14,7 @@ from keyworker.accounts.models import Role, StaffMember, User
 from keyworker.accounts.services import invitation_create, staff_save
 from keyworker.caseload import rules
 from keyworker.caseload.services import allocation_assign, child_protection_status_set
+from keyworker.core import append_only
 from keyworker.organisations.models import (
     Closure,
     ClosureKind,
@@ -390,30 +391,40 @@ def exists() -> bool:
 def remove() -> None:
     """Delete the demo organisations, everything they own (every app's rows) and the demo users."""
     from django.apps import apps
+
+    from keyworker.organisations.models import OrganisationOwned
+
+    owned = [m for m in apps.get_models() if issubclass(m, OrganisationOwned) and not m._meta.abstract]
+    # The demo's audit and access logs go with it: an operator's step, lifting the append-only triggers for
+    # the time it takes (the database role running the demo owns the tables).
+    with transaction.atomic(), append_only.lifted():
+        for org in Organisation.objects.filter(slug__in=[SCHOOL_SLUG, GROUP_SLUG]):
+            _remove_organisation(org, owned)
+
+
+def _remove_organisation(org: Organisation, owned: list) -> None:
     from django.db.models import ProtectedError, RestrictedError
 
     from keyworker.accounts.models import User
     from keyworker.core.models import AuditEvent
-    from keyworker.organisations.models import OrganisationOwned
 
-    owned = [m for m in apps.get_models() if issubclass(m, OrganisationOwned) and not m._meta.abstract]
-    for org in Organisation.objects.filter(slug__in=[SCHOOL_SLUG, GROUP_SLUG]):
-        user_ids = list(StaffMember.objects.filter(organisation=org).values_list("user_id", flat=True))
-        # Rows that protect others (a contact's author, a child's setting) go once what points at them has gone:
-        # repeat until a pass deletes everything.
-        pending = list(owned)
-        for _ in range(len(owned) + 1):
-            blocked = []
-            for model in pending:
-                try:
+    user_ids = list(StaffMember.objects.filter(organisation=org).values_list("user_id", flat=True))
+    # Rows that protect others (a contact's author, a child's setting) go once what points at them has gone:
+    # repeat until a pass deletes everything.
+    pending = list(owned)
+    for _ in range(len(owned) + 1):
+        blocked = []
+        for model in pending:
+            try:
+                with transaction.atomic():  # a refused delete must not spoil the outer transaction (PostgreSQL)
                     model.objects.filter(organisation_id=org.pk).delete()
-                except (ProtectedError, RestrictedError):
-                    blocked.append(model)
-            if not blocked:
-                break
-            pending = blocked
-        else:
-            raise RuntimeError(f"Could not remove the demo: {', '.join(m.__name__ for m in pending)} still referenced")
-        AuditEvent.objects.filter(organisation_id=org.pk).delete()
-        org.delete()
-        User.objects.filter(pk__in=user_ids, memberships__isnull=True).delete()
+            except (ProtectedError, RestrictedError):
+                blocked.append(model)
+        if not blocked:
+            break
+        pending = blocked
+    else:
+        raise RuntimeError(f"Could not remove the demo: {', '.join(m.__name__ for m in pending)} still referenced")
+    AuditEvent.objects.filter(organisation_id=org.pk).delete()
+    org.delete()
+    User.objects.filter(pk__in=user_ids, memberships__isnull=True).delete()

@@ -16,6 +16,8 @@ from django.core.validators import validate_email
 
 from keyworker.accounts.models import Role, StaffMember, User
 from keyworker.core import clock
+from keyworker.core.dates import date_problem
+from keyworker.core.names import clean_name
 from keyworker.organisations.models import Group, Setting
 from keyworker.people.models import Child, ContactMethod, ContactRestriction, Family, Relationship
 from keyworker.people.upn import upn_problem
@@ -214,6 +216,15 @@ class _Groups:
         return f"“{name}” is not a {label} at {self.setting}. The {plural} there are: {shown}."
 
 
+def _name(label: str, text: str, errors: list[str]) -> str:
+    """A name cleaned as every form and the API clean it (NFC, no hidden characters); refused with a message."""
+    try:
+        return clean_name(text)
+    except ValidationError as exc:
+        errors.append(f"{label}: {' '.join(exc.messages)}")
+        return text
+
+
 def _too_long(label: str, text: str, limit: int) -> str | None:
     if len(text) > limit:
         return f"{label} is too long ({len(text)} characters; at most {limit})."
@@ -287,12 +298,13 @@ def check_children(
 
         errors: list[str] = []
         warnings: list[str] = []
-        first, last = text("legal_first_name"), text("legal_last_name")
+        first = _name("First name", text("legal_first_name"), errors)
+        last = _name("Surname", text("legal_last_name"), errors)
         if not first:
             errors.append("First name is missing.")
         if not last:
             errors.append("Surname is missing.")
-        preferred = text("preferred_name")
+        preferred = _name("Preferred name", text("preferred_name"), errors)
         for label, value, limit in (("First name", first, 80), ("Surname", last, 80), ("Preferred name", preferred, 80),
                                     ("MIS reference", text("mis_reference"), 50), ("Year group", text("year_group"), 20),
                                     ("First language", text("first_language"), 60), ("Religion", text("religion"), 60)):
@@ -309,12 +321,16 @@ def check_children(
                 errors.append("Date of birth is missing.")
             elif dob > today:
                 errors.append(f"Date of birth {_fmt(dob)} is in the future.")
+            elif problem := date_problem(dob, today=today):
+                errors.append(f"Date of birth {_fmt(dob)}: {problem}")
         enrolled = None
         try:
             enrolled = parse_date(cells.get("enrolled_on"), pivot=pivot)
         except BadValue as exc:
             errors.append(f"Admission date: {exc}.")
         else:
+            if problem := date_problem(enrolled, today=today):
+                errors.append(f"Admission date {_fmt(enrolled)}: {problem}")
             if enrolled and dob and enrolled < dob <= today:
                 errors.append(f"Admission date {_fmt(enrolled)} is before the date of birth {_fmt(dob)}.")
 
@@ -407,6 +423,8 @@ def _carer(
     if full and not (first or last):
         full_title, first, last = split_full_name(full)
         title = title or full_title
+    title, first, last = (_name(f"{who} {label}", value, errors)
+                          for label, value in (("title", title), ("first name", first), ("surname", last)))
     if not last and child_surname and (first or title):
         last = child_surname
         warnings.append(f"{who} has no surname: the child's surname {child_surname} is used.")
@@ -623,7 +641,7 @@ def check_staff(
         errors: list[str] = []
         warnings: list[str] = []
         name = text("full_name") or " ".join(x for x in (text("first_name"), text("last_name")) if x)
-        name = " ".join(name.split())
+        name = " ".join(_name("Name", name, errors).split())
         if not name:
             errors.append("Name is missing.")
         email = text("email").lower()

@@ -2,12 +2,16 @@
 
 from django import forms
 
+from keyworker.core import names
+
 from .models import Closure, Group, HalfTerm, Organisation, Setting, Term
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class SettingForm(forms.ModelForm):
+class SettingForm(names.NameFieldsFormMixin, forms.ModelForm):
+    name_fields = ("name",)
+
     class Meta:
         model = Setting
         fields = ["name", "kind", "jurisdiction", "time_zone", "urn"]
@@ -26,7 +30,7 @@ class GroupForm(forms.ModelForm):
             self.fields["year_group"].help_text = "e.g. 3–5 years"
 
     def clean_name(self):
-        name = self.cleaned_data["name"].strip()
+        name = names.clean_name(self.cleaned_data["name"])
         if Group.objects.filter(setting=self.setting, name__iexact=name).exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(f"{self.setting} already has a {self.setting.group_label} called {name}.")
         return name

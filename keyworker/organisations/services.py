@@ -2,10 +2,12 @@
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from keyworker.core.audit import audit_record
 from keyworker.core.errors import RuleViolation
+from keyworker.core.names import clean_name
 
 from .models import Closure, Group, HalfTerm, Organisation, Setting, Term
 
@@ -24,6 +26,10 @@ def _check(actor, setting: Setting | None = None) -> None:
 def organisation_create(*, name: str, slug: str) -> Organisation:
     from keyworker.accounts.services import roles_create_defaults
 
+    try:
+        name = clean_name(name)
+    except ValidationError as exc:
+        raise RuleViolation(" ".join(exc.messages), rule="name_characters", field="name") from exc
     org = Organisation.objects.create(name=name, slug=slug)
     roles_create_defaults(organisation=org)
     return org

@@ -2,7 +2,10 @@
 
 from django import forms
 
+from keyworker.core import clock
 from keyworker.core.conflicts import VersionField, carry_version
+from keyworker.core.dates import date_problem
+from keyworker.core.names import NameFieldsFormMixin
 from keyworker.organisations.models import Group, Setting
 
 from .models import KEY_ASPECT_FIELDS, Carer, Child, Family, KeyAspects
@@ -10,7 +13,8 @@ from .models import KEY_ASPECT_FIELDS, Carer, Child, Family, KeyAspects
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class FamilyForm(forms.ModelForm):
+class FamilyForm(NameFieldsFormMixin, forms.ModelForm):
+    name_fields = ("name",)
     version = VersionField()
 
     def __init__(self, *args, **kwargs):
@@ -23,7 +27,8 @@ class FamilyForm(forms.ModelForm):
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
 
 
-class CarerForm(forms.ModelForm):
+class CarerForm(NameFieldsFormMixin, forms.ModelForm):
+    name_fields = ("title", "first_name", "last_name")
     version = VersionField()
 
     def __init__(self, *args, **kwargs):
@@ -50,7 +55,8 @@ class CarerForm(forms.ModelForm):
         return data
 
 
-class ChildForm(forms.ModelForm):
+class ChildForm(NameFieldsFormMixin, forms.ModelForm):
+    name_fields = ("legal_first_name", "legal_last_name", "preferred_name")
     version = VersionField()
 
     class Meta:
@@ -73,6 +79,11 @@ class ChildForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         dob, enrolled, left = data.get("date_of_birth"), data.get("enrolled_on"), data.get("left_on")
+        today = clock.today()
+        for name in ("date_of_birth", "enrolled_on", "left_on"):
+            if problem := date_problem(data.get(name), today=today):
+                self.add_error(name, problem)
+                dob, enrolled, left = (None, None, None)
         if dob and enrolled and enrolled < dob:
             self.add_error("enrolled_on", "The enrolment date is before the date of birth.")
         if enrolled and left and left < enrolled:

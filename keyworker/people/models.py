@@ -210,3 +210,30 @@ class KeyAspectChange(OrganisationOwned):
     @property
     def field_label(self) -> str:
         return KeyAspects._meta.get_field(self.field).verbose_name.capitalize()
+
+
+class KeyAspectsRoute(models.TextChoices):
+    PAGE = "page", "Child's page"
+    API = "api", "API"
+    LIST = "list", "API list"
+
+
+class KeyAspectsAccess(OrganisationOwned):
+    """One read of a child's key aspects (medical needs, allergies, plans…): who, when, how.
+
+    Append-only (database triggers); the ids outlive the child and the person, and `description` names the child.
+    """
+
+    child = models.ForeignKey(Child, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.DO_NOTHING, db_constraint=False,
+                             related_name="+")
+    accessed_at = models.DateTimeField()
+    route = models.CharField(max_length=10, choices=KeyAspectsRoute.choices)
+    description = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-accessed_at", "-id"]
+        indexes = [models.Index(fields=["organisation", "child", "-accessed_at"], name="key_aspects_access_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read key aspects of {self.child_id} at {self.accessed_at} ({self.route})"

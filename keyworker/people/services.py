@@ -1,5 +1,6 @@
 """Writes for families, carers, children and key aspects. Every change to key aspects is recorded."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -7,12 +8,21 @@ from django.db import transaction
 from keyworker.accounts.access import Actor
 from keyworker.accounts.capabilities import EDIT_KEY_ASPECTS, MANAGE_PEOPLE
 from keyworker.core import clock
-from keyworker.core.audit import audit_record
+from keyworker.core.audit import audit_record, changes, snapshot
 from keyworker.core.conflicts import version_claim
 from keyworker.core.errors import RuleViolation
 
 from .hooks import on_key_aspects_changed
-from .models import KEY_ASPECT_FIELDS, Carer, Child, Family, KeyAspectChange, KeyAspects
+from .models import (
+    KEY_ASPECT_FIELDS,
+    Carer,
+    Child,
+    Family,
+    KeyAspectChange,
+    KeyAspects,
+    KeyAspectsAccess,
+    KeyAspectsRoute,
+)
 
 FAMILY_FIELDS = ("name", "address", "mis_reference")
 CARER_FIELDS = (
@@ -56,12 +66,14 @@ def family_update(*, actor: Actor, family: Family, expected_version: int | None 
     """Pages and the API pass the version the person started from: an edit from an older one raises EditConflict."""
     actor.require(MANAGE_PEOPLE)
     _same_org(actor, family)
+    before = snapshot(family, FAMILY_FIELDS)
     version_claim(family, expected=expected_version)
     for k in FAMILY_FIELDS:
         if k in fields:
             setattr(family, k, fields[k])
     family.save()
-    audit_record(organisation_id=family.organisation_id, actor=actor.user, event_type="family.updated", obj=family, summary=str(family))
+    audit_record(organisation_id=family.organisation_id, actor=actor.user, event_type="family.updated", obj=family,
+                 summary=str(family), data=changes(before, snapshot(family, FAMILY_FIELDS)))
     return family
 
 
@@ -80,14 +92,14 @@ def carer_create(*, actor: Actor, family: Family, **fields: Any) -> Carer:
 def carer_update(*, actor: Actor, carer: Carer, expected_version: int | None = None, **fields: Any) -> Carer:
     actor.require(MANAGE_PEOPLE)
     _same_org(actor, carer)
+    before = snapshot(carer, CARER_FIELDS)
     version_claim(carer, expected=expected_version)
-    before = {k: getattr(carer, k) for k in CARER_FIELDS}
     for k in CARER_FIELDS:
         if k in fields:
             setattr(carer, k, fields[k])
     carer.save()
-    changed = {k: [str(before[k]), str(getattr(carer, k))] for k in CARER_FIELDS if before[k] != getattr(carer, k)}
-    audit_record(organisation_id=carer.organisation_id, actor=actor.user, event_type="carer.updated", obj=carer, summary=str(carer), data=changed)
+    audit_record(organisation_id=carer.organisation_id, actor=actor.user, event_type="carer.updated", obj=carer,
+                 summary=str(carer), data=changes(before, snapshot(carer, CARER_FIELDS)))
     return carer
 
 
@@ -107,13 +119,15 @@ def child_create(*, actor: Actor, key_aspects: dict[str, str] | None = None, **f
 def child_update(*, actor: Actor, child: Child, expected_version: int | None = None, **fields: Any) -> Child:
     actor.require(MANAGE_PEOPLE, child.setting_id)
     _same_org(actor, child, fields.get("family"), fields.get("setting"), fields.get("group"))
+    before = snapshot(child, CHILD_FIELDS)
     version_claim(child, expected=expected_version)
     for k in CHILD_FIELDS:
         if k in fields:
             setattr(child, k, fields[k])
     _check_child(child)
     child.save()
-    audit_record(organisation_id=child.organisation_id, actor=actor.user, event_type="child.updated", obj=child, summary=str(child))
+    audit_record(organisation_id=child.organisation_id, actor=actor.user, event_type="child.updated", obj=child,
+                 summary=str(child), data=changes(before, snapshot(child, CHILD_FIELDS)))
     return child
 
 
@@ -154,5 +168,22 @@ def key_aspects_update(
             aspects.version += 1  # the row is locked: the next editor's page must start from this save
         aspects.save()
         KeyAspectChange.objects.bulk_create(records)
+        audit_record(organisation_id=child.organisation_id, actor=actor.user, event_type="key_aspects.updated", obj=child,
+                     summary=f"Key aspects of {child} changed",
+                     data={"before": {r.field: r.before for r in records}, "after": {r.field: r.after for r in records}})
         on_key_aspects_changed(child, records, actor)
     return records
+
+
+def key_aspects_access_record(*, actor: Actor, children: Iterable[Child], route: str) -> int:
+    """Log reads of children's key aspects (medical needs, allergies…): one row per child, one query for any number."""
+    if route not in KeyAspectsRoute.values:
+        raise ValueError(f"Unknown access route {route!r}")
+    now = clock.now()
+    rows = [
+        KeyAspectsAccess(organisation_id=c.organisation_id, child_id=c.pk, user=actor.user if actor.user.pk else None,
+                         accessed_at=now, route=route, description=str(c)[:200])
+        for c in children
+    ]
+    KeyAspectsAccess.objects.bulk_create(rows)
+    return len(rows)

@@ -12,7 +12,7 @@ from keyworker.core.errors import RuleViolation
 
 from . import services
 from .forms import CarerForm, ChildForm, FamilyForm, KeyAspectsForm
-from .models import KEY_ASPECT_FIELDS, ContactRestriction, KeyAspects
+from .models import KEY_ASPECT_FIELDS, ContactRestriction, KeyAspects, KeyAspectsRoute
 from .selectors import access_carer, access_child, access_family, key_aspect_history
 
 
@@ -27,6 +27,7 @@ def child_detail(request, child_id: int):
     actor = _member(request)
     child = access_child(actor, child_id)
     aspects = KeyAspects.objects.filter(child=child).first()
+    services.key_aspects_access_record(actor=actor, children=[child], route=KeyAspectsRoute.PAGE)
     siblings = [c for c in child.family.children.select_related("group").all() if c.pk != child.pk]
     return render(request, "people/child_detail.html", {
         "child": child, "aspects": aspects, "aspect_rows": _aspect_rows(aspects), "siblings": siblings,

@@ -141,10 +141,17 @@ class AccessRoute(models.TextChoices):
 class ConcernAccess(OrganisationOwned):
     """One read (or refused attempt) of a concern or of a child's chronology: who, when, which, how."""
 
-    concern = models.ForeignKey(Concern, null=True, blank=True, on_delete=models.CASCADE, related_name="accesses")
-    child = models.ForeignKey(Child, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    staff = models.ForeignKey(StaffMember, null=True, on_delete=models.SET_NULL, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # Append-only (database triggers): the ids outlive what they point at, and `description` names the
+    # concern or child once it is gone.
+    concern = models.ForeignKey(
+        Concern, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="accesses"
+    )
+    child = models.ForeignKey(Child, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    staff = models.ForeignKey(StaffMember, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    description = models.CharField(max_length=200, blank=True)
     accessed_at = models.DateTimeField(default=clock.now)
     route = models.CharField(max_length=10, choices=AccessRoute.choices)
     allowed = models.BooleanField(default=True)

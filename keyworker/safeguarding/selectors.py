@@ -237,7 +237,7 @@ def access_log(actor: Actor) -> QuerySet[ConcernAccess]:
     team = team_setting_ids(actor)
     if team is not None:
         qs = qs.filter(Q(concern__setting_id__in=team) | Q(child__setting_id__in=team) | Q(concern__isnull=True, child__isnull=True))
-    return qs.select_related("staff__user", "concern__child", "child").order_by("-accessed_at", "-id")
+    return qs.select_related("staff__user", "user", "concern__child", "child").order_by("-accessed_at", "-id")
 
 
 def search(actor: Actor, q: str) -> list[Concern]:

@@ -183,9 +183,12 @@ def concern_access_record(
     now = clock.now()
     base = {"organisation_id": actor.organisation_id, "staff": actor.staff, "user": actor.user, "accessed_at": now,
             "route": route, "allowed": allowed, "detail": detail[:200]}
-    rows = [ConcernAccess(concern=c, child=child, **base) for c in concerns]
+    # Ids and a description that outlive the concern and the child (the log is append-only).
+    about = f"chronology of child {child.pk}" if child is not None else ""
+    rows = [ConcernAccess(concern=c, child=child, description=f"Concern {c.pk} about child {c.child_id}", **base)
+            for c in concerns]
     if not rows:
-        rows = [ConcernAccess(concern=None, child=child, **base)]
+        rows = [ConcernAccess(concern=None, child=child, description=about, **base)]
     ConcernAccess.objects.bulk_create(rows)
     return len(rows)
 

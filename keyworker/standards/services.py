@@ -125,7 +125,8 @@ def _standard_save(*, actor: Actor | None, standard: Standard, changes: dict[str
     )
     changed = sorted(f for f in changes if before[f] != after[f])
     audit_record(organisation_id=standard.organisation_id, actor=_user(actor), event_type=event_type, obj=standard,
-                 summary=f"{standard.clause} {standard.title}: {', '.join(changed)}", data={"changed": changed})
+                 summary=f"{standard.clause} {standard.title}: {', '.join(changed)}",
+                 data={"changed": changed, "before": {f: before[f] for f in changed}, "after": {f: after[f] for f in changed}})
     # Obligations follow at once: a new cadence or a switched-off standard shows on every page straight away.
     _recompute(standard.organisation_id, actor)
     return notes

@@ -127,7 +127,7 @@ def test_a_new_phone_number_applied_lands_in_the_carers_history(world):
     assert correction.state == CorrectionState.APPLIED and correction.decided_by == world.admin_office
     audit = AuditEvent.objects.filter(object_type="Carer", object_id=carer.pk).order_by("id")
     assert [a.event_type for a in audit] == ["carer.updated", "datacheck.correction_applied"]
-    assert audit[0].data == {"phone": ["07700 900123", "07700 900456"]}
+    assert audit[0].data == {"before": {"phone": "07700 900123"}, "after": {"phone": "07700 900456"}}
     assert audit[0].actor == world.admin_office.user
     assert audit[1].summary.startswith("From the half-term data check")
     with pytest.raises(RuleViolation) as exc:

@@ -81,6 +81,18 @@ def test_csv(history):
     assert rows[1]["escalated"] == "25" and rows[1]["waived"] == "1" and rows[1]["title"] == "Weekly contact"
 
 
+def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_kept_as_text(history):
+    from keyworker.standards.models import Standard
+
+    Standard.objects.filter(organisation=history.org, clause="SCH-2").update(title='=HYPERLINK("http://evil","x")')
+    history.ta_a.user.__class__.objects.filter(pk=history.ta_a.user_id).update(full_name="@SUM(1+1)")
+    out = run("--organisation", history.org.slug, "--as-of", "2026-11-18", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows[0]["title"] == "'=HYPERLINK(\"http://evil\",\"x\")"
+    assert "'@SUM(1+1)" in {r["name"] for r in rows}
+    assert not any(cell.startswith(("=", "+", "-", "@")) for r in rows for cell in r.values())
+
+
 def test_text_and_an_earlier_date(history):
     out = run("--organisation", history.org.slug, "--setting", "test primary", "--as-of", "2026-10-23")
     assert "Per standard" in out and "Per key worker" in out and "Kim Keyworker" in out

@@ -1,6 +1,5 @@
 """`keyworker compliance`: how well an organisation meets its standards, per standard and per key worker, as of a date."""
 
-import csv
 import datetime as dt
 import json
 from typing import Any
@@ -8,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from keyworker.core import clock
+from keyworker.core.spreadsheets import csv_writer
 from keyworker.organisations.models import Organisation, Setting
 from keyworker.standards.compliance import compliance_figures
 from keyworker.standards.models import Obligation
@@ -72,7 +72,7 @@ class Command(BaseCommand):
             self._text(report, org)
 
     def _csv(self, report: dict[str, Any]) -> None:
-        writer = csv.writer(self.stdout, lineterminator="\n")
+        writer = csv_writer(self.stdout, lineterminator="\n")
         writer.writerow(["section", "clause", "title", "name", "due", "met", "overdue", "escalated", "waived", "percent_met"])
         for r in report["standards"]:
             writer.writerow(["standard", r["clause"], r["title"], "", r["due"], r["met"], r["overdue"], r["escalated"],
