@@ -156,7 +156,8 @@ def test_api_second_edit_from_the_same_version_is_409_and_saves_nothing(world, p
     assert second.get(url).json()[field] == mine[field]  # nothing of the first save is lost
     audit = AuditEvent.objects.filter(event_type__endswith=".updated").count()
     changes = KeyAspectChange.objects.count()
-    assert (audit, changes) in {(1, 0), (0, 1)}  # exactly one entry in the history
+    # Exactly one save in the history (key aspects are in both their change log and the audit log).
+    assert audit <= 1 and changes <= 1 and audit + changes >= 1
 
     r = second.patch(url, {**theirs, "version": body["current"]["version"]}, format="json")
     assert r.status_code == 200 and r.json()["version"] == 3
