@@ -96,7 +96,7 @@ def run(args, where: str) -> int:  # noqa: PLR0915 - one benchmark, read top to 
     from bench.generate import generate_organisation
     from keyworker.accounts.models import GroupMembership, Role, StaffRole
     from keyworker.people.models import Child
-    from keyworker.safeguarding import reauth
+    from keyworker.accounts import restricted
     from keyworker.safeguarding.models import Concern, ConcernChild, Entry
 
     print(f"Database: {where} ({connection.vendor})")
@@ -175,7 +175,7 @@ def run(args, where: str) -> int:  # noqa: PLR0915 - one benchmark, read top to 
     lead = Client()
     lead.force_login(dsl.user)
     session = lead.session
-    session[reauth.SESSION_KEY] = NOW.timestamp()
+    session[restricted.SESSION_KEY] = NOW.timestamp()
     session.save()
     for label, url in (("Chronology of 200 entries", f"/safeguarding/children/{subject.pk}/"),
                        ("Team dashboard", "/safeguarding/"),

@@ -152,3 +152,41 @@ def make_world() -> World:
 
 def user_of(staff: StaffMember) -> User:
     return staff.user
+
+
+def totp_device(user: User):
+    """A confirmed authenticator app (django-otp TOTP) for the person."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+
+
+def totp_code(device) -> str:
+    """The code the person's app shows now."""
+    from django_otp.oath import totp
+
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):0{device.digits}d}"
+
+
+def api_client_with_token(staff: StaffMember, *, second_factor: bool = True):
+    """An API client holding a token issued by POST /api/v1/auth/token/ (with a TOTP code unless told otherwise)."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    body = {"email": staff.user.email, "password": PASSWORD}
+    if second_factor:
+        body["otp"] = totp_code(totp_device(staff.user))
+    response = client.post("/api/v1/auth/token/", body, format="json")
+    assert response.status_code == 200, response.content
+    client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+    return client
+
+
+def confirmed_session(client):
+    """Mark a signed-in test client's session as having confirmed the password for restricted records just now."""
+    from keyworker.accounts import restricted
+
+    session = client.session
+    session[restricted.SESSION_KEY] = clock.now().timestamp()
+    session.save()
+    return client

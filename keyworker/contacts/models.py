@@ -135,12 +135,14 @@ class ContactLogRevision(OrganisationOwned):
 
 
 class ContactAccess(OrganisationOwned):
-    """One read of a restricted contact by a member of the safeguarding team: who, when, which, how."""
+    """One read (or refused attempt) of a restricted contact by a member of the safeguarding team: who, when, which, how."""
 
     contact = models.ForeignKey(ContactLog, on_delete=models.CASCADE, related_name="accesses")
     staff = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
     accessed_at = models.DateTimeField(default=clock.now)
     route = models.CharField(max_length=10, choices=AccessRoute.choices)
+    # False: refused because the reader had not confirmed it was them within 15 minutes (accounts.restricted).
+    allowed = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["-accessed_at", "-id"]
