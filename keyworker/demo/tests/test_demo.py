@@ -85,3 +85,11 @@ def test_command_prints_the_sign_ins_and_is_idempotent(clock, capsys):
     out = capsys.readouterr().out
     assert "already built" in out and "Headteacher" in out
     assert Setting.objects.filter(name="Brookfield Park School").count() == 1
+
+
+def test_the_safeguarding_lead_has_an_api_token_on_their_account_page(demo, client):
+    from keyworker.accounts.models import ApiToken
+
+    token = ApiToken.objects.get()
+    client.force_login(token.user)
+    assert "Chronology export script" in client.get("/accounts/").content.decode()
