@@ -94,9 +94,9 @@ def run(args, where: str) -> int:  # noqa: PLR0915 - one benchmark, read top to 
 
     from bench.bench_engine import add_calendars
     from bench.generate import generate_organisation
+    from keyworker.accounts import restricted
     from keyworker.accounts.models import GroupMembership, Role, StaffRole
     from keyworker.people.models import Child
-    from keyworker.accounts import restricted
     from keyworker.safeguarding.models import Concern, ConcernChild, Entry
 
     print(f"Database: {where} ({connection.vendor})")

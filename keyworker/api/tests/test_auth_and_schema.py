@@ -6,7 +6,6 @@ from rest_framework.test import APIClient
 
 from keyworker.accounts.models import ApiToken
 from keyworker.accounts.tokens import api_token_issue
-
 from keyworker.testing import PASSWORD
 
 from .helpers import assert_error, family_ids, ids

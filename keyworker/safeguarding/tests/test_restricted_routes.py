@@ -12,8 +12,9 @@ from keyworker.contacts.models import ContactAccess
 from keyworker.contacts.services import contact_record
 from keyworker.safeguarding import services
 from keyworker.safeguarding.models import ConcernAccess
-from .helpers import raise_concern
 from keyworker.testing import PASSWORD, confirmed_session, totp_code, totp_device
+
+from .helpers import raise_concern
 
 SECRETS = ("Zebedee", "bruises", "wooden spoon")
 
