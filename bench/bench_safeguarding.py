@@ -94,9 +94,9 @@ def run(args, where: str) -> int:  # noqa: PLR0915 - one benchmark, read top to 
 
     from bench.bench_engine import add_calendars
     from bench.generate import generate_organisation
+    from keyworker.accounts import restricted
     from keyworker.accounts.models import GroupMembership, Role, StaffRole
     from keyworker.people.models import Child
-    from keyworker.safeguarding import reauth
     from keyworker.safeguarding.models import Concern, ConcernChild, Entry
 
     print(f"Database: {where} ({connection.vendor})")
@@ -177,7 +177,7 @@ def run(args, where: str) -> int:  # noqa: PLR0915 - one benchmark, read top to 
     from keyworker.testing import verify_second_factor
     verify_second_factor(lead, dsl.user)  # the safeguarding team proves a second factor after the password
     session = lead.session
-    session[reauth.SESSION_KEY] = NOW.timestamp()
+    session[restricted.SESSION_KEY] = NOW.timestamp()
     session.save()
     for label, url in (("Chronology of 200 entries", f"/safeguarding/children/{subject.pk}/"),
                        ("Team dashboard", "/safeguarding/"),

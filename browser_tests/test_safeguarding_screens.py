@@ -79,8 +79,8 @@ SCREENS = [
            prepare=_chronology, act=_confirm),
     Screen("safeguarding-search", "headteacher", lambda w: "/safeguarding/search/?q=spoon", "Confirm your password",
            prepare=_chronology, act=_confirm),
-    Screen("safeguarding-access-log", "safeguarding_lead", lambda w: "/safeguarding/access-log/", "Safeguarding access log",
-           prepare=_chronology),
+    Screen("safeguarding-access-log", "safeguarding_lead", lambda w: "/safeguarding/access-log/", "Confirm your password",
+           prepare=_chronology, act=_confirm),
     Screen("safeguarding-placeholder", "teacher_a", _concern_url, "Restricted record", prepare=_concern),
     Screen("safeguarding-timeline", "ta_a", lambda w: f"/families/{w.family_a.pk}/timeline/", None, prepare=_concern),
 ]

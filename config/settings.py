@@ -34,7 +34,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_otp",
@@ -182,9 +181,11 @@ EMAIL_TIMEOUT = float(os.environ.get("KEYWORKER_EMAIL_TIMEOUT", "20"))
 DEFAULT_FROM_EMAIL = os.environ.get("KEYWORKER_DEFAULT_FROM_EMAIL", "Keyworker <keyworker@localhost>")
 SERVER_EMAIL = os.environ.get("KEYWORKER_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
+# API tokens expire this many hours after they are issued.
+KEYWORKER_API_TOKEN_HOURS = int(os.environ.get("KEYWORKER_API_TOKEN_HOURS", "8"))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "keyworker.accounts.tokens.ApiTokenAuthentication",  # ours: expiring, several per person, revoked on a new password
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["keyworker.api.permissions.IsStaffMember"],
@@ -202,8 +203,14 @@ SPECTACULAR_SETTINGS = {
         "obligations (with their history and waiving) and compliance figures; contact logs, celebrations and "
         "positivity, key aspects briefings, half-termly data checks, attendance marks and rates, safeguarding "
         "concerns (read by the safeguarding team only, every read logged), family wellbeing and agencies.\n\n"
-        "**Authentication**: `Authorization: Token <token>` (get one with POST /api/v1/auth/token/) or the "
-        "signed-in session. **Organisation**: requests act in your first organisation; send "
+        "**Authentication**: `Authorization: Token <token>` (get one with POST /api/v1/auth/token/ and your "
+        "e-mail address, password and, if you have one, a second-factor code `otp`; it expires after "
+        "KEYWORKER_API_TOKEN_HOURS hours, 8 by default, and when your password changes) or the signed-in session.\n\n"
+        "**Restricted records** (safeguarding concerns, flagged contacts): a token reads them only if it was issued "
+        "with a second-factor code, and only for 15 minutes after; a session only within 15 minutes of confirming "
+        "the password (and second factor) at /accounts/confirm/. Otherwise the answer is 403 "
+        '`{"detail": "…", "code": "confirmation_required"}` and never the record.\n\n'
+        "**Organisation**: requests act in your first organisation; send "
         "`X-Organisation: <id>` to act in another of yours (see /api/v1/me/).\n\n"
         "**Scope**: you see only what your roles allow; a record outside your scope answers 404, exactly as a "
         "missing one. Ids you send (family, setting, class, staff) are looked up only among the records of "

@@ -189,3 +189,32 @@ def verify_second_factor(client, user: User) -> None:
     session[mfa.SESSION_VERIFIED_AT] = clock.now().timestamp()
     session[mfa.SESSION_HAS_DEVICE] = True
     session.save()
+
+
+def totp_device(user: User):
+    """A confirmed authenticator app (django-otp TOTP) for the person (their existing one, if they have it)."""
+    return give_second_factor(user)
+
+
+def api_client_with_token(staff: StaffMember, *, second_factor: bool = True):
+    """An API client holding a token issued by POST /api/v1/auth/token/ (with a TOTP code unless told otherwise)."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    body = {"email": staff.user.email, "password": PASSWORD}
+    if second_factor:
+        body["otp"] = totp_code(totp_device(staff.user))
+    response = client.post("/api/v1/auth/token/", body, format="json")
+    assert response.status_code == 200, response.content
+    client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+    return client
+
+
+def confirmed_session(client):
+    """Mark a signed-in test client's session as having confirmed the password for restricted records just now."""
+    from keyworker.accounts import restricted
+
+    session = client.session
+    session[restricted.SESSION_KEY] = clock.now().timestamp()
+    session.save()
+    return client

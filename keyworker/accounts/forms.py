@@ -187,3 +187,25 @@ class PasswordSetForm(PasswordResetForm):
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
         email_queue(to=to_email, subject=subject, body=body, kind="password_reset", forget_body=True)
+
+class ConfirmForm(forms.Form):
+    """The restricted-records confirmation: the password, and a code for people with a second factor."""
+
+    password = forms.CharField(label="Your password", strip=False, max_length=200, error_messages={"required": "Enter your password."},
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    code = forms.CharField(
+        label="Code from your authenticator app, or a recovery code", max_length=64, required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args, ask_code: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not ask_code:
+            del self.fields["code"]
+        else:
+            self.fields["code"].required = True
+            self.fields["code"].error_messages["required"] = "Enter the code your app shows now, or a recovery code."
+
+
+class TokenNameForm(forms.Form):
+    name = forms.CharField(label="What the token is for", max_length=100)

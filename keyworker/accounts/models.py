@@ -3,6 +3,7 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from keyworker.organisations.models import Group, OrganisationOwned, Setting
 
@@ -34,6 +35,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="May use the Django admin site (installation operators).")
     date_joined = models.DateTimeField(default=timezone.now)
+    # Raised by "sign out everywhere": every session signed in before it no longer matches (see below).
+    sessions_generation = models.PositiveIntegerField(default=0)
 
     objects = UserManager()
 
@@ -46,6 +49,14 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    def _get_session_auth_hash(self, secret=None) -> str:
+        """Django ends a session whose stored hash no longer matches: a new password, or here a new generation."""
+        base = super()._get_session_auth_hash(secret=secret)
+        if not self.sessions_generation:
+            return base
+        return salted_hmac("keyworker.accounts.User.sessions_generation", f"{base}:{self.sessions_generation}",
+                           secret=secret, algorithm="sha256").hexdigest()
 
 
 class Scope(models.TextChoices):
@@ -169,3 +180,42 @@ class StaffInvitation(OrganisationOwned):
 
     def __str__(self) -> str:
         return f"{self.user} invited to {self.organisation}"
+
+
+class ApiToken(models.Model):
+    """A key for the REST API (`Authorization: Token <key>`): several per person, each named, expiring, revocable.
+
+    Only the key's SHA-256 is stored; the key itself is shown once, when it is issued."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8, help_text="The key's first characters, to recognise it in a list.")
+    # SHA-256 of the password hash when issued: a new password (by any route) makes the token fail at once.
+    password_marker = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    # When the person proved a second factor to get the token; restricted records only within 15 minutes of it.
+    second_factor_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "expires_at"], name="api_token_user_expiry_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class ConfirmationFailure(models.Model):
+    """A wrong password on the restricted-records confirmation: counted in the database so the limit holds across
+    every web process."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "at"], name="confirm_failure_user_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} at {self.at:%Y-%m-%d %H:%M}"

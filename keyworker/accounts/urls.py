@@ -16,6 +16,10 @@ urlpatterns = [
     path("invitations/", views.invitation_list, name="invitations"),
     path("invitations/<int:invitation_id>/", views.invitation_answer, name="invitation_answer"),
     path("second-factor/", include("keyworker.accounts.mfa_urls")),
+    path("", views.account, name="account"),
+    path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+    path("sign-out-everywhere/", views.sign_out_everywhere, name="sign_out_everywhere"),
+    path("confirm/", views.confirm, name="confirm"),
     path(
         "password/",
         auth_views.PasswordResetView.as_view(
@@ -28,7 +32,7 @@ urlpatterns = [
     path("password/sent/", auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"), name="password_reset_done"),
     path(
         "password/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
+        views.PasswordResetConfirmView.as_view(
             template_name="accounts/password_reset_confirm.html", success_url=reverse_lazy("accounts:password_reset_complete"),
         ),
         name="password_reset_confirm",

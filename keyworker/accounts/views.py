@@ -1,16 +1,24 @@
-"""Pages: the start page per persona, switching organisation, and answering invitations to join one."""
+"""Pages: the start page per persona, switching organisation, the person's account (API tokens, sign out
+everywhere), and the confirmation asked before restricted records are opened."""
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from keyworker.core import clock
 from keyworker.core.errors import RuleViolation
 
 from . import capabilities as caps
+from . import mfa, restricted, tokens
 from .access import SESSION_ORGANISATION_KEY
-from .models import InvitationStatus, StaffMember
+from .forms import ConfirmForm
+from .models import ApiToken, InvitationStatus, StaffMember
 from .services import invitation_answer as invitation_answer_service
 
 
@@ -78,3 +86,87 @@ def invitation_answer(request, invitation_id: int):
     request.session[SESSION_ORGANISATION_KEY] = staff.organisation_id
     messages.success(request, f"You are now a staff member of {staff.organisation}. You are working in it now; switch at the top.")
     return redirect("home")
+
+
+# The person's account ----------------------------------------------------------------------------------------------
+
+
+@login_required
+def account(request):
+    """Name, e-mail, API tokens (each revocable) and "sign out everywhere"."""
+    return render(request, "accounts/account.html", {
+        "tokens": list(tokens.tokens_of(request.user)), "token_hours": tokens.token_hours(),
+        "has_second_factor": mfa.has_second_factor(request.user),
+    })
+
+
+@login_required
+@require_POST
+def token_revoke(request, token_id: int):
+    token = ApiToken.objects.filter(pk=token_id, user=request.user).first()
+    if token is None:
+        raise Http404("No such token")
+    tokens.api_token_revoke(user=request.user, token=token)
+    messages.success(request, f"Token “{token.name}” revoked: it no longer works.")
+    return redirect("accounts:account")
+
+
+@login_required
+@require_POST
+def sign_out_everywhere(request):
+    """End every other session and revoke every API token; this session stays signed in."""
+    count = tokens.user_sign_out_everywhere(user=request.user)
+    update_session_auth_hash(request, request.user)
+    messages.success(request, "You are signed out everywhere else" + (f", and your {count} API token{'s' if count != 1 else ''} "
+                                                                        "no longer work." if count else "."))
+    return redirect("accounts:account")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's reset page; a new password also revokes every API token (and Django ends the other sessions)."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        tokens.api_tokens_revoke_all(user=form.user, reason="password reset")
+        return response
+
+
+# The confirmation before restricted records -----------------------------------------------------------------------
+
+
+@login_required
+def confirm(request):
+    """Password (and, for people with a second factor, a code) once every 15 minutes before restricted records."""
+    user = request.user
+    nxt = restricted.safe_next(request, reverse("home"))
+    ask_code = restricted.second_factor_needed(request)
+    form = ConfirmForm(request.POST or None, ask_code=ask_code)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if restricted.is_locked(user):
+            form.is_valid()
+            form.errors.clear()
+            form.add_error(None, "Too many wrong tries. Wait 15 minutes and try again, or sign out and back in.")
+            status = 429
+        elif form.is_valid():
+            device = None
+            password_ok = restricted.check_password(request, form.cleaned_data["password"])
+            if password_ok and ask_code:
+                device = mfa.verify_code(user, form.cleaned_data["code"])
+            if password_ok and (device is not None or not ask_code):
+                restricted.clear_failures(user)
+                if device is not None:
+                    mfa.mark_verified(request, device)
+                restricted.mark_confirmed(request)
+                return redirect(nxt)
+            left = restricted.record_failure(user)
+            tail = f" {left} tries left." if left else " Wait 15 minutes and try again."
+            if not password_ok:
+                form.add_error("password", "That is not your password." + tail)
+            else:
+                form.add_error("code", "That code is not right." + tail)
+    return render(request, "accounts/confirm.html", {
+        "form": form, "next": nxt, "ask_code": ask_code, "now": clock.now(),
+        "passkey_url": "/accounts/second-factor/?" + urlencode({"next": f"{reverse('accounts:confirm')}?{urlencode({'next': nxt})}"}),
+    }, status=status)

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
+from keyworker.accounts.restricted import CONFIRMATION_REQUIRED, ConfirmationRequired
 from keyworker.core.conflicts import EditConflict
 from keyworker.core.errors import RuleViolation
 
@@ -81,6 +82,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
+    if isinstance(exc, ConfirmationRequired):
+        response.data = {"detail": str(exc.detail), "code": CONFIRMATION_REQUIRED}
     if isinstance(exc, exceptions.ValidationError | exceptions.ParseError) and response.status_code == 400:
         errors = _as_field_dict(exc.detail)
         codes = _as_field_dict(exc.get_codes())

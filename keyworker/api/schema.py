@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
@@ -44,6 +45,24 @@ class ConflictErrorSerializer(serializers.Serializer):
     changed_at = serializers.DateTimeField(allow_null=True)
 
 
+class ConfirmationErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField(required=False, help_text='"confirmation_required": restricted records need a fresh '
+                                 "confirmation (a token issued with a second factor within 15 minutes, or a session "
+                                 "that confirmed the password within 15 minutes).")
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """Our API tokens in the schema: the same header as DRF's tokens."""
+
+    target_class = "keyworker.accounts.tokens.ApiTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        return {"type": "apiKey", "in": "header", "name": "Authorization",
+                "description": "`Token <key>`, from POST /api/v1/auth/token/; expires after 8 hours by default."}
+
+
 class ApiSchema(AutoSchema):
     """Adds the organisation header, a list's query parameters and the error responses to each operation."""
 
@@ -73,6 +92,10 @@ class ApiSchema(AutoSchema):
             errors["403"] = OpenApiResponse(
                 DetailErrorSerializer, description="Not a member of staff, or lacking the capability for this action."
             )
+            if getattr(self.view, "returns_restricted", False):
+                errors["403"] = OpenApiResponse(ConfirmationErrorSerializer, description=(
+                    "Not a member of staff, or lacking the capability; or, with code \"confirmation_required\", a "
+                    "restricted record without a fresh confirmation (see Restricted records above)."))
         if self.method in ("PUT", "PATCH"):
             errors["409"] = OpenApiResponse(ConflictErrorSerializer, description=(
                 "Someone saved the record after the `version` you sent: nothing saved; the saved record is in `current`."))

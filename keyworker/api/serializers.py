@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib.auth import authenticate
 from rest_framework import serializers
 
+from keyworker.accounts import mfa
 from keyworker.accounts.models import StaffMember
 from keyworker.accounts.selectors import staff_visible_to
 from keyworker.caseload.models import KeyWorkerAllocation
@@ -426,16 +427,35 @@ class MeSerializer(serializers.Serializer):
 class TokenObtainSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(max_length=4096, trim_whitespace=False, style={"input_type": "password"})
+    otp = serializers.CharField(
+        required=False, allow_blank=True, max_length=64,
+        help_text="A code from your authenticator app, or a recovery code. Only a token issued with one reads "
+                  "restricted records, and only for 15 minutes.",
+    )
+    name = serializers.CharField(required=False, allow_blank=True, max_length=100,
+                                 help_text="What the token is for, as listed on your account page.")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         user = authenticate(
-            self.context.get("request"), username=attrs["email"].strip().lower(), password=attrs["password"]
+            request=self.context.get("request"), email=attrs["email"].strip().lower(), password=attrs["password"]
         )
         if user is None:
             raise serializers.ValidationError("Unable to sign in with this e-mail address and password.", code="authorization")
         attrs["user"] = user
+        attrs["device"] = None
+        if attrs.get("otp"):
+            if not mfa.has_second_factor(user):
+                raise serializers.ValidationError({"otp": ["You have no second factor set up: leave out otp."]}, code="no_second_factor")
+            attrs["device"] = mfa.verify_code(user, attrs["otp"])
+            if attrs["device"] is None:
+                raise serializers.ValidationError({"otp": ["That code is not right. Enter the code your app shows now, or a recovery code."]},
+                                                  code="invalid_otp")
         return attrs
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text="Send as the header Authorization: Token <token>.")
+    token = serializers.CharField(help_text="Send as the header Authorization: Token <token>. Shown only this once.")
+    name = serializers.CharField()
+    expires_at = serializers.DateTimeField()
+    second_factor_at = serializers.DateTimeField(allow_null=True, help_text="Set when issued with a second factor: "
+                                                 "restricted records may be read until 15 minutes after it.")

@@ -5,8 +5,6 @@ from typing import Any
 from django.db.models import Model, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
-from rest_framework.authentication import TokenAuthentication
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
@@ -17,10 +15,12 @@ from rest_framework.views import APIView
 
 from keyworker.accounts import capabilities as caps
 from keyworker.accounts.access import Actor
-from keyworker.accounts.models import StaffMember
+from keyworker.accounts.models import ApiToken, StaffMember
 from keyworker.accounts.selectors import staff_visible_to, staff_with_details
+from keyworker.accounts.tokens import ApiTokenAuthentication, api_token_issue, api_token_revoke
 from keyworker.caseload import services as caseload_services
 from keyworker.caseload.selectors import with_key_workers
+from keyworker.core import clock
 from keyworker.core.conflicts import VERSION_REQUIRED
 from keyworker.core.errors import RuleViolation
 from keyworker.people import services as people_services
@@ -374,27 +374,35 @@ class TokenView(APIView):
     schema = ApiSchema()
     public_methods = ("POST",)
     acts_in_organisation = False
-    authentication_classes = [TokenAuthentication]
+    authentication_classes = [ApiTokenAuthentication]
 
     def get_permissions(self) -> list[BasePermission]:
         return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
 
     @extend_schema(
         request=s.TokenObtainSerializer, responses={200: s.TokenSerializer}, auth=[], summary="Get a token",
-        description="Exchange your e-mail address and password for your API token (the same token each time).",
+        description=("Exchange your e-mail address and password (and, if you have a second factor, a code as `otp`) "
+                     "for a new API token. Each call gives a new token; it expires after KEYWORKER_API_TOKEN_HOURS "
+                     "hours (8 by default), when your password changes, or when you sign out everywhere. Only a token "
+                     "issued with `otp` reads restricted records, for 15 minutes."),
     )
     def post(self, request: Request) -> Response:
         serializer = s.TokenObtainSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
-        return Response(s.TokenSerializer({"token": token.key}).data)
+        data = serializer.validated_data
+        now = clock.now()
+        token, key = api_token_issue(user=data["user"], name=data.get("name") or "API token",
+                                     second_factor_at=now if data["device"] is not None else None, now=now)
+        return Response(s.TokenSerializer({"token": key, "name": token.name, "expires_at": token.expires_at,
+                                           "second_factor_at": token.second_factor_at}).data)
 
     @extend_schema(
-        request=None, responses={204: None}, summary="Revoke your token",
-        description="Delete your token; get a new one with POST.",
+        request=None, responses={204: None}, summary="Revoke this token",
+        description="Revoke the token sent with this request; your other tokens keep working (see your account page).",
     )
     def delete(self, request: Request) -> Response:
-        Token.objects.filter(user=request.user).delete()
+        if isinstance(request.auth, ApiToken):
+            api_token_revoke(user=request.user, token=request.auth)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from keyworker.accounts import capabilities as caps
+from keyworker.accounts import restricted
 from keyworker.accounts.access import Actor
 from keyworker.api.fields import MAX_ID, ScopedRecordField
 from keyworker.api.views import WriteViewSet
@@ -193,7 +194,10 @@ WRITE_RULES = (
 
 @extend_schema_view(
     list=extend_schema(summary="Contacts you may see, newest first, filtered"),
-    retrieve=extend_schema(summary="One contact (a restricted one in full only for the safeguarding team; each read is logged)"),
+    retrieve=extend_schema(summary="One contact (a restricted one in full only for the safeguarding team; each read is logged)",
+                           description="A restricted contact needs a fresh confirmation (a token issued with a second "
+                                       "factor in the last 15 minutes, or a session that confirmed the password in the "
+                                       "last 15 minutes); otherwise 403 with code confirmation_required."),
     create=extend_schema(request=ContactInputSerializer, responses={201: ContactSerializer}, summary="Record a contact",
                          description=WRITE_RULES + " With safeguarding_category the contact is flagged at once."),
     update=extend_schema(request=ContactEditSerializer, responses={200: ContactSerializer}, summary="Correct a contact",
@@ -212,6 +216,7 @@ class ContactLogViewSet(WriteViewSet):
 
     serializer_class = ContactSerializer
     filter_serializer_class = ContactFilterSerializer
+    returns_restricted = True  # the schema documents the 403 "confirmation_required"
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def visible(self, actor: Actor) -> QuerySet:
@@ -234,6 +239,8 @@ class ContactLogViewSet(WriteViewSet):
 
     def _out(self, contacts: list[ContactLog], *, full: bool = False) -> Any:
         selectors.mark_readable(self.actor, contacts, always=not full)
+        if full and any(c.is_restricted and c.readable for c in contacts) and not restricted.may_read(self.request):
+            full = False  # after a write without a fresh confirmation: what the record is, not what it says
         return ContactSerializer(contacts, many=True, context={"full": full}).data
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -242,6 +249,10 @@ class ContactLogViewSet(WriteViewSet):
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         contact = self.get_object()
+        selectors.mark_readable(self.actor, [contact])
+        if contact.is_restricted and contact.readable and not restricted.may_read(request):
+            services.contact_access_record(actor=self.actor, contact=contact, route=AccessRoute.API, allowed=False)
+            raise restricted.ConfirmationRequired()
         data = self._out([contact], full=True)[0]
         if contact.is_restricted and contact.readable:
             services.contact_access_record(actor=self.actor, contact=contact, route=AccessRoute.API)

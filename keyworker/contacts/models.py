@@ -137,7 +137,7 @@ class ContactLogRevision(OrganisationOwned):
 
 
 class ContactAccess(OrganisationOwned):
-    """One read of a restricted contact by a member of the safeguarding team: who, when, which, how.
+    """One read (or refused attempt) of a restricted contact by a member of the safeguarding team: who, when, which, how.
 
     Append-only (database triggers): its ids outlive the contact and the staff member, and `description`
     says which contact it was once the contact is gone.
@@ -148,6 +148,8 @@ class ContactAccess(OrganisationOwned):
     description = models.CharField(max_length=200, blank=True)
     accessed_at = models.DateTimeField(default=clock.now)
     route = models.CharField(max_length=10, choices=AccessRoute.choices)
+    # False: refused because the reader had not confirmed it was them within 15 minutes (accounts.restricted).
+    allowed = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["-accessed_at", "-id"]

@@ -301,12 +301,13 @@ def contact_flag(*, actor: Actor, contact: ContactLog, category: str) -> Contact
 
 
 @transaction.atomic
-def contact_access_record(*, actor: Actor, contact: ContactLog, route: str) -> ContactAccess | None:
-    """Log a read of a restricted contact by the safeguarding team (who, when, which, how); other reads are not logged."""
+def contact_access_record(*, actor: Actor, contact: ContactLog, route: str, allowed: bool = True) -> ContactAccess | None:
+    """Log a read (or a refused one) of a restricted contact by the safeguarding team (who, when, which, how); other
+    reads are not logged."""
     if not contact.is_restricted:
         return None
     if route not in AccessRoute.values:
         raise ValueError(f"Unknown access route {route!r}")
     return ContactAccess.objects.create(organisation_id=contact.organisation_id, contact=contact, staff=actor.staff,
-                                        accessed_at=clock.now(), route=route,
+                                        accessed_at=clock.now(), route=route, allowed=allowed,
                                         description=f"Contact {contact.pk} with family {contact.family_id} on {contact.happened_on}")

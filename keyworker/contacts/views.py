@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from keyworker.accounts import capabilities as caps
+from keyworker.accounts import restricted
 from keyworker.accounts.access import Actor
 from keyworker.core import clock
 from keyworker.core.conflicts import EditConflict, conflict_context
@@ -184,12 +185,16 @@ def _detail_page(request: HttpRequest, actor: Actor, contact: ContactLog, void_f
         is_author = actor.staff is not None and actor.staff.pk == contact.author_id
         return render(request, "contacts/contact_restricted.html", {"contact": contact, "is_author": is_author}, status=status)
     if contact.is_restricted:
+        if not restricted.is_confirmed(request):
+            # The one rule for restricted records: confirm it is you (password, second factor) every 15 minutes.
+            services.contact_access_record(actor=actor, contact=contact, route=AccessRoute.PAGE, allowed=False)
+            return redirect(restricted.confirm_url(reverse("contacts:detail", args=[contact.pk])))
         services.contact_access_record(actor=actor, contact=contact, route=AccessRoute.PAGE)
     can_void = not contact.is_voided and actor.can(caps.MANAGE_ALLOCATIONS, contact.setting_id)
     is_author = actor.staff is not None and actor.staff.pk == contact.author_id
     can_flag = not contact.is_restricted and (is_author or actor.can(caps.SAFEGUARDING_TEAM, contact.setting_id))
     revisions = list(contact.revisions.select_related("edited_by"))
-    accesses = list(contact.accesses.select_related("staff__user")[:20]) if contact.is_restricted else []
+    accesses = list(contact.accesses.filter(allowed=True).select_related("staff__user")[:20]) if contact.is_restricted else []
     return render(request, "contacts/contact_detail.html", {
         "contact": contact, "revisions": revisions, "can_void": can_void, "accesses": accesses,
         "can_edit": not contact.is_voided and not contact.is_restricted and is_author,

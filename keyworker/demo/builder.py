@@ -173,7 +173,19 @@ def build(seed: int = 2026) -> Demo:
     from .second_factor import give_second_factors
 
     give_second_factors([SCHOOL_SLUG, GROUP_SLUG])
+    _api_tokens()
     return demo
+
+
+def _api_tokens() -> None:
+    """A token for the school's safeguarding lead, so their account page shows one (it works for 8 hours)."""
+    from keyworker.accounts.models import StaffRole
+    from keyworker.accounts.tokens import api_token_issue
+
+    role = StaffRole.objects.filter(organisation__slug=SCHOOL_SLUG, role__code="safeguarding_lead",
+                                    staff__is_active=True).select_related("staff__user").order_by("staff_id").first()
+    if role is not None:
+        api_token_issue(user=role.staff.user, name="Chronology export script")
 
 
 # Each domain app's back-dated demo records for the school, in this order (celebrations become contacts, so

@@ -14,6 +14,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from keyworker.accounts import restricted
 from keyworker.accounts.models import StaffMember
 from keyworker.api.fields import ScopedRecordField
 from keyworker.api.views import ApiViewSet
@@ -125,6 +126,9 @@ class EntryInputSerializer(serializers.Serializer):
     list=extend_schema(summary="Concerns (safeguarding team only; each listed concern is logged)",
                        responses={200: ConcernListSerializer(many=True)}),
     retrieve=extend_schema(summary="One concern with its entries (safeguarding team only; the read is logged)",
+                           description="Needs a fresh confirmation: a token issued with a second factor in the last 15 "
+                                       "minutes, or a session that confirmed the password in the last 15 minutes; "
+                                       "otherwise 403 with code confirmation_required (the refusal is logged).",
                            responses={200: ConcernSerializer}),
     create=extend_schema(request=ConcernInputSerializer, responses={201: RaisedSerializer}, summary="Raise a concern",
                          description="Anyone working in the child's setting. The team is told at once. The answer does "
@@ -137,6 +141,7 @@ class ConcernViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
 
     serializer_class = ConcernSerializer
     http_method_names = ["get", "post", "head", "options"]
+    returns_restricted = True  # the schema documents the 403 "confirmation_required"
 
     def visible(self, actor):
         return selectors.with_details(selectors.concerns_for_team(actor)).order_by("-raised_at", "-id")
@@ -170,6 +175,10 @@ class ConcernViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         concern = self._team_concern(kwargs.get("pk"))
+        if not restricted.may_read(request):
+            services.concern_access_record(actor=self.actor, concerns=[concern], route=AccessRoute.API, allowed=False,
+                                           detail="confirmation required")
+            raise restricted.ConfirmationRequired()
         services.concern_access_record(actor=self.actor, concerns=[concern], route=AccessRoute.API)
         return Response(ConcernSerializer(concern).data)
 

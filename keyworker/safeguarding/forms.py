@@ -98,11 +98,6 @@ class ConcernForm(forms.Form):
         return out
 
 
-class PasswordForm(forms.Form):
-    password = forms.CharField(label="Your password", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-                               max_length=200, error_messages={"required": "Enter your password."})
-
-
 class TextForm(forms.Form):
     text = forms.CharField(label="What to add or correct", max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}),
                            error_messages={"required": "Write at least a sentence (5 words or more)."})

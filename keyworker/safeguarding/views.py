@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from keyworker.accounts import restricted
 from keyworker.accounts.access import Actor
 from keyworker.accounts.models import StaffMember
 from keyworker.contacts.models import ContactLog
@@ -21,13 +22,12 @@ from keyworker.core.requests import member as _member
 from keyworker.people.models import Child
 from keyworker.people.selectors import access_family
 
-from . import exports, reauth, selectors, services
+from . import exports, selectors, services
 from .forms import (
     CloseForm,
     ConcernForm,
     DateForm,
     EntryForm,
-    PasswordForm,
     SearchForm,
     StatusForm,
     TextForm,
@@ -104,6 +104,8 @@ def concern_raise(request: HttpRequest) -> HttpResponse:
         initial["category"] = contact.safeguarding_category
         initial["happened_on"] = contact.happened_on
         if selectors.is_team(actor, contact.setting_id):
+            if not restricted.is_confirmed(request):
+                return restricted.confirm_redirect(request)
             initial["what_happened"] = contact.write_up
     form = ConcernForm(request.POST or None, initial=initial, children=choices, siblings=siblings,
                        others=others.order_by("legal_last_name", "legal_first_name", "id"), tz=tz)
@@ -145,30 +147,21 @@ def concern_sent(request: HttpRequest, concern_id: int) -> HttpResponse:
 # The password check -------------------------------------------------------------------------------------------
 
 
-@login_required
 def confirm_password(request: HttpRequest) -> HttpResponse:
-    _member(request)
-    user = request.user
-    nxt = reauth.safe_next(request, reverse("safeguarding:dashboard"))
-    form = PasswordForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if reauth.is_locked(user.pk):
-            form.is_valid()
-            form.add_error(None, "Too many wrong passwords. Wait 15 minutes and try again, or sign out and back in.")
-            status = 429
-        elif form.is_valid():
-            if user.check_password(form.cleaned_data["password"]):
-                reauth.clear_failures(user.pk)
-                reauth.mark_confirmed(request)
-                return redirect(nxt)
-            left = reauth.record_failure(user.pk)
-            form.add_error("password", "That is not your password." + (f" {left} tries left." if left else
-                                                                         " Wait 15 minutes and try again."))
-            status = 400
-        else:
-            status = 400
-    return render(request, "safeguarding/confirm.html", {"form": form, "next": nxt}, status=status)
+    """The confirmation moved to /accounts/confirm/ (one for every restricted record); old links still work."""
+    return redirect(restricted.confirm_url(restricted.safe_next(request, reverse("safeguarding:dashboard"))))
+
+
+def _unconfirmed(request: HttpRequest, actor: Actor, route: str = AccessRoute.PAGE, concerns=(), child=None,
+                 back: str | None = None) -> HttpResponse | None:
+    """The one rule (accounts.restricted): without a fresh confirmation, log the refused read and go to confirm."""
+    if restricted.is_confirmed(request):
+        return None
+    services.concern_access_record(actor=actor, concerns=list(concerns), child=child, route=route, allowed=False,
+                                   detail="confirmation required")
+    if back is not None:
+        return redirect(restricted.confirm_url(back))
+    return restricted.confirm_redirect(request)
 
 
 # The team's pages ---------------------------------------------------------------------------------------------
@@ -187,7 +180,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     board = selectors.dashboard(actor, as_of)
     if board.new_concerns:
         services.concern_access_record(actor=actor, concerns=board.new_concerns, route=AccessRoute.LIST, detail="dashboard")
-    return render(request, "safeguarding/dashboard.html", {"board": board, "as_of": as_of, "actions": selectors.my_actions(actor)})
+    # What the actions say is chronology text: shown once the person has confirmed it is them (accounts.restricted).
+    return render(request, "safeguarding/dashboard.html", {
+        "board": board, "as_of": as_of, "actions": selectors.my_actions(actor), "confirmed": restricted.is_confirmed(request),
+        "confirm_url": restricted.confirm_url(request.get_full_path()),
+    })
 
 
 @login_required
@@ -198,12 +195,13 @@ def concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
     if not found.readable:
         services.concern_access_record(actor=actor, concerns=[concern], route=AccessRoute.PAGE, allowed=False)
         return render(request, "safeguarding/placeholder.html", {"talk_to": selectors.talk_to_text(found.talk_to)})
-    if not reauth.is_confirmed(request):
-        return reauth.confirm_redirect(request)
     return _concern_page(request, actor, concern)
 
 
 def _concern_page(request, actor, concern, addendum_form=None, close_form=None, status=200) -> HttpResponse:
+    back = reverse("safeguarding:concern", args=[concern.pk])
+    if (refused := _unconfirmed(request, actor, concerns=[concern], back=back)) is not None:
+        return refused
     services.concern_access_record(actor=actor, concerns=[concern], route=AccessRoute.PAGE)
     links = list(concern.links.select_related("child__group").order_by("child__legal_last_name", "child__legal_first_name"))
     return render(request, "safeguarding/concern.html", {
@@ -263,12 +261,13 @@ def _team_staff(child: Child):
 def chronology(request: HttpRequest, child_id: int) -> HttpResponse:
     actor = _member(request)
     child = _team_child(request, actor, child_id)
-    if not reauth.is_confirmed(request):
-        return reauth.confirm_redirect(request)
     return _chronology_page(request, actor, child)
 
 
 def _chronology_page(request, actor, child, forms=None, status=200) -> HttpResponse:
+    back = reverse("safeguarding:chronology", args=[child.pk])
+    if (refused := _unconfirmed(request, actor, child=child, back=back)) is not None:
+        return refused
     concerns, entries, lines = selectors.chronology(child)
     services.concern_access_record(actor=actor, concerns=concerns, child=child, route=AccessRoute.PAGE, detail="chronology")
     forms = forms or {}
@@ -396,8 +395,8 @@ def export(request: HttpRequest, child_id: int, fmt: str) -> HttpResponse:
     if fmt not in ("pdf", "json"):
         raise Http404("No such format")
     child = _team_child(request, actor, child_id)
-    if not reauth.is_confirmed(request):
-        return reauth.confirm_redirect(request)
+    if (refused := _unconfirmed(request, actor, AccessRoute.EXPORT, child=child)) is not None:
+        return refused
     concerns, entries, lines = selectors.chronology(child)
     services.concern_access_record(actor=actor, concerns=concerns, child=child, route=AccessRoute.EXPORT, detail=fmt)
     data = exports.child_protection_file(child, concerns, entries, lines, exported_by=actor.user.full_name)
@@ -418,8 +417,8 @@ def search(request: HttpRequest) -> HttpResponse:
     if not selectors.is_team(actor):
         services.concern_access_record(actor=actor, route=AccessRoute.SEARCH, allowed=False)
         raise Http404
-    if not reauth.is_confirmed(request):
-        return reauth.confirm_redirect(request)
+    if (refused := _unconfirmed(request, actor, AccessRoute.SEARCH)) is not None:
+        return refused
     form = SearchForm(request.GET or None)
     hits = None
     if form.is_bound and form.is_valid():
@@ -436,5 +435,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
     if not selectors.is_team(actor):
         services.concern_access_record(actor=actor, route=AccessRoute.LIST, allowed=False, detail="access log")
         raise Http404
+    if (refused := _unconfirmed(request, actor, AccessRoute.LIST, back=reverse("safeguarding:access_log"))) is not None:
+        return refused
     page = Paginator(selectors.access_log(actor), 50).get_page(request.GET.get("page"))
     return render(request, "safeguarding/access_log.html", {"page_obj": page})

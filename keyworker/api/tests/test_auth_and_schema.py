@@ -2,9 +2,10 @@
 
 import pytest
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from keyworker.accounts.models import ApiToken
+from keyworker.accounts.tokens import api_token_issue
 from keyworker.testing import PASSWORD
 
 from .helpers import assert_error, family_ids, ids
@@ -17,10 +18,11 @@ def test_token_from_email_and_password(world):
     response = client.post("/api/v1/auth/token/", {"email": world.ta_a.user.email.upper(), "password": PASSWORD}, format="json")
     assert response.status_code == 200, response.content
     token = response.json()["token"]
-    assert token == Token.objects.get(user=world.ta_a.user).key
-    # The same token each time.
+    stored = ApiToken.objects.get(user=world.ta_a.user)
+    assert stored.key_hash != token and token.startswith(stored.prefix)  # only its hash is kept
+    # A new token each time; both work until they expire or are revoked.
     again = client.post("/api/v1/auth/token/", {"email": world.ta_a.user.email, "password": PASSWORD}, format="json")
-    assert again.json()["token"] == token
+    assert again.json()["token"] != token and ApiToken.objects.filter(user=world.ta_a.user).count() == 2
 
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert client.get("/api/v1/me/").json()["staff"] == world.ta_a.pk
@@ -38,15 +40,15 @@ def test_token_refused(world):
     world.ta_a.user.is_active = False
     world.ta_a.user.save()
     assert_error(client.post("/api/v1/auth/token/", {"email": world.ta_a.user.email, "password": PASSWORD}, format="json"), "non_field_errors")
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_bad_or_revoked_token_is_401(world):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
     assert client.get("/api/v1/families/").status_code == 401
-    token = Token.objects.create(user=world.headteacher.user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _token, key = api_token_issue(user=world.headteacher.user, name="Script")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.get("/api/v1/families/").status_code == 200
     assert client.delete("/api/v1/auth/token/").status_code == 204
     assert client.get("/api/v1/families/").status_code == 401

@@ -5,13 +5,13 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
-from rest_framework.test import APIClient
 
 from keyworker.contacts.models import AccessRoute, ContactAccess, ContactLog
 from keyworker.contacts.services import contact_edit, contact_flag, contact_record, contact_void
 from keyworker.core.errors import RuleViolation
 from keyworker.notifications.models import Delivery, Notification
 from keyworker.notifications.services import deliveries_run
+from keyworker.testing import api_client_with_token, confirmed_session
 
 TODAY = dt.date(2026, 11, 18)
 SECRET = "Alfie showed bruises on both arms and said he was scared to go home tonight."
@@ -36,9 +36,8 @@ def flagged(world):
 
 
 def _api(staff):
-    client = APIClient()
-    client.force_authenticate(user=staff.user)
-    return client
+    """A token issued with a second factor just now, as a script reading concerns would get one."""
+    return api_client_with_token(staff)
 
 
 # Flagging ----------------------------------------------------------------------------------------------------
@@ -141,7 +140,7 @@ def test_flagged_contact_still_counts_as_contact(world, flagged):
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_pages_per_persona(world, client_for, flagged, persona):
     staff = world.personas[persona]
-    client = client_for(staff)
+    client = confirmed_session(client_for(staff))
     listing = client.get("/contacts/")
     detail = client.get(f"/contacts/{flagged.pk}/")
     family = client.get(f"/families/{world.family_a.pk}/")
@@ -197,7 +196,7 @@ def test_api_per_persona(world, flagged, persona):
 
 
 def test_every_read_by_the_team_is_logged(world, client_for, flagged):
-    client = client_for(world.safeguarding_lead)
+    client = confirmed_session(client_for(world.safeguarding_lead))
     for _ in range(3):
         client.get(f"/contacts/{flagged.pk}/")
     _api(world.headteacher).get(f"/api/v1/contacts/{flagged.pk}/")

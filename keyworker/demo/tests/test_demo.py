@@ -100,3 +100,11 @@ def test_the_admin_office_sees_emails_that_did_not_go_out(demo, client):
     client.force_login(by_role(demo, "Admin office"))
     html = client.get("/inbox/deliveries/").content.decode()
     assert "Not delivered (2)" in html and "Waiting to be tried again (1)" in html and "does not exist" in html
+
+
+def test_the_safeguarding_lead_has_an_api_token_on_their_account_page(demo, client):
+    from keyworker.accounts.models import ApiToken
+
+    token = ApiToken.objects.get()
+    client.force_login(token.user)
+    assert "Chronology export script" in client.get("/accounts/").content.decode()

@@ -3,7 +3,8 @@
 import datetime as dt
 
 from keyworker.core import clock
-from keyworker.safeguarding import reauth, services
+from keyworker.safeguarding import services
+from keyworker.testing import confirmed_session
 
 WORDS = "Alfie said his uncle Zebedee hit him with a wooden spoon last night"
 PRESENT = "Mrs Quill the lunchtime supervisor"
@@ -20,7 +21,4 @@ def raise_concern(world, staff=None, child=None, text: str = WORDS, **kwargs):
 
 def confirmed(client):
     """Mark the client's session as having confirmed the password just now."""
-    session = client.session
-    session[reauth.SESSION_KEY] = clock.now().timestamp()
-    session.save()
-    return client
+    return confirmed_session(client)

@@ -1,9 +1,9 @@
 """API v1 safeguarding: raise (anyone, per-field errors), list and read (team only, logged, 404 for others), entries."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from keyworker.safeguarding.models import Concern, ConcernAccess, Entry
+from keyworker.testing import api_client_with_token
 
 from .helpers import WORDS, raise_concern
 
@@ -11,9 +11,8 @@ URL = "/api/v1/safeguarding/concerns/"
 
 
 def _api(staff):
-    client = APIClient()
-    client.force_authenticate(user=staff.user)
-    return client
+    """A token issued with a second factor just now, as a script reading concerns would get one."""
+    return api_client_with_token(staff)
 
 
 def _body(world, **kw):

@@ -4,13 +4,13 @@ sees a word of it (404 or the placeholder), and each attempt that reaches a safe
 import pytest
 from django.core import mail
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from keyworker.core import clock
 from keyworker.notifications.models import Notification
 from keyworker.notifications.services import deliveries_run
 from keyworker.safeguarding import services
 from keyworker.safeguarding.models import ConcernAccess
+from keyworker.testing import api_client_with_token
 
 from .helpers import confirmed, raise_concern
 
@@ -76,8 +76,7 @@ def test_pages(world, client_for, recorded, persona):
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_api(world, recorded, persona):
-    client = APIClient()
-    client.force_authenticate(user=getattr(world, persona).user)
+    client = api_client_with_token(getattr(world, persona))
     for url in ("/api/v1/safeguarding/concerns/", f"/api/v1/safeguarding/concerns/{recorded.pk}/",
                 f"/api/v1/contacts/?family={world.family_a.pk}", f"/api/v1/families/{world.family_a.pk}/",
                 f"/api/v1/children/{world.child_a.pk}/"):

@@ -20,8 +20,10 @@ def test_the_team_reads_a_concern_after_confirming_the_password_and_the_read_is_
     staff = getattr(world, persona)
     client = client_for(staff)
     response = client.get(f"/safeguarding/concerns/{concern.pk}/")
-    assert response.status_code == 302 and response.url.startswith("/safeguarding/confirm/?next=")
-    assert not ConcernAccess.objects.exists()
+    assert response.status_code == 302 and response.url.startswith("/accounts/confirm/?next=")
+    refused = ConcernAccess.objects.get()  # the refused read stays in the access log
+    assert (refused.allowed, refused.detail) == (False, "confirmation required")
+    refused.delete()
     page = client.get(response.url)
     assert page.status_code == 200 and "Confirm your password" in page.content.decode()
     back = client.post(response.url, {"password": PASSWORD, "next": f"/safeguarding/concerns/{concern.pk}/"})
@@ -43,18 +45,18 @@ def test_the_password_is_asked_again_after_15_minutes(world, client_for, clock):
 def test_wrong_passwords_are_limited(world, client_for):
     client = client_for(world.safeguarding_lead)
     for _ in range(5):
-        response = client.post("/safeguarding/confirm/", {"password": "wrong"})
+        response = client.post("/accounts/confirm/", {"password": "wrong"})
         assert response.status_code == 400
-    response = client.post("/safeguarding/confirm/", {"password": PASSWORD})
-    assert response.status_code == 429 and "Too many wrong passwords" in response.content.decode()
-    response = client.post("/safeguarding/confirm/", {"password": ""})
+    response = client.post("/accounts/confirm/", {"password": PASSWORD})
+    assert response.status_code == 429 and "Too many wrong tries" in response.content.decode()
+    response = client.post("/accounts/confirm/", {"password": ""})
     assert response.status_code == 429
 
 
 def test_the_confirm_page_does_not_redirect_off_site(world, client_for):
     client = client_for(world.safeguarding_lead)
-    response = client.post("/safeguarding/confirm/", {"password": PASSWORD, "next": "https://evil.example/"})
-    assert response.url == "/safeguarding/"
+    response = client.post("/accounts/confirm/", {"password": PASSWORD, "next": "https://evil.example/"})
+    assert response.url == "/"
 
 
 @pytest.mark.parametrize("persona", NOT_TEAM)
@@ -290,7 +292,8 @@ def test_search_logs_every_hit(world, client_for):
     confirmed(client)
     page = client.get("/safeguarding/search/?q=spoon")
     assert page.status_code == 200 and page.context["hits"] == [concern]
-    hit = ConcernAccess.objects.get(route="search")
+    assert ConcernAccess.objects.filter(route="search", allowed=False, detail="confirmation required").count() == 1
+    hit = ConcernAccess.objects.get(route="search", allowed=True)
     assert (hit.concern_id, hit.detail) == (concern.pk, "spoon")
     assert client.get("/safeguarding/search/?q=a").status_code == 400
 

@@ -7,7 +7,7 @@ from keyworker.caseload.services import allocation_assign, allocation_end
 from keyworker.core.errors import RuleViolation
 from keyworker.safeguarding import services
 
-from .helpers import raise_concern
+from .helpers import confirmed, raise_concern
 
 pytestmark = pytest.mark.django_db
 
@@ -57,5 +57,5 @@ def test_the_child_page_and_the_author_of_a_flagged_contact_lead_to_raising_a_co
     html = client.get(f"/contacts/{contact.pk}/").content.decode()
     assert f'href="/safeguarding/raise/?contact={contact.pk}"' in html and "bruises" not in html
     assert client.get(f"/safeguarding/raise/?contact={contact.pk}").status_code == 200
-    team = client_for(world.safeguarding_lead).get(f"/contacts/{contact.pk}/").content.decode()
+    team = confirmed(client_for(world.safeguarding_lead)).get(f"/contacts/{contact.pk}/").content.decode()
     assert f'href="/safeguarding/raise/?contact={contact.pk}"' in team

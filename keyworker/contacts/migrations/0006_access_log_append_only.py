@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0001_initial'),
-        ('contacts', '0004_edit_versions'),
+        ('contacts', '0005_access_log_refusals'),
     ]
 
     operations = [

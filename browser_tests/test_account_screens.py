@@ -1,0 +1,55 @@
+"""The account page (API tokens, sign out everywhere) and the restricted-records confirmation with a second factor:
+axe-core WCAG 2.2 A/AA, no sideways scrolling, a screenshot each, at tablet width."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from browser_tests.screens import Screen, check_screen
+
+pytestmark = pytest.mark.browser
+
+
+def _tokens(world):
+    import datetime as dt
+
+    from keyworker.accounts.models import ApiToken
+    from keyworker.accounts.tokens import api_token_issue
+    from keyworker.core import clock
+
+    token, _key = api_token_issue(user=world.safeguarding_lead.user, name="Case notes export", second_factor_at=clock.now())
+    api_token_issue(user=world.safeguarding_lead.user, name="Timetable sync")
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=clock.now() + dt.timedelta(minutes=3))
+
+
+def _second_factor(world):
+    from keyworker.testing import totp_device
+
+    totp_device(world.safeguarding_lead.user)
+
+
+def _revoke(page: Page, world):
+    page.get_by_role("button", name="Revoke Timetable sync").click()
+    expect(page.get_by_role("status")).to_contain_text("Timetable sync")
+
+
+def _wrong_code(page: Page, world):
+    page.get_by_label("Your password").fill("correct-horse-battery")
+    page.get_by_label("Code from your authenticator app, or a recovery code").fill("000000")
+    page.locator("main").get_by_role("button", name="Confirm").click()
+    expect(page.get_by_role("alert")).to_contain_text("That code is not right")
+
+
+SCREENS = [
+    Screen("account", "safeguarding_lead", lambda w: "/accounts/", "Your account", prepare=_tokens),
+    Screen("account-revoked", "safeguarding_lead", lambda w: "/accounts/", "Your account", prepare=_tokens, act=_revoke),
+    Screen("account-no-tokens", "teacher_a", lambda w: "/accounts/", "Your account"),
+    Screen("confirm-second-factor", "safeguarding_lead", lambda w: "/accounts/confirm/?next=/safeguarding/",
+           "Confirm your password", prepare=_second_factor),
+    Screen("confirm-second-factor-wrong", "safeguarding_lead", lambda w: "/accounts/confirm/?next=/safeguarding/",
+           "Confirm your password", prepare=_second_factor, act=_wrong_code),
+]
+
+
+@pytest.mark.parametrize("screen", SCREENS, ids=[s.name for s in SCREENS])
+def test_screen(world, open_page, screen):
+    check_screen(world, open_page, screen)
