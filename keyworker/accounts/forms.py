@@ -32,7 +32,7 @@ class StaffForm(forms.Form):
     )
     password = forms.CharField(
         label="First password", required=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 10 characters. Leave empty to keep an existing person's password.",
+        help_text="At least 12 characters; not your name and not “keyworker” or “password”. Leave empty to keep an existing person's password.",
     )
 
     def __init__(self, *args, organisation, **kwargs):
