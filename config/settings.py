@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "keyworker.accounts.middleware.SessionIdleMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -175,10 +176,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("KEYWORKER_SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-# Idle expiry: each request pushes the end of the session on; a tablet left alone signs itself out.
+# Idle expiry: requests push the end of the session on (keyworker.accounts.middleware.SessionIdleMiddleware);
+# a tablet left alone signs itself out.
 SESSION_IDLE_MINUTES = int(os.environ.get("KEYWORKER_SESSION_IDLE_MINUTES", "30"))
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
 
 # HTTPS: on by default in production (behind a proxy that ends TLS, set KEYWORKER_PROXY_COUNT).
 SECURE_SSL_REDIRECT = env_bool("KEYWORKER_SSL_REDIRECT", PRODUCTION)
