@@ -16,9 +16,11 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 DEBUG = env_bool("KEYWORKER_DEBUG", False)
+PRODUCTION = os.environ.get("KEYWORKER_ENV", "demo") == "production"
 SECRET_KEY = os.environ.get("KEYWORKER_SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and os.environ.get("KEYWORKER_ENV", "demo") == "production":
+    # Debug mode never skips this: a production installation without its own key refuses to start.
+    if PRODUCTION:
         raise RuntimeError("KEYWORKER_SECRET_KEY must be set in production")
     SECRET_KEY = "insecure-demo-key-set-KEYWORKER_SECRET_KEY-in-production"  # noqa: S105
 
@@ -40,6 +42,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_otp_webauthn",
+    "axes",
     "keyworker.core",
     "keyworker.notifications",
     "keyworker.accounts",
@@ -66,11 +69,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "keyworker.accounts.middleware.SessionIdleMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "keyworker.core.middleware.NoStoreMiddleware",
+    "keyworker.core.middleware.DatabaseBusyMiddleware",
     "keyworker.accounts.middleware.ActorMiddleware",
     "keyworker.accounts.middleware.SecondFactorMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a sign-in refused by the lockout into its 429 page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -102,8 +110,14 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the demo server read while an import writes.
     DATABASES["default"].setdefault("OPTIONS", {})
+    # A write transaction takes the write lock at BEGIN (IMMEDIATE) and waits up to `timeout` seconds for it,
+    # instead of failing with "database is locked" when a read turns into a write beside the worker.
     DATABASES["default"]["OPTIONS"].update(
-        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20}
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+        }
     )
 
 AUTH_USER_MODEL = "accounts.User"
@@ -111,11 +125,35 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out account before any password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+# NCSC guidance: length and a blocklist, no composition rules, no short maximum (Django has none).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "keyworker.accounts.passwords.BlocklistValidator"},
+    {"NAME": "keyworker.accounts.passwords.NotYourNameValidator"},
 ]
+# Sign-in lockout (keyworker/accounts/lockout.py): failures are rows in the database, seen by every process.
+KEYWORKER_LOCKOUT_FAILURES = int(os.environ.get("KEYWORKER_LOCKOUT_FAILURES", "10"))
+KEYWORKER_LOCKOUT_MINUTES = int(os.environ.get("KEYWORKER_LOCKOUT_MINUTES", "15"))
+AXES_HANDLER = "keyworker.accounts.lockout.LockoutHandler"
+AXES_FAILURE_LIMIT = KEYWORKER_LOCKOUT_FAILURES
+AXES_LOCKOUT_PARAMETERS = "keyworker.accounts.lockout.lockout_parameters"
+AXES_USERNAME_CALLABLE = "keyworker.accounts.lockout.username_of"
+AXES_LOCKOUT_CALLABLE = "keyworker.accounts.lockout.lockout_response"
+AXES_COOLOFF_TIME = 24  # hours: failures are forgotten after a day without any; the lock itself grows from 15 minutes
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True  # a wrong password while locked out lengthens the lock
+AXES_SENSITIVE_PARAMETERS = ["username", "email", "password"]
+AXES_VERBOSE = False
+AXES_IPWARE_PROXY_COUNT = int(os.environ["KEYWORKER_PROXY_COUNT"]) if os.environ.get("KEYWORKER_PROXY_COUNT") else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
+)
 LOGIN_URL = "accounts:login"
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600  # the e-mail says "three days"
 LOGIN_REDIRECT_URL = "home"
@@ -163,8 +201,40 @@ FILE_UPLOAD_HANDLERS = [
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("KEYWORKER_SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = env_bool("KEYWORKER_SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Idle expiry: requests push the end of the session on (keyworker.accounts.middleware.SessionIdleMiddleware);
+# a tablet left alone signs itself out.
+SESSION_IDLE_MINUTES = int(os.environ.get("KEYWORKER_SESSION_IDLE_MINUTES", "30"))
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+
+# HTTPS: on by default in production (behind a proxy that ends TLS, set KEYWORKER_PROXY_COUNT).
+SECURE_SSL_REDIRECT = env_bool("KEYWORKER_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = int(os.environ.get("KEYWORKER_HSTS_SECONDS", str(365 * 24 * 3600 if PRODUCTION else 0)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = env_bool("KEYWORKER_HSTS_PRELOAD", False)
+if os.environ.get("KEYWORKER_PROXY_COUNT"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+# Joining the browsers' preload list is the operator's decision (KEYWORKER_HSTS_PRELOAD), not a default.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+# Content Security Policy: scripts and styles only from our own static files, never inline.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
 
 EMAIL_BACKEND = os.environ.get("KEYWORKER_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("KEYWORKER_EMAIL_HOST", "localhost")

@@ -3,10 +3,11 @@
 from importlib import import_module
 
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from . import views, views_standards
+from .docs import RedocDocsView, SwaggerDocsView
 
 app_name = "api"
 
@@ -33,8 +34,8 @@ urlpatterns = [
     path("compliance/", views_standards.ComplianceView.as_view(), name="compliance"),
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("docs/", SwaggerDocsView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", RedocDocsView.as_view(url_name="api:schema"), name="redoc"),
     *[p for _api in APP_APIS for p in _api.urlpatterns],
     *router.urls,
     re_path(r"^", views.NotFoundView.as_view(), name="not-found"),

@@ -72,12 +72,12 @@ def _todays(organisation_id: int, now: dt.datetime) -> dict[int, dt.date]:
     }
 
 
-@transaction.atomic
 def escalations_notify(*, organisation_id: int, now: dt.datetime, as_of: dt.date | None = None) -> EscalationRun:
     """Notify once per escalated obligation; put each overdue obligation once in its key worker's digest.
 
     Whether someone was told is the notification's dedupe key per obligation, so a repeated or concurrent
-    run, or a run after a crash (this is one transaction), tells nobody twice.
+    run, or a run after a crash, tells nobody twice. Each obligation's notices are one short transaction, so
+    the worker never holds an SQLite database's write lock for the whole list while people are saving.
     """
     result = EscalationRun()
     todays = _todays(organisation_id, now)
@@ -114,12 +114,13 @@ def escalations_notify(*, organisation_id: int, now: dt.datetime, as_of: dt.date
             f"and is {_days(late)} overdue, so it has been escalated."
             f"\nKey worker: {kw.user.full_name if kw else 'none allocated'}."
         )
-        for user_id in sorted(recipients):
-            _, created = notification_send(
-                recipient=users[user_id], organisation_id=organisation_id, kind=ESCALATION_KIND, subject=subject,
-                body=body, link=_link(o), dedupe_key=escalation_key(o.pk), now=now,
-            )
-            result.notifications += created
+        with transaction.atomic():
+            for user_id in sorted(recipients):
+                _, created = notification_send(
+                    recipient=users[user_id], organisation_id=organisation_id, kind=ESCALATION_KIND, subject=subject,
+                    body=body, link=_link(o), dedupe_key=escalation_key(o.pk), now=now,
+                )
+                result.notifications += created
         result.escalations += 1 if recipients else 0
 
     overdue = list(

@@ -25,9 +25,11 @@ def test_new_staff_member_sets_a_first_password_and_signs_in(world, client, cloc
     link = re.search(r"http://testserver(/accounts/password/\S+/)", mail.outbox[0].body).group(1)
     form_page = client.get(link, follow=True)
     assert "Choose a password" in form_page.content.decode()
-    r = client.post(form_page.redirect_chain[-1][0], {"new_password1": "a-good-long-password", "new_password2": "a-good-long-password"})
+    r = client.post(form_page.redirect_chain[-1][0], {"new_password1": "tea-sparrow-lantern", "new_password2": "tea-sparrow-lantern"})
     assert r.url == "/accounts/password/done/"
-    assert client.login(username=user.email, password="a-good-long-password")
+    assert "_auth_user_id" not in client.session  # setting a password does not sign in: that goes through sign-in
+    r = client.post("/accounts/sign-in/", {"username": user.email, "password": "tea-sparrow-lantern"})
+    assert r.status_code == 302 and client.session["_auth_user_id"] == str(user.pk)
 
 
 def test_unknown_address_sends_nothing_and_says_the_same(world, client):

@@ -11,7 +11,7 @@ def test_admin_office_adds_a_teaching_assistant_to_a_class(world, client_for):
     role = Role.objects.get(organisation=world.org, code="teaching_assistant")
     r = client_for(world.admin_office).post("/staff/new/", {
         "full_name": "Nina New", "email": "Nina.New@Example.org", "job_title": "TA", "setting": world.school.pk,
-        "roles": [role.pk], "groups": [world.class_a.pk], "password": "a-sound-first-password",
+        "roles": [role.pk], "groups": [world.class_a.pk], "password": "a-sound-first-passphrase",
     })
     assert r.status_code == 302
     staff = StaffMember.objects.get(user__email="nina.new@example.org")
