@@ -22,9 +22,9 @@ def _tokens(world):
 
 
 def _second_factor(world):
-    from keyworker.testing import totp_device
+    from keyworker.testing import give_second_factor
 
-    totp_device(world.safeguarding_lead.user)
+    give_second_factor(world.safeguarding_lead.user)
 
 
 def _revoke(page: Page, world):

@@ -191,11 +191,6 @@ def verify_second_factor(client, user: User) -> None:
     session.save()
 
 
-def totp_device(user: User):
-    """A confirmed authenticator app (django-otp TOTP) for the person (their existing one, if they have it)."""
-    return give_second_factor(user)
-
-
 def api_client_with_token(staff: StaffMember, *, second_factor: bool = True):
     """An API client holding a token issued by POST /api/v1/auth/token/ (with a TOTP code unless told otherwise)."""
     from rest_framework.test import APIClient
@@ -203,7 +198,7 @@ def api_client_with_token(staff: StaffMember, *, second_factor: bool = True):
     client = APIClient()
     body = {"email": staff.user.email, "password": PASSWORD}
     if second_factor:
-        body["otp"] = totp_code(totp_device(staff.user))
+        body["otp"] = totp_code(give_second_factor(staff.user))
     response = client.post("/api/v1/auth/token/", body, format="json")
     assert response.status_code == 200, response.content
     client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")

@@ -14,7 +14,7 @@ from keyworker.accounts.models import ApiToken
 from keyworker.notifications.services import deliveries_run
 from keyworker.safeguarding.models import ConcernAccess
 from keyworker.safeguarding.tests.helpers import WORDS, raise_concern
-from keyworker.testing import PASSWORD, api_client_with_token, totp_code, totp_device
+from keyworker.testing import PASSWORD, api_client_with_token, give_second_factor, totp_code
 
 TOKEN_URL = "/api/v1/auth/token/"
 
@@ -33,7 +33,7 @@ def _with(client, response):
 def test_the_leads_token_reads_a_concern_only_with_a_fresh_second_factor(world, clock):
     concern = raise_concern(world)
     url = f"/api/v1/safeguarding/concerns/{concern.pk}/"
-    device = totp_device(world.safeguarding_lead.user)
+    device = give_second_factor(world.safeguarding_lead.user)
 
     client, issued = _issue(world.safeguarding_lead, otp=totp_code(device), name="Case notes script")
     assert issued.status_code == 200, issued.content
@@ -60,7 +60,7 @@ def test_the_leads_token_reads_a_concern_only_with_a_fresh_second_factor(world, 
 
 
 def test_a_wrong_or_pointless_code_is_a_field_error(world):
-    totp_device(world.safeguarding_lead.user)
+    give_second_factor(world.safeguarding_lead.user)
     _client, wrong = _issue(world.safeguarding_lead, otp="000000")
     assert wrong.status_code == 400 and list(wrong.json()["errors"]) == ["otp"]
     _client, none = _issue(world.teacher_a, otp="123456")  # no second factor set up

@@ -12,7 +12,7 @@ from keyworker.contacts.models import ContactAccess
 from keyworker.contacts.services import contact_record
 from keyworker.safeguarding import services
 from keyworker.safeguarding.models import ConcernAccess
-from keyworker.testing import PASSWORD, confirmed_session, totp_code, totp_device
+from keyworker.testing import PASSWORD, confirmed_session, give_second_factor, totp_code
 
 from .helpers import raise_concern
 
@@ -104,7 +104,7 @@ def test_a_confirmation_goes_back_to_the_page(world, client_for, records):
 
 
 def test_people_with_a_second_factor_also_give_a_code(world, client_for, records, clock):
-    device = totp_device(world.safeguarding_lead.user)
+    device = give_second_factor(world.safeguarding_lead.user)
     client = client_for(world.safeguarding_lead)
     # The second factor proved at sign-in counts for 15 minutes; after that the confirmation asks for a code too.
     clock.shift(dt.timedelta(minutes=16))
