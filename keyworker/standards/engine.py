@@ -46,6 +46,7 @@ from .models import (
     Subject,
 )
 from .periods import Window, windows
+from .rules import STANDARD_FIELDS, rules_for  # noqa: F401 - STANDARD_FIELDS re-exported for callers
 
 # How far back a run looks: obligations of earlier windows are settled history and are not recomputed.
 LOOKBACK_DAYS = 400
@@ -66,11 +67,6 @@ OPEN = frozenset(s.value for s in OPEN_STATES)
 # An obligation is keyed by (standard id, subject key, period start); what the engine computes for it is
 # (state, met_on, evidence_ref, responsible_staff_id, due_on, period_end), compared with STORED_COLUMNS[3:9].
 Key = tuple[int, str, dt.date]
-# What the engine reads of a standard.
-STANDARD_FIELDS = (
-    "id", "organisation_id", "setting_kinds", "conditions", "subject", "cadence", "cadence_n", "evidence", "event",
-    "evidence_conditions", "responsible", "due_soon_days", "escalate_after_days",
-)
 STORED_COLUMNS = (
     "standard_id", "subject_key", "period_start", "state", "met_on", "evidence_ref", "responsible_staff_id", "due_on",
     "period_end", "id",
@@ -386,10 +382,7 @@ def _plan(organisation_id: int, as_of: dt.date, families: set[int] | None, staff
     """The standards that produce obligations, what the run reads about the organisation, and the earliest period
     start it covers (the stored obligations it compares start there)."""
     since = as_of - dt.timedelta(days=LOOKBACK_DAYS)
-    standards = [
-        s for s in Standard.objects.filter(organisation_id=organisation_id, enabled=True, policy_version__in_force=True).only(*STANDARD_FIELDS).order_by("id")
-        if evidence_source(s.evidence) is not None and (s.cadence not in EVENT_CADENCES or event_source(s.event) is not None)
-    ]
+    standards = [r.standard for r in rules_for(organisation_id, since, as_of)]
     if not standards:
         return [], None, since
     world = _load(organisation_id, as_of, families, standards, staff, settings)

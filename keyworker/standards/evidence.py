@@ -12,7 +12,7 @@ for the settings the family's children attend.
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 
 class EvidenceRow(NamedTuple):
@@ -24,10 +24,28 @@ class EvidenceRow(NamedTuple):
     ref: str
     staff_id: int | None = None
     setting_id: int | None = None
+    # The day the record was entered, when later than `on` (a late record about an earlier day): met late.
+    recorded_on: dt.date | None = None
+    # For a source that `answers_events`: the reference of the event this record answers (e.g. the absence a
+    # follow-up is about). A record naming no event answers none.
+    about: str | None = None
 
 
 # A source may also return plain tuples in EvidenceRow's order (a row shaped in SQL, as the cursor returns it).
 Fetch = Callable[[int, dt.date, dt.date, dict], Iterable[EvidenceRow]]
+
+
+@dataclass(frozen=True)
+class EvidenceAction:
+    """What a member of staff does to meet an obligation of this evidence: the button My week offers.
+
+    `url` takes the obligation and answers the page that records it (with the family, child and event filled in),
+    or "" when this obligation's action has no page (then no button shows)."""
+
+    label: str  # e.g. "Log contact", "Mark as read", "Record the follow-up", "Confirm"
+    url: Callable[[Any], str]
+    # What meets it, in one line for the obligation page: "A contact about that child and that absence, dated ..."
+    meets: str = ""
 
 
 @dataclass(frozen=True)
@@ -40,6 +58,11 @@ class EvidenceSource:
     # after one record then reads that family's records, not the organisation's. Records about no family (staff or
     # setting records) are returned whatever `families=` says.
     by_family: bool = False
+    # The action that records it (None: no button; the obligation page explains what meets it).
+    action: EvidenceAction | None = None
+    # For obligations counted from events (within N days after each absence): a record meets an event's obligation
+    # only when its `about` names that event's reference. A contact about something else does not answer it.
+    answers_events: bool = False
 
 
 _REGISTRY: dict[str, EvidenceSource] = {}

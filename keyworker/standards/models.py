@@ -77,6 +77,13 @@ class Cadence(models.TextChoices):
 EVENT_CADENCES = (Cadence.BEFORE_EVENT, Cadence.AFTER_EVENT)
 
 
+class DayCount(models.TextChoices):
+    """How "within N days" and "N days before" count: school days in the setting's term calendar, or every day."""
+
+    SCHOOL = "school", "School days"
+    CALENDAR = "calendar", "Calendar days"
+
+
 class Responsible(models.TextChoices):
     KEY_WORKER = "key_worker", "The key worker"
     MANAGER = "manager", "A manager or leader"
@@ -105,6 +112,16 @@ class Standard(OrganisationOwned):
     due_soon_days = models.PositiveSmallIntegerField(default=2)
     escalate_after_days = models.PositiveSmallIntegerField(null=True, blank=True)
     escalate_to_roles = models.JSONField(default=list, blank=True, help_text="Role codes told when it escalates")
+    day_count = models.CharField(
+        max_length=10, choices=DayCount.choices, default=DayCount.CALENDAR,
+        help_text="Whether N days (the cadence's, and the days below) count school days or every day",
+    )
+    # A recurring obligation whose period has ended stays open this many school days for late records dated inside
+    # the period (they meet it late); then it is missed, a final state.
+    grace_school_days = models.PositiveSmallIntegerField(default=5)
+    # A one-off obligation (within N days of an event or of enrolment) stays actionable this many school days after
+    # its due date; then it is missed.
+    one_off_open_school_days = models.PositiveSmallIntegerField(default=10)
     # Raised by one on every save: an edit started from an older version is refused, not silently applied.
     version = models.PositiveIntegerField(default=1)
 
@@ -123,6 +140,11 @@ class StandardRevision(OrganisationOwned):
     changed_at = models.DateTimeField()
     before = models.JSONField(default=dict)
     after = models.JSONField(default=dict)
+    # The first day the change applies to: periods starting before it keep the definition in `before`. Empty for
+    # changes made before changes were dated (they apply from the start).
+    effective_from = models.DateField(null=True, blank=True)
+    # When the worker brought the obligations in line with the change (empty: waiting for the worker).
+    applied_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-changed_at", "-id"]
@@ -135,9 +157,13 @@ class ObligationState(models.TextChoices):
     ESCALATED = "escalated", "Escalated"
     MET = "met", "Met"
     WAIVED = "waived", "Waived"
+    # Final: the period ended (after its grace) or the one-off's time ran out without the record that meets it.
+    MISSED = "missed", "Missed"
 
 
 OPEN_STATES = (ObligationState.UPCOMING, ObligationState.DUE_SOON, ObligationState.OVERDUE, ObligationState.ESCALATED)
+# Settled: the engine never changes or deletes an obligation in one of these states.
+FINAL_STATES = (ObligationState.MET, ObligationState.WAIVED, ObligationState.MISSED)
 
 
 class Obligation(OrganisationOwned):
@@ -163,6 +189,8 @@ class Obligation(OrganisationOwned):
     due_on = models.DateField()
     state = models.CharField(max_length=12, choices=ObligationState.choices, default=ObligationState.UPCOMING)
     met_on = models.DateField(null=True, blank=True)
+    # Met, but after it fell due: by a record dated after the due date, or entered after the period ended.
+    met_late = models.BooleanField(default=False)
     evidence_ref = models.CharField(max_length=80, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
     waived_reason = models.CharField(max_length=300, blank=True)
