@@ -258,11 +258,11 @@ REST_FRAMEWORK = {
         "keyworker.accounts.tokens.ApiTokenAuthentication",  # ours: expiring, several per person, revoked on a new password
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["keyworker.api.permissions.IsStaffMember"],
+    "DEFAULT_PERMISSION_CLASSES": ["keyworker.core.api.permissions.IsStaffMember"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "keyworker.api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "keyworker.core.api.errors.exception_handler",
     "DATE_FORMAT": "iso-8601",
     "DATETIME_FORMAT": "iso-8601",
 }

@@ -16,9 +16,9 @@ from django.contrib.auth import authenticate
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from rest_framework import exceptions
 
 from keyworker.core import clock
+from keyworker.core.api.errors import CodedRefusal
 
 from . import mfa
 from .models import ApiToken, ConfirmationFailure, User
@@ -35,7 +35,7 @@ API_MESSAGE = (
 )
 
 
-class ConfirmationRequired(exceptions.PermissionDenied):
+class ConfirmationRequired(CodedRefusal):
     """403 {"detail": "...", "code": "confirmation_required"}; never the record."""
 
     default_detail = API_MESSAGE

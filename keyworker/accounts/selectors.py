@@ -1,8 +1,10 @@
-"""Reads of staff, scoped to the acting user's organisation."""
+"""Reads of staff, and of the settings and classes they work in, scoped to the acting user's organisation."""
 
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
+
+from keyworker.organisations.models import Group, Setting
 
 from .access import Actor
 from .models import GroupMembership, StaffInvitation, StaffMember, StaffRole
@@ -12,6 +14,18 @@ def staff_visible_to(actor: Actor) -> QuerySet[StaffMember]:
     if not actor.is_member:
         return StaffMember.objects.none()
     return StaffMember.objects.filter(organisation_id=actor.organisation_id)
+
+
+def settings_visible_to(actor: Actor) -> QuerySet[Setting]:
+    """Settings the person works in (all of the organisation's for organisation-wide roles)."""
+    return actor.settings()
+
+
+def groups_visible_to(actor: Actor) -> QuerySet[Group]:
+    """Classes and rooms of the settings the person works in."""
+    if not actor.is_member:
+        return Group.objects.none()
+    return Group.objects.filter(organisation_id=actor.organisation_id, setting__in=actor.settings().values("id"))
 
 
 def staff_with_details(qs: QuerySet[StaffMember]) -> QuerySet[StaffMember]:

@@ -1,21 +1,13 @@
-"""Scoped reads the API needs that the apps do not offer as selectors: settings, classes, allocations."""
+"""Scoped reads the API needs that the apps do not offer as selectors: allocations."""
 
 from django.db.models import QuerySet
 
 from keyworker.accounts.access import Actor
+from keyworker.accounts.selectors import groups_visible_to, settings_visible_to
 from keyworker.caseload.models import KeyWorkerAllocation
-from keyworker.organisations.models import Group, Setting
 from keyworker.people.selectors import families_visible_to
 
-
-def settings_visible_to(actor: Actor) -> QuerySet[Setting]:
-    return actor.settings()
-
-
-def groups_visible_to(actor: Actor) -> QuerySet[Group]:
-    if not actor.is_member:
-        return Group.objects.none()
-    return Group.objects.filter(organisation_id=actor.organisation_id, setting__in=actor.settings().values("id"))
+__all__ = ["allocations_visible_to", "groups_visible_to", "settings_visible_to"]
 
 
 def allocations_visible_to(actor: Actor) -> QuerySet[KeyWorkerAllocation]:

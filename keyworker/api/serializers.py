@@ -11,6 +11,7 @@ from keyworker.accounts.models import StaffMember
 from keyworker.accounts.selectors import staff_visible_to
 from keyworker.caseload.models import KeyWorkerAllocation
 from keyworker.core import clock
+from keyworker.core.api.fields import MAX_ID, ScopedRecordField
 from keyworker.core.conflicts import VERSION_HELP, VERSION_REQUIRED
 from keyworker.core.dates import date_problem
 from keyworker.core.names import NameFieldsSerializerMixin
@@ -26,7 +27,6 @@ from keyworker.people.models import (
 )
 from keyworker.people.selectors import families_visible_to
 
-from .fields import MAX_ID, ScopedRecordField
 from .selectors import groups_visible_to, settings_visible_to
 
 

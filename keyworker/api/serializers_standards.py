@@ -5,6 +5,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from keyworker.core.api.fields import MAX_ID, ScopedRecordField
 from keyworker.core.conflicts import VERSION_HELP, VERSION_REQUIRED
 from keyworker.organisations.models import Setting
 from keyworker.standards.models import (
@@ -23,7 +24,6 @@ from keyworker.standards.obligations import REASON_MAX
 from keyworker.standards.services import standard_definition
 from keyworker.standards.validation import EDITABLE_FIELDS, standard_notes
 
-from .fields import MAX_ID, ScopedRecordField
 from .selectors import settings_visible_to
 
 

@@ -1,10 +1,14 @@
-"""API v1 routes; any other path under /api/v1/ is a JSON 404."""
+"""API v1 routes; any other path under /api/v1/ is a JSON 404.
 
-from importlib import import_module
+The records layer's resources are defined here; each domain app adds its own when it starts (core's API routes
+registry), so this module names no app.
+"""
 
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
+
+from keyworker.core.api.routes import api_routes
 
 from . import views, views_standards
 from .docs import RedocDocsView, SwaggerDocsView
@@ -24,10 +28,10 @@ router.register("policies", views_standards.PolicyViewSet, basename="policy")
 router.register("standards", views_standards.StandardViewSet, basename="standard")
 router.register("obligations", views_standards.ObligationViewSet, basename="obligation")
 
-# Each domain app's own API module adds its viewsets and paths.
-APP_APIS = [import_module(f"keyworker.{app}.api") for app in ("contacts", "celebrations", "briefings", "datachecks", "attendance", "safeguarding", "wellbeing")]
-for _api in APP_APIS:
-    _api.register(router)
+# Each app's registered API adds its viewsets and paths.
+APP_ROUTES = api_routes()
+for _routes in APP_ROUTES:
+    _routes.register(router)
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
@@ -36,7 +40,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SwaggerDocsView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", RedocDocsView.as_view(url_name="api:schema"), name="redoc"),
-    *[p for _api in APP_APIS for p in _api.urlpatterns],
+    *[p for _routes in APP_ROUTES for p in _routes.urlpatterns],
     *router.urls,
     re_path(r"^", views.NotFoundView.as_view(), name="not-found"),
 ]

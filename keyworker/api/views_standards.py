@@ -17,6 +17,10 @@ from rest_framework.views import APIView
 from keyworker.accounts import capabilities as caps
 from keyworker.accounts.access import Actor
 from keyworker.core import clock
+from keyworker.core.api.access import request_actor
+from keyworker.core.api.errors import error_body
+from keyworker.core.api.schema import ApiSchema, ValidationErrorSerializer
+from keyworker.core.api.views import ReadViewSet
 from keyworker.core.conflicts import VERSION_REQUIRED
 from keyworker.core.errors import RuleViolation
 from keyworker.organisations.models import Setting
@@ -33,11 +37,7 @@ from keyworker.standards.selectors import obligation_history, obligations_visibl
 from keyworker.standards.validation import StandardInvalid
 
 from . import serializers_standards as s
-from .access import request_actor
-from .errors import error_body
-from .schema import ApiSchema, ValidationErrorSerializer
 from .selectors import settings_visible_to
-from .views import ReadViewSet
 
 # Reads ------------------------------------------------------------------------------------------------------
 

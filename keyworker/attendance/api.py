@@ -12,10 +12,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from keyworker.api.access import request_actor
-from keyworker.api.errors import error_body
-from keyworker.api.schema import ApiSchema, ValidationErrorSerializer
 from keyworker.core import clock
+from keyworker.core.api.access import request_actor
+from keyworker.core.api.errors import error_body
+from keyworker.core.api.schema import ApiSchema, ValidationErrorSerializer
 from keyworker.organisations.calendar import TermCalendar
 from keyworker.organisations.models import Group
 from keyworker.people.models import Child

@@ -9,9 +9,10 @@ class AttendanceConfig(AppConfig):
     verbose_name = "Attendance"
 
     def ready(self) -> None:
-        from keyworker.dashboard.extensions import WeekPanel, register_week_panel
+        from keyworker.core.api.routes import ApiRoutes, register_api_routes
+        from keyworker.core.extensions import WeekPanel, register_week_panel
 
-        from . import celebrate, challenge, timeline
+        from . import api, celebrate, challenge, timeline
 
         challenge.register()
         timeline.register()
@@ -21,3 +22,5 @@ class AttendanceConfig(AppConfig):
         from . import escalation
 
         escalation.register()
+        # Its API resources, added to /api/v1/ when the API root builds its routes.
+        register_api_routes(ApiRoutes("attendance", api.register, api.urlpatterns))

@@ -494,7 +494,7 @@ def concern_actions(organisation_id: int, start: dt.date, end: dt.date, conditio
 
 
 def register() -> None:
-    from keyworker.standards.periodic import register_periodic
+    from keyworker.core.periodic import register_periodic
 
     register_events(EventSource(CONCERN_RAISED, "An attendance concern raised", concerns_raised))
     register_evidence(EvidenceSource(CONCERN_ACTION, "An action logged on an attendance concern", concern_actions, by_family=True))

@@ -91,8 +91,8 @@ class AcknowledgedCountSerializer(serializers.Serializer):
 
 
 def _viewset():
-    # The API's base classes are imported when the router is built, so this module loads without the API app.
-    from keyworker.api.views import ReadViewSet
+    # The viewset is built when the router is (core's API routes registry calls `register`).
+    from keyworker.core.api.views import ReadViewSet
 
     @extend_schema_view(
         list=extend_schema(summary="Briefings sent to you (changes to key aspects of children you work with)"),

@@ -15,13 +15,13 @@ from rest_framework.views import APIView
 from keyworker.accounts import capabilities as caps
 from keyworker.accounts.access import Actor
 from keyworker.accounts.models import StaffMember
-from keyworker.api.access import request_actor
-from keyworker.api.fields import MAX_ID, ScopedRecordField
-from keyworker.api.schema import ApiSchema, ValidationErrorSerializer
-from keyworker.api.selectors import settings_visible_to
-from keyworker.api.views import ReadViewSet
+from keyworker.accounts.selectors import settings_visible_to
 from keyworker.caseload.models import KeyWorkerAllocation
 from keyworker.core import clock
+from keyworker.core.api.access import request_actor
+from keyworker.core.api.fields import MAX_ID, ScopedRecordField
+from keyworker.core.api.schema import ApiSchema, ValidationErrorSerializer
+from keyworker.core.api.views import ReadViewSet
 from keyworker.people.models import Child, Family
 from keyworker.people.selectors import children_visible_to, families_visible_to
 

@@ -9,8 +9,12 @@ class CelebrationsConfig(AppConfig):
     verbose_name = "Celebrations"
 
     def ready(self) -> None:
-        from . import evidence, panel, timeline
+        from keyworker.core.api.routes import ApiRoutes, register_api_routes
+
+        from . import api, evidence, panel, timeline
 
         evidence.register()
         timeline.register()
         panel.register()
+        # Its API resources, added to /api/v1/ when the API root builds its routes.
+        register_api_routes(ApiRoutes("celebrations", api.register, api.urlpatterns))

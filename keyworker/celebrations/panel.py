@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from keyworker.accounts.access import Actor
 from keyworker.caseload.models import KeyWorkerAllocation
-from keyworker.dashboard.extensions import WeekPanel, register_week_panel
+from keyworker.core.extensions import WeekPanel, register_week_panel
 from keyworker.people.models import Child, Family
 
 from .models import Celebration, CelebrationKind, PositivityRule

@@ -18,8 +18,8 @@ from rest_framework.response import Response
 from keyworker.accounts import capabilities as caps
 from keyworker.accounts import restricted
 from keyworker.accounts.access import Actor
-from keyworker.api.fields import MAX_ID, ScopedRecordField
-from keyworker.api.views import WriteViewSet
+from keyworker.core.api.fields import MAX_ID, ScopedRecordField
+from keyworker.core.api.views import WriteViewSet
 from keyworker.core.conflicts import VERSION_HELP, VERSION_REQUIRED
 from keyworker.core.errors import RuleViolation
 from keyworker.people.models import Carer, Child, Family

@@ -9,7 +9,11 @@ class ContactsConfig(AppConfig):
     verbose_name = "Contacts"
 
     def ready(self) -> None:
-        from . import evidence, timeline
+        from keyworker.core.api.routes import ApiRoutes, register_api_routes
+
+        from . import api, evidence, timeline
 
         evidence.register()
         timeline.register()
+        # Its API resources, added to /api/v1/ when the API root builds its routes.
+        register_api_routes(ApiRoutes("contacts", api.register, api.urlpatterns))

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from keyworker.accounts.access import Actor
-from keyworker.dashboard.extensions import TimelineEntry, TimelineSource, register_timeline_source
+from keyworker.core.extensions import TimelineEntry, TimelineSource, register_timeline_source
 from keyworker.people.models import Family
 
 from .models import Tone

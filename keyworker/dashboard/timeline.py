@@ -3,9 +3,8 @@
 from dataclasses import dataclass
 
 from keyworker.accounts.access import Actor
+from keyworker.core.extensions import TimelineEntry, TimelineSource, timeline_sources
 from keyworker.people.models import Family
-
-from .extensions import TimelineEntry, TimelineSource, timeline_sources
 
 PAGE_SIZE = 25
 MAX_PAGE = 40  # 1,000 entries back; older records are on each source's own list

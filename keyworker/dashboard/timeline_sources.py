@@ -6,11 +6,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from keyworker.accounts.access import Actor
+from keyworker.core.extensions import TimelineEntry, TimelineSource, register_timeline_source
 from keyworker.people.models import Family, KeyAspectChange
 from keyworker.standards.models import Obligation, ObligationState
 from keyworker.standards.selectors import obligations_visible_to
-
-from .extensions import TimelineEntry, TimelineSource, register_timeline_source
 
 
 def _key_aspect_changes(actor: Actor, family: Family, limit: int) -> list[TimelineEntry]:

@@ -13,11 +13,10 @@ from keyworker.accounts import capabilities as caps
 from keyworker.accounts.access import Actor
 from keyworker.core import clock
 from keyworker.core.errors import RuleViolation
+from keyworker.core.extensions import week_panels
 from keyworker.standards.models import ObligationState
 from keyworker.standards.obligations import REASON_MAX, obligation_waive
 from keyworker.standards.selectors import access_obligation, my_week, obligation_history, state_display
-
-from .extensions import week_panels
 
 
 def member(request: HttpRequest) -> Actor:

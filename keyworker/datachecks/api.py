@@ -12,8 +12,8 @@ from rest_framework.response import Response
 
 from keyworker.accounts import capabilities as caps
 from keyworker.accounts.access import Actor
-from keyworker.api.fields import MAX_ID, ScopedRecordField
-from keyworker.api.views import ReadViewSet
+from keyworker.core.api.fields import MAX_ID, ScopedRecordField
+from keyworker.core.api.views import ReadViewSet
 from keyworker.people.models import Carer, Child
 from keyworker.people.selectors import carers_visible_to, children_visible_to
 

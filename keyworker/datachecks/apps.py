@@ -9,8 +9,12 @@ class DatachecksConfig(AppConfig):
     verbose_name = "Data checks"
 
     def ready(self) -> None:
-        from . import evidence, panels, timeline
+        from keyworker.core.api.routes import ApiRoutes, register_api_routes
+
+        from . import api, evidence, panels, timeline
 
         evidence.register()
         panels.register()
         timeline.register()
+        # Its API resources, added to /api/v1/ when the API root builds its routes.
+        register_api_routes(ApiRoutes("datachecks", api.register, api.urlpatterns))

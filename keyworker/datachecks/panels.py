@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from keyworker.accounts.access import Actor
-from keyworker.dashboard.extensions import WeekPanel, register_week_panel
+from keyworker.core.extensions import WeekPanel, register_week_panel
 
 from .selectors import ChildCheck, my_children
 

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from keyworker.accounts.access import Actor
-from keyworker.dashboard.extensions import TimelineEntry, TimelineSource, register_timeline_source
+from keyworker.core.extensions import TimelineEntry, TimelineSource, register_timeline_source
 from keyworker.people.models import Family
 
 from .models import CheckState, CorrectionState

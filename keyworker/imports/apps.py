@@ -6,7 +6,7 @@ class ImportsConfig(AppConfig):
     label = "imports"
 
     def ready(self) -> None:
-        from keyworker.standards.periodic import register_periodic
+        from keyworker.core.periodic import register_periodic
 
         from . import services
 

@@ -16,9 +16,9 @@ from rest_framework.response import Response
 
 from keyworker.accounts import restricted
 from keyworker.accounts.models import StaffMember
-from keyworker.api.fields import ScopedRecordField
-from keyworker.api.views import ApiViewSet
 from keyworker.contacts.models import ContactLog
+from keyworker.core.api.fields import ScopedRecordField
+from keyworker.core.api.views import ApiViewSet
 from keyworker.people.models import Child
 
 from . import selectors, services

@@ -10,12 +10,15 @@ class SafeguardingConfig(AppConfig):
 
     def ready(self) -> None:
         from keyworker.caseload.rules import register_protection_source
-        from keyworker.standards.periodic import register_periodic
+        from keyworker.core.api.routes import ApiRoutes, register_api_routes
+        from keyworker.core.periodic import register_periodic
 
-        from . import selectors, services, timeline
+        from . import api, selectors, services, timeline
 
         timeline.register()
         # Each overdue action's assignee is told once, from the worker's cycle.
         register_periodic("safeguarding.overdue_actions", services.overdue_actions_notify)
         # SCH-A2: while a family has an open concern, only a teacher may be its key worker.
         register_protection_source("safeguarding.open_concern", selectors.families_with_open_concerns)
+        # Its API resources, added to /api/v1/ when the API root builds its routes.
+        register_api_routes(ApiRoutes("safeguarding", api.register, api.urlpatterns))

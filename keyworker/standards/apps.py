@@ -6,8 +6,9 @@ class StandardsConfig(AppConfig):
     label = "standards"
 
     def ready(self) -> None:
+        from keyworker.core.periodic import register_periodic
+
         from . import builtin_sources
-        from .periodic import register_periodic
         from .services import policy_versions_switch
 
         builtin_sources.register()

@@ -12,9 +12,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from keyworker.accounts.access import Actor
-from keyworker.api.fields import MAX_ID, ScopedRecordField
-from keyworker.api.schema import ValidationErrorSerializer
-from keyworker.api.views import ReadViewSet
+from keyworker.core.api.fields import MAX_ID, ScopedRecordField
+from keyworker.core.api.schema import ValidationErrorSerializer
+from keyworker.core.api.views import ReadViewSet
 from keyworker.people.models import Child, Family
 from keyworker.people.selectors import children_visible_to, families_visible_to
 

@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from keyworker.accounts.access import Actor
 from keyworker.caseload.models import KeyWorkerAllocation
-from keyworker.dashboard.extensions import WeekPanel, register_week_panel
+from keyworker.core.extensions import WeekPanel, register_week_panel
 
 from .models import ConcernStatus, WellbeingConcern
 

@@ -218,8 +218,8 @@ def test_child_upn_warning_and_duplicate_rule(world, api):
 
 
 def test_child_rule_on_group_is_reported_as_class(world):
-    from keyworker.api.errors import rule_violation_response
     from keyworker.api.views import ChildViewSet
+    from keyworker.core.api.errors import rule_violation_response
     from keyworker.core.errors import RuleViolation
 
     response = rule_violation_response(RuleViolation("Wrong room.", rule="group_setting", field="group"), ChildViewSet())

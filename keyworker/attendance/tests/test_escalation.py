@@ -179,8 +179,8 @@ def test_notification_says_only_name_and_rate(world):
 
 
 def test_worker_cycle_runs_it_once(world, clock):
+    from keyworker.core.periodic import periodic_tasks
     from keyworker.standards.management.commands.worker import run_cycle
-    from keyworker.standards.periodic import periodic_tasks
 
     assert periodic_tasks()["attendance.escalation"] is escalation.escalation_run
     marks(world, world.child_a, dt.date(2026, 11, 2), NOV_13, absent_days(dt.date(2026, 11, 2)))

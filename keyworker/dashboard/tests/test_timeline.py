@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from keyworker.contacts.services import contact_record
-from keyworker.dashboard.extensions import (
+from keyworker.core.extensions import (
     TimelineEntry,
     TimelineSource,
     register_timeline_source,

@@ -280,7 +280,7 @@ def test_timeline_entries(world, client_for):
 
 
 def test_the_panel_and_the_timeline_source_are_registered():
-    from keyworker.dashboard.extensions import timeline_sources, week_panels
+    from keyworker.core.extensions import timeline_sources, week_panels
 
     panel = next(p for p in week_panels() if p.code == "datachecks")
     assert panel.order == 30 and panel.template == "datachecks/_week_panel.html"

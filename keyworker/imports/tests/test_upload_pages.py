@@ -10,9 +10,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from keyworker.core import clock as kw_clock
+from keyworker.core.periodic import periodic_tasks
 from keyworker.imports import services
 from keyworker.imports.models import ImportJob, ImportStatus
-from keyworker.standards.periodic import periodic_tasks
 
 from . import files
 from .conftest import FIXTURES, sample

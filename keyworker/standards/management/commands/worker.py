@@ -14,11 +14,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections, connection
 
 from keyworker.core import clock
+from keyworker.core.periodic import run_periodic
 from keyworker.notifications.services import deliveries_run, digests_run, lease_claim, lease_release
 from keyworker.organisations.models import Organisation, Setting
 from keyworker.standards import engine
 from keyworker.standards.escalation import escalations_notify
-from keyworker.standards.periodic import run_periodic
 from keyworker.standards.reminders import policy_review_reminders
 
 log = logging.getLogger("keyworker.worker")

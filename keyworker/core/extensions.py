@@ -1,4 +1,6 @@
-"""What domain apps add to the cross-domain pages, without the pages importing them.
+"""What domain apps add to the cross-domain pages (My week, the family timeline), without the pages importing them.
+
+An app registers its panels and timeline sources in its AppConfig.ready(); the pages (dashboard) read them here.
 
 - My week panels: a domain app registers a panel (briefings to acknowledge, families to celebrate, data checks
   to do). Each panel answers for one actor and date in a fixed number of queries, or None when it has nothing
@@ -11,8 +13,9 @@
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from keyworker.accounts.access import Actor
+Actor = Any  # the acting user (keyworker.accounts.access.Actor): core knows no app above it
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,9 @@ record, "changed_by", "changed_at"}: nothing is saved.
 
 A refusal by a business rule (RuleViolation from a service) is a 400 whose field is the rule's field (or
 "non_field_errors") and which names the rule in "rule" and in "codes".
+
+A refusal that names its reason (a CodedRefusal, e.g. a restricted record without a fresh confirmation) is a 403
+{"detail", "code"}.
 """
 
 from typing import Any
@@ -16,11 +19,14 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
-from keyworker.accounts.restricted import CONFIRMATION_REQUIRED, ConfirmationRequired
 from keyworker.core.conflicts import EditConflict
 from keyworker.core.errors import RuleViolation
 
 NON_FIELD = "non_field_errors"
+
+
+class CodedRefusal(exceptions.PermissionDenied):
+    """403 {"detail": "...", "code": <default_code>}: a refusal whose reason a client acts on."""
 
 
 def _as_field_dict(detail: Any) -> dict[str, Any]:
@@ -82,8 +88,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
-    if isinstance(exc, ConfirmationRequired):
-        response.data = {"detail": str(exc.detail), "code": CONFIRMATION_REQUIRED}
+    if isinstance(exc, CodedRefusal):
+        response.data = {"detail": str(exc.detail), "code": exc.default_code}
     if isinstance(exc, exceptions.ValidationError | exceptions.ParseError) and response.status_code == 400:
         errors = _as_field_dict(exc.detail)
         codes = _as_field_dict(exc.get_codes())

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
@@ -50,17 +49,6 @@ class ConfirmationErrorSerializer(serializers.Serializer):
     code = serializers.CharField(required=False, help_text='"confirmation_required": restricted records need a fresh '
                                  "confirmation (a token issued with a second factor within 15 minutes, or a session "
                                  "that confirmed the password within 15 minutes).")
-
-
-class ApiTokenScheme(OpenApiAuthenticationExtension):
-    """Our API tokens in the schema: the same header as DRF's tokens."""
-
-    target_class = "keyworker.accounts.tokens.ApiTokenAuthentication"
-    name = "tokenAuth"
-
-    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
-        return {"type": "apiKey", "in": "header", "name": "Authorization",
-                "description": "`Token <key>`, from POST /api/v1/auth/token/; expires after 8 hours by default."}
 
 
 class ApiSchema(AutoSchema):

@@ -6,15 +6,16 @@ from typing import Any
 from django.db.models import Model, QuerySet
 from rest_framework import serializers
 
-from keyworker.accounts.access import Actor
-
 from .access import request_actor
 
 MAX_ID = 2**63 - 1
 
 
 class ScopedRecordField(serializers.PrimaryKeyRelatedField):
-    """An id of a record in `scope(actor)`; any other id (another organisation's, say) is "Not found."."""
+    """An id of a record in `scope(actor)`; any other id (another organisation's, say) is "Not found.".
+
+    `scope` is a selector of the app that owns the records: it takes the acting user and answers a queryset.
+    """
 
     default_error_messages = {
         "required": "This field is required.",
@@ -22,7 +23,7 @@ class ScopedRecordField(serializers.PrimaryKeyRelatedField):
         "incorrect_type": "Give the id as a whole number.",
     }
 
-    def __init__(self, *, model: type[Model], scope: Callable[[Actor], QuerySet], **kwargs: Any) -> None:
+    def __init__(self, *, model: type[Model], scope: Callable[[Any], QuerySet], **kwargs: Any) -> None:
         self.scope = scope
         # The empty queryset only tells the schema which model the ids refer to; lookups use `scope`.
         kwargs.setdefault("queryset", model._default_manager.none())
