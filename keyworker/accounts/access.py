@@ -2,13 +2,15 @@
 
 `Actor` is built once per request in three queries (membership, roles, class teams). Deny by default:
 a person sees what the widest scope among their roles allows, and nothing of another organisation.
+Which families that is (their own caseload, a setting, a class) is the caseload app's rule: see
+`keyworker.caseload.selectors.family_scope`, registered with `keyworker.people.scope`.
 """
 
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from keyworker.organisations.models import Organisation, Setting
 
@@ -98,28 +100,6 @@ class Actor:
         if not self.has_organisation_scope:
             qs = qs.filter(id__in=self.setting_ids)
         return qs
-
-    def family_filter(self) -> Q:
-        """A Q on Family selecting the families this person may see."""
-        from keyworker.caseload.models import KeyWorkerAllocation
-        from keyworker.people.models import Child
-
-        if not self.staff:
-            return Q(pk__in=[])
-        org_q = Q(organisation_id=self.organisation_id)
-        if self.has_organisation_scope:
-            return org_q
-        visible = Q(
-            id__in=KeyWorkerAllocation.objects.filter(staff=self.staff, ends_at__isnull=True).values("family_id")
-        )
-        if self.settings_with_scope:
-            visible |= Q(id__in=Child.objects.filter(setting_id__in=self.settings_with_scope).values("family_id"))
-            # A family just added, before its children are, belongs to no setting yet: setting-wide roles see it.
-            visible |= ~Q(id__in=Child.objects.filter(organisation_id=self.organisation_id).values("family_id"))
-        group_scoped = {r.setting_id for r in self.roles if r.role.scope == Scope.OWN_GROUP}
-        if group_scoped and self.group_ids:
-            visible |= Q(id__in=Child.objects.filter(group_id__in=self.group_ids).values("family_id"))
-        return org_q & visible
 
 
 ANONYMOUS = None

@@ -1,5 +1,7 @@
 """Capabilities that roles grant, and the default roles drawn from the two source policies."""
 
+from keyworker.organisations.capabilities import MANAGE_SETUP
+
 from .models import KeyWorkerEligibility as KW
 from .models import Scope
 
@@ -8,7 +10,6 @@ MANAGE_ALLOCATIONS = "allocations.manage"
 MANAGE_PEOPLE = "people.manage"
 EDIT_KEY_ASPECTS = "key_aspects.edit"
 MANAGE_STAFF = "staff.manage"
-MANAGE_SETUP = "setup.manage"
 RUN_IMPORTS = "imports.run"
 SAFEGUARDING_TEAM = "safeguarding.team"
 AUDIT_EXPORT = "audit.export"  # the data protection officer: searches and exports the whole audit log

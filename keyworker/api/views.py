@@ -16,10 +16,10 @@ from rest_framework.views import APIView
 from keyworker.accounts import capabilities as caps
 from keyworker.accounts.access import Actor
 from keyworker.accounts.models import ApiToken, StaffMember
-from keyworker.accounts.selectors import staff_visible_to, staff_with_details
+from keyworker.accounts.selectors import staff_visible_to
 from keyworker.accounts.tokens import ApiTokenAuthentication, api_token_issue, api_token_revoke
 from keyworker.caseload import services as caseload_services
-from keyworker.caseload.selectors import with_key_workers
+from keyworker.caseload.selectors import staff_with_details, with_key_workers
 from keyworker.core import clock
 from keyworker.core.api.access import request_actor
 from keyworker.core.api.schema import ApiSchema

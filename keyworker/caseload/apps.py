@@ -6,6 +6,14 @@ class CaseloadConfig(AppConfig):
     label = "caseload"
 
     def ready(self) -> None:
-        from . import evidence
+        from keyworker.people.scope import register_family_scope
+        from keyworker.standards.responsibility import register_key_workers
+
+        from . import evidence, selectors
+        from .models import KeyWorkerAllocation
 
         evidence.register()
+        # Which families a member of staff sees: their caseload, their settings, their classes.
+        register_family_scope(selectors.family_scope)
+        # Who is responsible for each family, for the standards engine and its figures.
+        register_key_workers(KeyWorkerAllocation.objects.all)

@@ -1,20 +1,41 @@
 """Reads for caseloads and allocation, scoped to the acting user, in a fixed number of queries."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from keyworker.accounts.access import Actor
-from keyworker.accounts.models import KeyWorkerEligibility, StaffMember, StaffRole
+from keyworker.accounts.models import GroupMembership, KeyWorkerEligibility, Scope, StaffMember, StaffRole
+from keyworker.accounts.selectors import staff_visible_to
 from keyworker.organisations.models import Setting
 from keyworker.people.models import Child, Family
-from keyworker.people.selectors import families_visible_to, with_household
+from keyworker.people.selectors import families_in_setting, families_visible_to, with_household
 
 from .models import KeyWorkerAllocation
 
 
 def current_allocations() -> QuerySet[KeyWorkerAllocation]:
     return KeyWorkerAllocation.objects.filter(ends_at__isnull=True)
+
+
+def family_scope(actor: Actor) -> Q:
+    """A Q on Family selecting the families this person may see: the whole organisation for organisation-wide
+    roles; else their own caseload, the families of the settings they hold a setting-wide role in, and those of
+    their class teams (for class-scoped roles). Registered with keyworker.people.scope when the app starts."""
+    if not actor.staff:
+        return Q(pk__in=[])
+    org_q = Q(organisation_id=actor.organisation_id)
+    if actor.has_organisation_scope:
+        return org_q
+    visible = Q(id__in=current_allocations().filter(staff=actor.staff).values("family_id"))
+    if actor.settings_with_scope:
+        visible |= Q(id__in=Child.objects.filter(setting_id__in=actor.settings_with_scope).values("family_id"))
+        # A family just added, before its children are, belongs to no setting yet: setting-wide roles see it.
+        visible |= ~Q(id__in=Child.objects.filter(organisation_id=actor.organisation_id).values("family_id"))
+    group_scoped = {r.setting_id for r in actor.roles if r.role.scope == Scope.OWN_GROUP}
+    if group_scoped and actor.group_ids:
+        visible |= Q(id__in=Child.objects.filter(group_id__in=actor.group_ids).values("family_id"))
+    return org_q & visible
 
 
 def with_key_workers(qs: QuerySet[Family]) -> QuerySet[Family]:
@@ -65,11 +86,6 @@ def choose_setting(settings: list[Setting], setting_id: int | str | None) -> Set
         if s.pk == sid:
             return s
     raise Http404("No such setting")
-
-
-def families_in_setting(actor: Actor, setting: Setting) -> QuerySet[Family]:
-    on_roll = Child.objects.filter(setting=setting, left_on__isnull=True).values("family_id")
-    return families_visible_to(actor).filter(id__in=on_roll)
 
 
 def unallocated_families(actor: Actor, setting: Setting) -> QuerySet[Family]:
@@ -137,3 +153,25 @@ def access_allocation(actor: Actor, allocation_id: int) -> KeyWorkerAllocation:
     if allocation is None:
         raise Http404("No such allocation")
     return allocation
+
+
+def staff_with_details(qs: QuerySet[StaffMember]) -> QuerySet[StaffMember]:
+    """Roles, class teams and current caseload size in a fixed number of queries."""
+    return qs.select_related("user").prefetch_related(
+        Prefetch("staff_roles", queryset=StaffRole.objects.select_related("role", "setting")),
+        Prefetch("group_memberships", queryset=GroupMembership.objects.select_related("group")),
+    ).annotate(caseload=_current_caseload())
+
+
+def _current_caseload():
+    """Current families per staff member as a correlated subquery (served by allocation_current_staff_idx):
+    a join with GROUP BY would aggregate every allocation of the organisation before the page is cut."""
+    current = current_allocations().filter(staff=OuterRef("pk"))
+    return Coalesce(Subquery(current.order_by().values("staff").annotate(n=Count("id")).values("n")), 0)
+
+
+def access_staff(actor: Actor, staff_id: int) -> StaffMember:
+    staff = staff_with_details(staff_visible_to(actor)).filter(pk=staff_id).first()
+    if staff is None:
+        raise Http404("No such staff member")
+    return staff

@@ -11,13 +11,13 @@ from django.views.decorators.http import require_POST
 
 from keyworker.accounts import capabilities as caps
 from keyworker.accounts.forms import CaseloadReassignForm
-from keyworker.accounts.selectors import access_staff
 from keyworker.core.errors import RuleViolation
 from keyworker.people.models import Child, Family
 from keyworker.people.selectors import access_family
 
 from . import rules, selectors, services
 from .forms import AssignForm, EndForm
+from .selectors import access_staff
 
 
 def _leader(request):

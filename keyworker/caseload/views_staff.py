@@ -11,11 +11,11 @@ from django.shortcuts import redirect, render
 from keyworker.accounts import capabilities as caps
 from keyworker.accounts.forms import StaffForm, StaffLeaveForm
 from keyworker.accounts.models import StaffInvitation, StaffMember
-from keyworker.accounts.selectors import access_staff, staff_visible_to, staff_with_details
+from keyworker.accounts.selectors import staff_visible_to
 from keyworker.accounts.services import staff_save
 from keyworker.core.errors import RuleViolation
 
-from .selectors import caseload_of
+from .selectors import access_staff, caseload_of, staff_with_details
 from .services import staff_leave
 
 

@@ -9,12 +9,12 @@ from keyworker.core.audit import audit_record
 from keyworker.core.errors import RuleViolation
 from keyworker.core.names import clean_name
 
+from .capabilities import MANAGE_SETUP
+from .hooks import on_organisation_created
 from .models import Closure, Group, HalfTerm, Organisation, Setting, Term
 
 
 def _check(actor, setting: Setting | None = None) -> None:
-    from keyworker.accounts.capabilities import MANAGE_SETUP
-
     if actor is None:
         return
     actor.require(MANAGE_SETUP)
@@ -24,14 +24,12 @@ def _check(actor, setting: Setting | None = None) -> None:
 
 @transaction.atomic
 def organisation_create(*, name: str, slug: str) -> Organisation:
-    from keyworker.accounts.services import roles_create_defaults
-
     try:
         name = clean_name(name)
     except ValidationError as exc:
         raise RuleViolation(" ".join(exc.messages), rule="name_characters", field="name") from exc
     org = Organisation.objects.create(name=name, slug=slug)
-    roles_create_defaults(organisation=org)
+    on_organisation_created(org)  # the default roles, from the accounts app
     return org
 
 

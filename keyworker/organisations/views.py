@@ -8,14 +8,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from keyworker.accounts.capabilities import MANAGE_SETUP
-from keyworker.accounts.policies import can_search_audit
 from keyworker.core import clock
 from keyworker.core.errors import RuleViolation
 
 from . import services
 from .calendar import TermCalendar
+from .capabilities import MANAGE_SETUP
 from .forms import ClosureForm, DayForm, GroupForm, HalfTermForm, SecondFactorForm, SettingForm, TermForm
+from .hooks import setup_links_for
 from .models import Setting
 
 
@@ -53,7 +53,7 @@ def setup(request):
             return redirect("organisations:setting", setting_id=s.pk)
     return render(request, "organisations/setup.html", {
         "settings": settings, "form": form, "second_factor_form": SecondFactorForm(instance=actor.organisation),
-        "can_search_audit": can_search_audit(actor),
+        "more_links": setup_links_for(actor),
     })
 
 

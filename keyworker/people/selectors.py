@@ -6,10 +6,11 @@ from django.http import Http404
 from keyworker.accounts.access import Actor
 
 from .models import Carer, Child, Family, KeyAspectChange
+from .scope import family_filter
 
 
 def families_visible_to(actor: Actor) -> QuerySet[Family]:
-    return Family.objects.filter(actor.family_filter())
+    return Family.objects.filter(family_filter(actor))
 
 
 def children_visible_to(actor: Actor) -> QuerySet[Child]:
@@ -18,6 +19,12 @@ def children_visible_to(actor: Actor) -> QuerySet[Child]:
 
 def carers_visible_to(actor: Actor) -> QuerySet[Carer]:
     return Carer.objects.filter(organisation_id=actor.organisation_id, family__in=families_visible_to(actor).values("id"))
+
+
+def families_in_setting(actor: Actor, setting) -> QuerySet[Family]:
+    """The families the actor may see with a child on the roll of `setting`."""
+    on_roll = Child.objects.filter(setting=setting, left_on__isnull=True).values("family_id")
+    return families_visible_to(actor).filter(id__in=on_roll)
 
 
 def with_household(qs: QuerySet[Family]) -> QuerySet[Family]:

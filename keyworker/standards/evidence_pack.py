@@ -9,12 +9,13 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 
 from keyworker.accounts.access import Actor
 from keyworker.accounts.models import StaffMember
-from keyworker.caseload.selectors import current_allocations, families_in_setting
 from keyworker.core import clock
 from keyworker.organisations.calendar import Period, TermCalendar
 from keyworker.organisations.models import Setting
+from keyworker.people.selectors import families_in_setting
 
 from .models import Cadence, ObligationState, Policy, PolicyVersion, Standard, Subject
+from .responsibility import current_allocations
 from .selectors import Share, counted, half_term_of, obligations_visible_to
 
 S = ObligationState
