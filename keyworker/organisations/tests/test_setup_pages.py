@@ -66,3 +66,25 @@ def test_school_day_check(world, client_for):
     assert "School day" in html and "Autumn 2" in html
     html = client_for(world.admin_office).get(f"/setup/settings/{world.school.pk}/?day=notadate").content.decode()
     assert "Enter a valid date" in html
+
+
+def test_a_new_organisation_starts_with_the_default_roles():
+    from keyworker.accounts.models import Role
+    from keyworker.organisations.services import organisation_create
+
+    org = organisation_create(name="Oak Trust", slug="oak-trust")
+    codes = set(Role.objects.filter(organisation=org).values_list("code", flat=True))
+    assert {"headteacher", "teacher", "admin_office"} <= codes
+
+
+def test_the_setup_page_links_to_the_audit_log_only_for_those_who_may_search_it(world, client_for):
+    from keyworker.accounts.models import Role, Scope
+    from keyworker.testing import make_staff
+
+    audit = '<a href="/setup/audit/">Audit log: who did what, and when</a>'
+    assert audit in client_for(world.admin_office).get("/setup/").content.decode()
+    Role.objects.create(organisation=world.org, code="site_manager", name="Site manager", scope=Scope.SETTING,
+                        capabilities=["setup.manage"])
+    site_manager = make_staff(world.org, world.school, ["site_manager"])
+    r = client_for(site_manager).get("/setup/")
+    assert r.status_code == 200 and "Setup of" in r.content.decode() and audit not in r.content.decode()
