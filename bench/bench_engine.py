@@ -114,6 +114,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=100, help="contacts recorded, alone and during full recomputes")
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--profile-lines", type=int, default=20)
+    parser.add_argument("--sections", default="1,2,3,4,5,6", help="which measurements to run (default: %(default)s)")
     parser.add_argument("--db-name", default="kw_bench")
     parser.add_argument("--postgres-server", default=SERVER, help="server URL without a database name (default: %(default)s)")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
@@ -410,6 +411,8 @@ def run(args, url: str) -> int:  # noqa: PLR0915 - one benchmark, read top to bo
     a_id, b_id = ids["A"], ids["B"]
     figures: list[tuple[str, str, str]] = []
 
+    sections = {int(x) for x in args.sections.split(",") if x.strip()}
+    steady_s = None
     traveller = time_machine.travel(now, tick=False)
     traveller.start()
 
@@ -423,227 +426,246 @@ def run(args, url: str) -> int:  # noqa: PLR0915 - one benchmark, read top to bo
     print(f"The school template's standards ask for: {', '.join(c for c in evidence_codes if c)}")
 
     # 1. First run, adoption included -----------------------------------------------------------------------------
-    print()
-    print(f"1. First run: organisation B ({args.children:,} children, no obligations) adopts the school template as of {as_of}")
-    org_b = connection_org(b_id)
-    progress_lines: list[str] = []
-    kwargs = {}
-    if "progress" in inspect.signature(policy_adopt_builtin).parameters:
-        def progress(*a, **k):
-            progress_lines.append(f"{time.perf_counter() - t0:6.2f} s  {a} {k}")
-            print(f"   progress {progress_lines[-1]}", flush=True)
-        kwargs["progress"] = progress
-    if Obligation.objects.filter(organisation_id=b_id).exists():
-        print("   B has obligations already (a reused database): not measured")
-    else:
-        with engine_calls() as calls, Meter() as meter:
-            t0 = time.perf_counter()
-            policy_adopt_builtin(organisation=org_b, template_code="school_key_worker", as_of=as_of, **kwargs)
-            adopted_s = time.perf_counter() - t0
-            worker_s = 0.0
-            if not Obligation.objects.filter(organisation_id=b_id).exists():  # left to the worker: its recompute
-                w = time.perf_counter()
-                engine.recompute(organisation_id=b_id, as_of=as_of)
-                worker_s = time.perf_counter() - w
-            first_s = time.perf_counter() - t0
-        engine_s = sum(c.seconds for c in calls if c.organisation_id == b_id)
-        made = sum(getattr(c.result, "created", 0) for c in calls if c.organisation_id == b_id)
-        n_events = sum(getattr(c.result, "events", 0) for c in calls if c.organisation_id == b_id)
-        print(f"   end to end {first_s:6.2f} s (the adoption call {adopted_s:.2f} s"
-              + (f", then the worker's recompute {worker_s:.2f} s" if worker_s else "")
-              + f"): {made:,} obligations and {n_events:,} events created; the engine's own calls {engine_s:.2f} s")
-        print(phases_line(first_s, engine_s, meter.phases))
-        shown = "yes" if progress_lines else "none: the product reports no progress while it adopts and computes"
-        print(f"   progress shown: {shown}")
-        figures.append(("First run, adoption included", f"{first_s:.2f} s", f"under {FIRST_TARGET_S:.0f} s with progress: "
-                        + ("met" if first_s < FIRST_TARGET_S and progress_lines else "NOT MET")))
+    if 1 in sections:
+        print()
+        print(f"1. First run: organisation B ({args.children:,} children, no obligations) adopts the school template as of {as_of}")
+        org_b = connection_org(b_id)
+        progress_lines: list[str] = []
+        kwargs = {}
+        if "progress" in inspect.signature(policy_adopt_builtin).parameters:
+            def progress(*a, **k):
+                progress_lines.append(f"{time.perf_counter() - t0:6.2f} s  {a} {k}")
+                print(f"   progress {progress_lines[-1]}", flush=True)
+            kwargs["progress"] = progress
+        if Obligation.objects.filter(organisation_id=b_id).exists():
+            print("   B has obligations already (a reused database): not measured")
+        else:
+            with engine_calls() as calls, Meter() as meter:
+                t0 = time.perf_counter()
+                policy_adopt_builtin(organisation=org_b, template_code="school_key_worker", as_of=as_of, **kwargs)
+                adopted_s = time.perf_counter() - t0
+                worker_s = 0.0
+                if not Obligation.objects.filter(organisation_id=b_id).exists():  # left to the worker: its recompute
+                    w = time.perf_counter()
+                    engine.recompute(organisation_id=b_id, as_of=as_of)
+                    worker_s = time.perf_counter() - w
+                first_s = time.perf_counter() - t0
+            engine_s = sum(c.seconds for c in calls if c.organisation_id == b_id)
+            made = sum(getattr(c.result, "created", 0) for c in calls if c.organisation_id == b_id)
+            n_events = sum(getattr(c.result, "events", 0) for c in calls if c.organisation_id == b_id)
+            print(f"   end to end {first_s:6.2f} s (the adoption call {adopted_s:.2f} s"
+                  + (f", then the worker's recompute {worker_s:.2f} s" if worker_s else "")
+                  + f"): {made:,} obligations and {n_events:,} events created; the engine's own calls {engine_s:.2f} s")
+            print(phases_line(first_s, engine_s, meter.phases))
+            shown = "yes" if progress_lines else "none: the product reports no progress while it adopts and computes"
+            print(f"   progress shown: {shown}")
+            figures.append(("First run, adoption included", f"{first_s:.2f} s", f"under {FIRST_TARGET_S:.0f} s with progress: "
+                            + ("met" if first_s < FIRST_TARGET_S and progress_lines else "NOT MET")))
 
     # 2. Steady full recompute --------------------------------------------------------------------------------------
-    print()
-    print(f"2. Steady full recompute of A (a year of history, nothing changed), as of {as_of}: {args.full_runs} runs")
-    engine.recompute(organisation_id=a_id, as_of=as_of)  # anything the last history step left (none expected)
-    runs, metered = [], []
-    for _ in range(max(1, args.full_runs)):
-        with Meter() as meter:
-            t = time.perf_counter()
-            result = engine.recompute(organisation_id=a_id, as_of=as_of)
-            took = time.perf_counter() - t
-        runs.append(took)
-        metered.append((took, meter.phases))
-        if result.created or result.updated or result.removed:
-            print(f"   a steady run changed something: {result}")
-    steady_s = statistics.median(runs)
-    median_run = sorted(metered, key=lambda x: x[0])[len(metered) // 2]
-    queries = sum(median_run[1].counts.values())
-    print(f"   median {steady_s:.3f} s, p95 {_pct(runs, 0.95):.3f} s, min {min(runs):.3f}, max {max(runs):.3f} "
-          f"({', '.join(f'{r:.2f}' for r in runs)})")
-    print(f"   the median run: {queries} statements;")
-    print(phases_line(median_run[0], median_run[0], median_run[1], indent="   "))
-    gc_share = median_run[1].gc_seconds / median_run[0] if median_run[0] else 0
-    print(f"   garbage collector: {gc_share:.0%} of the run")
+    if 2 in sections:
+        print()
+        print(f"2. Steady full recompute of A (a year of history, nothing changed), as of {as_of}: {args.full_runs} runs")
+        engine.recompute(organisation_id=a_id, as_of=as_of)  # anything the last history step left (none expected)
+        runs, metered = [], []
+        for _ in range(max(1, args.full_runs)):
+            with Meter() as meter:
+                t = time.perf_counter()
+                result = engine.recompute(organisation_id=a_id, as_of=as_of)
+                took = time.perf_counter() - t
+            runs.append(took)
+            metered.append((took, meter.phases))
+            if result.created or result.updated or result.removed:
+                print(f"   a steady run changed something: {result}")
+        steady_s = statistics.median(runs)
+        median_run = sorted(metered, key=lambda x: x[0])[len(metered) // 2]
+        queries = sum(median_run[1].counts.values())
+        print(f"   median {steady_s:.3f} s, p95 {_pct(runs, 0.95):.3f} s, min {min(runs):.3f}, max {max(runs):.3f} "
+              f"({', '.join(f'{r:.2f}' for r in runs)})")
+        print(f"   the median run: {queries} statements;")
+        print(phases_line(median_run[0], median_run[0], median_run[1], indent="   "))
+        gc_share = median_run[1].gc_seconds / median_run[0] if median_run[0] else 0
+        print(f"   garbage collector: {gc_share:.0%} of the run")
+        figures.append(("Steady full recompute, median", f"{steady_s:.2f} s (p95 {_pct(runs, 0.95):.2f})",
+                        f"under {STEADY_TARGET_S:.0f} s: " + ("met" if steady_s < STEADY_TARGET_S else "NOT MET")))
+        figures.append(("Garbage collector in a steady run", f"{gc_share:.0%}", ""))
 
     # 3. The floor ----------------------------------------------------------------------------------------------------
-    print()
-    print("3. The floor: the SELECTs of one steady run, replayed bare (same statements and parameters, final ORDER BY")
-    print("   dropped, every row fetched, nothing done with them)")
-    with Meter(record=True) as meter:
-        engine.recompute(organisation_id=a_id, as_of=as_of)
-    reads = [st for st in meter.phases.statements if st.kind == "read"]
-    raw = connection.connection
+    if 3 in sections:
+        print()
+        print("3. The floor: the SELECTs of one steady run, replayed bare (same statements and parameters, final ORDER BY")
+        print("   dropped, every row fetched, nothing done with them)")
+        with Meter(record=True) as meter:
+            engine.recompute(organisation_id=a_id, as_of=as_of)
+        reads = [st for st in meter.phases.statements if st.kind == "read"]
+        raw = connection.connection
 
-    def replay(order: bool) -> tuple[float, list[tuple[float, int]]]:
-        per = []
-        total = time.perf_counter()
-        for st in reads:
-            sql = st.sql if order else without_order(st.sql)[0]
-            s = time.perf_counter()
-            with raw.cursor() as cur:
-                cur.execute(sql, st.params)
-                n = len(cur.fetchall())
-            per.append((time.perf_counter() - s, n))
-        return time.perf_counter() - total, per
+        def replay(order: bool) -> tuple[float, list[tuple[float, int]]]:
+            per = []
+            total = time.perf_counter()
+            for st in reads:
+                sql = st.sql if order else without_order(st.sql)[0]
+                s = time.perf_counter()
+                with raw.cursor() as cur:
+                    cur.execute(sql, st.params)
+                    n = len(cur.fetchall())
+                per.append((time.perf_counter() - s, n))
+            return time.perf_counter() - total, per
 
-    replay(False)  # warm
-    floors = [replay(False) for _ in range(3)]
-    floor_s = statistics.median(f[0] for f in floors)
-    per_floor = min(floors, key=lambda f: abs(f[0] - floor_s))[1]
-    verbatim_s = statistics.median(replay(True)[0] for _ in range(3))
-    print(f"   {'rows':>9} {'engine ms':>10} {'floor ms':>9}  statement")
-    for st, (sec, n) in zip(reads, per_floor, strict=True):
-        sql, dropped = without_order(st.sql)
-        text = " ".join(sql.split())
-        print(f"   {n:9,} {st.seconds * 1000:10.1f} {sec * 1000:9.1f}  {text[:150]}{' …' if len(text) > 150 else ''}"
-              + ("  [ORDER BY dropped]" if dropped else ""))
-    print(f"   floor {floor_s:.3f} s over {len(reads)} SELECTs and {sum(n for _, n in per_floor):,} rows (median of 3); "
-          f"verbatim, ORDER BY kept: {verbatim_s:.3f} s")
-    ratio = steady_s / floor_s if floor_s else float("inf")
-    print(f"   steady ÷ floor = {ratio:.1f}x (target {RATIO_TARGET:.0f}x); steady ÷ verbatim reads = {steady_s / verbatim_s:.1f}x")
-    figures.append(("Steady full recompute, median", f"{steady_s:.2f} s (p95 {_pct(runs, 0.95):.2f})",
-                    f"under {STEADY_TARGET_S:.0f} s: " + ("met" if steady_s < STEADY_TARGET_S else "NOT MET")))
-    figures.append(("Floor (bare SQL, the engine's rows)", f"{floor_s:.2f} s", f"steady ÷ floor {ratio:.1f}x, within "
-                    f"{RATIO_TARGET:.0f}x: " + ("met" if ratio <= RATIO_TARGET else "NOT MET")))
-    figures.append(("Garbage collector in a steady run", f"{gc_share:.0%}", ""))
+        replay(False)  # warm
+        floors = [replay(False) for _ in range(3)]
+        floor_s = statistics.median(f[0] for f in floors)
+        per_floor = min(floors, key=lambda f: abs(f[0] - floor_s))[1]
+        verbatim_s = statistics.median(replay(True)[0] for _ in range(3))
+        print(f"   {'rows':>9} {'engine ms':>10} {'floor ms':>9}  statement")
+        for st, (sec, n) in zip(reads, per_floor, strict=True):
+            sql, dropped = without_order(st.sql)
+            text = " ".join(sql.split())
+            print(f"   {n:9,} {st.seconds * 1000:10.1f} {sec * 1000:9.1f}  {text[:150]}{' …' if len(text) > 150 else ''}"
+                  + ("  [ORDER BY dropped]" if dropped else ""))
+        print(f"   floor {floor_s:.3f} s over {len(reads)} SELECTs and {sum(n for _, n in per_floor):,} rows (median of 3); "
+              f"verbatim, ORDER BY kept: {verbatim_s:.3f} s")
+        if steady_s is None:
+            figures.append(("Floor (bare SQL, the engine's rows)", f"{floor_s:.2f} s", ""))
+        else:
+            ratio = steady_s / floor_s if floor_s else float("inf")
+            print(f"   steady ÷ floor = {ratio:.1f}x (target {RATIO_TARGET:.0f}x); steady ÷ verbatim reads = "
+                  f"{steady_s / verbatim_s:.1f}x")
+            figures.append(("Floor (bare SQL, the engine's rows)", f"{floor_s:.2f} s", f"steady ÷ floor {ratio:.1f}x, within "
+                            f"{RATIO_TARGET:.0f}x: " + ("met" if ratio <= RATIO_TARGET else "NOT MET")))
 
     # 4. Recording a contact --------------------------------------------------------------------------------------------
-    print()
-    import keyworker.contacts.services as contact_services
+    if 4 in sections:
+        print()
+        import keyworker.contacts.services as contact_services
 
-    workers = _key_workers(connection_org(a_id), 20)
-    clients = []
-    for staff, families in workers:
-        client = Client()
-        client.force_login(staff.user)
-        clients.append((client, families))
-    engine_part: list[float] = []
-    original_refresh = getattr(contact_services, "obligations_refresh", None)
-    if original_refresh is not None:
-        def refresh(*a, **k):
+        workers = _key_workers(connection_org(a_id), 20)
+        clients = []
+        for staff, families in workers:
+            client = Client()
+            client.force_login(staff.user)
+            clients.append((client, families))
+        engine_part: list[float] = []
+        original_refresh = getattr(contact_services, "obligations_refresh", None)
+        if original_refresh is not None:
+            def refresh(*a, **k):
+                s = time.perf_counter()
+                try:
+                    return original_refresh(*a, **k)
+                finally:
+                    engine_part.append((time.perf_counter() - s) * 1000)
+            contact_services.obligations_refresh = refresh
+        counter = iter(range(10**9))
+
+        def post() -> float:
+            i = next(counter)
+            client, families = clients[i % len(clients)]
+            family = families[(i // len(clients)) % len(families)]
             s = time.perf_counter()
-            try:
-                return original_refresh(*a, **k)
-            finally:
-                engine_part.append((time.perf_counter() - s) * 1000)
-        contact_services.obligations_refresh = refresh
-    counter = iter(range(10**9))
+            response = client.post(f"/contacts/new/?family={family}", {
+                "family": family, "channel": "phone", "tone": "positive", "direction": "from_school",
+                "happened_on": as_of.isoformat(), "carer": "",
+                "write_up": "Phoned home about the school trip and the reading book; all fine.",
+            })
+            took = (time.perf_counter() - s) * 1000
+            assert response.status_code == 302, (response.status_code, response.content[:500])
+            return took
 
-    def post() -> float:
-        i = next(counter)
-        client, families = clients[i % len(clients)]
-        family = families[(i // len(clients)) % len(families)]
-        s = time.perf_counter()
-        response = client.post(f"/contacts/new/?family={family}", {
-            "family": family, "channel": "phone", "tone": "positive", "direction": "from_school",
-            "happened_on": as_of.isoformat(), "carer": "",
-            "write_up": "Phoned home about the school trip and the reading book; all fine.",
-        })
-        took = (time.perf_counter() - s) * 1000
-        assert response.status_code == 302, (response.status_code, response.content[:500])
-        return took
-
-    print(f"4. Recording a contact (POST /contacts/new/ as {len(clients)} of A's key workers), times in ms")
-    for _ in range(args.warmup):
-        post()
-    engine_part.clear()
-    alone = [post() for _ in range(args.runs)]
-    alone_engine = list(engine_part)
-    engine_part.clear()
-    print(f"   alone:                 page {_ms(alone)}")
-    if alone_engine:
-        print(f"                          engine's part (obligations_refresh) {_ms(alone_engine)}")
-    with Recomputing(args, a_id) as other:
-        during = []
-        deadline = time.perf_counter() + 600
-        while (len(during) < args.runs or len(other.runs) < 2) and len(during) < 20 * args.runs and time.perf_counter() < deadline:
-            during.append(post())
-    during_engine = list(engine_part)
-    if original_refresh is not None:
-        contact_services.obligations_refresh = original_refresh
-    print(f"   during full recomputes: page {_ms(during)}")
-    if during_engine:
-        print(f"                          engine's part (obligations_refresh) {_ms(during_engine)}")
-    if other.runs:
-        print(f"   (the other process ran {len(other.runs)} full recomputes meanwhile, median {statistics.median(other.runs):.2f} s)")
-    if during_engine:
-        figures.append(("Recording, engine's part, during a full run", f"{statistics.median(during_engine):.1f} ms median",
-                        f"under {ENGINE_PART_TARGET_MS:.0f} ms: " + ("met" if statistics.median(during_engine) < ENGINE_PART_TARGET_MS else "NOT MET")))
-    figures.append(("Recording, the page, during a full run", f"p50 {statistics.median(during):.0f} / p95 {_pct(during, 0.95):.0f} / "
-                    f"max {max(during):.0f} ms", f"p95 under {PAGE_P95_TARGET_MS:.0f} ms: "
-                    + ("met" if _pct(during, 0.95) < PAGE_P95_TARGET_MS else "NOT MET")))
-    figures.append(("Recording, the page, alone", f"p50 {statistics.median(alone):.0f} / p95 {_pct(alone, 0.95):.0f} ms", ""))
+        print(f"4. Recording a contact (POST /contacts/new/ as {len(clients)} of A's key workers), times in ms")
+        for _ in range(args.warmup):
+            post()
+        engine_part.clear()
+        alone = [post() for _ in range(args.runs)]
+        alone_engine = list(engine_part)
+        engine_part.clear()
+        print(f"   alone:                 page {_ms(alone)}")
+        if alone_engine:
+            print(f"                          engine's part (obligations_refresh) {_ms(alone_engine)}")
+        with Recomputing(args, a_id) as other:
+            during = []
+            deadline = time.perf_counter() + 600
+            while (len(during) < args.runs or len(other.runs) < 2) and len(during) < 20 * args.runs and time.perf_counter() < deadline:
+                during.append(post())
+        during_engine = list(engine_part)
+        if original_refresh is not None:
+            contact_services.obligations_refresh = original_refresh
+        print(f"   during full recomputes: page {_ms(during)}")
+        if during_engine:
+            print(f"                          engine's part (obligations_refresh) {_ms(during_engine)}")
+        if other.runs:
+            print(f"   (the other process ran {len(other.runs)} full recomputes meanwhile, median {statistics.median(other.runs):.2f} s)")
+        if during_engine:
+            figures.append(("Recording, engine's part, during a full run", f"{statistics.median(during_engine):.1f} ms median",
+                            f"under {ENGINE_PART_TARGET_MS:.0f} ms: " + ("met" if statistics.median(during_engine) < ENGINE_PART_TARGET_MS else "NOT MET")))
+        figures.append(("Recording, the page, during a full run", f"p50 {statistics.median(during):.0f} / p95 {_pct(during, 0.95):.0f} / "
+                        f"max {max(during):.0f} ms", f"p95 under {PAGE_P95_TARGET_MS:.0f} ms: "
+                        + ("met" if _pct(during, 0.95) < PAGE_P95_TARGET_MS else "NOT MET")))
+        figures.append(("Recording, the page, alone", f"p50 {statistics.median(alone):.0f} / p95 {_pct(alone, 0.95):.0f} ms", ""))
 
     # 5. Editing a standard --------------------------------------------------------------------------------------------
-    print()
-    from keyworker.accounts.models import Role, StaffRole
-    from keyworker.organisations.models import Setting
+    if 5 in sections:
+        print()
+        from keyworker.accounts.models import Role, StaffRole
+        from keyworker.organisations.models import Setting
 
-    head = StaffMember.objects.select_related("user").get(organisation_id=a_id, staff_code="HEAD")  # bench/generate.py
-    # SCH-4 escalates to the deputy headteacher: the generated organisation needs one for the definition to be valid.
-    deputy = Role.objects.get(organisation_id=a_id, code="deputy_headteacher")
-    if not StaffRole.objects.filter(organisation_id=a_id, role=deputy).exists():
-        StaffRole.objects.create(organisation_id=a_id, staff=head, role=deputy,
-                                 setting=Setting.objects.filter(organisation_id=a_id).order_by("id").first())
-    head_client = Client()
-    head_client.force_login(head.user)
-    verify_second_factor(head_client, head.user)
-    print("5. Editing a standard (PATCH /api/v1/standards/<id>/ as the headteacher), then the worker's recompute")
-    print("   (engine.recompute as the worker's cycle calls it; the cycle's notices and e-mails are not timed: on generated")
-    print("   history its first cycle sends every escalation notice the history never sent)")
-    for label, n in (("weekly → every two weeks", 2), ("every two weeks → weekly", 1)):
-        standard = Standard.objects.get(organisation_id=a_id, clause="SCH-4", enabled=True)
-        before = Obligation.objects.filter(organisation_id=a_id, standard_id=standard.pk).count()
-        with engine_calls() as calls:
+        head = StaffMember.objects.select_related("user").get(organisation_id=a_id, staff_code="HEAD")  # bench/generate.py
+        # SCH-4 escalates to the deputy headteacher: the generated organisation needs one for the definition to be valid.
+        deputy = Role.objects.get(organisation_id=a_id, code="deputy_headteacher")
+        if not StaffRole.objects.filter(organisation_id=a_id, role=deputy).exists():
+            StaffRole.objects.create(organisation_id=a_id, staff=head, role=deputy,
+                                     setting=Setting.objects.filter(organisation_id=a_id).order_by("id").first())
+        head_client = Client()
+        head_client.force_login(head.user)
+        verify_second_factor(head_client, head.user)
+        print("5. Editing a standard (PATCH /api/v1/standards/<id>/ as the headteacher), then the worker's recompute")
+        print("   (engine.recompute as the worker's cycle calls it; the cycle's notices and e-mails are not timed: on generated")
+        print("   history its first cycle sends every escalation notice the history never sent)")
+        for label, n in (("weekly → every two weeks", 2), ("every two weeks → weekly", 1)):
+            standard = Standard.objects.get(organisation_id=a_id, clause="SCH-4", enabled=True)
+            before = Obligation.objects.filter(organisation_id=a_id, standard_id=standard.pk).count()
+            with engine_calls() as calls:
+                t = time.perf_counter()
+                response = head_client.patch(f"/api/v1/standards/{standard.pk}/", {"version": standard.version, "cadence_n": n},
+                                             content_type="application/json")
+                answer_s = time.perf_counter() - t
+            if response.status_code != 200:
+                print(f"   {label}: the request answered {response.status_code}: {response.content[:300]!r}")
+                continue
+            inline = [c for c in calls if c.organisation_id == a_id]
             t = time.perf_counter()
-            response = head_client.patch(f"/api/v1/standards/{standard.pk}/", {"version": standard.version, "cadence_n": n},
-                                         content_type="application/json")
-            answer_s = time.perf_counter() - t
-        if response.status_code != 200:
-            print(f"   {label}: the request answered {response.status_code}: {response.content[:300]!r}")
-            continue
-        inline = [c for c in calls if c.organisation_id == a_id]
-        t = time.perf_counter()
-        applied = engine.recompute(organisation_id=a_id, as_of=as_of)
-        worker_s = time.perf_counter() - t
-        after = Obligation.objects.filter(organisation_id=a_id, standard_id=standard.pk).count()
-        print(f"   {label}: the request answered in {answer_s:.2f} s"
-              + (f" (it recomputed inline: {inline[0].seconds:.2f} s, {inline[0].result})" if inline else "")
-              + f"; the worker's recompute then took {worker_s:.2f} s ({applied}); SCH-4 obligations {before:,} → {after:,}")
-        figures.append((f"Edit SCH-4 {label}: the request", f"{answer_s:.2f} s", "answers at once: " + ("met" if answer_s < 0.5 else "NOT MET")))
-        figures.append((f"Edit SCH-4 {label}: the worker applies it", f"{worker_s:.2f} s", ""))
+            applied = engine.recompute(organisation_id=a_id, as_of=as_of)
+            worker_s = time.perf_counter() - t
+            after = Obligation.objects.filter(organisation_id=a_id, standard_id=standard.pk).count()
+            print(f"   {label}: the request answered in {answer_s:.2f} s"
+                  + (f" (it recomputed inline: {inline[0].seconds:.2f} s, {inline[0].result})" if inline else "")
+                  + f"; the worker's recompute then took {worker_s:.2f} s ({applied}); SCH-4 obligations {before:,} → {after:,}")
+            figures.append((f"Edit SCH-4 {label}: the request", f"{answer_s:.2f} s", "answers at once: " + ("met" if answer_s < 0.5 else "NOT MET")))
+            figures.append((f"Edit SCH-4 {label}: the worker applies it", f"{worker_s:.2f} s", ""))
 
     # 6. Profile ------------------------------------------------------------------------------------------------------
-    print()
-    print(f"6. cProfile of one steady full recompute of A (top {args.profile_lines})")
-    profiler = cProfile.Profile()
-    profiler.enable()
-    engine.recompute(organisation_id=a_id, as_of=as_of)
-    profiler.disable()
-    for order in ("cumulative", "tottime"):
-        out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(args.profile_lines)
-        print(f"   by {order}:")
-        lines = out.getvalue().splitlines()
-        start = next((i for i, line in enumerate(lines) if "ncalls" in line), 0)
-        print("\n".join("   " + line for line in lines[start:] if line.strip()))
+    if 6 in sections:
+        print()
+        print(f"6. cProfiles (top {args.profile_lines})")
+        from keyworker.caseload.models import KeyWorkerAllocation
+
+        family = KeyWorkerAllocation.objects.filter(organisation_id=a_id, ends_at__isnull=True).order_by("id").values_list(
+            "family_id", flat=True).first()
+        for label, call in (("one steady full recompute of A", lambda: engine.recompute(organisation_id=a_id, as_of=as_of)),
+                            (f"one family's refresh (engine.recompute(families={{{family}}}), as recording calls it)",
+                             lambda: engine.recompute(organisation_id=a_id, as_of=as_of, families={family}))):
+            call()  # warm
+            profiler = cProfile.Profile()
+            profiler.enable()
+            call()
+            profiler.disable()
+            print(f"   {label}:")
+            for order in ("cumulative", "tottime"):
+                out = io.StringIO()
+                pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(args.profile_lines)
+                print(f"   by {order}:")
+                lines = out.getvalue().splitlines()
+                start = next((i for i, line in enumerate(lines) if "ncalls" in line), 0)
+                print("\n".join("   " + line for line in lines[start:] if line.strip()))
 
     traveller.stop()
     print()
