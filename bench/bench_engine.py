@@ -1,7 +1,7 @@
 """The standards engine through the product's own code path, on PostgreSQL, with a year of obligation history.
 
     .venv/bin/python bench/bench_engine.py                        # 20,000 children, database kw_bench (dropped at the end)
-    .venv/bin/python bench/bench_engine.py --children 2000 --settings 2 --runs 20   # a quick check, about a minute
+    .venv/bin/python bench/bench_engine.py --children 1000 --settings 2 --runs 20 --history-step 28   # a quick check
     .venv/bin/python bench/bench_engine.py --keep                 # keep the database; --reuse skips the set-up next time
 
 Set-up (printed with its times): migrates a new database (--db-name, default kw_bench, on --postgres-server),
