@@ -80,8 +80,8 @@ def main() -> int:
         return run(args, where)
 
 
-def add_contact_history(organisation, *, as_of: dt.date, target: int, seed: int) -> int:
-    """About `target` contact logs over the year before `as_of`: for each family, most school weeks hold a contact
+def add_contact_history(organisation, *, as_of: dt.date, target: int, seed: int, since: dt.date | None = None) -> int:
+    """About `target` contact logs over the year before `as_of` (or from `since`): for each family, most school weeks hold a contact
     by its key worker (the headteacher for a family without one) on one of the week's school days; 80% of families
     are contacted most weeks, 15% two weeks in three, 5% rarely; a few weeks hold two. One child per contact."""
     from django.db import connection
@@ -98,7 +98,7 @@ def add_contact_history(organisation, *, as_of: dt.date, target: int, seed: int)
     setting = Setting.objects.filter(organisation=organisation).order_by("id").first()
     cal = TermCalendar.for_setting(setting)  # every setting has the same calendar
     weeks: dict[dt.date, list[dt.date]] = defaultdict(list)
-    for day in cal.school_days_between(as_of - dt.timedelta(days=365), as_of):
+    for day in cal.school_days_between(since or as_of - dt.timedelta(days=365), as_of):
         weeks[day - dt.timedelta(days=day.weekday())].append(day)
     week_days = list(weeks.values())
     head = StaffMember.objects.filter(organisation=organisation).order_by("id").values_list("id", flat=True).first()
@@ -134,12 +134,12 @@ def add_contact_history(organisation, *, as_of: dt.date, target: int, seed: int)
                 rows.append((
                     organisation.pk, family_id, setting_id, author, day, rng.choice(CHANNELS), "from_school", tone, carer_id,
                     write_up, word_count(write_up), "", None, rng.random() < 0.8,
-                    dt.datetime.combine(day, at, tzinfo=dt.UTC), None, None, "", "", None, None,
+                    dt.datetime.combine(day, at, tzinfo=dt.UTC), None, None, "", "", None, None, 1,
                 ))
                 about.append(child_id)
     columns = ("organisation_id", "family_id", "setting_id", "author_id", "happened_on", "channel", "direction", "tone",
                "carer_id", "write_up", "word_count", "follow_up", "follow_up_on", "used_preferred_method", "created_at",
-               "edited_at", "voided_at", "void_reason", "safeguarding_category", "flagged_at", "flagged_by_id")
+               "edited_at", "voided_at", "void_reason", "safeguarding_category", "flagged_at", "flagged_by_id", "version")
     table, through = ContactLog._meta.db_table, ContactLog.children.through._meta.db_table
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
