@@ -1,9 +1,10 @@
 """Telling people about obligations: each escalation once, as news; overdue ones once in the key worker's digest.
 
 An escalation is news when the obligation was on someone's list before it escalated: its history holds a change
-into "escalated" from an open (or met) state. An obligation computed for the first time already escalated – the
-backlog of a first run after adopting a policy, a standard added or changed for periods long gone – was escalated
-before anyone could have acted on it, and nobody is told. A missed obligation (its period closed) is final: it is
+into "escalated" from an open (or met) state, after the day the organisation adopted its first policy. An
+obligation computed for the first time already escalated – a standard added or changed for periods long gone –
+and whatever escalated on the adoption day itself – the first run's backlog, the records entered that day – was
+escalated before anyone could have acted on it, and nobody is told. A missed obligation (its period closed) is final: it is
 never told as escalated or overdue, and one met late after its escalation is not told again.
 
 Who hears of an escalation: the holders of the standard's `escalate_to_roles` (in the obligation's setting, or
@@ -25,7 +26,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import CharField, Exists, OuterRef, QuerySet, Value
+from django.db.models import CharField, Exists, Min, OuterRef, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 from django.utils.dateformat import format as date_format
 
@@ -35,7 +36,7 @@ from keyworker.notifications.selectors import escalations_at_once
 from keyworker.notifications.services import Draft, absolute_url, digest_time_zone, notifications_send, told_mark
 from keyworker.organisations.models import Setting
 
-from .models import Obligation, ObligationEvent, ObligationState, Standard, Subject
+from .models import Obligation, ObligationEvent, ObligationState, PolicyVersion, Standard, Subject
 
 ESCALATION_KIND = "obligation_escalated"
 SUMMARY_KIND = "escalations_summary"
@@ -155,11 +156,25 @@ def _holders(organisation_id: int, codes: set[str]) -> dict[tuple[int | None, st
     return holders
 
 
+def news_since(organisation_id: int) -> dt.datetime | None:
+    """The start of the day after the organisation adopted its first policy: escalations before it are the backlog."""
+    adopted = PolicyVersion.objects.filter(organisation_id=organisation_id).aggregate(at=Min("created_at"))["at"]
+    if adopted is None:
+        return None
+    zone = zoneinfo.ZoneInfo(digest_time_zone())
+    day = adopted.astimezone(zone).date() + dt.timedelta(days=1)
+    return dt.datetime.combine(day, dt.time.min, tzinfo=zone)
+
+
 def _news(organisation_id: int) -> QuerySet[Obligation]:
-    """Escalated obligations not yet told whose escalation is news: they were open (or met) before they escalated."""
+    """Escalated obligations not yet told whose escalation is news: they were open (or met) before they escalated,
+    and they escalated after the adoption day."""
     escalated_from_a_list = ObligationEvent.objects.filter(
         obligation=OuterRef("pk"), to_state=ObligationState.ESCALATED,
     ).exclude(from_state="")
+    since = news_since(organisation_id)
+    if since is not None:
+        escalated_from_a_list = escalated_from_a_list.filter(at__gte=since)
     return (
         Obligation.objects.filter(organisation_id=organisation_id, state=ObligationState.ESCALATED)
         .filter(Exists(escalated_from_a_list))
