@@ -22,7 +22,15 @@ from django.utils import timezone
 
 from keyworker.core.audit import audit_record
 
-from .models import Delivery, DeliveryStatus, EscalationChoice, Lease, Notification, NotificationPreference, Told
+from .models import (
+    Delivery,
+    DeliveryStatus,
+    EscalationChoice,
+    Lease,
+    Notification,
+    NotificationPreference,
+    Told,
+)
 
 log = logging.getLogger(__name__)
 

@@ -14,8 +14,20 @@ from keyworker.core.requests import member
 
 from .models import Delivery, EscalationChoice
 from .policies import may_manage_deliveries
-from .selectors import deliveries_not_delivered, deliveries_retrying, escalation_preference, inbox_for, last_failed_attempt
-from .services import NotDeliverable, delivery_retry, escalation_preference_save, header_safe, notifications_mark_read
+from .selectors import (
+    deliveries_not_delivered,
+    deliveries_retrying,
+    escalation_preference,
+    inbox_for,
+    last_failed_attempt,
+)
+from .services import (
+    NotDeliverable,
+    delivery_retry,
+    escalation_preference_save,
+    header_safe,
+    notifications_mark_read,
+)
 
 SHOWN = 100  # rows per list; more are counted
 

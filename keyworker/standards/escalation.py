@@ -33,7 +33,13 @@ from django.utils.dateformat import format as date_format
 from keyworker.accounts.models import Scope, StaffRole
 from keyworker.notifications.models import Notification, Told
 from keyworker.notifications.selectors import escalations_at_once
-from keyworker.notifications.services import Draft, absolute_url, digest_time_zone, notifications_send, told_mark
+from keyworker.notifications.services import (
+    Draft,
+    absolute_url,
+    digest_time_zone,
+    notifications_send,
+    told_mark,
+)
 from keyworker.organisations.models import Setting
 
 from .models import Obligation, ObligationEvent, ObligationState, PolicyVersion, Standard, Subject

@@ -4,7 +4,6 @@ ask), to the key worker in their digest; never the backlog of obligations escala
 import datetime as dt
 
 import pytest
-
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -14,7 +13,15 @@ from keyworker.notifications.services import deliveries_run, digests_run, escala
 from keyworker.standards import engine
 from keyworker.standards.escalation import ESCALATION_KIND, SUMMARY_KIND, escalations_notify
 from keyworker.standards.evidence import EvidenceRow, EvidenceSource, register_evidence, unregister_evidence
-from keyworker.standards.models import Cadence, Obligation, ObligationState, Policy, PolicyVersion, Standard, Subject
+from keyworker.standards.models import (
+    Cadence,
+    Obligation,
+    ObligationState,
+    Policy,
+    PolicyVersion,
+    Standard,
+    Subject,
+)
 from keyworker.testing import allocate, make_child, make_family, make_setting, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -71,10 +78,10 @@ def half_termly(world):
                          escalate_to_roles=["headteacher", "deputy_headteacher", "safeguarding_lead"])
 
 
-def escalate(world, as_of=D(2026, 11, 18)):
-    """The obligations are computed while still open (overdue on Mon 26 October), then escalate on `as_of`."""
+def escalate(world):
+    """The obligations are computed while still open (overdue on Mon 26 October), then escalate (Wed 18 November)."""
     engine.recompute(organisation_id=world.org.pk, as_of=D(2026, 10, 26))
-    engine.recompute(organisation_id=world.org.pk, as_of=as_of)
+    engine.recompute(organisation_id=world.org.pk, as_of=D(2026, 11, 18))
 
 
 def told(world, family, clause="SCH-2"):

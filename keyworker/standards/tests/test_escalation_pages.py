@@ -9,7 +9,13 @@ from django.test.utils import CaptureQueriesContext
 from keyworker.notifications.models import Notification
 from keyworker.standards.escalation import SUMMARY_KIND, escalations_notify
 from keyworker.standards.models import Cadence
-from keyworker.standards.tests.test_escalation import NOW, escalate, make_standard, register_fakes, unregister_fakes
+from keyworker.standards.tests.test_escalation import (
+    NOW,
+    escalate,
+    make_standard,
+    register_fakes,
+    unregister_fakes,
+)
 from keyworker.testing import allocate, make_child, make_family
 
 pytestmark = pytest.mark.django_db
