@@ -188,6 +188,66 @@ def _news(organisation_id: int) -> QuerySet[Obligation]:
     )
 
 
+class _Waiting(dict):
+    """Today's summaries still waiting for the digest, by recipient, grown with this run's escalations; and who
+    already had one of today's summaries (read or sent in a digest): they get a new one."""
+
+    sent_today: set[int]
+
+
+def _leaders_of(o: Obligation, holders) -> set[int]:
+    leaders: set[int] = set()
+    for code in o.standard.escalate_to_roles:
+        leaders |= holders.get((o.setting_id, code), set()) | holders.get((None, code), set())
+    return leaders
+
+
+def _add(group: _Group, o: Obligation) -> None:
+    group.count += 1
+    if o.responsible_staff_id is not None:
+        group.key_workers.add(o.responsible_staff_id)
+    else:
+        group.without += 1
+
+
+def _grow_todays_summaries(organisation_id: int, summaries: dict[int, dict[int, _Group]], on: dt.date,
+                           holders) -> _Waiting:
+    """One summary a day: a leader's summary of today that is still unread and not yet in a digest takes in this
+    run's escalations, with those it told before (the obligations told since it was written). Fixed queries."""
+    waiting = _Waiting()
+    waiting.sent_today = set()
+    if not summaries:
+        return waiting
+    todays = list(Notification.objects.filter(
+        recipient_id__in=list(summaries), organisation_id=organisation_id, kind=SUMMARY_KIND,
+        dedupe_key__startswith=f"escalations:{on.isoformat()}",
+    ))
+    pending = {}
+    for n in todays:
+        if n.read_at is None and n.digested_at is None:
+            pending[n.recipient_id] = n
+        else:
+            waiting.sent_today.add(n.recipient_id)
+    if not pending:
+        return waiting
+    since = min(n.created_at for n in pending.values())
+    told = dict(Told.objects.filter(organisation_id=organisation_id, at__gte=since, key__startswith="obligation:",
+                                    key__endswith=":escalated").values_list("key", "at"))
+    told_at = {int(k.split(":")[1]): at for k, at in told.items()}
+    earlier = list(Obligation.objects.filter(organisation_id=organisation_id, pk__in=list(told_at)).select_related("standard"))
+    missing = {c for o in earlier for c in o.standard.escalate_to_roles} - {code for _, code in holders}
+    if missing:
+        holders = {**holders, **_holders(organisation_id, missing)}
+    for o in earlier:
+        for user_id in _leaders_of(o, holders) & set(pending):
+            if told_at[o.pk] >= pending[user_id].created_at:
+                _add(summaries[user_id].setdefault(o.standard_id, _Group(o.standard)), o)
+    for user_id, n in pending.items():
+        n.subject, n.body, n.link = _summary(summaries[user_id], on)
+        waiting[user_id] = n
+    return waiting
+
+
 def escalations_notify(*, organisation_id: int, now: dt.datetime, as_of: dt.date | None = None) -> EscalationRun:
     """Tell each escalation once, as the recipients chose; put each overdue obligation once in its key worker's digest."""
     result = EscalationRun()
@@ -197,9 +257,7 @@ def escalations_notify(*, organisation_id: int, now: dt.datetime, as_of: dt.date
     holders = _holders(organisation_id, {code for o in news for code in o.standard.escalate_to_roles})
     recipients_of: dict[int, tuple[set[int], int | None]] = {}
     for o in news:
-        leaders: set[int] = set()
-        for code in o.standard.escalate_to_roles:
-            leaders |= holders.get((o.setting_id, code), set()) | holders.get((None, code), set())
+        leaders = _leaders_of(o, holders)
         kw = o.responsible_staff
         kw_user = kw.user_id if kw is not None and kw.is_active and kw.user.is_active else None
         recipients_of[o.pk] = (leaders, kw_user)
@@ -224,19 +282,20 @@ def escalations_notify(*, organisation_id: int, now: dt.datetime, as_of: dt.date
                 drafts.append(Draft(user_id, ESCALATION_KIND, subject, body, _link(o), escalation_key(o.pk),
                                     digest=user_id not in at_once))
                 continue
-            group = summaries[user_id].setdefault(o.standard_id, _Group(o.standard))
-            group.count += 1
-            if kw is not None:
-                group.key_workers.add(kw.pk)
-            else:
-                group.without += 1
+            _add(summaries[user_id].setdefault(o.standard_id, _Group(o.standard)), o)
         result.escalations += 1 if (leaders or kw_user) else 0
+    updated = _grow_todays_summaries(organisation_id, summaries, on, holders)
     for user_id, groups in sorted(summaries.items()):
+        if user_id in updated:
+            continue
         subject, body, link = _summary(groups, on)
-        drafts.append(Draft(user_id, SUMMARY_KIND, subject, body, link, f"escalations:{now.isoformat()}", digest=True))
+        key = f"escalations:{on.isoformat()}" if user_id not in updated.sent_today else f"escalations:{now.isoformat()}"
+        drafts.append(Draft(user_id, SUMMARY_KIND, subject, body, link, key, digest=True))
     with transaction.atomic():
         result.notifications += notifications_send(organisation_id=organisation_id, drafts=drafts, now=now)
         told_mark(organisation_id=organisation_id, keys=[escalation_key(o.pk) for o in news], now=now)
+        if updated:
+            Notification.objects.bulk_update(updated.values(), ["subject", "body", "link"])
     result.summaries = len(summaries)
 
     overdue = list(

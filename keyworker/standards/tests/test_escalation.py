@@ -272,3 +272,28 @@ def test_the_number_of_queries_does_not_grow_with_the_obligations(world, half_te
     _more_families(world, 12)
     many, result = _notify_queries(world)
     assert result.escalations == 17 and many == few
+
+
+def test_a_leaders_summary_of_the_day_grows_until_it_goes_out_in_the_digest(world, half_termly, clock):
+    for clause, days in (("SCH-6", 26), ("SCH-7", 27)):
+        make_standard(world.org, clause=clause, title=f"Review {clause}", cadence=Cadence.HALF_TERMLY,
+                      evidence="test_contact", escalate_after_days=days, escalate_to_roles=["deputy_headteacher"])
+    escalate(world)
+    escalations_notify(organisation_id=world.org.pk, now=NOW)
+    assert "3 obligations (SCH-2)" in summaries(world.deputy)[0].subject
+    # Later the same day more escalate: the same summary tells of all of them, still one in the inbox.
+    clock.shift(dt.timedelta(hours=1))
+    engine.recompute(organisation_id=world.org.pk, as_of=D(2026, 11, 19))
+    result = escalations_notify(organisation_id=world.org.pk, now=NOW + dt.timedelta(hours=1))
+    assert (result.escalations, result.notifications) == (3, 2)  # the two key workers, each in their digest
+    [summary] = summaries(world.deputy)
+    assert summary.subject == "Escalated on Wed 18 November: 6 obligations (SCH-2, SCH-6)"
+    assert "SCH-2 Half-termly data check: 3 families" in summary.body and "SCH-6 Review SCH-6: 3 families" in summary.body
+    assert len(summaries(world.headteacher)) == 1 and "SCH-6" not in summaries(world.headteacher)[0].body
+    # Once it went out in the digest, what escalates after is a new summary with only the new ones.
+    assert digests_run(now=NOW + dt.timedelta(hours=1)) >= 1
+    clock.shift(dt.timedelta(hours=1))
+    engine.recompute(organisation_id=world.org.pk, as_of=D(2026, 11, 20))
+    escalations_notify(organisation_id=world.org.pk, now=NOW + dt.timedelta(hours=2))
+    newest = Notification.objects.filter(recipient=world.deputy.user, kind=SUMMARY_KIND).order_by("-id").first()
+    assert len(summaries(world.deputy)) == 2 and newest.subject == "Escalated on Wed 18 November: 3 obligations (SCH-7)"
