@@ -4,15 +4,16 @@ An escalation is news when the obligation was on someone's list before it escala
 into "escalated" from an open (or met) state, after the day the organisation adopted its first policy. An
 obligation computed for the first time already escalated – a standard added or changed for periods long gone –
 and whatever escalated on the adoption day itself – the first run's backlog, the records entered that day – was
-escalated before anyone could have acted on it, and nobody is told. A missed obligation (its period closed) is final: it is
-never told as escalated or overdue, and one met late after its escalation is not told again.
+escalated before anyone could have acted on it, and nobody is told. A missed obligation (its period closed) is
+final: it is never told as escalated or overdue, and one met late after its escalation is not told again.
 
 Who hears of an escalation: the holders of the standard's `escalate_to_roles` (in the obligation's setting, or
 across the organisation) and the obligation's key worker. Each person chooses (notifications' preference):
-- a daily summary (the default): a leader gets one summary per run – in practice the first run of the day, when
-  obligations cross their escalation date – grouped by clause ("SCH-4 Weekly contact: 12 families …, across 4 key
-  workers"), each group linking to the list of those obligations; it waits for the person's daily digest e-mail.
-  A key worker's own escalated obligation is one item in their digest.
+- a daily summary (the default): a leader gets one summary of the day's escalations, grouped by clause ("SCH-4
+  Weekly contact: 12 families overdue by more than 5 days, across 4 key workers"), each group linking to the list
+  of those obligations; it waits for the person's daily digest e-mail, and grows with later runs of the day until
+  it is read or sent (what escalates after that starts a new one). A key worker's own escalated obligation is one
+  item in their digest.
 - each one as it happens: a notification and an e-mail per obligation at once.
 
 Whether an obligation was told is a `Told` row per obligation (and, for notices written before those rows
