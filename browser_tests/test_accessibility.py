@@ -202,6 +202,8 @@ SCREENS = [
     Screen("team-compliance", "headteacher", lambda w: "/compliance/", "Compliance at Test Primary", prepare=_obligations),
     Screen("org-compliance", "headteacher", lambda w: "/compliance/organisation/", "Compliance per clause", prepare=_obligations),
     Screen("obligation", "headteacher", _obligation_url, re.compile(r"^SCH-"), prepare=_obligations),
+    Screen("escalated-obligations", "headteacher", lambda w: "/obligations/escalated/", "Escalated obligations",
+           prepare=_obligations),
     Screen("policies-none", "headteacher", lambda w: "/policies/", "Policies"),
     Screen("policies", "teacher_a", lambda w: "/policies/", "Policies", prepare=_policy),
     Screen("policy-detail", "headteacher", _policy_url, "Key worker role: minimum standards", prepare=_policy),

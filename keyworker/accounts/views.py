@@ -93,10 +93,14 @@ def invitation_answer(request, invitation_id: int):
 
 @login_required
 def account(request):
-    """Name, e-mail, API tokens (each revocable) and "sign out everywhere"."""
+    """Name, e-mail, how escalations are told, API tokens (each revocable) and "sign out everywhere"."""
+    from keyworker.notifications.models import EscalationChoice
+    from keyworker.notifications.selectors import escalation_preference
+
     return render(request, "accounts/account.html", {
         "tokens": list(tokens.tokens_of(request.user)), "token_hours": tokens.token_hours(),
         "has_second_factor": mfa.has_second_factor(request.user),
+        "escalations": EscalationChoice(escalation_preference(request.user)).label,
     })
 
 

@@ -63,7 +63,24 @@ def demo_history(*, organisation: Organisation, today: dt.date | None = None, se
         from .escalation import demo_concerns
 
         demo_concerns(organisation=organisation, today=today or clock.today(), seed=seed)
+        _settle_past_notices(organisation)
     return total
+
+
+def _settle_past_notices(organisation: Organisation) -> None:
+    """The concern notices of past weeks were read and e-mailed in their week: the first worker cycle does not send
+    them again today, and the deputy head's inbox holds only today's as unread."""
+    from django.db.models import F
+
+    from keyworker.notifications.models import Delivery, DeliveryStatus, Notification
+
+    from .escalation import NOTIFICATION_KIND
+
+    past = Notification.objects.filter(organisation_id=organisation.pk, kind=NOTIFICATION_KIND,
+                                       created_at__lt=clock.start_of_day(clock.today()))
+    Delivery.objects.filter(notification__in=past, status=DeliveryStatus.PENDING).update(
+        status=DeliveryStatus.SENT, sent_at=F("created_at"), claimed_by="demo-worker", claimed_at=F("created_at"))
+    past.filter(read_at__isnull=True).update(read_at=F("created_at"))
 
 
 def _setting_history(organisation: Organisation, setting: Setting, today: dt.date, seed: int) -> int:

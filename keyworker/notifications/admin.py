@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 
-from .models import Delivery, DeliveryStatus, Lease, Notification
+from .models import Delivery, DeliveryStatus, Lease, Notification, NotificationPreference, Told
 from .services import NotDeliverable, delivery_retry
 
 
@@ -34,3 +34,16 @@ class DeliveryAdmin(admin.ModelAdmin):
 
 
 admin.site.register(Lease)
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "escalations", "updated_at"]
+    list_filter = ["escalations"]
+    search_fields = ["user__email"]
+
+
+@admin.register(Told)
+class ToldAdmin(admin.ModelAdmin):
+    list_display = ["key", "organisation_id", "at"]
+    search_fields = ["key"]

@@ -88,3 +88,37 @@ class Lease(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} held by {self.holder or 'nobody'} until {self.expires_at}"
+
+
+class EscalationChoice(models.TextChoices):
+    DAILY = "daily", "A daily summary"
+    AT_ONCE = "at_once", "Each one as it happens"
+
+
+class NotificationPreference(models.Model):
+    """How a person wants to hear of things; no row means the defaults."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference")
+    escalations = models.CharField(
+        max_length=10, choices=EscalationChoice.choices, default=EscalationChoice.DAILY,
+        help_text="Escalations: one summary a day in the digest, or a notification (and e-mail) for each one at once",
+    )
+    updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.user}: escalations {self.get_escalations_display().lower()}"
+
+
+class Told(models.Model):
+    """Something an organisation's people have been told about, by the caller's key (e.g. "obligation:12:escalated"),
+    whether each person heard of it at once or in a summary: it is told once, whoever the recipients were."""
+
+    organisation_id = models.BigIntegerField()
+    key = models.CharField(max_length=120)
+    at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation_id", "key"], name="told_unique_key_per_organisation")]
+
+    def __str__(self) -> str:
+        return f"{self.key} told at {self.at}"

@@ -3,7 +3,7 @@ that did not go out."""
 
 from django.db.models import QuerySet
 
-from .models import Delivery, DeliveryStatus, Notification
+from .models import Delivery, DeliveryStatus, EscalationChoice, Notification, NotificationPreference
 from .services import DIGEST_KIND
 
 
@@ -45,3 +45,14 @@ def last_failed_attempt(deliveries: list[Delivery]) -> dict[int, str]:
     for notification_id, error in previous:
         by_notification.setdefault(notification_id, error)
     return {d.pk: by_notification.get(d.notification_id, "") for d in deliveries}
+
+
+def escalation_preference(user) -> str:
+    """The person's choice for escalations (a daily summary unless they asked for each one at once)."""
+    return NotificationPreference.objects.filter(user=user).values_list("escalations", flat=True).first() or EscalationChoice.DAILY
+
+
+def escalations_at_once(user_ids) -> set[int]:
+    """Of these people, those who asked to hear of each escalation as it happens (one query)."""
+    return set(NotificationPreference.objects.filter(user_id__in=list(user_ids), escalations=EscalationChoice.AT_ONCE)
+               .values_list("user_id", flat=True))

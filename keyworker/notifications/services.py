@@ -22,7 +22,15 @@ from django.utils import timezone
 
 from keyworker.core.audit import audit_record
 
-from .models import Delivery, DeliveryStatus, Lease, Notification
+from .models import (
+    Delivery,
+    DeliveryStatus,
+    EscalationChoice,
+    Lease,
+    Notification,
+    NotificationPreference,
+    Told,
+)
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +76,11 @@ def _base_url() -> str:
     return getattr(settings, "KEYWORKER_BASE_URL", os.environ.get("KEYWORKER_BASE_URL", "http://127.0.0.1:8000")).rstrip("/")
 
 
+def absolute_url(path: str) -> str:
+    """A path inside the site as a whole address, for links written into an e-mail's text."""
+    return f"{_base_url()}{path}"
+
+
 def digest_hour() -> int:
     return int(getattr(settings, "KEYWORKER_DIGEST_HOUR", os.environ.get("KEYWORKER_DIGEST_HOUR", "7")))
 
@@ -104,6 +117,60 @@ def notification_send(
     if not digest:
         Delivery.objects.create(notification=notification, next_attempt_at=now, first_attempt_at=now, created_at=now)
     return notification, True
+
+
+@dataclass(frozen=True)
+class Draft:
+    """One notification to write with notifications_send (the arguments of notification_send, by recipient id)."""
+
+    recipient_id: int
+    kind: str
+    subject: str
+    body: str
+    link: str
+    dedupe_key: str
+    digest: bool = False
+
+
+@transaction.atomic
+def notifications_send(*, organisation_id: int, drafts: list[Draft], now: dt.datetime) -> int:
+    """Write many notifications (and the deliveries of those not waiting for the digest) in a fixed number of
+    queries, whatever their number; a (recipient, dedupe key) already told is skipped. Returns how many were new."""
+    for d in drafts:
+        if d.link and not d.link.startswith("/"):
+            raise ValueError("A notification links to a path inside the site, starting with /.")
+    if not drafts:
+        return 0
+    existing = set(Notification.objects.filter(
+        recipient_id__in={d.recipient_id for d in drafts}, dedupe_key__in={d.dedupe_key for d in drafts},
+    ).values_list("recipient_id", "dedupe_key"))
+    seen, new = set(existing), []
+    for d in drafts:
+        if (d.recipient_id, d.dedupe_key) in seen:
+            continue
+        seen.add((d.recipient_id, d.dedupe_key))
+        new.append(d)
+    rows = [Notification(organisation_id=organisation_id, recipient_id=d.recipient_id, kind=d.kind, subject=d.subject[:200],
+                         body=d.body, link=d.link, dedupe_key=d.dedupe_key, digest=d.digest, created_at=now) for d in new]
+    try:
+        with transaction.atomic():
+            Notification.objects.bulk_create(rows, batch_size=1000)
+    except IntegrityError:
+        # Another writer told some of them meanwhile: one by one, each skipping what is already there.
+        recipients = get_user_model().objects.in_bulk({d.recipient_id for d in new})
+        return sum(notification_send(recipient=recipients[d.recipient_id], organisation_id=organisation_id, kind=d.kind,
+                                     subject=d.subject, body=d.body, link=d.link, dedupe_key=d.dedupe_key,
+                                     digest=d.digest, now=now)[1] for d in new)
+    if any(r.pk is None for r in rows):  # a database that does not return ids from a bulk insert
+        ids = {(r, k): i for r, k, i in Notification.objects.filter(
+            recipient_id__in={d.recipient_id for d in new}, dedupe_key__in={d.dedupe_key for d in new},
+        ).values_list("recipient_id", "dedupe_key", "id")}
+        for r in rows:
+            r.pk = ids[(r.recipient_id, r.dedupe_key)]
+    Delivery.objects.bulk_create([
+        Delivery(notification_id=r.pk, next_attempt_at=now, first_attempt_at=now, created_at=now) for r in rows if not r.digest
+    ], batch_size=1000)
+    return len(rows)
 
 
 @transaction.atomic
@@ -424,6 +491,22 @@ def digests_run(*, now: dt.datetime) -> int:
             Notification.objects.filter(pk__in=[n.pk for n in items]).update(digested_at=now)
             count += 1
     return count
+
+
+def escalation_preference_save(*, user, escalations: str, now: dt.datetime | None = None) -> NotificationPreference:
+    """How the person hears of escalations: a daily summary (the default) or each one as it happens."""
+    if escalations not in EscalationChoice.values:
+        raise ValidationError({"escalations": "Choose a daily summary or each one as it happens."})
+    pref, _ = NotificationPreference.objects.update_or_create(
+        user=user, defaults={"escalations": escalations, "updated_at": now or timezone.now()},
+    )
+    return pref
+
+
+def told_mark(*, organisation_id: int, keys: list[str], now: dt.datetime) -> None:
+    """Record that these things were told (a repeated key is already recorded and stays as it was)."""
+    Told.objects.bulk_create([Told(organisation_id=organisation_id, key=k, at=now) for k in keys],
+                             batch_size=1000, ignore_conflicts=True)
 
 
 def lease_claim(*, name: str, holder: str, now: dt.datetime, ttl: dt.timedelta) -> bool:

@@ -1,6 +1,7 @@
 """The in-app inbox: a person's own notifications, newest first; anyone else's is not found. The organisation's
 e-mails that did not go out, for the people who can fix an address, with "try again"."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,10 +12,22 @@ from django.views.decorators.http import require_POST
 
 from keyworker.core.requests import member
 
-from .models import Delivery
+from .models import Delivery, EscalationChoice
 from .policies import may_manage_deliveries
-from .selectors import deliveries_not_delivered, deliveries_retrying, inbox_for, last_failed_attempt
-from .services import NotDeliverable, delivery_retry, header_safe, notifications_mark_read
+from .selectors import (
+    deliveries_not_delivered,
+    deliveries_retrying,
+    escalation_preference,
+    inbox_for,
+    last_failed_attempt,
+)
+from .services import (
+    NotDeliverable,
+    delivery_retry,
+    escalation_preference_save,
+    header_safe,
+    notifications_mark_read,
+)
 
 SHOWN = 100  # rows per list; more are counted
 
@@ -24,12 +37,38 @@ def _organisation_id(request) -> int | None:
     return actor.organisation_id if actor is not None and actor.is_member else None
 
 
-@login_required
-def inbox(request):
+class PreferenceForm(forms.Form):
+    escalations = forms.ChoiceField(
+        label="Escalations", choices=EscalationChoice.choices, widget=forms.RadioSelect,
+        help_text="When an obligation you lead or hold is escalated: one summary a day in your daily e-mail, "
+                  "or a notification and an e-mail for each one as it happens.",
+        error_messages={"required": "Choose how you hear of escalations.",
+                        "invalid_choice": "Choose a daily summary or each one as it happens."},
+    )
+
+
+def _inbox_page(request, form: PreferenceForm, status: int = 200):
     qs = inbox_for(request.user, _organisation_id(request)).order_by("-created_at", "-id")
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     unread = qs.filter(read_at__isnull=True).count()
-    return render(request, "notifications/inbox.html", {"page_obj": page, "unread": unread, "query_string": ""})
+    return render(request, "notifications/inbox.html", {"page_obj": page, "unread": unread, "query_string": "",
+                                                        "form": form}, status=status)
+
+
+@login_required
+def inbox(request):
+    return _inbox_page(request, PreferenceForm(initial={"escalations": escalation_preference(request.user)}))
+
+
+@login_required
+@require_POST
+def preferences(request):
+    form = PreferenceForm(request.POST)
+    if not form.is_valid():
+        return _inbox_page(request, form, status=400)
+    pref = escalation_preference_save(user=request.user, escalations=form.cleaned_data["escalations"])
+    messages.success(request, f"Escalations: {pref.get_escalations_display().lower()}.")
+    return redirect("notifications:inbox")
 
 
 @login_required

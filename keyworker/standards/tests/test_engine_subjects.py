@@ -370,7 +370,8 @@ def test_overdue_notices_for_a_key_workers_own_obligation(since_september):
     from keyworker.standards.escalation import escalations_notify
 
     world = since_september
-    make_standard(world, Subject.KEY_WORKER, escalate_after_days=2)
+    # Last week's duty is overdue (not yet escalated: older weeks were escalated when first computed, not news).
+    make_standard(world, Subject.KEY_WORKER, escalate_after_days=7)
     engine.recompute(organisation_id=world.org.pk, as_of=AS_OF)
     run = escalations_notify(organisation_id=world.org.pk, now=dt_.datetime(2026, 11, 18, 12, tzinfo=dt_.UTC), as_of=AS_OF)
     assert run.overdue or run.escalations

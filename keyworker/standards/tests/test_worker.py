@@ -38,16 +38,19 @@ def run(*args):
 
 
 def test_one_cycle_recomputes_notifies_and_sends(world, standard):
+    # On Mon 26 October the checks are overdue: each key worker's daily digest says so.
+    assert "e-mails sent 2" in run("--once", "--as-of", "2026-10-26")
     out = run("--once")
     # Today is Wed 18 November 2026 in the setting's time zone.
     assert set(Obligation.objects.filter(family=world.family_a).values_list("due_on", "state")) == {
         (dt.date(2026, 10, 23), "escalated"), (dt.date(2026, 12, 18), "upcoming"),
     }
-    assert "escalations 3" in out and "e-mails sent 5" in out and "Worker" in out and "stopped." in out
-    # The headteacher for each of three families, and two key workers.
-    assert sorted(m.to[0] for m in mail.outbox).count(world.headteacher.user.email) == 3 and len(mail.outbox) == 5
+    assert "escalations 3" in out and "e-mails sent 1" in out and "Worker" in out and "stopped." in out
+    # The headteacher's digest summarises the three families' escalations (the key workers' wait for tomorrow's).
+    assert [m.to[0] for m in mail.outbox].count(world.headteacher.user.email) == 1 and len(mail.outbox) == 3
+    assert "3 families overdue by more than 10 days" in mail.outbox[-1].body
     run("--once")
-    assert len(mail.outbox) == 5  # nothing twice
+    assert len(mail.outbox) == 3  # nothing twice
 
 
 def test_as_of_examines_another_day(world, standard):
@@ -79,29 +82,31 @@ def test_a_crash_mid_run_loses_nothing_and_repeats_nothing(world, standard, monk
     def crash(**kw):
         raise RuntimeError("power cut")
 
+    run("--once", "--as-of", "2026-10-26")
+    assert len(mail.outbox) == 2  # the key workers' digests of overdue checks
     monkeypatch.setattr(worker, "escalations_notify", crash)
     with pytest.raises(CommandError, match=r"organisation\(s\) failed"):
         run("--once")
-    assert not Notification.objects.exists()
+    assert not Notification.objects.filter(kind__in=["obligation_escalated", "escalations_summary"]).exists()
     monkeypatch.setattr(worker, "escalations_notify", real)
     run("--once")
     run("--once")
-    assert len(mail.outbox) == 5 and Delivery.objects.filter(status="sent").count() == 5
+    assert len(mail.outbox) == 3 and Delivery.objects.filter(status="sent").count() == 3
 
 
 def test_a_crash_while_sending_is_taken_back_later(world, standard, clock):
     run("--once")
-    assert len(mail.outbox) == 5
+    assert len(mail.outbox) == 0  # escalated when first computed: the backlog is not news
     Notification.objects.create(organisation_id=world.org.pk, recipient=world.deputy.user, kind="test", subject="Mid-send",
                                 dedupe_key="x", created_at=dt.datetime.now(dt.UTC))
     d = Delivery.objects.create(notification=Notification.objects.get(dedupe_key="x"), next_attempt_at=dt.datetime.now(dt.UTC),
                                 created_at=dt.datetime.now(dt.UTC), status="sending", claimed_by="crashed",
                                 claimed_at=dt.datetime.now(dt.UTC))
     run("--once")
-    assert len(mail.outbox) == 5
+    assert len(mail.outbox) == 0
     clock.shift(dt.timedelta(minutes=11))
     assert "taken back 1" in run("--once")
-    assert len(mail.outbox) == 6 and mail.outbox[-1].subject == "Mid-send"
+    assert len(mail.outbox) == 1 and mail.outbox[-1].subject == "Mid-send"
     d.refresh_from_db()
     assert d.status == "failed"
 
