@@ -38,6 +38,10 @@ def register_week_panel(panel: WeekPanel) -> None:
     _PANELS[panel.code] = panel
 
 
+def unregister_week_panel(code: str) -> None:
+    _PANELS.pop(code, None)
+
+
 def week_panels(setting_kinds: set[str] | frozenset[str] | None = None) -> list[WeekPanel]:
     """The panels in order; with `setting_kinds` (the kinds of the settings the actor works in), only those that
     belong to one of them."""
