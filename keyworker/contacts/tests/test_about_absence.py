@@ -1,0 +1,103 @@
+"""A contact about an absence: My week's "Record the follow-up" opens the contact form with the absence chosen; the
+contact keeps which child and day it follows up, and only such a contact challenges that absence."""
+
+import datetime as dt
+
+import pytest
+
+from keyworker.contacts.models import ContactLog
+from keyworker.contacts.services import contact_record
+from keyworker.core.errors import RuleViolation
+from keyworker.testing import make_child
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date(2026, 11, 18)
+MON = dt.date(2026, 11, 16)
+GOOD = "Phoned mum: Alfie had a temperature and is back tomorrow."
+
+
+@pytest.fixture(autouse=True)
+def _codes(db):
+    from keyworker.attendance.codes import codes_load, england_2024
+    from keyworker.attendance.models import AttendanceCode
+
+    if AttendanceCode.objects.filter(jurisdiction="england").count() != len(england_2024()):
+        codes_load(jurisdiction="england", rows=england_2024())
+
+
+@pytest.fixture
+def absent(world):
+    from keyworker.attendance.tests.factories import put
+
+    put(world.child_a, MON, "AM", "N")
+    return f"abs{world.child_a.pk}-20261116"
+
+
+def _post(client, world, **kw):
+    data = {"family": world.family_a.pk, "channel": "phone", "tone": "neutral", "write_up": GOOD,
+            "direction": "from_school", "happened_on": "2026-11-18", "carer": ""}
+    data.update(kw)
+    return client.post(f"/contacts/new/?family={world.family_a.pk}", data)
+
+
+def test_the_follow_up_opens_the_form_with_the_absence_chosen(world, client_for, absent):
+    sibling = make_child(world.family_a, world.school, world.class_b, legal_first_name="Ada", legal_last_name="Adams")
+    r = client_for(world.ta_a).get("/contacts/new/", {"family": world.family_a.pk, "absence": absent})
+    assert r.status_code == 200
+    form = r.context["form"]
+    assert form.initial["absence"] == absent and form.initial["children"] == [world.child_a.pk]
+    html = r.content.decode()
+    assert "Is it about an absence?" in html and "Alfie Adams: unexplained absence on Mon 16 November 2026" in html
+    assert "Not about an absence" in html
+    assert sibling.pk not in form.initial["children"]
+
+
+def test_a_family_with_no_absences_is_not_asked(world, client_for):
+    html = client_for(world.ta_a).get("/contacts/new/", {"family": world.family_a.pk}).content.decode()
+    assert "Is it about an absence?" not in html
+
+
+def test_saving_keeps_the_absence_it_follows_up(world, client_for, absent):
+    r = _post(client_for(world.ta_a), world, absence=absent)
+    assert r.status_code == 302
+    c = ContactLog.objects.get()
+    assert (c.absence_child_id, c.absence_on, c.absence_ref) == (world.child_a.pk, MON, absent)
+    assert list(c.children.values_list("id", flat=True)) == [world.child_a.pk]
+
+
+def test_a_contact_not_about_the_absence_names_none(world, client_for, absent):
+    assert _post(client_for(world.ta_a), world, absence="").status_code == 302
+    assert ContactLog.objects.get().absence_child_id is None
+
+
+@pytest.mark.parametrize(("absence", "date", "message"), [
+    ("abs999999-20261116", "2026-11-18", "Choose one of the absences listed"),   # not an absence of this family
+    ("<script>", "2026-11-18", "Choose one of the absences listed"),
+    (None, "2026-11-13", "dated on or after it"),                                  # a follow-up before the absence
+])
+def test_a_wrong_absence_says_what_to_do(world, client_for, absent, absence, date, message):
+    r = _post(client_for(world.ta_a), world, absence=absence or absent, happened_on=date)
+    assert r.status_code == 400
+    assert message in r.content.decode() and "<script>" not in r.content.decode()
+    assert not ContactLog.objects.exists()
+
+
+def test_the_service_checks_the_absence(world, absent):
+    actor = world.actor(world.ta_a)
+    with pytest.raises(RuleViolation) as exc:  # no unexplained absence that day
+        contact_record(actor=actor, family=world.family_a, happened_on=TODAY, channel="phone", tone="neutral", write_up=GOOD,
+                       absence_child=world.child_a, absence_on=dt.date(2026, 11, 17))
+    assert exc.value.field == "absence" and "no unexplained absence" in exc.value.message
+    with pytest.raises(RuleViolation) as exc:  # another family's child
+        contact_record(actor=actor, family=world.family_a, happened_on=TODAY, channel="phone", tone="neutral", write_up=GOOD,
+                       absence_child=world.child_b, absence_on=MON)
+    assert exc.value.field == "absence"
+
+
+def test_log_contact_for_an_earlier_week_is_dated_in_that_week(world, client_for):
+    client = client_for(world.ta_a)
+    r = client.get("/contacts/new/", {"family": world.family_a.pk, "by": "2026-11-15"})
+    assert r.context["form"].initial["happened_on"] == dt.date(2026, 11, 15)
+    for by in ("2026-11-22", "not a date", "2024-01-01"):  # later than today, nonsense, too old: today
+        r = client.get("/contacts/new/", {"family": world.family_a.pk, "by": by})
+        assert r.status_code == 200 and r.context["form"].initial["happened_on"] == TODAY
