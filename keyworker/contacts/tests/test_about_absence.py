@@ -101,3 +101,18 @@ def test_log_contact_for_an_earlier_week_is_dated_in_that_week(world, client_for
     for by in ("2026-11-22", "not a date", "2024-01-01"):  # later than today, nonsense, too old: today
         r = client.get("/contacts/new/", {"family": world.family_a.pk, "by": by})
         assert r.status_code == 200 and r.context["form"].initial["happened_on"] == TODAY
+
+
+def test_the_demo_follows_up_most_absences_each_with_its_own_contact(world, absent):
+    from keyworker.attendance.tests.factories import put
+    from keyworker.contacts.demo import absence_follow_ups_demo
+
+    put(world.child_b, dt.date(2026, 11, 13), "AM", "N")  # a Friday
+    put(world.child_a, TODAY, "AM", "N")                   # today's: left for My week
+    absence_follow_ups_demo(organisation=world.org, today=TODAY, seed=1)
+    logs = list(ContactLog.objects.order_by("absence_on"))
+    assert logs, "most absences are followed up"
+    for log in logs:
+        assert log.absence_on < TODAY and log.happened_on >= log.absence_on and log.happened_on.weekday() < 5
+        assert list(log.children.values_list("id", flat=True)) == [log.absence_child_id]
+        assert log.family_id == log.absence_child.family_id
