@@ -63,6 +63,8 @@ def test_saving_keeps_the_absence_it_follows_up(world, client_for, absent):
     c = ContactLog.objects.get()
     assert (c.absence_child_id, c.absence_on, c.absence_ref) == (world.child_a.pk, MON, absent)
     assert list(c.children.values_list("id", flat=True)) == [world.child_a.pk]
+    html = client_for(world.ta_a).get(f"/contacts/{c.pk}/").content.decode()
+    assert "Follows up" in html and "Alfie Adams's unexplained absence on Mon 16 November 2026" in html
 
 
 def test_a_contact_not_about_the_absence_names_none(world, client_for, absent):
