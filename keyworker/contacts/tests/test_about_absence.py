@@ -118,3 +118,23 @@ def test_the_demo_follows_up_most_absences_each_with_its_own_contact(world, abse
         assert log.absence_on < TODAY and log.happened_on >= log.absence_on and log.happened_on.weekday() < 5
         assert list(log.children.values_list("id", flat=True)) == [log.absence_child_id]
         assert log.family_id == log.absence_child.family_id
+
+
+def _api(staff):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(user=staff.user)
+    return client
+
+
+def test_the_api_records_the_absence_a_contact_follows_up(world, absent):
+    body = {"family": world.family_a.pk, "happened_on": "2026-11-18", "channel": "phone", "tone": "neutral", "write_up": GOOD}
+    r = _api(world.ta_a).post("/api/v1/contacts/", {**body, "absence": absent}, format="json")
+    assert r.status_code == 201, r.json()
+    assert r.json()["absence"] == absent and r.json()["children"] == [world.child_a.pk]
+    assert ContactLog.objects.get().absence_on == MON
+    for wrong in ("abs999999-20261116", "yesterday", f"abs{world.child_a.pk}-20261117", f"abs{world.child_b.pk}-20261116"):
+        r = _api(world.ta_a).post("/api/v1/contacts/", {**body, "absence": wrong}, format="json")
+        assert r.status_code == 400 and list(r.json()["errors"]) == ["absence"], (wrong, r.json())
+    assert ContactLog.objects.count() == 1
