@@ -4,9 +4,8 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
-
 from django.urls import reverse
+from django.utils import timezone
 
 from keyworker.standards.evidence import EvidenceAction, EvidenceRow, EvidenceSource, register_evidence
 

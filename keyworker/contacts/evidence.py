@@ -2,7 +2,6 @@
 
 import datetime as dt
 from collections.abc import Iterable
-
 from urllib.parse import urlencode
 
 from django.db.models.functions import TruncDate

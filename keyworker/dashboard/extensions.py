@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 from keyworker.accounts.access import Actor
 
-
 # The kinds of setting a panel belongs to: a school's duties (attendance registers, data checks) never show to a
 # childcare practitioner, and a childcare one never to a school's staff.
 SCHOOL_KINDS = frozenset({"school"})

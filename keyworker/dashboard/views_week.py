@@ -94,9 +94,12 @@ def missed_view(request: HttpRequest) -> HttpResponse:
         .order_by("-due_on", "family__name", "id")
     )
     page = Paginator(qs, MISSED_PAGE_SIZE).get_page(request.GET.get("page"))
+    is_today = as_of == clock.today()
+    query = {"scope": scope} if is_today else {"scope": scope, "as_of": as_of.isoformat()}
     return render(request, "dashboard/missed.html", {
-        "page": page, "scope": scope, "query_string": urlencode({"scope": scope, **({} if as_of == clock.today() else {"as_of": as_of.isoformat()})}), "as_of": as_of, "as_of_error": as_of_error, "is_today": as_of == clock.today(),
-        "is_leader": actor.is_leader, "is_key_worker": actor.is_key_worker, "missed_state": state_display(ObligationState.MISSED),
+        "page": page, "scope": scope, "query_string": urlencode(query), "as_of": as_of, "as_of_error": as_of_error,
+        "is_today": is_today, "is_leader": actor.is_leader, "is_key_worker": actor.is_key_worker,
+        "missed_state": state_display(ObligationState.MISSED),
     })
 
 

@@ -10,13 +10,26 @@ from django.template import Template
 from django.test.utils import CaptureQueriesContext
 
 from keyworker.attendance.challenge import ATTENDANCE_FOLLOW_UP, UNEXPLAINED_ABSENCE
-from keyworker.dashboard.extensions import CHILDCARE_KINDS, WeekPanel, register_week_panel, unregister_week_panel
 from keyworker.core import clock
+from keyworker.dashboard.extensions import (
+    CHILDCARE_KINDS,
+    WeekPanel,
+    register_week_panel,
+    unregister_week_panel,
+)
 from keyworker.organisations.models import SettingKind
 from keyworker.standards.evidence import registered
 from keyworker.standards.models import Cadence, Obligation, ObligationState, Subject
 from keyworker.standards.testing import make_standard
-from keyworker.testing import add_calendar, allocate, make_child, make_family, make_group, make_setting, make_staff
+from keyworker.testing import (
+    add_calendar,
+    allocate,
+    make_child,
+    make_family,
+    make_group,
+    make_setting,
+    make_staff,
+)
 
 pytestmark = pytest.mark.django_db
 D = dt.date
