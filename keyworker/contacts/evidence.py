@@ -37,10 +37,11 @@ def contacts_made(
 
 
 def log_contact_url(obligation) -> str:
-    """The contact form for the family, dated by the end of the obligation's period (today, if that is later)."""
+    """The contact form for the family and the obligation's period: once the period has ended (in its grace), the form
+    asks for the date of a contact that took place in it, rather than offering today."""
     if not obligation.family_id:
         return ""
-    query = {"family": obligation.family_id, "by": obligation.period_end.isoformat()}
+    query = {"family": obligation.family_id, "from": obligation.period_start.isoformat(), "to": obligation.period_end.isoformat()}
     return f"{reverse('contacts:new')}?{urlencode(query)}"
 
 

@@ -94,7 +94,8 @@ def contact_new(request: HttpRequest) -> HttpResponse:
     carers, restricted = selectors.contactable_carers(family)
     children = list(Child.objects.filter(family_id=family.pk).order_by("date_of_birth", "id"))
     today = clock.today()
-    initial = {"happened_on": _dated_by(request, today), "channel": _preferred_channel(carers), "carer": carers[0].pk if carers else ""}
+    earlier = _earlier_period(request, today)
+    initial = {"happened_on": None if earlier else today, "channel": _preferred_channel(carers), "carer": carers[0].pk if carers else ""}
     if len(children) == 1:
         initial["children"] = [children[0].pk]
     wanted = (request.POST.get("absence") or request.GET.get("absence") or "")[:40]
@@ -123,20 +124,21 @@ def contact_new(request: HttpRequest) -> HttpResponse:
     status = 400 if request.method == "POST" else 200
     return render(request, "contacts/contact_form.html", {
         **_form_context(family, carers, restricted), "form": form, "title": f"Log contact with {family.name}",
-        "next": _safe_next(request), "cancel_url": _safe_next(request) or reverse("week:my_week"),
+        "earlier": earlier, "next": _safe_next(request), "cancel_url": _safe_next(request) or reverse("week:my_week"),
     }, status=status)
 
 
-def _dated_by(request: HttpRequest, today):
-    """The contact form's date: today, or the last day of the period it is recorded for (`?by=`, from My week's
-    "Log contact" on an earlier week still open) when that is earlier."""
+def _earlier_period(request: HttpRequest, today):
+    """(first, last day) of an ended period the contact is recorded for (`?from=&to=`, from My week's "Log contact"
+    on an earlier week still in its grace), or None: then the form asks for the contact's real date, not today."""
     import datetime as dt
 
     try:
-        by = dt.date.fromisoformat((request.GET.get("by") or "")[:10])
+        first = dt.date.fromisoformat((request.GET.get("from") or "")[:10])
+        last = dt.date.fromisoformat((request.GET.get("to") or "")[:10])
     except ValueError:
-        return today
-    return by if today - dt.timedelta(days=366) < by < today else today
+        return None
+    return (first, last) if today - dt.timedelta(days=366) < first <= last < today else None
 
 
 def _recorded_message(contact: ContactLog) -> str:

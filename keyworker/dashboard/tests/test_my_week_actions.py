@@ -85,7 +85,7 @@ def test_each_obligation_offers_the_action_that_meets_it(world, client_for, duti
     }
     assert rows["SCH-2"].action_url == f"/data-checks/children/{child.pk}/confirm/"
     assert rows["SCH-3"].action_url == "/briefings/"
-    assert rows["SCH-4"].action_url == f"/contacts/new/?family={world.family_a.pk}&by=2026-11-22"
+    assert rows["SCH-4"].action_url == f"/contacts/new/?family={world.family_a.pk}&from=2026-11-16&to=2026-11-22"
     assert rows["SCH-5"].action_url == f"/contacts/new/?family={world.family_a.pk}&absence=abs{child.pk}-20261118"
     html = r.content.decode()
     assert html.count(">Log contact<") == 1  # only the weekly contact: a briefing does not offer "Log contact"
