@@ -48,6 +48,8 @@ SCREENS = [
     Screen("missed-settings", "headteacher", lambda w: "/obligations/missed/?scope=settings", "Missed this half term", prepare=_duties),
     Screen("contact-follow-up", "ta_a", lambda w: f"/contacts/new/?family={w.family_a.pk}&absence=abs{w.child_a.pk}-20261118",
            "Log contact with The Adams family", prepare=_duties),
+    Screen("contact-earlier-week", "ta_a", lambda w: f"/contacts/new/?family={w.family_a.pk}&from=2026-11-09&to=2026-11-15",
+           "Log contact with The Adams family"),
 ]
 
 CASES = [pytest.param(s, "tablet", id=s.name) for s in SCREENS] + [
