@@ -174,9 +174,10 @@ def test_key_worker_logs_a_call_from_my_week_then_a_star_of_the_week(world, open
     _adopt_school_policy(world)
     page = sign_in(open_page("tablet"), world.ta_a)
     expect(page).to_have_url(re.compile(r"/my-week/$"))
-    due = page.get_by_role("row").filter(has_text="SCH-4 Weekly contact").filter(has_text="The Adams family").first
+    this_week = page.locator("section", has=page.get_by_role("heading", name=re.compile("Due this week")))
+    due = this_week.get_by_role("row").filter(has_text="SCH-4 Weekly contact").filter(has_text="The Adams family").first
     expect(due).to_be_visible()
-    due.get_by_role("link", name="Log contact with The Adams family").click()
+    due.get_by_role("link", name="Log contact for The Adams family (SCH-4)").click()
 
     page.get_by_role("radio", name="Phone call", exact=True).check()
     page.get_by_role("radio", name="Positive", exact=True).check()

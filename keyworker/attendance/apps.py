@@ -10,14 +10,14 @@ class AttendanceConfig(AppConfig):
 
     def ready(self) -> None:
         from keyworker.core.api.routes import ApiRoutes, register_api_routes
-        from keyworker.core.extensions import WeekPanel, register_week_panel
+        from keyworker.core.extensions import SCHOOL_KINDS, WeekPanel, register_week_panel
 
         from . import api, celebrate, challenge, timeline
 
         challenge.register()
         timeline.register()
-        register_week_panel(WeekPanel("attendance", 5, "attendance/_week_panel.html", challenge.week_panel))
-        register_week_panel(WeekPanel("attendance_celebrate", 25, "attendance/_celebrate_panel.html", celebrate.week_panel))
+        register_week_panel(WeekPanel("attendance", 5, "attendance/_week_panel.html", challenge.week_panel, SCHOOL_KINDS))
+        register_week_panel(WeekPanel("attendance_celebrate", 25, "attendance/_celebrate_panel.html", celebrate.week_panel, SCHOOL_KINDS))
 
         from . import escalation
 

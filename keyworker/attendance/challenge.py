@@ -4,15 +4,21 @@ contact with the family), "N" marks the office must replace within 5 school days
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.db.models import F
+from django.db.models.functions import TruncDate
+from django.urls import reverse
 
 from keyworker.accounts.access import Actor
 from keyworker.caseload.models import KeyWorkerAllocation
-from keyworker.contacts.models import ContactLog
+from keyworker.contacts.models import ContactLog, absence_ref, parse_absence_ref
 from keyworker.organisations.calendar import TermCalendar
 from keyworker.organisations.models import Setting
 from keyworker.standards.evidence import (
     EventRow,
     EventSource,
+    EvidenceAction,
     EvidenceRow,
     EvidenceSource,
     register_events,
@@ -34,27 +40,53 @@ def unexplained_absences(organisation_id: int, start: dt.date, end: dt.date) -> 
         )
         .values_list("child__family_id", "child_id", "date").distinct().order_by("date", "child_id")
     )
-    return [EventRow(family_id, child_id, day, f"abs{child_id}-{day:%Y%m%d}") for family_id, child_id, day in rows]
+    return [EventRow(family_id, child_id, day, absence_ref(child_id, day)) for family_id, child_id, day in rows]
 
 
 def follow_up_contacts(
     organisation_id: int, start: dt.date, end: dt.date, conditions: dict, families: set[int] | None = None
 ) -> Iterable[EvidenceRow]:
-    """Contacts with the family (not voided) on a day in [start, end], one row for each of its children: one query.
+    """Contacts (not voided) on a day in [start, end] that follow up a child's unexplained absence, one row each
+    naming that absence (`about`, the event's reference), dated on or after it: one query.
 
-    An absence obligation is the child's; any contact with the family after it counts as following it up."""
+    Only a record about the absence answers it: a contact about something else (a science lesson) challenges no
+    absence, and one about a child's absence does not answer a sibling's."""
     qs = ContactLog.objects.filter(
-        organisation_id=organisation_id, happened_on__gte=start, happened_on__lte=end, voided_at__isnull=True
+        organisation_id=organisation_id, happened_on__gte=start, happened_on__lte=end, voided_at__isnull=True,
+        absence_child__isnull=False, absence_on__isnull=False, absence_on__lte=F("happened_on"),
     )
     if families is not None:
         qs = qs.filter(family_id__in=families)
-    rows = qs.values_list("id", "family_id", "happened_on", "family__children__id").order_by()
-    return [EvidenceRow(family_id, child_id, day, f"contact:{pk}") for pk, family_id, day, child_id in rows]
+    rows = qs.annotate(recorded=TruncDate("created_at")).values_list(
+        "id", "family_id", "absence_child_id", "happened_on", "absence_on", "recorded").order_by()
+    return [
+        EvidenceRow(family_id, child_id, day, f"contact:{pk}", recorded_on=recorded if recorded and recorded > day else None,
+                    about=absence_ref(child_id, absent_on))
+        for pk, family_id, child_id, day, absent_on, recorded in rows
+    ]
+
+
+def follow_up_url(obligation) -> str:
+    """The contact form for the family, with the absence the obligation is about chosen (and so its child)."""
+    if not obligation.family_id:
+        return ""
+    query = {"family": obligation.family_id}
+    ref = obligation.subject_key.partition("@")[2]
+    if parse_absence_ref(ref):
+        query["absence"] = ref
+    return f"{reverse('contacts:new')}?{urlencode(query)}"
+
+
+FOLLOW_UP_ACTION = EvidenceAction(
+    "Record the follow-up", follow_up_url,
+    "A contact with the family about that child and that absence, dated on or after it.",
+)
 
 
 def register() -> None:
     register_events(EventSource(UNEXPLAINED_ABSENCE, "An unexplained absence", unexplained_absences))
-    register_evidence(EvidenceSource(ATTENDANCE_FOLLOW_UP, "An attendance follow-up", follow_up_contacts, by_family=True))
+    register_evidence(EvidenceSource(ATTENDANCE_FOLLOW_UP, "An attendance follow-up", follow_up_contacts, by_family=True,
+                                     action=FOLLOW_UP_ACTION, answers_events=True))
 
 
 # "N" to replace ------------------------------------------------------------------------------------------------
@@ -97,10 +129,15 @@ class ToChallenge:
     mark: AttendanceMark
     followed_up: bool
 
+    @property
+    def follow_up_url(self) -> str:
+        """The contact form with this absence chosen."""
+        return f"{reverse('contacts:new')}?{urlencode({'family': self.mark.child.family_id, 'absence': absence_ref(self.mark.child_id, self.mark.date)})}"
+
 
 def absences_to_challenge(actor: Actor, as_of: dt.date) -> list[ToChallenge]:
-    """Today's unexplained absences of the key worker's children, each with whether the family has been contacted
-    since: two queries."""
+    """Today's unexplained absences of the key worker's children, each with whether a contact about that absence has
+    been recorded: two queries."""
     if not actor.is_member or actor.staff is None:
         return []
     families = KeyWorkerAllocation.objects.filter(
@@ -114,13 +151,13 @@ def absences_to_challenge(actor: Actor, as_of: dt.date) -> list[ToChallenge]:
     )
     if not marks:
         return []
-    contacted = set(
+    followed_up = set(
         ContactLog.objects.filter(
-            organisation_id=actor.organisation_id, family_id__in={m.child.family_id for m in marks}, happened_on__gte=as_of,
-            voided_at__isnull=True,
-        ).values_list("family_id", flat=True)
+            organisation_id=actor.organisation_id, family_id__in={m.child.family_id for m in marks}, absence_on=as_of,
+            absence_child_id__in={m.child_id for m in marks}, voided_at__isnull=True,
+        ).values_list("absence_child_id", flat=True)
     )
-    return [ToChallenge(m, m.child.family_id in contacted) for m in marks]
+    return [ToChallenge(m, m.child_id in followed_up) for m in marks]
 
 
 def week_panel(actor: Actor, as_of: dt.date) -> list[ToChallenge] | None:

@@ -34,6 +34,7 @@ from keyworker.people.models import Child
 from keyworker.standards.evidence import (
     EventRow,
     EventSource,
+    EvidenceAction,
     EvidenceRow,
     EvidenceSource,
     register_events,
@@ -493,11 +494,23 @@ def concern_actions(organisation_id: int, start: dt.date, end: dt.date, conditio
     return [EvidenceRow(family_id, child_id, day, f"concern-action:{pk}") for pk, family_id, child_id, day in rows]
 
 
+def concern_action_url(obligation) -> str:
+    """The attendance concern the obligation counts from, where actions are logged."""
+    parts = obligation.subject_key.partition("@")[2].split(":")
+    if len(parts) == 3 and parts[0] == "attendance-concern" and parts[1].isdigit():
+        return reverse("attendance:concern", args=[int(parts[1])])
+    return ""
+
+
+CONCERN_ACTION_ACTION = EvidenceAction("Log an action", concern_action_url, "An action logged on the attendance concern.")
+
+
 def register() -> None:
     from keyworker.core.periodic import register_periodic
 
     register_events(EventSource(CONCERN_RAISED, "An attendance concern raised", concerns_raised))
-    register_evidence(EvidenceSource(CONCERN_ACTION, "An action logged on an attendance concern", concern_actions, by_family=True))
+    register_evidence(EvidenceSource(CONCERN_ACTION, "An action logged on an attendance concern", concern_actions, by_family=True,
+                                     action=CONCERN_ACTION_ACTION))
     register_periodic("attendance.escalation", escalation_run)
 
 

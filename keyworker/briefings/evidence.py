@@ -4,9 +4,10 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 
-from keyworker.standards.evidence import EvidenceRow, EvidenceSource, register_evidence
+from keyworker.standards.evidence import EvidenceAction, EvidenceRow, EvidenceSource, register_evidence
 
 from .models import BriefingRecipient, RecipientRole
 
@@ -42,6 +43,15 @@ def briefings_acknowledged(
     return list(seen.values())
 
 
+def mark_as_read_url(obligation) -> str:
+    """The briefings waiting for the key worker, where each child's changes are marked as read."""
+    return reverse("briefings:list") if obligation.child_id or obligation.family_id else ""
+
+
+MARK_AS_READ = EvidenceAction("Mark as read", mark_as_read_url,
+                              "The child's key worker marks the briefing about the change as read, and nothing older is unread.")
+
+
 def register() -> None:
     register_evidence(EvidenceSource(BRIEFING_ACKNOWLEDGED, "Changes to key aspects acknowledged", briefings_acknowledged,
-                                     by_family=True))
+                                     by_family=True, action=MARK_AS_READ))

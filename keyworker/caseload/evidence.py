@@ -4,7 +4,9 @@ import datetime as dt
 import zoneinfo
 from collections.abc import Iterable
 
-from keyworker.standards.evidence import EvidenceRow, EvidenceSource, register_evidence
+from django.urls import reverse
+
+from keyworker.standards.evidence import EvidenceAction, EvidenceRow, EvidenceSource, register_evidence
 
 from .models import KeyWorkerAllocation
 
@@ -32,5 +34,14 @@ def allocations_started(
     return out
 
 
+def allocate_url(obligation) -> str:
+    """The family's key worker allocation."""
+    return reverse("caseload:family", args=[obligation.family_id]) if obligation.family_id else ""
+
+
+ALLOCATE = EvidenceAction("Allocate a key worker", allocate_url, "A key worker allocated to the family within the time allowed.")
+
+
 def register() -> None:
-    register_evidence(EvidenceSource(KEY_WORKER_ALLOCATED, "A key worker allocated", allocations_started, by_family=True))
+    register_evidence(EvidenceSource(KEY_WORKER_ALLOCATED, "A key worker allocated", allocations_started, by_family=True,
+                                     action=ALLOCATE))

@@ -2,8 +2,11 @@
 
 import datetime as dt
 from collections.abc import Iterable
+from urllib.parse import urlencode
 
-from keyworker.standards.evidence import EvidenceRow, EvidenceSource, register_evidence
+from django.urls import reverse
+
+from keyworker.standards.evidence import EvidenceAction, EvidenceRow, EvidenceSource, register_evidence
 
 from .models import Celebration
 
@@ -27,6 +30,18 @@ def celebrations_recorded(
     ]
 
 
+def celebrate_url(obligation) -> str:
+    """The celebration form for the child (or the family)."""
+    if obligation.child_id:
+        return f"{reverse('celebrations:new')}?{urlencode({'child': obligation.child_id})}"
+    if obligation.family_id:
+        return f"{reverse('celebrations:new')}?{urlencode({'family': obligation.family_id})}"
+    return ""
+
+
+CELEBRATE = EvidenceAction("Record a celebration", celebrate_url, "A celebration of the child recorded (and shared, when the standard asks) within the period.")
+
+
 def register() -> None:
     register_evidence(EvidenceSource(CELEBRATION, "A celebration recorded", celebrations_recorded, conditions=frozenset({"shared"}),
-                                      by_family=True))
+                                      by_family=True, action=CELEBRATE))

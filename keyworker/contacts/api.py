@@ -26,7 +26,7 @@ from keyworker.people.models import Carer, Child, Family
 from keyworker.people.selectors import carers_visible_to, children_visible_to, families_visible_to
 
 from . import selectors, services
-from .models import AccessRoute, Channel, ContactLog, Direction, SafeguardingCategory, Tone
+from .models import AccessRoute, Channel, ContactLog, Direction, SafeguardingCategory, Tone, parse_absence_ref
 from .services import FOLLOW_UP_MAX, MIN_WORDS, REASON_MAX, WRITE_UP_MAX
 
 urlpatterns: list = []
@@ -40,7 +40,7 @@ MAX_CHILDREN = 30
 RESTRICTED_FIELDS = (
     "author", "author_name", "channel", "direction", "tone", "carer", "children", "write_up", "word_count", "follow_up",
     "follow_up_on", "used_preferred_method", "created_at", "edited_at", "voided_at", "void_reason", "safeguarding_category",
-    "flagged_at",
+    "flagged_at", "absence",
 )
 
 
@@ -63,6 +63,10 @@ class ContactSerializer(serializers.ModelSerializer):
         read_only=True, allow_null=True,
         help_text="On a restricted contact you may not read: the name of the safeguarding lead to talk to.",
     )
+    absence = serializers.CharField(
+        source="absence_ref", read_only=True, allow_null=True,
+        help_text="The unexplained absence it follows up, as abs<child id>-<YYYYMMDD>; empty when none.",
+    )
 
     class Meta:
         model = ContactLog
@@ -70,6 +74,7 @@ class ContactSerializer(serializers.ModelSerializer):
             "id", "family", "setting", "happened_on", "restricted", "talk_to", "author", "author_name", "channel", "direction",
             "tone", "carer", "children", "write_up", "word_count", "follow_up", "follow_up_on", "used_preferred_method",
             "created_at", "edited_at", "voided", "voided_at", "void_reason", "safeguarding_category", "flagged_at", "version",
+            "absence",
         ]
         read_only_fields = fields
         extra_kwargs = {name: {"allow_null": True} for name in RESTRICTED_FIELDS if name not in ("author_name", "children")}
@@ -124,7 +129,11 @@ class ContactInputSerializer(serializers.Serializer):
                   "team is told. It cannot be undone.",
         error_messages={"invalid_choice": CATEGORY_REQUIRED},
     )
-
+    absence = serializers.CharField(
+        required=False, allow_blank=True, max_length=40, default="",
+        help_text="The unexplained absence it follows up (which challenges it), as abs<child id>-<YYYYMMDD>: a child of "
+                  "the family, absent without a reason that day, the contact dated on or after it.",
+    )
 
     def to_internal_value(self, data: Any) -> Any:
         # Each child id is one lookup: a family has a handful of children, so a long list is refused before them.
@@ -139,6 +148,7 @@ class ContactEditSerializer(ContactInputSerializer):
 
     family = None
     safeguarding_category = None
+    absence = None
     version = serializers.IntegerField(min_value=1, required=False, help_text=VERSION_HELP,
                                        error_messages={"required": VERSION_REQUIRED, "null": VERSION_REQUIRED})
 
@@ -270,8 +280,20 @@ class ContactLogViewSet(WriteViewSet):
         serializer = ContactInputSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
+        data["absence_child"], data["absence_on"] = self._absence(data.pop("absence", ""))
         contact = services.contact_record(actor=self.actor, **data)
         return self._respond(contact, status.HTTP_201_CREATED)
+
+    def _absence(self, ref: str) -> tuple[Child | None, Any]:
+        """The child (one the actor may see) and day of an absence reference; the service checks the rest."""
+        if not ref:
+            return None, None
+        parsed = parse_absence_ref(ref)
+        child = children_visible_to(self.actor).filter(pk=parsed[0]).first() if parsed and parsed[0] <= MAX_ID else None
+        if child is None:
+            raise RuleViolation("Name an unexplained absence of one of the family's children, as abs<child id>-<YYYYMMDD>.",
+                                rule="absence", field="absence")
+        return child, parsed[1]
 
     def update(self, request: Request, *args: Any, partial: bool = False, **kwargs: Any) -> Response:
         contact = self.get_object()

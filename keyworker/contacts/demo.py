@@ -167,3 +167,61 @@ def contacts_demo_history(*, organisation: Organisation, today: dt.date | None =
     _corrections(organisation, logs, about, {a.staff_id: a.staff.user_id for a in allocations}, rng)
     engine.recompute(organisation_id=organisation.pk, as_of=today)
     return len(logs)
+
+
+ABSENCE_WRITE_UPS = [
+    "Phoned {carer} about {child}'s absence: {child} had a temperature and is back tomorrow.",
+    "{carer} rang back about the absence: a family emergency; agreed to let the office know next time.",
+    "Spoke to {carer} at the gate about {child}'s absence: overslept after a late night; talked about the morning routine.",
+]
+ABSENCE_FOLLOWED_UP = 0.85  # the share of unexplained absences the key worker follows up (the rest show as missed)
+
+
+def absence_follow_ups_demo(*, organisation: Organisation, today: dt.date | None = None, seed: int = 2026) -> int:
+    """A contact about most unexplained absences of the school year so far, by the family's key worker, on the day or
+    the next: each names the absence it follows up, so it challenges that absence (SCH-5) and no other. Today's are
+    left for My week. Runs after the register's history."""
+    from keyworker.attendance.models import AttendanceMark, Category
+    from keyworker.standards import engine
+
+    today = today or clock.today()
+    rng = random.Random(seed + 5)
+    year_start = dt.date(today.year if today.month >= 8 else today.year - 1, 8, 1)
+    absences = list(
+        AttendanceMark.objects.filter(organisation=organisation, code__category=Category.UNAUTHORISED, date__gte=year_start,
+                                      date__lt=today)
+        .values_list("child_id", "child__family_id", "date").distinct().order_by("date", "child_id")
+    )
+    keyworkers = {
+        a.family_id: a for a in KeyWorkerAllocation.objects.filter(organisation=organisation, ends_at__isnull=True)
+        .select_related("setting").order_by("family_id", "setting_id")
+    }
+    carers: dict[int, Carer] = {}
+    for c in Carer.objects.filter(organisation=organisation).exclude(contact_restriction=ContactRestriction.NO_CONTACT).order_by(
+        "-family_id", "-contact_order", "-id"
+    ):
+        carers[c.family_id] = c  # the first in contact order wins
+    names = {c.pk: c.preferred_name or c.legal_first_name for c in Child.objects.filter(organisation=organisation)}
+    logs = []
+    for child_id, family_id, day in absences:
+        a, carer = keyworkers.get(family_id), carers.get(family_id)
+        if a is None or carer is None or rng.random() > ABSENCE_FOLLOWED_UP:
+            continue
+        on = day + dt.timedelta(days=rng.choice([0, 0, 1]))
+        while on.weekday() >= 5:  # a Friday's absence is followed up on the Monday
+            on += dt.timedelta(days=1)
+        on = min(on, today)
+        write_up = rng.choice(ABSENCE_WRITE_UPS).format(carer=carer.first_name, child=names.get(child_id, "your child"))
+        zone = zoneinfo.ZoneInfo(a.setting.time_zone or "Europe/London")
+        logs.append(ContactLog(
+            organisation=organisation, family_id=family_id, setting_id=a.setting_id, author_id=a.staff_id, happened_on=on,
+            channel=Channel.PHONE, direction=Direction.FROM_SCHOOL, tone=Tone.NEUTRAL, carer=carer, write_up=write_up,
+            word_count=word_count(write_up), created_at=dt.datetime.combine(on, dt.time(10, 15), tzinfo=zone),
+            absence_child_id=child_id, absence_on=day,
+        ))
+    ContactLog.objects.bulk_create(logs, batch_size=1000)
+    through = ContactLog.children.through
+    through.objects.bulk_create([through(contactlog_id=log.pk, child_id=log.absence_child_id) for log in logs], batch_size=2000)
+    if logs:
+        engine.recompute(organisation_id=organisation.pk, as_of=today)
+    return len(logs)

@@ -2,8 +2,12 @@
 
 import datetime as dt
 from collections.abc import Iterable
+from urllib.parse import urlencode
 
-from keyworker.standards.evidence import EvidenceRow, EvidenceSource, register_evidence
+from django.db.models.functions import TruncDate
+from django.urls import reverse
+
+from keyworker.standards.evidence import EvidenceAction, EvidenceRow, EvidenceSource, register_evidence
 
 from .models import ContactLog
 
@@ -25,9 +29,25 @@ def contacts_made(
         min_words = 0
     if min_words > 0:
         qs = qs.filter(word_count__gte=min_words)
-    return [EvidenceRow(family_id, None, day, f"contact:{pk}") for pk, family_id, day in qs.values_list("id", "family_id", "happened_on")]
+    rows = qs.annotate(recorded=TruncDate("created_at")).values_list("id", "family_id", "happened_on", "recorded").order_by()
+    return [
+        EvidenceRow(family_id, None, day, f"contact:{pk}", recorded_on=recorded if recorded and recorded > day else None)
+        for pk, family_id, day, recorded in rows
+    ]
+
+
+def log_contact_url(obligation) -> str:
+    """The contact form for the family and the obligation's period: once the period has ended (in its grace), the form
+    asks for the date of a contact that took place in it, rather than offering today."""
+    if not obligation.family_id:
+        return ""
+    query = {"family": obligation.family_id, "from": obligation.period_start.isoformat(), "to": obligation.period_end.isoformat()}
+    return f"{reverse('contacts:new')}?{urlencode(query)}"
+
+
+LOG_CONTACT = EvidenceAction("Log contact", log_contact_url, "A contact with the family, with a write-up, dated within the period.")
 
 
 def register() -> None:
     register_evidence(EvidenceSource(CONTACT_LOG, "A contact log with a write-up", contacts_made, conditions=frozenset({"min_words"}),
-                                      by_family=True))
+                                      by_family=True, action=LOG_CONTACT))

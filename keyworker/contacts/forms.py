@@ -53,6 +53,11 @@ class ContactForm(forms.Form):
                                 widget=forms.Textarea(attrs={"rows": 2}), help_text="What you or the family will do next.")
     follow_up_on = forms.DateField(label="Follow up by", required=False, widget=DateInput(), input_formats=DATE_FORMATS,
                                    error_messages={"invalid": "Enter a real date, for example 25/11/2026."})
+    absence = forms.ChoiceField(
+        label="Is it about an absence?", required=False, widget=forms.RadioSelect,
+        help_text="A contact about a child's unexplained absence, dated on or after it, is its follow-up (challenging it).",
+        error_messages={"invalid_choice": "Choose one of the absences listed, or “Not about an absence”."},
+    )
     safeguarding = forms.BooleanField(label="This is a safeguarding concern", required=False, help_text=SAFEGUARDING_HELP)
     safeguarding_category = forms.ChoiceField(
         label="Kind of concern", required=False, choices=[("", "Choose…"), *SafeguardingCategory.choices],
@@ -60,8 +65,17 @@ class ContactForm(forms.Form):
     )
     version = VersionField()
 
-    def __init__(self, *args, carers: list[Carer], children: list[Child], today: dt.date, editing: bool = False, **kwargs):
+    def __init__(self, *args, carers: list[Carer], children: list[Child], today: dt.date, editing: bool = False,
+                 absences: list[tuple[str, Child, dt.date]] = (), **kwargs):
         super().__init__(*args, **kwargs)
+        self.absences = {ref: (child, day) for ref, child, day in absences}
+        if absences and not editing:
+            self.fields["absence"].choices = [
+                *((ref, f"{child.display_name}: unexplained absence on {day:%a} {day.day} {day:%B %Y}") for ref, child, day in absences),
+                ("", "Not about an absence"),
+            ]
+        else:  # no absence to follow up (and an edit keeps what the contact was about)
+            del self.fields["absence"]
         choices = [(c.pk, f"{c.full_name} ({c.get_relationship_display()}) – prefers {c.get_preferred_contact_method_display()}")
                    for c in carers]
         self.fields["carer"].widget.choices = [*choices, ("", "Not a particular carer")]
@@ -90,6 +104,10 @@ class ContactForm(forms.Form):
     def category(self) -> str:
         """The safeguarding category to flag with, or "" for an ordinary contact."""
         return (self.cleaned_data.get("safeguarding_category") or "") if self.cleaned_data.get("safeguarding") else ""
+
+    def chosen_absence(self) -> tuple[Child | None, dt.date | None]:
+        """The child and day of the absence it follows up, or (None, None)."""
+        return self.absences.get(self.cleaned_data.get("absence") or "", (None, None))
 
     def bound_carer_id(self) -> int | None:
         return self.cleaned_data.get("carer")

@@ -66,6 +66,25 @@ CHANNEL_MEETS_PREFERENCE: dict[str, frozenset[str]] = {
 }
 
 
+def absence_ref(child_id: int, day) -> str:
+    """An unexplained absence's reference: "abs<child id>-<YYYYMMDD>" (the attendance app's event reference)."""
+    return f"abs{child_id}-{day:%Y%m%d}"
+
+
+def parse_absence_ref(ref: str):
+    """(child id, day) from an absence reference, or None when it is not one."""
+    import datetime as dt
+    import re
+
+    m = re.fullmatch(r"abs(\d{1,12})-(\d{8})", ref or "")
+    if not m:
+        return None
+    try:
+        return int(m.group(1)), dt.datetime.strptime(m.group(2), "%Y%m%d").date()  # noqa: DTZ007 - a calendar date
+    except ValueError:
+        return None
+
+
 class ContactLog(OrganisationOwned):
     family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="contact_logs")
     children = models.ManyToManyField(Child, blank=True, related_name="contact_logs", help_text="Which children it was about")
@@ -81,6 +100,10 @@ class ContactLog(OrganisationOwned):
     follow_up = models.TextField(blank=True)
     follow_up_on = models.DateField(null=True, blank=True)
     used_preferred_method = models.BooleanField(default=True)
+    # What the contact is about, when it follows up a child's unexplained absence: that child and day. Only such a
+    # contact challenges the absence (SCH-5); a contact about something else does not.
+    absence_child = models.ForeignKey(Child, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    absence_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=clock.now)
     edited_at = models.DateTimeField(null=True, blank=True)
     voided_at = models.DateTimeField(null=True, blank=True)
@@ -107,6 +130,11 @@ class ContactLog(OrganisationOwned):
 
     def __str__(self) -> str:
         return f"Contact with {self.family} on {self.happened_on}"
+
+    @property
+    def absence_ref(self) -> str:
+        """The reference of the absence it follows up, as the attendance app names it ("" when none)."""
+        return absence_ref(self.absence_child_id, self.absence_on) if self.absence_child_id and self.absence_on else ""
 
     @property
     def is_voided(self) -> bool:

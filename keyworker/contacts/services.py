@@ -136,6 +136,26 @@ def _children(family: Family, children: Iterable[Child]) -> list[Child]:
     return children
 
 
+def _absence(family: Family, child: Child | None, day: dt.date | None, happened_on: dt.date) -> dict:
+    """The absence a contact follows up, checked: a child of this family, an unexplained absence that day, the
+    contact on or after it. One query."""
+    if child is None and day is None:
+        return {}
+    if child is None or day is None or child.family_id != family.pk:
+        raise RuleViolation("Choose one of this family's children's absences, or “Not about an absence”.", rule="absence",
+                            field="absence")
+    if day > happened_on:
+        raise RuleViolation(f"A follow-up of the absence on {day:%A} {day.day} {day:%B} is dated on or after it: change the date "
+                            "of the contact, or choose “Not about an absence”.", rule="absence_date", field="absence")
+    from keyworker.attendance.models import AttendanceMark, Category
+
+    if not AttendanceMark.objects.filter(organisation_id=family.organisation_id, child_id=child.pk, date=day,
+                                         code__category=Category.UNAUTHORISED).exists():
+        raise RuleViolation(f"{child.display_name} has no unexplained absence on {day:%A} {day.day} {day:%B}.", rule="absence",
+                            field="absence")
+    return {"absence_child": child, "absence_on": day}
+
+
 def _refresh(contact: ContactLog, actor: Actor) -> None:
     obligations_refresh(organisation_id=contact.organisation_id, family_ids={contact.family_id},
                         as_of=clock.today(contact.setting.time_zone), actor=actor)
@@ -146,10 +166,13 @@ def contact_record(
     *, actor: Actor, family: Family, happened_on: dt.date | None, channel: str, tone: str, write_up: str,
     direction: str = Direction.FROM_SCHOOL, carer: Carer | None = None, children: Iterable[Child] = (),
     follow_up: str = "", follow_up_on: dt.date | None = None, setting: Setting | None = None, safeguarding_category: str = "",
+    absence_child: Child | None = None, absence_on: dt.date | None = None,
 ) -> ContactLog:
     """Record a contact with a family the actor may see; its weekly contact obligation follows in the same transaction.
 
-    With a safeguarding category the contact is flagged at once (restricted, the team told)."""
+    With a safeguarding category the contact is flagged at once (restricted, the team told). With `absence_child` and
+    `absence_on` it follows up that child's unexplained absence on that day (dated on or after it): the child is
+    among those it is about, and it challenges that absence."""
     if not actor.is_member or family.organisation_id != actor.organisation_id or not (
         families_visible_to(actor).filter(pk=family.pk).exists()
     ):
@@ -158,12 +181,16 @@ def contact_record(
     values = _clean(family=family, setting=setting, happened_on=happened_on, channel=channel, direction=direction, tone=tone,
                     carer=carer, write_up=write_up, follow_up=follow_up, follow_up_on=follow_up_on)
     kids = _children(family, children)
+    absence = _absence(family, absence_child, absence_on, values["happened_on"])
+    if absence and all(c.pk != absence_child.pk for c in kids):
+        kids.append(absence_child)
     now = clock.now()
     flag = {"safeguarding_category": _category(safeguarding_category), "flagged_at": now, "flagged_by": actor.user} if (
         safeguarding_category) else {}
     contact = ContactLog.objects.create(
         organisation_id=family.organisation_id, family=family, setting=setting, author=actor.staff,
         used_preferred_method=_uses_preferred(channel, preferred_method(family, carer)), created_at=now, **values, **flag,
+        **absence,
     )
     if kids:  # a new contact has no children yet: one INSERT, without set()'s read of the current ones
         through = ContactLog.children.through

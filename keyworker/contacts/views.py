@@ -94,19 +94,27 @@ def contact_new(request: HttpRequest) -> HttpResponse:
     carers, restricted = selectors.contactable_carers(family)
     children = list(Child.objects.filter(family_id=family.pk).order_by("date_of_birth", "id"))
     today = clock.today()
-    initial = {"happened_on": today, "channel": _preferred_channel(carers), "carer": carers[0].pk if carers else ""}
+    earlier = _earlier_period(request, today)
+    initial = {"happened_on": None if earlier else today, "channel": _preferred_channel(carers), "carer": carers[0].pk if carers else ""}
     if len(children) == 1:
         initial["children"] = [children[0].pk]
-    form = ContactForm(request.POST or None, initial=initial, carers=carers, children=children, today=today)
+    wanted = (request.POST.get("absence") or request.GET.get("absence") or "")[:40]
+    absences = selectors.recent_absences(family, children, today, wanted)
+    if any(ref == wanted for ref, _, _ in absences):  # from My week's "Record the follow-up": that absence, that child
+        initial["absence"] = wanted
+        initial["children"] = [next(c.pk for ref, c, _ in absences if ref == wanted)]
+    form = ContactForm(request.POST or None, initial=initial, carers=carers, children=children, today=today, absences=absences)
     if request.method == "POST" and form.is_valid():
         carer, ok = _carer_from(form, actor)
         if ok:
             data = form.cleaned_data
+            absence_child, absence_on = form.chosen_absence()
             try:
                 contact = services.contact_record(
                     actor=actor, family=family, happened_on=data["happened_on"], channel=data["channel"], tone=data["tone"],
                     write_up=data["write_up"], direction=data["direction"], carer=carer, children=data["children"],
                     follow_up=data["follow_up"], follow_up_on=data["follow_up_on"], safeguarding_category=form.category(),
+                    absence_child=absence_child, absence_on=absence_on,
                 )
             except RuleViolation as exc:
                 _apply(form, exc)
@@ -116,8 +124,21 @@ def contact_new(request: HttpRequest) -> HttpResponse:
     status = 400 if request.method == "POST" else 200
     return render(request, "contacts/contact_form.html", {
         **_form_context(family, carers, restricted), "form": form, "title": f"Log contact with {family.name}",
-        "next": _safe_next(request), "cancel_url": _safe_next(request) or reverse("week:my_week"),
+        "earlier": earlier, "next": _safe_next(request), "cancel_url": _safe_next(request) or reverse("week:my_week"),
     }, status=status)
+
+
+def _earlier_period(request: HttpRequest, today):
+    """(first, last day) of an ended period the contact is recorded for (`?from=&to=`, from My week's "Log contact"
+    on an earlier week still in its grace), or None: then the form asks for the contact's real date, not today."""
+    import datetime as dt
+
+    try:
+        first = dt.date.fromisoformat((request.GET.get("from") or "")[:10])
+        last = dt.date.fromisoformat((request.GET.get("to") or "")[:10])
+    except ValueError:
+        return None
+    return (first, last) if today - dt.timedelta(days=366) < first <= last < today else None
 
 
 def _recorded_message(contact: ContactLog) -> str:
@@ -125,6 +146,8 @@ def _recorded_message(contact: ContactLog) -> str:
         return (f"Contact with {contact.family.name} recorded as a safeguarding concern: the safeguarding team has been "
                 "told, and only they can read it now.")
     text = f"Contact with {contact.family.name} recorded"
+    if contact.absence_child_id:
+        text += f" as the follow-up of {contact.absence_child.display_name}'s absence on {contact.absence_on:%A} {contact.absence_on.day} {contact.absence_on:%B}"
     if selectors.weekly_contact_met(contact.family, contact.happened_on):
         monday = week_of(clock.today(contact.setting.time_zone))[0]
         text += (": weekly contact met for this week" if contact.happened_on >= monday

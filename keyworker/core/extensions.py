@@ -17,6 +17,11 @@ from typing import Any
 
 Actor = Any  # the acting user (keyworker.accounts.access.Actor): core knows no app above it
 
+# The kinds of setting a panel belongs to: a school's duties (attendance registers, data checks) never show to a
+# childcare practitioner, and a childcare one never to a school's staff.
+SCHOOL_KINDS = frozenset({"school"})
+CHILDCARE_KINDS = frozenset({"early_years", "out_of_school_care"})
+
 
 @dataclass(frozen=True)
 class WeekPanel:
@@ -24,6 +29,8 @@ class WeekPanel:
     order: int
     template: str                                   # rendered with {"panel": <what build returned>, "as_of": date}
     build: Callable[[Actor, dt.date], object | None]
+    # The kinds of setting it shows for (empty: every kind); My week shows it when the actor works in one of them.
+    setting_kinds: frozenset[str] = frozenset()
 
 
 _PANELS: dict[str, WeekPanel] = {}
@@ -33,8 +40,17 @@ def register_week_panel(panel: WeekPanel) -> None:
     _PANELS[panel.code] = panel
 
 
-def week_panels() -> list[WeekPanel]:
-    return sorted(_PANELS.values(), key=lambda p: (p.order, p.code))
+def unregister_week_panel(code: str) -> None:
+    _PANELS.pop(code, None)
+
+
+def week_panels(setting_kinds: set[str] | frozenset[str] | None = None) -> list[WeekPanel]:
+    """The panels in order; with `setting_kinds` (the kinds of the settings the actor works in), only those that
+    belong to one of them."""
+    panels = _PANELS.values()
+    if setting_kinds is not None:
+        panels = [p for p in panels if not p.setting_kinds or p.setting_kinds & set(setting_kinds)]
+    return sorted(panels, key=lambda p: (p.order, p.code))
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,12 @@
 """Key worker pages of the standards engine: My week, one obligation with its history, waiving it."""
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -14,9 +16,18 @@ from keyworker.accounts.access import Actor
 from keyworker.core import clock
 from keyworker.core.errors import RuleViolation
 from keyworker.core.extensions import week_panels
-from keyworker.standards.models import ObligationState
+from keyworker.standards.models import FINAL_STATES, ObligationState
 from keyworker.standards.obligations import REASON_MAX, obligation_waive
-from keyworker.standards.selectors import access_obligation, my_week, obligation_history, state_display
+from keyworker.standards.selectors import (
+    access_obligation,
+    missed_summary,
+    missed_this_half_term,
+    my_week,
+    obligation_action,
+    obligation_history,
+    obligation_meets,
+    state_display,
+)
 
 
 def member(request: HttpRequest) -> Actor:
@@ -43,18 +54,51 @@ def parse_as_of(request: HttpRequest) -> tuple[dt.date, str]:
 def my_week_view(request: HttpRequest) -> HttpResponse:
     actor = member(request)
     as_of, as_of_error = parse_as_of(request)
-    week = my_week(actor, as_of)
-    # What other apps add (briefings to acknowledge, families to celebrate...): each a fixed number of queries.
-    panels = [(p.template, built) for p in week_panels() if (built := p.build(actor, as_of)) is not None]
+    today = clock.today()
+    week = my_week(actor, as_of, today=today)
+    # What other apps add (briefings to acknowledge, families to celebrate...): each a fixed number of queries, and
+    # only those of the kinds of setting the actor works in (no school panel for a nursery practitioner).
+    kinds = set(actor.settings().values_list("kind", flat=True))
+    panels = [(p.template, built) for p in week_panels(kinds) if (built := p.build(actor, as_of)) is not None]
+    this_week = "this week" if week.holds_today else "that week"
     return render(request, "dashboard/my_week.html", {
-        "panels": panels,
-        "week": week, "as_of": as_of, "as_of_error": as_of_error, "is_today": as_of == clock.today(),
+        "panels": panels, "missed": missed_summary(actor, min(as_of, today)),
+        "week": week, "as_of": as_of, "as_of_error": as_of_error, "is_today": as_of == today,
         "sections": [
             ("overdue", "Overdue", "Oldest first: contact these families first.", week.overdue),
-            ("due", "Due this week", f"Due by {week.week_end:%A} {week.week_end.day} {week.week_end:%B}.", week.due_this_week),
-            ("later", "Coming up", "Due after this week.", week.coming_up),
-            ("done", "Done this week", "Met since Monday.", week.done_this_week),
+            ("due", f"Due {this_week}", f"Due by {week.week_end:%A} {week.week_end.day} {week.week_end:%B}.", week.due_this_week),
+            ("later", "Coming up", f"Due after {this_week}.", week.coming_up),
+            ("done", f"Done {this_week}", f"Met between {week.week_start:%A} {week.week_start.day} {week.week_start:%B} and "
+                                           f"{week.week_end:%A} {week.week_end.day} {week.week_end:%B}.", week.done_this_week),
         ],
+    })
+
+
+MISSED_PAGE_SIZE = 50
+
+
+@login_required
+def missed_view(request: HttpRequest) -> HttpResponse:
+    """The obligations missed this half term: the key worker's own, or (for leaders, `?scope=settings`) those of the
+    settings they lead. Paginated, a fixed number of queries per page."""
+    actor = member(request)
+    as_of, as_of_error = parse_as_of(request)
+    as_of = min(as_of, clock.today())
+    scope = "settings" if request.GET.get("scope") == "settings" else "mine"
+    if scope == "settings" and not actor.is_leader:
+        raise Http404
+    qs = (
+        missed_this_half_term(actor, as_of, mine=scope == "mine")
+        .select_related("standard", "family", "child", "setting", "responsible_staff__user")
+        .order_by("-due_on", "family__name", "id")
+    )
+    page = Paginator(qs, MISSED_PAGE_SIZE).get_page(request.GET.get("page"))
+    is_today = as_of == clock.today()
+    query = {"scope": scope} if is_today else {"scope": scope, "as_of": as_of.isoformat()}
+    return render(request, "dashboard/missed.html", {
+        "page": page, "scope": scope, "query_string": urlencode(query), "as_of": as_of, "as_of_error": as_of_error,
+        "is_today": is_today, "is_leader": actor.is_leader, "is_key_worker": actor.is_key_worker,
+        "missed_state": state_display(ObligationState.MISSED),
     })
 
 
@@ -67,11 +111,11 @@ class WaiveForm(forms.Form):
 
 
 def _obligation_page(request: HttpRequest, actor: Actor, obligation, form: WaiveForm | None, status: int = 200) -> HttpResponse:
-    can_waive = actor.can(caps.MANAGE_ALLOCATIONS, obligation.setting_id) and obligation.state not in (
-        ObligationState.MET, ObligationState.WAIVED,
-    )
+    can_waive = actor.can(caps.MANAGE_ALLOCATIONS, obligation.setting_id) and obligation.state not in FINAL_STATES
+    action_label, action_url = obligation_action(obligation)
     return render(request, "dashboard/obligation.html", {
         "obligation": obligation, "state": state_display(obligation.state),
+        "action_label": action_label, "action_url": action_url, "meets": obligation_meets(obligation),
         "events": [(e, state_display(e.from_state) if e.from_state else None, state_display(e.to_state))
                    for e in obligation_history(obligation)],
         "can_waive": can_waive, "form": form or (WaiveForm() if can_waive else None),

@@ -12,6 +12,7 @@ urlpatterns = [
     path("evidence-pack/", views_evidence.evidence_pack_view, name="evidence_pack"),
     path("evidence-pack.pdf", views_evidence.evidence_pack_pdf_view, name="evidence_pack_pdf"),
     path("obligations/escalated/", views_escalated.escalated_view, name="escalated"),
+    path("obligations/missed/", views_week.missed_view, name="missed"),
     path("obligations/<int:obligation_id>/", views_week.obligation_detail, name="obligation"),
     path("obligations/<int:obligation_id>/waive/", views_week.obligation_waive_view, name="obligation_waive"),
 ]

@@ -3,7 +3,9 @@
 import datetime as dt
 from collections.abc import Iterable
 
-from keyworker.standards.evidence import EvidenceRow, EvidenceSource, register_evidence
+from django.urls import reverse
+
+from keyworker.standards.evidence import EvidenceAction, EvidenceRow, EvidenceSource, register_evidence
 
 from .models import CheckState, DataCheck
 
@@ -25,5 +27,13 @@ def checks_completed(
     ]
 
 
+def confirm_url(obligation) -> str:
+    """The carer's confirmation of the child's data."""
+    return reverse("datachecks:confirm", args=[obligation.child_id]) if obligation.child_id else ""
+
+
+CONFIRM = EvidenceAction("Confirm", confirm_url, "A carer confirms the child's data (and the office any correction) this half term.")
+
+
 def register() -> None:
-    register_evidence(EvidenceSource(DATA_CHECK, "A data check confirmed", checks_completed, by_family=True))
+    register_evidence(EvidenceSource(DATA_CHECK, "A data check confirmed", checks_completed, by_family=True, action=CONFIRM))

@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from keyworker.accounts.access import Actor
-from keyworker.core.extensions import WeekPanel, register_week_panel
+from keyworker.core.extensions import SCHOOL_KINDS, WeekPanel, register_week_panel
 
 from .selectors import ChildCheck, my_children
 
@@ -40,4 +40,4 @@ def build(actor: Actor, as_of: dt.date) -> DataChecksPanel | None:
 
 
 def register() -> None:
-    register_week_panel(WeekPanel("datachecks", 30, "datachecks/_week_panel.html", build))
+    register_week_panel(WeekPanel("datachecks", 30, "datachecks/_week_panel.html", build, SCHOOL_KINDS))

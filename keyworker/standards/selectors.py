@@ -4,7 +4,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from keyworker.accounts.access import Actor
@@ -25,6 +25,7 @@ STATE_DISPLAY: dict[str, tuple[str, str, str]] = {
     ObligationState.ESCALATED: ("Escalated", "▲", "bad"),
     ObligationState.WAIVED: ("Waived", "–", "info"),
     ObligationState.UPCOMING: ("Upcoming", "○", "info"),
+    ObligationState.MISSED: ("Missed", "✗", "bad"),
 }
 
 LATE_STATES = (ObligationState.OVERDUE, ObligationState.ESCALATED)
@@ -79,12 +80,16 @@ class WeekRow:
     state: dict[str, str]
     preferred_contact: str = ""
     last_met_on: dt.date | None = None
+    # The action that records what meets it (from its evidence source): a label and the page, or none.
+    action_label: str = ""
+    action_url: str = ""
 
 
 @dataclass
 class MyWeek:
     week_start: dt.date
     week_end: dt.date
+    holds_today: bool = True
     overdue: list[WeekRow] = field(default_factory=list)
     due_this_week: list[WeekRow] = field(default_factory=list)
     coming_up: list[WeekRow] = field(default_factory=list)
@@ -95,16 +100,52 @@ class MyWeek:
         return len(self.overdue) + len(self.due_this_week) + len(self.coming_up)
 
 
-def my_week(actor: Actor, as_of: dt.date) -> MyWeek:
-    """The acting key worker's obligations around the week of as_of, in three queries whatever the caseload."""
+def obligation_action(obligation: Obligation) -> tuple[str, str]:
+    """The label and page of the action that meets an obligation still to do ("", "" when there is none): the one
+    its evidence source registers, so a briefing offers "Mark as read" and an absence "Record the follow-up"."""
+    from .evidence import evidence_source
+
+    if obligation.state not in OPEN_STATES:
+        return "", ""
+    source = evidence_source(obligation.standard.evidence)
+    if source is None or source.action is None:
+        return "", ""
+    url = source.action.url(obligation)
+    return (source.action.label, url) if url else ("", "")
+
+
+def obligation_meets(obligation: Obligation) -> str:
+    """One line saying what meets the obligation, from its evidence source ("" when the source does not say)."""
+    from .evidence import evidence_source
+
+    source = evidence_source(obligation.standard.evidence)
+    if source is None:
+        return ""
+    return source.action.meets if source.action and source.action.meets else source.label
+
+
+def my_week(actor: Actor, as_of: dt.date, *, today: dt.date | None = None) -> MyWeek:
+    """The acting key worker's obligations around the week of as_of, in three queries whatever the caseload.
+
+    What is still to do, never what is settled: a missed obligation (its period closed) is in no list.
+    - due this week: open, due within that Monday to Sunday;
+    - coming up: open, due after that Sunday;
+    - overdue: open and late (due before today), only when the week holds `today` (default: as_of);
+    - done this week: met within the week.
+    A past or future week is read as it stands today: a past week lists what it still owes, a future one what falls
+    due in it; neither repeats today's overdue list.
+    """
     week_start, week_end = week_of(as_of)
-    out = MyWeek(week_start, week_end)
+    today = as_of if today is None else today
+    holds_today = week_start <= today <= week_end
+    out = MyWeek(week_start, week_end, holds_today)
     if not actor.staff:
         return out
+    still_open = Q(state__in=OPEN_STATES) if holds_today else Q(state__in=OPEN_STATES, due_on__gte=week_start)
     obligations = list(
         # Families' and children's obligations, and the key worker's own duties (no family: listed by standard).
         Obligation.objects.filter(organisation_id=actor.organisation_id, responsible_staff=actor.staff)
-        .filter(Q(state__in=OPEN_STATES) | Q(state=ObligationState.MET, met_on__range=(week_start, week_end)))
+        .filter(still_open | Q(state=ObligationState.MET, met_on__range=(week_start, week_end)))
         .select_related("standard", "family", "child", "setting")
         .order_by("due_on", "family__name", "id")
     )
@@ -117,7 +158,7 @@ def my_week(actor: Actor, as_of: dt.date) -> MyWeek:
         (r["family_id"], r["standard_id"]): r["last"]
         for r in Obligation.objects.filter(
             organisation_id=actor.organisation_id, family_id__in=family_ids, child__isnull=True,
-            state=ObligationState.MET, met_on__lte=as_of,
+            state=ObligationState.MET, met_on__lte=max(as_of, today),
         ).values("family_id", "standard_id").annotate(last=Max("met_on"))
     }
     for o in obligations:
@@ -125,15 +166,60 @@ def my_week(actor: Actor, as_of: dt.date) -> MyWeek:
         if o.standard.subject == Subject.FAMILY:
             row.preferred_contact = preferred.get(o.family_id, "")
             row.last_met_on = last_met.get((o.family_id, o.standard_id))
+        row.action_label, row.action_url = obligation_action(o)
         if o.state == ObligationState.MET:
             out.done_this_week.append(row)
-        elif o.state in LATE_STATES:
+        elif holds_today and (o.state in LATE_STATES or o.due_on < week_start):
             out.overdue.append(row)
         elif o.due_on <= week_end:
             out.due_this_week.append(row)
         else:
             out.coming_up.append(row)
     return out
+
+
+# Missed this half term -------------------------------------------------------------------------------
+
+
+def _half_term_start(as_of: dt.date):
+    """For each obligation's setting, the start of the half term holding as_of (in a holiday, the last one before)."""
+    return Subquery(
+        HalfTerm.objects.filter(setting_id=OuterRef("setting_id"), starts_on__lte=as_of).order_by("-starts_on").values("starts_on")[:1]
+    )
+
+
+def missed_this_half_term(actor: Actor, as_of: dt.date, *, mine: bool) -> QuerySet[Obligation]:
+    """Missed obligations (their period closed without what meets them) due in the half term of as_of, each in its
+    own setting's calendar: the key worker's own (`mine`), or those of the settings the actor leads. Scoped to what
+    the actor may see."""
+    qs = obligations_visible_to(actor).filter(state=ObligationState.MISSED, due_on__lte=as_of)
+    if mine:
+        qs = qs.filter(responsible_staff=actor.staff)
+    else:
+        leads = [sid for sid in actor.setting_ids if actor.can(MANAGE_ALLOCATIONS, sid)]
+        if actor.has_organisation_scope and actor.can(MANAGE_ALLOCATIONS):
+            leads = list(Setting.objects.filter(organisation_id=actor.organisation_id).values_list("id", flat=True))
+        qs = qs.filter(setting_id__in=leads)
+    return qs.annotate(half_term_start=_half_term_start(as_of)).filter(due_on__gte=F("half_term_start"))
+
+
+@dataclass(frozen=True)
+class MissedSummary:
+    mine: int | None      # the key worker's own (None: not a key worker)
+    settings: int | None  # across the settings the actor leads (None: leads none)
+
+    @property
+    def any(self) -> bool:
+        return self.mine is not None or self.settings is not None
+
+
+def missed_summary(actor: Actor, as_of: dt.date) -> MissedSummary:
+    """The "N missed this half term" figures for My week: one query each."""
+    if not actor.staff:
+        return MissedSummary(None, None)
+    mine = missed_this_half_term(actor, as_of, mine=True).count() if actor.is_key_worker else None
+    settings = missed_this_half_term(actor, as_of, mine=False).count() if actor.is_leader else None
+    return MissedSummary(mine, settings)
 
 
 # Compliance ----------------------------------------------------------------------------------------

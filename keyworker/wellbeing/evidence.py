@@ -5,9 +5,12 @@ signposting, a referral or a contact with an agency recorded by a leader of the 
 import datetime as dt
 from collections.abc import Iterable
 
+from django.urls import reverse
+
 from keyworker.standards.evidence import (
     EventRow,
     EventSource,
+    EvidenceAction,
     EvidenceRow,
     EvidenceSource,
     register_events,
@@ -50,7 +53,22 @@ def agency_contacts(organisation_id: int, start: dt.date, end: dt.date, conditio
     return _follow_ups(organisation_id, start, end, families, agency_only=True)
 
 
+def concern_url(obligation) -> str:
+    """The concern the obligation counts from (its follow-ups are added there), else the family's concerns."""
+    ref = obligation.subject_key.partition("@")[2]
+    if ref.startswith("wb") and ref[2:].isdigit():
+        return reverse("wellbeing:concern", args=[int(ref[2:])])
+    return reverse("wellbeing:concerns") if obligation.family_id else ""
+
+
+FOLLOW_UP = EvidenceAction("Record the follow-up", concern_url, "A follow-up recorded on the concern within the days allowed.")
+AGENCY = EvidenceAction("Record the agency contact", concern_url,
+                        "Signposting, a referral or a contact with an agency, recorded on the concern by a leader of the setting.")
+
+
 def register() -> None:
     register_events(EventSource(WELLBEING_CONCERN, "A wellbeing concern raised", concerns_raised, by_family=True))
-    register_evidence(EvidenceSource(WELLBEING_FOLLOW_UP, "A wellbeing follow-up", follow_ups_recorded, by_family=True))
-    register_evidence(EvidenceSource(AGENCY_CONTACT, "Contact with an outside agency", agency_contacts, by_family=True))
+    register_evidence(EvidenceSource(WELLBEING_FOLLOW_UP, "A wellbeing follow-up", follow_ups_recorded, by_family=True,
+                                     action=FOLLOW_UP))
+    register_evidence(EvidenceSource(AGENCY_CONTACT, "Contact with an outside agency", agency_contacts, by_family=True,
+                                     action=AGENCY))

@@ -28,10 +28,12 @@ WED = dt.date(2026, 11, 18)
 MON = dt.date(2026, 11, 16)
 
 
-def contact(world, family, day, voided=False):
+def contact(world, family, day, voided=False, absence=None):
+    """A contact; `absence` = (child, day) makes it the follow-up of that absence."""
+    about = {"absence_child": absence[0], "absence_on": absence[1]} if absence else {}
     return ContactLog.objects.create(
         organisation=world.org, family=family, setting=world.school, author=world.ta_a, happened_on=day, channel=Channel.PHONE,
-        tone=Tone.NEUTRAL, write_up="Phoned about the absence this morning.", voided_at=clock_now() if voided else None,
+        tone=Tone.NEUTRAL, write_up="Phoned about the absence this morning.", voided_at=clock_now() if voided else None, **about,
     )
 
 
@@ -39,6 +41,9 @@ def test_sources_are_registered():
     assert event_source(UNEXPLAINED_ABSENCE).label == "An unexplained absence"
     source = evidence_source(ATTENDANCE_FOLLOW_UP)
     assert source.label == "An attendance follow-up" and source.by_family
+    # A follow-up answers the absence it is about, and says so.
+    assert source.answers_events and source.action.label == "Record the follow-up"
+    assert "that absence" in source.action.meets
 
 
 def test_an_event_per_child_per_day_with_an_unauthorised_mark(world, django_assert_num_queries):
@@ -56,14 +61,23 @@ def test_an_event_per_child_per_day_with_an_unauthorised_mark(world, django_asse
     assert unexplained_absences(world.other_org.pk, MON, WED) == []
 
 
-def test_follow_up_is_a_contact_with_the_family_for_each_child(world, django_assert_num_queries):
+def test_a_follow_up_is_a_contact_about_that_child_and_that_absence(world, django_assert_num_queries):
     sibling = make_child(world.family_a, world.school, world.class_b)
-    c = contact(world, world.family_a, WED)
-    contact(world, world.family_b, WED, voided=True)
+    about_alfie = contact(world, world.family_a, WED, absence=(world.child_a, MON))
+    contact(world, world.family_a, WED)                                               # about a science lesson: no absence
+    contact(world, world.family_b, WED, voided=True, absence=(world.child_b, MON))    # voided
+    contact(world, world.family_a, MON, absence=(sibling, WED))                       # dated before the absence
     with django_assert_num_queries(1):
         rows = list(follow_up_contacts(world.org.pk, MON, WED, {}, families={world.family_a.pk, world.family_b.pk}))
-    assert sorted((r.child_id, r.ref) for r in rows) == sorted([(world.child_a.pk, f"contact:{c.pk}"), (sibling.pk, f"contact:{c.pk}")])
+    # One row, for Alfie only (not his sibling), naming the absence it answers.
+    assert [(r.family_id, r.child_id, r.on, r.ref, r.about) for r in rows] == [
+        (world.family_a.pk, world.child_a.pk, WED, f"contact:{about_alfie.pk}", f"abs{world.child_a.pk}-20261116"),
+    ]
     assert list(follow_up_contacts(world.org.pk, MON, WED, {}, families={world.family_b.pk})) == []
+    assert list(follow_up_contacts(world.other_org.pk, MON, WED, {})) == []
+    # The same reference as the absence event it answers.
+    put(world.child_a, MON, "AM", "N")
+    assert [e.ref for e in unexplained_absences(world.org.pk, MON, MON)] == [rows[0].about]
 
 
 def test_recording_an_absence_creates_the_challenge_and_a_contact_meets_it(world):
@@ -78,8 +92,14 @@ def test_recording_an_absence_creates_the_challenge_and_a_contact_meets_it(world
     assert not Obligation.objects.filter(child=world.child_b).exists()
     from keyworker.contacts.services import contact_record
 
+    # A positive contact about something else does not challenge the absence.
     contact_record(actor=world.actor(world.ta_a), family=world.family_a, happened_on=WED, channel=Channel.PHONE,
-                   tone=Tone.NEUTRAL, write_up="Mum says Alfie has a temperature and will be back tomorrow.")
+                   tone=Tone.POSITIVE, write_up="Alfie did brilliantly in his science lesson today, well done.")
+    obligation.refresh_from_db()
+    assert obligation.met_on is None
+    contact_record(actor=world.actor(world.ta_a), family=world.family_a, happened_on=WED, channel=Channel.PHONE,
+                   tone=Tone.NEUTRAL, write_up="Mum says Alfie has a temperature and will be back tomorrow.",
+                   absence_child=world.child_a, absence_on=WED)
     obligation.refresh_from_db()
     assert obligation.met_on == WED
 
@@ -102,12 +122,14 @@ def test_key_workers_panel(world, client_for, django_assert_max_num_queries):
     with django_assert_max_num_queries(2):
         items = absences_to_challenge(actor, WED)
     assert [(i.mark.child_id, i.followed_up) for i in items] == [(world.child_a.pk, False)]
-    contact(world, world.family_a, WED)
+    contact(world, world.family_a, WED)  # not about the absence
+    assert not absences_to_challenge(actor, WED)[0].followed_up
+    contact(world, world.family_a, WED, absence=(world.child_a, WED))
     assert absences_to_challenge(actor, WED)[0].followed_up
     assert week_panel(world.actor(world.headteacher), WED) is None
     assert week_panel(world.actor(world.teacher_b), MON) is None
     body = client_for(world.ta_a).get(reverse("week:my_week")).content.decode()
-    assert "Absences to challenge today" in body and "Alfie Adams" in body
+    assert "Absences to challenge today" in body and "Alfie Adams" in body and "Followed up" in body
     body = client_for(world.teacher_b).get(reverse("week:my_week")).content.decode()
     assert "Absences to challenge today" in body and "Alfie Adams" not in body
 
