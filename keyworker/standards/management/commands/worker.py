@@ -20,7 +20,12 @@ from keyworker.standards import engine
 from keyworker.standards.escalation import escalations_notify
 from keyworker.standards.periodic import run_periodic
 from keyworker.standards.reminders import policy_review_reminders
-from keyworker.standards.services import changes_apply, changes_pending, organisations_with_pending_changes, policy_versions_switch
+from keyworker.standards.services import (
+    changes_apply,
+    changes_pending,
+    organisations_with_pending_changes,
+    policy_versions_switch,
+)
 
 log = logging.getLogger("keyworker.worker")
 
