@@ -120,6 +120,7 @@ def policy_adopt_builtin(*, organisation: Organisation, template_code: str, as_o
     policy = policy_adopt(actor=None, organisation=organisation, template_code=template_code, effective_from=as_of,
                           review_on=add_months(as_of, tpl.review_after_months))
     engine.recompute(organisation_id=organisation.pk, as_of=as_of)
+    PolicyVersion.objects.filter(policy=policy).update(applied_at=clock.now())
     return policy
 
 

@@ -256,7 +256,7 @@ def change_history(revisions: list[StandardRevision], actor: Actor, can_edit: bo
     and who was asked to acknowledge it (two queries whatever the number of changes)."""
     acks: dict[int, list[RevisionAcknowledgement]] = {}
     for ack in (RevisionAcknowledgement.objects.filter(revision__in=[r.pk for r in revisions])
-                .select_related("staff__user").order_by("staff__user__last_name", "staff__user__first_name", "id")):
+                .select_related("staff__user").order_by("staff__user__full_name", "id")):
         acks.setdefault(ack.revision_id, []).append(ack)
     rows = []
     for rev in revisions:
