@@ -51,12 +51,16 @@ class PolicyVersionSerializer(serializers.ModelSerializer):
         source="ack_count", read_only=True, help_text="Staff members who have acknowledged this version."
     )
     acknowledged_by_me = serializers.BooleanField(source="acked_by_me", read_only=True)
+    created_by_name = serializers.SerializerMethodField(help_text="Who issued it.")
 
     class Meta:
         model = PolicyVersion
-        fields = ["id", "number", "effective_from", "in_force", "review_on", "comment", "created_at", "acknowledgements",
-                  "acknowledged_by_me"]
+        fields = ["id", "number", "effective_from", "in_force", "applied_at", "review_on", "comment", "created_at",
+                  "created_by", "created_by_name", "acknowledgements", "acknowledged_by_me"]
         read_only_fields = fields
+
+    def get_created_by_name(self, obj: PolicyVersion) -> str | None:
+        return obj.created_by.full_name if obj.created_by_id else None
 
 
 class ChangeWordsSerializer(serializers.Serializer):

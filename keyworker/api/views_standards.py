@@ -50,7 +50,7 @@ def policies_visible_to(actor: Actor) -> QuerySet[Policy]:
     if not actor.is_member:
         return Policy.objects.none()
     versions = (
-        PolicyVersion.objects.annotate(
+        PolicyVersion.objects.select_related("created_by").annotate(
             ack_count=Count("acknowledgements"),
             acked_by_me=Exists(PolicyAcknowledgement.objects.filter(version=OuterRef("pk"), staff=actor.staff)),
         )

@@ -20,7 +20,7 @@ from keyworker.organisations.calendar import TermCalendar
 from keyworker.organisations.models import Setting
 
 from .evidence import event_source, evidence_source
-from .models import EVENT_CADENCES, Cadence, PolicyVersion, Standard, StandardRevision
+from .models import EVENT_CADENCES, Cadence, Standard, StandardRevision
 
 # What the engine reads of a standard.
 STANDARD_FIELDS = (
@@ -111,14 +111,17 @@ def _copy(row: Standard, pk: int, definition: dict[str, Any]) -> Standard:
 
 def rules_for(organisation_id: int, since: dt.date, as_of: dt.date) -> list[Rule]:
     """The rules governing periods that start on or after `since` (as_of and the look-ahead included), ordered by
-    standard and date; three queries (versions, standards, revisions) whatever the number of changes."""
-    versions = list(
-        PolicyVersion.objects.filter(organisation_id=organisation_id, in_force=True)
-        .order_by("policy_id", "number").values_list("id", "policy_id", "effective_from")
-    )
+    standard and date; two queries (standards with their versions, and the changes to them) whatever the number of
+    changes, one when the organisation has no policy."""
     by_version: dict[int, list[Standard]] = defaultdict(list)
-    for s in Standard.objects.filter(organisation_id=organisation_id, policy_version__in_force=True).order_by("id"):
+    versions: dict[int, tuple[int, int, dt.date]] = {}
+    for s in (Standard.objects.filter(organisation_id=organisation_id, policy_version__in_force=True)
+              .select_related("policy_version").order_by("id")):
         by_version[s.policy_version_id].append(s)
+        v = s.policy_version
+        versions[v.pk] = (v.policy_id, v.number, v.effective_from)
+    if not versions:
+        return []
     revisions: dict[int, list[tuple]] = defaultdict(list)
     for sid, before, after, eff in (
         StandardRevision.objects.filter(organisation_id=organisation_id, standard__policy_version__in_force=True)
@@ -128,7 +131,7 @@ def rules_for(organisation_id: int, since: dt.date, as_of: dt.date) -> list[Rule
 
     # Lines of standards across the versions of each policy, oldest first: (standard, life start, life end).
     by_policy: dict[int, list[tuple[int, dt.date]]] = defaultdict(list)
-    for vid, pid, eff in versions:
+    for vid, (pid, _number, eff) in sorted(versions.items(), key=lambda v: (v[1][0], v[1][1])):
         by_policy[pid].append((vid, eff))
     lines: list[list[tuple[Standard, dt.date | None, dt.date | None]]] = []
     for chain in by_policy.values():

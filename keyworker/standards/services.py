@@ -388,7 +388,7 @@ def changes_apply(*, organisation_id: int, pending: PendingChanges, now: dt.date
             if person is None:
                 continue
             _, new = notification_send(
-                recipient=person.user, organisation_id=organisation_id, kind="standard_changed",
+                recipient=person.user, organisation_id=organisation_id, kind="standards.change",
                 subject=f"{standard.clause} {standard.title} changes from {when}: please acknowledge",
                 body=f"{summary}\n\nFrom {when}. Read the change and acknowledge it on the policy page.",
                 link=f"/policies/{standard.policy_version.policy_id}/#change-{r.pk}",

@@ -239,7 +239,8 @@ def version_create(request: HttpRequest, policy_id: int) -> HttpResponse:
         except RuleViolation as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, f"Version {version.number} issued. Staff are asked to acknowledge it.")
+            messages.success(request, f"Version {version.number} issued, in force from {version.effective_from:%A %-d %B %Y}; "
+                                      "the obligations follow within a minute of that day. Staff are asked to acknowledge it.")
             return redirect("standards:detail", policy_id=policy.pk)
     return render(request, "standards/version_form.html", {
         "policy": policy, "previous": previous, "form": form,

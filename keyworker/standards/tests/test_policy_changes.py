@@ -165,7 +165,7 @@ def test_a_version_that_changes_nothing_keeps_one_rule(world, policy):
     assert not PolicyVersion.objects.get(pk=v2.pk).applied_at
 
 
-def test_rules_for_reads_three_queries_whatever_the_number_of_changes(world, policy):
+def test_rules_for_reads_two_queries_whatever_the_number_of_changes(world, policy):
     s = sch4(policy)
     head = world.actor(world.headteacher)
     with CaptureQueriesContext(connection) as one:
@@ -176,7 +176,7 @@ def test_rules_for_reads_three_queries_whatever_the_number_of_changes(world, pol
         services.standard_update(actor=head, standard=other, due_soon_days=5)
     with CaptureQueriesContext(connection) as many:
         found = rules_for(world.org.pk, SINCE, TODAY)
-    assert len(one) == len(many) == 3
+    assert len(one) == len(many) == 2
     assert len([r for r in found if r.standard.pk == s.pk]) == 5
 
 
@@ -277,14 +277,14 @@ def test_the_worker_applies_a_change_and_asks_the_key_workers_to_acknowledge_it(
     # The key workers responsible for SCH-4's obligations: the Adams family's (ta_a) and the Brown family's (teacher_b).
     asked = set(RevisionAcknowledgement.objects.filter(revision=revision).values_list("staff_id", flat=True))
     assert asked == {world.ta_a.pk, world.teacher_b.pk}
-    told = Notification.objects.filter(kind="standard_changed")
+    told = Notification.objects.filter(kind="standards.change")
     assert {n.recipient_id for n in told} == {world.ta_a.user_id, world.teacher_b.user_id}
     n = told.first()
     assert "SCH-4" in n.subject and "Monday 23 November 2026" in n.subject and n.link.startswith(f"/policies/{policy.pk}/")
     assert "Wording:" in n.body
     # The next cycle tells nobody again.
     run_cycle(worker_id="test", as_of=TODAY)
-    assert Notification.objects.filter(kind="standard_changed").count() == 2
+    assert Notification.objects.filter(kind="standards.change").count() == 2
 
 
 def test_a_change_of_title_or_of_who_is_told_asks_nobody(world, policy):
@@ -293,7 +293,7 @@ def test_a_change_of_title_or_of_who_is_told_asks_nobody(world, policy):
     services.standard_update(actor=world.actor(world.deputy), standard=s, title="Contact each family")
     run_cycle(worker_id="test", as_of=TODAY)
     assert StandardRevision.objects.get().applied_at is not None
-    assert not RevisionAcknowledgement.objects.exists() and not Notification.objects.filter(kind="standard_changed").exists()
+    assert not RevisionAcknowledgement.objects.exists() and not Notification.objects.filter(kind="standards.change").exists()
 
 
 def test_acknowledging_a_change(world, policy):
