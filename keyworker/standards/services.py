@@ -329,7 +329,7 @@ def _responsible_staff(organisation_id: int, revisions: dict[int, tuple[int, dt.
     rows = (
         Obligation.objects.filter(organisation_id=organisation_id, standard_id__in=by_standard,
                                   responsible_staff__isnull=False)
-        .values_list("standard_id", "responsible_staff_id", "period_start", "state").distinct()
+        .order_by().values_list("standard_id", "responsible_staff_id", "period_start", "state").distinct()
     )
     for sid, staff_id, start, state in rows:
         for rid, day in by_standard[sid]:
