@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Count, Max, Q
 
 from keyworker.accounts.access import Actor
 from keyworker.accounts.capabilities import MANAGE_ALLOCATIONS, MANAGE_SETUP
@@ -329,11 +329,12 @@ def _responsible_staff(organisation_id: int, revisions: dict[int, tuple[int, dt.
     rows = (
         Obligation.objects.filter(organisation_id=organisation_id, standard_id__in=by_standard,
                                   responsible_staff__isnull=False)
-        .order_by().values_list("standard_id", "responsible_staff_id", "period_start", "state").distinct()
+        .order_by().values_list("standard_id", "responsible_staff_id")
+        .annotate(latest=Max("period_start"), open=Count("id", filter=Q(state__in=OPEN_STATES)))
     )
-    for sid, staff_id, start, state in rows:
+    for sid, staff_id, latest, n_open in rows:
         for rid, day in by_standard[sid]:
-            if state in OPEN_STATES or day is None or start >= day:
+            if n_open or day is None or latest >= day:
                 out[rid].add(staff_id)
     return out
 
