@@ -35,6 +35,7 @@ class SwitchForm(forms.Form):
     enabled = forms.ChoiceField(choices=[("on", "On"), ("off", "Off")])
 
     def __init__(self, *args: Any, dates: ChangeDates, **kwargs: Any):
+        kwargs.setdefault("auto_id", "switch_%s")  # the standard's page also holds the edit form's date
         super().__init__(*args, **kwargs)
         self.fields["effective_from"] = effective_from_field(dates)
 
