@@ -8,6 +8,7 @@ from rest_framework import serializers
 from keyworker.core.api.fields import MAX_ID, ScopedRecordField
 from keyworker.core.conflicts import VERSION_HELP, VERSION_REQUIRED
 from keyworker.organisations.models import Setting
+from keyworker.standards.changes import change_rows
 from keyworker.standards.models import (
     Cadence,
     Obligation,
@@ -17,7 +18,9 @@ from keyworker.standards.models import (
     PolicyAcknowledgement,
     PolicyVersion,
     Responsible,
+    RevisionAcknowledgement,
     Standard,
+    StandardRevision,
     Subject,
 )
 from keyworker.standards.obligations import REASON_MAX
@@ -48,12 +51,73 @@ class PolicyVersionSerializer(serializers.ModelSerializer):
         source="ack_count", read_only=True, help_text="Staff members who have acknowledged this version."
     )
     acknowledged_by_me = serializers.BooleanField(source="acked_by_me", read_only=True)
+    created_by_name = serializers.SerializerMethodField(help_text="Who issued it.")
 
     class Meta:
         model = PolicyVersion
-        fields = ["id", "number", "effective_from", "in_force", "review_on", "comment", "created_at", "acknowledgements",
-                  "acknowledged_by_me"]
+        fields = ["id", "number", "effective_from", "in_force", "applied_at", "review_on", "comment", "created_at",
+                  "created_by", "created_by_name", "acknowledgements", "acknowledged_by_me"]
         read_only_fields = fields
+
+    def get_created_by_name(self, obj: PolicyVersion) -> str | None:
+        return obj.created_by.full_name if obj.created_by_id else None
+
+
+class ChangeWordsSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    label = serializers.CharField()
+    before = serializers.CharField(help_text="In words")
+    after = serializers.CharField(help_text="In words")
+
+
+class ChangeAcknowledgementSerializer(serializers.ModelSerializer):
+    staff_name = serializers.CharField(source="staff.user.full_name", read_only=True)
+
+    class Meta:
+        model = RevisionAcknowledgement
+        fields = ["staff", "staff_name", "asked_at", "acknowledged_at"]
+        read_only_fields = fields
+
+
+class StandardChangeSerializer(serializers.ModelSerializer):
+    """A change to one of the policy's standards: from when, by whom, what changed, applied or waiting, and who
+    has acknowledged it (leaders see everyone asked; others whether they were asked and have acknowledged)."""
+
+    clause = serializers.CharField(source="standard.clause", read_only=True)
+    title = serializers.CharField(source="standard.title", read_only=True)
+    changed_by_name = serializers.SerializerMethodField()
+    changes = serializers.SerializerMethodField(help_text="What changed, before → after, in words.")
+    acknowledgements = serializers.SerializerMethodField(help_text="Leaders only: everyone asked to acknowledge it.")
+    asked_me = serializers.SerializerMethodField(help_text="Whether you are asked to acknowledge it.")
+    acknowledged_by_me = serializers.SerializerMethodField()
+
+    class Meta:
+        model = StandardRevision
+        fields = ["id", "standard", "clause", "title", "effective_from", "changed_at", "changed_by", "changed_by_name",
+                  "applied_at", "changes", "before", "after", "acknowledgements", "asked_me", "acknowledged_by_me"]
+        read_only_fields = fields
+
+    def get_changed_by_name(self, obj: StandardRevision) -> str | None:
+        return obj.changed_by.full_name if obj.changed_by_id else None
+
+    @extend_schema_field(ChangeWordsSerializer(many=True))
+    def get_changes(self, obj: StandardRevision) -> list[dict[str, str]]:
+        return change_rows(obj.before, obj.after)
+
+    def _acks(self, obj: StandardRevision) -> list[RevisionAcknowledgement]:
+        return list(obj.acknowledgements.all())  # prefetched
+
+    @extend_schema_field(ChangeAcknowledgementSerializer(many=True))
+    def get_acknowledgements(self, obj: StandardRevision) -> list[dict[str, Any]]:
+        if not self.context.get("can_edit"):
+            return []
+        return ChangeAcknowledgementSerializer(self._acks(obj), many=True).data
+
+    def get_asked_me(self, obj: StandardRevision) -> bool:
+        return any(a.staff_id == self.context.get("staff_id") for a in self._acks(obj))
+
+    def get_acknowledged_by_me(self, obj: StandardRevision) -> bool:
+        return any(a.staff_id == self.context.get("staff_id") and a.acknowledged_at for a in self._acks(obj))
 
 
 class StandardSummarySerializer(serializers.ModelSerializer):
@@ -162,11 +226,18 @@ class StandardUpdateSerializer(serializers.ModelSerializer):
     )
     version = serializers.IntegerField(min_value=1, required=False, help_text=VERSION_HELP,
                                        error_messages={"required": VERSION_REQUIRED, "null": VERSION_REQUIRED})
+    effective_from = serializers.DateField(
+        required=False, allow_null=True,
+        help_text="The first day the change applies to: periods that start on or after it follow the change, earlier "
+                  "ones keep their rule. Empty: the start of the next period of the standard's cadence. Not before the "
+                  "start of the period under way.",
+        error_messages={"invalid": "Give the date the change takes effect as a date, e.g. 2026-11-23."},
+    )
 
     class Meta:
         model = Standard
         # Any editable field not declared above is built from the model.
-        fields = [*EDITABLE_FIELDS, "version"]
+        fields = [*EDITABLE_FIELDS, "version", "effective_from"]
         extra_kwargs = {name: {"required": False} for name in EDITABLE_FIELDS}
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -174,7 +245,7 @@ class StandardUpdateSerializer(serializers.ModelSerializer):
         unknown = sorted(set(self.initial_data) - set(self.fields) - {"csrfmiddlewaretoken"})
         if unknown:
             raise serializers.ValidationError({str(name): ["This cannot be changed here."] for name in unknown})
-        if not set(attrs) - {"version"}:
+        if not set(attrs) - {"version", "effective_from"}:
             raise serializers.ValidationError("Give at least one field to change.")
         return attrs
 

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
@@ -30,7 +31,9 @@ from keyworker.standards.models import (
     Policy,
     PolicyAcknowledgement,
     PolicyVersion,
+    RevisionAcknowledgement,
     Standard,
+    StandardRevision,
 )
 from keyworker.standards.obligations import obligation_waive
 from keyworker.standards.selectors import obligation_history, obligations_visible_to
@@ -47,7 +50,7 @@ def policies_visible_to(actor: Actor) -> QuerySet[Policy]:
     if not actor.is_member:
         return Policy.objects.none()
     versions = (
-        PolicyVersion.objects.annotate(
+        PolicyVersion.objects.select_related("created_by").annotate(
             ack_count=Count("acknowledgements"),
             acked_by_me=Exists(PolicyAcknowledgement.objects.filter(version=OuterRef("pk"), staff=actor.staff)),
         )
@@ -93,6 +96,14 @@ def compliance_for(actor: Actor, settings: list[Setting], as_of: dt.date) -> dic
         request=None, responses={200: s.AcknowledgementSerializer},
         summary="Confirm you have read the policy's current version (acknowledging twice keeps the first)",
     ),
+    changes=extend_schema(
+        responses=s.StandardChangeSerializer(many=True),
+        summary="Changes to the policy's standards, newest first: from when, by whom, what changed, applied or waiting",
+    ),
+    acknowledge_change=extend_schema(
+        request=None, responses={200: s.StandardChangeSerializer},
+        summary="Confirm you have read a change to your duties (only those asked; twice keeps the first)",
+    ),
 )
 class PolicyViewSet(ReadViewSet):
     """The organisation's policies, with their versions and the current version's standards; every staff member reads them."""
@@ -112,13 +123,46 @@ class PolicyViewSet(ReadViewSet):
         ack = PolicyAcknowledgement.objects.select_related("version").get(pk=ack.pk)
         return Response(s.AcknowledgementSerializer(ack).data)
 
+    def _changes(self, policy: Policy) -> QuerySet[StandardRevision]:
+        return (
+            StandardRevision.objects.filter(organisation_id=self.actor.organisation_id,
+                                            standard__policy_version__policy=policy)
+            .select_related("standard", "changed_by")
+            .prefetch_related(Prefetch("acknowledgements",
+                                       queryset=RevisionAcknowledgement.objects.select_related("staff__user")
+                                       .order_by("staff_id")))
+            .order_by("-changed_at", "-id")
+        )
+
+    def _change_context(self) -> dict[str, Any]:
+        return {"can_edit": standards_services.can_edit_policies(self.actor), "staff_id": self.actor.staff.pk}
+
+    @action(detail=True, methods=["get"])
+    def changes(self, request: Request, pk: str | None = None) -> Response:
+        policy = self.get_object()
+        page = self.paginate_queryset(self._changes(policy))
+        return self.get_paginated_response(s.StandardChangeSerializer(page, many=True, context=self._change_context()).data)
+
+    @action(detail=True, methods=["post"], url_path="changes/<int:change_id>/acknowledge")
+    def acknowledge_change(self, request: Request, pk: str | None = None, change_id: int = 0) -> Response:
+        policy = self.get_object()
+        revision = self._changes(policy).filter(pk=change_id).first()
+        if revision is None:
+            raise Http404("No such change")
+        standards_services.revision_acknowledge(actor=self.actor, revision=revision)
+        revision = self._changes(policy).get(pk=revision.pk)
+        return Response(s.StandardChangeSerializer(revision, context=self._change_context()).data)
+
 
 STANDARD_RULES = (
     "Leaders only (403 otherwise). The whole definition is checked: 400 with one list of messages per field "
     "(rule \"standard\"), e.g. cadence_n 0, a role code nobody holds, a condition the engine does not know. A standard "
     "of an earlier version cannot be changed (rule \"superseded\"). `enabled` switches it on or off: off, its open "
-    "obligations go and met ones stay. Obligations follow the change at once. `version` is required: the one you "
-    "read; if the standard was changed since, 409 with the saved standard in `current`, and nothing is saved."
+    "obligations go and met ones stay. `version` is required: the one you "
+    "read; if the standard was changed since, 409 with the saved standard in `current`, and nothing is saved. "
+    "`effective_from`: the first day the change applies to (default: the start of the standard's next period; not "
+    "before the start of the period under way, else 400 on effective_from). The answer comes at once; the worker "
+    "brings the obligations in line and marks the change applied (see /policies/{id}/changes/)."
 )
 
 
@@ -159,15 +203,16 @@ class StandardViewSet(ReadViewSet):
         if version is None:
             raise ValidationError({"version": [VERSION_REQUIRED]}, code="required")
         enabled = changes.pop("enabled", None)
+        effective_from = changes.pop("effective_from", None)
         try:
             with transaction.atomic():
                 if changes:
                     standards_services.standard_update(actor=self.actor, standard=standard, expected_version=version,
-                                                       **changes)
+                                                       effective_from=effective_from, **changes)
                     version = standard.version  # the switch below follows on from this change
                 if enabled is not None:
                     standards_services.standard_set_enabled(actor=self.actor, standard=standard, enabled=enabled,
-                                                            expected_version=version)
+                                                            expected_version=version, effective_from=effective_from)
         except StandardInvalid as exc:
             codes = {field: [exc.rule] * len(messages) for field, messages in exc.errors.items()}
             return Response(error_body(exc.errors, codes, exc.rule), status=status.HTTP_400_BAD_REQUEST)

@@ -11,6 +11,33 @@ from keyworker.organisations.models import SettingKind
 from . import catalogue
 from .evidence import registered
 from .models import Cadence, Responsible, Standard, Subject
+from .rules import ChangeDates
+
+
+def effective_from_field(dates: ChangeDates) -> forms.DateField:
+    """When a change to a standard takes effect: the start of the next period by default."""
+    return forms.DateField(
+        label="Takes effect from", widget=DateInput(), initial=dates.default,
+        help_text=(f"Periods that start on or after this date follow the change; earlier periods keep the rule they "
+                   f"were computed under. Suggested: the start of {dates.period_words} "
+                   f"({dates.default:%A %-d %B %Y}); the earliest is {dates.earliest:%A %-d %B %Y}."),
+        error_messages={
+            "required": f"Say when the change takes effect, e.g. {dates.default:%d/%m/%Y}.",
+            "invalid": "Give the date the change takes effect as a date, e.g. "
+                       f"{dates.default:%d/%m/%Y}.",
+        },
+    )
+
+
+class SwitchForm(forms.Form):
+    """Switch a standard on or off, from a date."""
+
+    enabled = forms.ChoiceField(choices=[("on", "On"), ("off", "Off")])
+
+    def __init__(self, *args: Any, dates: ChangeDates, **kwargs: Any):
+        kwargs.setdefault("auto_id", "switch_%s")  # the standard's page also holds the edit form's date
+        super().__init__(*args, **kwargs)
+        self.fields["effective_from"] = effective_from_field(dates)
 
 
 class DateInput(forms.DateInput):
@@ -102,10 +129,14 @@ class StandardForm(forms.Form):
         label="Who is told when it escalates", required=False, widget=forms.CheckboxSelectMultiple)
     version = VersionField()
 
-    def __init__(self, *args: Any, standard: Standard, roles_held: set[str], **kwargs: Any):
+    def __init__(self, *args: Any, standard: Standard, roles_held: set[str], dates: ChangeDates | None = None,
+                 **kwargs: Any):
         if not args or args[0] is None:
             kwargs.setdefault("initial", self.initial_for(standard))
         super().__init__(*args, **kwargs)
+        if dates is not None:
+            self.fields["effective_from"] = effective_from_field(dates)
+            self.initial.setdefault("effective_from", dates.default)
         self.fields["evidence"].choices = evidence_choices(standard.evidence)
         roles = Role.objects.filter(organisation_id=standard.organisation_id).order_by("name")
         self.fields["escalate_to_roles"].choices = [

@@ -35,6 +35,8 @@ class PolicyVersion(OrganisationOwned):
     # A version issued with a later effective date waits: the previous one applies until the worker switches on
     # the day (policy_versions_switch); its standards can be prepared meanwhile.
     in_force = models.BooleanField(default=True)
+    # When the worker brought the obligations in line with the version coming into force (empty: waiting).
+    applied_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["policy_id", "-number"]
@@ -148,6 +150,20 @@ class StandardRevision(OrganisationOwned):
 
     class Meta:
         ordering = ["-changed_at", "-id"]
+
+
+class RevisionAcknowledgement(OrganisationOwned):
+    """A staff member whose duties a change to a standard touches: asked when the change is applied, and when they
+    confirmed they have read it (empty: not yet)."""
+
+    revision = models.ForeignKey(StandardRevision, on_delete=models.CASCADE, related_name="acknowledgements")
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="+")
+    asked_at = models.DateTimeField()
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["revision_id", "staff_id"]
+        constraints = [models.UniqueConstraint(fields=["revision", "staff"], name="revision_ack_unique")]
 
 
 class ObligationState(models.TextChoices):

@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:policy_id>/versions/new/", views.version_create, name="version_create"),
     path("standards/<int:standard_id>/", views.standard_edit, name="standard"),
     path("standards/<int:standard_id>/switch/", views.standard_switch, name="standard_switch"),
+    path("changes/<int:revision_id>/acknowledge/", views.change_acknowledge, name="change_acknowledge"),
 ]

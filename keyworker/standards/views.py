@@ -20,23 +20,29 @@ from keyworker.core.errors import RuleViolation
 from keyworker.organisations.models import SettingKind
 
 from . import catalogue, services
-from .evidence import event_source, evidence_source
-from .forms import AdoptForm, StandardForm, VersionForm
+from .changes import cadence_phrase, change_rows
+from .changes import event_label as event_label  # noqa: PLC0414 - kept for callers of views.event_label
+from .evidence import evidence_source
+from .forms import AdoptForm, StandardForm, SwitchForm, VersionForm
 from .models import (
     OPEN_STATES,
-    Cadence,
     Obligation,
     ObligationState,
     Policy,
     PolicyAcknowledgement,
     PolicyVersion,
     Responsible,
+    RevisionAcknowledgement,
     Standard,
+    StandardRevision,
     Subject,
 )
+from .rules import calendar_for, change_dates
 from .validation import StandardInvalid, roles_held
 
 REVIEW_WARNING_DAYS = 30
+# The policy page lists this many of the latest changes to its standards.
+CHANGES_SHOWN = 50
 
 
 def _member(request: HttpRequest) -> Actor:
@@ -69,22 +75,8 @@ def access_standard(actor: Actor, standard_id: int) -> Standard:
     return standard
 
 
-def event_label(code: str) -> str:
-    source = event_source(code)
-    return source.label if source is not None else (code or "event").replace("_", " ")
-
-
 def cadence_words(standard: Standard) -> str:
-    n = standard.cadence_n
-    return {
-        Cadence.WEEKLY_TERM_TIME: "Every school week, in term time" if n == 1 else f"Every {n} school weeks, in term time",
-        Cadence.HALF_TERMLY: "Every half term",
-        Cadence.TERMLY: "Every term",
-        Cadence.EVERY_N_MONTHS: "Every month" if n == 1 else f"Every {n} months",
-        Cadence.AFTER_ENROLMENT: f"Within {n} day{'s' if n != 1 else ''} of enrolment",
-        Cadence.BEFORE_EVENT: f"{n} day{'s' if n != 1 else ''} before each {event_label(standard.event).lower()}",
-        Cadence.AFTER_EVENT: f"Within {n} day{'s' if n != 1 else ''} after each {event_label(standard.event).lower()}",
-    }.get(standard.cadence, standard.cadence)
+    return cadence_phrase(standard.cadence, standard.cadence_n, standard.event)
 
 
 def applies_words(standard: Standard) -> str:
@@ -204,9 +196,16 @@ def policy_detail(request: HttpRequest, policy_id: int) -> HttpResponse:
         })
     acknowledged = current is not None and PolicyAcknowledgement.objects.filter(version=current, staff=actor.staff).exists()
     today = clock.today()
+    can_edit = services.can_edit_policies(actor)
+    revisions = list(
+        StandardRevision.objects.filter(organisation_id=actor.organisation_id, standard__policy_version__policy=policy)
+        .select_related("changed_by", "standard").order_by("-changed_at", "-id")[:CHANGES_SHOWN]
+    )
+    changes = change_history(revisions, actor, can_edit)
     return render(request, "standards/policy_detail.html", {
         "policy": policy, "versions": versions, "current": current, "sections": sections.items(),
-        "can_edit": services.can_edit_policies(actor), "acknowledged": acknowledged,
+        "changes": changes, "to_acknowledge": [c for c in changes if c["to_acknowledge"]],
+        "can_edit": can_edit, "acknowledged": acknowledged,
         "review_state": _review_state(current, today), "template": catalogue.template(policy.template_code),
         "staff_count": StaffMember.objects.filter(organisation_id=actor.organisation_id, is_active=True).count(),
     })
@@ -240,7 +239,8 @@ def version_create(request: HttpRequest, policy_id: int) -> HttpResponse:
         except RuleViolation as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, f"Version {version.number} issued. Staff are asked to acknowledge it.")
+            messages.success(request, f"Version {version.number} issued, in force from {version.effective_from:%A %-d %B %Y}; "
+                                      "the obligations follow within a minute of that day. Staff are asked to acknowledge it.")
             return redirect("standards:detail", policy_id=policy.pk)
     return render(request, "standards/version_form.html", {
         "policy": policy, "previous": previous, "form": form,
@@ -252,37 +252,29 @@ def _superseded(standard: Standard) -> bool:
     return latest is not None and latest.pk != standard.policy_version_id
 
 
-FIELD_WORDS = {
-    "title": "Title", "description": "Wording", "enabled": "On or off", "setting_kinds": "Kinds of setting",
-    "conditions": "Which children", "subject": "Applies to", "cadence": "How often", "cadence_n": "N",
-    "evidence": "Met by", "evidence_conditions": "Conditions on the record", "responsible": "Who is responsible",
-    "due_soon_days": "Due soon (days)", "escalate_after_days": "Escalates after (days)",
-    "escalate_to_roles": "Who is told",
-}
-
-
-def _value_words(field: str, value: Any) -> str:
-    if field == "enabled":
-        return "On" if value else "Off"
-    if value is None or value == "" or value == [] or value == {}:
-        return "–"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    if isinstance(value, dict):
-        return "; ".join(f"{k} = {v}" for k, v in value.items())
-    text = str(value)
-    return text if len(text) <= 80 else text[:77] + "…"
-
-
-def _revision_rows(standard: Standard) -> list[dict[str, Any]]:
+def change_history(revisions: list[StandardRevision], actor: Actor, can_edit: bool) -> list[dict[str, Any]]:
+    """Each change with its effective date, who made it, what changed in words, whether the worker has applied it,
+    and who was asked to acknowledge it (two queries whatever the number of changes)."""
+    acks: dict[int, list[RevisionAcknowledgement]] = {}
+    for ack in (RevisionAcknowledgement.objects.filter(revision__in=[r.pk for r in revisions])
+                .select_related("staff__user").order_by("staff__user__full_name", "id")):
+        acks.setdefault(ack.revision_id, []).append(ack)
     rows = []
-    for rev in standard.revisions.select_related("changed_by"):
-        changes = [
-            (FIELD_WORDS.get(f, f), _value_words(f, rev.before.get(f)), _value_words(f, rev.after.get(f)))
-            for f in FIELD_WORDS if rev.before.get(f) != rev.after.get(f)
-        ]
-        rows.append({"revision": rev, "changes": changes})
+    for rev in revisions:
+        asked = acks.get(rev.pk, [])
+        mine = next((a for a in asked if a.staff_id == actor.staff.pk), None)
+        rows.append({
+            "revision": rev, "changes": change_rows(rev.before, rev.after),
+            "asked": asked if can_edit else [],
+            "acknowledged": [a for a in asked if a.acknowledged_at is not None] if can_edit else [],
+            "to_acknowledge": mine is not None and mine.acknowledged_at is None,
+            "acknowledged_by_me": mine is not None and mine.acknowledged_at is not None,
+        })
     return rows
+
+
+def _dates(standard: Standard):
+    return change_dates(standard, clock.today(), calendar_for(standard))
 
 
 @login_required
@@ -293,11 +285,14 @@ def standard_edit(request: HttpRequest, standard_id: int) -> HttpResponse:
     policy = standard.policy_version.policy
     superseded = _superseded(standard)
     held = roles_held(actor.organisation_id)
-    form = StandardForm(request.POST if request.method == "POST" else None, standard=standard, roles_held=held)
+    dates = _dates(standard)
+    form = StandardForm(request.POST if request.method == "POST" else None, standard=standard, roles_held=held,
+                        dates=dates)
     conflict: dict = {}
     if request.method == "POST" and not superseded and form.is_valid():
         try:
             notes = services.standard_update(actor=actor, standard=standard, expected_version=form.cleaned_data["version"],
+                                             effective_from=form.cleaned_data["effective_from"], as_of=dates.today,
                                              **form.definition())
         except StandardInvalid as exc:
             form.add_service_errors(exc.errors)
@@ -306,14 +301,21 @@ def standard_edit(request: HttpRequest, standard_id: int) -> HttpResponse:
         except RuleViolation as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, f"{standard.clause} saved; obligations are up to date.")
+            latest = standard.revisions.order_by("-changed_at", "-id").first()
+            if latest is not None and latest.applied_at is None and latest.standard_id == standard.pk:
+                messages.success(request, f"{standard.clause} saved: the change takes effect from "
+                                          f"{latest.effective_from:%A %-d %B %Y}. The obligations follow within a minute.")
+            else:
+                messages.success(request, f"{standard.clause}: nothing changed.")
             for note in notes:
                 messages.warning(request, note)
             return redirect("standards:standard", standard_id=standard.pk)
+    revisions = list(standard.revisions.select_related("changed_by"))
     return render(request, "standards/standard_form.html", {
         "standard": standard, "policy": policy, "form": form, "superseded": superseded,
         "waiting": evidence_source(standard.evidence) is None, "cadence": cadence_words(standard),
-        "revisions": _revision_rows(standard), **conflict,
+        "revisions": change_history(revisions, actor, True), "switch_form": SwitchForm(dates=dates),
+        "dates": dates, **conflict,
     }, status=409 if conflict else 400 if request.method == "POST" else 200)
 
 
@@ -323,11 +325,44 @@ def standard_switch(request: HttpRequest, standard_id: int) -> HttpResponse:
     actor = _member(request)
     standard = access_standard(actor, standard_id)
     _editor(actor)
-    enabled = request.POST.get("enabled") == "on"
+    dates = _dates(standard)
+    data = request.POST.copy()
+    if not data.get("effective_from"):
+        data["effective_from"] = dates.default.isoformat()  # the switch on the policy page takes the default
+    form = SwitchForm(data, dates=dates)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, errors[0])
+        return redirect("standards:standard", standard_id=standard.pk)
+    enabled = form.cleaned_data["enabled"] == "on"
     try:
-        services.standard_set_enabled(actor=actor, standard=standard, enabled=enabled)
+        services.standard_set_enabled(actor=actor, standard=standard, enabled=enabled,
+                                      effective_from=form.cleaned_data["effective_from"], as_of=dates.today)
+    except StandardInvalid as exc:
+        for errors in exc.errors.values():
+            messages.error(request, errors[0])
+        return redirect("standards:standard", standard_id=standard.pk)
     except RuleViolation as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"{standard.clause} {standard.title} is {'on' if enabled else 'off'}.")
+        messages.success(request, f"{standard.clause} {standard.title} is {'on' if enabled else 'off'} from "
+                                  f"{form.cleaned_data['effective_from']:%A %-d %B %Y}. The obligations follow within a minute.")
     return redirect("standards:detail", policy_id=standard.policy_version.policy_id)
+
+
+@login_required
+@require_POST
+def change_acknowledge(request: HttpRequest, revision_id: int) -> HttpResponse:
+    """A staff member confirms they have read a change to their duties."""
+    actor = _member(request)
+    revision = (StandardRevision.objects.select_related("standard__policy_version")
+                .filter(organisation_id=actor.organisation_id, pk=revision_id).first())
+    if revision is None:
+        raise Http404("No such change")
+    try:
+        services.revision_acknowledge(actor=actor, revision=revision)
+    except RuleViolation as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"You have acknowledged the change to {revision.standard.clause} {revision.standard.title}.")
+    return redirect("standards:detail", policy_id=revision.standard.policy_version.policy_id)

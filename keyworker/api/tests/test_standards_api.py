@@ -175,7 +175,7 @@ def test_standard_filters(world, api, policy):
         assert_error(client.get(f"/api/v1/standards/?{query}"), field)
 
 
-def test_patch_keeps_a_revision_and_the_obligations_follow(world, api, policy):
+def test_patch_keeps_a_revision_that_the_worker_applies(world, api, policy):
     sch4 = weekly(world)
     before = Obligation.objects.filter(standard=sch4, family=world.family_b).count()
     response = api(world.headteacher).patch(
@@ -186,8 +186,9 @@ def test_patch_keeps_a_revision_and_the_obligations_follow(world, api, policy):
     revision = StandardRevision.objects.get(standard=sch4)
     assert revision.before["cadence_n"] == 1 and revision.after["cadence_n"] == 2
     assert revision.changed_by == world.headteacher.user
-    open_after = Obligation.objects.filter(standard=sch4, family=world.family_b).count()
-    assert open_after < before
+    # It takes effect from the next period, and the worker applies it: the answer comes at once, nothing recomputed.
+    assert (revision.effective_from, revision.applied_at) == (D(2026, 11, 23), None)
+    assert Obligation.objects.filter(standard=sch4, family=world.family_b).count() == before
 
 
 def test_switching_a_standard_off_and_on(world, api, policy):
@@ -195,9 +196,9 @@ def test_switching_a_standard_off_and_on(world, api, policy):
     client = api(world.deputy)
     response = client.patch(f"/api/v1/standards/{sch4.pk}/", {"enabled": False, "version": 1}, format="json")
     assert response.status_code == 200 and response.json()["enabled"] is False
-    # Open obligations go; the met one stays as history.
-    assert set(Obligation.objects.filter(standard=sch4).values_list("state", flat=True)) == {ObligationState.MET}
-    assert StandardRevision.objects.filter(standard=sch4).count() == 1
+    # Off from the next period: the periods so far keep their obligations.
+    assert StandardRevision.objects.get(standard=sch4).effective_from == D(2026, 11, 23)
+    assert Obligation.objects.filter(standard=sch4, state=ObligationState.OVERDUE).exists()
     response = client.patch(f"/api/v1/standards/{sch4.pk}/", {"enabled": True, "version": 2}, format="json")
     assert response.status_code == 200 and response.json()["enabled"] is True
     assert Obligation.objects.filter(standard=sch4, state=ObligationState.OVERDUE).exists()
@@ -251,7 +252,7 @@ def test_an_invalid_patch_with_enabled_changes_nothing(world, api, policy):
 
 
 def test_every_editable_field_can_be_changed():
-    assert set(StandardUpdateSerializer().fields) == {*EDITABLE_FIELDS, "version"}
+    assert set(StandardUpdateSerializer().fields) == {*EDITABLE_FIELDS, "version", "effective_from"}
 
 
 @pytest.mark.parametrize(

@@ -36,7 +36,8 @@ def _page(staff) -> Client:
 
 def test_second_leader_sees_the_conflict_and_the_first_change_stays(world, sch4):
     url = f"/policies/standards/{sch4.pk}/"
-    opened = as_opened(StandardForm(None, standard=sch4, roles_held=roles_held(world.org.pk)))
+    opened = {**as_opened(StandardForm(None, standard=sch4, roles_held=roles_held(world.org.pk))),
+              "effective_from": "2026-11-23"}
     assert 'name="version" value="1"' in _page(world.deputy).get(url).content.decode()
 
     assert _page(world.headteacher).post(url, {**opened, "cadence_n": "2"}).status_code == 302

@@ -134,24 +134,28 @@ def test_each_change_writes_a_revision_with_before_after_and_who(world, contact_
     assert AuditEvent.objects.filter(event_type="standard.updated").count() == 2
 
 
-def test_weekly_contact_every_two_weeks_changes_the_stored_obligations_at_once(world, contact_log):
+def test_weekly_contact_every_two_weeks_takes_effect_from_next_monday_and_changes_nothing_before(world, contact_log):
     policy = adopt(world)
     s = standard(policy, "SCH-4")
     engine.recompute(organisation_id=world.org.pk, as_of=D(2026, 11, 18))
     weekly = sorted(Obligation.objects.filter(standard=s, family=world.family_a).values_list("period_start", flat=True))
     assert len(weekly) == 11
     services.standard_update(actor=world.actor(world.deputy), standard=s, cadence_n=2)
-    fortnightly = sorted(Obligation.objects.filter(standard=s, family=world.family_a).values_list("period_start", flat=True))
-    assert len(fortnightly) == 6 and fortnightly[0] == D(2026, 8, 31)
-    assert all((b - a).days == 14 for a, b in zip(fortnightly, fortnightly[1:], strict=False))
+    # The change governs the periods from next Monday; the weeks so far keep the weekly rule.
+    assert StandardRevision.objects.get(standard=s).effective_from == D(2026, 11, 23)
+    assert sorted(Obligation.objects.filter(standard=s, family=world.family_a).values_list("period_start", flat=True)) == weekly
 
 
-def test_switching_off_removes_open_obligations_and_on_brings_them_back(world, contact_log):
+def test_switching_off_and_on_is_dated_and_keeps_the_periods_before(world, contact_log):
     policy = adopt(world)
     s = standard(policy, "SCH-4")
     head = world.actor(world.headteacher)
+    engine.recompute(organisation_id=world.org.pk, as_of=D(2026, 11, 18))
+    before = Obligation.objects.filter(standard=s).count()
     services.standard_set_enabled(actor=head, standard=s, enabled=False)
-    assert not Obligation.objects.filter(standard=s).exists()
+    assert StandardRevision.objects.get(standard=s).effective_from == D(2026, 11, 23)
+    engine.recompute(organisation_id=world.org.pk, as_of=D(2026, 11, 18))
+    assert Obligation.objects.filter(standard=s).count() == before
     services.standard_set_enabled(actor=head, standard=s, enabled=True)
     assert Obligation.objects.filter(standard=s, state=ObligationState.DUE_SOON).exists()
     assert StandardRevision.objects.filter(standard=s).count() == 2

@@ -122,6 +122,7 @@ def form_data(standard: Standard, **changes) -> dict:
         "responsible": standard.responsible, "due_soon_days": standard.due_soon_days,
         "escalate_after_days": standard.escalate_after_days or "", "escalate_to_roles": standard.escalate_to_roles,
         "only_ehcp": "", "year_group": "", "enrolled_within_days": "", "version": standard.version,
+        "effective_from": "2026-11-23",
     }
     data.update(changes)
     return {k: v for k, v in data.items() if v != ""}
@@ -137,9 +138,11 @@ def test_editing_weekly_contact_to_every_two_weeks(world, policy, client_for, co
     assert response.status_code == 302
     s.refresh_from_db()
     assert s.cadence_n == 2
-    assert Obligation.objects.filter(standard=s, family=world.family_a).count() == 6
+    # The page answered at once; the worker brings the obligations in line from the date the change takes effect.
+    assert not Obligation.objects.filter(standard=s).exists()
     page = client.get(f"/policies/standards/{s.pk}/").content.decode()
-    assert "Dev Deputy" in page and "<td>N</td><td>1</td><td>2</td>" in page
+    assert "Dev Deputy" in page and "Monday 23 November 2026" in page and "Waiting to be applied" in page
+    assert "How often: Every school week, in term time → Every 2 school weeks, in term time" in page
 
 
 def test_refusals_are_shown_next_to_their_fields(world, policy, client_for, contact_log):

@@ -20,6 +20,12 @@ from keyworker.organisations.models import Organisation, Setting
 from keyworker.standards import engine
 from keyworker.standards.escalation import escalations_notify
 from keyworker.standards.reminders import policy_review_reminders
+from keyworker.standards.services import (
+    changes_apply,
+    changes_pending,
+    organisations_with_pending_changes,
+    policy_versions_switch,
+)
 
 log = logging.getLogger("keyworker.worker")
 
@@ -63,14 +69,20 @@ def organisation_today(organisation_id: int) -> dt.date:
 def run_cycle(*, worker_id: str, as_of: dt.date | None = None, batch: int = 200) -> CycleResult:
     """One pass over every organisation, then the e-mails. Safe to run in several workers at once."""
     result = CycleResult()
-    for org_id in Organisation.objects.order_by("id").values_list("id", flat=True):
+    # Organisations with a change to their policies waiting go first: the leader who made it sees it applied soonest.
+    waiting = organisations_with_pending_changes()
+    ids = list(Organisation.objects.order_by("id").values_list("id", flat=True))
+    for org_id in sorted(ids, key=lambda pk: (pk not in waiting, pk)):
         name = f"organisation:{org_id}:recompute"
         if not lease_claim(name=name, holder=worker_id, now=clock.now(), ttl=LEASE_TTL):
             result.skipped += 1
             continue
         try:
             day = as_of or organisation_today(org_id)
+            policy_versions_switch(organisation_id=org_id, as_of=day)
+            pending = changes_pending(organisation_id=org_id)
             run = engine.recompute(organisation_id=org_id, as_of=day)
+            applied = changes_apply(organisation_id=org_id, pending=pending, now=clock.now())
             told = escalations_notify(organisation_id=org_id, now=clock.now(), as_of=day)
             reminded = policy_review_reminders(organisation_id=org_id, today=day, now=clock.now())
             reminded += run_periodic(organisation_id=org_id, as_of=day, now=clock.now())
@@ -86,7 +98,7 @@ def run_cycle(*, worker_id: str, as_of: dt.date | None = None, batch: int = 200)
         result.updated += run.updated
         result.removed += run.removed
         result.escalations += told.escalations
-        result.notifications += told.notifications + reminded
+        result.notifications += told.notifications + reminded + applied
     result.digests = digests_run(now=clock.now())
     sent = deliveries_run(now=clock.now(), worker_id=worker_id, limit=batch)
     result.sent, result.retried, result.failed, result.taken_back = sent.sent, sent.retried, sent.failed, sent.taken_back
