@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from keyworker.accounts.access import Actor
 from keyworker.caseload.models import KeyWorkerAllocation
+from keyworker.contacts.absences import register_absence_finder
 from keyworker.contacts.models import ContactLog, absence_ref, parse_absence_ref
 from keyworker.organisations.calendar import TermCalendar
 from keyworker.organisations.models import Setting
@@ -83,7 +84,18 @@ FOLLOW_UP_ACTION = EvidenceAction(
 )
 
 
+def absences_found(organisation_id: int, child_ids, start: dt.date, end: dt.date) -> list[tuple[int, int, dt.date]]:
+    """Unexplained absences for the contacts app's follow-ups: (child, family, day), oldest first, one query."""
+    qs = AttendanceMark.objects.filter(
+        organisation_id=organisation_id, date__gte=start, date__lte=end, code__category=Category.UNAUTHORISED
+    )
+    if child_ids is not None:
+        qs = qs.filter(child_id__in=list(child_ids))
+    return list(qs.values_list("child_id", "child__family_id", "date").distinct().order_by("date", "child_id"))
+
+
 def register() -> None:
+    register_absence_finder(absences_found)
     register_events(EventSource(UNEXPLAINED_ABSENCE, "An unexplained absence", unexplained_absences))
     register_evidence(EvidenceSource(ATTENDANCE_FOLLOW_UP, "An attendance follow-up", follow_up_contacts, by_family=True,
                                      action=FOLLOW_UP_ACTION, answers_events=True))

@@ -181,17 +181,14 @@ def absence_follow_ups_demo(*, organisation: Organisation, today: dt.date | None
     """A contact about most unexplained absences of the school year so far, by the family's key worker, on the day or
     the next: each names the absence it follows up, so it challenges that absence (SCH-5) and no other. Today's are
     left for My week. Runs after the register's history."""
-    from keyworker.attendance.models import AttendanceMark, Category
     from keyworker.standards import engine
+
+    from .absences import unexplained_absences
 
     today = today or clock.today()
     rng = random.Random(seed + 5)
     year_start = dt.date(today.year if today.month >= 8 else today.year - 1, 8, 1)
-    absences = list(
-        AttendanceMark.objects.filter(organisation=organisation, code__category=Category.UNAUTHORISED, date__gte=year_start,
-                                      date__lt=today)
-        .values_list("child_id", "child__family_id", "date").distinct().order_by("date", "child_id")
-    )
+    absences = unexplained_absences(organisation.pk, None, year_start, today - dt.timedelta(days=1))
     keyworkers = {
         a.family_id: a for a in KeyWorkerAllocation.objects.filter(organisation=organisation, ends_at__isnull=True)
         .select_related("setting").order_by("family_id", "setting_id")

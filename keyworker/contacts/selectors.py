@@ -212,20 +212,20 @@ ABSENCE_DAYS = 28  # how far back the contact form offers a child's unexplained 
 def recent_absences(family: Family, children: list[Child], today: dt.date, wanted: str = "") -> list[tuple[str, Child, dt.date]]:
     """The unexplained absences of the family's children in the last four weeks up to today, newest first, as
     (reference, child, day), and the one `wanted` (a reference from My week) if older: one query."""
-    from keyworker.attendance.models import AttendanceMark, Category
-
+    from .absences import unexplained_absences
     from .models import absence_ref, parse_absence_ref
 
     by_id = {c.pk: c for c in children}
     if not by_id:
         return []
-    window = Q(date__gte=today - dt.timedelta(days=ABSENCE_DAYS), date__lte=today)
+    start = today - dt.timedelta(days=ABSENCE_DAYS)
     parsed = parse_absence_ref(wanted)
     if parsed and parsed[0] in by_id and parsed[1] <= today:
-        window |= Q(child_id=parsed[0], date=parsed[1])
-    rows = (
-        AttendanceMark.objects.filter(organisation_id=family.organisation_id, child_id__in=list(by_id),
-                                      code__category=Category.UNAUTHORISED)
-        .filter(window).values_list("child_id", "date").distinct().order_by("-date", "child_id")
+        start = min(start, parsed[1])
+    found = unexplained_absences(family.organisation_id, list(by_id), start, today)
+    rows = sorted(
+        ((child_id, day) for child_id, _, day in found
+         if day >= today - dt.timedelta(days=ABSENCE_DAYS) or (child_id, day) == (parsed or (None, None))[:2]),
+        key=lambda r: (-r[1].toordinal(), r[0]),
     )
     return [(absence_ref(child_id, day), by_id[child_id], day) for child_id, day in rows]

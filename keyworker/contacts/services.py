@@ -147,10 +147,9 @@ def _absence(family: Family, child: Child | None, day: dt.date | None, happened_
     if day > happened_on:
         raise RuleViolation(f"A follow-up of the absence on {day:%A} {day.day} {day:%B} is dated on or after it: change the date "
                             "of the contact, or choose “Not about an absence”.", rule="absence_date", field="absence")
-    from keyworker.attendance.models import AttendanceMark, Category
+    from .absences import unexplained_absences
 
-    if not AttendanceMark.objects.filter(organisation_id=family.organisation_id, child_id=child.pk, date=day,
-                                         code__category=Category.UNAUTHORISED).exists():
+    if not unexplained_absences(family.organisation_id, [child.pk], day, day):
         raise RuleViolation(f"{child.display_name} has no unexplained absence on {day:%A} {day.day} {day:%B}.", rule="absence",
                             field="absence")
     return {"absence_child": child, "absence_on": day}
