@@ -12,6 +12,7 @@ from keyworker.standards.models import (
     Obligation,
     ObligationEvent,
     ObligationState,
+    SettledPeriods,
     Standard,
     Subject,
 )
@@ -131,6 +132,7 @@ def test_a_full_run_reads_in_a_fixed_number_of_queries(world):
         make_child(f, world.school, world.class_a if i % 2 else world.class_b)
         allocate(f, world.school, world.teacher_a)
     Obligation.objects.all().delete()
+    SettledPeriods.objects.all().delete()  # and the marks: a run from nothing
     with CaptureQueriesContext(connection) as large:
         engine.recompute(organisation_id=world.org.pk, as_of=D(2026, 11, 18))
     def reads(ctx):
@@ -154,6 +156,7 @@ def test_incremental_equals_full_on_generated_histories(world):
     for trial in range(5):
         RECORDS.clear()
         Obligation.objects.all().delete()
+        SettledPeriods.objects.all().delete()  # and the marks: a run from nothing
         day = D(2026, 9, 7)
         engine.recompute(organisation_id=world.org.pk, as_of=day)
         while day < D(2026, 11, 30):
@@ -168,6 +171,7 @@ def test_incremental_equals_full_on_generated_histories(world):
             engine.recompute(organisation_id=world.org.pk, as_of=day)
         incremental = engine.snapshot(world.org.pk)
         Obligation.objects.all().delete()
+        SettledPeriods.objects.all().delete()  # and the marks: a run from nothing
         engine.recompute(organisation_id=world.org.pk, as_of=day)
         assert engine.snapshot(world.org.pk) == incremental, f"trial {trial}"
 

@@ -16,7 +16,7 @@ from keyworker.standards.evidence import (
     register_events,
     unregister_events,
 )
-from keyworker.standards.models import Cadence, Obligation, Responsible, Subject
+from keyworker.standards.models import Cadence, Obligation, Responsible, SettledPeriods, Subject
 from keyworker.testing import allocate, make_child, make_family, make_setting, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -283,6 +283,7 @@ def test_incremental_equals_full_with_key_worker_and_setting_subjects(since_sept
         ROWS.clear()
         EVENTS.clear()
         Obligation.objects.all().delete()
+        SettledPeriods.objects.all().delete()  # and the marks: a run from nothing
         day = D(2026, 9, 7)
         while day < D(2026, 11, 30):
             day += dt.timedelta(days=rng.randint(1, 5))
@@ -330,6 +331,7 @@ def test_a_full_run_with_every_subject_reads_in_a_fixed_number_of_queries(since_
         make_child(f, world.school, world.class_a)
         allocate(f, world.school, make_staff(world.org, world.school, ["teacher"], [world.class_a]) if i % 3 else world.ta_a)
     Obligation.objects.all().delete()
+    SettledPeriods.objects.all().delete()  # and the marks: a run from nothing
     assert len(reads()) == len(small)
 
 
