@@ -25,6 +25,11 @@ class StandardTemplate:
     evidence_conditions: dict = field(default_factory=dict)
     enabled: bool = True
     event: str = ""
+    # "school": the days above (N in the cadence, due soon, escalate after) are school days in the setting's term
+    # calendar ("the next school day"); "calendar": every day counts.
+    day_count: str = "calendar"
+    grace_school_days: int = 5
+    one_off_open_school_days: int = 10
 
     def fields(self) -> dict:
         """The Standard model's fields, ready to create one."""
@@ -34,7 +39,8 @@ class StandardTemplate:
             "cadence": self.cadence, "cadence_n": self.cadence_n, "evidence": self.evidence, "event": self.event,
             "evidence_conditions": dict(self.evidence_conditions), "responsible": self.responsible,
             "due_soon_days": self.due_soon_days, "escalate_after_days": self.escalate_after_days,
-            "escalate_to_roles": list(self.escalate_to_roles),
+            "escalate_to_roles": list(self.escalate_to_roles), "day_count": self.day_count,
+            "grace_school_days": self.grace_school_days, "one_off_open_school_days": self.one_off_open_school_days,
         }
 
 
@@ -115,7 +121,7 @@ SCHOOL = PolicyTemplate(
                         "share and receive information.”",
             setting_kinds=SCHOOL_KINDS, subject="family", cadence="after_enrolment", cadence_n=5,
             evidence="key_worker_allocated", responsible="manager", due_soon_days=2, escalate_after_days=5,
-            escalate_to_roles=("headteacher", "deputy_headteacher"),
+            escalate_to_roles=("headteacher", "deputy_headteacher"), day_count="school",
         ),
         StandardTemplate(
             clause="SCH-1", section=SCHOOL_SECTION_MINIMUM, title="Communications predominantly positive",
@@ -123,7 +129,7 @@ SCHOOL = PolicyTemplate(
                         "Class DoJo, Well Done Postcards and Star of the week. At least one celebration each half term.",
             setting_kinds=SCHOOL_KINDS, subject="family", cadence="half_termly", cadence_n=1,
             evidence="celebration", responsible="key_worker", due_soon_days=7, escalate_after_days=None,
-            escalate_to_roles=(),
+            escalate_to_roles=(), day_count="school",
         ),
         StandardTemplate(
             clause="SCH-2", section=SCHOOL_SECTION_MINIMUM, title="Pupil data checked every half term",
@@ -131,7 +137,7 @@ SCHOOL = PolicyTemplate(
                         "ensure that all information is up to date and correct.”",
             setting_kinds=SCHOOL_KINDS, subject="child", cadence="half_termly", cadence_n=1,
             evidence="data_check", responsible="admin_office", due_soon_days=10, escalate_after_days=10,
-            escalate_to_roles=("deputy_headteacher",),
+            escalate_to_roles=("deputy_headteacher",), day_count="school",
         ),
         StandardTemplate(
             clause="SCH-3", section=SCHOOL_SECTION_MINIMUM, title="Key aspects known and changes shared",
@@ -141,7 +147,7 @@ SCHOOL = PolicyTemplate(
                         "class team.” Each change to a child's key aspects is acknowledged by the key worker within 5 days.",
             setting_kinds=SCHOOL_KINDS, subject="child", cadence="after_event", cadence_n=5, event="key_aspects_changed",
             evidence="briefing_acknowledged", responsible="key_worker", due_soon_days=2, escalate_after_days=5,
-            escalate_to_roles=("deputy_headteacher",),
+            escalate_to_roles=("deputy_headteacher",), day_count="school",
         ),
         StandardTemplate(
             clause="SCH-4", section=SCHOOL_SECTION_MINIMUM, title="Weekly contact with parents and carers",
@@ -150,17 +156,17 @@ SCHOOL = PolicyTemplate(
                         "logs to be consistently completed when parental contact is made with a brief write up added.”",
             setting_kinds=SCHOOL_KINDS, subject="family", cadence="weekly", cadence_n=1,
             evidence="contact_log", evidence_conditions={"min_words": 5}, responsible="key_worker",
-            due_soon_days=2, escalate_after_days=5, escalate_to_roles=("deputy_headteacher",),
+            due_soon_days=2, escalate_after_days=5, escalate_to_roles=("deputy_headteacher",), day_count="school",
         ),
         StandardTemplate(
             clause="SCH-5", section=SCHOOL_SECTION_MINIMUM, title="Attendance monitored, absences challenged",
             description="“Key workers will monitor the attendance of their allocated pupils and ensure that positive "
                         "attendance is celebrated and absences are challenged. Any concerns relating to attendance, "
                         "following this, are flagged up to the Deputy Head Teacher.” Each unexplained absence (N, O, G "
-                        "or U) is challenged with a contact with the family by the next day.",
+                        "or U) is challenged with a contact with the family by the next school day.",
             setting_kinds=SCHOOL_KINDS, subject="child", cadence="after_event", cadence_n=1, event="unexplained_absence",
             evidence="attendance_follow_up", responsible="key_worker", due_soon_days=1, escalate_after_days=3,
-            escalate_to_roles=("deputy_headteacher",),
+            escalate_to_roles=("deputy_headteacher",), day_count="school",
         ),
         StandardTemplate(
             clause="SCH-5", section=SCHOOL_SECTION_MINIMUM, title="Attendance concerns followed up",
@@ -169,7 +175,7 @@ SCHOOL = PolicyTemplate(
                         "pattern of absence) has an action logged on it within 5 days.",
             setting_kinds=SCHOOL_KINDS, subject="child", cadence="after_event", cadence_n=5,
             event="attendance_concern_raised", evidence="attendance_concern_action", responsible="key_worker",
-            due_soon_days=2, escalate_after_days=3, escalate_to_roles=("deputy_headteacher",),
+            due_soon_days=2, escalate_after_days=3, escalate_to_roles=("deputy_headteacher",), day_count="school",
         ),
         StandardTemplate(
             clause="SCH-6", section=SCHOOL_SECTION_MINIMUM, title="Reminders a few days before appointments",
@@ -178,7 +184,7 @@ SCHOOL = PolicyTemplate(
                         "section on the EHCP review form.” A reminder is due 3 days before each appointment.",
             setting_kinds=SCHOOL_KINDS, subject="family", cadence="before_event", cadence_n=3, event="appointment",
             evidence="appointment_reminder", responsible="key_worker", due_soon_days=3, escalate_after_days=None,
-            escalate_to_roles=(),
+            escalate_to_roles=(), day_count="school",
         ),
         StandardTemplate(
             clause="SCH-7", section=SCHOOL_SECTION_MINIMUM, title="Pupil booklet shared at the annual review",
@@ -196,7 +202,7 @@ SCHOOL = PolicyTemplate(
                         "necessary.”",
             setting_kinds=SCHOOL_KINDS, subject="child", cadence="termly", cadence_n=1,
             evidence="targets_shared", responsible="key_worker", due_soon_days=10, escalate_after_days=None,
-            escalate_to_roles=(),
+            escalate_to_roles=(), day_count="school",
         ),
         StandardTemplate(
             clause="SCH-9", section=SCHOOL_SECTION_MINIMUM, title="Families who are struggling are followed up",
@@ -205,7 +211,7 @@ SCHOOL = PolicyTemplate(
                         "Each wellbeing concern is followed up within 5 days.",
             setting_kinds=SCHOOL_KINDS, subject="family", cadence="after_event", cadence_n=5, event="wellbeing_concern",
             evidence="wellbeing_follow_up", responsible="key_worker", due_soon_days=2, escalate_after_days=2,
-            escalate_to_roles=("headteacher", "deputy_headteacher", "leadership_team"),
+            escalate_to_roles=("headteacher", "deputy_headteacher", "leadership_team"), day_count="school",
         ),
         StandardTemplate(
             clause="SCH-10", section=SCHOOL_SECTION_MINIMUM, title="Year 6 families informed of transition visits",
@@ -214,7 +220,7 @@ SCHOOL = PolicyTemplate(
                         "school.” An update every half term for Year 6 pupils.",
             setting_kinds=SCHOOL_KINDS, subject="child", cadence="half_termly", cadence_n=1,
             evidence="transition_update", conditions={"year_group": "Year 6"}, responsible="key_worker",
-            due_soon_days=7, escalate_after_days=7, escalate_to_roles=("deputy_headteacher",),
+            due_soon_days=7, escalate_after_days=7, escalate_to_roles=("deputy_headteacher",), day_count="school",
         ),
     ),
 )
