@@ -128,7 +128,7 @@ def test_a_first_run_stores_closed_periods_final_met_or_missed(world):
 
 
 def test_a_steady_run_reads_only_what_can_still_change(world, monkeypatch):
-    for i in range(6):
+    for _ in range(6):
         f = make_family(world.org)
         make_child(f, world.school, world.class_a)
     make_standard(world)
