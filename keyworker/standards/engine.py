@@ -1,17 +1,33 @@
 """The engine: computes every obligation of an organisation as of a date, set-based, and stores the difference.
 
-A full run reads, whatever the number of families: the standards, the children on roll (with their settings),
-the settings' calendars (one query for all of them), the current key workers, the stored obligations, and one
-query per evidence or event source that a standard in the run needs. An incremental run (`families=`) does the same for a few families; both go
-through `_compute`, so their results are equal.
+A full run reads, whatever the number of families: the rules in force (rules.rules_for), the children on roll (with
+their settings), the settings' calendars (one query for all of them), the current key workers, the settled marks,
+the stored obligations that can still change, and one query per evidence or event source that a rule in the run
+needs. An incremental run (`families=`) does the same for a few families; both go through `_compute`, so their
+results are equal.
+
+Periods close. A recurring window (a week, half term, term, N months) stays open `grace_school_days` school days
+after it ends: a record dated inside it and entered by then still meets it, late. After that an unmet window is
+missed. A one-off obligation (within N days of enrolment or of an event, N days before an event) stays actionable
+`one_off_open_school_days` school days after it fell due (one before an event, until the event), then is missed.
+Met, waived and missed are final: the engine never reopens or deletes them. "Within N days" counts school days in
+the setting's term calendar when the standard says so (DayCount.SCHOOL).
+
+Settled periods are not read again. A full run marks each standard settled as of its day (SettledPeriods): every
+window that closed before the mark is stored final. The next runs compute only the windows that close on or after
+the mark, read only the stored obligations that are open or that such a window may hold, and fetch evidence from
+the earliest such window. A first run (no mark) computes the school year and stores its closed windows final.
+
+Rules in force by date: each period (window) is computed under the rule whose span holds its start; a rule's open
+obligations of periods it no longer governs go while the period is still open, closed ones stay.
 
 Subjects: each family, each child, each key worker ("s<staff id>": a key worker's own duties, in the setting of
 their families) and each setting ("t<setting id>": a manager's duty). An incremental run for a few families also
 recomputes the key workers of those families (current, and earlier ones within the look-back) and the settings
 their children attend, so that it still equals a full run.
 
-Rows are plain tuples from end to end (a full run compares hundreds of thousands of obligations and changes few);
-on PostgreSQL new and changed obligations and their events are written with one statement per batch of arrays.
+Rows are plain tuples from end to end; on PostgreSQL new and changed obligations and their events are written with
+one statement per batch of arrays.
 """
 
 import datetime as dt
