@@ -929,10 +929,16 @@ def _write_postgresql(organisation_id: int, to_create: list, to_update: list, go
         )
         SELECT id, from_state, state, standard_id, family_id FROM upd
     """  # noqa: S608 - table names from the models; every value is a parameter
+    # An obligation removed takes its events with it (as the ORM's cascade would).
     delete = f"""
-        DELETE FROM {obligations} o USING unnest(%b::bigint[], %b::timestamptz[]) AS d(id, read_at)
-        WHERE o.id = d.id AND o.updated_at = d.read_at AND o.state IN ({open_marks})
-        RETURNING o.id, o.state, o.standard_id, o.family_id
+        WITH del AS (
+            DELETE FROM {obligations} o USING unnest(%b::bigint[], %b::timestamptz[]) AS d(id, read_at)
+            WHERE o.id = d.id AND o.updated_at = d.read_at AND o.state IN ({open_marks})
+            RETURNING o.id, o.state, o.standard_id, o.family_id
+        ), ev AS (
+            DELETE FROM {events} WHERE obligation_id IN (SELECT id FROM del)
+        )
+        SELECT id, state, standard_id, family_id FROM del
     """  # noqa: S608 - table names from the models; every value is a parameter
     result = RunResult()
     connection.ensure_connection()
