@@ -417,8 +417,8 @@ class _Plan:
     world: _World | None
     # Per standard id: the day of the last full run (windows that closed before it are settled), or None.
     settled: dict[int, dt.date | None]
-    # The earliest period end a stored obligation that is not settled can have (None: read every one since `since`).
-    horizon: dt.date | None
+    # Per standard id: the earliest period end a stored obligation that is not settled can have (None: no mark).
+    horizons: dict[int, dt.date | None]
 
 
 def _settled_marks(organisation_id: int, standard_ids: set[int]) -> dict[int, dt.date]:
@@ -434,18 +434,23 @@ def _plan(organisation_id: int, as_of: dt.date, families: set[int] | None, staff
     since = as_of - dt.timedelta(days=LOOKBACK_DAYS)
     rules = rules_for(organisation_id, since, as_of)
     if not rules:
-        return _Plan([], None, {}, None)
+        return _Plan([], None, {}, {})
     standards = [r.standard for r in rules]
     world = _load(organisation_id, as_of, families, standards, staff, settings)
     ids = {s.pk for s in standards}
     marks = {} if rebuild else _settled_marks(organisation_id, ids)
     settled = {pk: marks.get(pk) for pk in ids}
-    horizon = None
-    if all(v is not None for v in settled.values()) and world.calendars:
+    horizons: dict[int, dt.date | None] = {}
+    for s in standards:
+        mark = settled[s.pk]
+        if mark is None or not world.calendars:
+            horizons[s.pk] = None
+            continue
         # A window closes `grace` school days after it ends: one that ended before this day closed before the mark.
-        reach = max(max(s.grace_school_days, s.one_off_open_school_days) for s in standards) + 1
-        horizon = min(cal.shift_school_days(settled[s.pk], -reach) for s in standards for cal in world.calendars.values())
-    return _Plan(rules, world, settled, horizon)
+        reach = (s.one_off_open_school_days if s.cadence in ONE_OFF_CADENCES else s.grace_school_days) + 1
+        h = min(cal.shift_school_days(mark, -reach) for cal in world.calendars.values())
+        horizons[s.pk] = min(h, horizons.get(s.pk) or h)
+    return _Plan(rules, world, settled, horizons)
 
 
 def _open_state(due_on: dt.date, s: Standard, as_of: dt.date, cal: TermCalendar) -> str:
@@ -563,6 +568,23 @@ def _compute(organisation_id: int, plan: _Plan, diff: _Diff) -> None:
                 per_setting[setting_id] = shared
         shared_of[i] = per_setting
 
+    # How far back a one-off rule's events and records are read: a settled standard's open one-offs fell due on or
+    # after its horizon, so their events are at most N days (and a fortnight's reminders) earlier.
+    one_off_from: dict[int, dt.date] = {}
+    for i, r in enumerate(rules):
+        s = r.standard
+        if s.cadence not in ONE_OFF_CADENCES:
+            continue
+        h = plan.horizons.get(s.pk)
+        if h is None or not world.calendars:
+            one_off_from[i] = since
+            continue
+        lower = min(add_days(cal, h, -s.cadence_n, s.day_count) for cal in world.calendars.values())
+        lower -= dt.timedelta(days=BEFORE_EVENT_EARLIEST + 7)
+        if open_starts.get(s.pk):
+            lower = min(lower, min(open_starts[s.pk]))
+        one_off_from[i] = max(since, lower)
+
     live = [
         i for i, r in enumerate(rules)
         if (r.standard.cadence in ONE_OFF_CADENCES and any(
@@ -575,16 +597,18 @@ def _compute(organisation_id: int, plan: _Plan, diff: _Diff) -> None:
 
     # One fetch per event source, whatever the number of rules counting from it.
     event_kinds: dict[str, set[str]] = defaultdict(set)
+    event_from: dict[str, dt.date] = {}
     for i in live:
         s = rules[i].standard
         if s.cadence in EVENT_CADENCES:
             # A child's events are its family's events that name the child or no child.
             event_kinds[s.event] |= {"family"} if s.subject == Subject.CHILD else {_KIND[s.subject]}
+            event_from[s.event] = min(event_from.get(s.event, as_of), one_off_from[i])
     events: dict[str, _Index] = {}
     for code, wanted in event_kinds.items():
         source = event_source(code)
         extra = {"families": wider if wanted & {"staff", "setting"} else families} if source.by_family else {}
-        rows = source.fetch(organisation_id, since, as_of + dt.timedelta(days=LOOKAHEAD_DAYS), **extra)
+        rows = source.fetch(organisation_id, event_from[code], as_of + dt.timedelta(days=LOOKAHEAD_DAYS), **extra)
         events[code] = _index(rows, world, wanted, None)
     live = [
         i for i in live
@@ -600,7 +624,7 @@ def _compute(organisation_id: int, plan: _Plan, diff: _Diff) -> None:
         s = rules[i].standard
         key = _evidence_key(s)
         if s.cadence in ONE_OFF_CADENCES:
-            lower = since
+            lower = one_off_from[i]
         else:
             lower = min(w[0] for shared in shared_of[i].values() for w in shared)
         fetch_from[key] = min(fetch_from.get(key, as_of), lower)
@@ -753,13 +777,18 @@ def _stored(organisation_id: int, plan: _Plan, families: set[int] | None, as_of:
         f"SELECT {', '.join(STORED_COLUMNS)}, escalated_at IS NULL FROM {_table(Obligation)}"  # noqa: S608
         " WHERE organisation_id = %s"
     )  # table name from the model; every value is a parameter
-    params: list = [organisation_id]
-    if plan.horizon is not None:
-        sql += f" AND (state IN ({open_marks}) OR period_end >= %s)"
-        params += [*open_states, plan.horizon]
-    else:
-        sql += f" AND (state IN ({open_marks}) OR period_start >= %s)"
-        params += [*open_states, since]
+    # Every open one; of the others, those of periods that ended on or after each standard's horizon (without a
+    # mark: those that started within the look-back).
+    by_horizon: dict[dt.date | None, list[int]] = defaultdict(list)
+    for pk, h in plan.horizons.items():
+        by_horizon[h].append(pk)
+    wanted, extra = [], []
+    for h, pks in sorted(by_horizon.items(), key=lambda item: item[0] or dt.date.min):
+        marks, ids = _in_list(pks)
+        wanted.append(f" OR (standard_id IN ({marks}) AND {'period_start' if h is None else 'period_end'} >= %s)")
+        extra += [*ids, since if h is None else h]
+    sql += f" AND (state IN ({open_marks}){''.join(wanted)})"
+    params: list = [organisation_id, *open_states, *extra]
     staff_or_setting = world is not None and (world.staff_scope or world.setting_scope)
     if families is not None:
         marks, ids = _in_list(families)
