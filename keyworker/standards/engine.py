@@ -774,8 +774,8 @@ def _stored(organisation_id: int, plan: _Plan, families: set[int] | None, as_of:
     since = as_of - dt.timedelta(days=LOOKBACK_DAYS)
     open_marks, open_states = _in_list(OPEN)
     sql = (
-        f"SELECT {', '.join(STORED_COLUMNS)}, escalated_at IS NULL FROM {_table(Obligation)}"  # noqa: S608
-        " WHERE organisation_id = %s"
+        f"SELECT {', '.join(STORED_COLUMNS[:12])}, {_version()}, {', '.join(STORED_COLUMNS[13:])}, escalated_at IS NULL"  # noqa: S608
+        f" FROM {_table(Obligation)} WHERE organisation_id = %s"
     )  # table name from the model; every value is a parameter
     # Every open one; of the others, those of periods that ended on or after each standard's horizon (without a
     # mark: those that started within the look-back).
@@ -906,6 +906,14 @@ def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
+def _version(prefix: str = "") -> str:
+    """An obligation's updated_at as the run reads and compares it: on PostgreSQL whole microseconds since the epoch
+    (an integer: tens of thousands of timestamps are not parsed into datetimes only to be compared)."""
+    if connection.vendor == "postgresql":
+        return f"(EXTRACT(EPOCH FROM {prefix}updated_at) * 1000000)::bigint"
+    return f"{prefix}updated_at"
+
+
 def _change(result: RunResult, pk: int, standard_id: int, family_id: int | None, from_state: str, to_state: str) -> None:
     if len(result.changes) < CHANGES_KEPT:
         result.changes.append(Change(pk, standard_id, "", family_id, from_state, to_state))
@@ -943,14 +951,14 @@ def _write_postgresql(organisation_id: int, to_create: list, to_update: list, go
     update = f"""
         WITH d AS (
             SELECT * FROM unnest(%b::bigint[], %b::text[], %b::date[], %b::text[], %b::bigint[], %b::date[], %b::date[],
-                                 %b::boolean[], %b::text[], %b::timestamptz[])
+                                 %b::boolean[], %b::text[], %b::bigint[])
                 AS d(id, state, met_on, evidence_ref, responsible_staff_id, due_on, period_end, met_late, from_state, read_at)
         ), upd AS (
             UPDATE {obligations} o SET state = d.state, met_on = d.met_on, evidence_ref = d.evidence_ref,
                 responsible_staff_id = d.responsible_staff_id, due_on = d.due_on, period_end = d.period_end,
                 met_late = d.met_late, updated_at = %s,
                 escalated_at = CASE WHEN d.state = %s AND o.escalated_at IS NULL THEN %s::timestamptz ELSE o.escalated_at END
-            FROM d WHERE o.id = d.id AND o.state = d.from_state AND o.updated_at = d.read_at
+            FROM d WHERE o.id = d.id AND o.state = d.from_state AND {_version('o.')} = d.read_at
             RETURNING o.id, d.from_state, d.state, o.standard_id, o.family_id
         ), ev AS (
             INSERT INTO {events} (organisation_id, obligation_id, from_state, to_state, at, actor_id, note)
@@ -961,8 +969,8 @@ def _write_postgresql(organisation_id: int, to_create: list, to_update: list, go
     # An obligation removed takes its events with it (as the ORM's cascade would).
     delete = f"""
         WITH del AS (
-            DELETE FROM {obligations} o USING unnest(%b::bigint[], %b::timestamptz[]) AS d(id, read_at)
-            WHERE o.id = d.id AND o.updated_at = d.read_at AND o.state IN ({open_marks})
+            DELETE FROM {obligations} o USING unnest(%b::bigint[], %b::bigint[]) AS d(id, read_at)
+            WHERE o.id = d.id AND {_version('o.')} = d.read_at AND o.state IN ({open_marks})
             RETURNING o.id, o.state, o.standard_id, o.family_id
         ), ev AS (
             DELETE FROM {events} WHERE obligation_id IN (SELECT id FROM del)
@@ -1037,7 +1045,7 @@ def _write_portable(organisation_id: int, to_create: list, to_update: list, gone
         with connection.cursor() as cursor:  # read as _stored reads, so that the values compare alike
             for i in range(0, len(ids), 500):
                 marks, chunk = _in_list(ids[i:i + 500])
-                cursor.execute(f"SELECT id, state, updated_at FROM {_table(Obligation)} WHERE id IN ({marks})", chunk)  # noqa: S608
+                cursor.execute(f"SELECT id, state, {_version()} FROM {_table(Obligation)} WHERE id IN ({marks})", chunk)  # noqa: S608
                 now_as.update((pk, (state, at)) for pk, state, at in cursor.fetchall())
         to_update = [b for b in to_update if now_as.get(b[0]) == (b[2], b[4])]
         gone = [row for row in gone if now_as.get(row[10]) == (row[3], row[12])]
