@@ -25,8 +25,9 @@ def contacts_made(
         min_words = 0
     if min_words > 0:
         qs = qs.filter(word_count__gte=min_words)
-    # Plain tuples in EvidenceRow's order, unsorted (the engine sorts what it needs): a year holds many thousands.
-    return [(family_id, None, day, f"contact:{pk}") for pk, family_id, day in qs.values_list("id", "family_id", "happened_on").order_by()]
+    # Unsorted: the engine sorts what it needs (the model's default ordering would sort every row for nothing).
+    rows = qs.values_list("id", "family_id", "happened_on").order_by()
+    return [EvidenceRow(family_id, None, day, f"contact:{pk}") for pk, family_id, day in rows]
 
 
 def register() -> None:

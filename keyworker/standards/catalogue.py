@@ -121,7 +121,7 @@ SCHOOL = PolicyTemplate(
                         "share and receive information.”",
             setting_kinds=SCHOOL_KINDS, subject="family", cadence="after_enrolment", cadence_n=5,
             evidence="key_worker_allocated", responsible="manager", due_soon_days=2, escalate_after_days=5,
-            escalate_to_roles=("headteacher", "deputy_headteacher"), day_count="school",
+            escalate_to_roles=("headteacher", "deputy_headteacher"),
         ),
         StandardTemplate(
             clause="SCH-1", section=SCHOOL_SECTION_MINIMUM, title="Communications predominantly positive",
@@ -129,7 +129,7 @@ SCHOOL = PolicyTemplate(
                         "Class DoJo, Well Done Postcards and Star of the week. At least one celebration each half term.",
             setting_kinds=SCHOOL_KINDS, subject="family", cadence="half_termly", cadence_n=1,
             evidence="celebration", responsible="key_worker", due_soon_days=7, escalate_after_days=None,
-            escalate_to_roles=(), day_count="school",
+            escalate_to_roles=(),
         ),
         StandardTemplate(
             clause="SCH-2", section=SCHOOL_SECTION_MINIMUM, title="Pupil data checked every half term",
@@ -137,7 +137,7 @@ SCHOOL = PolicyTemplate(
                         "ensure that all information is up to date and correct.”",
             setting_kinds=SCHOOL_KINDS, subject="child", cadence="half_termly", cadence_n=1,
             evidence="data_check", responsible="admin_office", due_soon_days=10, escalate_after_days=10,
-            escalate_to_roles=("deputy_headteacher",), day_count="school",
+            escalate_to_roles=("deputy_headteacher",),
         ),
         StandardTemplate(
             clause="SCH-3", section=SCHOOL_SECTION_MINIMUM, title="Key aspects known and changes shared",
@@ -147,7 +147,7 @@ SCHOOL = PolicyTemplate(
                         "class team.” Each change to a child's key aspects is acknowledged by the key worker within 5 days.",
             setting_kinds=SCHOOL_KINDS, subject="child", cadence="after_event", cadence_n=5, event="key_aspects_changed",
             evidence="briefing_acknowledged", responsible="key_worker", due_soon_days=2, escalate_after_days=5,
-            escalate_to_roles=("deputy_headteacher",), day_count="school",
+            escalate_to_roles=("deputy_headteacher",),
         ),
         StandardTemplate(
             clause="SCH-4", section=SCHOOL_SECTION_MINIMUM, title="Weekly contact with parents and carers",
@@ -156,7 +156,7 @@ SCHOOL = PolicyTemplate(
                         "logs to be consistently completed when parental contact is made with a brief write up added.”",
             setting_kinds=SCHOOL_KINDS, subject="family", cadence="weekly", cadence_n=1,
             evidence="contact_log", evidence_conditions={"min_words": 5}, responsible="key_worker",
-            due_soon_days=2, escalate_after_days=5, escalate_to_roles=("deputy_headteacher",), day_count="school",
+            due_soon_days=2, escalate_after_days=5, escalate_to_roles=("deputy_headteacher",),
         ),
         StandardTemplate(
             clause="SCH-5", section=SCHOOL_SECTION_MINIMUM, title="Attendance monitored, absences challenged",
@@ -184,7 +184,7 @@ SCHOOL = PolicyTemplate(
                         "section on the EHCP review form.” A reminder is due 3 days before each appointment.",
             setting_kinds=SCHOOL_KINDS, subject="family", cadence="before_event", cadence_n=3, event="appointment",
             evidence="appointment_reminder", responsible="key_worker", due_soon_days=3, escalate_after_days=None,
-            escalate_to_roles=(), day_count="school",
+            escalate_to_roles=(),
         ),
         StandardTemplate(
             clause="SCH-7", section=SCHOOL_SECTION_MINIMUM, title="Pupil booklet shared at the annual review",
@@ -202,7 +202,7 @@ SCHOOL = PolicyTemplate(
                         "necessary.”",
             setting_kinds=SCHOOL_KINDS, subject="child", cadence="termly", cadence_n=1,
             evidence="targets_shared", responsible="key_worker", due_soon_days=10, escalate_after_days=None,
-            escalate_to_roles=(), day_count="school",
+            escalate_to_roles=(),
         ),
         StandardTemplate(
             clause="SCH-9", section=SCHOOL_SECTION_MINIMUM, title="Families who are struggling are followed up",
@@ -211,7 +211,7 @@ SCHOOL = PolicyTemplate(
                         "Each wellbeing concern is followed up within 5 days.",
             setting_kinds=SCHOOL_KINDS, subject="family", cadence="after_event", cadence_n=5, event="wellbeing_concern",
             evidence="wellbeing_follow_up", responsible="key_worker", due_soon_days=2, escalate_after_days=2,
-            escalate_to_roles=("headteacher", "deputy_headteacher", "leadership_team"), day_count="school",
+            escalate_to_roles=("headteacher", "deputy_headteacher", "leadership_team"),
         ),
         StandardTemplate(
             clause="SCH-10", section=SCHOOL_SECTION_MINIMUM, title="Year 6 families informed of transition visits",
@@ -220,7 +220,7 @@ SCHOOL = PolicyTemplate(
                         "school.” An update every half term for Year 6 pupils.",
             setting_kinds=SCHOOL_KINDS, subject="child", cadence="half_termly", cadence_n=1,
             evidence="transition_update", conditions={"year_group": "Year 6"}, responsible="key_worker",
-            due_soon_days=7, escalate_after_days=7, escalate_to_roles=("deputy_headteacher",), day_count="school",
+            due_soon_days=7, escalate_after_days=7, escalate_to_roles=("deputy_headteacher",),
         ),
     ),
 )

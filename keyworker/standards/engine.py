@@ -388,10 +388,10 @@ def _setting_subjects(s: Standard, world: _World) -> dict[int, dict[str, tuple]]
 class _Diff:
     """The stored obligations a run may change, and what it will write: compared as each obligation is computed.
 
-    Stored rows are tuples (STORED_COLUMNS, then whether escalated_at is empty). A final state (met, waived, missed)
-    never changes: a met obligation of a window still computed only follows the record that meets it (an earlier
-    one entered later, or one on time rather than late), so that the order records arrive in does not matter.
-    Waived and missed obligations are never written again."""
+    Stored rows are tuples (STORED_COLUMNS, then whether escalated_at is empty). Waived and missed obligations are
+    never written again. A met obligation follows the records that meet it while its window is open (an earlier one
+    entered later, one on time rather than late, or none: a voided record unmeets it), so that the order records
+    arrive in does not matter; once its window has closed it is never unmet."""
 
     def __init__(self, stored: dict[Key, tuple]) -> None:
         self.stored = stored
@@ -405,7 +405,7 @@ class _Diff:
             if key not in self.created:  # two rules never own one period; if they meet, the first computed wins
                 self.created.add(key)
                 self.create.append((key, value, setting_id, family_id, child_id))
-        elif row[3:10] != value and (row[3] in OPEN or (row[3] == MET and value[0] == MET)):
+        elif row[3:10] != value and (row[3] in OPEN or (row[3] == MET and value[0] != MISSED)):
             self.update.append((row[10], value, row[3], row[14], row[12], row[0], row[13]))
 
 

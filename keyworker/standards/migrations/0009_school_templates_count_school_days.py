@@ -1,7 +1,8 @@
 from django.db import migrations
 
-# The built-in school policy's clauses whose days are school days ("the next school day"); SCH-7 is once a year.
-SCHOOL_CLAUSES = ("SCH-A1", "SCH-1", "SCH-2", "SCH-3", "SCH-4", "SCH-5", "SCH-6", "SCH-8", "SCH-9", "SCH-10")
+# The built-in school policy's clauses whose days are school days: absences are challenged "by the next school day",
+# and attendance concerns followed up within school days.
+SCHOOL_CLAUSES = ("SCH-5",)
 
 
 def count_school_days(apps, schema_editor):
