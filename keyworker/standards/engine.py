@@ -393,8 +393,9 @@ class _Diff:
     entered later, one on time rather than late, or none: a voided record unmeets it), so that the order records
     arrive in does not matter; once its window has closed it is never unmet."""
 
-    def __init__(self, stored: dict[Key, tuple]) -> None:
+    def __init__(self, stored: dict[Key, tuple], reopen_missed: bool = False) -> None:
         self.stored = stored
+        self.reopen_missed = reopen_missed  # a rebuild over records entered afterwards (demo history)
         self.create: list[tuple] = []  # (key, value, setting, family, child)
         self.update: list[tuple] = []  # (id, value, stored state, whether escalated_at is empty, stored updated_at)
         self.created: set[Key] = set()
@@ -405,7 +406,8 @@ class _Diff:
             if key not in self.created:  # two rules never own one period; if they meet, the first computed wins
                 self.created.add(key)
                 self.create.append((key, value, setting_id, family_id, child_id))
-        elif row[3:10] != value and (row[3] in OPEN or (row[3] == MET and value[0] != MISSED)):
+        elif row[3:10] != value and (row[3] in OPEN or (row[3] == MET and value[0] != MISSED)
+                                     or (self.reopen_missed and row[3] == MISSED)):
             self.update.append((row[10], value, row[3], row[14], row[12], row[0], row[13]))
 
 
@@ -865,14 +867,15 @@ def recompute(
     updated_at), and inserts only what is still missing, so an update committed meanwhile is never overwritten
     with what the full run computed from older records. A full run then marks each standard settled as of the day:
     windows that closed before it are final and are neither read nor computed again (`rebuild=True` computes every
-    window again, e.g. after obligations were deleted by hand)."""
+    window again, and lets missed ones be met by records entered since: only for seeding history, such as the demo's
+    back-dated records)."""
     staff, settings = set(staff), set(settings)
     family_set = set(families) if families is not None else (set() if staff or settings else None)
     full = family_set is None
     if not full:
         _lock(organisation_id)
     plan = _plan(organisation_id, as_of, family_set, staff, settings, rebuild)
-    diff = _Diff(_stored(organisation_id, plan, family_set, as_of))
+    diff = _Diff(_stored(organisation_id, plan, family_set, as_of), reopen_missed=rebuild)
     if plan.world is not None:
         _compute(organisation_id, plan, diff)
     gone = _leftovers(diff, plan, as_of)
