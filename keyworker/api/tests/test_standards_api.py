@@ -188,8 +188,11 @@ def test_patch_keeps_a_revision_and_the_obligations_follow(world, api, policy):
     revision = StandardRevision.objects.get(standard=sch4)
     assert revision.before["cadence_n"] == 1 and revision.after["cadence_n"] == 2
     assert revision.changed_by == world.headteacher.user
-    open_after = Obligation.objects.filter(standard=sch4, family=world.family_b).count()
-    assert open_after < before
+    # The period in progress follows the new cadence (the fortnight of 9-22 November); periods that ended stay.
+    current = Obligation.objects.get(standard=sch4, family=world.family_b, period_start__lte=AS_OF, period_end__gte=AS_OF)
+    assert (current.period_start, current.period_end) == (D(2026, 11, 9), D(2026, 11, 22))
+    assert not Obligation.objects.filter(standard=sch4, family=world.family_b, period_start=D(2026, 11, 16)).exists()
+    assert before == 11
 
 
 def test_switching_a_standard_off_and_on(world, api, policy):
@@ -197,8 +200,9 @@ def test_switching_a_standard_off_and_on(world, api, policy):
     client = api(world.deputy)
     response = client.patch(f"/api/v1/standards/{sch4.pk}/", {"enabled": False, "version": 1}, format="json")
     assert response.status_code == 200 and response.json()["enabled"] is False
-    # Open obligations go; the met one stays as history.
-    assert set(Obligation.objects.filter(standard=sch4).values_list("state", flat=True)) == {ObligationState.MET}
+    # Open obligations of periods not yet ended go; the met one and the weeks that ended stay as history.
+    assert not Obligation.objects.filter(standard=sch4, period_end__gte=AS_OF).exclude(state=ObligationState.MET).exists()
+    assert Obligation.objects.filter(standard=sch4, state=ObligationState.MET).exists()
     assert StandardRevision.objects.filter(standard=sch4).count() == 1
     response = client.patch(f"/api/v1/standards/{sch4.pk}/", {"enabled": True, "version": 2}, format="json")
     assert response.status_code == 200 and response.json()["enabled"] is True
