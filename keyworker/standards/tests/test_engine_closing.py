@@ -159,9 +159,9 @@ def test_a_steady_run_reads_only_what_can_still_change(world, monkeypatch):
     ROWS.append(row(world, D(2026, 9, 15)))
     run(world, D(2026, 11, 19))
     assert get(Standard.objects.get(), world.family_a, D(2026, 9, 14)).state == "missed"
-    # ... unless asked to compute everything again.
+    # ... unless history is seeded again (a rebuild, for back-dated records such as the demo's).
     run(world, D(2026, 11, 19), rebuild=True)
-    assert get(Standard.objects.get(), world.family_a, D(2026, 9, 14)).state == "missed"
+    assert get(Standard.objects.get(), world.family_a, D(2026, 9, 14)).state == "met"
 
 
 def test_one_off_obligations_stay_actionable_then_are_missed(world):
