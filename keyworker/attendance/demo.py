@@ -59,7 +59,7 @@ def demo_history(*, organisation: Organisation, today: dt.date | None = None, se
     for setting in Setting.objects.filter(organisation=organisation, kind="school").order_by("id"):
         total += _setting_history(organisation, setting, today or clock.today(setting.time_zone), seed)
     if total:
-        engine.recompute(organisation_id=organisation.pk, as_of=today or clock.today())
+        engine.recompute(organisation_id=organisation.pk, as_of=today or clock.today(), rebuild=True)
         from .escalation import demo_concerns
 
         demo_concerns(organisation=organisation, today=today or clock.today(), seed=seed)

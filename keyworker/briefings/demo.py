@@ -142,5 +142,5 @@ def demo_history(*, organisation: Organisation, today: dt.date | None = None, se
     # Each change was first briefed today (and its SCH-3 obligation made for today); now that the changes are back
     # on their days, those obligations are computed again from the back-dated records.
     Obligation.objects.filter(organisation=organisation, standard__evidence=BRIEFING_ACKNOWLEDGED).delete()
-    engine.recompute(organisation_id=organisation.pk, as_of=today)
+    engine.recompute(organisation_id=organisation.pk, as_of=today, rebuild=True)
     return made

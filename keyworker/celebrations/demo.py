@@ -149,7 +149,7 @@ def demo_history(*, organisation: Organisation, today: dt.date | None = None, se
     through.objects.bulk_create([through(contactlog_id=c.pk, child_id=r.child_id) for r, c in zip(rows, contacts, strict=True) if c],
                                 batch_size=2000)
     _three_concerns(organisation, today)
-    engine.recompute(organisation_id=organisation.pk, as_of=today)
+    engine.recompute(organisation_id=organisation.pk, as_of=today, rebuild=True)
     return len(rows)
 
 

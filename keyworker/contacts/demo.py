@@ -165,7 +165,7 @@ def contacts_demo_history(*, organisation: Organisation, today: dt.date | None =
         [through(contactlog_id=log.pk, child_id=ch.pk) for log, kids in zip(logs, about, strict=True) for ch in kids], batch_size=2000
     )
     _corrections(organisation, logs, about, {a.staff_id: a.staff.user_id for a in allocations}, rng)
-    engine.recompute(organisation_id=organisation.pk, as_of=today)
+    engine.recompute(organisation_id=organisation.pk, as_of=today, rebuild=True)
     return len(logs)
 
 

@@ -62,7 +62,7 @@ def demo_history(*, organisation: Organisation, today: dt.date | None = None, se
     )
     for setting in Setting.objects.filter(organisation=organisation, kind="school").order_by("id"):
         written += _setting_history(organisation, setting, admin, today, rng)
-    engine.recompute(organisation_id=organisation.pk, as_of=today)
+    engine.recompute(organisation_id=organisation.pk, as_of=today, rebuild=True)
     return written
 
 

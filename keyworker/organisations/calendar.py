@@ -49,6 +49,7 @@ class TermCalendar:
         self._half_term_starts = [p.starts_on for p in self.half_terms]
         self._term_starts = [p.starts_on for p in self.terms]
         self._bank_holidays = bank_holidays(setting.jurisdiction)
+        self._counted: list[dt.date] | None = None  # school days for counting, built on first use
 
     @classmethod
     def for_setting(cls, setting: Setting) -> "TermCalendar":
@@ -119,6 +120,60 @@ class TermCalendar:
                 days.append(day)
             day += dt.timedelta(days=1)
         return days
+
+    # Counting school days ("within N school days", "N school days before", a grace of N school days) must answer
+    # for many dates at once: the school days are listed once, and each question is a binary search. Outside the
+    # terms entered (before the first, after the last), weekdays that are not bank holidays count, so that a date
+    # in a school year not yet entered still falls a sensible number of days away.
+    _MARGIN = dt.timedelta(days=400)
+
+    def _counting_days(self) -> list[dt.date]:
+        if self._counted is None:
+            if self.terms:
+                first, last = self.terms[0].starts_on, max(t.ends_on for t in self.terms)
+            else:
+                first = last = dt.date(2000, 1, 1)
+            day, end, out = first - self._MARGIN, last + self._MARGIN, []
+            while day <= end:
+                inside = first <= day <= last
+                if (self.is_school_day(day) if inside else day.weekday() < 5 and self.bank_holiday(day) is None):
+                    out.append(day)
+                day += dt.timedelta(days=1)
+            self._counted = out
+        return self._counted
+
+    def count_school_days(self, after: dt.date, through: dt.date) -> int:
+        """How many school days fall after `after`, up to and including `through` (0 when through <= after)."""
+        if through <= after:
+            return 0
+        days = self._counting_days()
+        if days and days[0] <= after and through <= days[-1]:
+            return bisect_right(days, through) - bisect_right(days, after)
+        return len([d for d in self._walk(after, through)])
+
+    def _walk(self, after: dt.date, through: dt.date):
+        day = after + dt.timedelta(days=1)
+        while day <= through:
+            if day.weekday() < 5 and self.bank_holiday(day) is None and (self.term_for(day) is None or self.is_school_day(day)):
+                yield day
+            day += dt.timedelta(days=1)
+
+    def shift_school_days(self, day: dt.date, n: int) -> dt.date:
+        """`day` moved by n school days (n > 0 later, n < 0 earlier, 0: the day itself), counting as above."""
+        if n == 0:
+            return day
+        days = self._counting_days()
+        if days and days[0] <= day <= days[-1]:
+            i = bisect_right(days, day) + n - 1 if n > 0 else bisect_right(days, day - dt.timedelta(days=1)) + n
+            if 0 <= i < len(days):
+                return days[i]
+        step = dt.timedelta(days=1 if n > 0 else -1)
+        remaining = abs(n)
+        while remaining:
+            day += step
+            if day.weekday() < 5 and self.bank_holiday(day) is None and (self.term_for(day) is None or self.is_school_day(day)):
+                remaining -= 1
+        return day
 
     def add_school_days(self, day: dt.date, n: int) -> dt.date:
         """The date n school days after (n > 0) or before (n < 0) `day`. Gives up after two years of no school days."""

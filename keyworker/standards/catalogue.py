@@ -25,6 +25,11 @@ class StandardTemplate:
     evidence_conditions: dict = field(default_factory=dict)
     enabled: bool = True
     event: str = ""
+    # "school": the days above (N in the cadence, due soon, escalate after) are school days in the setting's term
+    # calendar ("the next school day"); "calendar": every day counts.
+    day_count: str = "calendar"
+    grace_school_days: int = 5
+    one_off_open_school_days: int = 10
 
     def fields(self) -> dict:
         """The Standard model's fields, ready to create one."""
@@ -34,7 +39,8 @@ class StandardTemplate:
             "cadence": self.cadence, "cadence_n": self.cadence_n, "evidence": self.evidence, "event": self.event,
             "evidence_conditions": dict(self.evidence_conditions), "responsible": self.responsible,
             "due_soon_days": self.due_soon_days, "escalate_after_days": self.escalate_after_days,
-            "escalate_to_roles": list(self.escalate_to_roles),
+            "escalate_to_roles": list(self.escalate_to_roles), "day_count": self.day_count,
+            "grace_school_days": self.grace_school_days, "one_off_open_school_days": self.one_off_open_school_days,
         }
 
 
@@ -157,10 +163,10 @@ SCHOOL = PolicyTemplate(
             description="“Key workers will monitor the attendance of their allocated pupils and ensure that positive "
                         "attendance is celebrated and absences are challenged. Any concerns relating to attendance, "
                         "following this, are flagged up to the Deputy Head Teacher.” Each unexplained absence (N, O, G "
-                        "or U) is challenged with a contact with the family by the next day.",
+                        "or U) is challenged with a contact with the family by the next school day.",
             setting_kinds=SCHOOL_KINDS, subject="child", cadence="after_event", cadence_n=1, event="unexplained_absence",
             evidence="attendance_follow_up", responsible="key_worker", due_soon_days=1, escalate_after_days=3,
-            escalate_to_roles=("deputy_headteacher",),
+            escalate_to_roles=("deputy_headteacher",), day_count="school",
         ),
         StandardTemplate(
             clause="SCH-5", section=SCHOOL_SECTION_MINIMUM, title="Attendance concerns followed up",
@@ -169,7 +175,7 @@ SCHOOL = PolicyTemplate(
                         "pattern of absence) has an action logged on it within 5 days.",
             setting_kinds=SCHOOL_KINDS, subject="child", cadence="after_event", cadence_n=5,
             event="attendance_concern_raised", evidence="attendance_concern_action", responsible="key_worker",
-            due_soon_days=2, escalate_after_days=3, escalate_to_roles=("deputy_headteacher",),
+            due_soon_days=2, escalate_after_days=3, escalate_to_roles=("deputy_headteacher",), day_count="school",
         ),
         StandardTemplate(
             clause="SCH-6", section=SCHOOL_SECTION_MINIMUM, title="Reminders a few days before appointments",

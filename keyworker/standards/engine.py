@@ -1,26 +1,43 @@
 """The engine: computes every obligation of an organisation as of a date, set-based, and stores the difference.
 
-A full run reads, whatever the number of families: the standards, the children on roll (with their settings),
-the settings' calendars (one query for all of them), the current key workers, the stored obligations, and one
-query per evidence or event source that a standard in the run needs. An incremental run (`families=`) does the same for a few families; both go
-through `_compute`, so their results are equal.
+A full run reads, whatever the number of families: the rules in force (rules.rules_for), the children on roll (with
+their settings), the settings' calendars (one query for all of them), the current key workers, the settled marks,
+the stored obligations that can still change, and one query per evidence or event source that a rule in the run
+needs. An incremental run (`families=`) does the same for a few families; both go through `_compute`, so their
+results are equal.
+
+Periods close. A recurring window (a week, half term, term, N months) stays open `grace_school_days` school days
+after it ends: a record dated inside it and entered by then still meets it, late. After that an unmet window is
+missed. A one-off obligation (within N days of enrolment or of an event, N days before an event) stays actionable
+`one_off_open_school_days` school days after it fell due (one before an event, until the event), then is missed.
+Met, waived and missed are final: the engine never reopens or deletes them. "Within N days" counts school days in
+the setting's term calendar when the standard says so (DayCount.SCHOOL).
+
+Settled periods are not read again. A full run marks each standard settled as of its day (SettledPeriods): every
+window that closed before the mark is stored final. The next runs compute only the windows that close on or after
+the mark, read only the stored obligations that are open or that such a window may hold, and fetch evidence from
+the earliest such window. A first run (no mark) computes the school year and stores its closed windows final.
+
+Rules in force by date: each period (window) is computed under the rule whose span holds its start; a rule's open
+obligations of periods it no longer governs go while the period is still open, closed ones stay.
 
 Subjects: each family, each child, each key worker ("s<staff id>": a key worker's own duties, in the setting of
 their families) and each setting ("t<setting id>": a manager's duty). An incremental run for a few families also
 recomputes the key workers of those families (current, and earlier ones within the look-back) and the settings
 their children attend, so that it still equals a full run.
 
-Rows are plain tuples from end to end (a full run compares hundreds of thousands of obligations and changes few);
-on PostgreSQL new and changed obligations and their events are written with one statement per batch of arrays.
+Rows are plain tuples from end to end; on PostgreSQL new and changed obligations and their events are written with
+one statement per batch of arrays.
 """
 
 import datetime as dt
 import time
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from operator import itemgetter
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -42,11 +59,12 @@ from .models import (
     ObligationEvent,
     ObligationState,
     Responsible,
+    SettledPeriods,
     Standard,
     Subject,
 )
-from .periods import Window, windows
-from .rules import STANDARD_FIELDS, rules_for  # noqa: F401 - STANDARD_FIELDS re-exported for callers
+from .periods import Window, add_days, closes_on, days_between, windows
+from .rules import STANDARD_FIELDS, Rule, rules_for  # noqa: F401 - STANDARD_FIELDS re-exported for callers
 
 # How far back a run looks: obligations of earlier windows are settled history and are not recomputed.
 LOOKBACK_DAYS = 400
@@ -59,18 +77,37 @@ WRITE_BATCH = 20_000
 
 CONDITION_KEYS = {"has_ehcp", "year_group", "enrolled_within_days"}
 
+# Changes a run lists in its result (a full run's first day may change hundreds of thousands: it counts them all).
+CHANGES_KEPT = 5_000
+
 MET = ObligationState.MET.value
+MISSED = ObligationState.MISSED.value
 ESCALATED = ObligationState.ESCALATED.value
+OVERDUE = ObligationState.OVERDUE.value
+DUE_SOON = ObligationState.DUE_SOON.value
+UPCOMING = ObligationState.UPCOMING.value
 WAIVED = ObligationState.WAIVED.value
 OPEN = frozenset(s.value for s in OPEN_STATES)
+ONE_OFF_CADENCES = (Cadence.AFTER_ENROLMENT, *EVENT_CADENCES)
 
 # An obligation is keyed by (standard id, subject key, period start); what the engine computes for it is
-# (state, met_on, evidence_ref, responsible_staff_id, due_on, period_end), compared with STORED_COLUMNS[3:9].
+# (state, met_on, evidence_ref, responsible_staff_id, due_on, period_end, met_late), compared with STORED_COLUMNS[3:10].
 Key = tuple[int, str, dt.date]
 STORED_COLUMNS = (
     "standard_id", "subject_key", "period_start", "state", "met_on", "evidence_ref", "responsible_staff_id", "due_on",
-    "period_end", "id",
+    "period_end", "met_late", "id", "setting_id", "updated_at", "family_id",
 )
+
+
+class Change(NamedTuple):
+    """One obligation a run changed: created (from ""), moved from one state to another, or removed (to "")."""
+
+    id: int
+    standard_id: int
+    clause: str
+    family_id: int | None
+    from_state: str
+    to_state: str
 
 
 @dataclass
@@ -79,22 +116,9 @@ class RunResult:
     updated: int = 0
     removed: int = 0
     events: int = 0
-
-
-def state_for(window: Window, met_on: dt.date | None, standard: Standard, as_of: dt.date) -> str:
-    if met_on is not None:
-        return MET
-    return _open_state(window.due_on, standard, as_of)
-
-
-def _open_state(due_on: dt.date, standard: Standard, as_of: dt.date) -> str:
-    if as_of > due_on:
-        if standard.escalate_after_days is not None and (as_of - due_on).days > standard.escalate_after_days:
-            return ESCALATED
-        return ObligationState.OVERDUE.value
-    if (due_on - as_of).days <= standard.due_soon_days:
-        return ObligationState.DUE_SOON.value
-    return ObligationState.UPCOMING.value
+    # What changed, for the page that caused it (an update for a family changes a handful).
+    changes: list[Change] = field(default_factory=list)
+    changes_complete: bool = True
 
 
 def _matches(child: tuple, conditions: dict, as_of: dt.date) -> bool:
@@ -362,57 +386,142 @@ def _setting_subjects(s: Standard, world: _World) -> dict[int, dict[str, tuple]]
 
 
 class _Diff:
-    """The stored obligations a run may change, and what it will write: compared as each obligation is computed."""
+    """The stored obligations a run may change, and what it will write: compared as each obligation is computed.
 
-    def __init__(self, stored: dict[Key, tuple]) -> None:
+    Stored rows are tuples (STORED_COLUMNS, then whether escalated_at is empty). Waived and missed obligations are
+    never written again. A met obligation follows the records that meet it while its window is open (an earlier one
+    entered later, one on time rather than late, or none: a voided record unmeets it), so that the order records
+    arrive in does not matter; once its window has closed it is never unmet."""
+
+    def __init__(self, stored: dict[Key, tuple], reopen_missed: bool = False) -> None:
         self.stored = stored
+        self.reopen_missed = reopen_missed  # a rebuild over records entered afterwards (demo history)
         self.create: list[tuple] = []  # (key, value, setting, family, child)
-        self.update: list[tuple] = []  # (id, value, stored state, whether escalated_at is empty)
+        self.update: list[tuple] = []  # (id, value, stored state, whether escalated_at is empty, stored updated_at)
+        self.created: set[Key] = set()
 
     def put(self, key: Key, value: tuple, setting_id: int, family_id: int | None, child_id: int | None) -> None:
         row = self.stored.pop(key, None)
         if row is None:
-            self.create.append((key, value, setting_id, family_id, child_id))
-        elif row[3] != WAIVED and row[3:9] != value:
-            self.update.append((row[9], value, row[3], row[10]))
+            if key not in self.created:  # two rules never own one period; if they meet, the first computed wins
+                self.created.add(key)
+                self.create.append((key, value, setting_id, family_id, child_id))
+        elif row[3:10] != value and (row[3] in OPEN or (row[3] == MET and value[0] != MISSED)
+                                     or (self.reopen_missed and row[3] == MISSED)):
+            self.update.append((row[10], value, row[3], row[14], row[12], row[0], row[13]))
+
+
+@dataclass
+class _Plan:
+    """What a run computes: the rules, what it knows of the organisation, and how far back each standard is read."""
+
+    rules: list[Rule]
+    world: _World | None
+    # Per standard id: the day of the last full run (windows that closed before it are settled), or None.
+    settled: dict[int, dt.date | None]
+    # Per standard id: the earliest period end a stored obligation that is not settled can have (None: no mark).
+    horizons: dict[int, dt.date | None]
+
+
+def _settled_marks(organisation_id: int, standard_ids: set[int]) -> dict[int, dt.date]:
+    if not standard_ids:
+        return {}
+    return dict(SettledPeriods.objects.filter(organisation_id=organisation_id, standard_id__in=standard_ids)
+                .values_list("standard_id", "settled_on"))
 
 
 def _plan(organisation_id: int, as_of: dt.date, families: set[int] | None, staff: set[int] = frozenset(),
-          settings: set[int] = frozenset()) -> tuple[list[Standard], _World | None, dt.date]:
-    """The standards that produce obligations, what the run reads about the organisation, and the earliest period
-    start it covers (the stored obligations it compares start there)."""
+          settings: set[int] = frozenset(), rebuild: bool = False) -> _Plan:
+    """The rules that produce obligations, what the run reads about the organisation, and the settled marks."""
     since = as_of - dt.timedelta(days=LOOKBACK_DAYS)
-    standards = [r.standard for r in rules_for(organisation_id, since, as_of)]
-    if not standards:
-        return [], None, since
+    rules = rules_for(organisation_id, since, as_of)
+    if not rules:
+        return _Plan([], None, {}, {})
+    standards = [r.standard for r in rules]
     world = _load(organisation_id, as_of, families, standards, staff, settings)
-    return standards, world, min(_lower_bound(s, world) for s in standards)
-
-
-def _recurring_from(world: _World) -> dt.date:
-    """Recurring windows start with this school year; earlier ones are settled history, neither read nor rewritten.
-    (Weekly windows begin on the Monday of the year's first week.)"""
-    year_starts = [y for y in (c.school_year_start(world.as_of) for c in world.calendars.values()) if y is not None]
-    first = min(year_starts) if year_starts else world.as_of
-    return max(world.since, first - dt.timedelta(days=first.weekday()))
-
-
-def _lower_bound(s: Standard, world: _World) -> dt.date:
-    return _recurring_from(world) if s.cadence not in (Cadence.AFTER_ENROLMENT, *EVENT_CADENCES) else world.since
-
-
-def _compute(organisation_id: int, standards: list[Standard], world: _World, diff: _Diff) -> None:
-    """Every obligation the standards ask for, each compared with its stored row as it is computed.
-
-    Sources are read only for standards that can owe something here: an update for one family reads nothing for
-    a standard none of its children meets the conditions of, or a one-off after enrolment long past."""
-    as_of, since, families = world.as_of, world.since, world.families
-    recurring_from = _recurring_from(world)
-
-    # Subjects by setting, shared by the standards that choose them alike.
-    cache: dict[tuple, dict[int, dict[str, tuple]]] = {}
-    subjects_of: dict[int, dict[int, dict[str, tuple]]] = {}
+    ids = {s.pk for s in standards}
+    marks = {} if rebuild else _settled_marks(organisation_id, ids)
+    settled = {pk: marks.get(pk) for pk in ids}
+    horizons: dict[int, dt.date | None] = {}
     for s in standards:
+        mark = settled[s.pk]
+        if mark is None or not world.calendars:
+            horizons[s.pk] = None
+            continue
+        # A window closes `grace` school days after it ends: one that ended before this day closed before the mark.
+        reach = (s.one_off_open_school_days if s.cadence in ONE_OFF_CADENCES else s.grace_school_days) + 1
+        h = min(cal.shift_school_days(mark, -reach) for cal in world.calendars.values())
+        horizons[s.pk] = min(h, horizons.get(s.pk) or h)
+    return _Plan(rules, world, settled, horizons)
+
+
+def _open_state(due_on: dt.date, s: Standard, as_of: dt.date, cal: TermCalendar) -> str:
+    """Upcoming, due soon, overdue or escalated: the days count as the standard counts them (school or calendar)."""
+    if as_of > due_on:
+        if s.escalate_after_days is not None and days_between(cal, due_on, as_of, s.day_count) > s.escalate_after_days:
+            return ESCALATED
+        return OVERDUE
+    if days_between(cal, as_of, due_on, s.day_count) <= s.due_soon_days:
+        return DUE_SOON
+    return UPCOMING
+
+
+def state_for(window: Window, met_on: dt.date | None, standard: Standard, as_of: dt.date, cal: TermCalendar) -> str:
+    if met_on is not None:
+        return MET
+    if as_of > closes_on(cal, window.end, standard.grace_school_days):
+        return MISSED
+    return _open_state(window.due_on, standard, as_of, cal)
+
+
+def _hit(lst: list | None, start: dt.date, last: dt.date, due: dt.date, end: dt.date, closes: dt.date,
+         about: str | None = None) -> tuple | None:
+    """The record that meets a window: dated from `start` to `last`, entered by the day the window closes (and, for
+    an event's obligation, about that event). An on-time one if any, else the first late one: (record, late)."""
+    if not lst:
+        return None
+    i = bisect_left(lst, start, key=ON)
+    late = None
+    n = len(lst)
+    while i < n:
+        row = lst[i]
+        on = row[2]
+        if on > last:
+            break
+        i += 1
+        entered = row[6] if len(row) > 6 and row[6] is not None else on
+        if entered > closes or (about is not None and (row[7] if len(row) > 7 else None) != about):
+            continue
+        if on > due or entered > end:
+            if late is None:
+                late = (row, True)
+            continue
+        return (row, False)
+    return late
+
+
+def _compute(organisation_id: int, plan: _Plan, diff: _Diff) -> None:
+    """Every obligation the rules ask for that is not settled, each compared with its stored row as it is computed.
+
+    Sources are read only for rules that can owe something here, and only from the earliest window still to be
+    computed: an update for one family reads nothing for a standard none of its children meets the conditions of;
+    a steady run reads the records of the windows not yet closed, not the year's."""
+    world = plan.world
+    as_of, since, families = world.as_of, world.since, world.families
+    rules = plan.rules
+
+    # Period starts of stored open obligations, by standard: a window that closed before the mark is computed again
+    # only for them (obligations from before the marks, or a run that stopped half way).
+    open_starts: dict[int, set[dt.date]] = defaultdict(set)
+    for row in diff.stored.values():
+        if row[3] in OPEN:
+            open_starts[row[0]].add(row[2])
+
+    # Subjects by setting, shared by the rules that choose them alike.
+    cache: dict[tuple, dict[int, dict[str, tuple]]] = {}
+    subjects_of: list[dict[int, dict[str, tuple]]] = []
+    for r in rules:
+        s = r.standard
         ck = (s.subject, repr(sorted(s.conditions.items())), tuple(sorted(s.setting_kinds or ())))
         if ck not in cache:
             if s.subject in (Subject.FAMILY, Subject.CHILD):
@@ -421,44 +530,110 @@ def _compute(organisation_id: int, standards: list[Standard], world: _World, dif
                 cache[ck] = _staff_subjects(s, world)
             else:
                 cache[ck] = _setting_subjects(s, world)
-        subjects_of[s.pk] = cache[ck]
+        subjects_of.append(cache[ck])
+
+    # The windows of each recurring rule, by setting: (start, end, due, last day a record counts, open state, closes
+    # on, only the stored ones).
+    window_cache: dict[tuple, list[Window]] = {}
+    shared_of: dict[int, dict[int, list[tuple]]] = {}
+    for i, r in enumerate(rules):
+        s = r.standard
+        if s.cadence in ONE_OFF_CADENCES:
+            continue
+        mark = plan.settled.get(s.pk)
+        opened = open_starts.get(s.pk, ())
+        per_setting: dict[int, list[tuple]] = {}
+        for setting_id, subjects in subjects_of[i].items():
+            if not subjects:
+                continue
+            cal = world.calendars[setting_id]
+            if mark is not None:
+                first = cal.shift_school_days(mark, -(s.grace_school_days + 1))
+            else:
+                first = cal.school_year_start(as_of) or as_of
+            if opened:
+                first = min(first, min(opened))
+            wk = (s.cadence, s.cadence_n, setting_id, first, r.starts_on)
+            if wk not in window_cache:
+                window_cache[wk] = windows(s.cadence, s.cadence_n, cal, as_of, since=first, anchor=r.starts_on)
+            shared = []
+            for w in window_cache[wk]:
+                if not r.governs(w.start):
+                    continue
+                closes = closes_on(cal, w.end, s.grace_school_days)
+                settled = mark is not None and closes < mark
+                if settled and w.start not in opened:
+                    continue
+                state = MISSED if as_of > closes else _open_state(w.due_on, s, as_of, cal)
+                shared.append((w.start, w.end, w.due_on, min(w.end, as_of), state, closes, settled))
+            if shared:
+                per_setting[setting_id] = shared
+        shared_of[i] = per_setting
+
+    # How far back a one-off rule's events and records are read: a settled standard's open one-offs fell due on or
+    # after its horizon, so their events are at most N days (and a fortnight's reminders) earlier.
+    one_off_from: dict[int, dt.date] = {}
+    for i, r in enumerate(rules):
+        s = r.standard
+        if s.cadence not in ONE_OFF_CADENCES:
+            continue
+        h = plan.horizons.get(s.pk)
+        if h is None or not world.calendars:
+            one_off_from[i] = since
+            continue
+        lower = min(add_days(cal, h, -s.cadence_n, s.day_count) for cal in world.calendars.values())
+        lower -= dt.timedelta(days=BEFORE_EVENT_EARLIEST + 7)
+        if open_starts.get(s.pk):
+            lower = min(lower, min(open_starts[s.pk]))
+        one_off_from[i] = max(since, lower)
+
     live = [
-        s for s in standards
-        if any(
-            subjects and (s.cadence != Cadence.AFTER_ENROLMENT or any(v[3] >= since for v in subjects.values()))
-            for subjects in subjects_of[s.pk].values()
-        )
+        i for i, r in enumerate(rules)
+        if (r.standard.cadence in ONE_OFF_CADENCES and any(
+            subjects and (r.standard.cadence != Cadence.AFTER_ENROLMENT or any(v[3] >= since for v in subjects.values()))
+            for subjects in subjects_of[i].values()
+        )) or shared_of.get(i)
     ]
     # A family's records count for its key workers and settings: those families' records are read too.
     wider = None if families is None else families | {c[1] for c in world.children} | {a[0] for a in world.allocations}
 
-    # One fetch per event source, whatever the number of standards counting from it.
+    # One fetch per event source, whatever the number of rules counting from it.
     event_kinds: dict[str, set[str]] = defaultdict(set)
-    for s in live:
+    event_from: dict[str, dt.date] = {}
+    for i in live:
+        s = rules[i].standard
         if s.cadence in EVENT_CADENCES:
             # A child's events are its family's events that name the child or no child.
             event_kinds[s.event] |= {"family"} if s.subject == Subject.CHILD else {_KIND[s.subject]}
+            event_from[s.event] = min(event_from.get(s.event, as_of), one_off_from[i])
     events: dict[str, _Index] = {}
     for code, wanted in event_kinds.items():
         source = event_source(code)
         extra = {"families": wider if wanted & {"staff", "setting"} else families} if source.by_family else {}
-        rows = source.fetch(organisation_id, since, as_of + dt.timedelta(days=LOOKAHEAD_DAYS), **extra)
+        rows = source.fetch(organisation_id, event_from[code], as_of + dt.timedelta(days=LOOKAHEAD_DAYS), **extra)
         events[code] = _index(rows, world, wanted, None)
     live = [
-        s for s in live
-        if s.cadence not in EVENT_CADENCES or getattr(events[s.event], "family" if s.subject == Subject.CHILD else _KIND[s.subject])
+        i for i in live
+        if rules[i].standard.cadence not in EVENT_CADENCES
+        or getattr(events[rules[i].standard.event], "family" if rules[i].standard.subject == Subject.CHILD else _KIND[rules[i].standard.subject])
     ]
 
-    # One fetch per evidence source and set of conditions, shared by the standards that use it.
+    # One fetch per evidence source and set of conditions, shared by the rules that use it, from the earliest day
+    # a window still to compute starts.
     fetch_from: dict[tuple[str, str], dt.date] = {}
     kinds: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for s in live:
+    for i in live:
+        s = rules[i].standard
         key = _evidence_key(s)
-        lower = recurring_from if s.cadence not in (Cadence.AFTER_ENROLMENT, *EVENT_CADENCES) else since
+        if s.cadence in ONE_OFF_CADENCES:
+            lower = one_off_from[i]
+        else:
+            lower = min(w[0] for shared in shared_of[i].values() for w in shared)
         fetch_from[key] = min(fetch_from.get(key, as_of), lower)
         kinds[key].add(_KIND[s.subject])
     evidence: dict[tuple[str, str], _Index] = {}
-    for s in live:
+    for i in live:
+        s = rules[i].standard
         key = _evidence_key(s)
         if key in evidence:
             continue
@@ -468,21 +643,19 @@ def _compute(organisation_id: int, standards: list[Standard], world: _World, dif
         rows = source.fetch(organisation_id, fetch_from[key], as_of, s.evidence_conditions, **extra)
         evidence[key] = _index(rows, world, kinds[key], None if needs_wider else families)
 
-    for s in live:
+    for i in live:
+        r = rules[i]
+        s = r.standard
         ev = getattr(evidence[_evidence_key(s)], _KIND[s.subject])
-        recurring = s.cadence not in (Cadence.AFTER_ENROLMENT, *EVENT_CADENCES)
-        for setting_id, subjects in subjects_of[s.pk].items():
-            if not subjects:
-                continue
-            staff_of = _responsible(s, world, setting_id)
-            if recurring:
-                shared = [
-                    (w.start, w.end, w.due_on, min(w.end, as_of), _open_state(w.due_on, s, as_of))
-                    for w in windows(s.cadence, s.cadence_n, world.calendars[setting_id], as_of)
-                ]
-                _recurring(diff, s.pk, setting_id, subjects, shared, ev, staff_of)
-            else:
-                _one_off(diff, s, setting_id, subjects, ev, staff_of, events, world)
+        if s.cadence not in ONE_OFF_CADENCES:
+            for setting_id, shared in shared_of[i].items():
+                _recurring(diff, s.pk, setting_id, subjects_of[i][setting_id], shared, ev, _responsible(s, world, setting_id))
+        else:
+            answers = bool(getattr(evidence_source(s.evidence), "answers_events", False))
+            for setting_id, subjects in subjects_of[i].items():
+                if subjects:
+                    _one_off(diff, r, setting_id, subjects, ev, _responsible(s, world, setting_id), events, world,
+                             plan.settled.get(s.pk), answers)
 
 
 def _responsible(s: Standard, world: _World, setting_id: int):
@@ -498,47 +671,51 @@ def _responsible(s: Standard, world: _World, setting_id: int):
 def _recurring(diff: _Diff, sid: int, setting_id: int, subjects: dict, shared: list, records: dict, staff_of) -> None:
     """Weekly, half-termly, termly and monthly windows: the same windows for every subject of the setting.
 
-    Recurring windows are met only inside themselves; a subject that started later owes none from before."""
-    pop, create, update = diff.stored.pop, diff.create, diff.update
+    Recurring windows are met only by a record dated inside themselves and entered before they close; a subject that
+    started later owes none from before."""
+    stored, put = diff.stored, diff.put
     for subject_key, (family_id, child_id, subject_id, started) in subjects.items():
         lst = records.get(subject_id)
         staff_id = staff_of(family_id, subject_id)
-        for start, end, due, last, open_state in shared:
+        for start, end, due, last, open_state, closes, only_stored in shared:
             if end < started:
                 continue
-            if lst:
-                i = bisect_left(lst, start, key=ON)
-                hit = lst[i] if i < len(lst) and lst[i][2] <= last else None
-            else:
-                hit = None
-            if hit is None:
-                value = (open_state, None, "", staff_id, due, end)
-            else:
-                value = (MET, hit[2], hit[3], staff_id, due, end)
             key = (sid, subject_key, start)
-            row = pop(key, None)
-            if row is None:
-                create.append((key, value, setting_id, family_id, child_id))
-            elif row[3:9] != value and row[3] != WAIVED:
-                update.append((row[9], value, row[3], row[10]))
+            if only_stored and key not in stored:
+                continue
+            hit = _hit(lst, start, last, due, end, closes) if lst else None
+            if hit is None:
+                value = (open_state, None, "", staff_id, due, end, False)
+            else:
+                value = (MET, hit[0][2], hit[0][3], staff_id, due, end, hit[1])
+            put(key, value, setting_id, family_id, child_id)
 
 
-def _one_off(diff: _Diff, s: Standard, setting_id: int, subjects: dict, records: dict, staff_of,
-             events: dict[str, _Index], world: _World) -> None:
+def _one_off(diff: _Diff, r: Rule, setting_id: int, subjects: dict, records: dict, staff_of,
+             events: dict[str, _Index], world: _World, mark: dt.date | None, answers_events: bool) -> None:
     """Within N days of enrolment (or of becoming a key worker, or of the school year for a setting), and before or
-    after each event: windows of each subject's own."""
+    after each event: windows of each subject's own.
+
+    A one-off obligation stays actionable until `one_off_open_school_days` school days after it fell due (one before
+    an event, until the event at the latest), then it is missed; a record entered by then meets it (late, if dated
+    after the due date). A source that answers events meets an event's obligation only with a record about it."""
+    s = r.standard
     as_of, since = world.as_of, world.since
-    n = dt.timedelta(days=s.cadence_n)
+    cal = world.calendars[setting_id]
+    n, day_count, open_days = s.cadence_n, s.day_count, s.one_off_open_school_days
     kind = _KIND[s.subject]
+    stored = diff.stored
     for subject_key, (family_id, child_id, subject_id, started) in subjects.items():
         lst = records.get(subject_id)
         staff_id = staff_of(family_id, subject_id)
-        owed: list[tuple[str, Window, dt.date]] = []
+        # (key, start, end, due, last day a record counts, closes, the event's reference)
+        owed: list[tuple] = []
         if s.cadence == Cadence.AFTER_ENROLMENT:
             if started < since:
                 continue
-            # A one-off obligation is still met by a late record, which shows as met after its due date.
-            owed.append((subject_key, Window(started, started + n, started + n), as_of))
+            due = add_days(cal, started, n, day_count)
+            closes = cal.shift_school_days(due, open_days)
+            owed.append((subject_key, started, due, due, min(as_of, closes), closes, None))
         else:
             index = events[s.event]
             if kind == "child":
@@ -549,28 +726,35 @@ def _one_off(diff: _Diff, s: Standard, setting_id: int, subjects: dict, records:
                 on, ref = e[2], e[3]
                 key = f"{subject_key}@{ref}"[:64]
                 if s.cadence == Cadence.BEFORE_EVENT:
-                    due = on - n
+                    due = add_days(cal, on, -n, day_count)
                     if due < since:
                         continue
                     # A reminder counts from a fortnight before its due date until the event itself.
                     start = due - dt.timedelta(days=BEFORE_EVENT_EARLIEST)
-                    owed.append((key, Window(start, on, due), min(on, as_of)))
+                    closes = min(on, cal.shift_school_days(due, open_days))
+                    owed.append((key, start, on, due, min(closes, as_of), closes, None))
                 elif on <= as_of:
-                    owed.append((key, Window(on, on + n, on + n), as_of))
+                    due = add_days(cal, on, n, day_count)
+                    closes = cal.shift_school_days(due, open_days)
+                    owed.append((key, on, due, due, min(as_of, closes), closes, ref if answers_events else None))
         seen: set[str] = set()
-        for key, w, last in owed:
+        for key, start, end, due, last, closes, about in owed:
             if key in seen:  # the same event twice (one reference) is one obligation
                 continue
             seen.add(key)
-            hit = None
-            if lst:
-                i = bisect_left(lst, w.start, key=ON)
-                hit = lst[i] if i < len(lst) and lst[i][2] <= last else None
+            if not r.governs(start):
+                continue
+            full_key = (s.pk, key, start)
+            if mark is not None and closes < mark and full_key not in stored:
+                continue  # settled: closed before the last full run, which stored it final
+            hit = _hit(lst, start, last, due, end, closes, about) if lst else None
             if hit is not None:
-                value = (MET, hit[2], hit[3], staff_id, w.due_on, w.end)
+                value = (MET, hit[0][2], hit[0][3], staff_id, due, end, hit[1])
+            elif as_of > closes:
+                value = (MISSED, None, "", staff_id, due, end, False)
             else:
-                value = (_open_state(w.due_on, s, as_of), None, "", staff_id, w.due_on, w.end)
-            diff.put((s.pk, key, w.start), value, setting_id, family_id, child_id)
+                value = (_open_state(due, s, as_of, cal), None, "", staff_id, due, end, False)
+            diff.put(full_key, value, setting_id, family_id, child_id)
 
 
 def _in_scope(subject_key: str, world: _World) -> bool:
@@ -583,13 +767,30 @@ def _in_scope(subject_key: str, world: _World) -> bool:
     return False
 
 
-def _stored(organisation_id: int, earliest: dt.date, families: set[int] | None, world: _World | None) -> dict[Key, tuple]:
-    """The stored obligations the run may change, as tuples (STORED_COLUMNS, then whether escalated_at is empty)."""
+def _stored(organisation_id: int, plan: _Plan, families: set[int] | None, as_of: dt.date) -> dict[Key, tuple]:
+    """The stored obligations the run may change, as tuples (STORED_COLUMNS, then whether escalated_at is empty).
+
+    Only those that can still change or that a window still to compute may meet: every open one, and the others
+    of periods that ended after the horizon (settled periods are neither read nor computed)."""
+    world = plan.world
+    since = as_of - dt.timedelta(days=LOOKBACK_DAYS)
+    open_marks, open_states = _in_list(OPEN)
     sql = (
-        f"SELECT {', '.join(STORED_COLUMNS)}, escalated_at IS NULL FROM {_table(Obligation)}"  # noqa: S608
-        " WHERE organisation_id = %s AND period_start >= %s"
+        f"SELECT {', '.join(STORED_COLUMNS[:12])}, {_version()}, {', '.join(STORED_COLUMNS[13:])}, escalated_at IS NULL"  # noqa: S608
+        f" FROM {_table(Obligation)} WHERE organisation_id = %s"
     )  # table name from the model; every value is a parameter
-    params: list = [organisation_id, earliest]
+    # Every open one; of the others, those of periods that ended on or after each standard's horizon (without a
+    # mark: those that started within the look-back).
+    by_horizon: dict[dt.date | None, list[int]] = defaultdict(list)
+    for pk, h in plan.horizons.items():
+        by_horizon[h].append(pk)
+    wanted, extra = [], []
+    for h, pks in sorted(by_horizon.items(), key=lambda item: item[0] or dt.date.min):
+        marks, ids = _in_list(pks)
+        wanted.append(f" OR (standard_id IN ({marks}) AND {'period_start' if h is None else 'period_end'} >= %s)")
+        extra += [*ids, since if h is None else h]
+    sql += f" AND (state IN ({open_marks}){''.join(wanted)})"
+    params: list = [organisation_id, *open_states, *extra]
     staff_or_setting = world is not None and (world.staff_scope or world.setting_scope)
     if families is not None:
         marks, ids = _in_list(families)
@@ -598,90 +799,197 @@ def _stored(organisation_id: int, earliest: dt.date, families: set[int] | None, 
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    if families is not None and staff_or_setting:
-        rows = [r for r in rows if r[1][:1] in "fc" or _in_scope(r[1], world)]
+    if families is not None:
+        rows = [r for r in rows if r[1][:1] in "fc" or (staff_or_setting and _in_scope(r[1], world))]
     return {(r[0], r[1], r[2]): r for r in rows}
+
+
+def _leftovers(diff: _Diff, plan: _Plan, as_of: dt.date) -> list[tuple]:
+    """Stored open obligations the computation did not produce: what becomes of them. Returns the ones to remove.
+
+    History is never deleted. An open obligation of a subject no longer in scope (a child who left, a standard
+    switched off, a family that no longer meets its conditions) is removed only while its period has not ended;
+    one whose period ended stays, and is missed once it closes (a late record can no longer be matched to it).
+    An open obligation of a period that a standard's rule no longer governs (the definition changed from a date)
+    is removed while its period has not closed, so that each period has the obligations of one rule; after it
+    closed it stays, missed. Obligations in a final state are never touched."""
+    world = plan.world
+    rules_of: dict[int, list[Rule]] = defaultdict(list)
+    for r in plan.rules:
+        rules_of[r.standard.pk].append(r)
+    gone = []
+    for row in diff.stored.values():
+        if row[3] not in OPEN:
+            continue
+        sid, subject_key, start, end, due = row[0], row[1], row[2], row[8], row[7]
+        rules = rules_of.get(sid)
+        s = rules[0].standard if rules else None
+        cal = world.calendars.get(row[11]) if world is not None else None
+        one_off = "@" in subject_key or (s is not None and s.cadence == Cadence.AFTER_ENROLMENT)
+        if one_off:
+            days, base = (s.one_off_open_school_days if s is not None else 10), due
+        else:
+            days, base = (s.grace_school_days if s is not None else 5), end
+        closes = cal.shift_school_days(base, days) if cal is not None else base + dt.timedelta(days=days * 7 // 5 + 2)
+        ruled_out = bool(rules) and not any(r.governs(start) for r in rules)
+        if ruled_out:
+            remove = as_of <= closes
+        else:
+            remove = end >= as_of
+        if remove:
+            gone.append(row)
+        elif as_of > closes:
+            diff.update.append((row[10], (MISSED, None, "", row[6], due, end, False), row[3], row[14], row[12], sid, row[13]))
+    return gone
+
+
+# Called by a full run between its computation and its writes (tests use it to commit an update meanwhile).
+_before_write: Callable[[], None] | None = None
+
+
+def _lock(organisation_id: int) -> None:
+    """Runs of one organisation write one at a time: the organisation row, held until the transaction commits."""
+    list(Organisation.objects.select_for_update().filter(pk=organisation_id).values_list("id"))
 
 
 @transaction.atomic
 def recompute(
     *, organisation_id: int, as_of: dt.date, families: Iterable[int] | None = None, staff: Iterable[int] = (),
-    settings: Iterable[int] = (), actor=None,
+    settings: Iterable[int] = (), actor=None, rebuild: bool = False,
 ) -> RunResult:
     """Bring stored obligations in line with the computation; one event row per change of state.
 
     With `families=` (and/or `staff=`, `settings=` for records about a key worker or a setting rather than a
-    family) only those subjects' obligations are brought up to date; without, the whole organisation's."""
+    family) only those subjects' obligations are brought up to date; without, the whole organisation's.
+
+    An update for a few families holds the organisation's write lock for its whole (short) run. A full run computes
+    without it and takes it only to write: it writes a change only to a row still as it read it (state and
+    updated_at), and inserts only what is still missing, so an update committed meanwhile is never overwritten
+    with what the full run computed from older records. A full run then marks each standard settled as of the day:
+    windows that closed before it are final and are neither read nor computed again (`rebuild=True` computes every
+    window again, and lets missed ones be met by records entered since: only for seeding history, such as the demo's
+    back-dated records)."""
     staff, settings = set(staff), set(settings)
     family_set = set(families) if families is not None else (set() if staff or settings else None)
-    # One run at a time per organisation (a request's update and the worker's full run): lock the organisation row.
-    list(Organisation.objects.select_for_update().filter(pk=organisation_id).values_list("id"))
-    standards, world, earliest = _plan(organisation_id, as_of, family_set, staff, settings)
-    diff = _Diff(_stored(organisation_id, earliest, family_set, world))
-    if world is not None:
-        _compute(organisation_id, standards, world, diff)
-    # What no longer applies (a standard switched off, a child who left) goes, unless it is settled history.
-    gone = [row[9] for row in diff.stored.values() if row[3] in OPEN]
+    full = family_set is None
+    if not full:
+        _lock(organisation_id)
+    plan = _plan(organisation_id, as_of, family_set, staff, settings, rebuild)
+    diff = _Diff(_stored(organisation_id, plan, family_set, as_of), reopen_missed=rebuild)
+    if plan.world is not None:
+        _compute(organisation_id, plan, diff)
+    gone = _leftovers(diff, plan, as_of)
+    if full:
+        if _before_write is not None:
+            _before_write()
+        _lock(organisation_id)
     actor_id = getattr(actor, "pk", None)
     now = clock.now()
-    result = RunResult(created=len(diff.create), updated=len(diff.update), removed=len(gone))
     if connection.vendor == "postgresql":
-        result.events = _write_postgresql(organisation_id, diff.create, diff.update, now, actor_id)
+        result = _write_postgresql(organisation_id, diff.create, diff.update, gone, now, actor_id)
     else:
-        result.events = _write_portable(organisation_id, diff.create, diff.update, now, actor)
-    for i in range(0, len(gone), 2000):
-        Obligation.objects.filter(pk__in=gone[i:i + 2000], state__in=OPEN).delete()
+        result = _write_portable(organisation_id, diff.create, diff.update, gone, now, actor)
+    if full and plan.rules:
+        _mark_settled(organisation_id, plan, as_of)
+    if result.changes:
+        clauses = dict(Standard.objects.filter(pk__in={c.standard_id for c in result.changes}).values_list("id", "clause"))
+        result.changes = [c._replace(clause=clauses.get(c.standard_id, "")) for c in result.changes]
     return result
+
+
+def _mark_settled(organisation_id: int, plan: _Plan, as_of: dt.date) -> None:
+    marks = [
+        SettledPeriods(organisation_id=organisation_id, standard_id=pk, settled_on=max(as_of, mark or as_of))
+        for pk, mark in sorted(plan.settled.items())
+    ]
+    SettledPeriods.objects.bulk_create(marks, update_conflicts=True, unique_fields=["standard"], update_fields=["settled_on"])
 
 
 def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _write_postgresql(organisation_id: int, to_create: list, to_update: list, now: dt.datetime, actor_id: int | None) -> int:
+def _version(prefix: str = "") -> str:
+    """An obligation's updated_at as the run reads and compares it: on PostgreSQL whole microseconds since the epoch
+    (an integer: tens of thousands of timestamps are not parsed into datetimes only to be compared)."""
+    if connection.vendor == "postgresql":
+        return f"(EXTRACT(EPOCH FROM {prefix}updated_at) * 1000000)::bigint"
+    return f"{prefix}updated_at"
+
+
+def _change(result: RunResult, pk: int, standard_id: int, family_id: int | None, from_state: str, to_state: str) -> None:
+    if len(result.changes) < CHANGES_KEPT:
+        result.changes.append(Change(pk, standard_id, "", family_id, from_state, to_state))
+    else:
+        result.changes_complete = False
+
+
+def _write_postgresql(organisation_id: int, to_create: list, to_update: list, gone: list, now: dt.datetime,
+                      actor_id: int | None) -> RunResult:
     """New and changed obligations and their events: one statement per batch, the rows passed as arrays."""
     import psycopg
 
     obligations, events = _table(Obligation), _table(ObligationEvent)
+    open_marks, open_states = _in_list(OPEN)
     insert = f"""
         WITH d AS (
             SELECT * FROM unnest(%b::bigint[], %b::text[], %b::date[], %b::text[], %b::date[], %b::text[], %b::bigint[],
-                                 %b::date[], %b::date[], %b::bigint[], %b::bigint[], %b::bigint[])
+                                 %b::date[], %b::date[], %b::boolean[], %b::bigint[], %b::bigint[], %b::bigint[])
                 AS d(standard_id, subject_key, period_start, state, met_on, evidence_ref, responsible_staff_id, due_on,
-                     period_end, setting_id, family_id, child_id)
+                     period_end, met_late, setting_id, family_id, child_id)
         ), ins AS (
             INSERT INTO {obligations} (organisation_id, standard_id, subject_key, period_start, state, met_on, evidence_ref,
-                responsible_staff_id, due_on, period_end, setting_id, family_id, child_id, escalated_at, waived_reason, updated_at)
+                responsible_staff_id, due_on, period_end, met_late, setting_id, family_id, child_id, escalated_at,
+                waived_reason, updated_at)
             SELECT %s, d.*, CASE WHEN d.state = %s THEN %s::timestamptz END, '', %s FROM d
-            RETURNING id, state
+            ON CONFLICT (standard_id, subject_key, period_start) DO NOTHING
+            RETURNING id, state, standard_id, family_id
+        ), ev AS (
+            INSERT INTO {events} (organisation_id, obligation_id, from_state, to_state, at, actor_id, note)
+            SELECT %s, id, '', state, %s, %s, '' FROM ins
         )
-        INSERT INTO {events} (organisation_id, obligation_id, from_state, to_state, at, actor_id, note)
-        SELECT %s, id, '', state, %s, %s, '' FROM ins
+        SELECT id, state, standard_id, family_id FROM ins
     """  # noqa: S608 - table names from the models; every value is a parameter
+    # A row changes only if it is still as the run read it (an update committed meanwhile wins).
     update = f"""
         WITH d AS (
             SELECT * FROM unnest(%b::bigint[], %b::text[], %b::date[], %b::text[], %b::bigint[], %b::date[], %b::date[],
-                                 %b::text[])
-                AS d(id, state, met_on, evidence_ref, responsible_staff_id, due_on, period_end, from_state)
+                                 %b::boolean[], %b::text[], %b::bigint[])
+                AS d(id, state, met_on, evidence_ref, responsible_staff_id, due_on, period_end, met_late, from_state, read_at)
         ), upd AS (
             UPDATE {obligations} o SET state = d.state, met_on = d.met_on, evidence_ref = d.evidence_ref,
-                responsible_staff_id = d.responsible_staff_id, due_on = d.due_on, period_end = d.period_end, updated_at = %s,
+                responsible_staff_id = d.responsible_staff_id, due_on = d.due_on, period_end = d.period_end,
+                met_late = d.met_late, updated_at = %s,
                 escalated_at = CASE WHEN d.state = %s AND o.escalated_at IS NULL THEN %s::timestamptz ELSE o.escalated_at END
-            FROM d WHERE o.id = d.id AND o.state <> %s
-            RETURNING o.id, d.from_state, d.state
+            FROM d WHERE o.id = d.id AND o.state = d.from_state AND {_version('o.')} = d.read_at
+            RETURNING o.id, d.from_state, d.state, o.standard_id, o.family_id
+        ), ev AS (
+            INSERT INTO {events} (organisation_id, obligation_id, from_state, to_state, at, actor_id, note)
+            SELECT %s, id, from_state, state, %s, %s, '' FROM upd WHERE from_state <> state
         )
-        INSERT INTO {events} (organisation_id, obligation_id, from_state, to_state, at, actor_id, note)
-        SELECT %s, id, from_state, state, %s, %s, '' FROM upd WHERE from_state <> state
+        SELECT id, from_state, state, standard_id, family_id FROM upd
     """  # noqa: S608 - table names from the models; every value is a parameter
-    n_events = 0
+    # An obligation removed takes its events with it (as the ORM's cascade would).
+    delete = f"""
+        WITH del AS (
+            DELETE FROM {obligations} o USING unnest(%b::bigint[], %b::bigint[]) AS d(id, read_at)
+            WHERE o.id = d.id AND {_version('o.')} = d.read_at AND o.state IN ({open_marks})
+            RETURNING o.id, o.state, o.standard_id, o.family_id
+        ), ev AS (
+            DELETE FROM {events} WHERE obligation_id IN (SELECT id FROM del)
+        )
+        SELECT id, state, standard_id, family_id FROM del
+    """  # noqa: S608 - table names from the models; every value is a parameter
+    result = RunResult()
     connection.ensure_connection()
 
-    def execute(cursor, sql: str, params: list, rows: int) -> None:
+    def execute(cursor, sql: str, params: list, rows: int) -> list:
         started = time.monotonic()
         cursor.execute(sql, params)
         if connection.queries_logged:  # counted like any other query (CaptureQueriesContext, DEBUG)
             connection.queries_log.append({"sql": f"{sql.split(maxsplit=1)[0]} ... ({rows} rows as arrays)",
                                            "time": f"{time.monotonic() - started:.3f}"})
+        return cursor.fetchall()
 
     # Parameters bound on the server and sent in binary: the arrays are neither quoted nor parsed as text.
     with psycopg.Cursor(connection.connection) as cursor:
@@ -692,29 +1000,63 @@ def _write_postgresql(organisation_id: int, to_create: list, to_update: list, no
             columns = [
                 [k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys],
                 [v[0] for v in values], [v[1] for v in values], [v[2] for v in values], [v[3] for v in values],
-                [v[4] for v in values], [v[5] for v in values], [b[2] for b in batch], [b[3] for b in batch],
-                [b[4] for b in batch],
+                [v[4] for v in values], [v[5] for v in values], [v[6] for v in values], [b[2] for b in batch],
+                [b[3] for b in batch], [b[4] for b in batch],
             ]
-            execute(cursor, insert, [*columns, organisation_id, ESCALATED, now, now, organisation_id, now, actor_id], len(batch))
-            n_events += len(batch)
+            rows = execute(cursor, insert, [*columns, organisation_id, ESCALATED, now, now, organisation_id, now, actor_id],
+                           len(batch))
+            result.created += len(rows)
+            result.events += len(rows)
+            for pk, state, standard_id, family_id in rows:
+                _change(result, pk, standard_id, family_id, "", state)
         for i in range(0, len(to_update), WRITE_BATCH):
             batch = to_update[i:i + WRITE_BATCH]
             columns = [
                 [b[0] for b in batch], [b[1][0] for b in batch], [b[1][1] for b in batch], [b[1][2] for b in batch],
-                [b[1][3] for b in batch], [b[1][4] for b in batch], [b[1][5] for b in batch], [b[2] for b in batch],
+                [b[1][3] for b in batch], [b[1][4] for b in batch], [b[1][5] for b in batch], [b[1][6] for b in batch],
+                [b[2] for b in batch], [b[4] for b in batch],
             ]
-            execute(cursor, update, [*columns, now, ESCALATED, now, WAIVED, organisation_id, now, actor_id], len(batch))
-            n_events += sum(1 for b in batch if b[2] != b[1][0])
-    return n_events
+            rows = execute(cursor, update, [*columns, now, ESCALATED, now, organisation_id, now, actor_id], len(batch))
+            result.updated += len(rows)
+            for pk, from_state, state, standard_id, family_id in rows:
+                if from_state != state:
+                    result.events += 1
+                    _change(result, pk, standard_id, family_id, from_state, state)
+        for i in range(0, len(gone), WRITE_BATCH):
+            batch = gone[i:i + WRITE_BATCH]
+            rows = execute(cursor, delete, [[b[10] for b in batch], [b[12] for b in batch], *open_states], len(batch))
+            result.removed += len(rows)
+            for pk, state, standard_id, family_id in rows:
+                _change(result, pk, standard_id, family_id, state, "")
+    return result
 
 
-def _write_portable(organisation_id: int, to_create: list, to_update: list, now: dt.datetime, actor) -> int:
-    """The same writes through the ORM, for databases other than PostgreSQL (SQLite in development and tests)."""
+def _write_portable(organisation_id: int, to_create: list, to_update: list, gone: list, now: dt.datetime, actor) -> RunResult:
+    """The same writes through the ORM, for databases other than PostgreSQL (SQLite in development and tests): under
+    the lock, the rows to change are read again and only those still as the run read them are written."""
+    result = RunResult()
+    if to_create:
+        starts = min(b[0][2] for b in to_create)
+        standard_ids = {b[0][0] for b in to_create}
+        exists = set(Obligation.objects.filter(organisation_id=organisation_id, standard_id__in=standard_ids,
+                                               period_start__gte=starts)
+                     .values_list("standard_id", "subject_key", "period_start").order_by())
+        to_create = [b for b in to_create if b[0] not in exists]
+    if to_update or gone:
+        ids = [b[0] for b in to_update] + [row[10] for row in gone]
+        now_as: dict[int, tuple] = {}
+        with connection.cursor() as cursor:  # read as _stored reads, so that the values compare alike
+            for i in range(0, len(ids), 500):
+                marks, chunk = _in_list(ids[i:i + 500])
+                cursor.execute(f"SELECT id, state, {_version()} FROM {_table(Obligation)} WHERE id IN ({marks})", chunk)  # noqa: S608
+                now_as.update((pk, (state, at)) for pk, state, at in cursor.fetchall())
+        to_update = [b for b in to_update if now_as.get(b[0]) == (b[2], b[4])]
+        gone = [row for row in gone if now_as.get(row[10]) == (row[3], row[12])]
     created = Obligation.objects.bulk_create([
         Obligation(
             organisation_id=organisation_id, standard_id=k[0], subject_key=k[1], period_start=k[2], state=v[0], met_on=v[1],
-            evidence_ref=v[2], responsible_staff_id=v[3], due_on=v[4], period_end=v[5], setting_id=setting_id, family_id=family_id,
-            child_id=child_id, updated_at=now, escalated_at=now if v[0] == ESCALATED else None,
+            evidence_ref=v[2], responsible_staff_id=v[3], due_on=v[4], period_end=v[5], met_late=v[6], setting_id=setting_id,
+            family_id=family_id, child_id=child_id, updated_at=now, escalated_at=now if v[0] == ESCALATED else None,
         )
         for k, v, setting_id, family_id, child_id in to_create
     ], batch_size=2000)
@@ -722,28 +1064,37 @@ def _write_portable(organisation_id: int, to_create: list, to_update: list, now:
         ObligationEvent(organisation_id=organisation_id, obligation=o, from_state="", to_state=o.state, at=now, actor=actor)
         for o in created
     ]
+    for o in created:
+        _change(result, o.pk, o.standard_id, o.family_id, "", o.state)
     updates = []
-    for pk, v, from_state, _ in to_update:
+    for pk, v, from_state, _, _, standard_id, family_id in to_update:
         updates.append(Obligation(
             pk=pk, state=v[0], met_on=v[1], evidence_ref=v[2], responsible_staff_id=v[3], due_on=v[4], period_end=v[5],
-            updated_at=now,
+            met_late=v[6], updated_at=now,
         ))
         if from_state != v[0]:
             events.append(ObligationEvent(
                 organisation_id=organisation_id, obligation_id=pk, from_state=from_state, to_state=v[0], at=now, actor=actor,
             ))
-    fields = ["state", "met_on", "evidence_ref", "responsible_staff", "due_on", "period_end", "updated_at"]
+            _change(result, pk, standard_id, family_id, from_state, v[0])
+    fields = ["state", "met_on", "evidence_ref", "responsible_staff", "due_on", "period_end", "met_late", "updated_at"]
     Obligation.objects.bulk_update(updates, fields, batch_size=300)
-    newly_escalated = [pk for pk, v, _, never_escalated in to_update if v[0] == ESCALATED and never_escalated]
+    newly_escalated = [b[0] for b in to_update if b[1][0] == ESCALATED and b[3]]
     for i in range(0, len(newly_escalated), 2000):
         Obligation.objects.filter(pk__in=newly_escalated[i:i + 2000]).update(escalated_at=now)
     ObligationEvent.objects.bulk_create(events, batch_size=2000)
-    return len(events)
+    ids = [row[10] for row in gone]
+    for i in range(0, len(ids), 2000):
+        Obligation.objects.filter(pk__in=ids[i:i + 2000], state__in=OPEN).delete()
+    for row in gone:
+        _change(result, row[10], row[0], row[13], row[3], "")
+    result.created, result.updated, result.removed, result.events = len(created), len(updates), len(gone), len(events)
+    return result
 
 
 def snapshot(organisation_id: int) -> dict[tuple[int, str, dt.date], tuple]:
     """The stored obligations as comparable tuples (for the incremental = full property)."""
     return {
-        (o.standard_id, o.subject_key, o.period_start): (o.state, o.due_on, o.met_on, o.responsible_staff_id)
+        (o.standard_id, o.subject_key, o.period_start): (o.state, o.due_on, o.met_on, o.met_late, o.responsible_staff_id)
         for o in Obligation.objects.filter(organisation_id=organisation_id)
     }

@@ -238,3 +238,11 @@ class ObligationEvent(OrganisationOwned):
 
     class Meta:
         ordering = ["at", "id"]
+
+
+class SettledPeriods(OrganisationOwned):
+    """How far a standard's obligations are settled: the day of the engine's last full run for it. Every window that
+    closed before that day is stored final (met, waived or missed); the engine neither reads nor computes it again."""
+
+    standard = models.OneToOneField(Standard, on_delete=models.CASCADE, related_name="+")
+    settled_on = models.DateField()

@@ -49,16 +49,18 @@ def obligation_waive(*, actor: Actor, obligation: Obligation, reason: str) -> Ob
     return obligation
 
 
-def obligations_refresh(*, organisation_id: int, family_ids: set[int], as_of=None, actor: Actor | None = None) -> None:
-    """Bring the obligations of a few families up to date at once, when a record about them changes.
+def obligations_refresh(*, organisation_id: int, family_ids: set[int], as_of=None, actor: Actor | None = None):
+    """Bring the obligations of a few families up to date at once, when a record about them changes; returns what
+    changed (engine.RunResult: its `changes` name each obligation, its clause and family, from and to which state).
 
-    Domain apps call this inside their own transaction, so the record and its effect commit together.
+    Domain apps call this inside their own transaction, so the record and its effect commit together. It never waits
+    for a whole-organisation run, which computes without the lock and takes it only to write.
     """
     from . import engine
 
     if not family_ids:
-        return
-    engine.recompute(
+        return engine.RunResult()
+    return engine.recompute(
         organisation_id=organisation_id, as_of=as_of or clock.today(), families=family_ids,
         actor=getattr(actor, "user", None),
     )

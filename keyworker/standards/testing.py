@@ -74,11 +74,12 @@ def make_standard(org, evidence: str, **fields) -> Standard:
     return Standard.objects.create(organisation=org, policy_version=version, **defaults)
 
 
-def in_memory_evidence(code: str):
+def in_memory_evidence(code: str, **defaults):
     """For a test module: `RECORDS, fake_evidence, make_standard = in_memory_evidence("code")`.
 
     RECORDS is the store tests append (family, child, day) to; fake_evidence is an autouse fixture that registers the
-    source around each test; make_standard makes a standard met by this evidence unless told otherwise.
+    source around each test; make_standard makes a standard met by this evidence unless told otherwise (`defaults`:
+    fields every standard of the module has, e.g. a long grace so that no period closes).
     """
     import pytest
 
@@ -91,6 +92,6 @@ def in_memory_evidence(code: str):
             yield
 
     def make(org, **fields) -> Standard:
-        return make_standard(org, fields.pop("evidence", code), **fields)
+        return make_standard(org, fields.pop("evidence", code), **{**defaults, **fields})
 
     return records, fake_evidence, make

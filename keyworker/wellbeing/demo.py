@@ -176,5 +176,5 @@ def demo_history(*, organisation: Organisation, today: dt.date | None = None, se
             c.closed_at = dt.datetime.combine(min(c.noticed_on + dt.timedelta(days=20), today), dt.time(16, 30), tzinfo=dt.UTC)
             c.closed_by, c.follow_up_due_on = lead, None
             c.save(update_fields=["status", "outcome", "outcome_summary", "closed_at", "closed_by", "follow_up_due_on"])
-    engine.recompute(organisation_id=organisation.pk, as_of=today)
+    engine.recompute(organisation_id=organisation.pk, as_of=today, rebuild=True)
     return written

@@ -57,7 +57,9 @@ def policy(world) -> Policy:
     policy = Policy.objects.create(organisation=world.org, title="Key worker policy")
     version = PolicyVersion.objects.create(organisation=world.org, policy=policy, number=1, effective_from=D(2026, 9, 1),
                                            review_on=D(2027, 9, 1))
-    common = {"organisation": world.org, "policy_version": version, "evidence": EVIDENCE, "due_soon_days": 2}
+    # A grace of 60 school days: no period of the term has closed by 18 November (nothing is missed yet).
+    common = {"organisation": world.org, "policy_version": version, "evidence": EVIDENCE, "due_soon_days": 2,
+              "grace_school_days": 60}
     Standard.objects.create(clause="SCH-4", title="Weekly contact", cadence=Cadence.WEEKLY_TERM_TIME,
                             subject=Subject.FAMILY, escalate_after_days=5, escalate_to_roles=["headteacher"], **common)
     Standard.objects.create(clause="SCH-2", title="Half-termly check", cadence=Cadence.HALF_TERMLY,

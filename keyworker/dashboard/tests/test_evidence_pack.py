@@ -43,7 +43,9 @@ def policy(world):
                                  review_on=D(2026, 9, 1))
     version = PolicyVersion.objects.create(organisation=world.org, policy=policy, number=2, effective_from=D(2026, 9, 1),
                                            review_on=D(2027, 9, 1))
-    common = {"policy_version": version, "evidence": "pack_record", "due_soon_days": 2, "organisation": world.org}
+    # A grace of 60 school days: no period of the term has closed by 18 November (nothing is missed yet).
+    common = {"policy_version": version, "evidence": "pack_record", "due_soon_days": 2, "organisation": world.org,
+              "grace_school_days": 60}
     Standard.objects.create(clause="SCH-4", title="Weekly contact", cadence=Cadence.WEEKLY_TERM_TIME, subject=Subject.FAMILY,
                             escalate_after_days=5, description="Weekly contact with parents by their preferred method.",
                             **common)

@@ -33,9 +33,10 @@ def fakes():
 @pytest.fixture
 def history(world):
     """Weekly contact (SCH-4) for three families and a half-termly check per child (SCH-2), as of Wed 18 November."""
-    weekly = make_standard(world.org)
+    # A grace of 60 school days: no period of the term has closed yet, so nothing is missed.
+    weekly = make_standard(world.org, grace_school_days=60)
     make_standard(world.org, clause="SCH-2", title="Half-termly data check", cadence=Cadence.HALF_TERMLY,
-                  subject=Subject.CHILD, evidence="test_check", escalate_after_days=None)
+                  subject=Subject.CHILD, evidence="test_check", escalate_after_days=None, grace_school_days=60)
     RECORDS["test_contact"] += [(world.family_a.pk, None, D(2026, 11, 3)), (world.family_a.pk, None, D(2026, 11, 10))]
     RECORDS["test_check"].append((world.family_a.pk, world.child_a.pk, D(2026, 10, 1)))
     engine.recompute(organisation_id=world.org.pk, as_of=D(2026, 11, 18))

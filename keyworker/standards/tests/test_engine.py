@@ -12,6 +12,7 @@ from keyworker.standards.models import (
     Obligation,
     ObligationEvent,
     ObligationState,
+    SettledPeriods,
     Standard,
     Subject,
 )
@@ -70,7 +71,8 @@ def test_half_termly_and_child_subjects(world):
     s = make_standard(world, clause="SCH-2", cadence=Cadence.HALF_TERMLY, subject=Subject.CHILD, escalate_after_days=None)
     engine.recompute(organisation_id=world.org.pk, as_of=D(2026, 11, 18))
     rows = list(Obligation.objects.filter(standard=s, child=world.child_a).order_by("period_start").values_list("period_start", "due_on", "state"))
-    assert rows == [(D(2026, 9, 2), D(2026, 10, 23), "overdue"), (D(2026, 11, 2), D(2026, 12, 18), "upcoming")]
+    # Autumn 1 closed five school days after it ended (Fri 6 November): missed.
+    assert rows == [(D(2026, 9, 2), D(2026, 10, 23), "missed"), (D(2026, 11, 2), D(2026, 12, 18), "upcoming")]
 
 
 def test_conditions_choose_the_children(world):
@@ -95,14 +97,17 @@ def test_within_n_days_of_enrolment(world):
     assert (o.state, o.met_on) == ("met", D(2026, 11, 18)) and o.met_on > o.due_on
 
 
-def test_switching_a_standard_off_removes_open_obligations_but_keeps_met_ones(world):
+def test_switching_a_standard_off_removes_the_open_obligations_of_periods_not_ended(world):
     s = make_standard(world)
     RECORDS.append((world.family_a.pk, None, D(2026, 11, 3)))
     engine.recompute(organisation_id=world.org.pk, as_of=D(2026, 11, 18))
     s.enabled = False
     s.save()
     engine.recompute(organisation_id=world.org.pk, as_of=D(2026, 11, 18))
-    assert list(Obligation.objects.filter(standard=s).values_list("state", flat=True)) == ["met"]
+    # The week in progress goes; the weeks that ended stay as they ended (met, or missed once closed).
+    left = dict(Obligation.objects.filter(standard=s, family=world.family_a).values_list("period_start", "state"))
+    assert D(2026, 11, 16) not in left and left[D(2026, 11, 2)] == "met" and left[D(2026, 10, 5)] == "missed"
+    assert left[D(2026, 11, 9)] == "overdue"  # ended on Sunday, still within its grace
 
 
 def test_a_standard_without_registered_evidence_produces_nothing_yet(world):
@@ -131,6 +136,7 @@ def test_a_full_run_reads_in_a_fixed_number_of_queries(world):
         make_child(f, world.school, world.class_a if i % 2 else world.class_b)
         allocate(f, world.school, world.teacher_a)
     Obligation.objects.all().delete()
+    SettledPeriods.objects.all().delete()  # and the marks: a run from nothing
     with CaptureQueriesContext(connection) as large:
         engine.recompute(organisation_id=world.org.pk, as_of=D(2026, 11, 18))
     def reads(ctx):
@@ -154,6 +160,7 @@ def test_incremental_equals_full_on_generated_histories(world):
     for trial in range(5):
         RECORDS.clear()
         Obligation.objects.all().delete()
+        SettledPeriods.objects.all().delete()  # and the marks: a run from nothing
         day = D(2026, 9, 7)
         engine.recompute(organisation_id=world.org.pk, as_of=day)
         while day < D(2026, 11, 30):
@@ -168,6 +175,7 @@ def test_incremental_equals_full_on_generated_histories(world):
             engine.recompute(organisation_id=world.org.pk, as_of=day)
         incremental = engine.snapshot(world.org.pk)
         Obligation.objects.all().delete()
+        SettledPeriods.objects.all().delete()  # and the marks: a run from nothing
         engine.recompute(organisation_id=world.org.pk, as_of=day)
         assert engine.snapshot(world.org.pk) == incremental, f"trial {trial}"
 
@@ -211,7 +219,7 @@ def test_a_reminder_after_the_event_does_not_count(world, appointments):
     appointments.append((world.family_a.pk, None, D(2026, 11, 12), "appt"))
     RECORDS.append((world.family_a.pk, None, D(2026, 11, 13)))
     engine.recompute(organisation_id=world.org.pk, as_of=D(2026, 11, 18))
-    assert Obligation.objects.get(standard=s).state == "overdue"
+    assert Obligation.objects.get(standard=s).state == "missed"  # the appointment has passed: nothing can meet it
 
 
 def test_within_n_days_after_each_event(world, appointments):

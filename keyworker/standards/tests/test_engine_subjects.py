@@ -16,7 +16,7 @@ from keyworker.standards.evidence import (
     register_events,
     unregister_events,
 )
-from keyworker.standards.models import Cadence, Obligation, Responsible, Subject
+from keyworker.standards.models import Cadence, Obligation, Responsible, SettledPeriods, Subject
 from keyworker.testing import allocate, make_child, make_family, make_setting, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -189,7 +189,10 @@ def test_a_key_worker_without_families_has_none_and_open_ones_go(since_september
     assert by_key(s)[f"s{world.teacher_b.pk}"]
     KeyWorkerAllocation.objects.filter(staff=world.teacher_b).update(ends_at=dt.datetime(2026, 11, 18, 9, tzinfo=dt.UTC))
     engine.recompute(organisation_id=world.org.pk, as_of=AS_OF, families={world.family_b.pk})
-    assert f"s{world.teacher_b.pk}" not in by_key(s)
+    # The week in progress goes; the weeks that ended stay as they ended (history), missed once closed.
+    left = by_key(s)[f"s{world.teacher_b.pk}"]
+    assert left and all(o.period_end < AS_OF for o in left)
+    assert {o.state for o in left if o.period_end < D(2026, 11, 8)} == {"missed"}
 
 
 # Setting subject -----------------------------------------------------------------------------------------
@@ -240,10 +243,10 @@ def test_before_and_after_each_event_for_a_setting(world):
     assert (o.due_on, o.state, o.met_on) == (D(2026, 11, 26), "met", D(2026, 11, 24))
     # Within 3 days after the drill of the 13th: done late, on the 24th, it shows as met after its due date.
     o = Obligation.objects.get(standard=after, subject_key=f"t{world.school.pk}@fire-drill")
-    assert (o.due_on, o.state, o.met_on) == (D(2026, 11, 16), "met", D(2026, 11, 24))
-    # A reminder 5 days before the drill could only be sent before the drill itself.
+    assert (o.due_on, o.state, o.met_on, o.met_late) == (D(2026, 11, 16), "met", D(2026, 11, 24), True)
+    # A reminder 5 days before the drill could only be sent before the drill itself: once it happened, it is missed.
     o = Obligation.objects.get(standard=before, subject_key=f"t{world.school.pk}@fire-drill")
-    assert (o.due_on, o.state) == (D(2026, 11, 8), "overdue")
+    assert (o.due_on, o.state) == (D(2026, 11, 8), "missed")
 
 
 def test_setting_conditions_and_kinds(world):
@@ -283,6 +286,7 @@ def test_incremental_equals_full_with_key_worker_and_setting_subjects(since_sept
         ROWS.clear()
         EVENTS.clear()
         Obligation.objects.all().delete()
+        SettledPeriods.objects.all().delete()  # and the marks: a run from nothing
         day = D(2026, 9, 7)
         while day < D(2026, 11, 30):
             day += dt.timedelta(days=rng.randint(1, 5))
@@ -330,6 +334,7 @@ def test_a_full_run_with_every_subject_reads_in_a_fixed_number_of_queries(since_
         make_child(f, world.school, world.class_a)
         allocate(f, world.school, make_staff(world.org, world.school, ["teacher"], [world.class_a]) if i % 3 else world.ta_a)
     Obligation.objects.all().delete()
+    SettledPeriods.objects.all().delete()  # and the marks: a run from nothing
     assert len(reads()) == len(small)
 
 

@@ -72,9 +72,10 @@ def fakes():
 
 @pytest.fixture
 def half_termly(world):
-    # Autumn 1 ended on Fri 23 October: as of 18 November every family's check is 26 days late.
+    # Autumn 1 ended on Fri 23 October: as of 18 November every family's check is 26 days late (a grace of 20 school
+    # days keeps it open until 20 November).
     return make_standard(world.org, clause="SCH-2", title="Half-termly data check", cadence=Cadence.HALF_TERMLY,
-                         evidence="test_check", escalate_after_days=10,
+                         evidence="test_check", escalate_after_days=10, grace_school_days=20,
                          escalate_to_roles=["headteacher", "deputy_headteacher", "safeguarding_lead"])
 
 
@@ -234,7 +235,7 @@ def test_escalated_then_met_late_then_open_again_is_told_once(world, half_termly
 
 def test_overdue_obligations_go_in_the_key_workers_digest_once_each(world):
     make_standard(world.org, clause="SCH-2", title="Half-termly data check", cadence=Cadence.HALF_TERMLY,
-                  evidence="test_check", escalate_after_days=None, escalate_to_roles=["headteacher"])
+                  evidence="test_check", escalate_after_days=None, escalate_to_roles=["headteacher"], grace_school_days=20)
     engine.recompute(organisation_id=world.org.pk, as_of=D(2026, 11, 18))
     result = escalations_notify(organisation_id=world.org.pk, now=NOW)
     assert (result.escalations, result.overdue) == (0, 2)  # the unallocated family has no key worker to tell

@@ -28,7 +28,8 @@ def fakes():
 @pytest.fixture
 def standard(world):
     return make_standard(world.org, clause="SCH-2", title="Half-termly data check", cadence=Cadence.HALF_TERMLY,
-                         evidence="test_check", escalate_after_days=10, escalate_to_roles=["headteacher"])
+                         evidence="test_check", escalate_after_days=10, escalate_to_roles=["headteacher"],
+                         grace_school_days=20)  # Autumn 1 stays open until 20 November
 
 
 def run(*args):
