@@ -21,7 +21,8 @@ _TABLE = TableStyle([
 
 
 def _p(text: str, style) -> Paragraph:
-    return Paragraph(escape(text), style)
+    # The minus sign is not in the standard PDF fonts' character set: a hyphen stands in for it.
+    return Paragraph(escape(text.replace("\u2212", "-")), style)
 
 
 def _table(rows: list[tuple[str, str]], body) -> Table:

@@ -169,6 +169,16 @@ class Heatmap:
     earlier_open: list[tuple[Standard, int]] = field(default_factory=list)
     half_terms: list[Period] = field(default_factory=list)  # the school year's half terms started by as_of
     only_staff: StaffMember | None = None  # set when the reader sees only their own row (a key worker)
+    # Per clause, the setting's figure for the school year so far (from its first half term to as_of).
+    year_totals: list[tuple[Standard, Figures]] = field(default_factory=list)
+    year_start: dt.date | None = None
+
+    @property
+    def clauses(self) -> list[tuple[Standard, Figures, Figures, int]]:
+        """Each clause: this half term's figure, the school year's so far, and what earlier periods left open."""
+        year = {s.pk: f for s, f in self.year_totals}
+        earlier = {s.pk: n for s, n in self.earlier_open}
+        return [(s, f, year.get(s.pk, Figures()), earlier.get(s.pk, 0)) for s, f in self.clause_totals]
 
 
 def _scoped(actor: Actor, only_staff: StaffMember | None) -> QuerySet[Obligation]:
@@ -208,7 +218,13 @@ def team_compliance(actor: Actor, setting: Setting, as_of: dt.date, *, only_staf
         scoped.filter(due_on__lt=half_term.starts_on, state__in=OPEN_STATES)
         .values_list("standard_id").annotate(n=Count("id")).order_by()
     )
-    standards = setting_standards(actor.organisation_id, setting, {f["standard_id"] for f in figures})
+    year_from = year[0].starts_on if year else half_term.starts_on
+    year_figures = {
+        r["standard_id"]: Figures.from_row(r)
+        for r in scoped.filter(in_period(year_from, as_of, as_of)).values("standard_id")
+        .annotate(**figure_counts(Q())).order_by()
+    }
+    standards = setting_standards(actor.organisation_id, setting, {f["standard_id"] for f in figures} | set(earlier) | set(year_figures))
     shown = {s.pk for s in standards}
     staff_ids = {f["responsible_staff_id"] for f in figures} - {None}
     if only_staff is not None:
@@ -230,7 +246,7 @@ def team_compliance(actor: Actor, setting: Setting, as_of: dt.date, *, only_staf
               for s in standards]
     return Heatmap(setting, half_term, as_of, standards, rows, totals,
                    [(s, earlier[s.pk]) for s in standards if earlier.get(s.pk)],
-                   year, only_staff)
+                   year, only_staff, [(s, year_figures.get(s.pk, Figures())) for s in standards], year_from)
 
 
 ALL_STAFF = "all"
