@@ -14,8 +14,17 @@ from keyworker.core import clock
 from keyworker.organisations.calendar import Period, TermCalendar
 from keyworker.organisations.models import Setting
 
-from .compliance import DEFINITION, Figures, Share, applies_to, figure_counts, half_term_of, half_term_windows, in_period
-from .compliance import standard_order
+from .compliance import (
+    DEFINITION,
+    Figures,
+    Share,
+    applies_to,
+    figure_counts,
+    half_term_of,
+    half_term_windows,
+    in_period,
+    standard_order,
+)
 from .models import Cadence, ObligationState, Policy, PolicyVersion, Standard, Subject
 from .selectors import obligations_visible_to
 

@@ -16,8 +16,16 @@ from keyworker.organisations.models import SettingKind
 from keyworker.standards import engine
 from keyworker.standards import testing as standards_testing
 from keyworker.standards.compliance import DEFINITION, Figures, whole_percent
-from keyworker.standards.models import Cadence, Obligation, ObligationState, Subject
-from keyworker.testing import add_calendar, allocate, make_child, make_family, make_group, make_setting, make_staff
+from keyworker.standards.models import Obligation, ObligationState
+from keyworker.testing import (
+    add_calendar,
+    allocate,
+    make_child,
+    make_family,
+    make_group,
+    make_setting,
+    make_staff,
+)
 
 pytestmark = pytest.mark.django_db
 D = dt.date
