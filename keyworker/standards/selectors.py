@@ -200,7 +200,8 @@ def setting_standards(organisation_id: int, setting: Setting, with_figures: set[
 
 def team_compliance(actor: Actor, setting: Setting, as_of: dt.date, *, only_staff: StaffMember | None = None) -> Heatmap:
     """Key workers × clauses in the half term of as_of (with the holiday after it), as Figures per cell, from one
-    aggregate query; one more counts what earlier periods left open. `only_staff`: that key worker's row alone."""
+    aggregate query; one more counts what earlier periods left open, one more each clause's school year so far.
+    `only_staff`: that key worker's row alone."""
     cal = TermCalendar.for_setting(setting)
     half_term = half_term_of(cal, as_of)
     if half_term is None:
@@ -224,7 +225,8 @@ def team_compliance(actor: Actor, setting: Setting, as_of: dt.date, *, only_staf
         for r in scoped.filter(in_period(year_from, as_of, as_of)).values("standard_id")
         .annotate(**figure_counts(Q())).order_by()
     }
-    standards = setting_standards(actor.organisation_id, setting, {f["standard_id"] for f in figures} | set(earlier) | set(year_figures))
+    with_figures = {f["standard_id"] for f in figures} | set(earlier) | set(year_figures)
+    standards = setting_standards(actor.organisation_id, setting, with_figures)
     shown = {s.pk for s in standards}
     staff_ids = {f["responsible_staff_id"] for f in figures} - {None}
     if only_staff is not None:
