@@ -348,22 +348,41 @@ class ComplianceFilterSerializer(serializers.Serializer):
         model=Setting, scope=settings_visible_to, required=False,
         help_text="Only this setting; without it, every setting you work in.",
     )
-    as_of = _date_param("The date (YYYY-MM-DD); without it, today. Counts obligations due from the start of the "
-                        "school year up to this date.")
+    as_of = _date_param("The date of the figures (YYYY-MM-DD); without it, today. Only obligations due by this date "
+                        "count.")
+    from_date = _date_param("The first day of the period (YYYY-MM-DD); without it, the start of each setting's school "
+                            "year.")
+    to_date = _date_param("The last day of the period (YYYY-MM-DD); without it, as_of.")
+
+    def validate(self, attrs: dict) -> dict:
+        start, end = attrs.get("from_date"), attrs.get("to_date")
+        if start is not None and end is not None and start > end:
+            raise serializers.ValidationError({"from_date": ["This date is after to_date."]})
+        if start is not None and end is not None and (end - start).days > 2 * 366:
+            raise serializers.ValidationError({"to_date": ["Choose a period of at most two school years."]})
+        return attrs
 
 
 # Compliance -------------------------------------------------------------------------------------------------
 
 
 class ComplianceFiguresSerializer(serializers.Serializer):
-    due = serializers.IntegerField(help_text="Obligations due in the window, waived ones included.")
-    met = serializers.IntegerField()
-    overdue = serializers.IntegerField()
-    escalated = serializers.IntegerField()
+    """One figure, as standards.compliance defines it (the same as the pages, the evidence pack and the command)."""
+
+    due = serializers.IntegerField(help_text="Obligations whose due date falls in the period and has come by as_of, "
+                                             "waived ones included.")
+    met_on_time = serializers.IntegerField()
+    met_late = serializers.IntegerField(help_text="Met by a record dated after the due date, or entered after the "
+                                                  "period ended.")
+    missed = serializers.IntegerField(help_text="The period closed (or the time ran out) without the record.")
     waived = serializers.IntegerField()
-    percent_met = serializers.FloatField(
-        allow_null=True, help_text="Met as a share of due, leaving out waived ones; null when nothing counts."
+    still_open = serializers.IntegerField(help_text="Not met yet and not yet missed.")
+    met = serializers.IntegerField(help_text="met_on_time + met_late.")
+    percent = serializers.IntegerField(
+        allow_null=True, help_text="The share met as the pages print it: (met on time + met late) ÷ (due − waived), a "
+                                   "whole percent, halves rounded up; null when due − waived is 0."
     )
+    percent_exact = serializers.FloatField(allow_null=True, help_text="The same share, unrounded.")
 
 
 class ComplianceStandardSerializer(ComplianceFiguresSerializer):
@@ -385,8 +404,11 @@ class ComplianceSettingSerializer(serializers.Serializer):
 class ComplianceSerializer(serializers.Serializer):
     as_of = serializers.DateField()
     from_date = serializers.DateField(
-        allow_null=True, help_text="The earliest start of a school year counted (each setting counts from its own)."
+        allow_null=True, help_text="The first day counted (without from_date, the earliest start of a school year: "
+                                   "each setting counts from its own)."
     )
+    to_date = serializers.DateField(allow_null=True, help_text="The last day of the period.")
+    definition = serializers.CharField(help_text="How the figures count, in words.")
     settings = ComplianceSettingSerializer(many=True)
     standards = ComplianceStandardSerializer(many=True)
     key_workers = ComplianceKeyWorkerSerializer(many=True)

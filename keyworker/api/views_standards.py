@@ -26,7 +26,7 @@ from keyworker.core.conflicts import VERSION_REQUIRED
 from keyworker.core.errors import RuleViolation
 from keyworker.organisations.models import Setting
 from keyworker.standards import services as standards_services
-from keyworker.standards.compliance import compliance_figures
+from keyworker.standards.compliance import DEFINITION, compliance_figures
 from keyworker.standards.models import (
     Policy,
     PolicyAcknowledgement,
@@ -78,11 +78,12 @@ def standards_visible_to(actor: Actor) -> QuerySet[Standard]:
     )
 
 
-def compliance_for(actor: Actor, settings: list[Setting], as_of: dt.date) -> dict[str, Any]:
+def compliance_for(actor: Actor, settings: list[Setting], as_of: dt.date, start: dt.date | None = None,
+                   end: dt.date | None = None) -> dict[str, Any]:
     """The compliance command's figures over the obligations the actor may see."""
-    figures = compliance_figures(obligations_visible_to(actor), settings, as_of)
+    figures = compliance_figures(obligations_visible_to(actor), settings, as_of, start, end)
     return {
-        "as_of": as_of, "from_date": figures["from_date"],
+        "as_of": as_of, "from_date": figures["from_date"], "to_date": figures["to_date"], "definition": DEFINITION,
         "settings": [{"id": setting.pk, "name": setting.name} for setting in settings],
         "standards": figures["standards"], "key_workers": figures["key_workers"],
     }
@@ -274,9 +275,10 @@ class ComplianceView(APIView):
         parameters=[s.ComplianceFilterSerializer],
         responses={200: s.ComplianceSerializer,
                    400: OpenApiResponse(ValidationErrorSerializer, description="Invalid input, one message per field.")},
-        summary="Compliance: due, met, overdue, escalated, waived and % met",
-        description="Obligations due from the start of each setting's school year up to as_of; % met leaves out "
-                    "waived ones.",
+        summary="Compliance per clause and key worker: due, met on time, met late, missed, waived, still open, share",
+        description="Obligations whose due date falls in the period (from_date to to_date; by default the school year "
+                    "so far) and has come by as_of. Share met = (met on time + met late) ÷ (due − waived): `percent` "
+                    "as the pages print it (whole, halves up), `percent_exact` unrounded.",
     )
     def get(self, request: Request) -> Response:
         actor = request_actor(request)
@@ -285,4 +287,6 @@ class ComplianceView(APIView):
         setting = params.validated_data.get("setting")
         settings = [setting] if setting is not None else list(settings_visible_to(actor).order_by("name", "id"))
         as_of = params.validated_data.get("as_of") or clock.today(settings[0].time_zone if settings else "Europe/London")
-        return Response(s.ComplianceSerializer(compliance_for(actor, settings, as_of)).data)
+        data = params.validated_data
+        return Response(s.ComplianceSerializer(
+            compliance_for(actor, settings, as_of, data.get("from_date"), data.get("to_date"))).data)

@@ -159,7 +159,7 @@ SCHOOL = PolicyTemplate(
             due_soon_days=2, escalate_after_days=5, escalate_to_roles=("deputy_headteacher",),
         ),
         StandardTemplate(
-            clause="SCH-5", section=SCHOOL_SECTION_MINIMUM, title="Attendance monitored, absences challenged",
+            clause="SCH-5a", section=SCHOOL_SECTION_MINIMUM, title="Attendance monitored, absences challenged",
             description="“Key workers will monitor the attendance of their allocated pupils and ensure that positive "
                         "attendance is celebrated and absences are challenged. Any concerns relating to attendance, "
                         "following this, are flagged up to the Deputy Head Teacher.” Each unexplained absence (N, O, G "
@@ -169,7 +169,7 @@ SCHOOL = PolicyTemplate(
             escalate_to_roles=("deputy_headteacher",), day_count="school",
         ),
         StandardTemplate(
-            clause="SCH-5", section=SCHOOL_SECTION_MINIMUM, title="Attendance concerns followed up",
+            clause="SCH-5b", section=SCHOOL_SECTION_MINIMUM, title="Attendance concerns followed up",
             description="“Any concerns relating to attendance, following this, are flagged up to the Deputy Head "
                         "Teacher.” Each attendance concern opened or raised to a higher tier (persistent absence, a "
                         "pattern of absence) has an action logged on it within 5 days.",

@@ -5,7 +5,7 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from keyworker.accounts.access import Actor
 from keyworker.accounts.models import StaffMember
@@ -14,9 +14,20 @@ from keyworker.organisations.calendar import Period, TermCalendar
 from keyworker.organisations.models import Setting
 from keyworker.people.selectors import families_in_setting
 
+from .compliance import (
+    DEFINITION,
+    Figures,
+    Share,
+    applies_to,
+    figure_counts,
+    half_term_of,
+    half_term_windows,
+    in_period,
+    standard_order,
+)
 from .models import Cadence, ObligationState, Policy, PolicyVersion, Standard, Subject
 from .responsibility import current_allocations
-from .selectors import Share, counted, half_term_of, obligations_visible_to
+from .selectors import obligations_visible_to
 
 S = ObligationState
 # The longest period one pack covers: two school years.
@@ -33,17 +44,37 @@ _UNITS = {
 @dataclass
 class ClauseFigures:
     standard: Standard
-    share: Share
-    met_on_time: int = 0
-    met_late: int = 0
-    overdue: int = 0
-    escalated: int = 0
-    waived: int = 0
+    figures: Figures
+    escalated: int = 0  # of the still open
     not_yet_due: int = 0
     reasons: list[tuple[str, int]] = field(default_factory=list)
     median_gap_days: float | None = None
     families_with_gaps: int = 0
     summary_text: str = ""
+
+    @property
+    def share(self) -> Share:
+        return self.figures.share
+
+    @property
+    def met_on_time(self) -> int:
+        return self.figures.met_on_time
+
+    @property
+    def met_late(self) -> int:
+        return self.figures.met_late
+
+    @property
+    def missed(self) -> int:
+        return self.figures.missed
+
+    @property
+    def waived(self) -> int:
+        return self.figures.waived
+
+    @property
+    def still_open(self) -> int:
+        return self.figures.still_open
 
     @property
     def recurring_family(self) -> bool:
@@ -62,16 +93,19 @@ class ClauseFigures:
 
     def rows(self) -> list[tuple[str, str]]:
         """The figures as (label, value) rows, shared by the page and the PDF."""
-        pct = f"{self.share.percent} %" if self.share.due else "Nothing due"
+        f = self.figures
+        pct = str(f.share)
+        still_open = f"{f.still_open} ({self.escalated} escalated)" if self.escalated else str(f.still_open)
         out = [
-            ("Due (waived ones left out)", str(self.share.due)),
-            ("Met on time", str(self.met_on_time)),
-            ("Met late", str(self.met_late)),
-            ("Overdue", str(self.overdue)),
-            ("Escalated", str(self.escalated)),
-            ("Waived, with a reason", str(self.waived)),
-            ("Not yet due", str(self.not_yet_due)),
-            ("Share met", f"{pct} ({self.share.level['word']})" if self.share.due else pct),
+            ("Due", str(f.due)),
+            ("Met on time", str(f.met_on_time)),
+            ("Met late", str(f.met_late)),
+            ("Missed", str(f.missed)),
+            ("Waived, with a reason", str(f.waived)),
+            ("Still open", still_open),
+            ("Share met: (met on time + met late) ÷ (due − waived)",
+             f"{pct} ({f.share.level['word']})" if f.counted else pct),
+            ("Not yet due (not counted)", str(self.not_yet_due)),
         ]
         if self.recurring_family:
             gap = (f"{_number(self.median_gap_days)} days (over {self.families_with_gaps} "
@@ -125,6 +159,7 @@ class Coverage:
 
 @dataclass
 class EvidencePack:
+    definition = DEFINITION
     organisation_name: str
     setting: Setting
     start: dt.date
@@ -163,7 +198,8 @@ def _number(x: float) -> str:
 
 
 def default_period(cal: TermCalendar, today: dt.date) -> tuple[dt.date, dt.date]:
-    """The half term holding today (or the last one before it); without a calendar, the last six weeks."""
+    """The half term holding today (or the last one before it), with the holiday after it, as the compliance pages
+    count it; without a calendar, the last six weeks."""
     half = half_term_of(cal, today)
     if half is not None:
         return half.starts_on, half.ends_on
@@ -212,52 +248,46 @@ def evidence_pack(actor: Actor, setting: Setting, start: dt.date, end: dt.date, 
     today = clock.today(setting.time_zone)
     as_of = min(end, today)
     cal = cal or TermCalendar.for_setting(setting)
-    half_term = next((h for h in cal.half_terms if (h.starts_on, h.ends_on) == (start, end)), None)
+    half_term = next((h for h in [*half_term_windows(cal), *cal.half_terms] if (h.starts_on, h.ends_on) == (start, end)),
+                     None)
     versions = current_versions(actor.organisation_id)
-    standards = [
-        s for s in Standard.objects.filter(organisation_id=actor.organisation_id, policy_version__in=[v.pk for v in versions])
-        .order_by("clause", "id")
-    ]
-    in_period = (
+    # The clauses of this kind of setting only (a childcare setting never lists a school clause), in clause order.
+    standards = sorted(
+        (s for s in Standard.objects.filter(organisation_id=actor.organisation_id,
+                                            policy_version__in=[v.pk for v in versions]) if applies_to(s, setting)),
+        key=standard_order,
+    )
+    in_period_qs = (
         obligations_visible_to(actor)
         .filter(setting=setting, due_on__range=(start, end), standard_id__in=[s.pk for s in standards])
     )
+    counts = in_period(start, end, as_of)
     figures = {
         r["standard_id"]: r
-        for r in in_period.values("standard_id").annotate(
-            due=Count("id", filter=counted(as_of)),
-            met=Count("id", filter=Q(state=S.MET)),
-            on_time=Count("id", filter=Q(state=S.MET, met_on__lte=F("due_on"))),
-            late=Count("id", filter=Q(state=S.MET, met_on__gt=F("due_on"))),
-            overdue=Count("id", filter=Q(state=S.OVERDUE)),
-            escalated=Count("id", filter=Q(state=S.ESCALATED)),
-            waived=Count("id", filter=Q(state=S.WAIVED)),
-            not_yet_due=Count("id", filter=Q(state__in=(S.UPCOMING, S.DUE_SOON), due_on__gt=as_of)),
+        for r in in_period_qs.values("standard_id").annotate(
+            **figure_counts(counts),
+            escalated=Count("id", filter=counts & Q(state=S.ESCALATED)),
+            not_yet_due=Count("id", filter=Q(due_on__gt=as_of)),
         ).order_by()
     }
     reasons: dict[int, list[tuple[str, int]]] = defaultdict(list)
-    for r in (in_period.filter(state=S.WAIVED).values("standard_id", "waived_reason").annotate(n=Count("id"))
+    for r in (in_period_qs.filter(counts, state=S.WAIVED).values("standard_id", "waived_reason").annotate(n=Count("id"))
               .order_by("standard_id", "-n", "waived_reason")):
         reasons[r["standard_id"]].append((r["waived_reason"] or "No reason given", r["n"]))
     recurring = [s.pk for s in standards if s.subject == Subject.FAMILY and s.cadence in RECURRING]
     gaps = _gaps(list(
-        in_period.filter(standard_id__in=recurring, state=S.MET, met_on__isnull=False)
+        in_period_qs.filter(standard_id__in=recurring, state=S.MET, met_on__isnull=False)
         .values_list("standard_id", "family_id", "met_on").order_by()
     )) if recurring else {}
 
     by_version: dict[int, list[ClauseFigures]] = defaultdict(list)
     for s in standards:
         f = figures.get(s.pk)
-        applies = not s.setting_kinds or setting.kind in s.setting_kinds
-        if f is None and not (applies and s.enabled):
+        if f is None and not s.enabled:
             continue
         f = f or {}
-        c = ClauseFigures(
-            s, Share(f.get("met", 0), f.get("due", 0), f.get("overdue", 0) + f.get("escalated", 0)),
-            met_on_time=f.get("on_time", 0), met_late=f.get("late", 0), overdue=f.get("overdue", 0),
-            escalated=f.get("escalated", 0), waived=f.get("waived", 0), not_yet_due=f.get("not_yet_due", 0),
-            reasons=reasons.get(s.pk, []),
-        )
+        c = ClauseFigures(s, Figures.from_row(f), escalated=f.get("escalated", 0), not_yet_due=f.get("not_yet_due", 0),
+                          reasons=reasons.get(s.pk, []))
         c.median_gap_days, c.families_with_gaps = gaps.get(s.pk, (None, 0))
         by_version[s.policy_version_id].append(c)
     period_words = _period_words(half_term)

@@ -21,7 +21,8 @@ _TABLE = TableStyle([
 
 
 def _p(text: str, style) -> Paragraph:
-    return Paragraph(escape(text), style)
+    # The minus sign is not in the standard PDF fonts' character set: a hyphen stands in for it.
+    return Paragraph(escape(text.replace("\u2212", "-")), style)
 
 
 def _table(rows: list[tuple[str, str]], body) -> Table:
@@ -69,7 +70,8 @@ def evidence_pack_pdf(pack: EvidencePack, *, compress: bool = True) -> bytes:
         ], body),
         Spacer(1, 3 * mm),
         _p("Counts are of obligations due in the period: one per family or child and per week, half term or term of "
-           "the standard. Met early counts as met; waived obligations are left out of the share met.", body),
+           "the standard.", body),
+        _p(pack.definition, body),
         _p(f"{pack.setting.key_worker_label.capitalize()} coverage (SCH-A1)", styles["Heading2"]),
         _table([
             ("Families on roll", str(pack.coverage.families)),

@@ -1,7 +1,6 @@
 """Reads of obligations and compliance figures, scoped to the acting user, in a fixed number of queries."""
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
@@ -15,6 +14,17 @@ from keyworker.organisations.models import HalfTerm, Setting
 from keyworker.people.models import Carer
 from keyworker.people.selectors import families_visible_to
 
+from .compliance import (
+    Figures,
+    Share,  # noqa: F401 - read from here by the pages
+    applies_to,
+    clause_order,  # noqa: F401 - read from here by the pages
+    figure_counts,
+    half_term_of,
+    half_term_windows,
+    in_period,
+    standard_order,
+)
 from .models import OPEN_STATES, Obligation, ObligationEvent, ObligationState, Standard, Subject
 
 # How each state shows on screen: a word, an icon and a colour (never colour alone).
@@ -222,52 +232,14 @@ def missed_summary(actor: Actor, as_of: dt.date) -> MissedSummary:
     return MissedSummary(mine, settings)
 
 
-# Compliance ----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Share:
-    met: int
-    due: int
-    late: int = 0
-
-    @property
-    def percent(self) -> int | None:
-        return round(100 * self.met / self.due) if self.due else None
-
-    @property
-    def level(self) -> dict[str, str]:
-        """A word, an icon and a tone for the share: on track (90 % or more), slipping (70 % or more), behind."""
-        p = self.percent
-        if p is None:
-            return {"word": "Nothing due", "icon": "–", "tone": "none"}
-        if p >= 90:
-            return {"word": "On track", "icon": "✓", "tone": "ok"}
-        if p >= 70:
-            return {"word": "Slipping", "icon": "◷", "tone": "warn"}
-        return {"word": "Behind", "icon": "!", "tone": "bad"}
-
-
-def clause_order(clause: str) -> tuple:
-    """SCH-2 before SCH-10: the numbers in a clause compare as numbers."""
-    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", clause))
-
-
-def counted(as_of: dt.date) -> Q:
-    """What a compliance figure counts: obligations due by as_of, and any met early; waived ones are left out."""
-    return (Q(due_on__lte=as_of) | Q(state=ObligationState.MET)) & ~Q(state=ObligationState.WAIVED)
-
-
-def half_term_of(cal: TermCalendar, as_of: dt.date) -> Period | None:
-    """The half term holding as_of or, in a holiday, the last one before it."""
-    return cal.half_term_for(as_of) or next((h for h in reversed(cal.half_terms) if h.starts_on <= as_of), None)
+# Compliance: every figure is compliance.Figures, counted by compliance.figure_counts ----------------------------
 
 
 @dataclass
 class HeatmapRow:
-    staff: StaffMember | None  # None: the families without a key worker
-    cells: list[tuple[Standard, Share]]
-    total: Share
+    staff: StaffMember | None  # None: the families without a key worker (and the setting's own duties)
+    cells: list[tuple[Standard, Figures]]
+    total: Figures
 
 
 @dataclass
@@ -277,65 +249,127 @@ class Heatmap:
     as_of: dt.date
     standards: list[Standard]
     rows: list[HeatmapRow]
+    # Per clause, the setting's figure (every row added up), in the order of `standards`.
+    clause_totals: list[tuple[Standard, Figures]] = field(default_factory=list)
+    # Per clause, obligations of earlier periods still open on as_of: not in this half term's figure, still to do.
+    earlier_open: list[tuple[Standard, int]] = field(default_factory=list)
+    half_terms: list[Period] = field(default_factory=list)  # the school year's half terms started by as_of
+    only_staff: StaffMember | None = None  # set when the reader sees only their own row (a key worker)
+    # Per clause, the setting's figure for the school year so far (from its first half term to as_of).
+    year_totals: list[tuple[Standard, Figures]] = field(default_factory=list)
+    year_start: dt.date | None = None
+
+    @property
+    def clauses(self) -> list[tuple[Standard, Figures, Figures, int]]:
+        """Each clause: this half term's figure, the school year's so far, and what earlier periods left open."""
+        year = {s.pk: f for s, f in self.year_totals}
+        earlier = {s.pk: n for s, n in self.earlier_open}
+        return [(s, f, year.get(s.pk, Figures()), earlier.get(s.pk, 0)) for s, f in self.clause_totals]
 
 
-def team_compliance(actor: Actor, setting: Setting, as_of: dt.date) -> Heatmap:
-    """Key workers × standards in the half term of as_of: met / due per cell, aggregated in one query."""
-    half_term = half_term_of(TermCalendar.for_setting(setting), as_of)
-    if half_term is None:
-        return Heatmap(setting, None, as_of, [], [])
-    figures = list(
-        obligations_visible_to(actor)
-        .filter(setting=setting, due_on__range=(half_term.starts_on, half_term.ends_on))
-        .filter(counted(as_of))
-        .values("responsible_staff_id", "standard_id")
-        .annotate(
-            due=Count("id"),
-            met=Count("id", filter=Q(state=ObligationState.MET)),
-            late=Count("id", filter=Q(state__in=LATE_STATES)),
+def _scoped(actor: Actor, only_staff: StaffMember | None) -> QuerySet[Obligation]:
+    qs = obligations_visible_to(actor)
+    return qs.filter(responsible_staff=only_staff) if only_staff is not None else qs
+
+
+def setting_standards(organisation_id: int, setting: Setting, with_figures: set[int] = frozenset()) -> list[Standard]:
+    """The clauses a setting lists, in clause order: those of its kind switched on in a version in force, and any of
+    its kind with figures; never one of another kind of setting."""
+    standards = [
+        s for s in Standard.objects.filter(
+            Q(enabled=True, policy_version__in_force=True) | Q(id__in=with_figures), organisation_id=organisation_id
         )
+        if applies_to(s, setting)
+    ]
+    return sorted(standards, key=standard_order)
+
+
+def team_compliance(actor: Actor, setting: Setting, as_of: dt.date, *, only_staff: StaffMember | None = None) -> Heatmap:
+    """Key workers × clauses in the half term of as_of (with the holiday after it), as Figures per cell, from one
+    aggregate query; one more counts what earlier periods left open, one more each clause's school year so far.
+    `only_staff`: that key worker's row alone."""
+    cal = TermCalendar.for_setting(setting)
+    half_term = half_term_of(cal, as_of)
+    if half_term is None:
+        return Heatmap(setting, None, as_of, [], [], only_staff=only_staff)
+    year_start = cal.school_year_start(as_of) or dt.date.min
+    year = [h for h in half_term_windows(cal) if year_start <= h.starts_on <= as_of]
+    scoped = _scoped(actor, only_staff).filter(setting=setting)
+    figures = list(
+        scoped.filter(in_period(half_term.starts_on, half_term.ends_on, as_of))
+        .values("responsible_staff_id", "standard_id")
+        .annotate(**figure_counts(Q()))
         .order_by()
     )
-    # Columns: every standard switched on for this kind of setting, and any other with figures this half term.
-    with_figures = {f["standard_id"] for f in figures}
-    standards = [
-        s for s in Standard.objects.filter(Q(enabled=True, policy_version__in_force=True) | Q(id__in=with_figures), organisation_id=actor.organisation_id)
-        if s.pk in with_figures or not s.setting_kinds or setting.kind in s.setting_kinds
-    ]
-    standards.sort(key=lambda s: (clause_order(s.clause), s.pk))
+    earlier = dict(
+        scoped.filter(due_on__lt=half_term.starts_on, state__in=OPEN_STATES)
+        .values_list("standard_id").annotate(n=Count("id")).order_by()
+    )
+    year_from = year[0].starts_on if year else half_term.starts_on
+    year_figures = {
+        r["standard_id"]: Figures.from_row(r)
+        for r in scoped.filter(in_period(year_from, as_of, as_of)).values("standard_id")
+        .annotate(**figure_counts(Q())).order_by()
+    }
+    with_figures = {f["standard_id"] for f in figures} | set(earlier) | set(year_figures)
+    standards = setting_standards(actor.organisation_id, setting, with_figures)
+    shown = {s.pk for s in standards}
     staff_ids = {f["responsible_staff_id"] for f in figures} - {None}
+    if only_staff is not None:
+        staff_ids = {only_staff.pk}
     staff = sorted(
         StaffMember.objects.filter(organisation_id=actor.organisation_id, id__in=staff_ids).select_related("user"),
         key=lambda s: s.user.full_name,
     )
-    grid = {(f["responsible_staff_id"], f["standard_id"]): Share(f["met"], f["due"], f["late"]) for f in figures}
+    grid = {(f["responsible_staff_id"], f["standard_id"]): Figures.from_row(f) for f in figures
+            if f["standard_id"] in shown}
     rows = []
     for person in [*staff, None]:
         sid = person.pk if person else None
         if person is None and not any(k[0] is None for k in grid):
             continue
-        cells = [(s, grid.get((sid, s.pk), Share(0, 0))) for s in standards]
-        total = Share(sum(c.met for _, c in cells), sum(c.due for _, c in cells), sum(c.late for _, c in cells))
-        rows.append(HeatmapRow(person, cells, total))
-    return Heatmap(setting, half_term, as_of, standards, rows)
+        cells = [(s, grid.get((sid, s.pk), Figures())) for s in standards]
+        rows.append(HeatmapRow(person, cells, sum((c for _, c in cells), Figures())))
+    totals = [(s, sum((grid.get((r.staff.pk if r.staff else None, s.pk), Figures()) for r in rows), Figures()))
+              for s in standards]
+    return Heatmap(setting, half_term, as_of, standards, rows, totals,
+                   [(s, earlier[s.pk]) for s in standards if earlier.get(s.pk)],
+                   year, only_staff, [(s, year_figures.get(s.pk, Figures())) for s in standards], year_from)
+
+
+ALL_STAFF = "all"
 
 
 def compliance_drilldown(
-    actor: Actor, setting: Setting, half_term: Period, as_of: dt.date, *, staff_id: int | None, standard_id: int
+    actor: Actor, setting: Setting, half_term: Period, as_of: dt.date, *, staff_id: int | None | str,
+    standard_id: int, earlier: bool = False, only_staff: StaffMember | None = None,
 ) -> list[Obligation]:
-    """The obligations behind one heatmap cell (staff_id None: families without a key worker)."""
-    qs = (
-        obligations_visible_to(actor)
-        .filter(setting=setting, standard_id=standard_id, due_on__range=(half_term.starts_on, half_term.ends_on))
-        .filter(counted(as_of))
-        .select_related("family", "child", "standard")
-        .order_by("family__name", "due_on", "id")
-    )
-    qs = qs.filter(responsible_staff__isnull=True) if staff_id is None else qs.filter(responsible_staff_id=staff_id)
+    """The obligations behind one heatmap cell (staff_id None: families without a key worker; "all": the clause's
+    total); `earlier`: those of earlier periods still open on as_of instead."""
+    qs = _scoped(actor, only_staff).filter(setting=setting, standard_id=standard_id)
+    if earlier:
+        qs = qs.filter(due_on__lt=half_term.starts_on, state__in=OPEN_STATES)
+    else:
+        qs = qs.filter(in_period(half_term.starts_on, half_term.ends_on, as_of))
+    qs = qs.select_related("family", "child", "standard", "setting").order_by("family__name", "due_on", "id")
+    if staff_id is None:
+        qs = qs.filter(responsible_staff__isnull=True)
+    elif staff_id != ALL_STAFF:
+        qs = qs.filter(responsible_staff_id=staff_id)
     out = list(qs)
     for o in out:
-        o.display = state_display(o.state)
+        o.display = outcome_display(o)
     return out
+
+
+def outcome_display(o: Obligation) -> dict[str, str]:
+    """How an obligation counts in the figures: met on time, met late, missed, waived, or still open (its state)."""
+    if o.state == ObligationState.MET:
+        late = o.met_late or (o.met_on is not None and o.met_on > o.due_on)
+        return {"word": "Met late", "icon": "✓", "tone": "warn"} if late else state_display(o.state)
+    if o.state == ObligationState.MISSED:
+        return {"word": "Missed", "icon": "✗", "tone": "bad"}
+    return state_display(o.state)
 
 
 @dataclass(frozen=True)
@@ -347,7 +381,7 @@ class HalfTermColumn:
 @dataclass
 class ClauseSeries:
     standard: Standard
-    shares: list[Share]
+    shares: list[Figures]
 
 
 @dataclass
@@ -358,48 +392,53 @@ class OrgCompliance:
 
 
 def org_compliance(actor: Actor, settings: list[Setting], as_of: dt.date) -> OrgCompliance:
-    """For each standard, the share met in each half term of the school year so far, across the given settings.
+    """For each clause, its Figures in each half term (with the holiday after it) of the school year so far, across
+    the given settings.
 
-    Half terms are matched across settings by name ("Autumn 1"); each setting counts its own dates. The figures
-    come from one aggregate query: a pair of filtered counts per half term, grouped by standard.
+    Half terms are matched across settings by name ("Autumn 1"); each setting counts its own dates, and only the
+    clauses of its kind. The figures come from one aggregate query: a set of filtered counts per half term, grouped by
+    standard.
     """
     if not settings:
         return OrgCompliance(as_of, [], [])
     halves = list(
-        HalfTerm.objects.filter(organisation_id=actor.organisation_id, setting__in=settings, starts_on__lte=as_of)
+        HalfTerm.objects.filter(organisation_id=actor.organisation_id, setting__in=settings)
         .select_related("term")
-        .order_by("starts_on")
+        .order_by("setting_id", "starts_on")
     )
+    # Each half term's window runs to the day before the setting's next half term.
+    windows_of: list[tuple[HalfTerm, dt.date]] = []
+    for i, h in enumerate(halves):
+        nxt = halves[i + 1] if i + 1 < len(halves) and halves[i + 1].setting_id == h.setting_id else None
+        windows_of.append((h, max(h.ends_on, nxt.starts_on - dt.timedelta(days=1)) if nxt else h.ends_on))
+    started = [(h, end) for h, end in windows_of if h.starts_on <= as_of]
     # Each setting's school year so far: the year of its latest half term started by as_of.
-    latest_year = {h.setting_id: h.term.school_year for h in halves}
-    this_year = [h for h in halves if h.term.school_year == latest_year[h.setting_id]]
+    latest_year = {h.setting_id: h.term.school_year for h, _ in sorted(started, key=lambda p: p[0].starts_on)}
+    this_year = [(h, end) for h, end in started if h.term.school_year == latest_year[h.setting_id]]
+    standards = [s for s in Standard.objects.filter(organisation_id=actor.organisation_id)]
+    kinds = {st.pk: [s.pk for s in standards if applies_to(s, st)] for st in settings}
     columns: dict[str, HalfTermColumn] = {}
     windows: dict[str, Q] = {}
-    for h in this_year:
+    for h, end in this_year:
         columns.setdefault(h.name, HalfTermColumn(h.name, h.starts_on))
-        window = Q(setting_id=h.setting_id, due_on__range=(h.starts_on, h.ends_on))
+        window = Q(setting_id=h.setting_id, standard_id__in=kinds[h.setting_id]) & in_period(h.starts_on, end, as_of)
         windows[h.name] = windows[h.name] | window if h.name in windows else window
     ordered = sorted(columns.values(), key=lambda c: c.starts_on)
     if not ordered:
         return OrgCompliance(as_of, [], [])
     annotations = {}
     for i, col in enumerate(ordered):
-        annotations[f"due_{i}"] = Count("id", filter=windows[col.name])
-        annotations[f"met_{i}"] = Count("id", filter=windows[col.name] & Q(state=ObligationState.MET))
+        annotations.update(figure_counts(windows[col.name], prefix=f"h{i}_"))
     figures = {
         r["standard_id"]: r
-        for r in obligations_visible_to(actor)
+        for r in _scoped(actor, None)
         .filter(setting__in=settings)
-        .filter(counted(as_of))
         .values("standard_id")
         .annotate(**annotations)
         .order_by()
     }
-    standards = sorted(
-        Standard.objects.filter(organisation_id=actor.organisation_id, id__in=figures), key=lambda s: (clause_order(s.clause), s.pk)
-    )
-    series = [
-        ClauseSeries(s, [Share(figures[s.pk][f"met_{i}"], figures[s.pk][f"due_{i}"]) for i in range(len(ordered))])
-        for s in standards
-    ]
+    with_figures = sorted((s for s in standards if s.pk in figures and figures[s.pk] and any(
+        figures[s.pk][f"h{i}_due"] for i in range(len(ordered)))), key=standard_order)
+    series = [ClauseSeries(s, [Figures.from_row(figures[s.pk], f"h{i}_") for i in range(len(ordered))])
+              for s in with_figures]
     return OrgCompliance(as_of, ordered, series)

@@ -66,8 +66,8 @@ def history(world, policy):
         (world.family_a.pk, None, D(2026, 10, 20)),  # Autumn 1: outside the period
     ])
     engine.recompute(organisation_id=world.org.pk, as_of=AS_OF)
-    this_week = Obligation.objects.get(family=world.family_unallocated, standard__clause="SCH-4", period_start=D(2026, 11, 16))
-    obligation_waive(actor=world.actor(world.headteacher), obligation=this_week, reason="Family abroad until December")
+    last_week = Obligation.objects.get(family=world.family_unallocated, standard__clause="SCH-4", period_start=D(2026, 11, 9))
+    obligation_waive(actor=world.actor(world.headteacher), obligation=last_week, reason="Family abroad until December")
     return policy
 
 
@@ -80,14 +80,16 @@ def test_the_figures_match_a_count_by_hand(world, history):
     pack = evidence_pack(actor, world.school, D(2026, 11, 2), D(2026, 12, 18))
     assert pack.half_term.name == "Autumn 2" and pack.as_of == AS_OF
     weekly = clause(pack, "SCH-4")
-    # Due by 18 Nov: 3 families × weeks of 2 and 9 Nov, and Brown's met early this week; Cole's week of 16 Nov is waived.
-    assert (weekly.share.due, weekly.share.met, weekly.met_on_time, weekly.met_late) == (7, 5, 4, 1)
-    assert (weekly.overdue, weekly.escalated, weekly.waived, weekly.not_yet_due) == (1, 1, 1, 1)
-    assert weekly.share.percent == 71
+    # Due by 18 Nov: 3 families × weeks of 2 and 9 Nov (this week's are due on Friday: Brown's, met early, counts
+    # then). Brown's week of 9 Nov was met on the Saturday after: late. Cole's week of 9 Nov is waived.
+    f = weekly.figures
+    assert (f.due, f.met_on_time, f.met_late, f.missed, f.waived, f.still_open) == (6, 3, 1, 0, 1, 1)
+    assert (weekly.escalated, weekly.not_yet_due) == (1, 3)
+    assert (weekly.share.met, weekly.share.due, weekly.share.percent) == (4, 5, 80)
     assert weekly.reasons == [("Family abroad until December", 1)]
     # Gaps between met records: Adams 7 days; Brown 9 and 3 days. Median of 3, 7, 9.
     assert (weekly.median_gap_days, weekly.families_with_gaps) == (7, 2)
-    assert weekly.summary_text == ("Weekly contact: 71 % of family-weeks met this half term (5 of 7); "
+    assert weekly.summary_text == ("Weekly contact: 80 % of family-weeks met this half term (4 of 5); "
                                    "median days between successive met records for the same family 7")
     check = clause(pack, "SCH-2")
     assert (check.share.due, check.not_yet_due, check.median_gap_days) == (0, 3, None)
@@ -105,7 +107,11 @@ def test_a_leader_reads_the_pack_for_the_current_half_term(world, client_for, hi
     assert '<h3 id="clause-' in html and "SCH-4 Weekly contact" in html and "SCH-2 Data check" in html
     assert "Weekly contact with parents by their preferred method." in html
     assert '<th scope="row">Met late</th><td class="num">1</td>' in html
-    assert '<th scope="row">Share met</th><td class="num">71 % (Slipping)</td>' in html
+    assert ('<th scope="row">Share met: (met on time + met late) ÷ (due − waived)</th><td class="num">80 % (Slipping)</td>'
+            in html)
+    assert '<th scope="row">Missed</th><td class="num">0</td>' in html
+    assert '<th scope="row">Still open</th><td class="num">1 (1 escalated)</td>' in html
+    assert "Share met = (met on time + met late) ÷ (due − waived)" in html
     assert "Family abroad until December" in html and "Slipping" in html
     assert '<th scope="row">Responsible officer</th><td>The headteacher</td>' in html
     assert '<th scope="row">Review date</th><td>Wed 1 September 2027</td>' in html
@@ -119,7 +125,7 @@ def test_a_chosen_period(world, client_for, history):
     pack = r.context["pack"]
     assert pack.half_term is None and pack.period_label == "9/11/2026 to 15/11/2026"
     weekly = clause(pack, "SCH-4")
-    assert (weekly.share.due, weekly.share.met, weekly.met_late, weekly.overdue) == (3, 2, 1, 1)
+    assert (weekly.figures.due, weekly.share.met, weekly.met_late, weekly.waived, weekly.still_open) == (3, 2, 1, 1, 0)
     assert "in the period" in weekly.summary_text
 
 

@@ -13,10 +13,29 @@ ALL = [(t.code, s) for t in catalogue.TEMPLATES.values() for s in t.standards]
 
 def test_the_school_template_has_every_minimum_standard():
     clauses = [s.clause for s in catalogue.SCHOOL.standards]
-    # SCH-5 has two parts: each unexplained absence challenged, and each attendance concern followed up.
-    assert clauses == ["SCH-A1", *[f"SCH-{i}" for i in range(1, 6)], "SCH-5", *[f"SCH-{i}" for i in range(6, 11)]]
-    sch5 = [s for s in catalogue.SCHOOL.standards if s.clause == "SCH-5"]
-    assert [s.event for s in sch5] == ["unexplained_absence", "attendance_concern_raised"]
+    # SCH-5 has two parts, each under a reference of its own: each unexplained absence challenged (SCH-5a), and each
+    # attendance concern followed up (SCH-5b).
+    assert clauses == ["SCH-A1", *[f"SCH-{i}" for i in range(1, 5)], "SCH-5a", "SCH-5b",
+                       *[f"SCH-{i}" for i in range(6, 11)]]
+    by = {s.clause: s for s in catalogue.SCHOOL.standards}
+    assert [by[c].event for c in ("SCH-5a", "SCH-5b")] == ["unexplained_absence", "attendance_concern_raised"]
+
+
+@pytest.mark.parametrize("template", catalogue.TEMPLATES.values(), ids=lambda t: t.code)
+def test_no_two_standards_share_a_reference(template):
+    clauses = [s.clause for s in template.standards]
+    assert len(clauses) == len(set(clauses))
+
+
+def test_clause_order_compares_numbers_as_numbers():
+    from keyworker.standards.compliance import clause_order
+
+    clauses = ["SCH-10", "SCH-5b", "SCH-2", "SCH-5a", "SCH-5", "SCH-1", "CC-K10", "CC-K2"]
+    assert sorted(clauses, key=clause_order) == ["CC-K2", "CC-K10", "SCH-1", "SCH-2", "SCH-5", "SCH-5a", "SCH-5b",
+                                                 "SCH-10"]
+
+
+def test_the_school_template_in_detail():
     by = {s.clause: s for s in catalogue.SCHOOL.standards}
     assert (by["SCH-A1"].cadence, by["SCH-A1"].cadence_n, by["SCH-A1"].evidence) == ("after_enrolment", 5, "key_worker_allocated")
     assert by["SCH-A1"].escalate_to_roles == ("headteacher", "deputy_headteacher")

@@ -55,31 +55,45 @@ def run(*args):
 def test_json(history):
     report = json.loads(run("--organisation", history.org.slug, "--as-of", "2026-11-18", "--format", "json"))
     assert report["as_of"] == "2026-11-18" and report["from"] == "2026-09-02" and report["settings"] == ["Test Primary"]
+    assert report["to"] == "2026-11-18" and "(met on time + met late) ÷ (due − waived)" in report["definition"]
     # Ten school weeks were due by Wednesday 18th (the week of the 16th is due on Friday), for three families.
-    # Two weeks met by the Adams family; the week of the 9th is 5 days overdue (not yet escalated); one waived.
-    assert report["standards"] == [
-        {"clause": "SCH-2", "title": "Half-termly data check", "due": 3, "met": 1, "overdue": 2, "escalated": 0, "waived": 0,
-         "percent_met": 33.3},
-        {"clause": "SCH-4", "title": "Weekly contact", "due": 30, "met": 2, "overdue": 2, "escalated": 25, "waived": 1,
-         "percent_met": 6.9},
+    # Two weeks met by the Adams family; one waived; the rest still open (overdue or escalated).
+    sch2, sch4 = report["standards"]
+    assert {k: v for k, v in sch2.items() if k != "percent_exact"} == {
+        "clause": "SCH-2", "title": "Half-termly data check", "due": 3, "met_on_time": 1, "met_late": 0, "missed": 0,
+        "waived": 0, "still_open": 2, "percent": 33}
+    assert {k: v for k, v in sch4.items() if k != "percent_exact"} == {
+        "clause": "SCH-4", "title": "Weekly contact", "due": 30, "met_on_time": 2, "met_late": 0, "missed": 0,
+        "waived": 1, "still_open": 27, "percent": 7}
+    assert sch2["percent_exact"] == pytest.approx(100 / 3) and sch4["percent_exact"] == pytest.approx(200 / 29)
+    assert [(r["name"], r["due"], r["met_on_time"], r["waived"], r["percent"]) for r in report["key_workers"]] == [
+        ("Ben Teacher", 11, 0, 1, 0),
+        ("Kim Keyworker", 11, 3, 0, 27),
+        ("No key worker", 11, 0, 0, 0),
     ]
-    assert report["key_workers"] == [
-        {"name": "Ben Teacher", "due": 11, "met": 0, "percent_met": 0.0},
-        {"name": "Kim Keyworker", "due": 11, "met": 3, "percent_met": 27.3},
-        {"name": "No key worker", "due": 11, "met": 0, "percent_met": 0.0},
+
+
+def test_a_period(history):
+    report = json.loads(run("--organisation", history.org.slug, "--as-of", "2026-11-18", "--from", "2026-11-02",
+                            "--to", "2026-12-18", "--format", "json"))
+    assert (report["from"], report["to"]) == ("2026-11-02", "2026-12-18")
+    # Autumn 2 so far: the weeks of 2 and 9 November for three families; the data check is due on 18 December.
+    assert [(r["clause"], r["due"], r["met_on_time"], r["waived"], r["percent"]) for r in report["standards"]] == [
+        ("SCH-4", 6, 2, 0, 33),
     ]
 
 
 def test_csv(history):
     rows = list(csv.DictReader(io.StringIO(run("--organisation", history.org.slug, "--as-of", "2026-11-18", "--format", "csv"))))
-    assert [(r["section"], r["clause"] or r["name"], r["due"], r["met"], r["percent_met"]) for r in rows] == [
-        ("standard", "SCH-2", "3", "1", "33.3"),
-        ("standard", "SCH-4", "30", "2", "6.9"),
-        ("key_worker", "Ben Teacher", "11", "0", "0.0"),
-        ("key_worker", "Kim Keyworker", "11", "3", "27.3"),
-        ("key_worker", "No key worker", "11", "0", "0.0"),
+    assert [(r["section"], r["clause"] or r["name"], r["due"], r["met_on_time"], r["percent"]) for r in rows] == [
+        ("standard", "SCH-2", "3", "1", "33"),
+        ("standard", "SCH-4", "30", "2", "7"),
+        ("key_worker", "Ben Teacher", "11", "0", "0"),
+        ("key_worker", "Kim Keyworker", "11", "3", "27"),
+        ("key_worker", "No key worker", "11", "0", "0"),
     ]
-    assert rows[1]["escalated"] == "25" and rows[1]["waived"] == "1" and rows[1]["title"] == "Weekly contact"
+    assert rows[1]["still_open"] == "27" and rows[1]["waived"] == "1" and rows[1]["title"] == "Weekly contact"
+    assert float(rows[1]["percent_exact"]) == pytest.approx(200 / 29)
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_kept_as_text(history):
@@ -96,11 +110,12 @@ def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_kept_as_text(his
 
 def test_text_and_an_earlier_date(history):
     out = run("--organisation", history.org.slug, "--setting", "test primary", "--as-of", "2026-10-23")
-    assert "Per standard" in out and "Per key worker" in out and "Kim Keyworker" in out
+    assert "Per clause" in out and "Per key worker" in out and "Kim Keyworker" in out
     sch2 = next(line for line in out.splitlines() if "SCH-2" in line)
-    assert sch2.split()[-6:] == ["3", "1", "2", "0", "0", "33.3"]
+    # due, met on time, met late, missed, waived, still open, share
+    assert sch2.split()[-7:] == ["3", "1", "0", "0", "0", "2", "33%"]
     sch4 = next(line for line in out.splitlines() if "SCH-4" in line)
-    assert sch4.split()[-6] == "24"  # eight school weeks by Friday 23 October, for three families
+    assert sch4.split()[-7] == "24"  # eight school weeks by Friday 23 October, for three families
 
 
 def test_figures_come_from_a_fixed_number_of_queries(history):
@@ -128,6 +143,7 @@ def test_nothing_due_yet(world):
     (["--organisation", "nope"], "No organisation with the slug “nope”"),
     (["--setting", "Nowhere"], "has no setting “Nowhere”. Its settings: Test Primary"),
     (["--as-of", "18/11/2026"], "YYYY-MM-DD"),
+    (["--from", "2026-12-01", "--to", "2026-11-01"], "is after --to"),
 ])
 def test_clear_errors(world, args, message):
     if args[0] != "--organisation":

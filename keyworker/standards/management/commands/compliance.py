@@ -1,4 +1,6 @@
-"""`keyworker compliance`: how well an organisation meets its standards, per standard and per key worker, as of a date."""
+"""`keyworker compliance`: how well an organisation meets its standards, per clause and per key worker, as of a date.
+
+The figures are standards.compliance's, the same as the pages', the evidence pack's and the API's."""
 
 import datetime as dt
 import json
@@ -9,43 +11,63 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from keyworker.core import clock
 from keyworker.core.spreadsheets import csv_writer
 from keyworker.organisations.models import Organisation, Setting
-from keyworker.standards.compliance import compliance_figures
+from keyworker.standards.compliance import DEFINITION, compliance_figures
 from keyworker.standards.models import Obligation
 
-STANDARD_KEYS = ("clause", "title", "due", "met", "overdue", "escalated", "waived", "percent_met")
-KEY_WORKER_KEYS = ("name", "due", "met", "percent_met")
+COUNT_KEYS = ("due", "met_on_time", "met_late", "missed", "waived", "still_open", "percent", "percent_exact")
+STANDARD_KEYS = ("clause", "title", *COUNT_KEYS)
+KEY_WORKER_KEYS = ("name", *COUNT_KEYS)
 
 
-def compliance(organisation: Organisation, settings: list[Setting], as_of: dt.date) -> dict[str, Any]:
+def compliance(organisation: Organisation, settings: list[Setting], as_of: dt.date, start: dt.date | None = None,
+               end: dt.date | None = None) -> dict[str, Any]:
     """The organisation's figures, as the command prints them."""
-    figures = compliance_figures(Obligation.objects.filter(organisation=organisation), settings, as_of)
+    figures = compliance_figures(Obligation.objects.filter(organisation=organisation), settings, as_of, start, end)
     return {
         "organisation": organisation.slug,
         "settings": [s.name for s in settings],
         "as_of": as_of.isoformat(),
         "from": figures["from_date"].isoformat() if figures["from_date"] else None,
+        "to": figures["to_date"].isoformat() if figures["to_date"] else None,
+        "definition": DEFINITION,
         "standards": [{k: r[k] for k in STANDARD_KEYS} for r in figures["standards"]],
         "key_workers": [{k: r[k] for k in KEY_WORKER_KEYS} for r in figures["key_workers"]],
     }
 
 
-def _pct(value: float | None) -> str:
-    return "" if value is None else f"{value:.1f}"
+def _pct(value: int | None) -> str:
+    return "" if value is None else f"{value}%"
+
+
+def _exact(value: float | None) -> str:
+    return "" if value is None else repr(value)
+
+
+def _date(option: str, value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise CommandError(f"{option} must be a date written YYYY-MM-DD, not “{value}”.") from exc
 
 
 class Command(BaseCommand):
     help = (
-        "Print compliance per standard (due, met, overdue, escalated, waived, % met) and per key worker (due, met, "
-        "% met) for obligations due from the start of the school year up to the date. % met leaves out waived ones."
+        "Print compliance per clause and per key worker: due, met on time, met late, missed, waived, still open and "
+        "the share met = (met on time + met late) ÷ (due − waived), for obligations due from the start of the school "
+        "year (or --from) up to the date (or --to, counting only what is due by --as-of)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--organisation", required=True, help="the organisation's slug")
         parser.add_argument("--setting", help="only this setting (its name or number)")
         parser.add_argument("--as-of", dest="as_of", help="the date, YYYY-MM-DD (default today)")
+        parser.add_argument("--from", dest="start", help="the first day of the period, YYYY-MM-DD (default: the "
+                                                         "start of the school year)")
+        parser.add_argument("--to", dest="end", help="the last day of the period, YYYY-MM-DD (default: the date)")
         parser.add_argument("--format", dest="fmt", choices=["text", "json", "csv"], default="text")
 
-    def handle(self, *args: Any, organisation: str, setting: str | None, as_of: str | None, fmt: str, **options: Any) -> None:
+    def handle(self, *args: Any, organisation: str, setting: str | None, as_of: str | None, fmt: str,
+               start: str | None = None, end: str | None = None, **options: Any) -> None:
         org = Organisation.objects.filter(slug=organisation).first()
         if org is None:
             raise CommandError(f"No organisation with the slug “{organisation}”.")
@@ -56,14 +78,12 @@ class Command(BaseCommand):
                 names = ", ".join(s.name for s in settings) or "none yet"
                 raise CommandError(f"{org} has no setting “{setting}”. Its settings: {names}.")
             settings = found[:1]
-        if as_of:
-            try:
-                day = dt.date.fromisoformat(as_of)
-            except ValueError as exc:
-                raise CommandError(f"--as-of must be a date written YYYY-MM-DD, not “{as_of}”.") from exc
-        else:
-            day = clock.today(settings[0].time_zone if settings else "Europe/London")
-        report = compliance(org, settings, day)
+        day = _date("--as-of", as_of) if as_of else clock.today(settings[0].time_zone if settings else "Europe/London")
+        first = _date("--from", start) if start else None
+        last = _date("--to", end) if end else None
+        if first and last and first > last:
+            raise CommandError(f"--from ({first}) is after --to ({last}).")
+        report = compliance(org, settings, day, first, last)
         if fmt == "json":
             self.stdout.write(json.dumps(report, indent=2))
         elif fmt == "csv":
@@ -73,31 +93,38 @@ class Command(BaseCommand):
 
     def _csv(self, report: dict[str, Any]) -> None:
         writer = csv_writer(self.stdout, lineterminator="\n")
-        writer.writerow(["section", "clause", "title", "name", "due", "met", "overdue", "escalated", "waived", "percent_met"])
+        writer.writerow(["section", "clause", "title", "name", *COUNT_KEYS])
         for r in report["standards"]:
-            writer.writerow(["standard", r["clause"], r["title"], "", r["due"], r["met"], r["overdue"], r["escalated"],
-                             r["waived"], _pct(r["percent_met"])])
+            writer.writerow(["standard", r["clause"], r["title"], "", *(r[k] for k in COUNT_KEYS[:-2]),
+                             "" if r["percent"] is None else r["percent"], _exact(r["percent_exact"])])
         for r in report["key_workers"]:
-            writer.writerow(["key_worker", "", "", r["name"], r["due"], r["met"], "", "", "", _pct(r["percent_met"])])
+            writer.writerow(["key_worker", "", "", r["name"], *(r[k] for k in COUNT_KEYS[:-2]),
+                             "" if r["percent"] is None else r["percent"], _exact(r["percent_exact"])])
 
     def _text(self, report: dict[str, Any], org: Organisation) -> None:
         out = self.stdout
         out.write(f"Compliance of {org.name} ({', '.join(report['settings']) or 'no settings'}), "
-                  f"obligations due {report['from'] or '—'} to {report['as_of']}")
+                  f"obligations due {report['from'] or '—'} to {report['to'] or report['as_of']}, as of {report['as_of']}")
+        out.write(DEFINITION)
         out.write("")
-        out.write("Per standard")
+        head = (f"{'Due':>5} {'On time':>8} {'Late':>5} {'Missed':>7} {'Waived':>7} {'Open':>5} {'Share':>6}")
+
+        def counts(r: dict[str, Any]) -> str:
+            return (f"{r['due']:>5} {r['met_on_time']:>8} {r['met_late']:>5} {r['missed']:>7} {r['waived']:>7} "
+                    f"{r['still_open']:>5} {_pct(r['percent']) or '—':>6}")
+
+        out.write("Per clause")
         if not report["standards"]:
             out.write("  Nothing was due.")
         else:
-            out.write(f"  {'Clause':<10} {'Title':<40} {'Due':>5} {'Met':>5} {'Overdue':>8} {'Escalated':>10} {'Waived':>7} {'% met':>6}")
+            out.write(f"  {'Clause':<10} {'Title':<40} {head}")
             for r in report["standards"]:
-                out.write(f"  {r['clause']:<10} {r['title'][:40]:<40} {r['due']:>5} {r['met']:>5} {r['overdue']:>8} "
-                          f"{r['escalated']:>10} {r['waived']:>7} {_pct(r['percent_met']) or '—':>6}")
+                out.write(f"  {r['clause']:<10} {r['title'][:40]:<40} {counts(r)}")
         out.write("")
         out.write("Per key worker")
         if not report["key_workers"]:
             out.write("  Nothing was due.")
         else:
-            out.write(f"  {'Name':<40} {'Due':>5} {'Met':>5} {'% met':>6}")
+            out.write(f"  {'Name':<40} {head}")
             for r in report["key_workers"]:
-                out.write(f"  {r['name'][:40]:<40} {r['due']:>5} {r['met']:>5} {_pct(r['percent_met']) or '—':>6}")
+                out.write(f"  {r['name'][:40]:<40} {counts(r)}")
