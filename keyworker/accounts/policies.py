@@ -188,3 +188,34 @@ def can_search_audit(actor: Actor) -> bool:
 def can_export_audit(actor: Actor) -> bool:
     """The data protection officer (the audit.export capability; headteachers and managers by default)."""
     return actor.is_member and actor.can(caps.AUDIT_EXPORT)
+
+
+# Leading a setting ----------------------------------------------------------------------------------------------
+# A leader of a setting is who allocates its key workers there (or organisation-wide). The apps ask these, not the
+# allocation capability, whenever they mean "a leader": the setting's figures, closing and voiding, the leaders' lists.
+
+
+def is_leader(actor: Actor, setting_id: int | None = None) -> bool:
+    """Leads the setting (without one: leads a setting somewhere)."""
+    return actor.is_member and actor.can(caps.LEADS_SETTING, setting_id)
+
+
+def require_leader(actor: Actor, setting_id: int | None = None) -> None:
+    """403 unless the actor leads the setting (without one: a setting somewhere)."""
+    actor.require(caps.LEADS_SETTING, setting_id)
+
+
+def led_setting_ids(actor: Actor) -> frozenset[int] | None:
+    """The settings the actor leads: None for all of the organisation's (an organisation-wide leader's role)."""
+    if not actor.is_member:
+        return frozenset()
+    if any(r.role.scope == Scope.ORGANISATION and caps.LEADS_SETTING in r.role.capabilities for r in actor.roles):
+        return None
+    return frozenset(r.setting_id for r in actor.roles if caps.LEADS_SETTING in r.role.capabilities)
+
+
+def led_settings(actor: Actor) -> list:
+    """The settings the actor leads, by name."""
+    if not actor.is_member:
+        return []
+    return [s for s in actor.settings().order_by("name", "id") if actor.can(caps.LEADS_SETTING, s.pk)]

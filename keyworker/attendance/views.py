@@ -16,7 +16,7 @@ from keyworker.core.errors import RuleViolation
 from keyworker.core.uploads import too_large_message, upload_limits, upload_refusal
 from keyworker.organisations.calendar import TermCalendar
 
-from . import access, selectors
+from . import policies, selectors
 from .challenge import outstanding_not_known
 from .codes import NOT_YET_KNOWN, PRESENT_AM, PRESENT_PM
 from .ctf import ctf_attendance_import, require_ctf_importer, summaries_for_child
@@ -38,9 +38,9 @@ def _date(raw: str | None) -> dt.date | None:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    actor = access.member(request.actor)
+    actor = policies.member(request.actor)
     return render(request, "attendance/index.html", {
-        "groups": access.groups_for_register(actor), "is_office": access.is_office(actor),
+        "groups": policies.groups_for_register(actor), "is_office": policies.is_office(actor),
         "can_import": actor.can("imports.run"), "can_set_up": actor.can("setup.manage"),
     })
 
@@ -58,7 +58,7 @@ def _code_groups(codes: list[AttendanceCode]) -> list[tuple[str, list[Attendance
 @login_required
 def register(request: HttpRequest, group_id: int) -> HttpResponse:
     actor = request.actor
-    group = access.access_group(actor, group_id)
+    group = policies.access_group(actor, group_id)
     setting = group.setting
     today = clock.today(setting.time_zone)
     day = _date(request.POST.get("date") or request.GET.get("date")) or today
@@ -140,7 +140,7 @@ def _range(request: HttpRequest, calendar: TermCalendar, today: dt.date) -> tupl
 @login_required
 def class_overview(request: HttpRequest, group_id: int) -> HttpResponse:
     actor = request.actor
-    group = access.access_group(actor, group_id)
+    group = policies.access_group(actor, group_id)
     setting = group.setting
     today = clock.today(setting.time_zone)
     calendar = TermCalendar.for_setting(setting)
@@ -226,7 +226,7 @@ def child_attendance(request: HttpRequest, child_id: int) -> HttpResponse:
     return render(request, "attendance/child.html", {
         "child": child, "summary": summary, "months": _months(year_start, year_end, by_day, calendar, today), "today": today,
         "marks": marks, "used_codes": used, "limits": limits, "categories": Category.choices,
-        "can_record": access.can_record_for(actor, child),
+        "can_record": policies.can_record_for(actor, child),
         "previous_years": summaries_for_child(child),
         "trend": trend(child.organisation_id, year_start, today, limits.persistent_at_or_below, limits.severe_at_or_below,
                        child_id=child.pk),
@@ -240,7 +240,7 @@ def child_attendance(request: HttpRequest, child_id: int) -> HttpResponse:
 @login_required
 def unexplained(request: HttpRequest) -> HttpResponse:
     actor = request.actor
-    access.require_office(actor)
+    policies.require_office(actor)
     setting_ids = None if actor.has_organisation_scope else set(actor.setting_ids)
     today = clock.today()
     limits = selectors.thresholds(actor.organisation_id)
@@ -278,7 +278,7 @@ def _upload_page(request: HttpRequest, actor, *, run, choose: str, done, page: s
 
 @login_required
 def import_marks(request: HttpRequest) -> HttpResponse:
-    actor = access.member(request.actor)
+    actor = policies.member(request.actor)
     require_importer(actor)
     return _upload_page(
         request, actor, run=marks_import, choose="Choose a CSV file (.csv) or an Excel workbook (.xlsx).",
@@ -297,7 +297,7 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
 
     from .services import attendance_settings, attendance_settings_save
 
-    actor = access.member(request.actor)
+    actor = policies.member(request.actor)
     actor.require(caps.MANAGE_SETUP)
     current = attendance_settings(actor.organisation_id)
     values = {"persistent_at_or_below": str(current.persistent_at_or_below.normalize()),
@@ -335,7 +335,7 @@ def concerns(request: HttpRequest) -> HttpResponse:
     """Children of a setting at or below the persistent-absence threshold, lowest first: what the key workers flag to
     the deputy head (SCH-5), for leaders and the office. Fixed queries whatever the number of children."""
     actor = request.actor
-    access.require_office(actor)
+    policies.require_office(actor)
     settings = list(actor.settings().order_by("name", "id"))
     if not settings:
         raise Http404
@@ -376,7 +376,7 @@ def concern_list(request: HttpRequest) -> HttpResponse:
     """Attendance concerns for leaders (their settings) and key workers (their own children): filter by tier and by
     open or closed, highest tier and oldest follow-up first. Fixed queries whatever the number of concerns."""
     esc = _escalation()
-    actor = access.member(request.actor)
+    actor = policies.member(request.actor)
     if not (actor.is_leader or actor.is_key_worker):
         from django.core.exceptions import PermissionDenied
 
@@ -402,7 +402,7 @@ def concern_list(request: HttpRequest) -> HttpResponse:
 def concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
     """A child's attendance concern: rate, tier history, pattern, action log; log an action; leaders close it."""
     esc = _escalation()
-    actor = access.member(request.actor)
+    actor = policies.member(request.actor)
     concern = esc.access_concern(actor, concern_id)
     today = clock.today(concern.setting.time_zone)
     errors: dict[str, str] = {}
@@ -446,7 +446,7 @@ def escalation_setup(request: HttpRequest) -> HttpResponse:
     from keyworker.accounts import capabilities as caps
 
     esc = _escalation()
-    actor = access.member(request.actor)
+    actor = policies.member(request.actor)
     actor.require(caps.MANAGE_SETUP)
     tiers = esc.tiers_for(actor.organisation_id)
     rules = esc.escalation_settings(actor.organisation_id)
@@ -489,7 +489,7 @@ def escalation_setup(request: HttpRequest) -> HttpResponse:
 @login_required
 def import_ctf(request: HttpRequest) -> HttpResponse:
     """Upload a Common Transfer File: each pupil's attendance by school year (Attendance/YearData)."""
-    actor = access.member(request.actor)
+    actor = policies.member(request.actor)
     require_ctf_importer(actor)
     return _upload_page(
         request, actor, run=ctf_attendance_import, choose="Choose a Common Transfer File (.xml).",
@@ -508,7 +508,7 @@ def room_sessions(request: HttpRequest, group_id: int) -> HttpResponse:
     from . import sessions as care
     from .models import CareAbsenceReason, CareStatus
 
-    actor = access.member(request.actor)
+    actor = policies.member(request.actor)
     group = care.access_room(actor, group_id)
     today = clock.today(group.setting.time_zone)
     day = _date(request.POST.get("date") or request.GET.get("date")) or today

@@ -9,7 +9,8 @@ from django.http import Http404
 
 from keyworker.accounts.access import Actor
 from keyworker.accounts.capabilities import MANAGE_ALLOCATIONS
-from keyworker.accounts.models import Scope, StaffMember, StaffRole
+from keyworker.accounts.models import Scope, StaffMember
+from keyworker.accounts.selectors import setting_leaders
 from keyworker.caseload.models import KeyWorkerAllocation
 
 from .models import Agency, WellbeingConcern, WellbeingFollowUp
@@ -67,18 +68,8 @@ def is_key_worker_of(actor: Actor, family_id: int) -> bool:
 
 
 def leadership_team(organisation_id: int, setting_id: int) -> list[StaffMember]:
-    """Current staff leading a setting (allocations.manage there or organisation-wide), each once, in one query."""
-    # The capability list is JSON: a text match works on SQLite and PostgreSQL alike (no code contains another).
-    roles = (
-        StaffRole.objects.filter(Q(setting_id=setting_id) | Q(role__scope=Scope.ORGANISATION), organisation_id=organisation_id,
-                                 staff__is_active=True, role__capabilities__icontains=MANAGE_ALLOCATIONS)
-        .select_related("role", "staff__user").order_by("staff__user__full_name", "id")
-    )
-    team: dict[int, StaffMember] = {}
-    for r in roles:
-        if MANAGE_ALLOCATIONS in r.role.capabilities:
-            team.setdefault(r.staff_id, r.staff)
-    return list(team.values())
+    """Current staff leading a setting (there or organisation-wide), each once, in one query."""
+    return setting_leaders(organisation_id, setting_id)
 
 
 # The agency directory ----------------------------------------------------------------------------------------
