@@ -11,7 +11,7 @@ Every page that takes input does this the same way:
 - `service_call(request, call, ...)`: a button with no form: the rule's message shown at the top of the next page.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django import forms
@@ -26,10 +26,12 @@ from .errors import RuleViolation
 Saved = HttpResponse | tuple[str, str] | None
 
 
-def show_rule(form: forms.BaseForm, exc: RuleViolation, *, fallback: str | None = None) -> None:
-    """Put a refusal's messages on the fields they name; those naming no field of the form on `fallback` (None: the
-    form as a whole)."""
+def show_rule(form: forms.BaseForm, exc: RuleViolation, *, fallback: str | None = None,
+              names: Mapping[str, str] | None = None) -> None:
+    """Put a refusal's messages on the fields they name (`names`: the form's name for a service's argument); those
+    naming no field of the form on `fallback` (None: the form as a whole)."""
     for name, errors in exc.as_dict().items():
+        name = (names or {}).get(name, name)
         for error in errors:
             form.add_error(name if name in form.fields else fallback, error)
 
@@ -45,7 +47,7 @@ def _answer(request: HttpRequest, saved: Saved) -> HttpResponse | None:
 
 def form_submit(
     request: HttpRequest, form: forms.BaseForm, save: Callable[[dict[str, Any]], Saved], *,
-    fallback: str | None = None, elsewhere: str | None = None, prefix: str = "",
+    fallback: str | None = None, elsewhere: str | None = None, prefix: str = "", names: Mapping[str, str] | None = None,
 ) -> HttpResponse | None:
     """Post the form and call the service through `save(cleaned_data)`: its answer, or None when the page is to be
     shown again (nothing posted, a field invalid, or a rule broken, its message now on its field).
@@ -61,7 +63,7 @@ def form_submit(
         if elsewhere is not None and not exc.field:
             messages.error(request, prefix + exc.message)
             return redirect(elsewhere)
-        show_rule(form, exc, fallback=fallback)
+        show_rule(form, exc, fallback=fallback, names=names)
         return None
     return _answer(request, saved)
 

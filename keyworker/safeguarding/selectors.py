@@ -19,8 +19,9 @@ from keyworker.organisations.models import Setting
 from keyworker.people.models import Child
 
 from .models import AccessRoute, Concern, ConcernAccess, ConcernChild, ConcernState, Entry, EntryKind
+from .policies import is_team
 
-__all__ = ["safeguarding_team", "team_setting_ids"]
+__all__ = ["is_team", "safeguarding_team", "team_setting_ids"]
 
 LEAD_ROLES = ("safeguarding_lead", "safeguarding_deputy")
 TRANSFER_SCHOOL_DAYS = 5
@@ -32,11 +33,6 @@ SEARCH_LIMIT = 50
 def safeguarding_team(organisation_id: int, setting_id: int) -> list[StaffMember]:
     """The safeguarding team of a setting: its own team and organisation-wide members, each once, by name."""
     return staff_holding(role_holders(organisation_id, capability=SAFEGUARDING_TEAM, setting_ids=[setting_id]))
-
-
-def is_team(actor: Actor, setting_id: int | None = None) -> bool:
-    """On the safeguarding team of the setting (or of any setting, without one)."""
-    return actor.is_member and actor.can(SAFEGUARDING_TEAM, setting_id)
 
 
 def _in_team_settings(actor: Actor, qs: QuerySet, setting_field: str = "setting_id") -> QuerySet:
