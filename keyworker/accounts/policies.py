@@ -25,7 +25,7 @@ from .access import Actor
 from .models import SCOPE_RANK, Role, Scope, StaffMember, StaffRole
 
 # Capabilities that make a role a leader's or a safeguarding role.
-RESTRICTED_CAPABILITIES = frozenset({caps.MANAGE_ALLOCATIONS, caps.MANAGE_STAFF, caps.SAFEGUARDING_TEAM})
+RESTRICTED_CAPABILITIES = frozenset({caps.LEADS_SETTING, caps.MANAGE_STAFF, caps.SAFEGUARDING_TEAM})
 # Capabilities that together make someone the owner.
 OWNER_CAPABILITIES = frozenset({caps.MANAGE_STAFF, caps.MANAGE_ALLOCATIONS, caps.SAFEGUARDING_TEAM})
 
