@@ -9,6 +9,8 @@ Every page that takes input does this the same way:
 - `form_page(...)`: the whole of a simple add or edit page (`core/form_page.html`), with the side-by-side view when
   someone else saved the record first.
 - `service_call(request, call, ...)`: a button with no form: the rule's message shown at the top of the next page.
+- `service_errors(call, errors, default=...)`: a page whose inputs are not a Django form (a register, a table of
+  tiers): the rule's message in its `errors` under the field it names.
 """
 
 from collections.abc import Callable, Mapping
@@ -101,3 +103,14 @@ def form_page(
     return render(request, "core/form_page.html", {"form": form, "title": title, "cancel_url": cancel_url, "intro": intro,
                                                    **conflict},
                   status=409 if conflict else 400 if request.method == "POST" else 200)
+
+
+def service_errors(call: Callable[[], Any], errors: dict[str, str], *, default: str) -> bool:
+    """Call a service for a page whose inputs are not a Django form: a refusal's message goes into `errors` under the
+    field it names (`default` when it names none). True when the service did it."""
+    try:
+        call()
+    except RuleViolation as exc:
+        errors[exc.field or default] = exc.message
+        return False
+    return True
