@@ -207,15 +207,28 @@ def require_leader(actor: Actor, setting_id: int | None = None) -> None:
 
 def led_setting_ids(actor: Actor) -> frozenset[int] | None:
     """The settings the actor leads: None for all of the organisation's (an organisation-wide leader's role)."""
-    if not actor.is_member:
-        return frozenset()
-    if any(r.role.scope == Scope.ORGANISATION and caps.LEADS_SETTING in r.role.capabilities for r in actor.roles):
-        return None
-    return frozenset(r.setting_id for r in actor.roles if caps.LEADS_SETTING in r.role.capabilities)
+    return setting_ids_with(actor, caps.LEADS_SETTING)
 
 
 def led_settings(actor: Actor) -> list:
     """The settings the actor leads, by name."""
+    return settings_with(actor, caps.LEADS_SETTING)
+
+
+# Where a capability is held ---------------------------------------------------------------------------------------
+
+
+def setting_ids_with(actor: Actor, capability: str) -> frozenset[int] | None:
+    """The settings where the actor holds a capability: None for all of the organisation's (an organisation-wide role)."""
+    if not actor.is_member:
+        return frozenset()
+    if any(r.role.scope == Scope.ORGANISATION and capability in r.role.capabilities for r in actor.roles):
+        return None
+    return frozenset(r.setting_id for r in actor.roles if capability in r.role.capabilities)
+
+
+def settings_with(actor: Actor, capability: str) -> list:
+    """The settings where the actor holds a capability, by name."""
     if not actor.is_member:
         return []
-    return [s for s in actor.settings().order_by("name", "id") if actor.can(caps.LEADS_SETTING, s.pk)]
+    return [s for s in actor.settings().order_by("name", "id") if actor.can(capability, s.pk)]

@@ -187,18 +187,25 @@ def escalation_run(*, organisation_id: int, as_of: dt.date, now: dt.datetime) ->
     return concerns_evaluate(organisation_id=organisation_id, as_of=as_of, now=now).notifications
 
 
+def _open_concern_text(concern: AttendanceConcern, raw: str, *, field: str, rule: str, closed: str, missing: str) -> str:
+    """What is written on an open concern (an action, the outcome): said, and 2,000 characters at most."""
+    text = (raw or "").strip()
+    if concern.status != ConcernStatus.OPEN:
+        raise RuleViolation(closed, rule="concern_closed", field=field)
+    if not text:
+        raise RuleViolation(missing, rule=rule, field=field)
+    if len(text) > 2000:
+        raise RuleViolation("Use 2,000 characters or fewer.", rule=rule, field=field)
+    return text
+
+
 @transaction.atomic
 def concern_action_add(*, actor: Actor, concern: AttendanceConcern, text: str, happened_on: dt.date | None,
                        follow_up_on: dt.date | None, today: dt.date | None = None) -> ConcernAction:
     """Log an action on an open concern (a call, a letter, a meeting), with the next follow-up date if there is one."""
     today = today or clock.today()
-    text = (text or "").strip()
-    if concern.status != ConcernStatus.OPEN:
-        raise RuleViolation("This concern is closed.", rule="concern_closed", field="text")
-    if not text:
-        raise RuleViolation("Say what was done.", rule="concern_action", field="text")
-    if len(text) > 2000:
-        raise RuleViolation("Use 2,000 characters or fewer.", rule="concern_action", field="text")
+    text = _open_concern_text(concern, text, field="text", rule="concern_action", closed="This concern is closed.",
+                              missing="Say what was done.")
     if happened_on is None:
         raise RuleViolation("Enter the date, for example 18/11/2026.", rule="concern_action", field="happened_on")
     if happened_on > today:
@@ -226,13 +233,8 @@ def concern_close(*, actor: Actor, concern: AttendanceConcern, outcome: str, tod
     today = today or clock.today()
     if not policies.can_close(actor, concern):
         raise PermissionDenied("Only the setting's leaders can close an attendance concern.")
-    outcome = (outcome or "").strip()
-    if concern.status != ConcernStatus.OPEN:
-        raise RuleViolation("This concern is already closed.", rule="concern_closed", field="outcome")
-    if not outcome:
-        raise RuleViolation("Describe the outcome.", rule="concern_close", field="outcome")
-    if len(outcome) > 2000:
-        raise RuleViolation("Use 2,000 characters or fewer.", rule="concern_close", field="outcome")
+    outcome = _open_concern_text(concern, outcome, field="outcome", rule="concern_close",
+                                 closed="This concern is already closed.", missing="Describe the outcome.")
     concern.status, concern.outcome, concern.closed_on, concern.closed_by = ConcernStatus.CLOSED, outcome, today, actor.user
     concern.follow_up_by = None
     concern.save(update_fields=["status", "outcome", "closed_on", "closed_by", "follow_up_by"])

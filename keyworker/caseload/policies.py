@@ -5,6 +5,7 @@ from django.http import Http404
 
 from keyworker.accounts import capabilities as caps
 from keyworker.accounts.access import Actor
+from keyworker.accounts.policies import settings_with
 
 
 def can_allocate(actor: Actor, setting_id: int | None = None) -> bool:
@@ -18,7 +19,7 @@ def require_allocate(actor: Actor, setting_id: int | None = None) -> None:
 
 def allocation_settings(actor: Actor) -> list:
     """The settings where the actor allocates key workers."""
-    return [s for s in actor.settings() if actor.can(caps.MANAGE_ALLOCATIONS, s.pk)]
+    return settings_with(actor, caps.MANAGE_ALLOCATIONS)
 
 
 def can_manage_staff(actor: Actor) -> bool:
