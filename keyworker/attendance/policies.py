@@ -11,9 +11,9 @@ from keyworker.organisations.models import Group
 from keyworker.people.models import Child
 
 # Leaders and the office record and correct marks for the whole setting; a class team for its own class.
-REGISTER_CAPABILITIES = (caps.MANAGE_PEOPLE, caps.MANAGE_ALLOCATIONS, caps.RUN_IMPORTS)
+REGISTER_CAPABILITIES = (caps.MANAGE_PEOPLE, caps.LEADS_SETTING, caps.RUN_IMPORTS)
 # The office keeps the register straight: unexplained absences to replace, imports.
-OFFICE_CAPABILITIES = (caps.MANAGE_PEOPLE, caps.MANAGE_ALLOCATIONS)
+OFFICE_CAPABILITIES = (caps.MANAGE_PEOPLE, caps.LEADS_SETTING)
 
 
 def member(actor: Actor) -> Actor:
