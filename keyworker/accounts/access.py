@@ -88,9 +88,9 @@ class Actor:
 
     @cached_property
     def is_leader(self) -> bool:
-        from .capabilities import MANAGE_ALLOCATIONS
+        from .capabilities import LEADS_SETTING
 
-        return self.can(MANAGE_ALLOCATIONS)
+        return self.can(LEADS_SETTING)
 
     def settings(self) -> QuerySet[Setting]:
         """Settings this person works in (all of the organisation's for org-wide roles)."""

@@ -14,6 +14,11 @@ RUN_IMPORTS = "imports.run"
 SAFEGUARDING_TEAM = "safeguarding.team"
 AUDIT_EXPORT = "audit.export"  # the data protection officer: searches and exports the whole audit log
 
+# Who leads a setting: those who allocate its key workers. Leading is what most leaders' pages ask for (the
+# setting's figures, closing and voiding records, waiving, the leaders' lists), so it has its own name; the policy
+# functions in `accounts.policies` (`is_leader`, `led_setting_ids`…) answer it.
+LEADS_SETTING = MANAGE_ALLOCATIONS
+
 ALL = {
     VIEW_FAMILIES: "See families in scope",
     MANAGE_ALLOCATIONS: "Allocate and reassign key workers",

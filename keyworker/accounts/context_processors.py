@@ -9,7 +9,7 @@ def navigation(actor) -> list[tuple[str, str]]:
     """At most six sections for the persona, then the inbox: the most important first, shown in a fixed order."""
     if not actor.is_member:
         return []
-    leader = actor.can(caps.MANAGE_ALLOCATIONS)
+    leader = actor.is_leader
     # (label, url name, importance: lower is kept first when the bar is full)
     candidates: list[tuple[str, str, int]] = []
     if actor.is_key_worker:

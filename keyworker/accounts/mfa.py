@@ -26,13 +26,13 @@ def second_factor_required(actor) -> bool:
     """Must this person sign in with a second factor? Everyone who can read restricted records (the safeguarding
     team), leaders (allocations or staff management, or an organisation-wide role), and everyone in an
     organisation that asks it of all its staff."""
-    from .capabilities import MANAGE_ALLOCATIONS, MANAGE_STAFF, SAFEGUARDING_TEAM
+    from .capabilities import LEADS_SETTING, MANAGE_STAFF, SAFEGUARDING_TEAM
 
     if actor is None or not actor.is_member:
         return False
     if actor.has_organisation_scope:
         return True
-    if actor.capabilities() & {SAFEGUARDING_TEAM, MANAGE_ALLOCATIONS, MANAGE_STAFF}:
+    if actor.capabilities() & {SAFEGUARDING_TEAM, LEADS_SETTING, MANAGE_STAFF}:
         return True
     return bool(actor.organisation.second_factor_for_everyone)
 

@@ -25,7 +25,7 @@ from .access import Actor
 from .models import SCOPE_RANK, Role, Scope, StaffMember, StaffRole
 
 # Capabilities that make a role a leader's or a safeguarding role.
-RESTRICTED_CAPABILITIES = frozenset({caps.MANAGE_ALLOCATIONS, caps.MANAGE_STAFF, caps.SAFEGUARDING_TEAM})
+RESTRICTED_CAPABILITIES = frozenset({caps.LEADS_SETTING, caps.MANAGE_STAFF, caps.SAFEGUARDING_TEAM})
 # Capabilities that together make someone the owner.
 OWNER_CAPABILITIES = frozenset({caps.MANAGE_STAFF, caps.MANAGE_ALLOCATIONS, caps.SAFEGUARDING_TEAM})
 
@@ -188,3 +188,47 @@ def can_search_audit(actor: Actor) -> bool:
 def can_export_audit(actor: Actor) -> bool:
     """The data protection officer (the audit.export capability; headteachers and managers by default)."""
     return actor.is_member and actor.can(caps.AUDIT_EXPORT)
+
+
+# Leading a setting ----------------------------------------------------------------------------------------------
+# A leader of a setting is who allocates its key workers there (or organisation-wide). The apps ask these, not the
+# allocation capability, whenever they mean "a leader": the setting's figures, closing and voiding, the leaders' lists.
+
+
+def is_leader(actor: Actor, setting_id: int | None = None) -> bool:
+    """Leads the setting (without one: leads a setting somewhere)."""
+    return actor.is_member and actor.can(caps.LEADS_SETTING, setting_id)
+
+
+def require_leader(actor: Actor, setting_id: int | None = None) -> None:
+    """403 unless the actor leads the setting (without one: a setting somewhere)."""
+    actor.require(caps.LEADS_SETTING, setting_id)
+
+
+def led_setting_ids(actor: Actor) -> frozenset[int] | None:
+    """The settings the actor leads: None for all of the organisation's (an organisation-wide leader's role)."""
+    return setting_ids_with(actor, caps.LEADS_SETTING)
+
+
+def led_settings(actor: Actor) -> list:
+    """The settings the actor leads, by name."""
+    return settings_with(actor, caps.LEADS_SETTING)
+
+
+# Where a capability is held ---------------------------------------------------------------------------------------
+
+
+def setting_ids_with(actor: Actor, capability: str) -> frozenset[int] | None:
+    """The settings where the actor holds a capability: None for all of the organisation's (an organisation-wide role)."""
+    if not actor.is_member:
+        return frozenset()
+    if any(r.role.scope == Scope.ORGANISATION and capability in r.role.capabilities for r in actor.roles):
+        return None
+    return frozenset(r.setting_id for r in actor.roles if capability in r.role.capabilities)
+
+
+def settings_with(actor: Actor, capability: str) -> list:
+    """The settings where the actor holds a capability, by name."""
+    if not actor.is_member:
+        return []
+    return [s for s in actor.settings().order_by("name", "id") if actor.can(capability, s.pk)]

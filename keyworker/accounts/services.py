@@ -249,7 +249,7 @@ def invitation_answer(*, user: User, invitation: StaffInvitation, accept: bool) 
 
 def _restricted_readers_and_leaders(organisation_id: int) -> list[User]:
     """Active staff of the organisation on the safeguarding team or leading it (allocations)."""
-    wanted = {caps.SAFEGUARDING_TEAM, caps.MANAGE_ALLOCATIONS}
+    wanted = {caps.SAFEGUARDING_TEAM, caps.LEADS_SETTING}
     role_ids = [r.pk for r in Role.objects.filter(organisation_id=organisation_id) if wanted & set(r.capabilities)]
     return list(User.objects.filter(
         memberships__organisation_id=organisation_id, memberships__is_active=True,

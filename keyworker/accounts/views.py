@@ -28,7 +28,7 @@ def home(request):
     actor = request.actor
     if not actor.is_member:
         return render(request, "accounts/no_membership.html", status=403)
-    if actor.can(caps.MANAGE_ALLOCATIONS):
+    if actor.is_leader:
         return redirect("week:team_compliance")
     if actor.is_key_worker:
         return redirect("week:my_week")

@@ -15,6 +15,7 @@ from django_otp.models import Device
 from django_otp_webauthn.models import WebAuthnCredential
 
 from keyworker.core.errors import RuleViolation
+from keyworker.core.forms import form_submit, service_call
 from keyworker.core.requests import int_param, safe_next
 
 from . import mfa, mfa_services
@@ -105,21 +106,18 @@ def add_app(request):
     device = mfa_services.totp_device_start(user=request.user, device_id=request.session.get(SESSION_APP_BEING_ADDED))
     request.session[SESSION_APP_BEING_ADDED] = device.pk
     form = AppConfirmForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            device = mfa_services.totp_device_confirm(
-                actor=request.actor, user=request.user, device_id=device.pk,
-                code=form.cleaned_data["code"], name=form.cleaned_data["name"],
-            )
-        except RuleViolation as exc:
-            form.add_error("code", exc.message)
-        else:
-            request.session.pop(SESSION_APP_BEING_ADDED, None)
-            if not request.user.is_verified():
-                mfa.mark_verified(request, device)  # they have just shown a code from it
-            mfa.remember_devices(request)
-            messages.success(request, "Your authenticator app is added. Now make recovery codes, in case you lose it.")
-            return redirect(_with_next(reverse("accounts:second_factor_recovery_codes"), nxt))
+
+    def save(data):
+        confirmed = mfa_services.totp_device_confirm(actor=request.actor, user=request.user, device_id=device.pk,
+                                                     code=data["code"], name=data["name"])
+        request.session.pop(SESSION_APP_BEING_ADDED, None)
+        if not request.user.is_verified():
+            mfa.mark_verified(request, confirmed)  # they have just shown a code from it
+        mfa.remember_devices(request)
+        return (_with_next(reverse("accounts:second_factor_recovery_codes"), nxt),
+                "Your authenticator app is added. Now make recovery codes, in case you lose it.")
+    if (done := form_submit(request, form, save, fallback="code")) is not None:
+        return done
     secret = b32encode(device.bin_key).decode()
     qr = segno.make(device.config_url, error="m").svg_inline(scale=5, dark="#000", light="#fff")
     return render(request, "accounts/second_factor_app.html", {
@@ -180,15 +178,14 @@ def passkey_name(request, passkey_id: int):
     passkey = _passkey_of(request, passkey_id)
     nxt = safe_next(request)
     form = PasskeyNameForm(request.POST or None, initial={"name": passkey.name})
-    if request.method == "POST" and form.is_valid():
-        try:
-            mfa_services.passkey_rename(actor=request.actor, user=request.user, passkey=passkey, name=form.cleaned_data["name"])
-        except RuleViolation as exc:
-            form.add_error("name", exc.message)
-        else:
-            mfa.remember_devices(request)
-            messages.success(request, f"Passkey “{passkey.name}” saved.")
-            return redirect(nxt or "accounts:second_factor_passkeys")
+
+    def save(data):
+        mfa_services.passkey_rename(actor=request.actor, user=request.user, passkey=passkey, name=data["name"])
+        mfa.remember_devices(request)
+        messages.success(request, f"Passkey “{passkey.name}” saved.")
+        return redirect(nxt or "accounts:second_factor_passkeys")
+    if (done := form_submit(request, form, save, fallback="name")) is not None:
+        return done
     return render(request, "accounts/second_factor_passkey_name.html", {"form": form, "passkey": passkey, "next": nxt})
 
 
@@ -202,12 +199,10 @@ def remove(request):
     if device is None or device.user_id != request.user.pk:
         raise Http404("No such device")
     kind = mfa.device_kind(device)
-    try:
+
+    def remove_device():
         mfa_services.second_factor_remove(actor=request.actor, user=request.user, device=device)
-    except RuleViolation as exc:
-        messages.error(request, exc.message)
-    else:
         mfa.remember_devices(request)
-        messages.success(request, f"Removed the {mfa_services.KIND_LABELS[kind]}.")
+    service_call(request, remove_device, success=f"Removed the {mfa_services.KIND_LABELS[kind]}.")
     back = "accounts:second_factor_passkeys" if request.POST.get("from") == "passkeys" else "accounts:second_factor_devices"
     return redirect(back)

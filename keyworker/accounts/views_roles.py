@@ -1,11 +1,11 @@
 """Roles pages: an organisation sees its roles and adjusts what each may see and do."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 
-from keyworker.core.errors import RuleViolation
+from keyworker.core.forms import form_submit
 
 from . import capabilities as caps
 from . import policies
@@ -37,18 +37,13 @@ def role_edit(request, role_id: int):
         raise Http404("No such role")
     # The form writes into its instance as it validates: the service compares against the role as stored.
     form = RoleForm(request.POST or None, instance=Role.objects.get(pk=role.pk), actor=actor)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            role_update(actor=actor, role=role, name=d["name"], scope=d["scope"],
-                        key_worker_eligibility=d["key_worker_eligibility"], capabilities=d["capabilities"])
-        except RuleViolation as exc:
-            for field, errors in exc.as_dict().items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
-        else:
-            messages.success(request, f"Saved the role {role.name}.")
-            return redirect("roles:list")
+
+    def save(d):
+        role_update(actor=actor, role=role, name=d["name"], scope=d["scope"],
+                    key_worker_eligibility=d["key_worker_eligibility"], capabilities=d["capabilities"])
+        return reverse("roles:list"), f"Saved the role {role.name}."
+    if (done := form_submit(request, form, save)) is not None:
+        return done
     return render(request, "core/form_page.html", {
         "form": form, "title": f"Role: {role.name}", "cancel_url": "/setup/roles/",
         "intro": "Changes apply at once to everyone with this role in your organisation only."

@@ -21,7 +21,7 @@ from keyworker.organisations.models import Group
 from keyworker.people.models import Child
 from keyworker.people.selectors import children_visible_to
 
-from . import access, selectors
+from . import policies, selectors
 from .models import AttendanceCode, Session
 from .services import MarkEntry, MarksRefused, marks_record_bulk
 
@@ -103,7 +103,7 @@ class CodesView(APIView):
 
     @extend_schema(responses={200: CodeSerializer(many=True)}, summary="Register codes of your settings' jurisdictions")
     def get(self, request: Request) -> Response:
-        actor = access.member(request_actor(request))
+        actor = policies.member(request_actor(request))
         jurisdictions = set(actor.settings().values_list("jurisdiction", flat=True))
         codes = AttendanceCode.objects.filter(jurisdiction__in=jurisdictions, in_use=True).order_by("jurisdiction", "order")
         return Response(CodeSerializer(codes, many=True).data)
@@ -122,7 +122,7 @@ class MarksView(APIView):
                     "only with a reason (the item's or the batch's); the previous code is kept.",
     )
     def post(self, request: Request) -> Response:
-        actor = access.member(request_actor(request))
+        actor = policies.member(request_actor(request))
         data = MarksInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         items = data.validated_data["marks"]
@@ -155,7 +155,7 @@ class RatesView(APIView):
                     "neither side. band is persistent or severe against your organisation's thresholds.",
     )
     def get(self, request: Request) -> Response:
-        actor = access.member(request_actor(request))
+        actor = policies.member(request_actor(request))
         params = RatesFilterSerializer(data=request.query_params.dict())
         params.is_valid(raise_exception=True)
         p = params.validated_data
@@ -266,7 +266,7 @@ class ConcernsView(APIView):
     def get(self, request: Request) -> Response:
         from . import escalation
 
-        actor = access.member(request_actor(request))
+        actor = policies.member(request_actor(request))
         params = ConcernFilterSerializer(data=request.query_params.dict())
         params.is_valid(raise_exception=True)
         qs = escalation.concerns_visible_to(actor).select_related("child")
@@ -284,7 +284,7 @@ class ConcernView(APIView):
     def get(self, request: Request, concern_id: int) -> Response:
         from . import escalation
 
-        actor = access.member(request_actor(request))
+        actor = policies.member(request_actor(request))
         concern = escalation.access_concern(actor, concern_id)
         actions = list(concern.actions.select_related("recorded_by").order_by("happened_on", "recorded_at", "id"))
         return Response(_concern_dict(concern, actions))

@@ -10,13 +10,24 @@ import zoneinfo
 from django.db import transaction
 
 from keyworker.accounts.models import GroupMembership, StaffMember, StaffRole
+from keyworker.accounts.selectors import role_holders
 from keyworker.caseload.models import KeyWorkerAllocation
 from keyworker.core import clock
 from keyworker.organisations.calendar import TermCalendar
 from keyworker.organisations.models import Organisation, Setting
 from keyworker.people.models import Child
 
-from .models import AttendanceCode, AttendanceMark, Category, MarkRevision
+from .escalation_services import concerns_evaluate
+from .models import (
+    AttendanceCode,
+    AttendanceConcern,
+    AttendanceMark,
+    Category,
+    ConcernAction,
+    ConcernActionKind,
+    ConcernStatus,
+    MarkRevision,
+)
 
 LOUISE_QUINN = "louise.quinn@brookfieldpark.sch.uk"
 # (share of children, chance a school day starts an illness, chance of a single-session appointment, of a late)
@@ -60,8 +71,6 @@ def demo_history(*, organisation: Organisation, today: dt.date | None = None, se
         total += _setting_history(organisation, setting, today or clock.today(setting.time_zone), seed)
     if total:
         engine.recompute(organisation_id=organisation.pk, as_of=today or clock.today(), rebuild=True)
-        from .escalation import demo_concerns
-
         demo_concerns(organisation=organisation, today=today or clock.today(), seed=seed)
         _settle_past_notices(organisation)
     return total
@@ -176,3 +185,62 @@ def _setting_history(organisation: Organisation, setting: Setting, today: dt.dat
     ]
     MarkRevision.objects.bulk_create(revisions, batch_size=2000)
     return len(marks)
+
+
+# Attendance concerns ----------------------------------------------------------------------------------------
+
+DEMO_ACTIONS = {
+    1: ["Phoned the family: a run of coughs and colds, expects to be back tomorrow",
+        "Spoke to dad at the gate about the Monday absences; he will ring the office on any day off"],
+    2: ["Letter sent home about attendance with the child's figures this year",
+        "Meeting with the parents and the deputy head: agreed an attendance plan, review in four weeks",
+        "Checked in with the family: attendance this fortnight 100 %"],
+    3: ["Home visit with the family support worker",
+        "Attendance meeting with the headteacher and deputy head: referral to the local authority's attendance team discussed",
+        "Early help assessment started with the family's agreement"],
+}
+
+
+@transaction.atomic
+def demo_concerns(*, organisation, today: dt.date | None = None, seed: int = 2026) -> int:
+    """Evaluate the demo school's register every Friday of the school year so far (so concerns open and rise over
+    the weeks, as the worker would have done), then log the deputy head's and key workers' actions on them."""
+    today = today or clock.today()
+    setting = Setting.objects.filter(organisation=organisation, kind="school").order_by("id").first()
+    if setting is None:
+        return 0
+    calendar = TermCalendar.for_setting(setting)
+    start = calendar.school_year_start(today)
+    if start is None:
+        return 0
+    fridays = [d for d in calendar.school_days_between(start + dt.timedelta(days=21), today) if d.weekday() == 4]
+    for day in [*fridays, today] if (not fridays or fridays[-1] != today) else fridays:
+        concerns_evaluate(organisation_id=organisation.pk, as_of=day, now=dt.datetime.combine(day, dt.time(16, 0), tzinfo=dt.UTC))
+    deputies = role_holders(organisation.pk, codes=["deputy_headteacher"])
+    deputy = min((r.staff for r in deputies), key=lambda staff: staff.pk, default=None)
+    concerns = list(AttendanceConcern.objects.filter(organisation=organisation, status=ConcernStatus.OPEN)
+                    .select_related("child").order_by("child__legal_last_name", "child__legal_first_name", "id"))
+    key_workers = {
+        a.family_id: a.staff.user for a in KeyWorkerAllocation.objects.filter(
+            organisation=organisation, ends_at__isnull=True).select_related("staff__user")
+    }
+    actions = []
+    for n, concern in enumerate(concerns):
+        rng = random.Random(f"attendance-concern-{seed}-{n}")
+        tier = min(concern.tier_order, 3)
+        who = deputy.user if (tier >= 2 and deputy is not None) else key_workers.get(concern.child.family_id)
+        day = concern.opened_on
+        for text in DEMO_ACTIONS[tier][: rng.choice([1, 2, 2, 3])]:
+            day = calendar.add_school_days(day, rng.choice([1, 2, 3]))
+            if day > today:
+                break
+            follow = calendar.add_school_days(day, 10)
+            actions.append(ConcernAction(
+                organisation=organisation, concern=concern, kind=ConcernActionKind.ACTION, happened_on=day,
+                recorded_at=dt.datetime.combine(day, dt.time(15, 30), tzinfo=dt.UTC), recorded_by=who, text=text,
+                follow_up_on=follow, tier_order=concern.tier_order,
+            ))
+            concern.follow_up_by = follow
+    ConcernAction.objects.bulk_create(actions)
+    AttendanceConcern.objects.bulk_update(concerns, ["follow_up_by"])
+    return len(concerns)

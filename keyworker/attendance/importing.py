@@ -34,8 +34,8 @@ from keyworker.organisations.models import Setting
 from keyworker.people.models import Child
 from keyworker.standards.obligations import obligations_refresh
 
-from .access import can_record_for
 from .models import AttendanceCode, AttendanceMark, Category, MarkRevision, Session
+from .policies import can_record_for
 from .services import REASON_MAX, normalise_code, normalise_session
 
 COLUMNS = {

@@ -23,8 +23,8 @@ from keyworker.organisations.models import Setting
 from keyworker.people.models import Child
 from keyworker.standards.obligations import obligations_refresh
 
-from .access import can_record_for
 from .models import AttendanceCode, AttendanceMark, AttendanceSettings, Category, MarkRevision, Session
+from .policies import can_record_for
 
 REASON_MAX = 300
 _SESSION_WORDS = {"am": "AM", "morning": "AM", "pm": "PM", "afternoon": "PM"}

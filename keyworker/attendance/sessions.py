@@ -20,7 +20,7 @@ from keyworker.core.errors import RuleViolation
 from keyworker.organisations.models import Group, SettingKind
 from keyworker.people.models import Child
 
-from . import access
+from . import policies
 from .models import CareAbsenceReason, CareSession, CareSessionKind, CareStatus
 
 CHILDCARE_KINDS = (SettingKind.EARLY_YEARS, SettingKind.OUT_OF_SCHOOL_CARE, SettingKind.YOUTH)
@@ -29,7 +29,7 @@ NOTE_MAX = 300
 
 def access_room(actor: Actor, group_id: int) -> Group:
     """A room of one of the organisation's childcare settings (else 404) whose register the actor may take (else 403)."""
-    group = access.access_group(actor, group_id)
+    group = policies.access_group(actor, group_id)
     if group.setting.kind not in CHILDCARE_KINDS:
         raise Http404("No such room")
     return group
@@ -40,7 +40,7 @@ def care_session_book(*, actor: Actor, child: Child, date: dt.date, kind: str = 
     """Book a session for a child at their childcare setting (leaders, the office and the room's team)."""
     if child.organisation_id != actor.organisation_id:
         raise Http404("No such child")
-    if not access.can_record_for(actor, child):
+    if not policies.can_record_for(actor, child):
         raise PermissionDenied("Only the room's team, leaders and the office can book sessions.")
     setting = child.setting
     if setting.kind not in CHILDCARE_KINDS:
@@ -87,7 +87,7 @@ def room_day(group: Group, date: dt.date) -> list[CareSession]:
 @transaction.atomic
 def care_register_save(*, actor: Actor, group: Group, date: dt.date, outcomes: Sequence[SessionOutcome]) -> int:
     """Record who attended and who was absent (with a reason) for the room's sessions of the day, all or nothing."""
-    if not access.can_take_register(actor, group):
+    if not policies.can_take_register(actor, group):
         raise PermissionDenied("Only the room's team, leaders and the office can take this register.")
     if date > clock.today(group.setting.time_zone):
         raise RuleViolation("Sessions are recorded on the day or after.", rule="future", field="date")

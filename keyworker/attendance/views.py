@@ -13,13 +13,15 @@ from django.urls import reverse
 
 from keyworker.core import clock
 from keyworker.core.errors import RuleViolation
+from keyworker.core.forms import service_errors
 from keyworker.core.uploads import too_large_message, upload_limits, upload_refusal
 from keyworker.organisations.calendar import TermCalendar
 
-from . import access, selectors
+from . import policies, selectors
 from .challenge import outstanding_not_known
 from .codes import NOT_YET_KNOWN, PRESENT_AM, PRESENT_PM
 from .ctf import ctf_attendance_import, require_ctf_importer, summaries_for_child
+from .forms import concern_values, parse_date, pattern_values, register_codes, thresholds_from, tier_inputs
 from .importing import marks_import, require_importer
 from .models import AttendanceCode, Category, Session
 from .selectors import Range, Rates
@@ -29,18 +31,11 @@ from .trend import trend
 MAX_RANGE_DAYS = 400
 
 
-def _date(raw: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat((raw or "").strip()[:10])
-    except ValueError:
-        return None
-
-
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    actor = access.member(request.actor)
+    actor = policies.member(request.actor)
     return render(request, "attendance/index.html", {
-        "groups": access.groups_for_register(actor), "is_office": access.is_office(actor),
+        "groups": policies.groups_for_register(actor), "is_office": policies.is_office(actor),
         "can_import": actor.can("imports.run"), "can_set_up": actor.can("setup.manage"),
     })
 
@@ -58,10 +53,10 @@ def _code_groups(codes: list[AttendanceCode]) -> list[tuple[str, list[Attendance
 @login_required
 def register(request: HttpRequest, group_id: int) -> HttpResponse:
     actor = request.actor
-    group = access.access_group(actor, group_id)
+    group = policies.access_group(actor, group_id)
     setting = group.setting
     today = clock.today(setting.time_zone)
-    day = _date(request.POST.get("date") or request.GET.get("date")) or today
+    day = parse_date(request.POST.get("date") or request.GET.get("date")) or today
     session = (request.POST.get("session") or request.GET.get("session") or "").upper()
     if session not in Session.values:
         session = selectors.default_session(setting, clock.now())
@@ -77,12 +72,8 @@ def register(request: HttpRequest, group_id: int) -> HttpResponse:
     reason = ""
     if request.method == "POST" and children:
         reason = request.POST.get("reason", "")[:300]
-        entries: list[MarkEntry] = []
-        for child in children:
-            code = (request.POST.get(f"other_{child.pk}") or request.POST.get(f"code_{child.pk}") or "").strip()[:4]
-            if code:
-                chosen[child.pk] = code
-                entries.append(MarkEntry(child, day, session, code))
+        chosen = register_codes(request.POST, children)
+        entries = [MarkEntry(child, day, session, chosen[child.pk]) for child in children if child.pk in chosen]
         if not entries:
             general.append("Choose a mark for at least one child.")
         else:
@@ -123,7 +114,7 @@ def register(request: HttpRequest, group_id: int) -> HttpResponse:
 def _range(request: HttpRequest, calendar: TermCalendar, today: dt.date) -> tuple[Range, list[Range], str]:
     """The range asked for (a named period, or from/to), the named periods, and a message if the input was wrong."""
     named = selectors.periods(calendar, today)
-    start, end = _date(request.GET.get("from")), _date(request.GET.get("to"))
+    start, end = parse_date(request.GET.get("from")), parse_date(request.GET.get("to"))
     if start or end:
         if not (start and end):
             return named[-1], named, "Enter both dates of the range."
@@ -140,7 +131,7 @@ def _range(request: HttpRequest, calendar: TermCalendar, today: dt.date) -> tupl
 @login_required
 def class_overview(request: HttpRequest, group_id: int) -> HttpResponse:
     actor = request.actor
-    group = access.access_group(actor, group_id)
+    group = policies.access_group(actor, group_id)
     setting = group.setting
     today = clock.today(setting.time_zone)
     calendar = TermCalendar.for_setting(setting)
@@ -226,7 +217,7 @@ def child_attendance(request: HttpRequest, child_id: int) -> HttpResponse:
     return render(request, "attendance/child.html", {
         "child": child, "summary": summary, "months": _months(year_start, year_end, by_day, calendar, today), "today": today,
         "marks": marks, "used_codes": used, "limits": limits, "categories": Category.choices,
-        "can_record": access.can_record_for(actor, child),
+        "can_record": policies.can_record_for(actor, child),
         "previous_years": summaries_for_child(child),
         "trend": trend(child.organisation_id, year_start, today, limits.persistent_at_or_below, limits.severe_at_or_below,
                        child_id=child.pk),
@@ -240,7 +231,7 @@ def child_attendance(request: HttpRequest, child_id: int) -> HttpResponse:
 @login_required
 def unexplained(request: HttpRequest) -> HttpResponse:
     actor = request.actor
-    access.require_office(actor)
+    policies.require_office(actor)
     setting_ids = None if actor.has_organisation_scope else set(actor.setting_ids)
     today = clock.today()
     limits = selectors.thresholds(actor.organisation_id)
@@ -278,7 +269,7 @@ def _upload_page(request: HttpRequest, actor, *, run, choose: str, done, page: s
 
 @login_required
 def import_marks(request: HttpRequest) -> HttpResponse:
-    actor = access.member(request.actor)
+    actor = policies.member(request.actor)
     require_importer(actor)
     return _upload_page(
         request, actor, run=marks_import, choose="Choose a CSV file (.csv) or an Excel workbook (.xlsx).",
@@ -291,13 +282,12 @@ def import_marks(request: HttpRequest) -> HttpResponse:
 @login_required
 def settings_edit(request: HttpRequest) -> HttpResponse:
     """The organisation's thresholds for persistent and severe absence, and the days allowed to replace an "N"."""
-    from decimal import Decimal, InvalidOperation
 
     from keyworker.accounts import capabilities as caps
 
     from .services import attendance_settings, attendance_settings_save
 
-    actor = access.member(request.actor)
+    actor = policies.member(request.actor)
     actor.require(caps.MANAGE_SETUP)
     current = attendance_settings(actor.organisation_id)
     values = {"persistent_at_or_below": str(current.persistent_at_or_below.normalize()),
@@ -305,27 +295,11 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
               "replace_n_within_school_days": str(current.replace_n_within_school_days)}
     errors: dict[str, str] = {}
     if request.method == "POST":
-        values = {k: (request.POST.get(k) or "").strip()[:10] for k in values}
-        parsed: dict = {}
-        for key in ("persistent_at_or_below", "severe_at_or_below"):
-            try:
-                parsed[key] = Decimal(values[key]).quantize(Decimal("0.01"))
-                if not parsed[key].is_finite():
-                    raise InvalidOperation
-            except (InvalidOperation, ValueError):
-                errors[key] = "Enter a percentage, for example 90."
-        if values["replace_n_within_school_days"].isdigit():
-            parsed["replace_n_within_school_days"] = int(values["replace_n_within_school_days"])
-        else:
-            errors["replace_n_within_school_days"] = "Enter a number of school days, for example 5."
-        if not errors:
-            try:
-                attendance_settings_save(actor=actor, **parsed)
-            except RuleViolation as exc:
-                errors[exc.field or "severe_at_or_below"] = exc.message
-            else:
-                messages.success(request, "Attendance thresholds saved.")
-                return redirect("attendance:settings")
+        values, parsed, errors = thresholds_from(request.POST, values)
+        if not errors and service_errors(lambda: attendance_settings_save(actor=actor, **parsed), errors,
+                                         default="severe_at_or_below"):
+            messages.success(request, "Attendance thresholds saved.")
+            return redirect("attendance:settings")
     return render(request, "attendance/settings.html", {"values": values, "errors": errors},
                   status=400 if errors else 200)
 
@@ -335,7 +309,7 @@ def concerns(request: HttpRequest) -> HttpResponse:
     """Children of a setting at or below the persistent-absence threshold, lowest first: what the key workers flag to
     the deputy head (SCH-5), for leaders and the office. Fixed queries whatever the number of children."""
     actor = request.actor
-    access.require_office(actor)
+    policies.require_office(actor)
     settings = list(actor.settings().order_by("name", "id"))
     if not settings:
         raise Http404
@@ -376,7 +350,7 @@ def concern_list(request: HttpRequest) -> HttpResponse:
     """Attendance concerns for leaders (their settings) and key workers (their own children): filter by tier and by
     open or closed, highest tier and oldest follow-up first. Fixed queries whatever the number of concerns."""
     esc = _escalation()
-    actor = access.member(request.actor)
+    actor = policies.member(request.actor)
     if not (actor.is_leader or actor.is_key_worker):
         from django.core.exceptions import PermissionDenied
 
@@ -402,30 +376,29 @@ def concern_list(request: HttpRequest) -> HttpResponse:
 def concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
     """A child's attendance concern: rate, tier history, pattern, action log; log an action; leaders close it."""
     esc = _escalation()
-    actor = access.member(request.actor)
+    actor = policies.member(request.actor)
     concern = esc.access_concern(actor, concern_id)
     today = clock.today(concern.setting.time_zone)
     errors: dict[str, str] = {}
     values = {"text": "", "happened_on": today.isoformat(), "follow_up_on": "", "outcome": ""}
     if request.method == "POST":
         what = request.POST.get("do", "action")
-        values.update({k: (request.POST.get(k) or "").strip()[:2100] for k in values})
-        try:
+        values.update(concern_values(request.POST, values))
+
+        def save():
             if what == "close":
                 esc.concern_close(actor=actor, concern=concern, outcome=values["outcome"], today=today)
                 messages.success(request, "Concern closed.")
-            else:
-                follow = None
-                if values["follow_up_on"]:
-                    follow = _date(values["follow_up_on"])
-                    if follow is None:
-                        raise RuleViolation("Enter the follow-up date, for example 2026-11-25.", field="follow_up_on")
-                esc.concern_action_add(actor=actor, concern=concern, text=values["text"], happened_on=_date(values["happened_on"]),
-                                       follow_up_on=follow, today=today)
-                messages.success(request, "Action logged.")
-        except RuleViolation as exc:
-            errors[exc.field or "text"] = exc.message
-        else:
+                return
+            follow = None
+            if values["follow_up_on"]:
+                follow = parse_date(values["follow_up_on"])
+                if follow is None:
+                    raise RuleViolation("Enter the follow-up date, for example 2026-11-25.", field="follow_up_on")
+            esc.concern_action_add(actor=actor, concern=concern, text=values["text"], happened_on=parse_date(values["happened_on"]),
+                                   follow_up_on=follow, today=today)
+            messages.success(request, "Action logged.")
+        if service_errors(save, errors, default="text"):
             return redirect("attendance:concern", concern.pk)
     actions = list(concern.actions.select_related("recorded_by").order_by("happened_on", "recorded_at", "id"))
     limits = selectors.thresholds(concern.organisation_id)
@@ -446,7 +419,7 @@ def escalation_setup(request: HttpRequest) -> HttpResponse:
     from keyworker.accounts import capabilities as caps
 
     esc = _escalation()
-    actor = access.member(request.actor)
+    actor = policies.member(request.actor)
     actor.require(caps.MANAGE_SETUP)
     tiers = esc.tiers_for(actor.organisation_id)
     rules = esc.escalation_settings(actor.organisation_id)
@@ -458,19 +431,10 @@ def escalation_setup(request: HttpRequest) -> HttpResponse:
                 "weekday_enabled": rules.weekday_enabled, "weekday_weeks": str(rules.weekday_weeks)}
     errors: dict[str, str] = {}
     if request.method == "POST":
-        rows = []
-        for i in range(esc.MAX_TIERS):
-            rows.append(esc.TierInput(
-                (request.POST.get(f"tier-{i}-name") or "")[:100], (request.POST.get(f"tier-{i}-at_or_below") or "")[:10],
-                [c[:40] for c in request.POST.getlist(f"tier-{i}-notify_roles")][:20],
-                (request.POST.get(f"tier-{i}-follow_up") or "")[:250], (request.POST.get(f"tier-{i}-follow_up_school_days") or "")[:4],
-            ))
-        patterns = {k: (request.POST.get(k) or "").strip()[:6] for k in patterns}
-        try:
-            esc.escalation_setup_save(actor=actor, tiers=rows, patterns=patterns)
-        except RuleViolation as exc:
-            errors[exc.field or "tier-0-name"] = exc.message
-        else:
+        rows = tier_inputs(request.POST)
+        patterns = pattern_values(request.POST, patterns)
+        if service_errors(lambda: esc.escalation_setup_save(actor=actor, tiers=rows, patterns=patterns), errors,
+                          default="tier-0-name"):
             messages.success(request, "Escalation tiers saved.")
             return redirect("attendance:escalation_setup")
         rows = [r for r in rows if r.name.strip() or r.at_or_below.strip()]
@@ -489,7 +453,7 @@ def escalation_setup(request: HttpRequest) -> HttpResponse:
 @login_required
 def import_ctf(request: HttpRequest) -> HttpResponse:
     """Upload a Common Transfer File: each pupil's attendance by school year (Attendance/YearData)."""
-    actor = access.member(request.actor)
+    actor = policies.member(request.actor)
     require_ctf_importer(actor)
     return _upload_page(
         request, actor, run=ctf_attendance_import, choose="Choose a Common Transfer File (.xml).",
@@ -508,10 +472,10 @@ def room_sessions(request: HttpRequest, group_id: int) -> HttpResponse:
     from . import sessions as care
     from .models import CareAbsenceReason, CareStatus
 
-    actor = access.member(request.actor)
+    actor = policies.member(request.actor)
     group = care.access_room(actor, group_id)
     today = clock.today(group.setting.time_zone)
-    day = _date(request.POST.get("date") or request.GET.get("date")) or today
+    day = parse_date(request.POST.get("date") or request.GET.get("date")) or today
     errors: dict[int, str] = {}
     error = ""
     status = 200

@@ -10,14 +10,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from keyworker.accounts import capabilities as caps
 from keyworker.core import clock
-from keyworker.core.errors import RuleViolation
+from keyworker.core.forms import service_call
 from keyworker.core.requests import member as _member
 from keyworker.core.requests import safe_next as _safe_next
 from keyworker.people.selectors import access_child
 
-from . import selectors, services
+from . import policies, selectors, services
 from .models import ClassLastLooked
 
 PAGE_SIZE = 50
@@ -70,14 +69,10 @@ def briefing_acknowledge_view(request: HttpRequest, briefing_id: int) -> HttpRes
     actor = _member(request)
     row = selectors.access_my_briefing(actor, briefing_id)
     was_pending = row.acknowledged_at is None
-    try:
-        row = services.briefing_acknowledge(actor=actor, briefing=row.briefing)
-    except RuleViolation as exc:
-        messages.error(request, exc.message)
-    else:
-        name = row.briefing.child.display_name
-        messages.success(request, f"Thank you: you have read the change to {name}'s key aspects."
-                         if was_pending else f"You had already read this change to {name}'s key aspects.")
+    name = row.briefing.child.display_name
+    service_call(request, lambda: services.briefing_acknowledge(actor=actor, briefing=row.briefing),
+                 success=f"Thank you: you have read the change to {name}'s key aspects."
+                 if was_pending else f"You had already read this change to {name}'s key aspects.")
     return redirect(_safe_next(request) or reverse("briefings:list"))
 
 
@@ -99,7 +94,7 @@ def child_acknowledge_view(request: HttpRequest, child_id: int) -> HttpResponse:
 def class_list(request: HttpRequest) -> HttpResponse:
     actor = _member(request)
     return render(request, "briefings/class_list.html", {
-        "groups": selectors.classes_with_news(actor), "is_leader": actor.can(caps.MANAGE_ALLOCATIONS),
+        "groups": selectors.classes_with_news(actor), "is_leader": policies.can_see_progress(actor),
         "recent_days": selectors.RECENT_DAYS,
     })
 
@@ -120,7 +115,7 @@ def class_changes(request: HttpRequest, group_id: int) -> HttpResponse:
     )
     return render(request, "briefings/class_changes.html", {
         "group": group, "changes": changes, "previous": previous, "recent": recent, "since": since,
-        "recent_days": selectors.RECENT_DAYS, "is_leader": actor.can(caps.MANAGE_ALLOCATIONS, group.setting_id),
+        "recent_days": selectors.RECENT_DAYS, "is_leader": policies.can_see_progress(actor, group.setting_id),
     })
 
 
@@ -129,7 +124,7 @@ def class_progress(request: HttpRequest, group_id: int) -> HttpResponse:
     """Leaders: who has not yet acknowledged which briefing of this class, and how old it is."""
     actor = _member(request)
     group = selectors.access_group(actor, group_id)
-    actor.require(caps.MANAGE_ALLOCATIONS, group.setting_id)
+    policies.require_progress(actor, group.setting_id)
     as_of = clock.today(group.setting.time_zone)
     progress = selectors.class_progress(actor, group, as_of)
     for b in progress.briefings:

@@ -12,6 +12,7 @@ from keyworker.people.models import Child, Family
 from keyworker.people.selectors import families_in_setting, families_visible_to, with_household
 
 from .models import KeyWorkerAllocation
+from .policies import allocation_settings
 
 
 def current_allocations() -> QuerySet[KeyWorkerAllocation]:
@@ -63,9 +64,7 @@ def caseload_of(staff: StaffMember) -> QuerySet[Family]:
 
 
 def manageable_settings(actor: Actor) -> list[Setting]:
-    from keyworker.accounts.capabilities import MANAGE_ALLOCATIONS
-
-    return [s for s in actor.settings() if actor.can(MANAGE_ALLOCATIONS, s.pk)]
+    return allocation_settings(actor)
 
 
 def access_setting(actor: Actor, setting_id: int | str | None) -> Setting:

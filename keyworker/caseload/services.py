@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 
 from keyworker.accounts.access import Actor
-from keyworker.accounts.capabilities import MANAGE_ALLOCATIONS, SAFEGUARDING_TEAM
 from keyworker.accounts.models import StaffMember
 from keyworker.core import clock
 from keyworker.core.audit import audit_record
@@ -13,7 +12,7 @@ from keyworker.core.errors import RuleViolation
 from keyworker.organisations.models import Setting
 from keyworker.people.models import CHILD_PROTECTION_STATUSES, Child, Family, ProtectionStatus
 
-from . import rules
+from . import policies, rules
 from .models import KeyWorkerAllocation
 
 
@@ -45,7 +44,7 @@ def allocation_assign(
     _check_same_organisation(family, setting, staff)
     if family.organisation_id != actor.organisation_id:
         raise RuleViolation("Family not found.", rule="tenancy")
-    actor.require(MANAGE_ALLOCATIONS, setting.pk)
+    policies.require_allocate(actor, setting.pk)
     reason = _require_reason(reason)
     facts = rules.family_facts([family], setting)[family.pk]
     setting_facts = rules.SettingStaffFacts.for_families(setting, [facts], staff_ids=[staff.pk])
@@ -98,7 +97,7 @@ def allocation_end(*, actor: Actor, allocation: KeyWorkerAllocation, reason: str
     """End an allocation; the family becomes unallocated in that setting."""
     if allocation.organisation_id != actor.organisation_id:
         raise RuleViolation("Allocation not found.", rule="tenancy")
-    actor.require(MANAGE_ALLOCATIONS, allocation.setting_id)
+    policies.require_allocate(actor, allocation.setting_id)
     reason = _require_reason(reason)
     if allocation.ends_at is not None:
         raise RuleViolation("This allocation has already ended.", rule="ended")
@@ -151,7 +150,7 @@ def caseload_reassign(
     new_rows = []
     for allocations in by_setting.values():
         setting = allocations[0].setting
-        if not actor.can(MANAGE_ALLOCATIONS, setting.pk):
+        if not policies.can_allocate(actor, setting.pk):
             outcomes += [ReassignOutcome(a.family, setting, None, "You may not manage allocations in this setting.") for a in allocations]
             continue
         facts = rules.family_facts([a.family for a in allocations], setting)
@@ -191,6 +190,7 @@ def staff_leave(*, actor: Actor, staff: StaffMember, left_on, reason: str) -> in
     """Mark a staff member as left; their families become unallocated (a visible gap). Returns how many."""
     if staff.organisation_id != actor.organisation_id:
         raise RuleViolation("Staff member not found.", rule="tenancy")
+    policies.require_manage_staff(actor)
     reason = _require_reason(reason)
     staff.is_active = False
     staff.left_on = left_on
@@ -218,7 +218,7 @@ def child_protection_status_set(*, actor: Actor | None, child: Child, status: st
     if actor is not None:
         if child.organisation_id != actor.organisation_id:
             raise RuleViolation("Child not found.", rule="tenancy")
-        actor.require(SAFEGUARDING_TEAM)
+        policies.require_protection_status(actor)
     if status not in ProtectionStatus.values:
         raise RuleViolation("Unknown protection status.", rule="status", field="status")
     child.protection_status = status

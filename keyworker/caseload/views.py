@@ -9,13 +9,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from keyworker.accounts import capabilities as caps
 from keyworker.accounts.forms import CaseloadReassignForm
-from keyworker.core.errors import RuleViolation
+from keyworker.core.forms import form_submit, service_call
 from keyworker.people.models import Child, Family
 from keyworker.people.selectors import access_family
 
-from . import rules, selectors, services
+from . import policies, rules, selectors, services
 from .forms import AssignForm, EndForm
 from .selectors import access_staff
 
@@ -24,7 +23,7 @@ def _leader(request):
     actor = request.actor
     if not actor.is_member:
         raise Http404
-    actor.require(caps.MANAGE_ALLOCATIONS)
+    policies.require_allocate(actor)
     return actor
 
 
@@ -68,21 +67,18 @@ def family_allocation(request, family_id: int):
     family = access_family(actor, family_id)
     settings = selectors.manageable_settings(actor)
     setting = selectors.access_setting(actor, request.GET.get("setting") or request.POST.get("setting") or (settings[0].pk if settings else None))
-    actor.require(caps.MANAGE_ALLOCATIONS, setting.pk)
+    policies.require_allocate(actor, setting.pk)
     form = AssignForm(request.POST or None, setting=setting, family=family)
-    if request.method == "POST" and form.is_valid():
-        try:
-            allocation = services.allocation_assign(
-                actor=actor, family=family, setting=setting, staff=form.cleaned_data["staff"], reason=form.cleaned_data["reason"]
-            )
-        except RuleViolation as exc:
-            form.add_error("staff" if exc.field == "staff" else (exc.field if exc.field in form.fields else None), exc.message)
-        else:
-            messages.success(request, f"{allocation.staff} is now the {setting.key_worker_label} for {family}.")
-            nxt = request.POST.get("next", "")
-            if nxt.startswith("/") and not nxt.startswith("//"):
-                return redirect(nxt)
-            return redirect(reverse("caseload:family", args=[family.pk]) + f"?setting={setting.pk}")
+
+    def save(data):
+        allocation = services.allocation_assign(actor=actor, family=family, setting=setting, staff=data["staff"],
+                                                reason=data["reason"])
+        nxt = request.POST.get("next", "")
+        url = nxt if nxt.startswith("/") and not nxt.startswith("//") else (
+            reverse("caseload:family", args=[family.pk]) + f"?setting={setting.pk}")
+        return url, f"{allocation.staff} is now the {setting.key_worker_label} for {family}."
+    if (done := form_submit(request, form, save)) is not None:
+        return done
     facts = rules.family_facts([family], setting)[family.pk]
     current = selectors.current_allocations().filter(family=family, setting=setting).select_related("staff__user").first()
     setting_facts = rules.SettingStaffFacts.for_families(setting, [facts], staff_ids=[current.staff_id] if current else [])
@@ -103,12 +99,8 @@ def allocation_end(request, allocation_id: int):
     if not form.is_valid():
         messages.error(request, "Give a reason for ending the allocation.")
         return redirect(url)
-    try:
-        services.allocation_end(actor=actor, allocation=allocation, reason=form.cleaned_data["reason"])
-    except RuleViolation as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"{allocation.family} no longer has a {allocation.setting.key_worker_label}.")
+    service_call(request, lambda: services.allocation_end(actor=actor, allocation=allocation, reason=form.cleaned_data["reason"]),
+                 success=f"{allocation.family} no longer has a {allocation.setting.key_worker_label}.")
     return redirect(url)
 
 
@@ -118,17 +110,13 @@ def caseload_reassign(request, staff_id: int):
     staff = access_staff(actor, staff_id)
     form = CaseloadReassignForm(request.POST or None, organisation=actor.organisation, exclude=staff)
     outcomes = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            outcomes = services.caseload_reassign(
-                actor=actor, from_staff=staff, to_staff=form.cleaned_data["to_staff"], reason=form.cleaned_data["reason"]
-            )
-        except RuleViolation as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            moved = sum(1 for o in outcomes if o.moved_to)
-            total = len(outcomes)
-            messages.success(request, f"{moved} of {total} famil{'y' if total == 1 else 'ies'} moved.")
+
+    def save(data):
+        nonlocal outcomes
+        outcomes = services.caseload_reassign(actor=actor, from_staff=staff, to_staff=data["to_staff"], reason=data["reason"])
+        moved, total = sum(1 for o in outcomes if o.moved_to), len(outcomes)
+        messages.success(request, f"{moved} of {total} famil{'y' if total == 1 else 'ies'} moved.")
+    form_submit(request, form, save)
     return render(request, "caseload/caseload_reassign.html", {
         "staff": staff, "form": form, "outcomes": outcomes, "families": selectors.caseload_of(staff),
     })

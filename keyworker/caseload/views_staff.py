@@ -1,35 +1,27 @@
 """Staff pages: list, staff member with their caseload, add and edit, leaving."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 
-from keyworker.accounts import capabilities as caps
 from keyworker.accounts.forms import StaffForm, StaffLeaveForm
 from keyworker.accounts.models import StaffInvitation, StaffMember
 from keyworker.accounts.selectors import staff_visible_to
 from keyworker.accounts.services import staff_save
-from keyworker.core.errors import RuleViolation
+from keyworker.core.forms import form_submit
 
+from . import policies
 from .selectors import access_staff, caseload_of, staff_with_details
 from .services import staff_leave
-
-
-def _require_staff_pages(actor) -> None:
-    if not actor.is_member:
-        raise Http404
-    if not (actor.can(caps.MANAGE_STAFF) or actor.can(caps.MANAGE_ALLOCATIONS)):
-        raise PermissionDenied
 
 
 @login_required
 def staff_list(request):
     actor = request.actor
-    _require_staff_pages(actor)
+    policies.require_staff_pages(actor)
     qs = staff_with_details(staff_visible_to(actor)).order_by("-is_active", "user__full_name")
     q = request.GET.get("q", "").strip()
     if q:
@@ -37,18 +29,18 @@ def staff_list(request):
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "caseload/staff_list.html", {
         "page_obj": page, "q": q, "query_string": f"q={q}" if q else "",
-        "can_manage": actor.can(caps.MANAGE_STAFF), "can_allocate": actor.can(caps.MANAGE_ALLOCATIONS),
+        "can_manage": policies.can_manage_staff(actor), "can_allocate": policies.can_allocate(actor),
     })
 
 
 @login_required
 def staff_detail(request, staff_id: int):
     actor = request.actor
-    _require_staff_pages(actor)
+    policies.require_staff_pages(actor)
     staff = access_staff(actor, staff_id)
     return render(request, "caseload/staff_detail.html", {
         "staff": staff, "families": caseload_of(staff),
-        "can_manage": actor.can(caps.MANAGE_STAFF), "can_allocate": actor.can(caps.MANAGE_ALLOCATIONS),
+        "can_manage": policies.can_manage_staff(actor), "can_allocate": policies.can_allocate(actor),
     })
 
 
@@ -56,7 +48,7 @@ def _staff_form_view(request, staff: StaffMember | None):
     actor = request.actor
     if not actor.is_member:
         raise Http404
-    actor.require(caps.MANAGE_STAFF)
+    policies.require_manage_staff(actor)
     initial = {}
     if staff is not None:
         first_role = staff.staff_roles.all()[0] if staff.staff_roles.all() else None
@@ -68,26 +60,20 @@ def _staff_form_view(request, staff: StaffMember | None):
             "groups": [m.group_id for m in staff.group_memberships.all()],
         }
     form = StaffForm(request.POST or None, organisation=actor.organisation, initial=initial, actor=actor, staff=staff)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            saved = staff_save(
-                actor=actor, organisation=actor.organisation, staff=staff, full_name=d["full_name"], email=d["email"],
-                setting=d["setting"], roles=list(d["roles"]), groups=list(d["groups"]), job_title=d["job_title"],
-                staff_code=d["staff_code"],
-            )
-        except RuleViolation as exc:
-            for field, errors in exc.as_dict().items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
-        else:
-            if isinstance(saved, StaffInvitation):
-                messages.success(request, f"{saved.user.email} already has a Keyworker sign-in, so they have been invited. "
-                                          "They join when they accept; nothing of their account has changed.")
-                return redirect("staff:list")
-            messages.success(request, f"Saved {saved}." if staff else
-                             f"Added {saved}. They have been sent an e-mail to choose their password.")
-            return redirect("staff:detail", staff_id=saved.pk)
+
+    def save(d):
+        saved = staff_save(
+            actor=actor, organisation=actor.organisation, staff=staff, full_name=d["full_name"], email=d["email"],
+            setting=d["setting"], roles=list(d["roles"]), groups=list(d["groups"]), job_title=d["job_title"],
+            staff_code=d["staff_code"],
+        )
+        if isinstance(saved, StaffInvitation):
+            return reverse("staff:list"), (f"{saved.user.email} already has a Keyworker sign-in, so they have been invited. "
+                                           "They join when they accept; nothing of their account has changed.")
+        return reverse("staff:detail", kwargs={"staff_id": saved.pk}), (
+            f"Saved {saved}." if staff else f"Added {saved}. They have been sent an e-mail to choose their password.")
+    if (done := form_submit(request, form, save)) is not None:
+        return done
     return render(request, "caseload/staff_form.html", {"form": form, "staff": staff},
                   status=400 if request.method == "POST" else 200)
 
@@ -100,23 +86,21 @@ def staff_add(request):
 @login_required
 def staff_edit(request, staff_id: int):
     actor = request.actor
-    _require_staff_pages(actor)
+    policies.require_staff_pages(actor)
     return _staff_form_view(request, access_staff(actor, staff_id))
 
 
 @login_required
 def staff_leave_view(request, staff_id: int):
     actor = request.actor
-    _require_staff_pages(actor)
+    policies.require_staff_pages(actor)
     staff = access_staff(actor, staff_id)
-    actor.require(caps.MANAGE_STAFF)
+    policies.require_manage_staff(actor)
     form = StaffLeaveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            n = staff_leave(actor=actor, staff=staff, left_on=form.cleaned_data["left_on"], reason=form.cleaned_data["reason"])
-        except RuleViolation as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, f"{staff} has left. {n} famil{'y now needs' if n == 1 else 'ies now need'} a key worker.")
-            return redirect("caseload:allocation")
+
+    def save(data):
+        n = staff_leave(actor=actor, staff=staff, left_on=data["left_on"], reason=data["reason"])
+        return reverse("caseload:allocation"), f"{staff} has left. {n} famil{'y now needs' if n == 1 else 'ies now need'} a key worker."
+    if (done := form_submit(request, form, save)) is not None:
+        return done
     return render(request, "caseload/staff_leave.html", {"form": form, "staff": staff})

@@ -25,7 +25,7 @@ from keyworker.core.api.views import ReadViewSet
 from keyworker.people.models import Child, Family
 from keyworker.people.selectors import children_visible_to, families_visible_to
 
-from . import selectors, services
+from . import policies, selectors, services
 from .models import Celebration, CelebrationKind, PositivityWindow, SharedHow
 from .positivity import (
     EMPTY,
@@ -210,7 +210,7 @@ class CelebrationViewSet(mixins.CreateModelMixin, ReadViewSet):
     @action(detail=True, methods=["post"])
     def void(self, request: Request, pk: str | None = None) -> Response:
         celebration = self.get_object()
-        self.actor.require(caps.MANAGE_ALLOCATIONS, celebration.setting_id)
+        policies.require_void(self.actor, celebration)
         data = self._input(CelebrationVoidSerializer)
         services.celebration_void(actor=self.actor, celebration=celebration, reason=data["reason"], void_contact=data["void_contact"])
         return self._respond(celebration, status.HTTP_200_OK)
@@ -272,7 +272,7 @@ class PositivityView(APIView):
             # Another staff member's figures: they must exist here (else 404), and only leaders may look (else 403).
             if not StaffMember.objects.filter(pk=staff_id, organisation_id=actor.organisation_id).exists():
                 raise Http404
-            actor.require(caps.MANAGE_ALLOCATIONS)
+            policies.require_positivity(actor)
         allocations = list(KeyWorkerAllocation.objects.filter(organisation_id=actor.organisation_id, staff_id=staff_id,
                                                               ends_at__isnull=True).select_related("family").order_by("family__name", "id"))
         as_of = data.get("as_of") or clock.today()
@@ -293,7 +293,7 @@ class PositivityView(APIView):
         setting = settings_visible_to(actor).filter(pk=data["setting"]).first()
         if setting is None:
             raise Http404
-        actor.require(caps.MANAGE_ALLOCATIONS, setting.pk)
+        policies.require_positivity(actor, setting.pk)
         overview = setting_overview(setting, rule, data.get("as_of") or clock.today(setting.time_zone))
 
         def row(r) -> dict:

@@ -10,7 +10,7 @@ import datetime as dt
 from django.db import transaction
 
 from keyworker.accounts.access import Actor
-from keyworker.accounts.capabilities import MANAGE_ALLOCATIONS, MANAGE_SETUP
+from keyworker.accounts.capabilities import MANAGE_SETUP
 from keyworker.contacts.models import Direction, Tone
 from keyworker.contacts.services import contact_record, contact_void
 from keyworker.core import clock
@@ -20,6 +20,7 @@ from keyworker.people.models import Child, Family
 from keyworker.people.selectors import families_visible_to
 from keyworker.standards.obligations import obligations_refresh
 
+from . import policies
 from .models import SHARED_CHANNEL, Celebration, CelebrationKind, PositivityRule, PositivityWindow, SharedHow
 
 TITLE_MAX = 150
@@ -164,7 +165,7 @@ def celebration_void(*, actor: Actor, celebration: Celebration, reason: str, voi
     unless `void_contact` (the family was told, so that contact usually did happen)."""
     if not actor.is_member or celebration.organisation_id != actor.organisation_id:
         raise RuleViolation("Celebration not found.", rule="tenancy")
-    actor.require(MANAGE_ALLOCATIONS, celebration.setting_id)
+    policies.require_void(actor, celebration)
     reason = (reason or "").strip()
     if len(reason) < 3:
         raise RuleViolation("Enter why this celebration is voided, for example “Recorded for the wrong child”.",

@@ -3,11 +3,10 @@ positivity per key worker and class for leaders, and the organisation's positivi
 
 from urllib.parse import urlencode
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -15,7 +14,7 @@ from keyworker.accounts import capabilities as caps
 from keyworker.accounts.access import Actor
 from keyworker.accounts.models import StaffMember
 from keyworker.core import clock
-from keyworker.core.errors import RuleViolation
+from keyworker.core.forms import form_submit
 from keyworker.core.requests import int_param as _int
 from keyworker.core.requests import member as _member
 from keyworker.core.requests import safe_next as _safe_next
@@ -23,16 +22,12 @@ from keyworker.organisations.models import Group
 from keyworker.people.models import Child, Family
 from keyworker.people.selectors import access_child, access_family, families_visible_to
 
-from . import selectors, services
+from . import policies, selectors, services
 from .forms import CelebrationFilterForm, CelebrationForm, PositivityRuleForm, ShareForm, VoidForm
 from .models import Celebration, CelebrationKind
 from .positivity import rule_for, setting_overview
 
 PAGE_SIZE = 25
-
-
-def _apply(form, exc: RuleViolation) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def _chooser(request: HttpRequest, actor: Actor) -> HttpResponse:
@@ -82,24 +77,21 @@ def celebration_new(request: HttpRequest) -> HttpResponse:
     if kind in CelebrationKind.values:
         initial["kind"] = kind
     form = CelebrationForm(request.POST or None, initial=initial, children=children, today=today)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def save(data):
         child = next(c for c in children if c.pk == data["child"])
         child.family = family
-        try:
-            celebration = services.celebration_record(
-                actor=actor, child=child, family=family, kind=data["kind"], title=data["title"], note=data["note"],
-                points=data["points"], celebrated_on=data["celebrated_on"], shared_how=data["shared_how"],
-                shared_on=data["shared_on"],
-            )
-        except RuleViolation as exc:
-            _apply(form, exc)
-        else:
-            text = f"{celebration.kind_label} for {child.display_name} recorded"
-            text += (": shared with the family and logged as a celebration contact." if celebration.is_shared
-                     else ". Share it with the family when you can: it then counts as contact.")
-            messages.success(request, text)
-            return redirect(_safe_next(request) or reverse("celebrations:detail", args=[celebration.pk]))
+        celebration = services.celebration_record(
+            actor=actor, child=child, family=family, kind=data["kind"], title=data["title"], note=data["note"],
+            points=data["points"], celebrated_on=data["celebrated_on"], shared_how=data["shared_how"],
+            shared_on=data["shared_on"],
+        )
+        text = f"{celebration.kind_label} for {child.display_name} recorded"
+        text += (": shared with the family and logged as a celebration contact." if celebration.is_shared
+                 else ". Share it with the family when you can: it then counts as contact.")
+        return _safe_next(request) or reverse("celebrations:detail", args=[celebration.pk]), text
+    if (done := form_submit(request, form, save)) is not None:
+        return done
     next_url = _safe_next(request)
     return render(request, "celebrations/celebration_form.html", {
         "form": form, "family": family, "children": children, "next": next_url,
@@ -144,13 +136,13 @@ def celebration_list(request: HttpRequest) -> HttpResponse:
     return render(request, "celebrations/celebration_list.html", {
         "form": form, "page_obj": page, "celebrations": list(page.object_list), "family": family, "child": child,
         "query_string": urlencode(query), "filtered": bool(filters), "mine": bool(filters.get("mine")),
-        "can_see_positivity": actor.can(caps.MANAGE_ALLOCATIONS),
+        "can_see_positivity": policies.can_see_positivity(actor),
     })
 
 
 def _detail_page(request: HttpRequest, actor: Actor, celebration: Celebration, *, share_form: ShareForm | None = None,
                  void_form: VoidForm | None = None, status: int = 200) -> HttpResponse:
-    can_void = not celebration.is_voided and actor.can(caps.MANAGE_ALLOCATIONS, celebration.setting_id)
+    can_void = policies.can_void(actor, celebration)
     can_share = not celebration.is_voided and not celebration.is_shared
     return render(request, "celebrations/celebration_detail.html", {
         "celebration": celebration, "can_void": can_void, "can_share": can_share,
@@ -171,19 +163,13 @@ def celebration_share_view(request: HttpRequest, celebration_id: int) -> HttpRes
     actor = _member(request)
     celebration = selectors.access_celebration(actor, celebration_id)
     form = ShareForm(request.POST)
-    if form.is_valid():
-        try:
-            services.celebration_share(actor=actor, celebration=celebration, how=form.cleaned_data["shared_how"],
-                                       shared_on=form.cleaned_data["shared_on"])
-        except RuleViolation as exc:
-            if exc.field:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            else:
-                messages.error(request, exc.message)
-                return redirect("celebrations:detail", celebration.pk)
-        else:
-            messages.success(request, f"Shared with {celebration.family.name} and logged as a celebration contact.")
-            return redirect("celebrations:detail", celebration.pk)
+    back = reverse("celebrations:detail", args=[celebration.pk])
+
+    def save(data):
+        services.celebration_share(actor=actor, celebration=celebration, how=data["shared_how"], shared_on=data["shared_on"])
+        return back, f"Shared with {celebration.family.name} and logged as a celebration contact."
+    if (done := form_submit(request, form, save, elsewhere=back)) is not None:
+        return done
     return _detail_page(request, actor, celebration, share_form=form, status=400)
 
 
@@ -192,30 +178,25 @@ def celebration_share_view(request: HttpRequest, celebration_id: int) -> HttpRes
 def celebration_void_view(request: HttpRequest, celebration_id: int) -> HttpResponse:
     actor = _member(request)
     celebration = selectors.access_celebration(actor, celebration_id)
-    actor.require(caps.MANAGE_ALLOCATIONS, celebration.setting_id)
+    policies.require_void(actor, celebration)
     form = VoidForm(request.POST, has_contact=celebration.contact_id is not None)
-    if form.is_valid():
-        try:
-            services.celebration_void(actor=actor, celebration=celebration, reason=form.cleaned_data["reason"],
-                                      void_contact=form.cleaned_data.get("void_contact", False))
-        except RuleViolation as exc:
-            if exc.field:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            else:
-                messages.error(request, exc.message)
-                return redirect("celebrations:detail", celebration.pk)
-        else:
-            messages.success(request, f"{celebration.kind_label} for {celebration.child.display_name} voided: it no longer counts.")
-            return redirect("celebrations:detail", celebration.pk)
+    back = reverse("celebrations:detail", args=[celebration.pk])
+
+    def save(data):
+        services.celebration_void(actor=actor, celebration=celebration, reason=data["reason"],
+                                  void_contact=data.get("void_contact", False))
+        return back, f"{celebration.kind_label} for {celebration.child.display_name} voided: it no longer counts."
+    if (done := form_submit(request, form, save, elsewhere=back)) is not None:
+        return done
     return _detail_page(request, actor, celebration, void_form=form, status=400)
 
 
 @login_required
 def positivity_overview(request: HttpRequest) -> HttpResponse:
     actor = _member(request)
-    settings = [s for s in actor.settings().order_by("name", "id") if actor.can(caps.MANAGE_ALLOCATIONS, s.pk)]
+    settings = policies.positivity_settings(actor)
     if not settings:
-        actor.require(caps.MANAGE_ALLOCATIONS)  # 403: no setting where this person leads
+        policies.require_positivity(actor)  # 403: no setting where this person leads
         raise Http404
     setting_id = _int(request.GET.get("setting"))
     if request.GET.get("setting") and setting_id is None:
@@ -223,7 +204,7 @@ def positivity_overview(request: HttpRequest) -> HttpResponse:
     setting = next((s for s in settings if s.pk == setting_id), None) if setting_id else settings[0]
     if setting is None:
         if actor.settings().filter(pk=setting_id).exists():
-            actor.require(caps.MANAGE_ALLOCATIONS, setting_id)
+            policies.require_positivity(actor, setting_id)
         raise Http404("No such setting")
     as_of = clock.today(setting.time_zone)
     overview = setting_overview(setting, rule_for(actor.organisation_id), as_of)
@@ -241,14 +222,12 @@ def positivity_rule_view(request: HttpRequest) -> HttpResponse:
     initial = {"threshold_percent": rule.threshold_percent, "min_contacts": rule.min_contacts, "window": rule.window,
                "window_days": rule.window_days}
     form = PositivityRuleForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.positivity_rule_save(actor=actor, **form.cleaned_data)
-        except RuleViolation as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, "Positivity rule saved: My week and the positivity page use it from now on.")
-            return redirect("celebrations:positivity_rule")
+
+    def save(data):
+        services.positivity_rule_save(actor=actor, **data)
+        return reverse("celebrations:positivity_rule"), "Positivity rule saved: My week and the positivity page use it from now on."
+    if (done := form_submit(request, form, save)) is not None:
+        return done
     return render(request, "celebrations/positivity_rule.html", {
         "form": form, "rule": rule, "saved": rule.pk is not None,
     }, status=400 if request.method == "POST" else 200)

@@ -10,14 +10,13 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from keyworker.accounts import capabilities as caps
 from keyworker.accounts.access import Actor
 from keyworker.core.api.fields import MAX_ID, ScopedRecordField
 from keyworker.core.api.views import ReadViewSet
 from keyworker.people.models import Carer, Child
 from keyworker.people.selectors import carers_visible_to, children_visible_to
 
-from . import services
+from . import policies, services
 from .models import STAFF_METHODS, CheckState, Correction, CorrectionState, DataCheck
 from .selectors import checks_visible_to, corrections_visible_to
 
@@ -151,7 +150,7 @@ class DataCheckViewSet(ReadViewSet):
     @action(detail=True, methods=["post"], url_path="admin-confirm")
     def admin_confirm(self, request: Request, pk: str | None = None) -> Response:
         check = self.get_object()
-        self.actor.require(caps.MANAGE_PEOPLE, check.setting_id)
+        policies.require_correct(self.actor, check.setting_id)
         data = AdminConfirmationSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.datacheck_admin_confirm(actor=self.actor, check=check, note=data.validated_data["note"])
@@ -184,14 +183,14 @@ class CorrectionViewSet(ReadViewSet):
     @action(detail=True, methods=["post"])
     def apply(self, request: Request, pk: str | None = None) -> Response:
         correction = self.get_object()
-        self.actor.require(caps.MANAGE_PEOPLE, correction.data_check.setting_id)
+        policies.require_correct(self.actor, correction.data_check.setting_id)
         services.correction_apply(actor=self.actor, correction=correction)
         return Response(CorrectionSerializer(self.refetch(correction)).data)
 
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str | None = None) -> Response:
         correction = self.get_object()
-        self.actor.require(caps.MANAGE_PEOPLE, correction.data_check.setting_id)
+        policies.require_correct(self.actor, correction.data_check.setting_id)
         data = RejectSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.correction_reject(actor=self.actor, correction=correction, reason=data.validated_data["reason"])

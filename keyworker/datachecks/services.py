@@ -9,7 +9,6 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 
 from keyworker.accounts.access import Actor
-from keyworker.accounts.capabilities import MANAGE_PEOPLE
 from keyworker.core import clock
 from keyworker.core.audit import audit_record
 from keyworker.core.errors import RuleViolation
@@ -19,7 +18,7 @@ from keyworker.people.models import Carer, Child, ContactRestriction
 from keyworker.people.selectors import children_visible_to, families_visible_to
 from keyworker.standards.obligations import obligations_refresh
 
-from . import fields
+from . import fields, policies
 from .models import (
     STAFF_METHODS,
     CheckState,
@@ -200,7 +199,7 @@ def _admin(actor: Actor, check: DataCheck) -> None:
         families_visible_to(actor).filter(pk=check.family_id).exists()
     ):
         raise Http404("No such data check")
-    actor.require(MANAGE_PEOPLE, check.setting_id)
+    policies.require_correct(actor, check.setting_id)
 
 
 @transaction.atomic

@@ -9,15 +9,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from keyworker.accounts import capabilities as caps
-from keyworker.accounts.access import Actor
 from keyworker.core import clock
 from keyworker.core.errors import RuleViolation
+from keyworker.core.forms import form_submit, service_call
 from keyworker.core.requests import member as _member
 from keyworker.people.models import Carer
 from keyworker.people.selectors import access_child
 
-from . import selectors, services
+from . import policies, selectors, services
 from .forms import (
     DIFFERENT,
     AdminConfirmForm,
@@ -31,15 +30,11 @@ from .models import CheckState, CorrectionState
 QUEUE_MAX = 200
 
 
-def _oversees(actor: Actor) -> bool:
-    return actor.can(caps.MANAGE_PEOPLE) or actor.can(caps.MANAGE_ALLOCATIONS)
-
-
 @login_required
 def progress_view(request: HttpRequest) -> HttpResponse:
     """This half term's progress per class, for the admin office and leaders; key workers go to their children."""
     actor = _member(request)
-    if not _oversees(actor):
+    if not policies.oversees(actor):
         if actor.is_key_worker:
             return redirect("datachecks:mine")
         raise PermissionDenied("Only the admin office and leaders see the progress of data checks.")
@@ -54,7 +49,7 @@ def progress_view(request: HttpRequest) -> HttpResponse:
     half_terms = sorted({ht.pk: ht for ht in progress.half_terms.values()}.values(), key=lambda h: h.starts_on)
     return render(request, "datachecks/progress.html", {
         "form": form, "progress": progress, "half_terms": half_terms, "as_of": as_of, "is_today": as_of == today,
-        "group_id": group_id, "can_apply": actor.can(caps.MANAGE_PEOPLE),
+        "group_id": group_id, "can_apply": policies.can_correct(actor),
         "waiting": sum(r.corrections_waiting for r in progress.rows),
     }, status=400 if form.errors else 200)
 
@@ -157,7 +152,7 @@ def _detail_page(request, actor, check, admin_form=None, status=200):
             who = "Child" if parts[0] in ("child", "key_aspects") else (
                 str(carers[int(parts[1])].full_name) if parts[1].isdigit() and int(parts[1]) in carers else "A former carer")
             snapshot_items.append((who, parts[-1].replace("_", " ").capitalize(), value))
-    can_admin = actor.can(caps.MANAGE_PEOPLE, check.setting_id)
+    can_admin = policies.can_correct(actor, check.setting_id)
     return render(request, "datachecks/detail.html", {
         "check": check, "corrections": corrections, "events": list(selectors.check_history(check)),
         "snapshot_items": snapshot_items, "can_admin": can_admin,
@@ -177,16 +172,14 @@ def detail_view(request: HttpRequest, check_id: int) -> HttpResponse:
 def admin_confirm_view(request: HttpRequest, check_id: int) -> HttpResponse:
     actor = _member(request)
     check = selectors.access_check(actor, check_id)
-    actor.require(caps.MANAGE_PEOPLE, check.setting_id)
+    policies.require_correct(actor, check.setting_id)
     form = AdminConfirmForm(request.POST)
-    if form.is_valid():
-        try:
-            services.datacheck_admin_confirm(actor=actor, check=check, note=form.cleaned_data["note"])
-        except RuleViolation as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, f"Data check of {check.child.display_name} complete.")
-            return redirect("datachecks:detail", check.pk)
+
+    def save(data):
+        services.datacheck_admin_confirm(actor=actor, check=check, note=data["note"])
+        return reverse("datachecks:detail", args=[check.pk]), f"Data check of {check.child.display_name} complete."
+    if (done := form_submit(request, form, save)) is not None:
+        return done
     return _detail_page(request, actor, check, form, status=400)
 
 
@@ -202,7 +195,7 @@ def _queue_page(request, actor, errors=None, status=200):
 @login_required
 def corrections_view(request: HttpRequest) -> HttpResponse:
     actor = _member(request)
-    actor.require(caps.MANAGE_PEOPLE)
+    policies.require_correct(actor)
     return _queue_page(request, actor)
 
 
@@ -216,13 +209,9 @@ def _back(request: HttpRequest, default: str) -> str:
 def correction_apply_view(request: HttpRequest, correction_id: int) -> HttpResponse:
     actor = _member(request)
     correction = selectors.access_correction(actor, correction_id)
-    actor.require(caps.MANAGE_PEOPLE, correction.data_check.setting_id)
-    try:
-        services.correction_apply(actor=actor, correction=correction)
-    except RuleViolation as exc:
-        messages.error(request, f"{correction.label}: {exc.message}")
-    else:
-        messages.success(request, f"Applied: {correction.label} is now “{correction.proposed_shown or 'blank'}”.")
+    policies.require_correct(actor, correction.data_check.setting_id)
+    service_call(request, lambda: services.correction_apply(actor=actor, correction=correction), prefix=f"{correction.label}: ",
+                 success=lambda _c: f"Applied: {correction.label} is now “{correction.proposed_shown or 'blank'}”.")
     return redirect(_back(request, reverse("datachecks:corrections")))
 
 
@@ -231,17 +220,13 @@ def correction_apply_view(request: HttpRequest, correction_id: int) -> HttpRespo
 def correction_reject_view(request: HttpRequest, correction_id: int) -> HttpResponse:
     actor = _member(request)
     correction = selectors.access_correction(actor, correction_id)
-    actor.require(caps.MANAGE_PEOPLE, correction.data_check.setting_id)
+    policies.require_correct(actor, correction.data_check.setting_id)
     form = RejectForm(request.POST, prefix=f"c{correction.pk}")
-    if form.is_valid():
-        try:
-            services.correction_reject(actor=actor, correction=correction, reason=form.cleaned_data["reason"])
-        except RuleViolation as exc:
-            if exc.field != "reason":
-                messages.error(request, f"{correction.label}: {exc.message}")
-                return redirect(_back(request, reverse("datachecks:corrections")))
-            form.add_error("reason", exc.message)
-        else:
-            messages.success(request, f"Rejected: {correction.label} stays as it is.")
-            return redirect(_back(request, reverse("datachecks:corrections")))
+    back = _back(request, reverse("datachecks:corrections"))
+
+    def save(data):
+        services.correction_reject(actor=actor, correction=correction, reason=data["reason"])
+        return back, f"Rejected: {correction.label} stays as it is."
+    if (done := form_submit(request, form, save, elsewhere=back, prefix=f"{correction.label}: ")) is not None:
+        return done
     return _queue_page(request, actor, {correction.pk: form}, status=400)

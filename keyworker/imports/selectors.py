@@ -5,13 +5,15 @@ from django.http import Http404
 
 from keyworker.accounts.access import Actor
 from keyworker.accounts.capabilities import RUN_IMPORTS
+from keyworker.accounts.policies import settings_with
 from keyworker.organisations.models import Setting
 
 from .models import ImportJob
 
 
 def importable_settings(actor: Actor) -> list[Setting]:
-    return [s for s in actor.settings().order_by("name") if actor.can(RUN_IMPORTS, s.pk)]
+    """The settings the actor imports into, by name."""
+    return settings_with(actor, RUN_IMPORTS)
 
 
 def jobs_visible_to(actor: Actor) -> QuerySet[ImportJob]:

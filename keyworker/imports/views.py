@@ -1,6 +1,5 @@
 """Import pages: upload a file, choose its columns, check the report, confirm, follow the progress, see the result."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -10,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from keyworker.accounts import capabilities as caps
 from keyworker.accounts.access import Actor
-from keyworker.core.errors import RuleViolation
+from keyworker.core.forms import form_submit, service_call
 from keyworker.core.uploads import upload_refusal
 
 from . import services
@@ -41,17 +40,14 @@ def start(request: HttpRequest) -> HttpResponse:
         form.is_valid()
         form.errors.pop("file", None)
         form.add_error("file", refused)
-    elif request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            job = services.import_upload(
-                actor=actor, setting=form.cleaned_data["setting"], kind=form.cleaned_data["kind"], name=upload.name,
-                data=upload.read(),
-            )
-        except RuleViolation as exc:
-            form.add_error(exc.field if exc.field in form.fields else "file", exc.message)
-        else:
+    else:
+        def save(data):
+            upload = data["file"]
+            job = services.import_upload(actor=actor, setting=data["setting"], kind=data["kind"], name=upload.name,
+                                         data=upload.read())
             return redirect("imports:mapping", job.pk)
+        if (done := form_submit(request, form, save, fallback="file")) is not None:
+            return done
     return render(request, "imports/start.html", {
         "form": form, "jobs": list(jobs_visible_to(actor)[:10]), "settings": settings,
     }, status=400 if request.method == "POST" else 200)
@@ -81,13 +77,12 @@ def mapping(request: HttpRequest, job_id: int) -> HttpResponse:
     if job.status in (ImportStatus.IMPORTING, ImportStatus.DONE):
         return redirect(_page_for(job), job.pk)
     form = MappingForm(request.POST or None, job=job)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.import_map(actor=actor, job=job, mapping=form.mapping())
-        except RuleViolation as exc:
-            form.add_error(None, exc.message)
-        else:
-            return redirect("imports:preview", job.pk)
+
+    def save(data):
+        services.import_map(actor=actor, job=job, mapping=form.mapping())
+        return redirect("imports:preview", job.pk)
+    if (done := form_submit(request, form, save)) is not None:
+        return done
     used = set(job.mapping.values())
     unused = [column_label(job.headers, i) for i in range(len(job.headers)) if i not in used and job.headers[i]]
     return render(request, "imports/mapping.html", {
@@ -116,10 +111,11 @@ def preview(request: HttpRequest, job_id: int) -> HttpResponse:
 def confirm(request: HttpRequest, job_id: int) -> HttpResponse:
     actor = _importer(request)
     job = access_job(actor, job_id)
-    try:
+
+    def start_import():
+        nonlocal job
         job = services.import_start(actor=actor, job=job)
-    except RuleViolation as exc:
-        messages.error(request, exc.message)
+    service_call(request, start_import)
     return redirect(_page_for(job), job.pk)
 
 

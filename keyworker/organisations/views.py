@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from keyworker.core import clock
-from keyworker.core.errors import RuleViolation
+from keyworker.core.forms import form_submit
 
 from . import services
 from .calendar import TermCalendar
@@ -43,14 +43,12 @@ def setup(request):
         .order_by("name")
     )
     form = SettingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            s = services.setting_create(actor=actor, organisation=actor.organisation, **form.cleaned_data)
-        except RuleViolation as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, f"Added {s}. Now add its classes or rooms and its term dates.")
-            return redirect("organisations:setting", setting_id=s.pk)
+
+    def save(data):
+        s = services.setting_create(actor=actor, organisation=actor.organisation, **data)
+        return reverse("organisations:setting", kwargs={"setting_id": s.pk}), f"Added {s}. Now add its classes or rooms and its term dates."
+    if (done := form_submit(request, form, save)) is not None:
+        return done
     return render(request, "organisations/setup.html", {
         "settings": settings, "form": form, "second_factor_form": SecondFactorForm(instance=actor.organisation),
         "more_links": setup_links_for(actor),
@@ -97,14 +95,12 @@ def setting_detail(request, setting_id: int):
         make_form, create = makers[which]
         form = make_form()
         forms[which] = form
-        if form.is_valid():
-            try:
-                obj = create(actor=actor, setting=setting, **form.cleaned_data)
-            except RuleViolation as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            else:
-                messages.success(request, f"Added {obj}.")
-                return redirect(reverse("organisations:setting", args=[setting.pk]) + f"#{which}")
+
+        def save(data):
+            obj = create(actor=actor, setting=setting, **data)
+            return reverse("organisations:setting", args=[setting.pk]) + f"#{which}", f"Added {obj}."
+        if (done := form_submit(request, form, save)) is not None:
+            return done
     calendar = TermCalendar.for_setting(setting)
     day_form = DayForm(request.GET or None)
     day_answer = None

@@ -1,14 +1,12 @@
 """People pages: a child's profile and key aspects, and the forms for families, carers and children."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 
 from keyworker.accounts import capabilities as caps
-from keyworker.core.conflicts import EditConflict, conflict_context
-from keyworker.core.errors import RuleViolation
+from keyworker.core.forms import form_page
 
 from . import services
 from .forms import CarerForm, ChildForm, FamilyForm, KeyAspectsForm
@@ -50,23 +48,16 @@ def key_aspects_edit(request, child_id: int):
     child = access_child(actor, child_id)
     actor.require(caps.EDIT_KEY_ASPECTS, child.setting_id)
     aspects = KeyAspects.objects.filter(child=child).first() or KeyAspects(child=child, organisation_id=child.organisation_id)
-    form = KeyAspectsForm(request.POST or None, instance=aspects)
-    conflict: dict = {}
-    if request.method == "POST" and form.is_valid():
-        try:
-            changes = services.key_aspects_update(
-                actor=actor, child=child, changes={f: form.cleaned_data[f] for f in KEY_ASPECT_FIELDS},
-                expected_version=form.cleaned_data["version"],
-            )
-        except EditConflict as exc:
-            conflict = conflict_context(form, KeyAspectsForm(instance=exc.record), exc)
-        else:
-            messages.success(request, f"Saved {len(changes)} change{'s' if len(changes) != 1 else ''} to {child}'s key aspects." if changes else "Nothing changed.")
-            return redirect("people:child", child_id=child.pk)
-    return render(request, "core/form_page.html", {
-        "form": form, "title": f"Key aspects of {child}", "cancel_url": child_url(child),
-        "intro": "Every change is recorded with your name and the time, and shown on the child's profile.", **conflict,
-    }, status=409 if conflict else 400 if request.method == "POST" else 200)
+
+    def save(d):
+        changes = services.key_aspects_update(
+            actor=actor, child=child, changes={f: d[f] for f in KEY_ASPECT_FIELDS}, expected_version=d["version"],
+        )
+        return child_url(child), (f"Saved {len(changes)} change{'s' if len(changes) != 1 else ''} to {child}'s key aspects."
+                                  if changes else "Nothing changed.")
+    return form_page(request, KeyAspectsForm(request.POST or None, instance=aspects), title=f"Key aspects of {child}",
+                     cancel_url=child_url(child), save=save, saved_form=lambda saved: KeyAspectsForm(instance=saved),
+                     intro="Every change is recorded with your name and the time, and shown on the child's profile.")
 
 
 def child_url(child) -> str:
@@ -77,24 +68,6 @@ def family_url(family_id: int) -> str:
     return reverse("dashboard:family", args=[family_id])
 
 
-def _form_page(request, form, *, title, cancel_url, save, intro="", saved_form=None):
-    """`saved_form(record)` is the form of the saved record, for an edit page: a save over someone else's shows both."""
-    conflict: dict = {}
-    if request.method == "POST" and form.is_valid():
-        try:
-            obj, url, message = save(dict(form.cleaned_data))
-        except RuleViolation as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        except EditConflict as exc:
-            conflict = conflict_context(form, saved_form(exc.record), exc)
-        else:
-            messages.success(request, message)
-            return redirect(url)
-    return render(request, "core/form_page.html", {"form": form, "title": title, "cancel_url": cancel_url, "intro": intro,
-                                                   **conflict},
-                  status=409 if conflict else 400 if request.method == "POST" else 200)
-
-
 @login_required
 def family_add(request):
     actor = _member(request)
@@ -102,8 +75,8 @@ def family_add(request):
 
     def save(d):
         f = services.family_create(actor=actor, **d)
-        return f, family_url(f.pk), f"Added {f}. Now add its carers and children."
-    return _form_page(request, FamilyForm(request.POST or None), title="Add a family", cancel_url=reverse("dashboard:family_list"), save=save)
+        return family_url(f.pk), f"Added {f}. Now add its carers and children."
+    return form_page(request, FamilyForm(request.POST or None), title="Add a family", cancel_url=reverse("dashboard:family_list"), save=save)
 
 
 @login_required
@@ -114,8 +87,8 @@ def family_edit(request, family_id: int):
 
     def save(d):
         services.family_update(actor=actor, family=family, expected_version=d.pop("version"), **d)
-        return family, family_url(family.pk), f"Saved {family}."
-    return _form_page(request, FamilyForm(request.POST or None, instance=family), title=f"Edit {family}",
+        return family_url(family.pk), f"Saved {family}."
+    return form_page(request, FamilyForm(request.POST or None, instance=family), title=f"Edit {family}",
                       cancel_url=family_url(family.pk), save=save, saved_form=lambda saved: FamilyForm(instance=saved))
 
 
@@ -127,8 +100,8 @@ def carer_add(request, family_id: int):
 
     def save(d):
         c = services.carer_create(actor=actor, family=family, **d)
-        return c, family_url(family.pk), f"Added {c}."
-    return _form_page(request, CarerForm(request.POST or None), title=f"Add a carer to {family}",
+        return family_url(family.pk), f"Added {c}."
+    return form_page(request, CarerForm(request.POST or None), title=f"Add a carer to {family}",
                       cancel_url=family_url(family.pk), save=save)
 
 
@@ -140,8 +113,8 @@ def carer_edit(request, carer_id: int):
 
     def save(d):
         services.carer_update(actor=actor, carer=carer, expected_version=d.pop("version"), **d)
-        return carer, family_url(carer.family_id), f"Saved {carer}."
-    return _form_page(request, CarerForm(request.POST or None, instance=carer), title=f"Edit {carer}",
+        return family_url(carer.family_id), f"Saved {carer}."
+    return form_page(request, CarerForm(request.POST or None, instance=carer), title=f"Edit {carer}",
                       cancel_url=family_url(carer.family_id), save=save, saved_form=lambda saved: CarerForm(instance=saved),
                       intro="Contact restrictions are honoured wherever a message could go." if carer.contact_restriction != ContactRestriction.NONE else "")
 
@@ -155,8 +128,8 @@ def child_add(request, family_id: int):
     def save(d):
         c = services.child_create(actor=actor, family=family, **d)
         msg = f"Added {c}." + (f" Check the UPN: {c.upn_warning}" if c.upn_warning else "")
-        return c, child_url(c), msg
-    return _form_page(request, ChildForm(request.POST or None, organisation=actor.organisation),
+        return child_url(c), msg
+    return form_page(request, ChildForm(request.POST or None, organisation=actor.organisation),
                       title=f"Add a child to {family}", cancel_url=family_url(family.pk), save=save)
 
 
@@ -169,7 +142,7 @@ def child_edit(request, child_id: int):
     def save(d):
         services.child_update(actor=actor, child=child, expected_version=d.pop("version"), **d)
         msg = f"Saved {child}." + (f" Check the UPN: {child.upn_warning}" if child.upn_warning else "")
-        return child, child_url(child), msg
-    return _form_page(request, ChildForm(request.POST or None, instance=child, organisation=actor.organisation),
+        return child_url(child), msg
+    return form_page(request, ChildForm(request.POST or None, instance=child, organisation=actor.organisation),
                       title=f"Edit {child}", cancel_url=child_url(child), save=save,
                       saved_form=lambda saved: ChildForm(instance=saved, organisation=actor.organisation))

@@ -21,7 +21,7 @@ from keyworker.core.api.fields import ScopedRecordField
 from keyworker.core.api.views import ApiViewSet
 from keyworker.people.models import Child
 
-from . import selectors, services
+from . import policies, selectors, services
 from .models import AccessRoute, Agency, Concern, Entry, SafeguardingCategory
 from .services import MAX_CHILDREN, MIN_WORDS, PRESENT_MAX, REFERENCE_MAX, TEXT_MAX
 
@@ -161,7 +161,7 @@ class ConcernViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         raise NotFound("Not found.")
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        if not selectors.is_team(self.actor):
+        if not policies.is_team(self.actor):
             self._refuse()
         page = list(self.paginate_queryset(self.get_queryset()))
         services.concern_access_record(actor=self.actor, concerns=page, route=AccessRoute.LIST, detail="api")

@@ -10,16 +10,18 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from keyworker.accounts.access import Actor
-from keyworker.accounts.capabilities import MANAGE_ALLOCATIONS, SAFEGUARDING_TEAM
-from keyworker.accounts.models import Scope, StaffMember, StaffRole
-from keyworker.contacts.selectors import safeguarding_leads, safeguarding_team, team_setting_ids
+from keyworker.accounts.capabilities import SAFEGUARDING_TEAM
+from keyworker.accounts.models import StaffMember
+from keyworker.accounts.selectors import role_holders, setting_leaders, staff_holding
+from keyworker.contacts.selectors import safeguarding_leads, team_setting_ids
 from keyworker.organisations.calendar import TermCalendar, bank_holidays
 from keyworker.organisations.models import Setting
 from keyworker.people.models import Child
 
 from .models import AccessRoute, Concern, ConcernAccess, ConcernChild, ConcernState, Entry, EntryKind
+from .policies import is_team
 
-__all__ = ["safeguarding_team", "team_setting_ids"]
+__all__ = ["is_team", "safeguarding_team", "team_setting_ids"]
 
 LEAD_ROLES = ("safeguarding_lead", "safeguarding_deputy")
 TRANSFER_SCHOOL_DAYS = 5
@@ -28,9 +30,9 @@ LIST_LIMIT = 50
 SEARCH_LIMIT = 50
 
 
-def is_team(actor: Actor, setting_id: int | None = None) -> bool:
-    """On the safeguarding team of the setting (or of any setting, without one)."""
-    return actor.is_member and actor.can(SAFEGUARDING_TEAM, setting_id)
+def safeguarding_team(organisation_id: int, setting_id: int) -> list[StaffMember]:
+    """The safeguarding team of a setting: its own team and organisation-wide members, each once, by name."""
+    return staff_holding(role_holders(organisation_id, capability=SAFEGUARDING_TEAM, setting_ids=[setting_id]))
 
 
 def _in_team_settings(actor: Actor, qs: QuerySet, setting_field: str = "setting_id") -> QuerySet:
@@ -57,9 +59,7 @@ def talk_to(organisation_id: int, setting_ids: Iterable[int]) -> dict[int, list[
     if not setting_ids:
         return {}
     names: dict[int, list[str]] = {s: [] for s in setting_ids}
-    rows = StaffRole.objects.filter(
-        organisation_id=organisation_id, setting_id__in=setting_ids, role__code__in=LEAD_ROLES, staff__is_active=True,
-    ).select_related("role", "staff__user").order_by("role__code", "staff__user__full_name", "id")
+    rows = role_holders(organisation_id, codes=LEAD_ROLES, setting_ids=setting_ids, organisation_wide=False)
     for r in sorted(rows, key=lambda r: (LEAD_ROLES.index(r.role.code), r.staff.user.full_name)):
         if r.staff.user.full_name not in names[r.setting_id]:
             names[r.setting_id].append(r.staff.user.full_name)
@@ -248,16 +248,8 @@ def search(actor: Actor, q: str) -> list[Concern]:
 
 
 def leaders(organisation_id: int, setting_id: int) -> list[StaffMember]:
-    """Staff who manage allocations in the setting (or organisation-wide): who is told about an SCH-A2 flag."""
-    rows = StaffRole.objects.filter(
-        Q(setting_id=setting_id) | Q(role__scope=Scope.ORGANISATION), organisation_id=organisation_id,
-        staff__is_active=True, role__capabilities__icontains=MANAGE_ALLOCATIONS,
-    ).select_related("role", "staff__user")
-    out: dict[int, StaffMember] = {}
-    for r in rows:
-        if MANAGE_ALLOCATIONS in r.role.capabilities:
-            out.setdefault(r.staff_id, r.staff)
-    return list(out.values())
+    """Staff who lead the setting (or the organisation): who is told about an SCH-A2 flag."""
+    return setting_leaders(organisation_id, setting_id)
 
 
 def families_with_open_concerns(family_ids: list[int]) -> set[int]:

@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from keyworker.accounts.access import Actor
-from keyworker.accounts.capabilities import SAFEGUARDING_TEAM
 from keyworker.accounts.models import StaffMember
 from keyworker.caseload import rules as caseload_rules
 from keyworker.caseload.models import KeyWorkerAllocation
@@ -27,7 +26,7 @@ from keyworker.core.errors import RuleViolation
 from keyworker.notifications.services import notification_send
 from keyworker.people.models import Child, ProtectionStatus
 
-from . import selectors
+from . import policies, selectors
 from .models import AccessRoute, Agency, Concern, ConcernAccess, ConcernChild, ConcernState, Entry, EntryKind
 
 MIN_WORDS = 5
@@ -49,11 +48,6 @@ def _sentence(text: str, field: str, what: str) -> str:
     if len(text) > TEXT_MAX:
         raise RuleViolation(f"Keep it to {TEXT_MAX} characters or fewer.", rule="max_length", field=field)
     return text
-
-
-def _require_team(actor: Actor, setting_id: int) -> None:
-    if not selectors.is_team(actor, setting_id):
-        raise PermissionDenied("Only the safeguarding team can do this.")
 
 
 def _same_organisation(actor: Actor, obj) -> None:
@@ -104,7 +98,7 @@ def concern_raise(
             raise RuleViolation("That contact is not with this child's family.", rule="contact", field="contact")
         if not contact.is_restricted:
             raise RuleViolation("Only a contact flagged as a safeguarding concern can be linked.", rule="contact", field="contact")
-        if contact.author_id != actor.staff.pk and not selectors.is_team(actor, contact.setting_id):
+        if not policies.can_link_contact(actor, contact):
             raise PermissionDenied("Only the person who recorded the contact, or the safeguarding team, can link it.")
     concern = Concern.objects.create(
         organisation_id=child.organisation_id, setting_id=child.setting_id, child=child, family_id=child.family_id,
@@ -200,7 +194,7 @@ def concern_access_record(
 def concern_addendum(*, actor: Actor, concern: Concern, text: str) -> Entry:
     """A correction or addition to a concern (which itself never changes), with who and when."""
     _same_organisation(actor, concern)
-    _require_team(actor, concern.setting_id)
+    policies.require_team(actor, concern.setting_id)
     text = _sentence(text, "text", "what to add or correct")
     entry = Entry.objects.create(organisation_id=concern.organisation_id, child_id=concern.child_id, concern=concern,
                                  kind=EntryKind.ADDENDUM, text=text, by=actor.staff, at=clock.now())
@@ -212,7 +206,7 @@ def concern_addendum(*, actor: Actor, concern: Concern, text: str) -> Entry:
 @transaction.atomic
 def concern_close(*, actor: Actor, concern: Concern, summary: str) -> Entry:
     _same_organisation(actor, concern)
-    _require_team(actor, concern.setting_id)
+    policies.require_team(actor, concern.setting_id)
     locked = Concern.objects.select_for_update().get(pk=concern.pk)
     if not locked.is_open:
         raise RuleViolation("This concern is already closed.", rule="closed")
@@ -237,7 +231,7 @@ def entry_add(
     """Add an action (assigned, with a due date), a decision (with its reason), a referral (agency, date, reference,
     the decision expected and a follow-up) or an outcome to the child's chronology."""
     _same_organisation(actor, child)
-    _require_team(actor, child.setting_id)
+    policies.require_team(actor, child.setting_id)
     if kind not in CHRONOLOGY_KINDS:
         raise RuleViolation("Choose an action, a decision, a referral or an outcome.", rule="kind", field="kind")
     if concern is not None and (concern.organisation_id != child.organisation_id or
@@ -301,7 +295,7 @@ def action_done(*, actor: Actor, entry: Entry) -> Entry:
     """The team, or the member of staff the action was given to, marks it done."""
     _same_organisation(actor, entry)
     if entry.assigned_to_id != actor.staff.pk:
-        _require_team(actor, entry.child.setting_id)
+        policies.require_team(actor, entry.child.setting_id)
     if entry.kind != EntryKind.ACTION:
         raise RuleViolation("Only an action can be marked done.", rule="kind")
     if entry.done_at is not None:
@@ -315,7 +309,7 @@ def action_done(*, actor: Actor, entry: Entry) -> Entry:
 def referral_response(*, actor: Actor, entry: Entry, response_on: dt.date) -> Entry:
     """The agency answered the referral (the outcome itself is an outcome entry)."""
     _same_organisation(actor, entry)
-    _require_team(actor, entry.child.setting_id)
+    policies.require_team(actor, entry.child.setting_id)
     if entry.kind != EntryKind.REFERRAL:
         raise RuleViolation("Only a referral has a response.", rule="kind")
     if response_on is None or response_on > clock.today(entry.child.setting.time_zone) or response_on < entry.made_on:
@@ -331,7 +325,7 @@ def protection_status_change(*, actor: Actor, child: Child, status: str, reason:
     """Set or end a child's protection status through the caseload service (which flags a key worker who is not a
     teacher, SCH-A2); the leaders are told about each flagged allocation; the change is a chronology entry."""
     _same_organisation(actor, child)
-    _require_team(actor, child.setting_id)
+    policies.require_team(actor, child.setting_id)
     if status not in ProtectionStatus.values:
         raise RuleViolation("Choose a protection status, or none to end it.", rule="status", field="status")
     previous = child.protection_status
@@ -361,7 +355,7 @@ def protection_status_change(*, actor: Actor, child: Child, status: str, reason:
 def transfer_record(*, actor: Actor, child: Child, sent_on: dt.date, sent_to: str) -> Entry:
     """The child-protection file was sent to the receiving school's designated safeguarding lead."""
     _same_organisation(actor, child)
-    _require_team(actor, child.setting_id)
+    policies.require_team(actor, child.setting_id)
     sent_to = (sent_to or "").strip()
     if len(sent_to) < 3:
         raise RuleViolation("Enter who it was sent to: the receiving school and its safeguarding lead.", rule="required",
@@ -381,7 +375,7 @@ def transfer_record(*, actor: Actor, child: Child, sent_on: dt.date, sent_to: st
 @transaction.atomic
 def transfer_receipt(*, actor: Actor, entry: Entry, receipt_on: dt.date) -> Entry:
     _same_organisation(actor, entry)
-    _require_team(actor, entry.child.setting_id)
+    policies.require_team(actor, entry.child.setting_id)
     if entry.kind != EntryKind.TRANSFER:
         raise RuleViolation("Only a file transfer has a receipt.", rule="kind")
     if receipt_on is None or receipt_on < entry.made_on or receipt_on > clock.today(entry.child.setting.time_zone):
@@ -408,7 +402,3 @@ def overdue_actions_notify(*, organisation_id: int, as_of: dt.date, now: dt.date
         )
         told += created
     return told
-
-
-def team_member(actor: Actor, setting_id: int) -> bool:
-    return actor.can(SAFEGUARDING_TEAM, setting_id)

@@ -8,7 +8,7 @@ from keyworker.accounts.access import Actor
 from keyworker.core.extensions import TimelineEntry, TimelineSource, register_timeline_source
 from keyworker.people.models import Family
 
-from . import selectors
+from . import policies, selectors
 from .models import Concern, ConcernChild
 
 
@@ -25,7 +25,7 @@ def _restricted(actor: Actor, family: Family, limit: int) -> list[TimelineEntry]
     tz = timezone.get_current_timezone()
     out = []
     for c in concerns:
-        team = selectors.is_team(actor, c.setting_id)
+        team = policies.is_team(actor, c.setting_id)
         label = "A restricted record exists." if team else f"A restricted record exists. {selectors.talk_to_text(names.get(c.setting_id, []))}"
         out.append(TimelineEntry(
             at=timezone.localtime(c.raised_at, tz), kind="safeguarding", label=label, summary="",

@@ -16,13 +16,13 @@ from keyworker.accounts.access import Actor
 from keyworker.accounts.models import StaffMember
 from keyworker.contacts.models import ContactLog
 from keyworker.core import clock
-from keyworker.core.errors import RuleViolation
+from keyworker.core.forms import form_submit, service_call
 from keyworker.core.requests import int_param as _int
 from keyworker.core.requests import member as _member
 from keyworker.people.models import Child
 from keyworker.people.selectors import access_family
 
-from . import exports, selectors, services
+from . import exports, policies, selectors, services
 from .forms import (
     CloseForm,
     ConcernForm,
@@ -41,15 +41,14 @@ ENTRY_KINDS = ("action", "decision", "referral", "outcome")
 FIELD_NAMES = {"happened_at": "happened_on"}
 
 
-def _apply(form, exc: RuleViolation) -> None:
-    field = FIELD_NAMES.get(exc.field, exc.field)
-    form.add_error(field if field in form.fields else None, exc.message)
+def _chronology_url(child: Child) -> str:
+    return reverse("safeguarding:chronology", args=[child.pk])
 
 
 def _team_child(request: HttpRequest, actor: Actor, child_id: int) -> Child:
     """A child whose chronology the actor reads; anyone else is told it does not exist (and the attempt is logged)."""
     child = selectors.child_in_organisation(actor, child_id)
-    if not selectors.is_team(actor, child.setting_id):
+    if not policies.is_team(actor, child.setting_id):
         services.concern_access_record(actor=actor, child=child, route=AccessRoute.PAGE, allowed=False, detail="chronology")
         raise Http404("No such record")
     return child
@@ -67,7 +66,7 @@ def _raise_context(actor: Actor, request: HttpRequest):
     if (contact_id := _int(source.get("contact"))) is not None:
         contact = ContactLog.objects.filter(pk=contact_id, organisation_id=actor.organisation_id).first()
         if contact is None or not contact.is_restricted or (
-            contact.author_id != actor.staff.pk and not selectors.is_team(actor, contact.setting_id)
+            not policies.can_link_contact(actor, contact)
         ):
             raise Http404("No such contact")
         family = contact.family
@@ -103,7 +102,7 @@ def concern_raise(request: HttpRequest) -> HttpResponse:
     if contact is not None:
         initial["category"] = contact.safeguarding_category
         initial["happened_on"] = contact.happened_on
-        if selectors.is_team(actor, contact.setting_id):
+        if policies.is_team(actor, contact.setting_id):
             if not restricted.is_confirmed(request):
                 return restricted.confirm_redirect(request)
             initial["what_happened"] = contact.write_up
@@ -112,18 +111,16 @@ def concern_raise(request: HttpRequest) -> HttpResponse:
     form.fields["happened_on"].widget.attrs["max"] = today.isoformat()
     if siblings is not None and len(form.fields["siblings"].queryset) < 2:
         del form.fields["siblings"]
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            concern = services.concern_raise(
-                actor=actor, child=data["child"], category=data["category"], what_happened=data["what_happened"],
-                happened_at=form.happened_at(), present=data["present"], lead_told=data["lead_told"], others=form.linked(),
-                contact=contact,
-            )
-        except RuleViolation as exc:
-            _apply(form, exc)
-        else:
-            return redirect("safeguarding:sent", concern.pk)
+
+    def save(data):
+        concern = services.concern_raise(
+            actor=actor, child=data["child"], category=data["category"], what_happened=data["what_happened"],
+            happened_at=form.happened_at(), present=data["present"], lead_told=data["lead_told"], others=form.linked(),
+            contact=contact,
+        )
+        return redirect("safeguarding:sent", concern.pk)
+    if (done := form_submit(request, form, save, names=FIELD_NAMES)) is not None:
+        return done
     return render(request, "safeguarding/raise.html", {
         "form": form, "family": family, "fixed": fixed, "contact": contact,
     }, status=400 if request.method == "POST" else 200)
@@ -170,7 +167,7 @@ def _unconfirmed(request: HttpRequest, actor: Actor, route: str = AccessRoute.PA
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     actor = _member(request)
-    if not selectors.is_team(actor):
+    if not policies.is_team(actor):
         names = selectors.talk_to(actor.organisation_id, actor.setting_ids)
         leads = sorted({n for ns in names.values() for n in ns})
         return render(request, "safeguarding/start.html", {"talk_to": selectors.talk_to_text(leads),
@@ -225,14 +222,12 @@ def _readable_concern(request: HttpRequest, concern_id: int) -> tuple[Actor, Con
 def concern_addendum(request: HttpRequest, concern_id: int) -> HttpResponse:
     actor, concern = _readable_concern(request, concern_id)
     form = TextForm(request.POST)
-    if form.is_valid():
-        try:
-            services.concern_addendum(actor=actor, concern=concern, text=form.cleaned_data["text"])
-        except RuleViolation as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, "Addendum added.")
-            return redirect("safeguarding:concern", concern.pk)
+
+    def save(data):
+        services.concern_addendum(actor=actor, concern=concern, text=data["text"])
+        return reverse("safeguarding:concern", args=[concern.pk]), "Addendum added."
+    if (done := form_submit(request, form, save, names=FIELD_NAMES)) is not None:
+        return done
     return _concern_page(request, actor, concern, addendum_form=form, status=400)
 
 
@@ -241,14 +236,12 @@ def concern_addendum(request: HttpRequest, concern_id: int) -> HttpResponse:
 def concern_close(request: HttpRequest, concern_id: int) -> HttpResponse:
     actor, concern = _readable_concern(request, concern_id)
     form = CloseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.concern_close(actor=actor, concern=concern, summary=form.cleaned_data["text"])
-        except RuleViolation as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, "Concern closed.")
-            return redirect("safeguarding:concern", concern.pk)
+
+    def save(data):
+        services.concern_close(actor=actor, concern=concern, summary=data["text"])
+        return reverse("safeguarding:concern", args=[concern.pk]), "Concern closed."
+    if (done := form_submit(request, form, save, names=FIELD_NAMES)) is not None:
+        return done
     return _concern_page(request, actor, concern, close_form=form, status=400)
 
 
@@ -294,21 +287,18 @@ def entry_add(request: HttpRequest, child_id: int) -> HttpResponse:
         raise Http404("No such entry kind")
     concerns, _entries, _lines = selectors.chronology(child)
     form = EntryForm(request.POST, kind=kind, concerns=concerns, staff=_team_staff(child))
-    if form.is_valid():
-        data = form.cleaned_data
+
+    def save(data):
         concern = next((c for c in concerns if c.pk == data.get("concern")), None)
-        try:
-            services.entry_add(
-                actor=actor, child=child, kind=kind, text=data["text"], concern=concern, reason=data.get("reason", ""),
-                assigned_to=data.get("assigned_to"), due_on=data.get("due_on"), agency=data.get("agency", ""),
-                made_on=data.get("made_on"), reference=data.get("reference", ""), decision_due_on=data.get("decision_due_on"),
-                follow_up_on=data.get("follow_up_on"),
-            )
-        except RuleViolation as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, f"{kind.capitalize()} added to the chronology.")
-            return redirect("safeguarding:chronology", child.pk)
+        services.entry_add(
+            actor=actor, child=child, kind=kind, text=data["text"], concern=concern, reason=data.get("reason", ""),
+            assigned_to=data.get("assigned_to"), due_on=data.get("due_on"), agency=data.get("agency", ""),
+            made_on=data.get("made_on"), reference=data.get("reference", ""), decision_due_on=data.get("decision_due_on"),
+            follow_up_on=data.get("follow_up_on"),
+        )
+        return _chronology_url(child), f"{kind.capitalize()} added to the chronology."
+    if (done := form_submit(request, form, save, names=FIELD_NAMES)) is not None:
+        return done
     return _chronology_page(request, actor, child, forms={kind: form}, status=400)
 
 
@@ -318,18 +308,15 @@ def status_change(request: HttpRequest, child_id: int) -> HttpResponse:
     actor = _member(request)
     child = _team_child(request, actor, child_id)
     form = StatusForm(request.POST)
-    if form.is_valid():
-        try:
-            _entry, flagged = services.protection_status_change(actor=actor, child=child, status=form.cleaned_data["status"],
-                                                                reason=form.cleaned_data["reason"])
-        except RuleViolation as exc:
-            _apply(form, exc)
-        else:
-            text = f"Protection status of {child.display_name} is now {child.get_protection_status_display().lower()}."
-            if flagged:
-                text += " The family's key worker must now be a teacher: the leaders have been told."
-            messages.success(request, text)
-            return redirect("safeguarding:chronology", child.pk)
+
+    def save(data):
+        _entry, flagged = services.protection_status_change(actor=actor, child=child, status=data["status"], reason=data["reason"])
+        text = f"Protection status of {child.display_name} is now {child.get_protection_status_display().lower()}."
+        if flagged:
+            text += " The family's key worker must now be a teacher: the leaders have been told."
+        return _chronology_url(child), text
+    if (done := form_submit(request, form, save, names=FIELD_NAMES)) is not None:
+        return done
     return _chronology_page(request, actor, child, forms={"status": form}, status=400)
 
 
@@ -340,7 +327,7 @@ def _team_entry(request: HttpRequest, entry_id: int) -> tuple[Actor, Entry]:
         raise Http404("No such record")
     if entry.kind == EntryKind.ACTION and entry.assigned_to_id == actor.staff.pk:
         return actor, entry  # the member of staff the action was given to
-    if not selectors.is_team(actor, entry.child.setting_id):
+    if not policies.is_team(actor, entry.child.setting_id):
         services.concern_access_record(actor=actor, child=entry.child, route=AccessRoute.PAGE, allowed=False, detail="entry")
         raise Http404("No such record")
     return actor, entry
@@ -352,21 +339,17 @@ def entry_update(request: HttpRequest, entry_id: int) -> HttpResponse:
     """Mark an action done, record a referral's answer, or confirm a file's receipt."""
     actor, entry = _team_entry(request, entry_id)
     form = DateForm(request.POST)
-    try:
-        if entry.kind == EntryKind.ACTION:
-            services.action_done(actor=actor, entry=entry)
-            messages.success(request, "Action marked done.")
-        elif form.is_valid() and entry.kind == EntryKind.REFERRAL:
-            services.referral_response(actor=actor, entry=entry, response_on=form.cleaned_data["on"])
-            messages.success(request, "Answer to the referral recorded.")
-        elif form.is_valid() and entry.kind == EntryKind.TRANSFER:
-            services.transfer_receipt(actor=actor, entry=entry, receipt_on=form.cleaned_data["on"])
-            messages.success(request, "Receipt confirmed.")
-        else:
-            messages.error(request, "Enter a real date, for example 18/11/2026.")
-    except RuleViolation as exc:
-        messages.error(request, exc.message)
-    if not selectors.is_team(actor, entry.child.setting_id):
+    if entry.kind == EntryKind.ACTION:
+        service_call(request, lambda: services.action_done(actor=actor, entry=entry), success="Action marked done.")
+    elif form.is_valid() and entry.kind == EntryKind.REFERRAL:
+        service_call(request, lambda: services.referral_response(actor=actor, entry=entry, response_on=form.cleaned_data["on"]),
+                     success="Answer to the referral recorded.")
+    elif form.is_valid() and entry.kind == EntryKind.TRANSFER:
+        service_call(request, lambda: services.transfer_receipt(actor=actor, entry=entry, receipt_on=form.cleaned_data["on"]),
+                     success="Receipt confirmed.")
+    else:
+        messages.error(request, "Enter a real date, for example 18/11/2026.")
+    if not policies.is_team(actor, entry.child.setting_id):
         return redirect("safeguarding:dashboard")
     return redirect("safeguarding:chronology", entry.child_id)
 
@@ -377,14 +360,12 @@ def transfer(request: HttpRequest, child_id: int) -> HttpResponse:
     actor = _member(request)
     child = _team_child(request, actor, child_id)
     form = TransferForm(request.POST)
-    if form.is_valid():
-        try:
-            services.transfer_record(actor=actor, child=child, sent_on=form.cleaned_data["sent_on"], sent_to=form.cleaned_data["sent_to"])
-        except RuleViolation as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, "File transfer recorded. Confirm receipt when the receiving school tells you.")
-            return redirect("safeguarding:chronology", child.pk)
+
+    def save(data):
+        services.transfer_record(actor=actor, child=child, sent_on=data["sent_on"], sent_to=data["sent_to"])
+        return _chronology_url(child), "File transfer recorded. Confirm receipt when the receiving school tells you."
+    if (done := form_submit(request, form, save, names=FIELD_NAMES)) is not None:
+        return done
     return _chronology_page(request, actor, child, forms={"transfer": form}, status=400)
 
 
@@ -414,7 +395,7 @@ def export(request: HttpRequest, child_id: int, fmt: str) -> HttpResponse:
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
     actor = _member(request)
-    if not selectors.is_team(actor):
+    if not policies.is_team(actor):
         services.concern_access_record(actor=actor, route=AccessRoute.SEARCH, allowed=False)
         raise Http404
     if (refused := _unconfirmed(request, actor, AccessRoute.SEARCH)) is not None:
@@ -432,7 +413,7 @@ def search(request: HttpRequest) -> HttpResponse:
 @login_required
 def access_log(request: HttpRequest) -> HttpResponse:
     actor = _member(request)
-    if not selectors.is_team(actor):
+    if not policies.is_team(actor):
         services.concern_access_record(actor=actor, route=AccessRoute.LIST, allowed=False, detail="access log")
         raise Http404
     if (refused := _unconfirmed(request, actor, AccessRoute.LIST, back=reverse("safeguarding:access_log"))) is not None:

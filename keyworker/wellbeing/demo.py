@@ -7,8 +7,9 @@ import random
 
 from django.db import transaction
 
-from keyworker.accounts.capabilities import MANAGE_ALLOCATIONS
-from keyworker.accounts.models import StaffMember, StaffRole
+from keyworker.accounts.capabilities import LEADS_SETTING
+from keyworker.accounts.models import StaffMember
+from keyworker.accounts.selectors import role_holders, staff_holding
 from keyworker.caseload.models import KeyWorkerAllocation
 from keyworker.core import clock
 from keyworker.organisations.models import Organisation
@@ -75,13 +76,10 @@ def demo_history(*, organisation: Organisation, today: dt.date | None = None, se
                        .select_related("family", "staff__user", "setting").order_by("family__name", "family_id"))
     if not allocations:
         return 0
-    leader_roles = (StaffRole.objects.filter(organisation=organisation, role__capabilities__icontains=MANAGE_ALLOCATIONS,
-                                             staff__is_active=True).select_related("staff", "role")
-                    .order_by("role__code", "staff_id"))
-    leaders = [r.staff for r in leader_roles if MANAGE_ALLOCATIONS in r.role.capabilities]
+    leader_roles = sorted(role_holders(organisation.pk, capability=LEADS_SETTING), key=lambda r: (r.role.code, r.staff_id))
+    leaders = [r.staff for r in leader_roles]
     deputy = next((r.staff for r in leader_roles if r.role.code == "deputy_headteacher"), leaders[0] if leaders else None)
-    office = (StaffMember.objects.filter(organisation=organisation, staff_roles__role__code="admin_office", is_active=True)
-              .order_by("id").first())
+    office = min(staff_holding(role_holders(organisation.pk, codes=["admin_office"])), key=lambda m: m.pk, default=None)
     mine = [a for a in allocations if a.staff.user.email == KEY_WORKER_EMAIL]
     if not mine:
         mine = [a for a in allocations if a.staff_id == allocations[0].staff_id]

@@ -8,20 +8,12 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from keyworker.accounts.access import Actor
-from keyworker.accounts.capabilities import MANAGE_ALLOCATIONS
-from keyworker.accounts.models import Scope, StaffMember, StaffRole
+from keyworker.accounts.models import StaffMember
+from keyworker.accounts.selectors import setting_leaders
 from keyworker.caseload.models import KeyWorkerAllocation
 
 from .models import Agency, WellbeingConcern, WellbeingFollowUp
-
-
-def leader_setting_ids(actor: Actor) -> frozenset[int] | None:
-    """The settings the actor leads (allocations.manage): None for all of the organisation's."""
-    if not actor.is_member:
-        return frozenset()
-    if any(r.role.scope == Scope.ORGANISATION and MANAGE_ALLOCATIONS in r.role.capabilities for r in actor.roles):
-        return None
-    return frozenset(r.setting_id for r in actor.roles if MANAGE_ALLOCATIONS in r.role.capabilities)
+from .policies import leader_setting_ids
 
 
 def concern_filter(actor: Actor) -> Q:
@@ -57,28 +49,9 @@ def follow_ups_of(concern: WellbeingConcern) -> list[WellbeingFollowUp]:
     return list(concern.follow_ups.select_related("agency", "recorded_by__user").order_by("-happened_on", "-created_at", "-id"))
 
 
-def can_close(actor: Actor, concern: WellbeingConcern) -> bool:
-    """Leaders of the setting and the family's current key worker close a concern with its outcome."""
-    return actor.can(MANAGE_ALLOCATIONS, concern.setting_id) or is_key_worker_of(actor, concern.family_id)
-
-
-def is_key_worker_of(actor: Actor, family_id: int) -> bool:
-    return actor.is_member and KeyWorkerAllocation.objects.filter(staff=actor.staff, family_id=family_id, ends_at__isnull=True).exists()
-
-
 def leadership_team(organisation_id: int, setting_id: int) -> list[StaffMember]:
-    """Current staff leading a setting (allocations.manage there or organisation-wide), each once, in one query."""
-    # The capability list is JSON: a text match works on SQLite and PostgreSQL alike (no code contains another).
-    roles = (
-        StaffRole.objects.filter(Q(setting_id=setting_id) | Q(role__scope=Scope.ORGANISATION), organisation_id=organisation_id,
-                                 staff__is_active=True, role__capabilities__icontains=MANAGE_ALLOCATIONS)
-        .select_related("role", "staff__user").order_by("staff__user__full_name", "id")
-    )
-    team: dict[int, StaffMember] = {}
-    for r in roles:
-        if MANAGE_ALLOCATIONS in r.role.capabilities:
-            team.setdefault(r.staff_id, r.staff)
-    return list(team.values())
+    """Current staff leading a setting (there or organisation-wide), each once, in one query."""
+    return setting_leaders(organisation_id, setting_id)
 
 
 # The agency directory ----------------------------------------------------------------------------------------

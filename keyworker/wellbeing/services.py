@@ -6,12 +6,12 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 
 from keyworker.accounts.access import Actor
-from keyworker.accounts.capabilities import MANAGE_ALLOCATIONS, MANAGE_SETUP
+from keyworker.accounts.capabilities import MANAGE_SETUP
 from keyworker.caseload.models import KeyWorkerAllocation
 from keyworker.core import clock
 from keyworker.core.audit import audit_record
@@ -22,6 +22,7 @@ from keyworker.people.models import Child, Family
 from keyworker.people.selectors import families_visible_to
 from keyworker.standards.obligations import obligations_refresh
 
+from . import policies
 from .models import (
     AGENCY_KINDS,
     Agency,
@@ -35,7 +36,7 @@ from .models import (
     WellbeingConcern,
     WellbeingFollowUp,
 )
-from .selectors import can_close, concerns_visible_to, leadership_team
+from .selectors import concerns_visible_to, leadership_team
 
 MIN_WORDS = 5
 TEXT_MAX = 5000
@@ -234,7 +235,7 @@ def follow_up_record(
         values["follow_up_on"] = follow_up_on
     follow_up = WellbeingFollowUp.objects.create(
         organisation_id=locked.organisation_id, concern=locked, family_id=locked.family_id, recorded_by=actor.staff,
-        by_leader=actor.can(MANAGE_ALLOCATIONS, locked.setting_id), created_at=clock.now(), **values,
+        by_leader=policies.writes_as_leader(actor, locked), created_at=clock.now(), **values,
     )
     # The next follow-up owed: this one's date if it sets one; else a follow-up on or after the date owed settles it.
     if follow_up_on is not None:
@@ -276,8 +277,7 @@ def referral_response_record(*, actor: Actor, follow_up: WellbeingFollowUp, resp
 def concern_close(*, actor: Actor, concern: WellbeingConcern, outcome: str, summary: str) -> WellbeingConcern:
     """Close a concern with its outcome and a summary (the setting's leaders or the family's key worker)."""
     locked = _locked_open(actor, concern)
-    if not can_close(actor, locked):
-        raise PermissionDenied("Only the leadership team or the family's key worker can close a wellbeing concern.")
+    policies.require_close(actor, locked)
     if outcome not in Outcome.values:
         raise RuleViolation("Choose the outcome.", rule="outcome", field="outcome")
     summary = (summary or "").strip()

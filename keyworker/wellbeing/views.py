@@ -1,24 +1,24 @@
 """Wellbeing pages: the leaders' board, the concerns a person may see, raising a concern, one concern (follow-ups,
 signposting, referrals, outcome), and the agency directory."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from keyworker.accounts import capabilities as caps
 from keyworker.accounts.access import Actor
+from keyworker.accounts.policies import require_leader
 from keyworker.core import clock
-from keyworker.core.errors import RuleViolation
+from keyworker.core.forms import form_submit
 from keyworker.core.requests import int_param as _int
 from keyworker.core.requests import member as _member
 from keyworker.people.models import Child
 from keyworker.people.selectors import access_family, families_visible_to
 
-from . import selectors, services
+from . import policies, selectors, services
 from .board import board_for
 from .forms import (
     AgencyFilterForm,
@@ -35,8 +35,8 @@ PAGE_SIZE = 25
 FAMILY_CHOICES_MAX = 500
 
 
-def _apply(form, exc: RuleViolation) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+def _concern_url(concern: WellbeingConcern) -> str:
+    return reverse("wellbeing:concern", args=[concern.pk])
 
 
 # The board ---------------------------------------------------------------------------------------------------
@@ -45,10 +45,9 @@ def _apply(form, exc: RuleViolation) -> None:
 @login_required
 def board(request: HttpRequest) -> HttpResponse:
     actor = _member(request)
-    led = selectors.leader_setting_ids(actor)
-    settings = [s for s in actor.settings().order_by("name", "id") if led is None or s.pk in led]
+    settings = policies.board_settings(actor)
     if not settings:
-        actor.require(caps.MANAGE_ALLOCATIONS)  # 403: this person leads no setting
+        require_leader(actor)  # 403: this person leads no setting
         raise Http404
     form = BoardFilterForm(request.GET or None, settings=settings)
     chosen = settings
@@ -81,7 +80,7 @@ def concern_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs.order_by("-noticed_on", "-created_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "wellbeing/concern_list.html", {
         "page_obj": page, "concerns": list(page.object_list), "status": status, "query_string": f"status={status}",
-        "is_leader": selectors.leader_setting_ids(actor) != frozenset(),
+        "is_leader": policies.leader_setting_ids(actor) != frozenset(),
     })
 
 
@@ -102,18 +101,15 @@ def concern_new(request: HttpRequest) -> HttpResponse:
     family = access_family(actor, family_id)
     children = list(Child.objects.filter(family_id=family.pk, left_on__isnull=True).order_by("date_of_birth", "id"))
     form = ConcernForm(request.POST or None, children=children, initial={"noticed_on": clock.today()})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            concern = services.concern_raise(
-                actor=actor, family=family, what_noticed=data["what_noticed"], areas=data["areas"], indicators=data["indicators"],
-                children=[c for c in children if c.pk in set(data.get("children") or ())], noticed_on=data["noticed_on"],
-            )
-        except RuleViolation as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, f"Wellbeing concern about {family.name} raised: the leadership team has been told.")
-            return redirect("wellbeing:concern", concern.pk)
+
+    def save(data):
+        concern = services.concern_raise(
+            actor=actor, family=family, what_noticed=data["what_noticed"], areas=data["areas"], indicators=data["indicators"],
+            children=[c for c in children if c.pk in set(data.get("children") or ())], noticed_on=data["noticed_on"],
+        )
+        return _concern_url(concern), f"Wellbeing concern about {family.name} raised: the leadership team has been told."
+    if (done := form_submit(request, form, save)) is not None:
+        return done
     return render(request, "wellbeing/concern_form.html", {
         "form": form, "family": family, "cancel_url": reverse("dashboard:family", args=[family.pk]),
     }, status=400 if request.method == "POST" else 200)
@@ -127,7 +123,7 @@ def _concern_page(request: HttpRequest, actor: Actor, concern: WellbeingConcern,
                   close_form: CloseForm | None = None, response_form: tuple[int, ResponseForm] | None = None,
                   status: int = 200) -> HttpResponse:
     follow_ups = selectors.follow_ups_of(concern)
-    can_close = concern.is_open and selectors.can_close(actor, concern)
+    can_close = concern.is_open and policies.can_close(actor, concern)
     waiting = [f for f in follow_ups if f.kind == FollowUpKind.REFERRAL and not f.response]
     response_forms = {f.pk: ResponseForm(prefix=f"r{f.pk}") for f in waiting} if concern.is_open else {}
     if response_form is not None:
@@ -155,23 +151,17 @@ def follow_up_add(request: HttpRequest, concern_id: int) -> HttpResponse:
     concern = selectors.access_concern(actor, concern_id)
     agencies = _agencies(actor)
     form = FollowUpForm(request.POST, agencies=agencies)
-    if form.is_valid():
-        data = form.cleaned_data
+
+    def save(data):
         agency = next((a for a in agencies if a.pk == data["agency"]), None)
-        try:
-            follow_up = services.follow_up_record(
-                actor=actor, concern=concern, kind=data["kind"], happened_on=data["happened_on"], note=data["note"], agency=agency,
-                how=data["how"], told_family=data["told_family"], reference=data["reference"],
-                consent_given=data["consent_given"], follow_up_on=data["follow_up_on"],
-            )
-        except RuleViolation as exc:
-            if exc.field is None and exc.rule == "closed":
-                messages.error(request, exc.message)
-                return redirect("wellbeing:concern", concern.pk)
-            _apply(form, exc)
-        else:
-            messages.success(request, f"{follow_up.get_kind_display()} recorded for {concern.family.name}.")
-            return redirect("wellbeing:concern", concern.pk)
+        follow_up = services.follow_up_record(
+            actor=actor, concern=concern, kind=data["kind"], happened_on=data["happened_on"], note=data["note"], agency=agency,
+            how=data["how"], told_family=data["told_family"], reference=data["reference"],
+            consent_given=data["consent_given"], follow_up_on=data["follow_up_on"],
+        )
+        return _concern_url(concern), f"{follow_up.get_kind_display()} recorded for {concern.family.name}."
+    if (done := form_submit(request, form, save, elsewhere=_concern_url(concern))) is not None:
+        return done
     return _concern_page(request, actor, concern, follow_up_form=form, status=400)
 
 
@@ -185,18 +175,13 @@ def referral_response(request: HttpRequest, follow_up_id: int) -> HttpResponse:
         raise Http404("No such referral")
     concern = selectors.access_concern(actor, follow_up.concern_id)
     form = ResponseForm(request.POST, prefix=f"r{follow_up.pk}")
-    if form.is_valid():
-        try:
-            services.referral_response_record(actor=actor, follow_up=follow_up, response=form.cleaned_data["response"],
-                                              responded_on=form.cleaned_data["responded_on"])
-        except RuleViolation as exc:
-            if exc.field is None:
-                messages.error(request, exc.message)
-                return redirect("wellbeing:concern", concern.pk)
-            _apply(form, exc)
-        else:
-            messages.success(request, "The agency's response is recorded.")
-            return redirect("wellbeing:concern", concern.pk)
+
+    def save(data):
+        services.referral_response_record(actor=actor, follow_up=follow_up, response=data["response"],
+                                          responded_on=data["responded_on"])
+        return _concern_url(concern), "The agency's response is recorded."
+    if (done := form_submit(request, form, save, elsewhere=_concern_url(concern))) is not None:
+        return done
     return _concern_page(request, actor, concern, response_form=(follow_up.pk, form), status=400)
 
 
@@ -205,21 +190,14 @@ def referral_response(request: HttpRequest, follow_up_id: int) -> HttpResponse:
 def concern_close_view(request: HttpRequest, concern_id: int) -> HttpResponse:
     actor = _member(request)
     concern = selectors.access_concern(actor, concern_id)
-    if not selectors.can_close(actor, concern):
-        actor.require(caps.MANAGE_ALLOCATIONS, concern.setting_id)
+    policies.require_close(actor, concern)
     form = CloseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.concern_close(actor=actor, concern=concern, outcome=form.cleaned_data["outcome"],
-                                   summary=form.cleaned_data["summary"])
-        except RuleViolation as exc:
-            if exc.field is None:
-                messages.error(request, exc.message)
-                return redirect("wellbeing:concern", concern.pk)
-            _apply(form, exc)
-        else:
-            messages.success(request, f"The wellbeing concern about {concern.family.name} is closed.")
-            return redirect("wellbeing:concern", concern.pk)
+
+    def save(data):
+        services.concern_close(actor=actor, concern=concern, outcome=data["outcome"], summary=data["summary"])
+        return _concern_url(concern), f"The wellbeing concern about {concern.family.name} is closed."
+    if (done := form_submit(request, form, save, elsewhere=_concern_url(concern))) is not None:
+        return done
     return _concern_page(request, actor, concern, close_form=form, status=400)
 
 
@@ -245,14 +223,12 @@ def _agency_form_page(request: HttpRequest, actor: Actor, agency: Agency | None)
     actor.require(caps.MANAGE_SETUP)
     initial = {} if agency is None else {f: getattr(agency, f) for f in services.AGENCY_FIELDS}
     form = AgencyForm(request.POST or None, initial=initial or {"is_active": True})
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.agency_save(actor=actor, agency=agency, **form.cleaned_data)
-        except RuleViolation as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, f"{saved.name} saved in the agency directory.")
-            return redirect("wellbeing:agencies")
+
+    def save(data):
+        saved = services.agency_save(actor=actor, agency=agency, **data)
+        return reverse("wellbeing:agencies"), f"{saved.name} saved in the agency directory."
+    if (done := form_submit(request, form, save)) is not None:
+        return done
     return render(request, "wellbeing/agency_form.html", {
         "form": form, "agency": agency, "title": f"Edit {agency.name}" if agency else "Add an agency",
         "cancel_url": reverse("wellbeing:agencies"),

@@ -1,17 +1,19 @@
-"""Who may take a class register, change marks and read the attendance lists: one place for every page and the API."""
+"""Who may take a class register, change marks, read the attendance lists and close an attendance concern: one place
+for every page, service and the API."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from keyworker.accounts import capabilities as caps
 from keyworker.accounts.access import Actor
+from keyworker.accounts.policies import is_leader, led_setting_ids
 from keyworker.organisations.models import Group
 from keyworker.people.models import Child
 
 # Leaders and the office record and correct marks for the whole setting; a class team for its own class.
-REGISTER_CAPABILITIES = (caps.MANAGE_PEOPLE, caps.MANAGE_ALLOCATIONS, caps.RUN_IMPORTS)
+REGISTER_CAPABILITIES = (caps.MANAGE_PEOPLE, caps.LEADS_SETTING, caps.RUN_IMPORTS)
 # The office keeps the register straight: unexplained absences to replace, imports.
-OFFICE_CAPABILITIES = (caps.MANAGE_PEOPLE, caps.MANAGE_ALLOCATIONS)
+OFFICE_CAPABILITIES = (caps.MANAGE_PEOPLE, caps.LEADS_SETTING)
 
 
 def member(actor: Actor) -> Actor:
@@ -59,3 +61,16 @@ def require_office(actor: Actor) -> None:
     member(actor)
     if not is_office(actor):
         raise PermissionDenied("Only leaders and the office can see this list.")
+
+
+def leader_setting_ids(actor: Actor) -> set[int]:
+    """The settings whose attendance concerns the actor sees as a leader."""
+    if not actor.is_member:
+        return set()
+    led = led_setting_ids(actor)
+    return {pk for pk in actor.settings().values_list("pk", flat=True) if led is None or pk in led}
+
+
+def can_close(actor: Actor, concern) -> bool:
+    """Leaders of the child's setting close an attendance concern."""
+    return is_leader(actor, concern.setting_id)
