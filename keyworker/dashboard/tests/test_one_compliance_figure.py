@@ -16,7 +16,7 @@ from keyworker.organisations.models import SettingKind
 from keyworker.standards import engine
 from keyworker.standards import testing as standards_testing
 from keyworker.standards.compliance import DEFINITION, Figures, whole_percent
-from keyworker.standards.models import Obligation, ObligationState
+from keyworker.standards.models import Obligation, ObligationState, Standard
 from keyworker.testing import (
     add_calendar,
     allocate,
@@ -38,8 +38,10 @@ RECORDS, fake_evidence, make_standard = standards_testing.in_memory_evidence("fi
 def data(world):
     """Weekly contact (SCH-4) and a fortnightly check (SCH-10, to test clause order), Autumn 2 as of Wed 18 Nov, with
     every outcome: met on time, met late, missed, waived, still open, and met early for a later due date."""
-    weekly = make_standard(world.org)
-    check = make_standard(world.org, clause="SCH-10", title="Fortnightly check", cadence_n=2, escalate_after_days=None)
+    # A long grace: the weeks of Autumn 2 so far stay open until the states below are set by hand.
+    weekly = make_standard(world.org, grace_school_days=30)
+    check = make_standard(world.org, clause="SCH-10", title="Fortnightly check", cadence_n=2, escalate_after_days=None,
+                          grace_school_days=30)
     RECORDS.extend([
         (world.family_a.pk, None, D(2026, 11, 3)),    # week of 2 Nov: on time
         (world.family_a.pk, None, D(2026, 11, 10)),   # week of 9 Nov: on time
@@ -230,9 +232,13 @@ def group(world):
         make_child(family, nursery, room, enrolled_on=D(2026, 9, 2), date_of_birth=D(2024, 3, 1))
         families.append(family)
     for family in families[:2]:
-        allocate(family, nursery, person)
+        a = allocate(family, nursery, person)
+        a.starts_at = dt.datetime(2026, 9, 3, 9, tzinfo=dt.UTC)  # on their second day
+        a.save(update_fields=["starts_at"])
     policy_adopt_builtin(organisation=world.org, template_code="school_key_worker", as_of=D(2026, 9, 1))
     policy_adopt_builtin(organisation=world.org, template_code="childcare_key_contact", as_of=D(2026, 9, 1))
+    # The group keeps "a key person for every child" open for a whole term: the third family's is still to do.
+    Standard.objects.filter(organisation=world.org, clause="CC-A1").update(one_off_open_school_days=70)
     engine.recompute(organisation_id=world.org.pk, as_of=AS_OF)
     return nursery, manager, families
 
