@@ -305,7 +305,6 @@ def test_a_school_never_shows_childcare_panels(world, client_for, childcare_pane
 # Recording the follow-up from My week ------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=False, reason="needs the engine to match a record's `about` with the event it answers")
 def test_a_follow_up_about_one_absence_does_not_answer_another(world, duties):
     from keyworker.attendance.services import mark_record
     from keyworker.contacts.models import Channel, Tone

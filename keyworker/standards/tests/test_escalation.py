@@ -53,7 +53,8 @@ def make_standard(org, **fields) -> Standard:
     version = PolicyVersion.objects.create(organisation=org, policy=policy, number=1, effective_from=D(2026, 9, 1),
                                            review_on=D(2027, 9, 1))
     defaults = {"clause": "SCH-4", "title": "Weekly contact", "cadence": Cadence.WEEKLY_TERM_TIME, "evidence": "test_contact",
-                "subject": Subject.FAMILY, "due_soon_days": 2, "escalate_after_days": 5}
+                "subject": Subject.FAMILY, "due_soon_days": 2, "escalate_after_days": 5,
+                "grace_school_days": 20}  # Autumn 1 stays open (in its grace) until 20 November
     defaults.update(fields)
     # Adopted at the start of the school year: escalations on the adoption day itself are the first run's backlog.
     PolicyVersion.objects.filter(pk=version.pk).update(created_at=dt.datetime(2026, 9, 1, 8, tzinfo=dt.UTC))
