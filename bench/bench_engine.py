@@ -270,27 +270,6 @@ def build(args, as_of: dt.date) -> dict[str, int]:
     return ids
 
 
-def column_defaults() -> None:
-    """Columns the engine's PostgreSQL writes leave out must have a default in the database for those writes to
-    succeed (the ORM fills them in on other paths). Where one has none, the bench gives it its model default and
-    says so: the engine is then measured as it would run once its writes name the column."""
-    from django.db import connection
-
-    from keyworker.standards.models import Obligation, ObligationEvent
-
-    for model in (Obligation, ObligationEvent):
-        table = model._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT column_name FROM information_schema.columns WHERE table_name = %s AND is_nullable = 'NO'"
-                           " AND column_default IS NULL", [table])
-            missing = {r[0] for r in cursor.fetchall()}
-            for f in model._meta.concrete_fields:
-                if f.column in missing and f.has_default() and isinstance(f.default, bool):
-                    cursor.execute(f'ALTER TABLE "{table}" ALTER COLUMN "{f.column}" SET DEFAULT %s', [f.default])
-                    print(f"Note: {table}.{f.column} has no default in the database and the engine's PostgreSQL writes "
-                          f"do not name it; the bench sets its default to {f.default!r}")
-
-
 def connection_org(pk: int):
     from keyworker.organisations.models import Organisation
 
@@ -402,7 +381,6 @@ def run(args, url: str) -> int:  # noqa: PLR0915 - one benchmark, read top to bo
     t = time.perf_counter()
     call_command("migrate", verbosity=0)
     print(f"Migrated in {time.perf_counter() - t:.1f} s")
-    column_defaults()
     ids = reused(args, as_of) if args.reuse else None
     if ids is None:
         ids = build(args, as_of)

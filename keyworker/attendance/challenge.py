@@ -33,14 +33,16 @@ UNEXPLAINED_ABSENCE = "unexplained_absence"
 ATTENDANCE_FOLLOW_UP = "attendance_follow_up"
 
 
-def unexplained_absences(organisation_id: int, start: dt.date, end: dt.date) -> list[EventRow]:
-    """A row per child per day with an unauthorised mark (N, O, G or U in England), in one query."""
-    rows = (
-        AttendanceMark.objects.filter(
-            organisation_id=organisation_id, date__gte=start, date__lte=end, code__category=Category.UNAUTHORISED
-        )
-        .values_list("child__family_id", "child_id", "date").distinct().order_by("date", "child_id")
+def unexplained_absences(organisation_id: int, start: dt.date, end: dt.date,
+                         families: set[int] | None = None) -> list[EventRow]:
+    """A row per child per day with an unauthorised mark (N, O, G or U in England), in one query; with `families`,
+    only their children's (the update after one record reads one family's absences, not the organisation's)."""
+    qs = AttendanceMark.objects.filter(
+        organisation_id=organisation_id, date__gte=start, date__lte=end, code__category=Category.UNAUTHORISED
     )
+    if families is not None:
+        qs = qs.filter(child__family_id__in=families)
+    rows = qs.values_list("child__family_id", "child_id", "date").distinct().order_by("date", "child_id")
     return [EventRow(family_id, child_id, day, absence_ref(child_id, day)) for family_id, child_id, day in rows]
 
 
@@ -96,7 +98,7 @@ def absences_found(organisation_id: int, child_ids, start: dt.date, end: dt.date
 
 def register() -> None:
     register_absence_finder(absences_found)
-    register_events(EventSource(UNEXPLAINED_ABSENCE, "An unexplained absence", unexplained_absences))
+    register_events(EventSource(UNEXPLAINED_ABSENCE, "An unexplained absence", unexplained_absences, by_family=True))
     register_evidence(EvidenceSource(ATTENDANCE_FOLLOW_UP, "An attendance follow-up", follow_up_contacts, by_family=True,
                                      action=FOLLOW_UP_ACTION, answers_events=True))
 

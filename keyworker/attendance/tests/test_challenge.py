@@ -138,3 +138,16 @@ def test_key_workers_panel(world, client_for, django_assert_max_num_queries):
 def test_panel_not_shown_without_absences(world, client_for, persona):
     body = client_for(world.personas[persona]).get(reverse("week:my_week")).content.decode()
     assert "Absences to challenge today" not in body
+
+
+def test_the_update_after_one_record_reads_that_familys_absences_only(world):
+    from keyworker.standards.evidence import event_source
+
+    assert event_source(UNEXPLAINED_ABSENCE).by_family
+    put(world.child_a, MON, "AM", "N")
+    put(world.child_b, WED, "AM", "U")
+    everyone = unexplained_absences(world.org.pk, MON, WED)
+    assert {e.family_id for e in everyone} == {world.family_a.pk, world.family_b.pk}
+    theirs = unexplained_absences(world.org.pk, MON, WED, families={world.family_b.pk})
+    assert [(e.child_id, e.on) for e in theirs] == [(world.child_b.pk, WED)]
+    assert unexplained_absences(world.org.pk, MON, WED, families=set()) == []
