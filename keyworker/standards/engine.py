@@ -44,12 +44,12 @@ from django.db.models import Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from keyworker.caseload.models import KeyWorkerAllocation
 from keyworker.core import clock
 from keyworker.organisations.calendar import Period, TermCalendar
 from keyworker.organisations.models import Closure, HalfTerm, Organisation, Setting, Term
 from keyworker.people.models import Child
 
+from . import responsibility
 from .evidence import event_source, evidence_source
 from .models import (
     EVENT_CADENCES,
@@ -223,7 +223,7 @@ def _load(organisation_id: int, as_of: dt.date, families: set[int] | None, stand
     staff_scope = setting_scope = None
     if families is None:
         children = list(Child.objects.filter(on_roll).values_list(*columns).order_by())
-        allocations = allocations_of(KeyWorkerAllocation.objects.filter(current))
+        allocations = allocations_of(responsibility.allocations().filter(current))
     else:
         children = list(Child.objects.filter(on_roll, family_id__in=families).values_list(*columns).order_by())
         # The families' key workers, and every family of theirs (a key worker's obligations count all of them).
@@ -231,12 +231,12 @@ def _load(organisation_id: int, as_of: dt.date, families: set[int] | None, stand
         if Subject.KEY_WORKER in subjects:
             recent = dt.datetime.combine(since, dt.time.min, tzinfo=dt.UTC)
             staff_scope = set(staff) | set(
-                KeyWorkerAllocation.objects.filter(organisation_id=organisation_id, family_id__in=families)
+                responsibility.allocations().filter(organisation_id=organisation_id, family_id__in=families)
                 .filter(Q(ends_at__isnull=True) | Q(ends_at__gte=recent)).values_list("staff_id", flat=True)
             )
             wider = Q(staff_id__in=staff_scope)
         allocation_filter = Q(family_id__in=families) if wider is None else Q(family_id__in=families) | wider
-        allocations = allocations_of(KeyWorkerAllocation.objects.filter(current).filter(allocation_filter))
+        allocations = allocations_of(responsibility.allocations().filter(current).filter(allocation_filter))
         if Subject.SETTING in subjects:
             # The settings the families' children attend (and where they have a key worker), and every child there.
             setting_scope = {c[2] for c in children} | {a[1] for a in allocations if a[0] in families} | set(settings_asked)

@@ -29,9 +29,9 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
 LEVEL = {app: level for level, (_, apps) in enumerate(LAYERS) for app in apps}
 LAYER_NAME = {app: name for name, apps in LAYERS for app in apps}
 
-# The one known exception, to be removed: the engine still reads key worker allocations from the caseload app
-# directly, instead of through keyworker.standards.responsibility (which the caseload registers when it starts).
-ALLOWED = {("keyworker.standards.engine", "caseload")}
+# Exceptions to the layers: none. (The engine reads key worker allocations through
+# keyworker.standards.responsibility, which the caseload registers when it starts.)
+ALLOWED: set[tuple[str, str]] = set()
 
 SKIPPED_DIRS = {"tests", "migrations", "__pycache__"}
 
@@ -180,10 +180,9 @@ def test_no_import_closes_a_loop_between_apps():
     assert found == [], "Apps that import each other:\n" + "\n".join(detail)
 
 
-def test_the_known_exception_is_still_needed():
-    """When the engine stops importing the caseload, remove its exception from ALLOWED (and this reminder)."""
-    used = {(i.module, i.target_app) for i in app_imports()}
-    assert ALLOWED <= used, f"No longer needed, remove from ALLOWED: {sorted(ALLOWED - used)}"
+def test_no_exception_is_allowed():
+    """Every app keeps the layers: the list of exceptions stays empty."""
+    assert ALLOWED == set()
 
 
 def test_no_module_imports_a_computed_list_of_modules():
