@@ -27,7 +27,7 @@ from keyworker.people.models import Carer, Child, Family
 from keyworker.people.selectors import access_family, families_visible_to
 from keyworker.standards.selectors import week_of
 
-from . import selectors, services
+from . import policies, selectors, services
 from .forms import ContactFilterForm, ContactForm, FlagForm, VoidForm, initial_for
 from .models import CHANNEL_MEETS_PREFERENCE, AccessRoute, ContactLog
 
@@ -213,7 +213,7 @@ def _detail_page(request: HttpRequest, actor: Actor, contact: ContactLog, void_f
             services.contact_access_record(actor=actor, contact=contact, route=AccessRoute.PAGE, allowed=False)
             return redirect(restricted.confirm_url(reverse("contacts:detail", args=[contact.pk])))
         services.contact_access_record(actor=actor, contact=contact, route=AccessRoute.PAGE)
-    can_void = not contact.is_voided and actor.can(caps.MANAGE_ALLOCATIONS, contact.setting_id)
+    can_void = policies.can_void(actor, contact)
     is_author = actor.staff is not None and actor.staff.pk == contact.author_id
     can_flag = not contact.is_restricted and (is_author or actor.can(caps.SAFEGUARDING_TEAM, contact.setting_id))
     revisions = list(contact.revisions.select_related("edited_by"))
@@ -274,7 +274,7 @@ def contact_edit_view(request: HttpRequest, contact_id: int) -> HttpResponse:
 def contact_void_view(request: HttpRequest, contact_id: int) -> HttpResponse:
     actor = _member(request)
     contact = selectors.access_contact(actor, contact_id)
-    actor.require(caps.MANAGE_ALLOCATIONS, contact.setting_id)
+    policies.require_void(actor, contact)
     form = VoidForm(request.POST)
     if form.is_valid():
         try:

@@ -37,6 +37,7 @@ from .models import (
     StandardRevision,
     Subject,
 )
+from .policies import can_edit_policies
 from .rules import calendar_for, change_dates
 from .validation import StandardInvalid, roles_held
 
@@ -53,7 +54,7 @@ def _member(request: HttpRequest) -> Actor:
 
 
 def _editor(actor: Actor) -> None:
-    if not services.can_edit_policies(actor):
+    if not can_edit_policies(actor):
         raise PermissionDenied("Only leaders may change the organisation's policies.")
 
 
@@ -128,7 +129,7 @@ def _available_templates(organisation_id: int) -> list[catalogue.PolicyTemplate]
 @login_required
 def policy_list(request: HttpRequest) -> HttpResponse:
     actor = _member(request)
-    can_edit = services.can_edit_policies(actor)
+    can_edit = can_edit_policies(actor)
     available = _available_templates(actor.organisation_id)
     today = clock.today()
     form = None
@@ -196,7 +197,7 @@ def policy_detail(request: HttpRequest, policy_id: int) -> HttpResponse:
         })
     acknowledged = current is not None and PolicyAcknowledgement.objects.filter(version=current, staff=actor.staff).exists()
     today = clock.today()
-    can_edit = services.can_edit_policies(actor)
+    can_edit = can_edit_policies(actor)
     revisions = list(
         StandardRevision.objects.filter(organisation_id=actor.organisation_id, standard__policy_version__policy=policy)
         .select_related("changed_by", "standard").order_by("-changed_at", "-id")[:CHANGES_SHOWN]
