@@ -19,6 +19,7 @@ from keyworker.accounts.models import ApiToken, StaffMember
 from keyworker.accounts.selectors import staff_visible_to
 from keyworker.accounts.tokens import ApiTokenAuthentication, api_token_issue, api_token_revoke
 from keyworker.caseload import services as caseload_services
+from keyworker.caseload.policies import require_allocate
 from keyworker.caseload.selectors import staff_with_details, with_key_workers
 from keyworker.core import clock
 from keyworker.core.api.access import request_actor
@@ -239,7 +240,7 @@ class AllocationViewSet(ReadViewSet):
 
     @action(detail=False, methods=["post"])
     def assign(self, request: Request) -> Response:
-        self.actor.require(caps.MANAGE_ALLOCATIONS)
+        require_allocate(self.actor)
         data = self._input(s.AssignSerializer)
         allocation = caseload_services.allocation_assign(actor=self.actor, **data)
         return self._respond(allocation, status.HTTP_201_CREATED)
@@ -247,7 +248,7 @@ class AllocationViewSet(ReadViewSet):
     @action(detail=True, methods=["post"])
     def reassign(self, request: Request, pk: str | None = None) -> Response:
         current = self.get_object()
-        self.actor.require(caps.MANAGE_ALLOCATIONS, current.setting_id)
+        require_allocate(self.actor, current.setting_id)
         if not current.is_current:
             raise RuleViolation("This allocation has already ended: assign a key worker instead.", rule="ended")
         data = self._input(s.ReassignSerializer)
@@ -259,7 +260,7 @@ class AllocationViewSet(ReadViewSet):
     @action(detail=True, methods=["post"])
     def end(self, request: Request, pk: str | None = None) -> Response:
         allocation = self.get_object()
-        self.actor.require(caps.MANAGE_ALLOCATIONS, allocation.setting_id)
+        require_allocate(self.actor, allocation.setting_id)
         data = self._input(s.EndSerializer)
         caseload_services.allocation_end(actor=self.actor, allocation=allocation, reason=data["reason"])
         return self._respond(allocation, status.HTTP_200_OK)

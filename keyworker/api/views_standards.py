@@ -15,7 +15,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from keyworker.accounts import capabilities as caps
 from keyworker.accounts.access import Actor
 from keyworker.core import clock
 from keyworker.core.api.access import request_actor
@@ -36,6 +35,7 @@ from keyworker.standards.models import (
     StandardRevision,
 )
 from keyworker.standards.obligations import obligation_waive
+from keyworker.standards.policies import can_edit_policies, require_waive
 from keyworker.standards.selectors import obligation_history, obligations_visible_to
 from keyworker.standards.validation import StandardInvalid
 
@@ -136,7 +136,7 @@ class PolicyViewSet(ReadViewSet):
         )
 
     def _change_context(self) -> dict[str, Any]:
-        return {"can_edit": standards_services.can_edit_policies(self.actor), "staff_id": self.actor.staff.pk}
+        return {"can_edit": can_edit_policies(self.actor), "staff_id": self.actor.staff.pk}
 
     @action(detail=True, methods=["get"])
     def changes(self, request: Request, pk: str | None = None) -> Response:
@@ -195,7 +195,7 @@ class StandardViewSet(ReadViewSet):
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         standard = self.get_object()
-        if not standards_services.can_edit_policies(self.actor):
+        if not can_edit_policies(self.actor):
             raise PermissionDenied("Only leaders may change the organisation's policies.")
         serializer = s.StandardUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -259,7 +259,7 @@ class ObligationViewSet(ReadViewSet):
     @action(detail=True, methods=["post"])
     def waive(self, request: Request, pk: str | None = None) -> Response:
         obligation = self.get_object()
-        self.actor.require(caps.MANAGE_ALLOCATIONS, obligation.setting_id)
+        require_waive(self.actor, obligation)
         serializer = s.WaiveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         obligation_waive(actor=self.actor, obligation=obligation, reason=serializer.validated_data["reason"])

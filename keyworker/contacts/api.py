@@ -15,7 +15,6 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from keyworker.accounts import capabilities as caps
 from keyworker.accounts import restricted
 from keyworker.accounts.access import Actor
 from keyworker.core.api.fields import MAX_ID, ScopedRecordField
@@ -25,7 +24,7 @@ from keyworker.core.errors import RuleViolation
 from keyworker.people.models import Carer, Child, Family
 from keyworker.people.selectors import carers_visible_to, children_visible_to, families_visible_to
 
-from . import selectors, services
+from . import policies, selectors, services
 from .models import AccessRoute, Channel, ContactLog, Direction, SafeguardingCategory, Tone, parse_absence_ref
 from .services import FOLLOW_UP_MAX, MIN_WORDS, REASON_MAX, WRITE_UP_MAX
 
@@ -319,7 +318,7 @@ class ContactLogViewSet(WriteViewSet):
     @action(detail=True, methods=["post"])
     def void(self, request: Request, pk: str | None = None) -> Response:
         contact = self.get_object()
-        self.actor.require(caps.MANAGE_ALLOCATIONS, contact.setting_id)
+        policies.require_void(self.actor, contact)
         serializer = VoidSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.contact_void(actor=self.actor, contact=contact, reason=serializer.validated_data["reason"])

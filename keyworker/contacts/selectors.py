@@ -12,7 +12,9 @@ from django.http import Http404
 
 from keyworker.accounts.access import Actor
 from keyworker.accounts.capabilities import SAFEGUARDING_TEAM
-from keyworker.accounts.models import Scope, StaffMember, StaffRole
+from keyworker.accounts.models import Scope, StaffMember
+from keyworker.accounts.policies import setting_ids_with
+from keyworker.accounts.selectors import role_holders, staff_holding
 from keyworker.caseload.models import KeyWorkerAllocation
 from keyworker.organisations.models import Group
 from keyworker.people.models import Carer, Child, Family
@@ -55,15 +57,6 @@ def with_details(qs: QuerySet[ContactLog]) -> QuerySet[ContactLog]:
 # Safeguarding: who is on the team, who may read, whom to talk to ------------------------------------------
 
 
-def team_setting_ids(actor: Actor) -> frozenset[int] | None:
-    """Settings where the actor is on the safeguarding team; None when it is every setting (an organisation-wide role)."""
-    if not actor.is_member:
-        return frozenset()
-    if any(r.role.scope == Scope.ORGANISATION and SAFEGUARDING_TEAM in r.role.capabilities for r in actor.roles):
-        return None
-    return frozenset(r.setting_id for r in actor.roles if SAFEGUARDING_TEAM in r.role.capabilities)
-
-
 def readable_by(actor: Actor, contact: ContactLog) -> bool:
     """Whether the actor may read the contact's content: anyone who sees it, unless it is restricted."""
     return not contact.is_restricted or (
@@ -71,24 +64,9 @@ def readable_by(actor: Actor, contact: ContactLog) -> bool:
     )
 
 
-def _team_roles(organisation_id: int, setting_ids: Iterable[int]) -> list[StaffRole]:
-    """Current staff holding a role with the safeguarding team capability in these settings (or everywhere), one query."""
-    # The capability list is JSON: a text match works on SQLite and PostgreSQL alike (no code contains another).
-    return list(
-        StaffRole.objects.filter(
-            Q(setting_id__in=list(setting_ids)) | Q(role__scope=Scope.ORGANISATION),
-            organisation_id=organisation_id, staff__is_active=True, role__capabilities__icontains=SAFEGUARDING_TEAM,
-        ).select_related("role", "staff__user").order_by("staff__user__full_name", "id")
-    )
-
-
 def safeguarding_team(organisation_id: int, setting_id: int) -> list[StaffMember]:
-    """The safeguarding team of a setting: its own team and organisation-wide members, each once."""
-    team: dict[int, StaffMember] = {}
-    for r in _team_roles(organisation_id, [setting_id]):
-        if SAFEGUARDING_TEAM in r.role.capabilities:
-            team.setdefault(r.staff_id, r.staff)
-    return list(team.values())
+    """The safeguarding team of a setting: its own team and organisation-wide members, each once, by name."""
+    return staff_holding(role_holders(organisation_id, capability=SAFEGUARDING_TEAM, setting_ids=[setting_id]))
 
 
 def safeguarding_leads(organisation_id: int, setting_ids: Iterable[int]) -> dict[int, str]:
@@ -98,9 +76,7 @@ def safeguarding_leads(organisation_id: int, setting_ids: Iterable[int]) -> dict
     if not setting_ids:
         return {}
     ranked: dict[int, tuple[tuple, str]] = {}
-    for r in _team_roles(organisation_id, setting_ids):
-        if SAFEGUARDING_TEAM not in r.role.capabilities:
-            continue
+    for r in role_holders(organisation_id, capability=SAFEGUARDING_TEAM, setting_ids=setting_ids):
         wide = r.role.scope == Scope.ORGANISATION
         for setting_id in setting_ids if wide else [r.setting_id]:
             if setting_id not in setting_ids:
@@ -139,7 +115,7 @@ def contacts_filter(
     `group_id` those of families with a child in the class. Given the actor, a tone or channel filter leaves out
     restricted contacts they may not read: being listed under a tone would tell what the record says."""
     if (tone or channel) and actor is not None:
-        team = team_setting_ids(actor)
+        team = setting_ids_with(actor, SAFEGUARDING_TEAM)
         if team is not None:
             qs = qs.filter(Q(flagged_at__isnull=True) | Q(setting_id__in=team))
     if tone:

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from keyworker.accounts.access import Actor
-from keyworker.accounts.capabilities import MANAGE_ALLOCATIONS, SAFEGUARDING_TEAM
+from keyworker.accounts.capabilities import SAFEGUARDING_TEAM
 from keyworker.core import clock
 from keyworker.core.audit import audit_record
 from keyworker.core.audit import changes as audit_changes
@@ -33,6 +33,7 @@ from .models import (
     SafeguardingCategory,
     Tone,
 )
+from .policies import require_void
 from .selectors import safeguarding_team
 
 MIN_WORDS = 5
@@ -257,7 +258,7 @@ def contact_void(*, actor: Actor, contact: ContactLog, reason: str) -> ContactLo
     """A leader voids a contact with a reason: it stays in the record but no longer counts as evidence."""
     if not actor.is_member or contact.organisation_id != actor.organisation_id:
         raise RuleViolation("Contact not found.", rule="tenancy")
-    actor.require(MANAGE_ALLOCATIONS, contact.setting_id)
+    require_void(actor, contact)
     if contact.is_restricted:
         actor.require(SAFEGUARDING_TEAM, contact.setting_id)  # a leader outside the team cannot read it, so cannot judge it
     reason = (reason or "").strip()

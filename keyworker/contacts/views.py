@@ -18,7 +18,7 @@ from keyworker.accounts import restricted
 from keyworker.accounts.access import Actor
 from keyworker.core import clock
 from keyworker.core.conflicts import EditConflict, conflict_context
-from keyworker.core.errors import RuleViolation
+from keyworker.core.forms import form_submit
 from keyworker.core.requests import int_param as _int
 from keyworker.core.requests import member as _member
 from keyworker.core.requests import safe_next as _safe_next
@@ -27,7 +27,7 @@ from keyworker.people.models import Carer, Child, Family
 from keyworker.people.selectors import access_family, families_visible_to
 from keyworker.standards.selectors import week_of
 
-from . import selectors, services
+from . import policies, selectors, services
 from .forms import ContactFilterForm, ContactForm, FlagForm, VoidForm, initial_for
 from .models import CHANNEL_MEETS_PREFERENCE, AccessRoute, ContactLog
 
@@ -58,10 +58,6 @@ def _form_context(family: Family, carers: list[Carer], restricted: list[Carer]) 
     first = carers[0] if carers else None
     return {"family": family, "restricted": restricted, "preferred_carer": first,
             "preferred": first.get_preferred_contact_method_display() if first else ""}
-
-
-def _apply(form: ContactForm, exc: RuleViolation) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def _carer_from(form: ContactForm, actor: Actor) -> tuple[Carer | None, bool]:
@@ -104,23 +100,23 @@ def contact_new(request: HttpRequest) -> HttpResponse:
         initial["absence"] = wanted
         initial["children"] = [next(c.pk for ref, c, _ in absences if ref == wanted)]
     form = ContactForm(request.POST or None, initial=initial, carers=carers, children=children, today=today, absences=absences)
-    if request.method == "POST" and form.is_valid():
+
+    def record(data: dict) -> tuple[str, str] | None:
         carer, ok = _carer_from(form, actor)
-        if ok:
-            data = form.cleaned_data
-            absence_child, absence_on = form.chosen_absence()
-            try:
-                contact = services.contact_record(
-                    actor=actor, family=family, happened_on=data["happened_on"], channel=data["channel"], tone=data["tone"],
-                    write_up=data["write_up"], direction=data["direction"], carer=carer, children=data["children"],
-                    follow_up=data["follow_up"], follow_up_on=data["follow_up_on"], safeguarding_category=form.category(),
-                    absence_child=absence_child, absence_on=absence_on,
-                )
-            except RuleViolation as exc:
-                _apply(form, exc)
-            else:
-                messages.success(request, _recorded_message(contact))
-                return redirect(_safe_next(request) or reverse("week:my_week"))
+        if not ok:
+            return None
+        absence_child, absence_on = form.chosen_absence()
+        contact = services.contact_record(
+            actor=actor, family=family, happened_on=data["happened_on"], channel=data["channel"], tone=data["tone"],
+            write_up=data["write_up"], direction=data["direction"], carer=carer, children=data["children"],
+            follow_up=data["follow_up"], follow_up_on=data["follow_up_on"], safeguarding_category=form.category(),
+            absence_child=absence_child, absence_on=absence_on,
+        )
+        return _safe_next(request) or reverse("week:my_week"), _recorded_message(contact)
+
+    done = form_submit(request, form, record)
+    if done is not None:
+        return done
     status = 400 if request.method == "POST" else 200
     return render(request, "contacts/contact_form.html", {
         **_form_context(family, carers, restricted), "form": form, "title": f"Log contact with {family.name}",
@@ -213,7 +209,7 @@ def _detail_page(request: HttpRequest, actor: Actor, contact: ContactLog, void_f
             services.contact_access_record(actor=actor, contact=contact, route=AccessRoute.PAGE, allowed=False)
             return redirect(restricted.confirm_url(reverse("contacts:detail", args=[contact.pk])))
         services.contact_access_record(actor=actor, contact=contact, route=AccessRoute.PAGE)
-    can_void = not contact.is_voided and actor.can(caps.MANAGE_ALLOCATIONS, contact.setting_id)
+    can_void = policies.can_void(actor, contact)
     is_author = actor.staff is not None and actor.staff.pk == contact.author_id
     can_flag = not contact.is_restricted and (is_author or actor.can(caps.SAFEGUARDING_TEAM, contact.setting_id))
     revisions = list(contact.revisions.select_related("edited_by"))
@@ -244,25 +240,26 @@ def contact_edit_view(request: HttpRequest, contact_id: int) -> HttpResponse:
     form = ContactForm(request.POST or None, initial=initial_for(contact), carers=carers, children=children, today=clock.today(),
                        editing=True)
     conflict: dict = {}
-    if request.method == "POST" and form.is_valid():
+
+    def edit(data: dict) -> tuple[str, str] | None:
         carer, ok = _carer_from(form, actor)
-        if ok:
-            data = form.cleaned_data
-            try:
-                services.contact_edit(
-                    actor=actor, contact=contact, happened_on=data["happened_on"], channel=data["channel"], tone=data["tone"],
-                    write_up=data["write_up"], direction=data["direction"], carer=carer, children=data["children"],
-                    follow_up=data["follow_up"], follow_up_on=data["follow_up_on"], expected_version=data["version"],
-                )
-            except RuleViolation as exc:
-                _apply(form, exc)
-            except EditConflict as exc:
-                saved = ContactForm(initial=initial_for(exc.record), carers=carers, children=children, today=clock.today(),
-                                    editing=True)
-                conflict = conflict_context(form, saved, exc)
-            else:
-                messages.success(request, f"Contact with {family.name} updated.")
-                return redirect("contacts:detail", contact.pk)
+        if not ok:
+            return None
+        services.contact_edit(
+            actor=actor, contact=contact, happened_on=data["happened_on"], channel=data["channel"], tone=data["tone"],
+            write_up=data["write_up"], direction=data["direction"], carer=carer, children=data["children"],
+            follow_up=data["follow_up"], follow_up_on=data["follow_up_on"], expected_version=data["version"],
+        )
+        return reverse("contacts:detail", args=[contact.pk]), f"Contact with {family.name} updated."
+
+    try:
+        done = form_submit(request, form, edit)
+    except EditConflict as exc:
+        saved = ContactForm(initial=initial_for(exc.record), carers=carers, children=children, today=clock.today(),
+                            editing=True)
+        done, conflict = None, conflict_context(form, saved, exc)
+    if done is not None:
+        return done
     return render(request, "contacts/contact_form.html", {
         **_form_context(family, carers, restricted), "form": form, "title": f"Edit contact with {family.name}",
         "editing": contact, "cancel_url": reverse("contacts:detail", args=[contact.pk]), **conflict,
@@ -274,20 +271,17 @@ def contact_edit_view(request: HttpRequest, contact_id: int) -> HttpResponse:
 def contact_void_view(request: HttpRequest, contact_id: int) -> HttpResponse:
     actor = _member(request)
     contact = selectors.access_contact(actor, contact_id)
-    actor.require(caps.MANAGE_ALLOCATIONS, contact.setting_id)
+    policies.require_void(actor, contact)
     form = VoidForm(request.POST)
-    if form.is_valid():
-        try:
-            services.contact_void(actor=actor, contact=contact, reason=form.cleaned_data["reason"])
-        except RuleViolation as exc:
-            if exc.field:
-                form.add_error(exc.field, exc.message)
-            else:
-                messages.error(request, exc.message)
-                return redirect("contacts:detail", contact.pk)
-        else:
-            messages.success(request, f"Contact with {contact.family.name} voided: it no longer counts as contact.")
-            return redirect("contacts:detail", contact.pk)
+    here = reverse("contacts:detail", args=[contact.pk])
+
+    def void(data: dict) -> tuple[str, str]:
+        services.contact_void(actor=actor, contact=contact, reason=data["reason"])
+        return here, f"Contact with {contact.family.name} voided: it no longer counts as contact."
+
+    done = form_submit(request, form, void, elsewhere=here)
+    if done is not None:
+        return done
     return _detail_page(request, actor, contact, form, status=400)
 
 
@@ -303,13 +297,13 @@ def contact_flag_view(request: HttpRequest, contact_id: int) -> HttpResponse:
     if actor.staff.pk != contact.author_id and not actor.can(caps.SAFEGUARDING_TEAM, contact.setting_id):
         raise PermissionDenied("Only the person who recorded a contact, or the safeguarding team, can flag it.")
     form = FlagForm(request.POST)
-    if form.is_valid():
-        try:
-            services.contact_flag(actor=actor, contact=contact, category=form.cleaned_data["safeguarding_category"])
-        except RuleViolation as exc:
-            form.add_error("safeguarding_category" if exc.field else None, exc.message)
-        else:
-            messages.success(request, "Flagged as a safeguarding concern: the safeguarding team has been told, and only "
-                                      "they can read this contact now.")
-            return redirect("contacts:detail", contact.pk)
+
+    def flag(data: dict) -> tuple[str, str]:
+        services.contact_flag(actor=actor, contact=contact, category=data["safeguarding_category"])
+        return (reverse("contacts:detail", args=[contact.pk]), "Flagged as a safeguarding concern: the safeguarding "
+                "team has been told, and only they can read this contact now.")
+
+    done = form_submit(request, form, flag, names={"category": "safeguarding_category"})
+    if done is not None:
+        return done
     return _detail_page(request, actor, contact, None, status=400, flag_form=form)

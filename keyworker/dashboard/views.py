@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from keyworker.accounts import capabilities as caps
+from keyworker.caseload.policies import can_allocate
 from keyworker.caseload.selectors import allocation_history, my_families, with_key_workers
 from keyworker.people.models import Family
 from keyworker.people.selectors import access_family, families_visible_to, family_search, with_household
@@ -45,7 +46,7 @@ def family_detail(request, family_id: int):
     family = with_key_workers(with_household(Family.objects.filter(pk=family.pk))).get()
     return render(request, "dashboard/family_detail.html", {
         "family": family, "history": allocation_history(family),
-        "can_edit": actor.can(caps.MANAGE_PEOPLE), "can_allocate": actor.can(caps.MANAGE_ALLOCATIONS),
+        "can_edit": actor.can(caps.MANAGE_PEOPLE), "can_allocate": can_allocate(actor),
         "restricted": [c for c in family.carers.all() if c.contact_restriction],
     })
 

@@ -9,9 +9,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from keyworker.accounts import capabilities as caps
 from keyworker.caseload.selectors import access_setting, manageable_settings
 from keyworker.standards.compliance import DEFINITION, Figures
+from keyworker.standards.policies import require_setting_figures
 from keyworker.standards.selectors import (
     ALL_STAFF,
     ClauseSeries,
@@ -45,7 +45,7 @@ def team_compliance_view(request: HttpRequest) -> HttpResponse:
         only_staff = actor.staff
     setting = access_setting(actor, request.GET.get("setting")) if request.GET.get("setting") else settings[0]
     if only_staff is None:
-        actor.require(caps.MANAGE_ALLOCATIONS, setting.pk)
+        require_setting_figures(actor, setting.pk)
     elif setting not in settings:
         raise Http404("No such setting")
     as_of, as_of_error = parse_as_of(request)

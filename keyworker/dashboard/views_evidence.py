@@ -9,7 +9,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.text import slugify
 
-from keyworker.accounts import capabilities as caps
 from keyworker.accounts.access import Actor
 from keyworker.caseload.selectors import access_setting, manageable_settings
 from keyworker.core import clock
@@ -17,6 +16,7 @@ from keyworker.organisations.calendar import TermCalendar
 from keyworker.organisations.models import Setting
 from keyworker.standards.evidence_pack import MAX_DAYS, default_period, evidence_pack, short_date
 from keyworker.standards.pdf import evidence_pack_pdf
+from keyworker.standards.policies import require_setting_figures
 
 from .views_week import member
 
@@ -52,7 +52,7 @@ def _pack_request(request: HttpRequest) -> PackRequest:
         raise PermissionDenied("Only leaders see the evidence pack.")
     raw_setting = request.GET.get("setting", "")
     setting = access_setting(actor, raw_setting) if raw_setting else settings[0]
-    actor.require(caps.MANAGE_ALLOCATIONS, setting.pk)
+    require_setting_figures(actor, setting.pk)
     cal = TermCalendar.for_setting(setting)
     start, end = default_period(cal, clock.today(setting.time_zone))
     raw = {"from": request.GET.get("from", "").strip()[:20], "to": request.GET.get("to", "").strip()[:20]}

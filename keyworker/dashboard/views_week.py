@@ -4,19 +4,19 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from keyworker.accounts import capabilities as caps
 from keyworker.accounts.access import Actor
 from keyworker.core import clock
-from keyworker.core.errors import RuleViolation
 from keyworker.core.extensions import week_panels
-from keyworker.standards.models import FINAL_STATES, ObligationState
+from keyworker.core.forms import form_submit
+from keyworker.standards import policies as standards_policies
+from keyworker.standards.models import ObligationState
 from keyworker.standards.obligations import REASON_MAX, obligation_waive
 from keyworker.standards.selectors import (
     access_obligation,
@@ -111,7 +111,7 @@ class WaiveForm(forms.Form):
 
 
 def _obligation_page(request: HttpRequest, actor: Actor, obligation, form: WaiveForm | None, status: int = 200) -> HttpResponse:
-    can_waive = actor.can(caps.MANAGE_ALLOCATIONS, obligation.setting_id) and obligation.state not in FINAL_STATES
+    can_waive = standards_policies.can_waive(actor, obligation)
     action_label, action_url = obligation_action(obligation)
     return render(request, "dashboard/obligation.html", {
         "obligation": obligation, "state": state_display(obligation.state),
@@ -133,18 +133,15 @@ def obligation_detail(request: HttpRequest, obligation_id: int) -> HttpResponse:
 def obligation_waive_view(request: HttpRequest, obligation_id: int) -> HttpResponse:
     actor = member(request)
     obligation = access_obligation(actor, obligation_id)
-    actor.require(caps.MANAGE_ALLOCATIONS, obligation.setting_id)
+    standards_policies.require_waive(actor, obligation)
     form = WaiveForm(request.POST)
-    if form.is_valid():
-        try:
-            obligation_waive(actor=actor, obligation=obligation, reason=form.cleaned_data["reason"])
-        except RuleViolation as exc:
-            if exc.field:
-                form.add_error(exc.field, exc.message)
-            else:
-                messages.error(request, exc.message)
-                return redirect("week:obligation", obligation.pk)
-        else:
-            messages.success(request, f"Waived: {obligation.standard.clause} {obligation.standard.title} for {obligation.family.name}.")
-            return redirect("week:obligation", obligation.pk)
+    here = reverse("week:obligation", args=[obligation.pk])
+
+    def waive(data: dict) -> tuple[str, str]:
+        obligation_waive(actor=actor, obligation=obligation, reason=data["reason"])
+        return here, f"Waived: {obligation.standard.clause} {obligation.standard.title} for {obligation.family.name}."
+
+    done = form_submit(request, form, waive, elsewhere=here)
+    if done is not None:
+        return done
     return _obligation_page(request, actor, obligation, form, status=400)

@@ -12,8 +12,9 @@ from django.http import Http404
 from keyworker.accounts.access import Actor
 from keyworker.accounts.capabilities import SAFEGUARDING_TEAM
 from keyworker.accounts.models import StaffMember
+from keyworker.accounts.policies import setting_ids_with
 from keyworker.accounts.selectors import role_holders, setting_leaders, staff_holding
-from keyworker.contacts.selectors import safeguarding_leads, team_setting_ids
+from keyworker.contacts.selectors import safeguarding_leads
 from keyworker.organisations.calendar import TermCalendar, bank_holidays
 from keyworker.organisations.models import Setting
 from keyworker.people.models import Child
@@ -33,6 +34,11 @@ SEARCH_LIMIT = 50
 def safeguarding_team(organisation_id: int, setting_id: int) -> list[StaffMember]:
     """The safeguarding team of a setting: its own team and organisation-wide members, each once, by name."""
     return staff_holding(role_holders(organisation_id, capability=SAFEGUARDING_TEAM, setting_ids=[setting_id]))
+
+
+def team_setting_ids(actor: Actor) -> frozenset[int] | None:
+    """Settings where the actor is on the safeguarding team; None when it is every setting (an organisation-wide role)."""
+    return setting_ids_with(actor, SAFEGUARDING_TEAM)
 
 
 def _in_team_settings(actor: Actor, qs: QuerySet, setting_field: str = "setting_id") -> QuerySet:

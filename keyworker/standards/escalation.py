@@ -31,7 +31,7 @@ from django.db.models import CharField, Exists, Min, OuterRef, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 from django.utils.dateformat import format as date_format
 
-from keyworker.accounts.models import Scope, StaffRole
+from keyworker.accounts.selectors import holders_by_role, role_holders
 from keyworker.notifications.models import Notification, Told
 from keyworker.notifications.selectors import escalations_at_once
 from keyworker.notifications.services import (
@@ -154,12 +154,9 @@ def _summary(groups: dict[int, _Group], on: dt.date) -> tuple[str, str, str]:
 
 def _holders(organisation_id: int, codes: set[str]) -> dict[tuple[int | None, str], set[int]]:
     """(setting id, or None for organisation-wide roles; role code) -> active users holding it, in one query."""
-    holders: dict[tuple[int | None, str], set[int]] = defaultdict(set)
-    if codes:
-        for scope, setting_id, code, user_id in StaffRole.objects.filter(
-            organisation_id=organisation_id, role__code__in=codes, staff__is_active=True, staff__user__is_active=True,
-        ).values_list("role__scope", "setting_id", "role__code", "staff__user_id"):
-            holders[(None if scope == Scope.ORGANISATION else setting_id, code)].add(user_id)
+    if not codes:
+        return defaultdict(set)
+    holders, _users = holders_by_role(role_holders(organisation_id, codes=codes, active_users=True))
     return holders
 
 

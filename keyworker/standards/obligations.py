@@ -3,12 +3,12 @@
 from django.db import transaction
 
 from keyworker.accounts.access import Actor
-from keyworker.accounts.capabilities import MANAGE_ALLOCATIONS
 from keyworker.core import clock
 from keyworker.core.audit import audit_record
 from keyworker.core.errors import RuleViolation
 
 from .models import Obligation, ObligationEvent, ObligationState
+from .policies import require_waive
 
 REASON_MAX = 300
 
@@ -18,7 +18,7 @@ def obligation_waive(*, actor: Actor, obligation: Obligation, reason: str) -> Ob
     """Waive an open obligation (a leader's decision); the engine leaves waived obligations alone from then on."""
     if obligation.organisation_id != actor.organisation_id:
         raise RuleViolation("Obligation not found.", rule="tenancy")
-    actor.require(MANAGE_ALLOCATIONS, obligation.setting_id)
+    require_waive(actor, obligation)
     reason = (reason or "").strip()
     if not reason:
         raise RuleViolation("Enter why this obligation is waived, for example “Family moved abroad for the term”.",

@@ -7,8 +7,8 @@ from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from keyworker.accounts.access import Actor
-from keyworker.accounts.capabilities import MANAGE_ALLOCATIONS
 from keyworker.accounts.models import StaffMember
+from keyworker.accounts.policies import is_leader, led_setting_ids
 from keyworker.organisations.calendar import Period, TermCalendar
 from keyworker.organisations.models import HalfTerm, Setting
 from keyworker.people.models import Carer
@@ -51,7 +51,7 @@ def obligations_visible_to(actor: Actor) -> QuerySet[Obligation]:
     no family), and the settings' duties where the actor leads; nothing of another organisation."""
     if not actor.staff:
         return Obligation.objects.none()
-    leads = [sid for sid in actor.setting_ids if actor.can(MANAGE_ALLOCATIONS, sid)]
+    leads = [sid for sid in actor.setting_ids if is_leader(actor, sid)]
     return Obligation.objects.filter(organisation_id=actor.organisation_id).filter(
         Q(family__in=families_visible_to(actor).values("id"))
         | Q(family__isnull=True) & (Q(responsible_staff=actor.staff) | Q(setting_id__in=leads))
@@ -206,10 +206,9 @@ def missed_this_half_term(actor: Actor, as_of: dt.date, *, mine: bool) -> QueryS
     if mine:
         qs = qs.filter(responsible_staff=actor.staff)
     else:
-        leads = [sid for sid in actor.setting_ids if actor.can(MANAGE_ALLOCATIONS, sid)]
-        if actor.has_organisation_scope and actor.can(MANAGE_ALLOCATIONS):
-            leads = list(Setting.objects.filter(organisation_id=actor.organisation_id).values_list("id", flat=True))
-        qs = qs.filter(setting_id__in=leads)
+        leads = led_setting_ids(actor)
+        if leads is not None:
+            qs = qs.filter(setting_id__in=leads)
     return qs.annotate(half_term_start=_half_term_start(as_of)).filter(due_on__gte=F("half_term_start"))
 
 

@@ -9,7 +9,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 
 from keyworker.accounts.access import Actor
-from keyworker.accounts.capabilities import MANAGE_ALLOCATIONS, MANAGE_SETUP
 from keyworker.core import clock
 from keyworker.core.audit import audit_record
 from keyworker.core.conflicts import version_claim
@@ -28,16 +27,12 @@ from .models import (
     Standard,
     StandardRevision,
 )
+from .policies import can_edit_policies
 from .rules import calendar_for, change_dates
 from .validation import EDITABLE_FIELDS, StandardInvalid, standard_notes, standard_problems
 
 # A change may be dated up to this far ahead.
 LATEST_CHANGE_DAYS = 366
-
-
-def can_edit_policies(actor: Actor | None) -> bool:
-    """Leaders edit policies (set-up or allocation managers); every staff member reads and acknowledges them."""
-    return actor is not None and actor.is_member and (actor.can(MANAGE_SETUP) or actor.can(MANAGE_ALLOCATIONS))
 
 
 def _require_editor(actor: Actor | None, organisation_id: int) -> None:

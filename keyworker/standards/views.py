@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from keyworker.accounts.access import Actor
@@ -17,6 +18,7 @@ from keyworker.accounts.models import Role, StaffMember
 from keyworker.core import clock
 from keyworker.core.conflicts import EditConflict, conflict_context
 from keyworker.core.errors import RuleViolation
+from keyworker.core.forms import form_submit, service_call
 from keyworker.organisations.models import SettingKind
 
 from . import catalogue, services
@@ -37,6 +39,7 @@ from .models import (
     StandardRevision,
     Subject,
 )
+from .policies import can_edit_policies
 from .rules import calendar_for, change_dates
 from .validation import StandardInvalid, roles_held
 
@@ -53,7 +56,7 @@ def _member(request: HttpRequest) -> Actor:
 
 
 def _editor(actor: Actor) -> None:
-    if not services.can_edit_policies(actor):
+    if not can_edit_policies(actor):
         raise PermissionDenied("Only leaders may change the organisation's policies.")
 
 
@@ -128,7 +131,7 @@ def _available_templates(organisation_id: int) -> list[catalogue.PolicyTemplate]
 @login_required
 def policy_list(request: HttpRequest) -> HttpResponse:
     actor = _member(request)
-    can_edit = services.can_edit_policies(actor)
+    can_edit = can_edit_policies(actor)
     available = _available_templates(actor.organisation_id)
     today = clock.today()
     form = None
@@ -144,15 +147,16 @@ def policy_list(request: HttpRequest) -> HttpResponse:
         if form is None:
             messages.error(request, "Every built-in template is adopted already.")
             return redirect("standards:list")
-        if form.is_valid():
-            try:
-                policy = services.policy_adopt(actor=actor, organisation=actor.organisation, **form.cleaned_data)
-            except RuleViolation as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            else:
-                services_notes = f"{policy.title} adopted with {Standard.objects.filter(policy_version__policy=policy).count()} standards."
-                messages.success(request, services_notes + " Adjust the numbers and who is told to suit your organisation.")
-                return redirect("standards:detail", policy_id=policy.pk)
+
+        def adopt(data: dict[str, Any]) -> tuple[str, str]:
+            policy = services.policy_adopt(actor=actor, organisation=actor.organisation, **data)
+            count = Standard.objects.filter(policy_version__policy=policy).count()
+            return (reverse("standards:detail", kwargs={"policy_id": policy.pk}), f"{policy.title} adopted with {count} standards. "
+                    "Adjust the numbers and who is told to suit your organisation.")
+
+        done = form_submit(request, form, adopt)
+        if done is not None:
+            return done
     policies = list(Policy.objects.filter(organisation_id=actor.organisation_id).order_by("title"))
     versions: dict[int, PolicyVersion] = {}
     for v in PolicyVersion.objects.filter(organisation_id=actor.organisation_id).annotate(
@@ -196,7 +200,7 @@ def policy_detail(request: HttpRequest, policy_id: int) -> HttpResponse:
         })
     acknowledged = current is not None and PolicyAcknowledgement.objects.filter(version=current, staff=actor.staff).exists()
     today = clock.today()
-    can_edit = services.can_edit_policies(actor)
+    can_edit = can_edit_policies(actor)
     revisions = list(
         StandardRevision.objects.filter(organisation_id=actor.organisation_id, standard__policy_version__policy=policy)
         .select_related("changed_by", "standard").order_by("-changed_at", "-id")[:CHANGES_SHOWN]
@@ -233,15 +237,16 @@ def version_create(request: HttpRequest, policy_id: int) -> HttpResponse:
     today = clock.today()
     initial = {"effective_from": today, "review_on": services.add_months(today, 12)}
     form = VersionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            version = services.policy_version_create(actor=actor, policy=policy, **form.cleaned_data)
-        except RuleViolation as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, f"Version {version.number} issued, in force from {version.effective_from:%A %-d %B %Y}; "
-                                      "the obligations follow within a minute of that day. Staff are asked to acknowledge it.")
-            return redirect("standards:detail", policy_id=policy.pk)
+
+    def issue(data: dict[str, Any]) -> tuple[str, str]:
+        version = services.policy_version_create(actor=actor, policy=policy, **data)
+        return (reverse("standards:detail", kwargs={"policy_id": policy.pk}),
+                f"Version {version.number} issued, in force from {version.effective_from:%A %-d %B %Y}; "
+                "the obligations follow within a minute of that day. Staff are asked to acknowledge it.")
+
+    done = form_submit(request, form, issue)
+    if done is not None:
+        return done
     return render(request, "standards/version_form.html", {
         "policy": policy, "previous": previous, "form": form,
     }, status=400 if request.method == "POST" else 200)
@@ -289,27 +294,32 @@ def standard_edit(request: HttpRequest, standard_id: int) -> HttpResponse:
     form = StandardForm(request.POST if request.method == "POST" else None, standard=standard, roles_held=held,
                         dates=dates)
     conflict: dict = {}
-    if request.method == "POST" and not superseded and form.is_valid():
+
+    def save(data: dict[str, Any]) -> HttpResponse | None:
         try:
-            notes = services.standard_update(actor=actor, standard=standard, expected_version=form.cleaned_data["version"],
-                                             effective_from=form.cleaned_data["effective_from"], as_of=dates.today,
+            notes = services.standard_update(actor=actor, standard=standard, expected_version=data["version"],
+                                             effective_from=data["effective_from"], as_of=dates.today,
                                              **form.definition())
         except StandardInvalid as exc:
             form.add_service_errors(exc.errors)
-        except EditConflict as exc:
-            conflict = conflict_context(form, StandardForm(None, standard=exc.record, roles_held=held), exc)
-        except RuleViolation as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            return None
+        latest = standard.revisions.order_by("-changed_at", "-id").first()
+        if latest is not None and latest.applied_at is None and latest.standard_id == standard.pk:
+            messages.success(request, f"{standard.clause} saved: the change takes effect from "
+                                      f"{latest.effective_from:%A %-d %B %Y}. The obligations follow within a minute.")
         else:
-            latest = standard.revisions.order_by("-changed_at", "-id").first()
-            if latest is not None and latest.applied_at is None and latest.standard_id == standard.pk:
-                messages.success(request, f"{standard.clause} saved: the change takes effect from "
-                                          f"{latest.effective_from:%A %-d %B %Y}. The obligations follow within a minute.")
-            else:
-                messages.success(request, f"{standard.clause}: nothing changed.")
-            for note in notes:
-                messages.warning(request, note)
-            return redirect("standards:standard", standard_id=standard.pk)
+            messages.success(request, f"{standard.clause}: nothing changed.")
+        for note in notes:
+            messages.warning(request, note)
+        return redirect("standards:standard", standard_id=standard.pk)
+
+    if not superseded:
+        try:
+            done = form_submit(request, form, save)
+        except EditConflict as exc:
+            done, conflict = None, conflict_context(form, StandardForm(None, standard=exc.record, roles_held=held), exc)
+        if done is not None:
+            return done
     revisions = list(standard.revisions.select_related("changed_by"))
     return render(request, "standards/standard_form.html", {
         "standard": standard, "policy": policy, "form": form, "superseded": superseded,
@@ -359,10 +369,6 @@ def change_acknowledge(request: HttpRequest, revision_id: int) -> HttpResponse:
                 .filter(organisation_id=actor.organisation_id, pk=revision_id).first())
     if revision is None:
         raise Http404("No such change")
-    try:
-        services.revision_acknowledge(actor=actor, revision=revision)
-    except RuleViolation as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"You have acknowledged the change to {revision.standard.clause} {revision.standard.title}.")
+    service_call(request, lambda: services.revision_acknowledge(actor=actor, revision=revision),
+                 success=f"You have acknowledged the change to {revision.standard.clause} {revision.standard.title}.")
     return redirect("standards:detail", policy_id=revision.standard.policy_version.policy_id)
