@@ -25,15 +25,18 @@ def event_label(code: str) -> str:
     return source.label if source is not None else (code or "event").replace("_", " ")
 
 
-def cadence_phrase(cadence: str, n: int, event: str) -> str:
+def cadence_phrase(cadence: str, n: int, event: str, day_count: str = "calendar") -> str:
+    """How often, in words; "within N days" says school days when the standard counts them."""
+    unit = "school day" if day_count == "school" else "day"
+    days = f"{n} {unit}{'s' if n != 1 else ''}"
     return {
         Cadence.WEEKLY_TERM_TIME: "Every school week, in term time" if n == 1 else f"Every {n} school weeks, in term time",
         Cadence.HALF_TERMLY: "Every half term",
         Cadence.TERMLY: "Every term",
         Cadence.EVERY_N_MONTHS: "Every month" if n == 1 else f"Every {n} months",
-        Cadence.AFTER_ENROLMENT: f"Within {n} day{'s' if n != 1 else ''} of enrolment",
-        Cadence.BEFORE_EVENT: f"{n} day{'s' if n != 1 else ''} before each {event_label(event).lower()}",
-        Cadence.AFTER_EVENT: f"Within {n} day{'s' if n != 1 else ''} after each {event_label(event).lower()}",
+        Cadence.AFTER_ENROLMENT: f"Within {days} of enrolment",
+        Cadence.BEFORE_EVENT: f"{days} before each {event_label(event).lower()}",
+        Cadence.AFTER_EVENT: f"Within {days} after each {event_label(event).lower()}",
     }.get(cadence, cadence)
 
 
@@ -76,8 +79,10 @@ def change_rows(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str,
     if together & set(changed):
         rows.append({
             "field": "cadence", "label": FIELD_WORDS["cadence"],
-            "before": cadence_phrase(before.get("cadence", ""), before.get("cadence_n") or 1, before.get("event") or ""),
-            "after": cadence_phrase(after.get("cadence", ""), after.get("cadence_n") or 1, after.get("event") or ""),
+            "before": cadence_phrase(before.get("cadence", ""), before.get("cadence_n") or 1, before.get("event") or "",
+                                    before.get("day_count") or "calendar"),
+            "after": cadence_phrase(after.get("cadence", ""), after.get("cadence_n") or 1, after.get("event") or "",
+                                   after.get("day_count") or "calendar"),
         })
     for f in changed:
         if f in together:

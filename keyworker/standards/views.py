@@ -79,7 +79,7 @@ def access_standard(actor: Actor, standard_id: int) -> Standard:
 
 
 def cadence_words(standard: Standard) -> str:
-    return cadence_phrase(standard.cadence, standard.cadence_n, standard.event)
+    return cadence_phrase(standard.cadence, standard.cadence_n, standard.event, standard.day_count)
 
 
 def applies_words(standard: Standard) -> str:

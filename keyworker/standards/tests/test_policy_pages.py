@@ -208,3 +208,12 @@ def test_the_childcare_policy_shows_its_source_version_table(world, client_for):
                               effective_from=D(2019, 4, 2), review_on=D(2021, 4, 2))
     page = client_for(world.headteacher).get(f"/policies/{p.pk}/").content.decode()
     assert "Steph Grant" in page and "All Managers" in page and "review date has passed" in page
+
+
+def test_a_standard_that_counts_school_days_says_so(world, policy, client_for):
+    from keyworker.standards.models import DayCount, Standard
+
+    Standard.objects.filter(policy_version__policy=policy, clause="SCH-3").update(day_count=DayCount.SCHOOL)
+    page = client_for(world.headteacher).get(f"/policies/{policy.pk}/").content.decode()
+    assert "Within 5 school days after each change to key aspects" in page
+    assert "Within 5 days of enrolment" in page  # calendar days, as before
