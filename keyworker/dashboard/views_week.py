@@ -3,7 +3,6 @@
 import datetime as dt
 from urllib.parse import urlencode
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,7 +16,7 @@ from keyworker.core.extensions import week_panels
 from keyworker.core.forms import form_submit
 from keyworker.standards import policies as standards_policies
 from keyworker.standards.models import ObligationState
-from keyworker.standards.obligations import REASON_MAX, obligation_waive
+from keyworker.standards.obligations import obligation_waive
 from keyworker.standards.selectors import (
     access_obligation,
     missed_summary,
@@ -28,6 +27,8 @@ from keyworker.standards.selectors import (
     obligation_meets,
     state_display,
 )
+
+from .forms import WaiveForm
 
 
 def member(request: HttpRequest) -> Actor:
@@ -100,14 +101,6 @@ def missed_view(request: HttpRequest) -> HttpResponse:
         "is_today": is_today, "is_leader": actor.is_leader, "is_key_worker": actor.is_key_worker,
         "missed_state": state_display(ObligationState.MISSED),
     })
-
-
-class WaiveForm(forms.Form):
-    reason = forms.CharField(
-        label="Reason for waiving", max_length=REASON_MAX, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Say why this family or child does not need it this time. The reason is kept in the history.",
-        error_messages={"required": "Enter why this obligation is waived, for example “Family moved abroad for the term”."},
-    )
 
 
 def _obligation_page(request: HttpRequest, actor: Actor, obligation, form: WaiveForm | None, status: int = 200) -> HttpResponse:

@@ -1,7 +1,6 @@
 """The in-app inbox: a person's own notifications, newest first; anyone else's is not found. The organisation's
 e-mails that did not go out, for the people who can fix an address, with "try again"."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,7 +11,8 @@ from django.views.decorators.http import require_POST
 
 from keyworker.core.requests import member
 
-from .models import Delivery, EscalationChoice
+from .forms import PreferenceForm
+from .models import Delivery
 from .policies import may_manage_deliveries
 from .selectors import (
     deliveries_not_delivered,
@@ -35,16 +35,6 @@ SHOWN = 100  # rows per list; more are counted
 def _organisation_id(request) -> int | None:
     actor = getattr(request, "actor", None)
     return actor.organisation_id if actor is not None and actor.is_member else None
-
-
-class PreferenceForm(forms.Form):
-    escalations = forms.ChoiceField(
-        label="Escalations", choices=EscalationChoice.choices, widget=forms.RadioSelect,
-        help_text="When an obligation you lead or hold is escalated: one summary a day in your daily e-mail, "
-                  "or a notification and an e-mail for each one as it happens.",
-        error_messages={"required": "Choose how you hear of escalations.",
-                        "invalid_choice": "Choose a daily summary or each one as it happens."},
-    )
 
 
 def _inbox_page(request, form: PreferenceForm, status: int = 200):
