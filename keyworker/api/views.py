@@ -13,7 +13,6 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
-from keyworker.accounts import capabilities as caps
 from keyworker.accounts.access import Actor
 from keyworker.accounts.models import ApiToken, StaffMember
 from keyworker.accounts.selectors import staff_visible_to
@@ -28,6 +27,7 @@ from keyworker.core.api.views import ReadViewSet, WriteViewSet
 from keyworker.core.errors import RuleViolation
 from keyworker.people import services as people_services
 from keyworker.people.models import Family, KeyAspects, KeyAspectsRoute
+from keyworker.people.policies import require_edit_key_aspects, require_manage_people
 from keyworker.people.selectors import (
     carers_visible_to,
     children_visible_to,
@@ -91,7 +91,7 @@ class ChildViewSet(WriteViewSet):
         return queryset.filter(**{lookups[k]: v for k, v in params.items()})
 
     def require_write(self, instance: Model | None) -> None:
-        self.actor.require(caps.MANAGE_PEOPLE, instance.setting_id if instance is not None else None)
+        require_manage_people(self.actor, instance.setting_id if instance is not None else None)
 
     # Each answer carries the children's key aspects (medical needs, allergies): every read is logged.
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -128,7 +128,7 @@ class ChildViewSet(WriteViewSet):
     def key_aspects(self, request: Request, pk: str | None = None) -> Response:
         child = self.get_object()
         if request.method == "PATCH":
-            self.actor.require(caps.EDIT_KEY_ASPECTS, child.setting_id)
+            require_edit_key_aspects(self.actor, child.setting_id)
             serializer = s.KeyAspectsUpdateSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             changes = dict(serializer.validated_data)
@@ -159,7 +159,7 @@ class FamilyViewSet(WriteViewSet):
         return family_search(queryset, params.get("search", ""))
 
     def require_write(self, instance: Model | None) -> None:
-        self.actor.require(caps.MANAGE_PEOPLE)
+        require_manage_people(self.actor)
 
     def write(self, instance: Model | None, data: dict[str, Any], version: int | None = None) -> Model:
         if instance is None:
@@ -184,7 +184,7 @@ class CarerViewSet(WriteViewSet):
         return queryset.filter(family_id=params["family"]) if "family" in params else queryset
 
     def require_write(self, instance: Model | None) -> None:
-        self.actor.require(caps.MANAGE_PEOPLE)
+        require_manage_people(self.actor)
 
     def write(self, instance: Model | None, data: dict[str, Any], version: int | None = None) -> Model:
         if instance is None:

@@ -9,6 +9,7 @@ from keyworker.accounts import capabilities as caps
 from keyworker.caseload.policies import can_allocate
 from keyworker.caseload.selectors import allocation_history, my_families, with_key_workers
 from keyworker.people.models import Family
+from keyworker.people.policies import can_manage_people
 from keyworker.people.selectors import access_family, families_visible_to, family_search, with_household
 
 from .timeline import family_timeline
@@ -35,7 +36,7 @@ def family_list(request):
     qs = with_key_workers(with_household(family_search(families_visible_to(actor), q))).order_by("name", "id")
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     return render(request, "dashboard/family_list.html", {
-        "page_obj": page, "q": q, "query_string": f"q={q}" if q else "", "can_add": actor.can(caps.MANAGE_PEOPLE),
+        "page_obj": page, "q": q, "query_string": f"q={q}" if q else "", "can_add": can_manage_people(actor),
     })
 
 
@@ -46,7 +47,7 @@ def family_detail(request, family_id: int):
     family = with_key_workers(with_household(Family.objects.filter(pk=family.pk))).get()
     return render(request, "dashboard/family_detail.html", {
         "family": family, "history": allocation_history(family),
-        "can_edit": actor.can(caps.MANAGE_PEOPLE), "can_allocate": can_allocate(actor),
+        "can_edit": can_manage_people(actor), "can_allocate": can_allocate(actor),
         "restricted": [c for c in family.carers.all() if c.contact_restriction],
     })
 

@@ -13,7 +13,6 @@ from django.db import DatabaseError, connections, models, transaction
 
 from keyworker.accounts import policies
 from keyworker.accounts.access import Actor
-from keyworker.accounts.capabilities import RUN_IMPORTS
 from keyworker.accounts.models import GroupMembership, Role, StaffInvitation, StaffMember, StaffRole, User
 from keyworker.core import clock
 from keyworker.core.audit import audit_record
@@ -25,6 +24,7 @@ from keyworker.people.models import Carer, Child, Family, KeyAspects
 from .checks import Check, Progress, RowProblem, check_table
 from .mapping import guess_mapping, mapping_problems
 from .models import ImportJob, ImportKind, ImportStatus
+from .policies import require_run_imports
 from .reading import Table, read_table, sample_rows
 
 logger = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ def _require(actor: Actor | None, setting: Setting) -> None:
         return
     if setting.organisation_id != actor.organisation_id:
         raise RuleViolation("Not found.", rule="tenancy")
-    actor.require(RUN_IMPORTS, setting.pk)
+    require_run_imports(actor, setting.pk)
 
 
 def _user(actor: Actor | None) -> User | None:

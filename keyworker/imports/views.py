@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
-from keyworker.accounts import capabilities as caps
 from keyworker.accounts.access import Actor
 from keyworker.core.forms import form_submit, service_call
 from keyworker.core.uploads import upload_refusal
@@ -16,6 +15,7 @@ from . import services
 from .forms import MappingForm, UploadForm
 from .mapping import column_label
 from .models import ImportJob, ImportKind, ImportStatus
+from .policies import require_run_imports
 from .selectors import access_job, importable_settings, jobs_visible_to
 
 PROBLEMS_PER_PAGE = 100
@@ -25,7 +25,7 @@ def _importer(request: HttpRequest) -> Actor:
     actor = request.actor  # type: ignore[attr-defined]
     if not actor.is_member:
         raise Http404
-    actor.require(caps.RUN_IMPORTS)
+    require_run_imports(actor)
     return actor
 
 

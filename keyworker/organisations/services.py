@@ -9,15 +9,15 @@ from keyworker.core.audit import audit_record
 from keyworker.core.errors import RuleViolation
 from keyworker.core.names import clean_name
 
-from .capabilities import MANAGE_SETUP
 from .hooks import on_organisation_created
 from .models import Closure, Group, HalfTerm, Organisation, Setting, Term
+from .policies import require_manage_setup
 
 
 def _check(actor, setting: Setting | None = None) -> None:
     if actor is None:
         return
-    actor.require(MANAGE_SETUP)
+    require_manage_setup(actor)
     if setting is not None and setting.organisation_id != actor.organisation_id:
         raise RuleViolation("Not found.", rule="tenancy")
 

@@ -13,17 +13,17 @@ from keyworker.core.forms import form_submit
 
 from . import services
 from .calendar import TermCalendar
-from .capabilities import MANAGE_SETUP
 from .forms import ClosureForm, DayForm, GroupForm, HalfTermForm, SecondFactorForm, SettingForm, TermForm
 from .hooks import setup_links_for
 from .models import Setting
+from .policies import require_manage_setup
 
 
 def _setup_actor(request):
     actor = request.actor
     if not actor.is_member:
         raise Http404
-    actor.require(MANAGE_SETUP)
+    require_manage_setup(actor)
     return actor
 
 

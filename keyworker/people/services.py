@@ -6,7 +6,6 @@ from typing import Any
 from django.db import transaction
 
 from keyworker.accounts.access import Actor
-from keyworker.accounts.capabilities import EDIT_KEY_ASPECTS, MANAGE_PEOPLE
 from keyworker.core import clock
 from keyworker.core.audit import audit_record, changes, snapshot
 from keyworker.core.conflicts import version_claim
@@ -23,6 +22,7 @@ from .models import (
     KeyAspectsAccess,
     KeyAspectsRoute,
 )
+from .policies import require_edit_key_aspects, require_manage_people
 
 FAMILY_FIELDS = ("name", "address", "mis_reference")
 CARER_FIELDS = (
@@ -55,7 +55,7 @@ def _check_child(child: Child) -> None:
 
 @transaction.atomic
 def family_create(*, actor: Actor, **fields: Any) -> Family:
-    actor.require(MANAGE_PEOPLE)
+    require_manage_people(actor)
     family = Family.objects.create(organisation_id=actor.organisation_id, **{k: fields[k] for k in FAMILY_FIELDS if k in fields})
     audit_record(organisation_id=family.organisation_id, actor=actor.user, event_type="family.created", obj=family, summary=str(family))
     return family
@@ -64,7 +64,7 @@ def family_create(*, actor: Actor, **fields: Any) -> Family:
 @transaction.atomic
 def family_update(*, actor: Actor, family: Family, expected_version: int | None = None, **fields: Any) -> Family:
     """Pages and the API pass the version the person started from: an edit from an older one raises EditConflict."""
-    actor.require(MANAGE_PEOPLE)
+    require_manage_people(actor)
     _same_org(actor, family)
     before = snapshot(family, FAMILY_FIELDS)
     version_claim(family, expected=expected_version)
@@ -79,7 +79,7 @@ def family_update(*, actor: Actor, family: Family, expected_version: int | None 
 
 @transaction.atomic
 def carer_create(*, actor: Actor, family: Family, **fields: Any) -> Carer:
-    actor.require(MANAGE_PEOPLE)
+    require_manage_people(actor)
     _same_org(actor, family)
     carer = Carer.objects.create(
         organisation_id=family.organisation_id, family=family, **{k: fields[k] for k in CARER_FIELDS if k in fields}
@@ -90,7 +90,7 @@ def carer_create(*, actor: Actor, family: Family, **fields: Any) -> Carer:
 
 @transaction.atomic
 def carer_update(*, actor: Actor, carer: Carer, expected_version: int | None = None, **fields: Any) -> Carer:
-    actor.require(MANAGE_PEOPLE)
+    require_manage_people(actor)
     _same_org(actor, carer)
     before = snapshot(carer, CARER_FIELDS)
     version_claim(carer, expected=expected_version)
@@ -105,7 +105,7 @@ def carer_update(*, actor: Actor, carer: Carer, expected_version: int | None = N
 
 @transaction.atomic
 def child_create(*, actor: Actor, key_aspects: dict[str, str] | None = None, **fields: Any) -> Child:
-    actor.require(MANAGE_PEOPLE, fields["setting"].pk)
+    require_manage_people(actor, fields["setting"].pk)
     _same_org(actor, fields.get("family"), fields.get("setting"), fields.get("group"))
     child = Child(organisation_id=actor.organisation_id, **{k: fields[k] for k in CHILD_FIELDS if k in fields})
     _check_child(child)
@@ -117,7 +117,7 @@ def child_create(*, actor: Actor, key_aspects: dict[str, str] | None = None, **f
 
 @transaction.atomic
 def child_update(*, actor: Actor, child: Child, expected_version: int | None = None, **fields: Any) -> Child:
-    actor.require(MANAGE_PEOPLE, child.setting_id)
+    require_manage_people(actor, child.setting_id)
     _same_org(actor, child, fields.get("family"), fields.get("setting"), fields.get("group"))
     before = snapshot(child, CHILD_FIELDS)
     version_claim(child, expected=expected_version)
@@ -143,7 +143,7 @@ def key_aspects_update(
     """Apply changes to a child's key aspects, recording one change row (who, when, before, after) per field.
 
     With `expected_version` (pages, API) an edit started before someone else's save raises EditConflict."""
-    actor.require(EDIT_KEY_ASPECTS, child.setting_id)
+    require_edit_key_aspects(actor, child.setting_id)
     _same_org(actor, child)
     unknown = set(changes) - set(KEY_ASPECT_FIELDS)
     if unknown:

@@ -5,12 +5,12 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 
-from keyworker.accounts import capabilities as caps
 from keyworker.core.forms import form_page
 
 from . import services
 from .forms import CarerForm, ChildForm, FamilyForm, KeyAspectsForm
 from .models import KEY_ASPECT_FIELDS, ContactRestriction, KeyAspects, KeyAspectsRoute
+from .policies import can_edit_key_aspects, can_manage_people, require_edit_key_aspects, require_manage_people
 from .selectors import access_carer, access_child, access_family, key_aspect_history
 
 
@@ -30,8 +30,8 @@ def child_detail(request, child_id: int):
     return render(request, "people/child_detail.html", {
         "child": child, "aspects": aspects, "aspect_rows": _aspect_rows(aspects), "siblings": siblings,
         "history": key_aspect_history(child)[:100],
-        "can_edit_aspects": actor.can(caps.EDIT_KEY_ASPECTS, child.setting_id),
-        "can_edit": actor.can(caps.MANAGE_PEOPLE, child.setting_id),
+        "can_edit_aspects": can_edit_key_aspects(actor, child.setting_id),
+        "can_edit": can_manage_people(actor, child.setting_id),
     })
 
 
@@ -46,7 +46,7 @@ def _aspect_rows(aspects):
 def key_aspects_edit(request, child_id: int):
     actor = _member(request)
     child = access_child(actor, child_id)
-    actor.require(caps.EDIT_KEY_ASPECTS, child.setting_id)
+    require_edit_key_aspects(actor, child.setting_id)
     aspects = KeyAspects.objects.filter(child=child).first() or KeyAspects(child=child, organisation_id=child.organisation_id)
 
     def save(d):
@@ -71,7 +71,7 @@ def family_url(family_id: int) -> str:
 @login_required
 def family_add(request):
     actor = _member(request)
-    actor.require(caps.MANAGE_PEOPLE)
+    require_manage_people(actor)
 
     def save(d):
         f = services.family_create(actor=actor, **d)
@@ -83,7 +83,7 @@ def family_add(request):
 def family_edit(request, family_id: int):
     actor = _member(request)
     family = access_family(actor, family_id)
-    actor.require(caps.MANAGE_PEOPLE)
+    require_manage_people(actor)
 
     def save(d):
         services.family_update(actor=actor, family=family, expected_version=d.pop("version"), **d)
@@ -96,7 +96,7 @@ def family_edit(request, family_id: int):
 def carer_add(request, family_id: int):
     actor = _member(request)
     family = access_family(actor, family_id)
-    actor.require(caps.MANAGE_PEOPLE)
+    require_manage_people(actor)
 
     def save(d):
         c = services.carer_create(actor=actor, family=family, **d)
@@ -109,7 +109,7 @@ def carer_add(request, family_id: int):
 def carer_edit(request, carer_id: int):
     actor = _member(request)
     carer = access_carer(actor, carer_id)
-    actor.require(caps.MANAGE_PEOPLE)
+    require_manage_people(actor)
 
     def save(d):
         services.carer_update(actor=actor, carer=carer, expected_version=d.pop("version"), **d)
@@ -123,7 +123,7 @@ def carer_edit(request, carer_id: int):
 def child_add(request, family_id: int):
     actor = _member(request)
     family = access_family(actor, family_id)
-    actor.require(caps.MANAGE_PEOPLE)
+    require_manage_people(actor)
 
     def save(d):
         c = services.child_create(actor=actor, family=family, **d)
@@ -137,7 +137,7 @@ def child_add(request, family_id: int):
 def child_edit(request, child_id: int):
     actor = _member(request)
     child = access_child(actor, child_id)
-    actor.require(caps.MANAGE_PEOPLE, child.setting_id)
+    require_manage_people(actor, child.setting_id)
 
     def save(d):
         services.child_update(actor=actor, child=child, expected_version=d.pop("version"), **d)

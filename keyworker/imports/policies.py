@@ -1,0 +1,12 @@
+"""Who may run an import from the management information system: one place for the pages and services."""
+
+from keyworker.accounts import capabilities as caps
+from keyworker.accounts.access import Actor
+
+
+def can_run_imports(actor: Actor, setting_id: int | None = None) -> bool:
+    return actor.can(caps.RUN_IMPORTS, setting_id)
+
+
+def require_run_imports(actor: Actor, setting_id: int | None = None) -> None:
+    actor.require(caps.RUN_IMPORTS, setting_id)
