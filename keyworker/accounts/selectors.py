@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from keyworker.organisations.models import Group, Setting
 
 from .access import Actor
-from .capabilities import LEADS_SETTING
+from .capabilities import LEADS_SETTING, SAFEGUARDING_TEAM
 from .models import Scope, StaffInvitation, StaffMember, StaffRole
 
 
@@ -85,3 +85,8 @@ def staff_holding(rows: Iterable[StaffRole]) -> list[StaffMember]:
 def setting_leaders(organisation_id: int, setting_id: int) -> list[StaffMember]:
     """Current staff leading a setting (they lead it there or organisation-wide), each once, by name, in one query."""
     return staff_holding(role_holders(organisation_id, capability=LEADS_SETTING, setting_ids=[setting_id]))
+
+
+def safeguarding_team(organisation_id: int, setting_id: int) -> list[StaffMember]:
+    """The safeguarding team of a setting: its own team and organisation-wide members, each once, by name."""
+    return staff_holding(role_holders(organisation_id, capability=SAFEGUARDING_TEAM, setting_ids=[setting_id]))

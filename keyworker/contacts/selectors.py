@@ -14,7 +14,7 @@ from keyworker.accounts.access import Actor
 from keyworker.accounts.capabilities import SAFEGUARDING_TEAM
 from keyworker.accounts.models import Scope, StaffMember
 from keyworker.accounts.policies import setting_ids_with
-from keyworker.accounts.selectors import role_holders, staff_holding
+from keyworker.accounts.selectors import role_holders
 from keyworker.caseload.models import KeyWorkerAllocation
 from keyworker.organisations.models import Group
 from keyworker.people.models import Carer, Child, Family
@@ -62,11 +62,6 @@ def readable_by(actor: Actor, contact: ContactLog) -> bool:
     return not contact.is_restricted or (
         actor.is_member and actor.organisation_id == contact.organisation_id and actor.can(SAFEGUARDING_TEAM, contact.setting_id)
     )
-
-
-def safeguarding_team(organisation_id: int, setting_id: int) -> list[StaffMember]:
-    """The safeguarding team of a setting: its own team and organisation-wide members, each once, by name."""
-    return staff_holding(role_holders(organisation_id, capability=SAFEGUARDING_TEAM, setting_ids=[setting_id]))
 
 
 def safeguarding_leads(organisation_id: int, setting_ids: Iterable[int]) -> dict[int, str]:

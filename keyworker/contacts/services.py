@@ -10,6 +10,7 @@ from django.db import transaction
 
 from keyworker.accounts.access import Actor
 from keyworker.accounts.capabilities import SAFEGUARDING_TEAM
+from keyworker.accounts.selectors import safeguarding_team
 from keyworker.core import clock
 from keyworker.core.audit import audit_record
 from keyworker.core.audit import changes as audit_changes
@@ -34,7 +35,6 @@ from .models import (
     Tone,
 )
 from .policies import require_void
-from .selectors import safeguarding_team
 
 MIN_WORDS = 5
 WRITE_UP_MAX = 5000

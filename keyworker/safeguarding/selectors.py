@@ -13,7 +13,7 @@ from keyworker.accounts.access import Actor
 from keyworker.accounts.capabilities import SAFEGUARDING_TEAM
 from keyworker.accounts.models import StaffMember
 from keyworker.accounts.policies import setting_ids_with
-from keyworker.accounts.selectors import role_holders, setting_leaders, staff_holding
+from keyworker.accounts.selectors import role_holders, safeguarding_team, setting_leaders
 from keyworker.contacts.selectors import safeguarding_leads
 from keyworker.organisations.calendar import TermCalendar, bank_holidays
 from keyworker.organisations.models import Setting
@@ -29,11 +29,6 @@ TRANSFER_SCHOOL_DAYS = 5
 DUE_SOON_DAYS = 7
 LIST_LIMIT = 50
 SEARCH_LIMIT = 50
-
-
-def safeguarding_team(organisation_id: int, setting_id: int) -> list[StaffMember]:
-    """The safeguarding team of a setting: its own team and organisation-wide members, each once, by name."""
-    return staff_holding(role_holders(organisation_id, capability=SAFEGUARDING_TEAM, setting_ids=[setting_id]))
 
 
 def team_setting_ids(actor: Actor) -> frozenset[int] | None:

@@ -5,7 +5,8 @@ import datetime as dt
 from django.db import transaction
 
 from keyworker.accounts.capabilities import MANAGE_SETUP
-from keyworker.accounts.models import Role, StaffMember, StaffRole
+from keyworker.accounts.models import StaffMember
+from keyworker.accounts.selectors import role_holders, staff_holding
 from keyworker.core import clock
 from keyworker.notifications.services import notification_send
 
@@ -48,10 +49,7 @@ def _when(review_on: dt.date, today: dt.date) -> str:
 
 def _managers(organisation_id: int) -> list[StaffMember]:
     """Active holders of a role with the set-up capability: told when a policy names nobody responsible."""
-    role_ids = [pk for pk, capabilities in Role.objects.filter(organisation_id=organisation_id).values_list("pk", "capabilities")
-                if MANAGE_SETUP in (capabilities or [])]
-    staff_ids = StaffRole.objects.filter(organisation_id=organisation_id, role_id__in=role_ids).values("staff_id")
-    return list(StaffMember.objects.filter(pk__in=staff_ids, is_active=True, user__is_active=True).select_related("user"))
+    return staff_holding(role_holders(organisation_id, capability=MANAGE_SETUP, active_users=True))
 
 
 @transaction.atomic

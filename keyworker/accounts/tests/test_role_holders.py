@@ -6,8 +6,13 @@ from django.test.utils import CaptureQueriesContext
 
 from keyworker.accounts.capabilities import LEADS_SETTING, SAFEGUARDING_TEAM
 from keyworker.accounts.policies import is_leader, led_setting_ids, led_settings
-from keyworker.accounts.selectors import holders_by_role, role_holders, setting_leaders, staff_holding
-from keyworker.safeguarding.selectors import safeguarding_team
+from keyworker.accounts.selectors import (
+    holders_by_role,
+    role_holders,
+    safeguarding_team,
+    setting_leaders,
+    staff_holding,
+)
 from keyworker.testing import make_setting, make_staff
 
 pytestmark = pytest.mark.django_db
