@@ -64,7 +64,7 @@ from .models import (
     Subject,
 )
 from .periods import Window, add_days, closes_on, days_between, windows
-from .rules import STANDARD_FIELDS, Rule, rules_for  # noqa: F401 - STANDARD_FIELDS re-exported for callers
+from .rules import Rule, rules_for
 
 # How far back a run looks: obligations of earlier windows are settled history and are not recomputed.
 LOOKBACK_DAYS = 400
