@@ -233,7 +233,7 @@ def checklist_for(actor, as_of: dt.date) -> Checklist:
         ))
 
     held = people["held"]
-    staff_done = by_key["staff"].done and bool(settings)
+    staff_done = any(line.done for line in by_key["staff"].lines)
     invite = by_key["invite"]
     if held:
         invite.lines.append(Line(False, f"{_n(held, 'sign-in e-mail')} held until you invite everyone."))
