@@ -241,7 +241,7 @@ def checklist_for(actor, as_of: dt.date) -> Checklist:
     elif not staff_done:
         invite.lines.append(Line(False, "Nobody to invite yet: add your staff first.", None, "Import your staff", staff_import_url))
     else:
-        invite.lines.append(Line(True, f"Every member of staff has had their sign-in e-mail ({_n(people['n'], 'member')} of staff)."))
+        invite.lines.append(Line(True, f"Nobody is waiting for a sign-in e-mail ({_n(people['n'], 'member')} of staff)."))
     return Checklist(settings=settings, steps=steps)
 
 

@@ -129,3 +129,15 @@ def test_a_fixed_number_of_queries_whatever_the_size(world):
         checklist = checklist_for(actor, AS_OF)
     assert len(checklist.settings) == 4
     assert len(large) == len(small) <= 8
+
+
+def test_the_page_takes_the_same_number_of_queries_whatever_the_size(world, client_for):
+    client = client_for(world.headteacher)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(URL).status_code == 200
+    for n in (4, 6):
+        _grow(world, n)
+    with CaptureQueriesContext(connection) as large:
+        page = client.get(URL).content.decode()
+    assert "Annexe 6:</strong> 6 children in 6 families, each with a carer." in page
+    assert len(large) == len(small)
