@@ -155,6 +155,7 @@ def result(request: HttpRequest, job_id: int) -> HttpResponse:
     return render(request, "imports/result.html", {
         "job": job, "summary": services.import_summary(job), "counts": report.get("counts", {}), "page_obj": page,
         "is_children": job.kind == ImportKind.CHILDREN, "families_url": _families_url(),
+        "getting_started_url": _getting_started_url(),
     })
 
 
@@ -163,3 +164,11 @@ def _families_url() -> str:
         return reverse("dashboard:family_list")
     except NoReverseMatch:
         return "/families/all/"
+
+
+def _getting_started_url() -> str:
+    """Where held sign-in e-mails are sent from, if that page is installed."""
+    try:
+        return reverse("getting_started:checklist")
+    except NoReverseMatch:
+        return ""

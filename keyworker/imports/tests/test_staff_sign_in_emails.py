@@ -85,3 +85,11 @@ def test_the_upload_page_offers_to_hold_them_ticked_from_the_checklist(world, cl
     form = response.context["form"]
     assert form["hold_sign_in_emails"].value() is True and form["kind"].value() == "staff"
     assert not client.get("/import/").context["form"]["hold_sign_in_emails"].value()
+
+
+def test_the_result_page_says_whether_the_emails_went_or_wait(world, client_for):
+    client = client_for(world.headteacher)
+    job = staff_import(world, hold=True)
+    page = client.get(f"/import/{job.pk}/result/").content.decode()
+    assert "5 new staff members cannot sign in yet: their e-mails to choose a password are held" in page
+    assert 'href="/getting-started/"' in page
