@@ -15,6 +15,7 @@ urlpatterns = [
     path("setup/audit/", include("keyworker.accounts.audit_urls")),
     path("setup/", include("keyworker.organisations.urls")),
     path("families/", include("keyworker.dashboard.urls")),
+    path("getting-started/", include("keyworker.dashboard.getting_started_urls")),
     path("families/", include("keyworker.people.urls")),
     path("allocation/", include("keyworker.caseload.urls")),
     path("staff/", include("keyworker.caseload.staff_urls")),

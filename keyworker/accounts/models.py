@@ -106,6 +106,9 @@ class StaffMember(OrganisationOwned):
     is_active = models.BooleanField(default=True)
     left_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Added (by an import) without their e-mail to choose a password yet: it goes when the organisation invites
+    # everyone at once, so that nobody signs in to a half set-up organisation.
+    sign_in_email_held = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["user__full_name"]

@@ -29,6 +29,7 @@ from keyworker.standards.selectors import (
 )
 
 from .forms import WaiveForm
+from .getting_started import banner_for
 
 
 def member(request: HttpRequest) -> Actor:
@@ -63,7 +64,7 @@ def my_week_view(request: HttpRequest) -> HttpResponse:
     panels = [(p.template, built) for p in week_panels(kinds) if (built := p.build(actor, as_of)) is not None]
     this_week = "this week" if week.holds_today else "that week"
     return render(request, "dashboard/my_week.html", {
-        "panels": panels, "missed": missed_summary(actor, min(as_of, today)),
+        "panels": panels, "missed": missed_summary(actor, min(as_of, today)), "getting_started": banner_for(actor, today),
         "week": week, "as_of": as_of, "as_of_error": as_of_error, "is_today": as_of == today,
         "sections": [
             ("overdue", "Overdue", "Oldest first: contact these families first.", week.overdue),

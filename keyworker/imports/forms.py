@@ -24,6 +24,12 @@ class UploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx"}),
     )
 
+    hold_sign_in_emails = forms.BooleanField(
+        label="Hold the sign-in e-mails until I invite everyone", required=False,
+        help_text="For staff: new people get their e-mail to choose a password only when you choose "
+                  "“Invite your staff” on the getting-started checklist. Otherwise it goes as soon as they are imported.",
+    )
+
     def __init__(self, *args, settings: list[Setting], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text += f" Up to {upload_limits().max_mb} MB."

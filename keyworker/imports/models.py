@@ -53,6 +53,8 @@ class ImportJob(OrganisationOwned):
     error_count = models.PositiveIntegerField(default=0)
     progress = models.PositiveIntegerField(default=0, help_text="Rows processed while importing")
     report = models.JSONField(default=dict, blank=True)
+    # Staff imports: new people's e-mails to choose a password wait until the organisation invites everyone.
+    hold_sign_in_emails = models.BooleanField(default=False)
     message = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

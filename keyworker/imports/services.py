@@ -14,6 +14,7 @@ from django.db import DatabaseError, connections, models, transaction
 from keyworker.accounts import policies
 from keyworker.accounts.access import Actor
 from keyworker.accounts.models import GroupMembership, Role, StaffInvitation, StaffMember, StaffRole, User
+from keyworker.accounts.services import password_set_send_many
 from keyworker.core import clock
 from keyworker.core.audit import audit_record
 from keyworker.core.errors import RuleViolation
@@ -86,9 +87,10 @@ def import_summary(job: ImportJob) -> str:
 
 @transaction.atomic
 def import_upload(
-    *, actor: Actor | None, setting: Setting, kind: str, name: str, data: bytes,
+    *, actor: Actor | None, setting: Setting, kind: str, name: str, data: bytes, hold_sign_in_emails: bool = False,
 ) -> ImportJob:
-    """Keep the file, read its column headings and guess which column holds what."""
+    """Keep the file, read its column headings and guess which column holds what. A staff import may hold new
+    people's sign-in e-mails until the organisation invites everyone (see accounts.sign_in_emails)."""
     _require(actor, setting)
     if kind not in ImportKind.values:
         raise RuleViolation("Choose children or staff.", rule="kind", field="kind")
@@ -98,6 +100,7 @@ def import_upload(
         organisation_id=setting.organisation_id, kind=kind, setting=setting, uploaded_by=_user(actor),
         original_name=name, headers=table.headers, samples=sample_rows(table),
         mapping=guess_mapping(kind, table.headers), row_count=len(table.rows), status=ImportStatus.UPLOADED,
+        hold_sign_in_emails=hold_sign_in_emails and kind == ImportKind.STAFF,
     )
     job.file.save(name, ContentFile(data), save=False)
     job.save()
@@ -392,7 +395,8 @@ def _write_staff(job: ImportJob, check: Check, share: Callable[[float], None], a
         done += n
         share(done / units)
 
-    # No password: they cannot sign in until one is set for them.
+    organisation = job.setting.organisation
+    # No password: they cannot sign in until they choose one from the e-mailed link.
     new_users = [User(email=s.email, full_name=s.full_name, password=make_password(None)) for s in rows if s.user_id is None]
     _bulk(User, new_users, step)
     user_ids = {u.email: u.pk for u in new_users}
@@ -401,10 +405,14 @@ def _write_staff(job: ImportJob, check: Check, share: Callable[[float], None], a
     invited = [s for s in rows if s.user_id is not None]
     rows = [s for s in rows if s.user_id is None]
     members = [
-        StaffMember(organisation_id=org_id, user_id=user_ids[s.email], job_title=s.job_title, staff_code=s.staff_code)
+        StaffMember(organisation_id=org_id, user_id=user_ids[s.email], job_title=s.job_title, staff_code=s.staff_code,
+                    sign_in_email_held=job.hold_sign_in_emails)
         for s in rows
     ]
     _bulk(StaffMember, members, step)
+    if not job.hold_sign_in_emails:
+        # Each new person chooses their own password from an e-mailed link, as when added on the staff pages.
+        password_set_send_many(users=new_users, organisation=organisation, invited_by=_user(actor))
     staff_roles: list[StaffRole] = []
     memberships: list[GroupMembership] = []
     for s, member in zip(rows, members, strict=True):
@@ -415,7 +423,6 @@ def _write_staff(job: ImportJob, check: Check, share: Callable[[float], None], a
     GroupMembership.objects.bulk_create(memberships, batch_size=BATCH_SIZE)
     already = set(StaffInvitation.objects.filter(organisation_id=org_id, status="pending",
                                                  user_id__in=[s.user_id for s in invited]).values_list("user_id", flat=True))
-    organisation = job.setting.organisation
     for s in invited:
         if s.user_id in already:
             continue

@@ -33,7 +33,11 @@ def _importer(request: HttpRequest) -> Actor:
 def start(request: HttpRequest) -> HttpResponse:
     actor = _importer(request)
     settings = importable_settings(actor)
-    form = UploadForm(request.POST or None, request.FILES or None, settings=settings)
+    # From the getting-started checklist (?kind=staff&hold=1): a staff file, its sign-in e-mails held.
+    initial = {"kind": ImportKind.STAFF} if request.GET.get("kind") == ImportKind.STAFF else {}
+    if request.GET.get("hold") == "1":
+        initial["hold_sign_in_emails"] = True
+    form = UploadForm(request.POST or None, request.FILES or None, settings=settings, initial=initial)
     refused = upload_refusal(request) if request.method == "POST" else ""
     if refused:
         # The upload handler dropped a file past the size limit: say so, not "this field is required".
@@ -44,7 +48,7 @@ def start(request: HttpRequest) -> HttpResponse:
         def save(data):
             upload = data["file"]
             job = services.import_upload(actor=actor, setting=data["setting"], kind=data["kind"], name=upload.name,
-                                         data=upload.read())
+                                         data=upload.read(), hold_sign_in_emails=data.get("hold_sign_in_emails", False))
             return redirect("imports:mapping", job.pk)
         if (done := form_submit(request, form, save, fallback="file")) is not None:
             return done
@@ -151,6 +155,7 @@ def result(request: HttpRequest, job_id: int) -> HttpResponse:
     return render(request, "imports/result.html", {
         "job": job, "summary": services.import_summary(job), "counts": report.get("counts", {}), "page_obj": page,
         "is_children": job.kind == ImportKind.CHILDREN, "families_url": _families_url(),
+        "getting_started_url": _getting_started_url(),
     })
 
 
@@ -159,3 +164,11 @@ def _families_url() -> str:
         return reverse("dashboard:family_list")
     except NoReverseMatch:
         return "/families/all/"
+
+
+def _getting_started_url() -> str:
+    """Where held sign-in e-mails are sent from, if that page is installed."""
+    try:
+        return reverse("getting_started:checklist")
+    except NoReverseMatch:
+        return ""

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import views, views_typical_year
 
 app_name = "organisations"
 urlpatterns = [
     path("", views.setup, name="setup"),
     path("second-factor/", views.second_factor, name="second_factor"),
     path("settings/<int:setting_id>/", views.setting_detail, name="setting"),
+    path("settings/<int:setting_id>/typical-year/", views_typical_year.typical_year_copy, name="typical_year"),
 ]
