@@ -138,7 +138,7 @@ class ApplyView(APIView):
         request=ApplyInSerializer,
         responses={201: ApplyResultSerializer,
                    400: OpenApiResponse(ValidationErrorSerializer, description="Nothing saved: errors.rows has one "
-                                        "message per refused family, keyed by the family's id.")},
+                                        "message per refused family (“family <id>: …”), row_errors the same keyed by id.")},
         summary="Allocate many families at once, with one reason: all or nothing",
         description="Every row is checked against the rules again. Families that someone else allocated meanwhile are "
                     "skipped and listed.",
@@ -153,8 +153,10 @@ class ApplyView(APIView):
                 actor=actor, setting=setting, choices=choices, reason=data.validated_data["reason"]
             )
         except services.RowsRefused as exc:
-            errors = {str(fid): [msg] for fid, msg in sorted(exc.rows.items())}
-            body = error_body({"rows": errors, "non_field_errors": [exc.message]}, {"rows": {k: ["refused"] for k in errors}}, "rows")
+            refused = sorted(exc.rows.items())
+            body = error_body({"rows": [f"family {fid}: {msg}" for fid, msg in refused], "non_field_errors": [exc.message]},
+                              {"rows": ["refused"] * len(refused), "non_field_errors": ["rows"]}, "rows")
+            body["row_errors"] = {str(fid): msg for fid, msg in refused}
             return Response(body, status=status.HTTP_400_BAD_REQUEST)
         return Response(ApplyResultSerializer({
             "allocated": [{"family": a.family_id, "staff": a.staff_id, "allocation": a.pk} for a in result.allocated],
