@@ -218,11 +218,15 @@ def setting_proposal(actor: Actor, setting: Setting) -> SettingProposal:
     (2) and the team's caseloads (1)."""
     from . import proposals, rules
 
-    in_setting = Child.objects.filter(setting=setting, left_on__isnull=True).select_related("group").order_by(
-        "legal_last_name", "legal_first_name", "id")
+    # Only what the rows show (a school's first day has thousands of children: whole rows would double the time).
+    in_setting = (
+        Child.objects.filter(setting=setting, left_on__isnull=True).select_related("group")
+        .only("id", "family_id", "group_id", "legal_first_name", "legal_last_name", "preferred_name", "group__name")
+        .order_by("legal_last_name", "legal_first_name", "id")
+    )
     families = list(
-        unallocated_families(actor, setting).prefetch_related(Prefetch("children", queryset=in_setting, to_attr="in_setting"))
-        .order_by("name", "id")
+        unallocated_families(actor, setting).only("id", "name", "organisation_id")
+        .prefetch_related(Prefetch("children", queryset=in_setting, to_attr="in_setting")).order_by("name", "id")
     )
     if not families:
         return SettingProposal(setting, [], {})
