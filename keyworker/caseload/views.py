@@ -15,7 +15,14 @@ from keyworker.people.models import Child, Family
 from keyworker.people.selectors import access_family
 
 from . import policies, rules, selectors, services
-from .forms import AllocateEveryoneForm, AssignForm, CaseloadReassignForm, EndForm, chosen_rows, posted_family_ids
+from .forms import (
+    AllocateEveryoneForm,
+    AssignForm,
+    CaseloadReassignForm,
+    EndForm,
+    chosen_rows,
+    posted_family_ids,
+)
 from .selectors import access_staff
 
 
@@ -158,7 +165,8 @@ def allocate_everyone(request):
     rows = []
     for row in proposal.rows:
         fid = row.family.pk
-        chosen = posted.get(fid, row.proposed.pk if row.proposed else None) if posted else (row.proposed.pk if row.proposed else None)
+        proposed = row.proposed.pk if row.proposed else None
+        chosen = posted.get(fid, proposed) if request.method == "POST" else proposed  # a page shown again keeps the choices
         rows.append({"row": row, "chosen": chosen, "error": row_errors.get(fid, "")})
     # A family posted but no longer listed (allocated meanwhile, or gone): its error is shown at the top.
     listed = {r["row"].family.pk for r in rows}
