@@ -1,5 +1,7 @@
 """Reads for caseloads and allocation, scoped to the acting user, in a fixed number of queries."""
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -7,7 +9,7 @@ from django.http import Http404
 from keyworker.accounts.access import Actor
 from keyworker.accounts.models import GroupMembership, KeyWorkerEligibility, Scope, StaffMember, StaffRole
 from keyworker.accounts.selectors import staff_visible_to
-from keyworker.organisations.models import Setting
+from keyworker.organisations.models import Setting, SettingKind
 from keyworker.people.models import Child, Family
 from keyworker.people.selectors import families_in_setting, families_visible_to, with_household
 
@@ -139,6 +141,19 @@ def caseload_sizes(actor: Actor, setting: Setting) -> QuerySet[StaffMember]:
     )
 
 
+def caseload_under_protection(staff: StaffMember) -> bool:
+    """Whether a family of the staff member's current caseload in a school is under child protection (SCH-A2): a child
+    with child-protection status, or a protection source's record (an open safeguarding concern)."""
+    from . import rules
+
+    by_setting: dict[Setting, list[Family]] = {}
+    for a in current_allocations().filter(staff=staff, setting__kind=SettingKind.SCHOOL).select_related("setting", "family"):
+        by_setting.setdefault(a.setting, []).append(a.family)
+    return any(
+        f.child_protection for setting, families in by_setting.items() for f in rules.family_facts(families, setting).values()
+    )
+
+
 def allocation_history(family: Family) -> QuerySet[KeyWorkerAllocation]:
     return family.allocations.select_related("staff__user", "setting", "allocated_by", "ended_by").order_by("-starts_at", "-id")
 
@@ -174,3 +189,86 @@ def access_staff(actor: Actor, staff_id: int) -> StaffMember:
     if staff is None:
         raise Http404("No such staff member")
     return staff
+
+
+@dataclass
+class ProposalRow:
+    """One family without a key worker on the "allocate everyone" page: who is proposed, and who else may be."""
+
+    family: Family
+    children: list[Child]
+    child_protection: bool
+    options: list[StaffMember]
+    proposed: StaffMember | None
+    caseload_after: int | None
+    reason: str
+    teacher_ids: frozenset[int] = frozenset()
+
+
+@dataclass
+class SettingProposal:
+    setting: Setting
+    rows: list[ProposalRow]
+    loads: dict[int, int]  # staff id -> families in the setting once the proposal is applied
+
+
+def setting_proposal(actor: Actor, setting: Setting) -> SettingProposal:
+    """A key worker proposed for every family of the setting without one (proposals.propose), in a fixed number of
+    queries: the families and their children (2), the rules' facts (1, and 1 per protection source), the class teams
+    (2) and the team's caseloads (1)."""
+    from . import proposals, rules
+
+    # Only what the rows show (a school's first day has thousands of children: whole rows would double the time).
+    in_setting = (
+        Child.objects.filter(setting=setting, left_on__isnull=True).select_related("group")
+        .only("id", "family_id", "group_id", "legal_first_name", "legal_last_name", "preferred_name", "group__name")
+        .order_by("legal_last_name", "legal_first_name", "id")
+    )
+    families = list(
+        unallocated_families(actor, setting).only("id", "name", "organisation_id")
+        .prefetch_related(Prefetch("children", queryset=in_setting, to_attr="in_setting")).order_by("name", "id")
+    )
+    if not families:
+        return SettingProposal(setting, [], {})
+    facts = rules.family_facts(families, setting)
+    staff_facts = rules.SettingStaffFacts.for_families(setting, facts.values())
+    counts = dict(
+        current_allocations().filter(setting=setting, staff_id__in=list(staff_facts.staff)).order_by()
+        .values("staff_id").annotate(n=Count("id")).values_list("staff_id", "n")
+    )
+    workers = {
+        pk: proposals.Worker(
+            id=pk, name=s.user.full_name, groups=frozenset(staff_facts.groups.get(pk, ())),
+            eligible=_may_be_key_worker(setting, staff_facts.eligibility.get(pk, set())),
+            teacher=rules.is_teacher(pk, staff_facts), caseload=counts.get(pk, 0),
+        )
+        for pk, s in staff_facts.staff.items()
+    }
+    group_names: dict[int, str] = {}
+    needs = []
+    for f in families:
+        groups: list[int] = []
+        for c in f.in_setting:
+            if c.group_id and c.group_id not in groups:
+                group_names[c.group_id] = c.group.name
+                groups.append(c.group_id)
+        groups.sort(key=lambda g: group_names[g])
+        needs.append(proposals.Need(f.pk, f.name, tuple(groups), facts[f.pk].child_protection))
+    proposed = proposals.propose(needs, workers, school=setting.is_school, group_names=group_names, setting_name=setting.name)
+    loads = proposals.loads_after(proposed, workers)
+    rows = []
+    for f, p in zip(families, proposed, strict=True):
+        rows.append(ProposalRow(
+            family=f, children=f.in_setting, child_protection=facts[f.pk].child_protection and setting.is_school,
+            options=[staff_facts.staff[pk] for pk in p.options],
+            proposed=staff_facts.staff.get(p.staff_id) if p.staff_id else None,
+            caseload_after=loads.get(p.staff_id) if p.staff_id else None, reason=p.reason,
+            teacher_ids=frozenset(pk for pk in p.options if workers[pk].teacher),
+        ))
+    return SettingProposal(setting, rows, loads)
+
+
+def _may_be_key_worker(setting: Setting, held: set[str]) -> bool:
+    if setting.is_school:
+        return bool(held & {KeyWorkerEligibility.TEACHER, KeyWorkerEligibility.ASSISTANT})
+    return KeyWorkerEligibility.PRACTITIONER in held

@@ -246,3 +246,110 @@ def child_protection_status_set(*, actor: Actor | None, child: Child, status: st
         obj=child, summary=f"Protection status of {child} set to {ProtectionStatus(status).label}",
     )
     return flagged
+
+
+class RowsRefused(RuleViolation):
+    """Some rows of an "allocate everyone" are refused: nothing was saved. `rows`: family id -> why."""
+
+    def __init__(self, rows: dict[int, str]):
+        n = len(rows)
+        super().__init__(
+            f"{n} row{'' if n == 1 else 's'} cannot be saved as chosen, so nothing was saved: see each row.", rule="rows",
+            field="rows",
+        )
+        self.rows = rows
+
+
+@dataclass
+class AssignManyResult:
+    allocated: list[KeyWorkerAllocation]
+    skipped: list[tuple[Family, str]]  # families that someone else allocated meanwhile, with what happened
+
+
+@transaction.atomic
+def allocation_assign_many(
+    *, actor: Actor, setting: Setting, choices: dict[int, int | None], reason: str
+) -> AssignManyResult:
+    """Allocate many families of `setting` at once: `choices` maps each family id to the chosen staff id (None: leave
+    the family unallocated). All or nothing: every row is checked against the rules again, and any refusal (a staff
+    member who left, a family the actor may not see, a choice the rules refuse) raises RowsRefused, one message per
+    row. Families that someone else allocated meanwhile are skipped and reported. One audit event per family, one
+    refresh of obligations for them all; a fixed number of queries whatever the number of rows.
+    """
+    from keyworker.core.audit import AuditEvent
+    from keyworker.people.selectors import families_visible_to
+
+    if setting.organisation_id != actor.organisation_id:
+        raise RuleViolation("Setting not found.", rule="tenancy")
+    policies.require_allocate(actor, setting.pk)
+    reason = _require_reason(reason)
+    wanted = {int(f): int(s) for f, s in choices.items() if s not in (None, "")}
+    if not wanted:
+        raise RuleViolation("Choose a key worker for at least one family.", rule="empty", field="rows")
+    families = {
+        f.pk: f for f in families_visible_to(actor).filter(organisation_id=actor.organisation_id, pk__in=list(wanted))
+    }
+    errors: dict[int, str] = {fid: "No such family." for fid in wanted if fid not in families}
+    # Lock the families' current allocations here: someone allocating one of them at the same time waits, then sees it.
+    taken = {
+        a.family_id: a for a in KeyWorkerAllocation.objects.select_for_update(of=("self",))
+        .filter(setting=setting, family_id__in=list(families), ends_at__isnull=True)
+        .select_related("staff__user", "allocated_by")
+    }
+    skipped = [
+        (families[fid], f"{families[fid]} was given {taken[fid].staff} as {setting.key_worker_label} meanwhile"
+         + (f" by {taken[fid].allocated_by}" if taken[fid].allocated_by else "") + ": left as it is.")
+        for fid in sorted(taken, key=lambda i: (families[i].name, i))
+    ]
+    to_check = [families[fid] for fid in wanted if fid in families and fid not in taken]
+    facts = rules.family_facts(to_check, setting) if to_check else {}
+    staff_facts = rules.SettingStaffFacts.for_families(setting, facts.values(), staff_ids=set(wanted.values()))
+    staff = {
+        s.pk: s for s in StaffMember.objects.filter(organisation_id=actor.organisation_id, pk__in=set(wanted.values()))
+        .select_related("user")
+    }
+    for family in to_check:
+        chosen = staff.get(wanted[family.pk])
+        if chosen is None:
+            errors[family.pk] = "No such staff member."
+            continue
+        refused = rules.refusals(chosen, facts[family.pk], staff_facts)
+        if refused:
+            errors[family.pk] = refused[0].message
+    if errors:
+        raise RowsRefused(errors)
+    now = clock.now()
+    new_rows = [
+        KeyWorkerAllocation(
+            organisation_id=actor.organisation_id, family=f, setting=setting, staff=staff[wanted[f.pk]], starts_at=now,
+            reason=reason, allocated_by=actor.user,
+        )
+        for f in to_check
+    ]
+    try:
+        with transaction.atomic():
+            created = KeyWorkerAllocation.objects.bulk_create(new_rows)
+    except IntegrityError as exc:
+        raise RuleViolation(
+            "Someone else allocated some of these families at the same moment; reload and try again.", rule="conflict"
+        ) from exc
+    if created:
+        _refresh_obligations(actor.organisation_id, {a.family_id for a in created}, setting, actor)
+    user = actor.user if getattr(actor.user, "pk", None) else None
+    AuditEvent.objects.bulk_create([
+        AuditEvent(
+            organisation_id=actor.organisation_id, actor=user, event_type="allocation.assigned",
+            object_type=type(a).__name__, object_id=a.pk,
+            summary=f"{a.staff} is now {setting.key_worker_label} for {a.family}"[:300],
+            data={"family": a.family_id, "setting": setting.pk, "staff": a.staff_id, "previous_staff": None,
+                  "reason": reason, "batch": True},
+        )
+        for a in created
+    ])
+    audit_record(
+        organisation_id=actor.organisation_id, actor=actor.user, event_type="allocation.assigned_many", obj=setting,
+        summary=f"{len(created)} famil{'y' if len(created) == 1 else 'ies'} given a {setting.key_worker_label} at {setting}"
+        + (f"; {len(skipped)} allocated meanwhile by someone else" if skipped else ""),
+        data={"reason": reason, "families": [a.family_id for a in created], "skipped": [f.pk for f, _ in skipped]},
+    )
+    return AssignManyResult(created, skipped)

@@ -93,3 +93,50 @@ def test_another_organisations_setting_is_404(world, client_for):
 
     foreign = Setting.objects.get(organisation=world.other_org)
     assert client_for(world.headteacher).get(f"/allocation/?setting={foreign.pk}").status_code == 404
+
+
+# The allocation pages agree: no teaching assistant for a family under child protection, no current key worker suggested.
+
+
+def _options(html: str, select_name: str) -> str:
+    start = html.index(f'name="{select_name}"')
+    return html[start:html.index("</select>", start)]
+
+
+def test_the_family_page_offers_no_teaching_assistant_under_child_protection(world, client_for):
+    from keyworker.testing import make_child
+
+    make_child(world.family_unallocated, world.school, world.class_a, protection_status=ProtectionStatus.CHILD_PROTECTION_PLAN)
+    html = client_for(world.headteacher).get(f"/allocation/families/{world.family_unallocated.pk}/").content.decode()
+    assert "Suggested: Tara Teacher." in html
+    options = _options(html, "staff")
+    assert "Tara Teacher" in options and "Kim Keyworker" not in options
+
+
+def test_the_family_page_never_suggests_the_current_key_worker(world, client_for):
+    html = client_for(world.headteacher).get(f"/allocation/families/{world.family_a.pk}/").content.decode()
+    assert "Now: <strong>Kim Keyworker</strong>" in html
+    assert "Suggested: Tara Teacher." in html
+    assert "Kim Keyworker" not in _options(html, "staff")
+
+
+def test_the_allocation_page_offers_no_teaching_assistant_under_child_protection(world, client_for):
+    from keyworker.testing import make_child
+
+    make_child(world.family_unallocated, world.school, world.class_a, protection_status=ProtectionStatus.CHILD_IN_NEED)
+    html = client_for(world.headteacher).get("/allocation/").content.decode()
+    options = _options(html, "staff")
+    assert "Tara Teacher" in options and "Kim Keyworker" not in options
+
+
+def test_reassigning_a_caseload_under_child_protection_offers_teachers_only(world, client_for):
+    client = client_for(world.headteacher)
+    html = client.get(f"/allocation/staff/{world.teacher_b.pk}/reassign/").content.decode()
+    assert "Sam Safeguarding" in _options(html, "to_staff")  # a teaching assistant, while no one is under protection
+    assert "Helen Head" not in _options(html, "to_staff") and "Ada Admin" not in _options(html, "to_staff")  # not key workers
+    world.child_b.protection_status = ProtectionStatus.CHILD_PROTECTION_PLAN
+    world.child_b.save()
+    html = client.get(f"/allocation/staff/{world.teacher_b.pk}/reassign/").content.decode()
+    options = _options(html, "to_staff")
+    assert "Tara Teacher" in options and "Sam Safeguarding" not in options and "Kim Keyworker" not in options
+    assert "only teachers are offered (SCH-A2)" in html

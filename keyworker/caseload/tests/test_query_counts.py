@@ -80,6 +80,7 @@ PAGES = {
     "child_profile": ("ta_a", lambda w: f"/families/children/{w.child_a.pk}/", 13),
     "allocation": ("headteacher", lambda w: "/allocation/", 22),
     "family_allocation": ("headteacher", lambda w: f"/allocation/families/{w.family_unallocated.pk}/", 18),
+    "allocate_everyone": ("headteacher", lambda w: "/allocation/everyone/", 18),
     "staff_list": ("headteacher", lambda w: "/staff/", 13),
     "staff_detail": ("headteacher", lambda w: f"/staff/{w.ta_a.pk}/", 16),
 }
@@ -125,5 +126,8 @@ def _check_content(page: str, world, html: str) -> None:
         assert f"{flagged} allocations must change to a teacher" in html
     elif page == "family_allocation":
         assert "Suggested:" in html and html.count("Earlier ") == LARGE
+    elif page == "allocate_everyone":
+        # Every family without a key worker (none is paged out), each with its choice of key workers.
+        assert html.count('<select name="staff-') == LARGE + 1
     elif page == "staff_list":
         assert html.count('<a href="/staff/') >= 7 + 2 * (LARGE // 3)  # each person and their caseload (the bar's Staff is on Setup)
