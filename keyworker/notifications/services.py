@@ -457,11 +457,17 @@ def _digest_body(items: list[Notification]) -> str:
     return "\n".join(lines)
 
 
+def _can_sign_in(user) -> bool:
+    """Someone who has chosen a password, or has signed in: a digest's links would lead them somewhere."""
+    return user.is_active and (user.has_usable_password() or user.last_login is not None)
+
+
 def digests_run(*, now: dt.datetime) -> int:
     """Once a day per person, after the digest hour, one e-mail listing their unread digest notifications.
 
     The digest is itself a notification with a delivery, so it is retried like any other; its dedupe key holds
-    the day, so two workers (or two runs) never send a person two digests on one day.
+    the day, so two workers (or two runs) never send a person two digests on one day. Nobody is sent one before
+    they can sign in (staff imported with their sign-in e-mail held, or who have not chosen a password yet).
     """
     local = now.astimezone(zoneinfo.ZoneInfo(digest_time_zone()))
     if local.hour < digest_hour():
@@ -475,6 +481,9 @@ def digests_run(*, now: dt.datetime) -> int:
     users = get_user_model().objects.in_bulk(recipient_ids - done_today)
     count = 0
     for user_id, user in users.items():
+        if not _can_sign_in(user):
+            continue  # not invited yet (no password chosen): their notifications wait for them in the inbox
+
         with transaction.atomic():
             items = list(waiting.filter(recipient_id=user_id).select_for_update().order_by("created_at", "id"))
             if not items:

@@ -58,3 +58,21 @@ def test_the_digest_is_not_listed_in_the_inbox(world):
     from keyworker.notifications.selectors import inbox_for
 
     assert [n.dedupe_key for n in inbox_for(world.ta_a.user, world.org.pk)] == ["a0"]
+
+
+def test_nobody_gets_a_digest_before_they_can_sign_in(world):
+    """Staff imported with their sign-in e-mail held have no password yet: their notifications wait in the inbox."""
+    user = world.ta_a.user
+    user.set_unusable_password()
+    user.last_login = None
+    user.save(update_fields=["password", "last_login"])
+    put(world, world.ta_a, "a0")
+    put(world, world.teacher_b, "b0")
+
+    assert run(LONDON_0630 + dt.timedelta(minutes=31)) == 1
+    assert [m.to for m in mail.outbox] == [[world.teacher_b.user.email]]
+
+    user.set_password("a long passphrase of their own")  # they choose a password from the e-mailed link
+    user.save(update_fields=["password"])
+    assert run(LONDON_0630 + dt.timedelta(minutes=40)) == 1
+    assert mail.outbox[-1].to == [user.email] and "Overdue a0" in mail.outbox[-1].body
