@@ -81,3 +81,13 @@ def _flush_past_append_only_tables():
     DatabaseOperations.execute_sql_flush = flush
     yield
     DatabaseOperations.execute_sql_flush = original
+
+
+@pytest.fixture(autouse=True)
+def _installation_users_asked_afresh():
+    """Each test's database starts empty or not: the first-run check asks it again rather than remember another's."""
+    from keyworker.accounts.installation_services import installation_forget_users
+
+    installation_forget_users()
+    yield
+    installation_forget_users()

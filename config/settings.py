@@ -309,6 +309,7 @@ SPECTACULAR_SETTINGS = {
         "DataCheckStateEnum": "keyworker.datachecks.models.CheckState",
         "CorrectionStateEnum": "keyworker.datachecks.models.CorrectionState",
         "ObligationStateEnum": "keyworker.standards.models.ObligationState",
+        "SettingKindEnum": "keyworker.organisations.models.SettingKind",
     },
 }
 
