@@ -133,13 +133,15 @@ class NewOrganisationForm(names.NameFieldsFormMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("name"):
-            slug = (data.get("slug") or "").strip().lower() or slug_suggest(data["name"])
+        name = data.get("name")
+        slug = (data.get("slug") or "").strip().lower() or (slug_suggest(name) if name else "")
+        if slug or name:
             data["slug"] = slug
             problem = slug_problem(slug)
             if problem:
                 self.add_error("slug", problem)
-            data["setting_name"] = data.get("setting_name") or data["name"]
+        if name:
+            data["setting_name"] = data.get("setting_name") or name
         return data
 
 
