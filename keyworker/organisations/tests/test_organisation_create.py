@@ -87,3 +87,17 @@ def test_the_admin_site_checks_names_and_short_names(operator):
     assert r.status_code == 200
     assert "hidden text-direction character" in html and "Use only small letters" in html
     assert Organisation.objects.count() == 1
+
+
+def test_organisations_made_before_without_roles_are_given_them_by_the_migration():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    bare = Organisation.objects.create(name="Made on the admin site before", slug="bare")
+    kept = organisation_create(name="Oak Trust", slug="oak-trust")
+    Role.objects.filter(organisation=kept, code="teacher").delete()  # an organisation's own choice stays
+    migration = import_module("keyworker.accounts.migrations.0005_default_roles_for_organisations_without_roles")
+    migration.add_default_roles(apps, None)
+    assert LEADERS | {"teacher", "practitioner"} <= _codes(bare)
+    assert "teacher" not in _codes(kept)
