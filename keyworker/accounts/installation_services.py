@@ -23,11 +23,12 @@ from .services import password_set_send, staff_save
 _users_exist = False
 
 
-def installation_has_users() -> bool:
-    """Whether anyone has an account yet; a new installation has nobody, and shows the first-run page."""
+def installation_has_users(*, signed_in: bool = False) -> bool:
+    """Whether anyone has an account yet; a new installation has nobody, and shows the first-run page.
+    `signed_in`: someone is signed in, so the answer is yes without asking the database."""
     global _users_exist
     if not _users_exist:
-        _users_exist = User.objects.exists()
+        _users_exist = signed_in or User.objects.exists()
     return _users_exist
 
 

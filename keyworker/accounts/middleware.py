@@ -114,7 +114,9 @@ class FirstRunMiddleware:
         from .installation_services import installation_has_users
 
         path = request.path_info
-        if (not path.startswith(("/api/", "/" + settings.STATIC_URL.lstrip("/")))
-                and not installation_has_users() and path != reverse("installation:first_run")):
+        if path.startswith(("/api/", "/" + settings.STATIC_URL.lstrip("/"))):
+            return self.get_response(request)
+        # Someone signed in is proof enough (the page reads them anyway); otherwise the database is asked, until yes.
+        if not installation_has_users(signed_in=request.user.is_authenticated) and path != reverse("installation:first_run"):
             return redirect("installation:first_run")
         return self.get_response(request)
