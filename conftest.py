@@ -84,10 +84,19 @@ def _flush_past_append_only_tables():
 
 
 @pytest.fixture(autouse=True)
-def _installation_users_asked_afresh():
-    """Each test's database starts empty or not: the first-run check asks it again rather than remember another's."""
+def _installation_in_use():
+    """Tests run in an installation that is in use: no page is sent to the first-run page, whether or not the test
+    made any account. The first run's own tests ask for `new_installation`."""
+    from keyworker.accounts import installation_services
+
+    installation_services._users_exist = True
+    yield
+    installation_services.installation_forget_users()
+
+
+@pytest.fixture
+def new_installation(_installation_in_use):
+    """A new installation: whether anyone has an account is asked of the (empty) database again."""
     from keyworker.accounts.installation_services import installation_forget_users
 
-    installation_forget_users()
-    yield
     installation_forget_users()

@@ -13,7 +13,7 @@ PASSPHRASE = "marble tugboat orchard lantern"
 
 
 @pytest.fixture
-def fresh_installation(transactional_db, clock, live_server):
+def fresh_installation(transactional_db, clock, live_server, new_installation):
     """No accounts at all: a new installation."""
     from django.urls import get_resolver
 
