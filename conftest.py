@@ -81,3 +81,22 @@ def _flush_past_append_only_tables():
     DatabaseOperations.execute_sql_flush = flush
     yield
     DatabaseOperations.execute_sql_flush = original
+
+
+@pytest.fixture(autouse=True)
+def _installation_in_use():
+    """Tests run in an installation that is in use: no page is sent to the first-run page, whether or not the test
+    made any account. The first run's own tests ask for `new_installation`."""
+    from keyworker.accounts import installation_services
+
+    installation_services._users_exist = True
+    yield
+    installation_services.installation_forget_users()
+
+
+@pytest.fixture
+def new_installation(_installation_in_use):
+    """A new installation: whether anyone has an account is asked of the (empty) database again."""
+    from keyworker.accounts.installation_services import installation_forget_users
+
+    installation_forget_users()

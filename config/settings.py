@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "keyworker.core.middleware.NoStoreMiddleware",
     "keyworker.core.middleware.DatabaseBusyMiddleware",
     "keyworker.accounts.middleware.ActorMiddleware",
+    "keyworker.accounts.middleware.FirstRunMiddleware",  # a new installation: every page goes to /start/
     "keyworker.accounts.middleware.SecondFactorMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a sign-in refused by the lockout into its 429 page
 ]
@@ -308,6 +309,7 @@ SPECTACULAR_SETTINGS = {
         "DataCheckStateEnum": "keyworker.datachecks.models.CheckState",
         "CorrectionStateEnum": "keyworker.datachecks.models.CorrectionState",
         "ObligationStateEnum": "keyworker.standards.models.ObligationState",
+        "SettingKindEnum": "keyworker.organisations.models.SettingKind",
     },
 }
 

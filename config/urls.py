@@ -9,6 +9,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("", include("keyworker.dashboard.week_urls")),
     path("accounts/", include("keyworker.accounts.urls")),
+    path("", include("keyworker.accounts.installation_urls")),  # /start/ (first run), /installation/organisations/
     path("accounts/second-factor/passkeys/ceremony/", include("keyworker.accounts.webauthn_urls")),
     path("inbox/", include("keyworker.notifications.urls")),
     path("setup/roles/", include("keyworker.accounts.roles_urls")),

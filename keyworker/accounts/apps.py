@@ -16,6 +16,7 @@ class AccountsConfig(AppConfig):
         )
 
         from .api_actor import api_actor
+        from .installation_services import is_installation_admin
         from .mfa import remember_devices_at_sign_in
         from .policies import can_search_audit
         from .services import roles_create_defaults
@@ -28,3 +29,6 @@ class AccountsConfig(AppConfig):
         register_organisation_created("accounts.default_roles", lambda organisation: roles_create_defaults(organisation=organisation))
         # The Setup page links to the audit log for those who may search it.
         register_setup_link(SetupLink("audit", 10, "Audit log: who did what, and when", "audit:search", can_search_audit))
+        # The installation's administrator finds every organisation, and adds one, from the Setup page.
+        register_setup_link(SetupLink("installation", 20, "Organisations of this installation", "installation:organisations",
+                                      lambda actor: is_installation_admin(actor.user)))

@@ -48,3 +48,13 @@ DEFAULT_ROLES: list[tuple[str, str, str, list[str], str, bool, bool]] = [
     ("lead_practitioner", "Lead practitioner", Scope.SETTING, [VIEW_FAMILIES, EDIT_KEY_ASPECTS], KW.PRACTITIONER, False, True),
     ("practitioner", "Practitioner", Scope.OWN_GROUP, [VIEW_FAMILIES, EDIT_KEY_ASPECTS], KW.PRACTITIONER, False, True),
 ]
+
+# The organisation's top leader for the kind of its first setting: a school's headteacher, a childcare service's
+# manager (early years, out of school care, youth). Every default role is kept whatever the kind: an organisation
+# may have settings of both kinds.
+TOP_LEADER_ROLE = {"school": "headteacher"}
+TOP_LEADER_ROLE_OTHERWISE = "manager"
+
+
+def top_leader_role_code(kind: str) -> str:
+    return TOP_LEADER_ROLE.get(kind, TOP_LEADER_ROLE_OTHERWISE)

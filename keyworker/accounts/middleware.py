@@ -100,3 +100,23 @@ def _mark_session_seen(sender, request, user, **kwargs):
     """Signing in starts the idle clock (the session is being saved anyway)."""
     if request is not None and hasattr(request, "session"):
         request.session[SESSION_SEEN_KEY] = int(time.time())
+
+
+class FirstRunMiddleware:
+    """A new installation (nobody has an account yet) sends every page to the first-run page, /start/. Once anyone
+    has an account this costs nothing: the answer is kept for the life of the process. The API, static files and
+    the first-run page itself pass."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .installation_services import installation_has_users
+
+        path = request.path_info
+        if path.startswith(("/api/", "/" + settings.STATIC_URL.lstrip("/"))):
+            return self.get_response(request)
+        # Someone signed in is proof enough (the page reads them anyway); otherwise the database is asked, until yes.
+        if not installation_has_users(signed_in=request.user.is_authenticated) and path != reverse("installation:first_run"):
+            return redirect("installation:first_run")
+        return self.get_response(request)

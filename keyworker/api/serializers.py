@@ -393,6 +393,7 @@ class AllocationFilterSerializer(serializers.Serializer):
 class OrganisationSummarySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
+    slug = serializers.CharField(help_text="The short name the keyworker commands take (--organisation).")
 
 
 class MeRoleSerializer(serializers.Serializer):

@@ -10,13 +10,14 @@ from rest_framework.routers import DefaultRouter
 
 from keyworker.core.api.routes import api_routes
 
-from . import views, views_standards
+from . import views, views_organisations, views_standards
 from .docs import RedocDocsView, SwaggerDocsView
 
 app_name = "api"
 
 router = DefaultRouter(use_regex_path=False)
 router.include_format_suffixes = False
+router.register("organisations", views_organisations.OrganisationViewSet, basename="organisation")
 router.register("settings", views.SettingViewSet, basename="setting")
 router.register("classes", views.ClassViewSet, basename="class")
 router.register("staff", views.StaffViewSet, basename="staff")

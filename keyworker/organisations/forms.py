@@ -4,7 +4,18 @@ from django import forms
 
 from keyworker.core import names
 
-from .models import Closure, Group, HalfTerm, Organisation, Setting, Term
+from .models import (
+    Closure,
+    Group,
+    HalfTerm,
+    Jurisdiction,
+    Organisation,
+    Setting,
+    SettingKind,
+    Term,
+    validate_time_zone,
+)
+from .short_names import SLUG_MAX, slug_problem, slug_suggest
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -88,3 +99,64 @@ class SecondFactorForm(forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ["second_factor_for_everyone"]
+
+
+def _or(values: list[str]) -> str:
+    return ", ".join(values[:-1]) + " or " + values[-1]
+
+
+class NewOrganisationForm(names.NameFieldsFormMixin, forms.Form):
+    """A new organisation and its first setting: the first-run page, the installation's page, the command and the
+    API all validate with it (the short name is suggested from the name when left empty)."""
+
+    name_fields = ("name", "setting_name")
+
+    name = forms.CharField(label="Organisation name", max_length=200, help_text="e.g. Oak Tree Primary School or Acorn Childcare Group")
+    slug = forms.CharField(
+        label="Short name", max_length=SLUG_MAX, required=False,
+        help_text="Small letters, digits and hyphens, e.g. oak-school. The keyworker commands use it. "
+                  "Left empty, it is made from the name.",
+        widget=forms.TextInput(attrs={"autocapitalize": "none", "autocomplete": "off", "spellcheck": "false"}),
+    )
+    setting_name = forms.CharField(
+        label="First setting's name", max_length=200, required=False,
+        help_text="The school, nursery, club or youth service itself. Left empty, it takes the organisation's name.",
+    )
+    kind = forms.ChoiceField(label="Kind of setting", choices=SettingKind.choices, error_messages={
+        "invalid_choice": f"“%(value)s” is not a kind of setting: choose {_or(SettingKind.values)}."})
+    jurisdiction = forms.ChoiceField(label="Jurisdiction", choices=Jurisdiction.choices, initial=Jurisdiction.ENGLAND,
+                                     error_messages={"invalid_choice": f"“%(value)s” is not a jurisdiction: choose "
+                                                                       f"{_or(Jurisdiction.values)}."},
+                                     help_text="Which nation's rules apply: bank holidays, attendance codes.")
+    time_zone = forms.CharField(label="Time zone", max_length=64, initial="Europe/London",
+                                help_text="e.g. Europe/London", validators=[validate_time_zone])
+
+    def clean(self):
+        data = super().clean()
+        name = data.get("name")
+        slug = (data.get("slug") or "").strip().lower() or (slug_suggest(name) if name else "")
+        if slug or name:
+            data["slug"] = slug
+            problem = slug_problem(slug)
+            if problem:
+                self.add_error("slug", problem)
+        if name:
+            data["setting_name"] = data.get("setting_name") or name
+        return data
+
+
+class OrganisationAdminForm(names.NameFieldsFormMixin, forms.ModelForm):
+    """The admin site's organisation form: names cleaned and short names checked as everywhere else."""
+
+    name_fields = ("name",)
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "slug", "second_factor_for_everyone"]
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        problem = slug_problem(slug, exclude_pk=self.instance.pk)
+        if problem:
+            raise forms.ValidationError(problem)
+        return slug

@@ -12,6 +12,7 @@ from keyworker.core.names import clean_name
 from .hooks import on_organisation_created
 from .models import Closure, Group, HalfTerm, Organisation, Setting, Term
 from .policies import require_manage_setup
+from .short_names import slug_problem
 
 
 def _check(actor, setting: Setting | None = None) -> None:
@@ -23,13 +24,23 @@ def _check(actor, setting: Setting | None = None) -> None:
 
 
 @transaction.atomic
-def organisation_create(*, name: str, slug: str) -> Organisation:
+def organisation_create(*, name: str, slug: str, by=None) -> Organisation:
+    """A new organisation with its default roles, however it is created (a page, the admin site, a command, the API).
+
+    `by`: the person creating it (None for the system: a command, the demo, fixtures)."""
     try:
         name = clean_name(name)
     except ValidationError as exc:
         raise RuleViolation(" ".join(exc.messages), rule="name_characters", field="name") from exc
+    if not name:
+        raise RuleViolation("Enter the organisation's name.", rule="required", field="name")
+    problem = slug_problem(slug)
+    if problem:
+        raise RuleViolation(problem, rule="slug", field="slug")
     org = Organisation.objects.create(name=name, slug=slug)
     on_organisation_created(org)  # the default roles, from the accounts app
+    audit_record(organisation_id=org.pk, actor=by, event_type="organisation.created", obj=org,
+                 summary=f"{org} created (short name {org.slug})", data={"slug": org.slug})
     return org
 
 

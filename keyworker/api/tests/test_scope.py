@@ -184,8 +184,8 @@ def test_me(world, api, persona):
     staff = getattr(world, persona)
     me = api(staff).get("/api/v1/me/").json()
     assert me["staff"] == staff.pk
-    assert me["organisation"] == {"id": world.org.pk, "name": world.org.name}
-    assert me["organisations"] == [{"id": world.org.pk, "name": world.org.name}]
+    assert me["organisation"] == {"id": world.org.pk, "name": world.org.name, "slug": world.org.slug}
+    assert me["organisations"] == [{"id": world.org.pk, "name": world.org.name, "slug": world.org.slug}]
     can_allocate = persona in ("headteacher", "deputy")
     assert ("allocations.manage" in me["capabilities"]) is can_allocate
     assert ("people.manage" in me["capabilities"]) is (persona in ("headteacher", "deputy", "admin_office"))

@@ -13,7 +13,8 @@ from keyworker.imports.checks import check_table
 from keyworker.imports.mapping import guess_mapping, mapping_problems, mapping_with_overrides, target_labels
 from keyworker.imports.models import ImportKind, ImportStatus
 from keyworker.imports.reading import read_table
-from keyworker.organisations.models import Organisation, Setting
+from keyworker.organisations.commands import organisation_for_command
+from keyworker.organisations.models import Setting
 
 
 class Command(BaseCommand):
@@ -25,7 +26,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=ImportKind.values, help="children or staff")
         parser.add_argument("file", help="the CSV or XLSX file")
-        parser.add_argument("--organisation", required=True, help="the organisation's slug")
+        parser.add_argument("--organisation", help="the organisation's short name (slug); not needed when "
+                                                     "the installation has only one")
         parser.add_argument("--setting", required=True, help="the setting's name (or number)")
         parser.add_argument(
             "--map", action="append", default=[], dest="pairs", metavar="COLUMN=FIELD",
@@ -34,11 +36,9 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="check and report, import nothing")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
-    def handle(self, *args: Any, kind: str, file: str, organisation: str, setting: str, pairs: list[str],
+    def handle(self, *args: Any, kind: str, file: str, organisation: str | None, setting: str, pairs: list[str],
                dry_run: bool, no_progress: bool, **options: Any) -> None:
-        org = Organisation.objects.filter(slug=organisation).first()
-        if org is None:
-            raise CommandError(f"No organisation with the slug “{organisation}”.")
+        org = organisation_for_command(organisation)
         found = Setting.objects.filter(organisation=org, name__iexact=setting.strip()).first()
         if found is None and setting.strip().isdigit():
             found = Setting.objects.filter(organisation=org, pk=int(setting)).first()

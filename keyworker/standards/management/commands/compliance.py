@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from keyworker.core import clock
 from keyworker.core.spreadsheets import csv_writer
+from keyworker.organisations.commands import organisation_for_command
 from keyworker.organisations.models import Organisation, Setting
 from keyworker.standards.compliance import DEFINITION, compliance_figures
 from keyworker.standards.models import Obligation
@@ -58,7 +59,8 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--organisation", required=True, help="the organisation's slug")
+        parser.add_argument("--organisation", help="the organisation's short name (slug); not needed when "
+                                                     "the installation has only one")
         parser.add_argument("--setting", help="only this setting (its name or number)")
         parser.add_argument("--as-of", dest="as_of", help="the date, YYYY-MM-DD (default today)")
         parser.add_argument("--from", dest="start", help="the first day of the period, YYYY-MM-DD (default: the "
@@ -66,11 +68,9 @@ class Command(BaseCommand):
         parser.add_argument("--to", dest="end", help="the last day of the period, YYYY-MM-DD (default: the date)")
         parser.add_argument("--format", dest="fmt", choices=["text", "json", "csv"], default="text")
 
-    def handle(self, *args: Any, organisation: str, setting: str | None, as_of: str | None, fmt: str,
+    def handle(self, *args: Any, organisation: str | None, setting: str | None, as_of: str | None, fmt: str,
                start: str | None = None, end: str | None = None, **options: Any) -> None:
-        org = Organisation.objects.filter(slug=organisation).first()
-        if org is None:
-            raise CommandError(f"No organisation with the slug “{organisation}”.")
+        org = organisation_for_command(organisation)
         settings = list(Setting.objects.filter(organisation=org).order_by("id"))
         if setting is not None:
             found = [s for s in settings if s.name.lower() == setting.strip().lower() or str(s.pk) == setting.strip()]
