@@ -21,7 +21,7 @@ def add_default_roles(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("accounts", "0004_api_tokens_and_confirmation_failures"),
+        ("accounts", "0005_staff_sign_in_email_held"),
         ("organisations", "0002_organisation_second_factor_for_everyone"),
     ]
 
