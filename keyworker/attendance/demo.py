@@ -105,6 +105,7 @@ def _setting_history(organisation: Organisation, setting: Setting, today: dt.dat
         return 0
     local_now = clock.now().astimezone(zoneinfo.ZoneInfo(setting.time_zone))
     afternoon_done = (local_now.hour, local_now.minute) >= (13, 30)
+    morning_done = (local_now.hour, local_now.minute) >= (9, 10)  # before the register, today has no marks yet
     teachers: dict[int, int] = {}
     for gm in GroupMembership.objects.filter(organisation=organisation, staff__staff_roles__role__code="teacher").values(
         "group_id", "staff__user_id"
@@ -145,7 +146,7 @@ def _setting_history(organisation: Organisation, setting: Setting, today: dt.dat
             if day == trip_day and child.group_id == trip_group and am == "/":
                 am, pm = "V", "V"
             for session, code in (("AM", am), ("PM", pm)):
-                if day == today and session == "PM" and not afternoon_done:
+                if day == today and not (afternoon_done if session == "PM" else morning_done):
                     continue
                 at = dt.datetime.combine(day, dt.time(9, 5) if session == "AM" else dt.time(13, 20), tzinfo=zone)
                 mark = AttendanceMark(

@@ -133,9 +133,9 @@ def demo_history(*, organisation: Organisation, today: dt.date | None = None, se
         if rng.random() < 0.8:
             how = _shared(kind, rng)
             shared_on = day
-            if rng.choice([0, 0, 0, 1]):  # shared on the next school day (a Friday's on the Monday)
+            if rng.choice([0, 0, 0, 1]):  # shared on the next school day (a Friday's on the Monday), if it has come
                 shared_on = calendars[setting.pk].add_school_days(day, 1)
-            shared_on = min(shared_on, today)
+            shared_on = shared_on if shared_on <= today else day
             shared_at = at + dt.timedelta(minutes=30) if shared_on == day else min(
                 dt.datetime.combine(shared_on, dt.time(8, 50), tzinfo=zone), clock.now())
             celebration.shared_on, celebration.shared_how, celebration.shared_by_id = shared_on, how, staff_id

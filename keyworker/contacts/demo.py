@@ -209,9 +209,10 @@ def absence_follow_ups_demo(*, organisation: Organisation, today: dt.date | None
             continue
         on = day + dt.timedelta(days=rng.choice([0, 0, 1]))
         calendar = calendars.setdefault(a.setting_id, TermCalendar.for_setting(a.setting))
-        while not calendar.is_school_day(on) and on < today:  # a Friday's absence is followed up on the next school day
+        while not calendar.is_school_day(on) and on <= today:  # a Friday's absence is followed up on the next school day
             on += dt.timedelta(days=1)
-        on = min(on, today)
+        if on > today:
+            continue  # that school day has not come yet: the absence waits on My week
         write_up = rng.choice(ABSENCE_WRITE_UPS).format(carer=carer.first_name, child=names.get(child_id, "your child"))
         zone = zoneinfo.ZoneInfo(a.setting.time_zone or "Europe/London")
         logs.append(ContactLog(
