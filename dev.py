@@ -16,6 +16,8 @@ VENV = Path(os.environ.get("KEYWORKER_VENV", ROOT / ".venv"))
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / "python"
 STAMP = VENV / ".installed"
+EMAILS = ROOT / "demo-emails"  # the demo's e-mails, one .log file per batch the worker sends
+WORKER_LOG = ROOT / "demo-worker.log"  # what the demo's background worker prints, cycle by cycle
 
 
 def run(*args: str, **kw) -> None:
@@ -35,18 +37,47 @@ def install() -> None:
         STAMP.touch()
 
 
+def demo_environment(port: str) -> dict[str, str]:
+    """The demo's environment: served at 127.0.0.1:PORT with debug off (Keyworker's own error pages), links in
+    e-mails to that address, e-mails written to files rather than over the terminal. What the user set wins."""
+    env = dict(os.environ)
+    env.setdefault("KEYWORKER_BASE_URL", f"http://127.0.0.1:{port}")
+    env.setdefault("KEYWORKER_WEBAUTHN_ORIGINS", f"http://localhost:{port}")  # passkeys: a host name, not an address
+    if "KEYWORKER_EMAIL_BACKEND" not in env:
+        env["KEYWORKER_EMAIL_BACKEND"] = "django.core.mail.backends.filebased.EmailBackend"
+        env.setdefault("KEYWORKER_EMAIL_FILE_PATH", str(EMAILS))
+    return env
+
+
+def count_emails(folder: Path) -> int:
+    """E-mails written by the file back end: each one ends with a line of 79 dashes."""
+    if not folder.is_dir():
+        return 0
+    return sum(line.rstrip("\n") == "-" * 79 for f in folder.glob("*.log") for line in f.open(encoding="utf-8", errors="replace"))
+
+
 def demo(args: list[str]) -> None:
     install()
     kw = str(BIN / "keyworker")
-    run(kw, "migrate", "--noinput", "-v", "0")
-    run(kw, "demo", *args)
     port = os.environ.get("PORT", "8000")
+    env = demo_environment(port)
+    run(kw, "migrate", "--noinput", "-v", "0", env=env)
+    run(kw, "demo", *args, env=env)
+    # The worker's first pass (today's e-mails and digests) before serving, its lines kept in a log file, so the
+    # sign-ins above stay in view; then the background loop runs beside the server and stops with it.
+    before = count_emails(Path(env.get("KEYWORKER_EMAIL_FILE_PATH", EMAILS)))
+    with WORKER_LOG.open("a", encoding="utf-8") as log:
+        subprocess.run([kw, "worker", "--once"], cwd=ROOT, env=env, stdout=log, check=False)
+    if env["KEYWORKER_EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
+        folder = Path(env.get("KEYWORKER_EMAIL_FILE_PATH", EMAILS))
+        print(f"The worker's first pass sent {count_emails(folder) - before} e-mail(s). E-mails are written to {folder}/,"
+              f" one file per batch; the worker's log is {WORKER_LOG.name}.", flush=True)
     print(f"\nServing the demo at http://127.0.0.1:{port}/  (Ctrl+C to stop)\n", flush=True)
-    env = {**os.environ, "KEYWORKER_DEBUG": os.environ.get("KEYWORKER_DEBUG", "1")}
-    # The background loop (escalations, e-mails, digests) runs beside the server and stops with it.
-    worker = subprocess.Popen([kw, "worker"], cwd=ROOT, env=env)
+    log = WORKER_LOG.open("a", encoding="utf-8")
+    worker = subprocess.Popen([kw, "worker"], cwd=ROOT, env=env, stdout=log)
     try:
-        run(kw, "runserver", f"127.0.0.1:{port}", env=env)
+        # Debug is off (unless KEYWORKER_DEBUG says otherwise): --insecure serves the static files all the same.
+        run(kw, "runserver", "--insecure", f"127.0.0.1:{port}", env=env)
     except KeyboardInterrupt:
         pass
     finally:
@@ -55,6 +86,7 @@ def demo(args: list[str]) -> None:
             worker.wait(timeout=15)
         except subprocess.TimeoutExpired:
             worker.kill()
+        log.close()
 
 
 def test(args: list[str]) -> None:

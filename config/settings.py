@@ -251,6 +251,8 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
 EMAIL_TIMEOUT = float(os.environ.get("KEYWORKER_EMAIL_TIMEOUT", "20"))
 DEFAULT_FROM_EMAIL = os.environ.get("KEYWORKER_DEFAULT_FROM_EMAIL", "Keyworker <keyworker@localhost>")
 SERVER_EMAIL = os.environ.get("KEYWORKER_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Where the file back end (django.core.mail.backends.filebased.EmailBackend) writes e-mails (the demo does).
+EMAIL_FILE_PATH = os.environ.get("KEYWORKER_EMAIL_FILE_PATH", str(BASE_DIR / "demo-emails"))
 
 # API tokens expire this many hours after they are issued.
 KEYWORKER_API_TOKEN_HOURS = int(os.environ.get("KEYWORKER_API_TOKEN_HOURS", "8"))

@@ -35,3 +35,4 @@ urlpatterns = [
 
 handler403 = "keyworker.core.views.permission_denied"
 handler404 = "keyworker.core.views.page_not_found"
+handler500 = "keyworker.core.views.server_error"

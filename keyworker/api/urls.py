@@ -5,13 +5,13 @@ registry), so this module names no app.
 """
 
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from keyworker.core.api.routes import api_routes
 
 from . import views, views_organisations, views_standards
 from .docs import RedocDocsView, SwaggerDocsView
+from .schema import CachedSchemaView
 
 app_name = "api"
 
@@ -38,7 +38,7 @@ urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
     path("compliance/", views_standards.ComplianceView.as_view(), name="compliance"),
     path("auth/token/", views.TokenView.as_view(), name="token"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", CachedSchemaView.as_view(), name="schema"),
     path("docs/", SwaggerDocsView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", RedocDocsView.as_view(url_name="api:schema"), name="redoc"),
     *[p for _routes in APP_ROUTES for p in _routes.urlpatterns],

@@ -105,6 +105,7 @@ def _setting_history(organisation: Organisation, setting: Setting, today: dt.dat
         return 0
     local_now = clock.now().astimezone(zoneinfo.ZoneInfo(setting.time_zone))
     afternoon_done = (local_now.hour, local_now.minute) >= (13, 30)
+    morning_done = (local_now.hour, local_now.minute) >= (9, 10)  # before the register, today has no marks yet
     teachers: dict[int, int] = {}
     for gm in GroupMembership.objects.filter(organisation=organisation, staff__staff_roles__role__code="teacher").values(
         "group_id", "staff__user_id"
@@ -145,7 +146,7 @@ def _setting_history(organisation: Organisation, setting: Setting, today: dt.dat
             if day == trip_day and child.group_id == trip_group and am == "/":
                 am, pm = "V", "V"
             for session, code in (("AM", am), ("PM", pm)):
-                if day == today and session == "PM" and not afternoon_done:
+                if day == today and not (afternoon_done if session == "PM" else morning_done):
                     continue
                 at = dt.datetime.combine(day, dt.time(9, 5) if session == "AM" else dt.time(13, 20), tzinfo=zone)
                 mark = AttendanceMark(
@@ -178,7 +179,7 @@ def _setting_history(organisation: Organisation, setting: Setting, today: dt.dat
         MarkRevision(
             organisation=organisation, mark=mark, previous_code=codes[first], new_code=mark.code, previous_recorded_by_id=mark.recorded_by_id,
             previous_recorded_at=mark.recorded_at, changed_by_id=office,
-            changed_at=dt.datetime.combine(on, dt.time(9, 40), tzinfo=zone),
+            changed_at=min(dt.datetime.combine(on, dt.time(9, 40), tzinfo=zone), clock.now()),
             reason="Parent phoned the office" if mark.code.category == Category.AUTHORISED else "Reason confirmed",
         )
         for mark, first, on in replaced
@@ -215,7 +216,8 @@ def demo_concerns(*, organisation, today: dt.date | None = None, seed: int = 202
         return 0
     fridays = [d for d in calendar.school_days_between(start + dt.timedelta(days=21), today) if d.weekday() == 4]
     for day in [*fridays, today] if (not fridays or fridays[-1] != today) else fridays:
-        concerns_evaluate(organisation_id=organisation.pk, as_of=day, now=dt.datetime.combine(day, dt.time(16, 0), tzinfo=dt.UTC))
+        concerns_evaluate(organisation_id=organisation.pk, as_of=day,
+                          now=min(dt.datetime.combine(day, dt.time(16, 0), tzinfo=dt.UTC), clock.now()))
     deputies = role_holders(organisation.pk, codes=["deputy_headteacher"])
     deputy = min((r.staff for r in deputies), key=lambda staff: staff.pk, default=None)
     concerns = list(AttendanceConcern.objects.filter(organisation=organisation, status=ConcernStatus.OPEN)
@@ -237,7 +239,7 @@ def demo_concerns(*, organisation, today: dt.date | None = None, seed: int = 202
             follow = calendar.add_school_days(day, 10)
             actions.append(ConcernAction(
                 organisation=organisation, concern=concern, kind=ConcernActionKind.ACTION, happened_on=day,
-                recorded_at=dt.datetime.combine(day, dt.time(15, 30), tzinfo=dt.UTC), recorded_by=who, text=text,
+                recorded_at=min(dt.datetime.combine(day, dt.time(15, 30), tzinfo=dt.UTC), clock.now()), recorded_by=who, text=text,
                 follow_up_on=follow, tier_order=concern.tier_order,
             ))
             concern.follow_up_by = follow

@@ -68,7 +68,7 @@ def _back_date(briefing: Briefing, at: dt.datetime) -> None:
     BriefingRecipient.objects.filter(briefing=briefing, acknowledged_as_author=True).update(acknowledged_at=at)
     notes = Notification.objects.filter(organisation_id=briefing.organisation_id, dedupe_key=f"briefing:{briefing.pk}")
     notes.update(created_at=at)
-    notes.filter(digest=True).update(digested_at=at + dt.timedelta(days=1))
+    notes.filter(digest=True).update(digested_at=min(at + dt.timedelta(days=1), clock.now()))  # the next day's digest
     # They went out when they were made; the demo's worker should not send old news today.
     Delivery.objects.filter(notification__in=notes).update(status=DeliveryStatus.SENT, sent_at=at, next_attempt_at=at, created_at=at)
 

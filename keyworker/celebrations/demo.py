@@ -122,6 +122,7 @@ def demo_history(*, organisation: Organisation, today: dt.date | None = None, se
         setting = settings[child.setting_id]
         zone = zoneinfo.ZoneInfo(setting.time_zone or "Europe/London")
         at = dt.datetime.combine(day, dt.time(14, 30), tzinfo=zone) + dt.timedelta(minutes=rng.randint(0, 90))
+        at = min(at, clock.now() - dt.timedelta(minutes=30))  # today's, if the day is not over, were just recorded
         points = rng.choice([1, 2, 3, 5, 5, 10]) if kind == CelebrationKind.DOJO_POINTS else None
         celebration = Celebration(
             organisation=organisation, child=child, family_id=child.family_id, setting=setting, kind=kind,
@@ -131,13 +132,18 @@ def demo_history(*, organisation: Organisation, today: dt.date | None = None, se
         contact = None
         if rng.random() < 0.8:
             how = _shared(kind, rng)
-            shared_on = min(day + dt.timedelta(days=rng.choice([0, 0, 0, 1])), today)
+            shared_on = day
+            if rng.choice([0, 0, 0, 1]):  # shared on the next school day (a Friday's on the Monday), if it has come
+                shared_on = calendars[setting.pk].add_school_days(day, 1)
+            shared_on = shared_on if shared_on <= today else day
+            shared_at = at + dt.timedelta(minutes=30) if shared_on == day else min(
+                dt.datetime.combine(shared_on, dt.time(8, 50), tzinfo=zone), clock.now())
             celebration.shared_on, celebration.shared_how, celebration.shared_by_id = shared_on, how, staff_id
             write_up = contact_write_up(celebration, how)
             contact = ContactLog(
                 organisation=organisation, family_id=child.family_id, setting=setting, author_id=staff_id, happened_on=shared_on,
                 channel=SHARED_CHANNEL[how], direction=Direction.FROM_SCHOOL, tone=Tone.CELEBRATION, write_up=write_up,
-                word_count=word_count(write_up), used_preferred_method=True, created_at=at + dt.timedelta(minutes=30),
+                word_count=word_count(write_up), used_preferred_method=True, created_at=shared_at,
             )
         rows.append(celebration)
         contacts.append(contact)
@@ -172,8 +178,8 @@ def _three_concerns(organisation: Organisation, today: dt.date) -> None:
     carer = child.family.carers.exclude(contact_restriction="no_contact").order_by("contact_order", "id").first()
     first = max(today - dt.timedelta(days=9), after + dt.timedelta(days=1)) if after else today - dt.timedelta(days=9)
     first = min(first, today)
-    span = (today - first).days
-    days = [first, first + dt.timedelta(days=span // 2), today]
+    open_days = TermCalendar.for_setting(child.setting).school_days_between(first, today) or [first]
+    days = [open_days[0], open_days[len(open_days) // 2], open_days[-1]]  # on days the school is open
     actor = actor_for(staff.user, organisation.pk)
     words = {"carer": carer.first_name if carer else "Mum", "child": child.preferred_name or child.legal_first_name}
     for day, text in zip(days, CONCERNS, strict=True):

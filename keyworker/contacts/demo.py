@@ -10,6 +10,7 @@ from django.db import transaction
 
 from keyworker.caseload.models import KeyWorkerAllocation
 from keyworker.core import clock
+from keyworker.organisations.calendar import TermCalendar
 from keyworker.organisations.models import HalfTerm, Organisation
 from keyworker.people.models import Carer, Child, ContactRestriction
 
@@ -89,7 +90,7 @@ def _corrections(organisation: Organisation, logs: list[ContactLog], about: list
         previous = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in previous.items()}
         previous["write_up"] = log.write_up.split(";")[0].split(".")[0] + "."  # the first, shorter draft
         previous["children"] = [c.pk for c in kids]
-        log.edited_at, log.version = log.created_at + dt.timedelta(minutes=rng.randint(3, 40)), 2
+        log.edited_at, log.version = min(log.created_at + dt.timedelta(minutes=rng.randint(3, 40)), clock.now()), 2
         revisions.append(ContactLogRevision(organisation=organisation, contact=log, previous=previous,
                                             edited_by_id=users[log.author_id], edited_at=log.edited_at))
         edited.append(log)
@@ -146,6 +147,7 @@ def contacts_demo_history(*, organisation: Organisation, today: dt.date | None =
             write_up = rng.choice(WRITE_UPS[tone]).format(**words)
             follow_up = rng.choice(FOLLOW_UPS).format(**words) if tone == Tone.CONCERN else ""
             at = dt.datetime.combine(day, dt.time(15, 10), tzinfo=zone) + dt.timedelta(minutes=rng.randint(0, 120))
+            at = min(at, clock.now())  # today's, if the day is not over, were written just now
             flag = {}
             if tone == Tone.CONCERN and rng.random() < 0.025:
                 category, text = rng.choice(SAFEGUARDING)
@@ -199,21 +201,24 @@ def absence_follow_ups_demo(*, organisation: Organisation, today: dt.date | None
     ):
         carers[c.family_id] = c  # the first in contact order wins
     names = {c.pk: c.preferred_name or c.legal_first_name for c in Child.objects.filter(organisation=organisation)}
+    calendars: dict[int, TermCalendar] = {}
     logs = []
     for child_id, family_id, day in absences:
         a, carer = keyworkers.get(family_id), carers.get(family_id)
         if a is None or carer is None or rng.random() > ABSENCE_FOLLOWED_UP:
             continue
         on = day + dt.timedelta(days=rng.choice([0, 0, 1]))
-        while on.weekday() >= 5:  # a Friday's absence is followed up on the Monday
+        calendar = calendars.setdefault(a.setting_id, TermCalendar.for_setting(a.setting))
+        while not calendar.is_school_day(on) and on <= today:  # a Friday's absence is followed up on the next school day
             on += dt.timedelta(days=1)
-        on = min(on, today)
+        if on > today:
+            continue  # that school day has not come yet: the absence waits on My week
         write_up = rng.choice(ABSENCE_WRITE_UPS).format(carer=carer.first_name, child=names.get(child_id, "your child"))
         zone = zoneinfo.ZoneInfo(a.setting.time_zone or "Europe/London")
         logs.append(ContactLog(
             organisation=organisation, family_id=family_id, setting_id=a.setting_id, author_id=a.staff_id, happened_on=on,
             channel=Channel.PHONE, direction=Direction.FROM_SCHOOL, tone=Tone.NEUTRAL, carer=carer, write_up=write_up,
-            word_count=word_count(write_up), created_at=dt.datetime.combine(on, dt.time(10, 15), tzinfo=zone),
+            word_count=word_count(write_up), created_at=min(dt.datetime.combine(on, dt.time(10, 15), tzinfo=zone), clock.now()),
             absence_child_id=child_id, absence_on=day,
         ))
     ContactLog.objects.bulk_create(logs, batch_size=1000)

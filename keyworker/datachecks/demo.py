@@ -108,6 +108,7 @@ def _setting_history(org: Organisation, setting: Setting, admin: StaffMember | N
         day = rng.choice(days[:-1] or days) if completed else rng.choice(days)
         recorder = key_workers.get((child.family_id, setting.pk))
         at = dt.datetime.combine(day, dt.time(8, 40), tzinfo=zone) + dt.timedelta(minutes=rng.randint(0, 420))
+        at = min(at, clock.now())  # today's, if the day is not over, were just recorded
         items = fields.all_items(child, aspects.get(child.pk), family_carers)
         check.snapshot = fields.snapshot(items)
         check.carer, check.carer_name = carer, carer.full_name
@@ -121,7 +122,7 @@ def _setting_history(org: Organisation, setting: Setting, admin: StaffMember | N
         if completed and admin is not None:
             later = [d for d in days if day < d <= min(day + dt.timedelta(days=7), today)] or [day]
             done_on = rng.choice(later)
-            done_at = max(at + dt.timedelta(hours=1), dt.datetime.combine(done_on, dt.time(15, 30), tzinfo=zone))
+            done_at = min(max(at + dt.timedelta(hours=1), dt.datetime.combine(done_on, dt.time(15, 30), tzinfo=zone)), clock.now())
             check.admin_confirmed_at, check.admin_confirmed_by, check.state = done_at, admin, CheckState.COMPLETE
             check.completed_on = done_at.astimezone(zone).date()
             events.append(DataCheckEvent(organisation=org, data_check=check, kind=EventKind.ADMIN_CONFIRMED, at=done_at,

@@ -15,7 +15,7 @@ from keyworker.accounts.models import Role, StaffMember, User
 from keyworker.accounts.services import invitation_create, staff_save
 from keyworker.caseload import rules
 from keyworker.caseload.services import allocation_assign, child_protection_status_set
-from keyworker.core import append_only
+from keyworker.core import append_only, clock
 from keyworker.organisations.models import (
     Closure,
     ClosureKind,
@@ -96,6 +96,44 @@ SCHOOL_CLASSES = [
     ("Rowan", "Years 5–6"), ("Yew", "Year 5"),
 ]
 YEAR_AGE = {"Reception": 4, "Year 1": 5, "Year 2": 6, "Year 3": 7, "Year 4": 8, "Year 5": 9, "Year 6": 10}
+# Babies start nursery a few months old at the earliest.
+YOUNGEST_AT_ENROLMENT = dt.timedelta(days=120)
+
+
+def _class_years(year_group: str) -> list[str]:
+    """The year groups a class teaches: "Year 3" one, "Years 1–2" both."""
+    if "–" not in year_group:
+        return [year_group]
+    low, high = (int(n) for n in year_group.removeprefix("Years ").split("–"))
+    return [f"Year {n}" for n in range(low, high + 1)]
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _school_year_start(setting: Setting) -> dt.date:
+    """The first day of the setting's current school year (the first in the calendar before it begins)."""
+    from keyworker.organisations.calendar import TermCalendar
+
+    calendar = TermCalendar.for_setting(setting)
+    return calendar.school_year_start(clock.today(setting.time_zone)) or calendar.terms[0].starts_on
+
+
+def _at(day: dt.date, hour: int, setting: Setting) -> dt.datetime:
+    return clock.start_of_day(day, setting.time_zone) + dt.timedelta(hours=hour)
+
+
+def _allocated_from_the_first_day(setting: Setting) -> None:
+    """The key workers were given at the start of the school year (before its first contact), not the day the
+    demo was built."""
+    from keyworker.caseload.models import KeyWorkerAllocation
+
+    KeyWorkerAllocation.objects.filter(setting=setting, ends_at__isnull=True).update(
+        starts_at=_at(_school_year_start(setting), 8, setting))
 
 
 def _d(s: str) -> dt.date:
@@ -169,6 +207,7 @@ def build(seed: int = 2026) -> Demo:
     demo = Demo()
     _build_school(rng, demo)
     _build_childcare(rng, demo)
+    _set_up_before_the_year()
     _adopt_policies()
     _histories()
     from .second_factor import give_second_factors
@@ -176,6 +215,20 @@ def build(seed: int = 2026) -> Demo:
     give_second_factors([SCHOOL_SLUG, GROUP_SLUG])
     _api_tokens()
     return demo
+
+
+def _set_up_before_the_year() -> None:
+    """Staff, families and children were set up before the school year began (the key workers wrote to families
+    from its first day), not on the day the demo was built."""
+    from keyworker.accounts.models import User
+
+    orgs = Organisation.objects.filter(slug__in=[SCHOOL_SLUG, GROUP_SLUG])
+    first = min(((_school_year_start(s), s) for s in Setting.objects.filter(organisation__in=orgs)), key=lambda p: p[0])
+    set_up = _at(first[0] - dt.timedelta(days=1), 9, first[1])
+    orgs.update(created_at=set_up)
+    User.objects.filter(memberships__organisation__in=orgs).update(date_joined=set_up)
+    for model in (StaffMember, Family, Child):
+        model.objects.filter(organisation__in=orgs).update(created_at=set_up)
 
 
 def _api_tokens() -> None:
@@ -253,6 +306,7 @@ def _build_school(rng: random.Random, demo: Demo) -> None:
     roles = {r.code: r for r in Role.objects.filter(organisation=org)}
     groups = [Group.objects.create(organisation=org, setting=school, name=n, year_group=y) for n, y in SCHOOL_CLASSES]
     people = _People(rng, "brookfieldpark.sch.uk")
+    september = _school_year_start(school).year
 
     head = _staff(org, school, people, roles, ["headteacher"], [], "Headteacher")
     deputies = [_staff(org, school, people, roles, ["deputy_headteacher", "leadership_team"], [], "Deputy headteacher") for _ in range(2)]
@@ -283,8 +337,10 @@ def _build_school(rng: random.Random, demo: Demo) -> None:
         n_children = 1 if rng.random() < 0.8 else (2 if rng.random() < 0.9 else 3)
         for k in range(min(n_children, len(slots))):
             g = slots.pop()
-            age = YEAR_AGE.get(g.year_group.split("–")[0].replace("Years ", "Year "), 7)
-            born = dt.date(2026 - age - 1, 9, 1) + dt.timedelta(days=rng.randint(0, 364))
+            years = _class_years(g.year_group)
+            year_group = years[(pupil + k) % len(years)]
+            age = YEAR_AGE[year_group]  # on 1 September
+            born = dt.date(september - age - 1, 9, 1) + dt.timedelta(days=rng.randint(0, 364))
             first = kids[(k + h) % len(kids)]
             pupil += 1
             upn = _upn(rng, "352", "7001", pupil, born.year + 4)
@@ -292,8 +348,8 @@ def _build_school(rng: random.Random, demo: Demo) -> None:
                 upn = ("A" if upn[0] != "A" else "B") + upn[1:]
             child = Child.objects.create(
                 organisation=org, family=family, setting=school, group=g, legal_first_name=first, legal_last_name=surname,
-                date_of_birth=born, upn=upn, mis_reference=f"P{pupil:05d}", year_group=g.year_group if "–" not in g.year_group else "",
-                enrolled_on=dt.date(2026 - max(age - 4, 0), 9, 1), has_ehcp=rng.random() < 0.9,
+                date_of_birth=born, upn=upn, mis_reference=f"P{pupil:05d}", year_group=year_group,
+                enrolled_on=dt.date(september - max(age - 4, 0), 9, 1), has_ehcp=rng.random() < 0.9,
             )
             KeyAspects.objects.create(
                 organisation=org, child=child, first_language=language, religion=religion,
@@ -327,6 +383,7 @@ def _build_school(rng: random.Random, demo: Demo) -> None:
         choice = mine[0] if mine and i % 2 == 0 else min(options, key=lambda s: (caseload.get(s.pk, 0), s.pk))
         caseload[choice.pk] = caseload.get(choice.pk, 0) + 1
         allocation_assign(actor=head_actor, family=family, setting=school, staff=choice, reason="Start of the school year")
+    _allocated_from_the_first_day(school)
 
     # Child-protection status: one allocated family (its key worker is a teacher), one unallocated (for the refusal demo).
     cp_allocated = next(f for f in allocated if any(rules.is_teacher(a.staff_id, facts_cache) for a in f.allocations.all()))
@@ -357,15 +414,15 @@ def _build_childcare(rng: random.Random, demo: Demo) -> None:
     roles = {r.code: r for r in Role.objects.filter(organisation=org)}
     people = _People(rng, "thistlegroup.org.uk")
     specs = [
-        ("Thistle Early Years", SettingKind.EARLY_YEARS, [("Babies", "0–2 years"), ("Toddlers", "2–3 years"), ("Pre-school", "3–5 years")], (0, 5)),
-        ("Thistle Out of School Club", SettingKind.OUT_OF_SCHOOL_CARE, [("P1–P3 Club", "5–8 years"), ("P4–P7 Club", "8–12 years")], (5, 12)),
-        ("Indi Youth", SettingKind.YOUTH, [("Juniors", "11–14 years"), ("Seniors", "14–18 years")], (11, 18)),
+        ("Thistle Early Years", SettingKind.EARLY_YEARS, [("Babies", "0–2 years"), ("Toddlers", "2–3 years"), ("Pre-school", "3–5 years")]),
+        ("Thistle Out of School Club", SettingKind.OUT_OF_SCHOOL_CARE, [("P1–P3 Club", "5–8 years"), ("P4–P7 Club", "8–12 years")]),
+        ("Indi Youth", SettingKind.YOUTH, [("Juniors", "11–14 years"), ("Seniors", "14–18 years")]),
     ]
     households = list(reversed(names.HOUSEHOLDS))
     h = 0
     first_manager = None
     key_person = None
-    for name, kind, rooms, (lo, hi) in specs:
+    for name, kind, rooms in specs:
         setting = Setting.objects.create(organisation=org, name=name, kind=kind, jurisdiction=Jurisdiction.SCOTLAND, time_zone="Europe/London")
         _calendar(setting, SCOTLAND_YEARS, SCOTLAND_CLOSURES)
         groups = [Group.objects.create(organisation=org, setting=setting, name=n, year_group=y) for n, y in rooms]
@@ -379,15 +436,20 @@ def _build_childcare(rng: random.Random, demo: Demo) -> None:
             key_person = practitioners[groups[1].pk][1]
         actor = actor_for(manager.user)
         facts = rules.SettingStaffFacts.load(setting)
+        enrolled_on = _school_year_start(setting) - dt.timedelta(days=1)
+        today = clock.today(setting.time_zone)
         for g in groups:
+            lo, hi = (int(n) for n in g.year_group.removesuffix(" years").split("–"))
+            # Aged from `lo` to under `hi` today, and old enough for a nursery when enrolled.
+            earliest = _years_before(today, hi) + dt.timedelta(days=1)
+            latest = min(_years_before(today, lo), enrolled_on - YOUNGEST_AT_ENROLMENT)
             for _ in range(7):
                 surname, kids, carers_first, language, _religion = households[h % len(households)]
                 family = _household(rng, org, surname, carers_first, language, scotland=True, n=h)
-                age = rng.randint(lo, max(lo, hi - 1))
-                born = dt.date(2026 - age, 1, 1) + dt.timedelta(days=rng.randint(0, 364))
+                born = earliest + dt.timedelta(days=rng.randint(0, (latest - earliest).days))
                 child = Child.objects.create(
                     organisation=org, family=family, setting=setting, group=g, legal_first_name=kids[h % len(kids)],
-                    legal_last_name=surname, date_of_birth=born, enrolled_on=dt.date(2026, 8, 17), mis_reference=f"C{h:05d}",
+                    legal_last_name=surname, date_of_birth=born, enrolled_on=enrolled_on, mis_reference=f"C{h:05d}",
                 )
                 KeyAspects.objects.create(organisation=org, child=child, first_language=language, allergies=rng.choice(names.ALLERGIES))
                 h += 1
@@ -395,6 +457,7 @@ def _build_childcare(rng: random.Random, demo: Demo) -> None:
                     options = rules.candidates(rules.family_facts([family], setting)[family.pk], facts)
                     pick = [o for o in options if key_person and o.pk == key_person.pk] or options
                     allocation_assign(actor=actor, family=family, setting=setting, staff=pick[0], reason="Enrolment")
+        _allocated_from_the_first_day(setting)
     assert first_manager is not None and key_person is not None
     # One invitation waiting: the school's class teacher is invited to help at the club. They see it at the top
     # of every page once signed in, and accept or decline it themselves.
