@@ -97,7 +97,7 @@ def test_organisations_made_before_without_roles_are_given_them_by_the_migration
     bare = Organisation.objects.create(name="Made on the admin site before", slug="bare")
     kept = organisation_create(name="Oak Trust", slug="oak-trust")
     Role.objects.filter(organisation=kept, code="teacher").delete()  # an organisation's own choice stays
-    migration = import_module("keyworker.accounts.migrations.0005_default_roles_for_organisations_without_roles")
+    migration = import_module("keyworker.accounts.migrations.0006_default_roles_for_organisations_without_roles")
     migration.add_default_roles(apps, None)
     assert LEADERS | {"teacher", "practitioner"} <= _codes(bare)
     assert "teacher" not in _codes(kept)
