@@ -31,10 +31,12 @@ one statement per batch of arrays.
 """
 
 import datetime as dt
+import gc
 import time
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import NamedTuple
@@ -55,6 +57,7 @@ from .models import (
     EVENT_CADENCES,
     OPEN_STATES,
     Cadence,
+    EngineRun,
     Obligation,
     ObligationEvent,
     ObligationState,
@@ -74,6 +77,10 @@ LOOKAHEAD_DAYS = 60
 BEFORE_EVENT_EARLIEST = 14
 # Rows per write statement.
 WRITE_BATCH = 20_000
+# Families a full run computes and writes in one transaction.
+PART_FAMILIES = 2_000
+# A full run's progress: called with the families done and the families in all, after each part.
+Progress = Callable[[int, int], None]
 
 CONDITION_KEYS = {"has_ehcp", "year_group", "enrolled_within_days"}
 
@@ -500,8 +507,26 @@ def _hit(lst: list | None, start: dt.date, last: dt.date, due: dt.date, end: dt.
     return late
 
 
+@dataclass
+class _Prepared:
+    """What a run has read and worked out before it computes obligations: the rules that can owe something (`live`),
+    their subjects and windows by setting, and the records of every source they need, indexed by subject."""
+
+    plan: _Plan
+    live: list[int]
+    subjects_of: list[dict[int, dict[str, tuple]]]
+    shared_of: dict[int, dict[int, list[tuple]]]
+    events: dict[str, _Index]
+    evidence: dict[tuple[str, str], _Index]
+
+
 def _compute(organisation_id: int, plan: _Plan, diff: _Diff) -> None:
-    """Every obligation the rules ask for that is not settled, each compared with its stored row as it is computed.
+    """Every obligation the rules ask for that is not settled, each compared with its stored row as it is computed."""
+    _emit(_prepare(organisation_id, plan, diff.stored), diff)
+
+
+def _prepare(organisation_id: int, plan: _Plan, stored: dict[Key, tuple]) -> _Prepared:
+    """The rules' subjects and windows, and one read per source they need.
 
     Sources are read only for rules that can owe something here, and only from the earliest window still to be
     computed: an update for one family reads nothing for a standard none of its children meets the conditions of;
@@ -513,7 +538,7 @@ def _compute(organisation_id: int, plan: _Plan, diff: _Diff) -> None:
     # Period starts of stored open obligations, by standard: a window that closed before the mark is computed again
     # only for them (obligations from before the marks, or a run that stopped half way).
     open_starts: dict[int, set[dt.date]] = defaultdict(set)
-    for row in diff.stored.values():
+    for row in stored.values():
         if row[3] in OPEN:
             open_starts[row[0]].add(row[2])
 
@@ -642,19 +667,28 @@ def _compute(organisation_id: int, plan: _Plan, diff: _Diff) -> None:
         extra = {"families": wider if needs_wider else families} if source.by_family else {}
         rows = source.fetch(organisation_id, fetch_from[key], as_of, s.evidence_conditions, **extra)
         evidence[key] = _index(rows, world, kinds[key], None if needs_wider else families)
+    return _Prepared(plan, live, subjects_of, shared_of, events, evidence)
 
-    for i in live:
+
+def _emit(prep: _Prepared, diff: _Diff, subjects_of: list[dict[int, dict[str, tuple]]] | None = None) -> None:
+    """Compute the obligations of the live rules into the diff: of every subject, or of those in `subjects_of` (a
+    part of the run's subjects, shaped as prep.subjects_of)."""
+    plan, world, rules = prep.plan, prep.plan.world, prep.plan.rules
+    subjects_of = prep.subjects_of if subjects_of is None else subjects_of
+    for i in prep.live:
         r = rules[i]
         s = r.standard
-        ev = getattr(evidence[_evidence_key(s)], _KIND[s.subject])
+        ev = getattr(prep.evidence[_evidence_key(s)], _KIND[s.subject])
         if s.cadence not in ONE_OFF_CADENCES:
-            for setting_id, shared in shared_of[i].items():
-                _recurring(diff, s.pk, setting_id, subjects_of[i][setting_id], shared, ev, _responsible(s, world, setting_id))
+            for setting_id, shared in prep.shared_of[i].items():
+                subjects = subjects_of[i].get(setting_id)
+                if subjects:
+                    _recurring(diff, s.pk, setting_id, subjects, shared, ev, _responsible(s, world, setting_id))
         else:
             answers = bool(getattr(evidence_source(s.evidence), "answers_events", False))
             for setting_id, subjects in subjects_of[i].items():
                 if subjects:
-                    _one_off(diff, r, setting_id, subjects, ev, _responsible(s, world, setting_id), events, world,
+                    _one_off(diff, r, setting_id, subjects, ev, _responsible(s, world, setting_id), prep.events, world,
                              plan.settled.get(s.pk), answers)
 
 
@@ -852,49 +886,173 @@ def _lock(organisation_id: int) -> None:
     list(Organisation.objects.select_for_update().filter(pk=organisation_id).values_list("id"))
 
 
-@transaction.atomic
 def recompute(
     *, organisation_id: int, as_of: dt.date, families: Iterable[int] | None = None, staff: Iterable[int] = (),
-    settings: Iterable[int] = (), actor=None, rebuild: bool = False,
+    settings: Iterable[int] = (), actor=None, rebuild: bool = False, progress: Progress | None = None,
 ) -> RunResult:
     """Bring stored obligations in line with the computation; one event row per change of state.
 
     With `families=` (and/or `staff=`, `settings=` for records about a key worker or a setting rather than a
     family) only those subjects' obligations are brought up to date; without, the whole organisation's.
 
-    An update for a few families holds the organisation's write lock for its whole (short) run. A full run computes
-    without it and takes it only to write: it writes a change only to a row still as it read it (state and
-    updated_at), and inserts only what is still missing, so an update committed meanwhile is never overwritten
-    with what the full run computed from older records. A full run then marks each standard settled as of the day:
-    windows that closed before it are final and are neither read nor computed again (`rebuild=True` computes every
-    window again, and lets missed ones be met by records entered since: only for seeding history, such as the demo's
-    back-dated records)."""
+    An update for a few families is one transaction and holds the organisation's write lock for its whole (short)
+    run. A full run reads once, without the lock, then computes and writes the families a part at a time
+    (PART_FAMILIES), each part its own transaction that takes the lock only to write: so an update waits at most for
+    one part's writes, and the run's progress (EngineRun; `progress(done, total)`) is real. It writes a change only
+    to a row still as it read it (state and updated_at), and inserts only what is still missing, so an update
+    committed meanwhile is never overwritten with what the full run computed from older records. With its last part
+    a full run marks each standard settled as of the day: windows that closed before it are final and are neither
+    read nor computed again (`rebuild=True` computes every window again, and lets missed ones be met by records
+    entered since: only for seeding history, such as the demo's back-dated records). Inside a caller's transaction
+    the parts are savepoints, committed with it."""
     staff, settings = set(staff), set(settings)
     family_set = set(families) if families is not None else (set() if staff or settings else None)
-    full = family_set is None
-    if not full:
-        _lock(organisation_id)
+    if family_set is None:
+        with _collector_paused():
+            return _full_run(organisation_id, as_of, actor, rebuild, progress)
+    return _update(organisation_id, as_of, family_set, staff, settings, actor, rebuild)
+
+
+@contextmanager
+def _collector_paused():
+    """No garbage collection during a full run: it builds millions of tuples, which hold no cycles, and every pause
+    of the collector would walk all of them again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@transaction.atomic
+def _update(organisation_id: int, as_of: dt.date, family_set: set[int], staff: set[int], settings: set[int], actor,
+            rebuild: bool) -> RunResult:
+    _lock(organisation_id)
     plan = _plan(organisation_id, as_of, family_set, staff, settings, rebuild)
     diff = _Diff(_stored(organisation_id, plan, family_set, as_of), reopen_missed=rebuild)
     if plan.world is not None:
         _compute(organisation_id, plan, diff)
     gone = _leftovers(diff, plan, as_of)
-    if full:
-        if _before_write is not None:
+    result = _write(organisation_id, diff, gone, clock.now(), actor)
+    _name_clauses(result)
+    return result
+
+
+def _full_run(organisation_id: int, as_of: dt.date, actor, rebuild: bool, progress: Progress | None) -> RunResult:
+    with transaction.atomic():
+        plan = _plan(organisation_id, as_of, None, rebuild=rebuild)
+        stored = _stored(organisation_id, plan, None, as_of)
+        prep = _prepare(organisation_id, plan, stored) if plan.world is not None else None
+    parts = _parts(plan, prep, stored)
+    total = sum(len(p.families) for p in parts)
+    _run_started(organisation_id, total)
+    result = RunResult()
+    done = 0
+    for n, part in enumerate(parts):
+        diff = _Diff(part.stored, reopen_missed=rebuild)
+        if prep is not None:
+            _emit(prep, diff, part.subjects_of)
+        gone = _leftovers(diff, plan, as_of)
+        if n == 0 and _before_write is not None:
             _before_write()
-        _lock(organisation_id)
-    actor_id = getattr(actor, "pk", None)
+        done += len(part.families)
+        last = n == len(parts) - 1
+        with transaction.atomic():
+            _lock(organisation_id)
+            now = clock.now()
+            written = _write(organisation_id, diff, gone, now, actor)
+            if last and plan.rules:
+                _mark_settled(organisation_id, plan, as_of)
+            EngineRun.objects.filter(organisation_id=organisation_id).update(
+                families_done=done, updated_at=now, finished_at=now if last else None)
+        _add(result, written)
+        if progress is not None:
+            progress(done, total)
+    _name_clauses(result)
+    return result
+
+
+@dataclass
+class _Part:
+    """Families a full run computes and writes together, their subjects (shaped as _Prepared.subjects_of) and the
+    stored obligations they may change. The last part also holds the key workers' and the settings' own
+    obligations, and every stored obligation of a subject no longer on roll."""
+
+    families: list[int]
+    subjects_of: list[dict[int, dict[str, tuple]]] = field(default_factory=list)
+    stored: dict[Key, tuple] = field(default_factory=dict)
+
+
+def _parts(plan: _Plan, prep: _Prepared | None, stored: dict[Key, tuple]) -> list[_Part]:
+    world = plan.world
+    children = world.children if world is not None else []
+    families = sorted({c[1] for c in children})
+    parts = [_Part(families[i:i + PART_FAMILIES]) for i in range(0, len(families), PART_FAMILIES)] or [_Part([])]
+    last = len(parts) - 1
+    part_of = {f: i // PART_FAMILIES for i, f in enumerate(families)}
+    family_of_child = {c[0]: c[1] for c in children}
+    if prep is not None:
+        split: dict[int, list[dict[int, dict[str, tuple]]]] = {}  # shared subjects, split once
+        for subjects_by_setting in prep.subjects_of:
+            if id(subjects_by_setting) not in split:
+                pieces: list[dict[int, dict[str, tuple]]] = [defaultdict(dict) for _ in parts]
+                for setting_id, subjects in subjects_by_setting.items():
+                    for key, v in subjects.items():
+                        pieces[last if v[0] is None else part_of.get(v[0], last)][setting_id][key] = v
+                split[id(subjects_by_setting)] = pieces
+            for n, part in enumerate(parts):
+                part.subjects_of.append(split[id(subjects_by_setting)][n])
+    stores = [part.stored for part in parts]
+    for key, row in stored.items():
+        # By subject: a family's and a child's obligations go with the family (the child's family now), others last.
+        subject_key = key[1]
+        tag = subject_key[:1]
+        if tag == "f":
+            n = part_of.get(row[13], last)
+        elif tag == "c":
+            head = subject_key[1:].partition("@")[0]
+            n = part_of.get(family_of_child.get(int(head)) if head.isdigit() else None, last)
+        else:
+            n = last
+        stores[n][key] = row
+    return parts
+
+
+def _run_started(organisation_id: int, total: int) -> None:
     now = clock.now()
+    EngineRun.objects.bulk_create(
+        [EngineRun(organisation_id=organisation_id, started_at=now, updated_at=now, finished_at=None, families_done=0,
+                   families_total=total)],
+        update_conflicts=True, unique_fields=["organisation"],
+        update_fields=["started_at", "updated_at", "finished_at", "families_done", "families_total"],
+    )
+
+
+def _write(organisation_id: int, diff: _Diff, gone: list, now: dt.datetime, actor) -> RunResult:
     if connection.vendor == "postgresql":
-        result = _write_postgresql(organisation_id, diff.create, diff.update, gone, now, actor_id)
-    else:
-        result = _write_portable(organisation_id, diff.create, diff.update, gone, now, actor)
-    if full and plan.rules:
-        _mark_settled(organisation_id, plan, as_of)
+        return _write_postgresql(organisation_id, diff.create, diff.update, gone, now, getattr(actor, "pk", None))
+    return _write_portable(organisation_id, diff.create, diff.update, gone, now, actor)
+
+
+def _add(total: RunResult, part: RunResult) -> None:
+    total.created += part.created
+    total.updated += part.updated
+    total.removed += part.removed
+    total.events += part.events
+    for c in part.changes:
+        if len(total.changes) < CHANGES_KEPT:
+            total.changes.append(c)
+        else:
+            total.changes_complete = False
+    total.changes_complete = total.changes_complete and part.changes_complete
+
+
+def _name_clauses(result: RunResult) -> None:
     if result.changes:
         clauses = dict(Standard.objects.filter(pk__in={c.standard_id for c in result.changes}).values_list("id", "clause"))
         result.changes = [c._replace(clause=clauses.get(c.standard_id, "")) for c in result.changes]
-    return result
 
 
 def _mark_settled(organisation_id: int, plan: _Plan, as_of: dt.date) -> None:
