@@ -32,6 +32,8 @@ one statement per batch of arrays.
 
 import datetime as dt
 import gc
+import queue
+import threading
 import time
 from bisect import bisect_left
 from collections import defaultdict
@@ -946,32 +948,88 @@ def _full_run(organisation_id: int, as_of: dt.date, actor, rebuild: bool, progre
         stored = _stored(organisation_id, plan, None, as_of)
         prep = _prepare(organisation_id, plan, stored) if plan.world is not None else None
     parts = _parts(plan, prep, stored)
+    del stored
     total = sum(len(p.families) for p in parts)
     _run_started(organisation_id, total)
-    result = RunResult()
-    done = 0
-    for n, part in enumerate(parts):
-        diff = _Diff(part.stored, reopen_missed=rebuild)
-        if prep is not None:
-            _emit(prep, diff, part.subjects_of)
-        gone = _leftovers(diff, plan, as_of)
-        if n == 0 and _before_write is not None:
-            _before_write()
-        done += len(part.families)
-        last = n == len(parts) - 1
-        with transaction.atomic():
-            _lock(organisation_id)
-            now = clock.now()
-            written = _write(organisation_id, diff, gone, now, actor)
-            if last and plan.rules:
-                _mark_settled(organisation_id, plan, as_of)
-            EngineRun.objects.filter(organisation_id=organisation_id).update(
-                families_done=done, updated_at=now, finished_at=now if last else None)
-        _add(result, written)
-        if progress is not None:
-            progress(done, total)
+    threaded = connection.vendor == "postgresql" and not connection.in_atomic_block and len(parts) > 1
+    writer = _Writer(organisation_id, plan, as_of, actor, total, progress, threaded)
+    try:
+        for n in range(len(parts)):
+            part, parts[n] = parts[n], None  # each part's rows go once written
+            diff = _Diff(part.stored, reopen_missed=rebuild)
+            if prep is not None:
+                _emit(prep, diff, part.subjects_of)
+            gone = _leftovers(diff, plan, as_of)
+            if n == 0 and _before_write is not None:
+                _before_write()
+            writer.put(diff, gone, len(part.families), last=n == len(parts) - 1)
+    finally:
+        result = writer.finish()
     _name_clauses(result)
     return result
+
+
+class _Writer:
+    """Writes a full run's parts in turn, each in a transaction of its own under the organisation's lock, and
+    reports the families done after each. On PostgreSQL, outside a caller's transaction, it writes from a thread
+    with its own connection while the run computes the next part, so that the database's work (the writes, and the
+    foreign-key checks of the commit) and the computation overlap."""
+
+    def __init__(self, organisation_id: int, plan: _Plan, as_of: dt.date, actor, total: int, progress: Progress | None,
+                 threaded: bool) -> None:
+        self.organisation_id, self.plan, self.as_of, self.actor = organisation_id, plan, as_of, actor
+        self.total, self.progress = total, progress
+        self.done = 0
+        self.result = RunResult()
+        self.error: BaseException | None = None
+        self.queue: queue.Queue | None = None
+        self.thread: threading.Thread | None = None
+        if threaded:
+            self.queue = queue.Queue(maxsize=2)  # at most two parts computed ahead of the writes
+            self.thread = threading.Thread(target=self._loop, name="engine-writer", daemon=True)
+            self.thread.start()
+
+    def put(self, diff: _Diff, gone: list, families: int, *, last: bool) -> None:
+        if self.error is not None:
+            raise self.error
+        if self.queue is None:
+            self._write(diff, gone, families, last)
+        else:
+            self.queue.put((diff, gone, families, last))
+
+    def finish(self) -> RunResult:
+        if self.thread is not None:
+            self.queue.put(None)
+            self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.result
+
+    def _loop(self) -> None:
+        try:
+            while (item := self.queue.get()) is not None:
+                if self.error is None:
+                    try:
+                        self._write(*item)
+                    except BaseException as exc:  # raised again in the run's own thread
+                        self.error = exc
+        finally:
+            connection.close()  # this thread's own connection
+
+    def _write(self, diff: _Diff, gone: list, families: int, last: bool) -> None:
+        done = self.done + families
+        with transaction.atomic():
+            _lock(self.organisation_id)
+            now = clock.now()
+            written = _write(self.organisation_id, diff, gone, now, self.actor)
+            if last and self.plan.rules:
+                _mark_settled(self.organisation_id, self.plan, self.as_of)
+            EngineRun.objects.filter(organisation_id=self.organisation_id).update(
+                families_done=done, updated_at=now, finished_at=now if last else None)
+        self.done = done
+        _add(self.result, written)
+        if self.progress is not None:
+            self.progress(done, self.total)
 
 
 @dataclass
@@ -1106,7 +1164,7 @@ def _write_postgresql(organisation_id: int, to_create: list, to_update: list, go
             INSERT INTO {events} (organisation_id, obligation_id, from_state, to_state, at, actor_id, note)
             SELECT %s, id, '', state, %s, %s, '' FROM ins
         )
-        SELECT id, state, standard_id, family_id FROM ins
+        SELECT (SELECT count(*) FROM ins), id, state, standard_id, family_id FROM ins LIMIT %s
     """  # noqa: S608 - table names from the models; every value is a parameter
     # A row changes only if it is still as the run read it (an update committed meanwhile wins).
     update = f"""
@@ -1161,12 +1219,17 @@ def _write_postgresql(organisation_id: int, to_create: list, to_update: list, go
                 [v[4] for v in values], [v[5] for v in values], [v[6] for v in values], [b[2] for b in batch],
                 [b[3] for b in batch], [b[4] for b in batch],
             ]
-            rows = execute(cursor, insert, [*columns, organisation_id, ESCALATED, now, now, organisation_id, now, actor_id],
-                           len(batch))
-            result.created += len(rows)
-            result.events += len(rows)
-            for pk, state, standard_id, family_id in rows:
+            # The rows inserted are counted; only those the result lists come back.
+            kept = max(1, CHANGES_KEPT - len(result.changes))
+            rows = execute(cursor, insert, [*columns, organisation_id, ESCALATED, now, now, organisation_id, now, actor_id,
+                                            kept], len(batch))
+            inserted = rows[0][0] if rows else 0
+            result.created += inserted
+            result.events += inserted
+            for _, pk, state, standard_id, family_id in rows:
                 _change(result, pk, standard_id, family_id, "", state)
+            if inserted > len(rows):
+                result.changes_complete = False
         for i in range(0, len(to_update), WRITE_BATCH):
             batch = to_update[i:i + WRITE_BATCH]
             columns = [

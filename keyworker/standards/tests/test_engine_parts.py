@@ -166,3 +166,42 @@ def test_the_worker_prints_a_long_runs_progress(world, monkeypatch):
     lines = [line for line in out.getvalue().splitlines() if "obligations worked out" in line]
     assert [line.split(": ", 1)[1].split(" (")[0] for line in lines] == [
         "obligations worked out for 2 of 3 families", "obligations worked out for 3 of 3 families"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_the_parts_are_written_from_a_thread_while_the_next_is_computed(world, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("parts are written from a thread of their own on PostgreSQL, outside a caller's transaction")
+    import threading
+
+    monkeypatch.setattr(engine, "PART_FAMILIES", 2)
+    make_standard(world)
+    make_standard(world, clause="SCH-2", cadence=Cadence.HALF_TERMLY, subject=Subject.CHILD)
+    more_families(world, 5)
+    RECORDS.append((world.family_a.pk, None, D(2026, 11, 17)))
+    writers = []
+    engine.recompute(organisation_id=world.org.pk, as_of=D(2026, 11, 18),
+                     progress=lambda done, total: writers.append((threading.current_thread().name, done, total)))
+    assert writers == [("engine-writer", 2, 8), ("engine-writer", 4, 8), ("engine-writer", 6, 8), ("engine-writer", 8, 8)]
+    in_parts = engine.snapshot(world.org.pk)
+    monkeypatch.setattr(engine, "PART_FAMILIES", 100)
+    assert from_nothing(world, D(2026, 11, 18)).created == len(in_parts)
+    assert engine.snapshot(world.org.pk) == in_parts
+
+    # A part that fails to write stops the run with its error; the parts written before it stay.
+    monkeypatch.setattr(engine, "PART_FAMILIES", 2)
+    Obligation.objects.filter(organisation=world.org).delete()
+    real = engine._write
+    calls = []
+
+    def fails_second(*a, **k):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("the database went away")
+        return real(*a, **k)
+
+    monkeypatch.setattr(engine, "_write", fails_second)
+    with pytest.raises(RuntimeError, match="went away"):
+        engine.recompute(organisation_id=world.org.pk, as_of=D(2026, 11, 18))
+    assert 0 < Obligation.objects.filter(organisation=world.org).count() < len(in_parts)
+    assert EngineRun.objects.get(organisation=world.org).finished_at is None
