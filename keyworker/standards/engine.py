@@ -432,13 +432,6 @@ class _Plan:
     horizons: dict[int, dt.date | None]
 
 
-def _settled_marks(organisation_id: int, standard_ids: set[int]) -> dict[int, dt.date]:
-    if not standard_ids:
-        return {}
-    return dict(SettledPeriods.objects.filter(organisation_id=organisation_id, standard_id__in=standard_ids)
-                .values_list("standard_id", "settled_on"))
-
-
 def _plan(organisation_id: int, as_of: dt.date, families: set[int] | None, staff: set[int] = frozenset(),
           settings: set[int] = frozenset(), rebuild: bool = False) -> _Plan:
     """The rules that produce obligations, what the run reads about the organisation, and the settled marks."""
@@ -449,7 +442,7 @@ def _plan(organisation_id: int, as_of: dt.date, families: set[int] | None, staff
     standards = [r.standard for r in rules]
     world = _load(organisation_id, as_of, families, standards, staff, settings)
     ids = {s.pk for s in standards}
-    marks = {} if rebuild else _settled_marks(organisation_id, ids)
+    marks = {} if rebuild else {s.pk: s.settled_on for s in standards if getattr(s, "settled_on", None) is not None}
     settled = {pk: marks.get(pk) for pk in ids}
     horizons: dict[int, dt.date | None] = {}
     for s in standards:
@@ -938,7 +931,7 @@ def _update(organisation_id: int, as_of: dt.date, family_set: set[int], staff: s
         _compute(organisation_id, plan, diff)
     gone = _leftovers(diff, plan, as_of)
     result = _write(organisation_id, diff, gone, clock.now(), actor)
-    _name_clauses(result)
+    _name_clauses(result, plan)
     return result
 
 
@@ -965,7 +958,7 @@ def _full_run(organisation_id: int, as_of: dt.date, actor, rebuild: bool, progre
             writer.put(diff, gone, len(part.families), last=n == len(parts) - 1)
     finally:
         result = writer.finish()
-    _name_clauses(result)
+    _name_clauses(result, plan)
     return result
 
 
@@ -1107,10 +1100,15 @@ def _add(total: RunResult, part: RunResult) -> None:
     total.changes_complete = total.changes_complete and part.changes_complete
 
 
-def _name_clauses(result: RunResult) -> None:
-    if result.changes:
-        clauses = dict(Standard.objects.filter(pk__in={c.standard_id for c in result.changes}).values_list("id", "clause"))
-        result.changes = [c._replace(clause=clauses.get(c.standard_id, "")) for c in result.changes]
+def _name_clauses(result: RunResult, plan: _Plan) -> None:
+    """Each change's clause: from the rules the run computed (a query only for a standard no longer among them)."""
+    if not result.changes:
+        return
+    clauses = {r.standard.pk: r.standard.clause for r in plan.rules}
+    missing = {c.standard_id for c in result.changes} - clauses.keys()
+    if missing:
+        clauses |= dict(Standard.objects.filter(pk__in=missing).values_list("id", "clause"))
+    result.changes = [c._replace(clause=clauses.get(c.standard_id, "")) for c in result.changes]
 
 
 def _mark_settled(organisation_id: int, plan: _Plan, as_of: dt.date) -> None:
