@@ -79,8 +79,9 @@ LOOKAHEAD_DAYS = 60
 BEFORE_EVENT_EARLIEST = 14
 # Rows per write statement.
 WRITE_BATCH = 20_000
-# Families a full run computes and writes in one transaction.
+# Families a full run computes and writes in one transaction, and the threads that write them (PostgreSQL).
 PART_FAMILIES = 2_000
+WRITERS = 2
 # A full run's progress: called with the families done and the families in all, after each part.
 Progress = Callable[[int, int], None]
 
@@ -876,9 +877,19 @@ def _leftovers(diff: _Diff, plan: _Plan, as_of: dt.date) -> list[tuple]:
 _before_write: Callable[[], None] | None = None
 
 
-def _lock(organisation_id: int) -> None:
-    """Runs of one organisation write one at a time: the organisation row, held until the transaction commits."""
-    list(Organisation.objects.select_for_update().filter(pk=organisation_id).values_list("id"))
+def _lock(organisation_id: int, *, shared: bool = False) -> None:
+    """The organisation's write lock, on its row, held until the transaction commits. An update for a few families
+    takes it alone for its whole run; the parts of a full run take it shared, only to write (they write different
+    families and may be written at once): so an update waits for the parts being written, and they for it. On
+    PostgreSQL the update's lock is FOR NO KEY UPDATE, which does not hold up other transactions' foreign-key checks
+    on the organisation (every row they write of it)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id FROM {_table(Organisation)} WHERE id = %s FOR {'SHARE' if shared else 'NO KEY UPDATE'}",  # noqa: S608
+                           [organisation_id])  # table name from the model
+            cursor.fetchall()
+    else:
+        list(Organisation.objects.select_for_update().filter(pk=organisation_id).values_list("id"))
 
 
 def recompute(
@@ -955,7 +966,7 @@ def _full_run(organisation_id: int, as_of: dt.date, actor, rebuild: bool, progre
             gone = _leftovers(diff, plan, as_of)
             if n == 0 and _before_write is not None:
                 _before_write()
-            writer.put(diff, gone, len(part.families), last=n == len(parts) - 1)
+            writer.put(diff, gone, len(part.families))
     finally:
         result = writer.finish()
     _name_clauses(result, plan)
@@ -963,10 +974,11 @@ def _full_run(organisation_id: int, as_of: dt.date, actor, rebuild: bool, progre
 
 
 class _Writer:
-    """Writes a full run's parts in turn, each in a transaction of its own under the organisation's lock, and
-    reports the families done after each. On PostgreSQL, outside a caller's transaction, it writes from a thread
-    with its own connection while the run computes the next part, so that the database's work (the writes, and the
-    foreign-key checks of the commit) and the computation overlap."""
+    """Writes a full run's parts, each in a transaction of its own under the organisation's lock (shared), reports
+    the families done after each, and, once every part is written, marks the standards settled. On PostgreSQL,
+    outside a caller's transaction, WRITERS threads with connections of their own write the parts while the run
+    computes the next ones, so that the database's work (the writes, and the foreign-key checks of each commit) and
+    the computation overlap."""
 
     def __init__(self, organisation_id: int, plan: _Plan, as_of: dt.date, actor, total: int, progress: Progress | None,
                  threaded: bool) -> None:
@@ -975,27 +987,36 @@ class _Writer:
         self.done = 0
         self.result = RunResult()
         self.error: BaseException | None = None
+        self.counting = threading.Lock()
         self.queue: queue.Queue | None = None
-        self.thread: threading.Thread | None = None
+        self.threads: list[threading.Thread] = []
         if threaded:
-            self.queue = queue.Queue(maxsize=2)  # at most two parts computed ahead of the writes
-            self.thread = threading.Thread(target=self._loop, name="engine-writer", daemon=True)
-            self.thread.start()
+            self.queue = queue.Queue(maxsize=WRITERS)  # parts computed ahead of the writes
+            self.threads = [threading.Thread(target=self._loop, name="engine-writer", daemon=True) for _ in range(WRITERS)]
+            for thread in self.threads:
+                thread.start()
 
-    def put(self, diff: _Diff, gone: list, families: int, *, last: bool) -> None:
+    def put(self, diff: _Diff, gone: list, families: int) -> None:
         if self.error is not None:
             raise self.error
         if self.queue is None:
-            self._write(diff, gone, families, last)
+            self._write(diff, gone, families)
         else:
-            self.queue.put((diff, gone, families, last))
+            self.queue.put((diff, gone, families))
 
     def finish(self) -> RunResult:
-        if self.thread is not None:
+        for _ in self.threads:
             self.queue.put(None)
-            self.thread.join()
+        for thread in self.threads:
+            thread.join()
         if self.error is not None:
             raise self.error
+        now = clock.now()
+        with transaction.atomic():
+            _lock(self.organisation_id, shared=True)
+            if self.plan.rules:
+                _mark_settled(self.organisation_id, self.plan, self.as_of)
+            EngineRun.objects.filter(organisation_id=self.organisation_id).update(updated_at=now, finished_at=now)
         return self.result
 
     def _loop(self) -> None:
@@ -1009,20 +1030,17 @@ class _Writer:
         finally:
             connection.close()  # this thread's own connection
 
-    def _write(self, diff: _Diff, gone: list, families: int, last: bool) -> None:
-        done = self.done + families
+    def _write(self, diff: _Diff, gone: list, families: int) -> None:
         with transaction.atomic():
-            _lock(self.organisation_id)
-            now = clock.now()
-            written = _write(self.organisation_id, diff, gone, now, self.actor)
-            if last and self.plan.rules:
-                _mark_settled(self.organisation_id, self.plan, self.as_of)
-            EngineRun.objects.filter(organisation_id=self.organisation_id).update(
-                families_done=done, updated_at=now, finished_at=now if last else None)
-        self.done = done
-        _add(self.result, written)
-        if self.progress is not None:
-            self.progress(done, self.total)
+            _lock(self.organisation_id, shared=True)
+            written = _write(self.organisation_id, diff, gone, clock.now(), self.actor)
+        with self.counting:
+            self.done += families
+            _add(self.result, written)
+            EngineRun.objects.filter(organisation_id=self.organisation_id).update(families_done=self.done,
+                                                                                  updated_at=clock.now())
+            if self.progress is not None:
+                self.progress(self.done, self.total)
 
 
 @dataclass
