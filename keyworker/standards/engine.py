@@ -191,10 +191,13 @@ class _Index:
     def sort(self) -> None:
         for index in (self.family, self.child, self.staff, self.setting):
             for lst in index.values():
-                lst.sort(key=ON)
+                lst.sort(key=ON_REF)
 
 
 ON = itemgetter(2)
+# Records are sorted by day, then reference: of two records on one day the same one meets a window in every run
+# (the order a source returns them in is not fixed).
+ON_REF = itemgetter(2, 3)
 
 
 @dataclass
@@ -955,7 +958,9 @@ def _full_run(organisation_id: int, as_of: dt.date, actor, rebuild: bool, progre
     del stored
     total = sum(len(p.families) for p in parts)
     _run_started(organisation_id, total)
-    threaded = connection.vendor == "postgresql" and not connection.in_atomic_block and len(parts) > 1
+    # Threads for a run with much to write: a first run (or a standard new to the organisation), not a steady one.
+    threaded = (connection.vendor == "postgresql" and not connection.in_atomic_block and len(parts) > 1
+                and any(mark is None for mark in plan.settled.values()))
     writer = _Writer(organisation_id, plan, as_of, actor, total, progress, threaded)
     try:
         for n in range(len(parts)):
@@ -967,8 +972,10 @@ def _full_run(organisation_id: int, as_of: dt.date, actor, rebuild: bool, progre
             if n == 0 and _before_write is not None:
                 _before_write()
             writer.put(diff, gone, len(part.families))
-    finally:
-        result = writer.finish()
+    except BaseException:
+        writer.stop()  # the parts written stay; nothing is marked settled
+        raise
+    result = writer.finish()
     _name_clauses(result, plan)
     return result
 
@@ -1004,11 +1011,14 @@ class _Writer:
         else:
             self.queue.put((diff, gone, families))
 
-    def finish(self) -> RunResult:
+    def stop(self) -> None:
         for _ in self.threads:
             self.queue.put(None)
         for thread in self.threads:
             thread.join()
+
+    def finish(self) -> RunResult:
+        self.stop()
         if self.error is not None:
             raise self.error
         now = clock.now()
@@ -1016,7 +1026,8 @@ class _Writer:
             _lock(self.organisation_id, shared=True)
             if self.plan.rules:
                 _mark_settled(self.organisation_id, self.plan, self.as_of)
-            EngineRun.objects.filter(organisation_id=self.organisation_id).update(updated_at=now, finished_at=now)
+            EngineRun.objects.filter(organisation_id=self.organisation_id).update(families_done=self.done, updated_at=now,
+                                                                                  finished_at=now)
         return self.result
 
     def _loop(self) -> None:
@@ -1031,14 +1042,17 @@ class _Writer:
             connection.close()  # this thread's own connection
 
     def _write(self, diff: _Diff, gone: list, families: int) -> None:
-        with transaction.atomic():
-            _lock(self.organisation_id, shared=True)
-            written = _write(self.organisation_id, diff, gone, clock.now(), self.actor)
+        written = None
+        if diff.create or diff.update or gone:  # a part with nothing to write takes no lock and commits nothing
+            with transaction.atomic():
+                _lock(self.organisation_id, shared=True)
+                written = _write(self.organisation_id, diff, gone, clock.now(), self.actor)
         with self.counting:
             self.done += families
-            _add(self.result, written)
-            EngineRun.objects.filter(organisation_id=self.organisation_id).update(families_done=self.done,
-                                                                                  updated_at=clock.now())
+            if written is not None:
+                _add(self.result, written)
+                EngineRun.objects.filter(organisation_id=self.organisation_id).update(families_done=self.done,
+                                                                                      updated_at=clock.now())
             if self.progress is not None:
                 self.progress(self.done, self.total)
 

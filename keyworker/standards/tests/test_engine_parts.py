@@ -191,6 +191,7 @@ def test_on_postgresql_the_parts_are_written_from_a_thread_while_the_next_is_com
     # A part that fails to write stops the run with its error; the parts written before it stay.
     monkeypatch.setattr(engine, "PART_FAMILIES", 2)
     Obligation.objects.filter(organisation=world.org).delete()
+    SettledPeriods.objects.filter(organisation=world.org).delete()  # a first run: written from threads
     real = engine._write
     calls = []
 
@@ -205,3 +206,28 @@ def test_on_postgresql_the_parts_are_written_from_a_thread_while_the_next_is_com
         engine.recompute(organisation_id=world.org.pk, as_of=D(2026, 11, 18))
     assert 0 < Obligation.objects.filter(organisation=world.org).count() < len(in_parts)
     assert EngineRun.objects.get(organisation=world.org).finished_at is None
+    assert not SettledPeriods.objects.filter(organisation=world.org).exists()
+
+
+def test_a_run_that_fails_half_way_marks_nothing_settled(world, monkeypatch):
+    monkeypatch.setattr(engine, "PART_FAMILIES", 2)
+    make_standard(world)
+    more_families(world, 3)
+    real = engine._write
+    calls = []
+
+    def fails_second(*a, **k):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("the database went away")
+        return real(*a, **k)
+
+    monkeypatch.setattr(engine, "_write", fails_second)
+    with pytest.raises(RuntimeError, match="went away"):
+        engine.recompute(organisation_id=world.org.pk, as_of=D(2026, 11, 18))
+    assert not SettledPeriods.objects.filter(organisation=world.org).exists()
+    assert EngineRun.objects.get(organisation=world.org).finished_at is None
+    monkeypatch.setattr(engine, "_write", real)
+    engine.recompute(organisation_id=world.org.pk, as_of=D(2026, 11, 18))  # the next run finishes it
+    assert SettledPeriods.objects.filter(organisation=world.org).exists()
+    assert EngineRun.objects.get(organisation=world.org).finished_at is not None
