@@ -149,19 +149,26 @@ def _in_list(values) -> tuple[str, list]:
     return ", ".join(["%s"] * len(values)) or "NULL", values
 
 
-def _calendars(settings: dict[int, Setting]) -> dict[int, TermCalendar]:
-    """The term calendars of several settings in one query (terms, half terms and closures together)."""
-    terms, halves, closures = defaultdict(list), defaultdict(list), defaultdict(list)
-    marks, ids = _in_list(settings)
+def _calendar_sql(settings_sql: str, params: list) -> tuple[str, list]:
+    """The terms, half terms and closures of the settings `settings_sql` selects, in one statement."""
     t, h, c = _table(Term), _table(HalfTerm), _table(Closure)
     sql = (
-        f"SELECT setting_id, 't', name, starts_on, ends_on, school_year FROM {t} WHERE setting_id IN ({marks})"  # noqa: S608
-        f" UNION ALL SELECT setting_id, 'h', name, starts_on, ends_on, '' FROM {h} WHERE setting_id IN ({marks})"
-        f" UNION ALL SELECT setting_id, 'c', name, starts_on, ends_on, kind FROM {c} WHERE setting_id IN ({marks})"
+        f"SELECT setting_id, 't', name, starts_on, ends_on, school_year FROM {t} WHERE setting_id IN ({settings_sql})"  # noqa: S608
+        f" UNION ALL SELECT setting_id, 'h', name, starts_on, ends_on, '' FROM {h} WHERE setting_id IN ({settings_sql})"
+        f" UNION ALL SELECT setting_id, 'c', name, starts_on, ends_on, kind FROM {c} WHERE setting_id IN ({settings_sql})"
     )  # table names from the models; every value is a parameter
-    with connection.cursor() as cursor:
-        cursor.execute(sql, ids * 3)
-        rows = cursor.fetchall()
+    return sql, params * 3
+
+
+def _calendars(settings: dict[int, Setting], rows: list[tuple] | None = None) -> dict[int, TermCalendar]:
+    """The term calendars of several settings in one query (terms, half terms and closures together), or from the
+    rows of _calendar_sql read already."""
+    terms, halves, closures = defaultdict(list), defaultdict(list), defaultdict(list)
+    if rows is None:
+        marks, ids = _in_list(settings)
+        with connection.cursor() as cursor:
+            cursor.execute(*_calendar_sql(marks, ids))
+            rows = cursor.fetchall()
     for sid, tag, name, a, b, x in rows:
         if tag == "t":
             terms[sid].append(Period(name, a, b, x))
@@ -437,14 +444,20 @@ class _Plan:
 
 
 def _plan(organisation_id: int, as_of: dt.date, families: set[int] | None, staff: set[int] = frozenset(),
-          settings: set[int] = frozenset(), rebuild: bool = False) -> _Plan:
+          settings: set[int] = frozenset(), rebuild: bool = False, rules: list[Rule] | None = None) -> _Plan:
     """The rules that produce obligations, what the run reads about the organisation, and the settled marks."""
     since = as_of - dt.timedelta(days=LOOKBACK_DAYS)
-    rules = rules_for(organisation_id, since, as_of)
+    if rules is None:
+        rules = rules_for(organisation_id, since, as_of)
     if not rules:
         return _Plan([], None, {}, {})
     standards = [r.standard for r in rules]
-    world = _load(organisation_id, as_of, families, standards, staff, settings)
+    return _marked(rules, _load(organisation_id, as_of, families, standards, staff, settings), rebuild)
+
+
+def _marked(rules: list[Rule], world: _World, rebuild: bool) -> _Plan:
+    """The plan of rules over a world: each standard's settled mark, and from it its horizon."""
+    standards = [r.standard for r in rules]
     ids = {s.pk for s in standards}
     marks = {} if rebuild else {s.pk: s.settled_on for s in standards if getattr(s, "settled_on", None) is not None}
     settled = {pk: marks.get(pk) for pk in ids}
@@ -938,15 +951,101 @@ def _collector_paused():
 @transaction.atomic
 def _update(organisation_id: int, as_of: dt.date, family_set: set[int], staff: set[int], settings: set[int], actor,
             rebuild: bool) -> RunResult:
-    _lock(organisation_id)
-    plan = _plan(organisation_id, as_of, family_set, staff, settings, rebuild)
-    diff = _Diff(_stored(organisation_id, plan, family_set, as_of), reopen_missed=rebuild)
+    rules = rules_for(organisation_id, as_of - dt.timedelta(days=LOOKBACK_DAYS), as_of)
+    if rules and family_set and not staff and not settings and all(
+            r.standard.subject in (Subject.FAMILY, Subject.CHILD) for r in rules):
+        plan, stored = _families_read(organisation_id, as_of, family_set, rules, rebuild)
+    else:
+        _lock(organisation_id)
+        plan = _plan(organisation_id, as_of, family_set, staff, settings, rebuild, rules=rules)
+        stored = _stored(organisation_id, plan, family_set, as_of)
+    diff = _Diff(stored, reopen_missed=rebuild)
     if plan.world is not None:
         _compute(organisation_id, plan, diff)
     gone = _leftovers(diff, plan, as_of)
     result = _write(organisation_id, diff, gone, clock.now(), actor)
     _name_clauses(result, plan)
     return result
+
+
+def _fetch_many(statements: list[tuple[str, list]]) -> list[list[tuple]]:
+    """The rows of several statements: on PostgreSQL sent together, in one round trip (the driver binds the values
+    on the client and reads each statement's rows in turn), elsewhere one by one."""
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            out = []
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                out.append(cursor.fetchall())
+            return out
+        cursor.execute(";\n".join(sql for sql, _ in statements), [p for _, params in statements for p in params])
+        out = [cursor.fetchall()]
+        while cursor.nextset():
+            out.append(cursor.fetchall())
+        return out
+
+
+def _families_read(organisation_id: int, as_of: dt.date, families: set[int], rules: list[Rule],
+                   rebuild: bool) -> tuple[_Plan, dict[Key, tuple]]:
+    """An update for a few families whose rules are about families and children (the usual case): the lock, their
+    children on roll, their key workers, the organisation's calendars and their stored obligations, in one round
+    trip. The stored obligations are read from a little before the earliest horizon and kept as _stored keeps them."""
+    since = as_of - dt.timedelta(days=LOOKBACK_DAYS)
+    on_roll = Q(organisation_id=organisation_id, enrolled_on__lte=as_of) & (Q(left_on__isnull=True) | Q(left_on__gte=as_of))
+    columns = ("id", "family_id", "setting_id", "has_ehcp", "year_group", "enrolled_on", "setting__kind", "setting__jurisdiction")
+    children = Child.objects.filter(on_roll, family_id__in=families).values_list(*columns).order_by()
+    allocations = (responsibility.allocations().filter(organisation_id=organisation_id, ends_at__isnull=True, family_id__in=families)
+                   .values_list("family_id", "setting_id", "staff_id", "setting__kind", "setting__jurisdiction").order_by())
+    calendars = _calendar_sql(f"SELECT id FROM {_table(Setting)} WHERE organisation_id = %s", [organisation_id])  # noqa: S608
+    # No horizon is earlier than a mark less the standard's grace in school days, the holidays between included.
+    earliest = since
+    for r in rules:
+        s, mark = r.standard, getattr(r.standard, "settled_on", None)
+        if mark is not None and not rebuild:
+            reach = (s.one_off_open_school_days if s.cadence in ONE_OFF_CADENCES else s.grace_school_days) + 1
+            earliest = min(earliest, mark - dt.timedelta(days=2 * reach + 60))
+    open_marks, open_states = _in_list(OPEN)
+    family_marks, family_ids = _in_list(families)
+    stored_sql = (
+        f"SELECT {', '.join(STORED_COLUMNS[:12])}, {_version()}, {', '.join(STORED_COLUMNS[13:])}, escalated_at IS NULL"  # noqa: S608
+        f" FROM {_table(Obligation)} WHERE organisation_id = %s AND family_id IN ({family_marks})"
+        f" AND (state IN ({open_marks}) OR period_end >= %s)"
+    )  # table name from the model; every value is a parameter
+    lock_sql = f"SELECT id FROM {_table(Organisation)} WHERE id = %s FOR NO KEY UPDATE"  # noqa: S608
+    postgresql = connection.vendor == "postgresql"
+    if not postgresql:
+        _lock(organisation_id)
+    *_, children, allocations, calendar_rows, stored_rows = _fetch_many([
+        *([(lock_sql, [organisation_id])] if postgresql else []),
+        children.query.sql_with_params(), allocations.query.sql_with_params(), calendars,
+        (stored_sql, [organisation_id, *family_ids, *open_states, earliest]),
+    ])
+    known = {r[2]: (r[6], r[7]) for r in children} | {a[1]: (a[3], a[4]) for a in allocations}
+    settings = {
+        pk: Setting(id=pk, organisation_id=organisation_id, kind=kind, jurisdiction=jurisdiction)
+        for pk, (kind, jurisdiction) in sorted(known.items())
+    }
+    family_settings: dict[int, set[int]] = defaultdict(set)
+    for c in children:
+        family_settings[c[1]].add(c[2])
+    world = _World(
+        as_of=as_of, since=since, families=families, staff_scope=None, setting_scope=None, children=children,
+        settings=settings, calendars=_calendars(settings, calendar_rows),
+        key_workers={(a[0], a[1]): a[2] for a in allocations}, allocations=allocations, family_settings=family_settings,
+    )
+    plan = _marked(rules, world, rebuild)
+    stored = {}
+    for r in stored_rows:
+        if r[1][:1] not in "fc":
+            continue
+        if r[3] not in OPEN:
+            if r[0] not in plan.horizons:
+                continue
+            h = plan.horizons[r[0]]
+            if (r[2] < since) if h is None else (r[8] < h):
+                continue
+        stored[(r[0], r[1], r[2])] = r
+    return plan, stored
 
 
 def _full_run(organisation_id: int, as_of: dt.date, actor, rebuild: bool, progress: Progress | None) -> RunResult:
