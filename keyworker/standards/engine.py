@@ -163,20 +163,40 @@ def _calendar_sql(settings_sql: str, params: list) -> tuple[str, list]:
 def _calendars(settings: dict[int, Setting], rows: list[tuple] | None = None) -> dict[int, TermCalendar]:
     """The term calendars of several settings in one query (terms, half terms and closures together), or from the
     rows of _calendar_sql read already."""
-    terms, halves, closures = defaultdict(list), defaultdict(list), defaultdict(list)
     if rows is None:
         marks, ids = _in_list(settings)
         with connection.cursor() as cursor:
             cursor.execute(*_calendar_sql(marks, ids))
             rows = cursor.fetchall()
-    for sid, tag, name, a, b, x in rows:
-        if tag == "t":
-            terms[sid].append(Period(name, a, b, x))
-        elif tag == "h":
-            halves[sid].append(Period(name, a, b))
-        else:
-            closures[sid].append((x, Period(name, a, b)))
-    return {sid: TermCalendar(s, terms[sid], halves[sid], closures[sid]) for sid, s in settings.items()}
+    by_setting: dict[int, list[tuple]] = defaultdict(list)
+    for row in rows:
+        by_setting[row[0]].append(row)
+    out = {}
+    for sid, setting in settings.items():
+        content = tuple(sorted(by_setting.get(sid, ())))
+        key = (sid, setting.kind, setting.jurisdiction, content)
+        cal = _CALENDARS.get(key)
+        if cal is None:
+            terms, halves, closures = [], [], []
+            for _, tag, name, a, b, x in content:
+                if tag == "t":
+                    terms.append(Period(name, a, b, x))
+                elif tag == "h":
+                    halves.append(Period(name, a, b))
+                else:
+                    closures.append((x, Period(name, a, b)))
+            cal = TermCalendar(setting, terms, halves, closures)
+            if len(_CALENDARS) >= CALENDARS_KEPT:
+                _CALENDARS.clear()
+            _CALENDARS[key] = cal
+        out[sid] = cal
+    return out
+
+
+# Calendars built, by their setting and everything read of them: one read the same as before is the same calendar,
+# whose school days are then counted once (an update for one family would otherwise count them on every record).
+_CALENDARS: dict[tuple, TermCalendar] = {}
+CALENDARS_KEPT = 1_000
 
 
 def _evidence_key(s: Standard) -> tuple[str, str]:
