@@ -28,6 +28,11 @@ their children attend, so that it still equals a full run.
 
 Rows are plain tuples from end to end; on PostgreSQL new and changed obligations and their events are written with
 one statement per batch of arrays.
+
+A full run writes in parts: after its reads it computes and writes PART_FAMILIES families at a time, each part a
+transaction of its own (the key workers' and settings' own obligations go with the last), and records how far it
+has got (EngineRun, and a `progress` callback). A first run writes its parts from threads while it computes the
+next. An update for a few families sends its lock and its own reads in one round trip on PostgreSQL.
 """
 
 import datetime as dt
