@@ -270,6 +270,37 @@ def build(args, as_of: dt.date) -> dict[str, int]:
     return ids
 
 
+def unadopt(organisation_id: int) -> None:
+    """Organisation B as before its adoption (a kept database measured again): its policies and everything computed
+    from them removed in set-based statements, then the tables vacuumed and analysed as autovacuum would."""
+    from django.db import connection
+
+    from keyworker.standards.models import (
+        EngineRun,
+        Obligation,
+        ObligationEvent,
+        Policy,
+        PolicyAcknowledgement,
+        PolicyVersion,
+        RevisionAcknowledgement,
+        SettledPeriods,
+        Standard,
+        StandardRevision,
+    )
+
+    models = [ObligationEvent, Obligation, SettledPeriods, EngineRun, RevisionAcknowledgement, StandardRevision, Standard,
+              PolicyAcknowledgement, PolicyVersion]
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE organisation_id = %s", [organisation_id])  # noqa: S608
+        through = Policy.responsible_staff.through._meta.db_table
+        cursor.execute(f"DELETE FROM {through} WHERE policy_id IN (SELECT id FROM {Policy._meta.db_table} "  # noqa: S608
+                       "WHERE organisation_id = %s)", [organisation_id])
+        cursor.execute(f"DELETE FROM {Policy._meta.db_table} WHERE organisation_id = %s", [organisation_id])  # noqa: S608
+        for model in (ObligationEvent, Obligation):
+            cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
+
+
 def connection_org(pk: int):
     from keyworker.organisations.models import Organisation
 
@@ -415,11 +446,16 @@ def run(args, url: str) -> int:  # noqa: PLR0915 - one benchmark, read top to bo
                 progress_lines.append(f"{time.perf_counter() - t0:6.2f} s  {a} {k}")
                 print(f"   progress {progress_lines[-1]}", flush=True)
             kwargs["progress"] = progress
+        if args.reuse and Obligation.objects.filter(organisation_id=b_id).exists():
+            t = time.perf_counter()
+            unadopt(b_id)
+            print(f"   B's policy, obligations and events from an earlier run removed ({time.perf_counter() - t:.1f} s, with "
+                  "VACUUM ANALYZE)")
         if Obligation.objects.filter(organisation_id=b_id).exists():
             print("   B has obligations already (a reused database): not measured")
         else:
             with engine_calls() as calls, Meter() as meter:
-                t0 = time.perf_counter()
+                t0, cpu0 = time.perf_counter(), time.process_time()
                 policy_adopt_builtin(organisation=org_b, template_code="school_key_worker", as_of=as_of, **kwargs)
                 adopted_s = time.perf_counter() - t0
                 worker_s = 0.0
@@ -436,6 +472,8 @@ def run(args, url: str) -> int:  # noqa: PLR0915 - one benchmark, read top to bo
                   + f"): {made:,} obligations and {n_events:,} events created; the engine's own calls {engine_s:.2f} s")
             print(phases_line(first_s, engine_s, meter.phases))
             shown = "yes" if progress_lines else "none: the product reports no progress while it adopts and computes"
+            print(f"   CPU time of this process, all its threads (leaves out PostgreSQL's own): {time.process_time() - cpu0:.2f} s;"
+                  " with the parts written by threads, the phases overlap and add up to more than the time end to end")
             print(f"   progress shown: {shown}")
             figures.append(("First run, adoption included", f"{first_s:.2f} s", f"under {FIRST_TARGET_S:.0f} s with progress: "
                             + ("met" if first_s < FIRST_TARGET_S and progress_lines else "NOT MET")))

@@ -93,6 +93,17 @@ def _policy(world):
     policy_adopt_builtin(organisation=world.org, template_code="school_key_worker", as_of=clock.today())
 
 
+def _policy_being_worked_out(world):
+    from keyworker.core import clock
+    from keyworker.standards.models import EngineRun
+    from keyworker.standards.services import add_months, policy_adopt
+
+    policy_adopt(actor=None, organisation=world.org, template_code="school_key_worker", effective_from=clock.today(),
+                 review_on=add_months(clock.today(), 12))
+    EngineRun.objects.create(organisation=world.org, started_at=clock.now(), updated_at=clock.now(), families_done=4000,
+                             families_total=16000)
+
+
 def _obligation_url(world) -> str:
     from keyworker.standards.models import Obligation
 
@@ -207,6 +218,8 @@ SCREENS = [
     Screen("policies-none", "headteacher", lambda w: "/policies/", "Policies"),
     Screen("policies", "teacher_a", lambda w: "/policies/", "Policies", prepare=_policy),
     Screen("policy-detail", "headteacher", _policy_url, "Key worker role: minimum standards", prepare=_policy),
+    Screen("policy-being-worked-out", "headteacher", _policy_url, "Key worker role: minimum standards",
+           prepare=_policy_being_worked_out),
     Screen("standard-edit", "headteacher", _standard_url, re.compile(r"^SCH-4 "), prepare=_policy),
     Screen("inbox", "headteacher", lambda w: "/inbox/", "Inbox", prepare=_notification),
     Screen("password-reset", None, lambda w: "/accounts/password/", "Set or reset your password"),

@@ -28,13 +28,22 @@ their children attend, so that it still equals a full run.
 
 Rows are plain tuples from end to end; on PostgreSQL new and changed obligations and their events are written with
 one statement per batch of arrays.
+
+A full run writes in parts: after its reads it computes and writes PART_FAMILIES families at a time, each part a
+transaction of its own (the key workers' and settings' own obligations go with the last), and records how far it
+has got (EngineRun, and a `progress` callback). A first run writes its parts from threads while it computes the
+next. An update for a few families sends its lock and its own reads in one round trip on PostgreSQL.
 """
 
 import datetime as dt
+import gc
+import queue
+import threading
 import time
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import NamedTuple
@@ -55,6 +64,7 @@ from .models import (
     EVENT_CADENCES,
     OPEN_STATES,
     Cadence,
+    EngineRun,
     Obligation,
     ObligationEvent,
     ObligationState,
@@ -74,6 +84,11 @@ LOOKAHEAD_DAYS = 60
 BEFORE_EVENT_EARLIEST = 14
 # Rows per write statement.
 WRITE_BATCH = 20_000
+# Families a full run computes and writes in one transaction, and the threads that write them (PostgreSQL).
+PART_FAMILIES = 2_000
+WRITERS = 2
+# A full run's progress: called with the families done and the families in all, after each part.
+Progress = Callable[[int, int], None]
 
 CONDITION_KEYS = {"has_ehcp", "year_group", "enrolled_within_days"}
 
@@ -139,27 +154,54 @@ def _in_list(values) -> tuple[str, list]:
     return ", ".join(["%s"] * len(values)) or "NULL", values
 
 
-def _calendars(settings: dict[int, Setting]) -> dict[int, TermCalendar]:
-    """The term calendars of several settings in one query (terms, half terms and closures together)."""
-    terms, halves, closures = defaultdict(list), defaultdict(list), defaultdict(list)
-    marks, ids = _in_list(settings)
+def _calendar_sql(settings_sql: str, params: list) -> tuple[str, list]:
+    """The terms, half terms and closures of the settings `settings_sql` selects, in one statement."""
     t, h, c = _table(Term), _table(HalfTerm), _table(Closure)
     sql = (
-        f"SELECT setting_id, 't', name, starts_on, ends_on, school_year FROM {t} WHERE setting_id IN ({marks})"  # noqa: S608
-        f" UNION ALL SELECT setting_id, 'h', name, starts_on, ends_on, '' FROM {h} WHERE setting_id IN ({marks})"
-        f" UNION ALL SELECT setting_id, 'c', name, starts_on, ends_on, kind FROM {c} WHERE setting_id IN ({marks})"
+        f"SELECT setting_id, 't', name, starts_on, ends_on, school_year FROM {t} WHERE setting_id IN ({settings_sql})"  # noqa: S608
+        f" UNION ALL SELECT setting_id, 'h', name, starts_on, ends_on, '' FROM {h} WHERE setting_id IN ({settings_sql})"
+        f" UNION ALL SELECT setting_id, 'c', name, starts_on, ends_on, kind FROM {c} WHERE setting_id IN ({settings_sql})"
     )  # table names from the models; every value is a parameter
-    with connection.cursor() as cursor:
-        cursor.execute(sql, ids * 3)
-        rows = cursor.fetchall()
-    for sid, tag, name, a, b, x in rows:
-        if tag == "t":
-            terms[sid].append(Period(name, a, b, x))
-        elif tag == "h":
-            halves[sid].append(Period(name, a, b))
-        else:
-            closures[sid].append((x, Period(name, a, b)))
-    return {sid: TermCalendar(s, terms[sid], halves[sid], closures[sid]) for sid, s in settings.items()}
+    return sql, params * 3
+
+
+def _calendars(settings: dict[int, Setting], rows: list[tuple] | None = None) -> dict[int, TermCalendar]:
+    """The term calendars of several settings in one query (terms, half terms and closures together), or from the
+    rows of _calendar_sql read already."""
+    if rows is None:
+        marks, ids = _in_list(settings)
+        with connection.cursor() as cursor:
+            cursor.execute(*_calendar_sql(marks, ids))
+            rows = cursor.fetchall()
+    by_setting: dict[int, list[tuple]] = defaultdict(list)
+    for row in rows:
+        by_setting[row[0]].append(row)
+    out = {}
+    for sid, setting in settings.items():
+        content = tuple(sorted(by_setting.get(sid, ())))
+        key = (sid, setting.kind, setting.jurisdiction, content)
+        cal = _CALENDARS.get(key)
+        if cal is None:
+            terms, halves, closures = [], [], []
+            for _, tag, name, a, b, x in content:
+                if tag == "t":
+                    terms.append(Period(name, a, b, x))
+                elif tag == "h":
+                    halves.append(Period(name, a, b))
+                else:
+                    closures.append((x, Period(name, a, b)))
+            cal = TermCalendar(setting, terms, halves, closures)
+            if len(_CALENDARS) >= CALENDARS_KEPT:
+                _CALENDARS.clear()
+            _CALENDARS[key] = cal
+        out[sid] = cal
+    return out
+
+
+# Calendars built, by their setting and everything read of them: one read the same as before is the same calendar,
+# whose school days are then counted once (an update for one family would otherwise count them on every record).
+_CALENDARS: dict[tuple, TermCalendar] = {}
+CALENDARS_KEPT = 1_000
 
 
 def _evidence_key(s: Standard) -> tuple[str, str]:
@@ -181,10 +223,13 @@ class _Index:
     def sort(self) -> None:
         for index in (self.family, self.child, self.staff, self.setting):
             for lst in index.values():
-                lst.sort(key=ON)
+                lst.sort(key=ON_REF)
 
 
 ON = itemgetter(2)
+# Records are sorted by day, then reference: of two records on one day the same one meets a window in every run
+# (the order a source returns them in is not fixed).
+ON_REF = itemgetter(2, 3)
 
 
 @dataclass
@@ -423,24 +468,23 @@ class _Plan:
     horizons: dict[int, dt.date | None]
 
 
-def _settled_marks(organisation_id: int, standard_ids: set[int]) -> dict[int, dt.date]:
-    if not standard_ids:
-        return {}
-    return dict(SettledPeriods.objects.filter(organisation_id=organisation_id, standard_id__in=standard_ids)
-                .values_list("standard_id", "settled_on"))
-
-
 def _plan(organisation_id: int, as_of: dt.date, families: set[int] | None, staff: set[int] = frozenset(),
-          settings: set[int] = frozenset(), rebuild: bool = False) -> _Plan:
+          settings: set[int] = frozenset(), rebuild: bool = False, rules: list[Rule] | None = None) -> _Plan:
     """The rules that produce obligations, what the run reads about the organisation, and the settled marks."""
     since = as_of - dt.timedelta(days=LOOKBACK_DAYS)
-    rules = rules_for(organisation_id, since, as_of)
+    if rules is None:
+        rules = rules_for(organisation_id, since, as_of)
     if not rules:
         return _Plan([], None, {}, {})
     standards = [r.standard for r in rules]
-    world = _load(organisation_id, as_of, families, standards, staff, settings)
+    return _marked(rules, _load(organisation_id, as_of, families, standards, staff, settings), rebuild)
+
+
+def _marked(rules: list[Rule], world: _World, rebuild: bool) -> _Plan:
+    """The plan of rules over a world: each standard's settled mark, and from it its horizon."""
+    standards = [r.standard for r in rules]
     ids = {s.pk for s in standards}
-    marks = {} if rebuild else _settled_marks(organisation_id, ids)
+    marks = {} if rebuild else {s.pk: s.settled_on for s in standards if getattr(s, "settled_on", None) is not None}
     settled = {pk: marks.get(pk) for pk in ids}
     horizons: dict[int, dt.date | None] = {}
     for s in standards:
@@ -500,8 +544,26 @@ def _hit(lst: list | None, start: dt.date, last: dt.date, due: dt.date, end: dt.
     return late
 
 
+@dataclass
+class _Prepared:
+    """What a run has read and worked out before it computes obligations: the rules that can owe something (`live`),
+    their subjects and windows by setting, and the records of every source they need, indexed by subject."""
+
+    plan: _Plan
+    live: list[int]
+    subjects_of: list[dict[int, dict[str, tuple]]]
+    shared_of: dict[int, dict[int, list[tuple]]]
+    events: dict[str, _Index]
+    evidence: dict[tuple[str, str], _Index]
+
+
 def _compute(organisation_id: int, plan: _Plan, diff: _Diff) -> None:
-    """Every obligation the rules ask for that is not settled, each compared with its stored row as it is computed.
+    """Every obligation the rules ask for that is not settled, each compared with its stored row as it is computed."""
+    _emit(_prepare(organisation_id, plan, diff.stored), diff)
+
+
+def _prepare(organisation_id: int, plan: _Plan, stored: dict[Key, tuple]) -> _Prepared:
+    """The rules' subjects and windows, and one read per source they need.
 
     Sources are read only for rules that can owe something here, and only from the earliest window still to be
     computed: an update for one family reads nothing for a standard none of its children meets the conditions of;
@@ -513,7 +575,7 @@ def _compute(organisation_id: int, plan: _Plan, diff: _Diff) -> None:
     # Period starts of stored open obligations, by standard: a window that closed before the mark is computed again
     # only for them (obligations from before the marks, or a run that stopped half way).
     open_starts: dict[int, set[dt.date]] = defaultdict(set)
-    for row in diff.stored.values():
+    for row in stored.values():
         if row[3] in OPEN:
             open_starts[row[0]].add(row[2])
 
@@ -642,19 +704,28 @@ def _compute(organisation_id: int, plan: _Plan, diff: _Diff) -> None:
         extra = {"families": wider if needs_wider else families} if source.by_family else {}
         rows = source.fetch(organisation_id, fetch_from[key], as_of, s.evidence_conditions, **extra)
         evidence[key] = _index(rows, world, kinds[key], None if needs_wider else families)
+    return _Prepared(plan, live, subjects_of, shared_of, events, evidence)
 
-    for i in live:
+
+def _emit(prep: _Prepared, diff: _Diff, subjects_of: list[dict[int, dict[str, tuple]]] | None = None) -> None:
+    """Compute the obligations of the live rules into the diff: of every subject, or of those in `subjects_of` (a
+    part of the run's subjects, shaped as prep.subjects_of)."""
+    plan, world, rules = prep.plan, prep.plan.world, prep.plan.rules
+    subjects_of = prep.subjects_of if subjects_of is None else subjects_of
+    for i in prep.live:
         r = rules[i]
         s = r.standard
-        ev = getattr(evidence[_evidence_key(s)], _KIND[s.subject])
+        ev = getattr(prep.evidence[_evidence_key(s)], _KIND[s.subject])
         if s.cadence not in ONE_OFF_CADENCES:
-            for setting_id, shared in shared_of[i].items():
-                _recurring(diff, s.pk, setting_id, subjects_of[i][setting_id], shared, ev, _responsible(s, world, setting_id))
+            for setting_id, shared in prep.shared_of[i].items():
+                subjects = subjects_of[i].get(setting_id)
+                if subjects:
+                    _recurring(diff, s.pk, setting_id, subjects, shared, ev, _responsible(s, world, setting_id))
         else:
             answers = bool(getattr(evidence_source(s.evidence), "answers_events", False))
             for setting_id, subjects in subjects_of[i].items():
                 if subjects:
-                    _one_off(diff, r, setting_id, subjects, ev, _responsible(s, world, setting_id), events, world,
+                    _one_off(diff, r, setting_id, subjects, ev, _responsible(s, world, setting_id), prep.events, world,
                              plan.settled.get(s.pk), answers)
 
 
@@ -847,54 +918,353 @@ def _leftovers(diff: _Diff, plan: _Plan, as_of: dt.date) -> list[tuple]:
 _before_write: Callable[[], None] | None = None
 
 
-def _lock(organisation_id: int) -> None:
-    """Runs of one organisation write one at a time: the organisation row, held until the transaction commits."""
-    list(Organisation.objects.select_for_update().filter(pk=organisation_id).values_list("id"))
+def _lock(organisation_id: int, *, shared: bool = False) -> None:
+    """The organisation's write lock, on its row, held until the transaction commits. An update for a few families
+    takes it alone for its whole run; the parts of a full run take it shared, only to write (they write different
+    families and may be written at once): so an update waits for the parts being written, and they for it. On
+    PostgreSQL the update's lock is FOR NO KEY UPDATE, which does not hold up other transactions' foreign-key checks
+    on the organisation (every row they write of it)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id FROM {_table(Organisation)} WHERE id = %s FOR {'SHARE' if shared else 'NO KEY UPDATE'}",  # noqa: S608
+                           [organisation_id])  # table name from the model
+            cursor.fetchall()
+    else:
+        list(Organisation.objects.select_for_update().filter(pk=organisation_id).values_list("id"))
 
 
-@transaction.atomic
 def recompute(
     *, organisation_id: int, as_of: dt.date, families: Iterable[int] | None = None, staff: Iterable[int] = (),
-    settings: Iterable[int] = (), actor=None, rebuild: bool = False,
+    settings: Iterable[int] = (), actor=None, rebuild: bool = False, progress: Progress | None = None,
 ) -> RunResult:
     """Bring stored obligations in line with the computation; one event row per change of state.
 
     With `families=` (and/or `staff=`, `settings=` for records about a key worker or a setting rather than a
     family) only those subjects' obligations are brought up to date; without, the whole organisation's.
 
-    An update for a few families holds the organisation's write lock for its whole (short) run. A full run computes
-    without it and takes it only to write: it writes a change only to a row still as it read it (state and
-    updated_at), and inserts only what is still missing, so an update committed meanwhile is never overwritten
-    with what the full run computed from older records. A full run then marks each standard settled as of the day:
-    windows that closed before it are final and are neither read nor computed again (`rebuild=True` computes every
-    window again, and lets missed ones be met by records entered since: only for seeding history, such as the demo's
-    back-dated records)."""
+    An update for a few families is one transaction and holds the organisation's write lock for its whole (short)
+    run. A full run reads once, without the lock, then computes and writes the families a part at a time
+    (PART_FAMILIES), each part its own transaction that takes the lock only to write: so an update waits at most for
+    one part's writes, and the run's progress (EngineRun; `progress(done, total)`) is real. It writes a change only
+    to a row still as it read it (state and updated_at), and inserts only what is still missing, so an update
+    committed meanwhile is never overwritten with what the full run computed from older records. With its last part
+    a full run marks each standard settled as of the day: windows that closed before it are final and are neither
+    read nor computed again (`rebuild=True` computes every window again, and lets missed ones be met by records
+    entered since: only for seeding history, such as the demo's back-dated records). Inside a caller's transaction
+    the parts are savepoints, committed with it."""
     staff, settings = set(staff), set(settings)
     family_set = set(families) if families is not None else (set() if staff or settings else None)
-    full = family_set is None
-    if not full:
+    if family_set is None:
+        with _collector_paused():
+            return _full_run(organisation_id, as_of, actor, rebuild, progress)
+    return _update(organisation_id, as_of, family_set, staff, settings, actor, rebuild)
+
+
+@contextmanager
+def _collector_paused():
+    """No garbage collection during a full run: it builds millions of tuples, which hold no cycles, and every pause
+    of the collector would walk all of them again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@transaction.atomic
+def _update(organisation_id: int, as_of: dt.date, family_set: set[int], staff: set[int], settings: set[int], actor,
+            rebuild: bool) -> RunResult:
+    rules = rules_for(organisation_id, as_of - dt.timedelta(days=LOOKBACK_DAYS), as_of)
+    if rules and family_set and not staff and not settings and all(
+            r.standard.subject in (Subject.FAMILY, Subject.CHILD) for r in rules):
+        plan, stored = _families_read(organisation_id, as_of, family_set, rules, rebuild)
+    else:
         _lock(organisation_id)
-    plan = _plan(organisation_id, as_of, family_set, staff, settings, rebuild)
-    diff = _Diff(_stored(organisation_id, plan, family_set, as_of), reopen_missed=rebuild)
+        plan = _plan(organisation_id, as_of, family_set, staff, settings, rebuild, rules=rules)
+        stored = _stored(organisation_id, plan, family_set, as_of)
+    diff = _Diff(stored, reopen_missed=rebuild)
     if plan.world is not None:
         _compute(organisation_id, plan, diff)
     gone = _leftovers(diff, plan, as_of)
-    if full:
-        if _before_write is not None:
-            _before_write()
-        _lock(organisation_id)
-    actor_id = getattr(actor, "pk", None)
-    now = clock.now()
-    if connection.vendor == "postgresql":
-        result = _write_postgresql(organisation_id, diff.create, diff.update, gone, now, actor_id)
-    else:
-        result = _write_portable(organisation_id, diff.create, diff.update, gone, now, actor)
-    if full and plan.rules:
-        _mark_settled(organisation_id, plan, as_of)
-    if result.changes:
-        clauses = dict(Standard.objects.filter(pk__in={c.standard_id for c in result.changes}).values_list("id", "clause"))
-        result.changes = [c._replace(clause=clauses.get(c.standard_id, "")) for c in result.changes]
+    result = _write(organisation_id, diff, gone, clock.now(), actor)
+    _name_clauses(result, plan)
     return result
+
+
+def _fetch_many(statements: list[tuple[str, list]]) -> list[list[tuple]]:
+    """The rows of several statements: on PostgreSQL sent together, in one round trip (the driver binds the values
+    on the client and reads each statement's rows in turn), elsewhere one by one."""
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            out = []
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                out.append(cursor.fetchall())
+            return out
+        cursor.execute(";\n".join(sql for sql, _ in statements), [p for _, params in statements for p in params])
+        out = [cursor.fetchall()]
+        while cursor.nextset():
+            out.append(cursor.fetchall())
+        return out
+
+
+def _families_read(organisation_id: int, as_of: dt.date, families: set[int], rules: list[Rule],
+                   rebuild: bool) -> tuple[_Plan, dict[Key, tuple]]:
+    """An update for a few families whose rules are about families and children (the usual case): the lock, their
+    children on roll, their key workers, the organisation's calendars and their stored obligations, in one round
+    trip. The stored obligations are read from a little before the earliest horizon and kept as _stored keeps them."""
+    since = as_of - dt.timedelta(days=LOOKBACK_DAYS)
+    on_roll = Q(organisation_id=organisation_id, enrolled_on__lte=as_of) & (Q(left_on__isnull=True) | Q(left_on__gte=as_of))
+    columns = ("id", "family_id", "setting_id", "has_ehcp", "year_group", "enrolled_on", "setting__kind", "setting__jurisdiction")
+    children = Child.objects.filter(on_roll, family_id__in=families).values_list(*columns).order_by()
+    allocations = (responsibility.allocations().filter(organisation_id=organisation_id, ends_at__isnull=True, family_id__in=families)
+                   .values_list("family_id", "setting_id", "staff_id", "setting__kind", "setting__jurisdiction").order_by())
+    calendars = _calendar_sql(f"SELECT id FROM {_table(Setting)} WHERE organisation_id = %s", [organisation_id])  # noqa: S608
+    # No horizon is earlier than a mark less the standard's grace in school days, the holidays between included.
+    earliest = since
+    for r in rules:
+        s, mark = r.standard, getattr(r.standard, "settled_on", None)
+        if mark is not None and not rebuild:
+            reach = (s.one_off_open_school_days if s.cadence in ONE_OFF_CADENCES else s.grace_school_days) + 1
+            earliest = min(earliest, mark - dt.timedelta(days=2 * reach + 60))
+    open_marks, open_states = _in_list(OPEN)
+    family_marks, family_ids = _in_list(families)
+    stored_sql = (
+        f"SELECT {', '.join(STORED_COLUMNS[:12])}, {_version()}, {', '.join(STORED_COLUMNS[13:])}, escalated_at IS NULL"  # noqa: S608
+        f" FROM {_table(Obligation)} WHERE organisation_id = %s AND family_id IN ({family_marks})"
+        f" AND (state IN ({open_marks}) OR period_end >= %s)"
+    )  # table name from the model; every value is a parameter
+    lock_sql = f"SELECT id FROM {_table(Organisation)} WHERE id = %s FOR NO KEY UPDATE"  # noqa: S608
+    postgresql = connection.vendor == "postgresql"
+    if not postgresql:
+        _lock(organisation_id)
+    *_, children, allocations, calendar_rows, stored_rows = _fetch_many([
+        *([(lock_sql, [organisation_id])] if postgresql else []),
+        children.query.sql_with_params(), allocations.query.sql_with_params(), calendars,
+        (stored_sql, [organisation_id, *family_ids, *open_states, earliest]),
+    ])
+    known = {r[2]: (r[6], r[7]) for r in children} | {a[1]: (a[3], a[4]) for a in allocations}
+    settings = {
+        pk: Setting(id=pk, organisation_id=organisation_id, kind=kind, jurisdiction=jurisdiction)
+        for pk, (kind, jurisdiction) in sorted(known.items())
+    }
+    family_settings: dict[int, set[int]] = defaultdict(set)
+    for c in children:
+        family_settings[c[1]].add(c[2])
+    world = _World(
+        as_of=as_of, since=since, families=families, staff_scope=None, setting_scope=None, children=children,
+        settings=settings, calendars=_calendars(settings, calendar_rows),
+        key_workers={(a[0], a[1]): a[2] for a in allocations}, allocations=allocations, family_settings=family_settings,
+    )
+    plan = _marked(rules, world, rebuild)
+    stored = {}
+    for r in stored_rows:
+        if r[1][:1] not in "fc":
+            continue
+        if r[3] not in OPEN:
+            if r[0] not in plan.horizons:
+                continue
+            h = plan.horizons[r[0]]
+            if (r[2] < since) if h is None else (r[8] < h):
+                continue
+        stored[(r[0], r[1], r[2])] = r
+    return plan, stored
+
+
+def _full_run(organisation_id: int, as_of: dt.date, actor, rebuild: bool, progress: Progress | None) -> RunResult:
+    with transaction.atomic():
+        plan = _plan(organisation_id, as_of, None, rebuild=rebuild)
+        stored = _stored(organisation_id, plan, None, as_of)
+        prep = _prepare(organisation_id, plan, stored) if plan.world is not None else None
+    parts = _parts(plan, prep, stored)
+    del stored
+    total = sum(len(p.families) for p in parts)
+    _run_started(organisation_id, total)
+    # Threads for a run with much to write: a first run (or a standard new to the organisation), not a steady one.
+    threaded = (connection.vendor == "postgresql" and not connection.in_atomic_block and len(parts) > 1
+                and any(mark is None for mark in plan.settled.values()))
+    writer = _Writer(organisation_id, plan, as_of, actor, total, progress, threaded)
+    try:
+        for n in range(len(parts)):
+            part, parts[n] = parts[n], None  # each part's rows go once written
+            diff = _Diff(part.stored, reopen_missed=rebuild)
+            if prep is not None:
+                _emit(prep, diff, part.subjects_of)
+            gone = _leftovers(diff, plan, as_of)
+            if n == 0 and _before_write is not None:
+                _before_write()
+            writer.put(diff, gone, len(part.families))
+    except BaseException:
+        writer.stop()  # the parts written stay; nothing is marked settled
+        raise
+    result = writer.finish()
+    _name_clauses(result, plan)
+    return result
+
+
+class _Writer:
+    """Writes a full run's parts, each in a transaction of its own under the organisation's lock (shared), reports
+    the families done after each, and, once every part is written, marks the standards settled. On PostgreSQL,
+    outside a caller's transaction, WRITERS threads with connections of their own write the parts while the run
+    computes the next ones, so that the database's work (the writes, and the foreign-key checks of each commit) and
+    the computation overlap."""
+
+    def __init__(self, organisation_id: int, plan: _Plan, as_of: dt.date, actor, total: int, progress: Progress | None,
+                 threaded: bool) -> None:
+        self.organisation_id, self.plan, self.as_of, self.actor = organisation_id, plan, as_of, actor
+        self.total, self.progress = total, progress
+        self.done = 0
+        self.result = RunResult()
+        self.error: BaseException | None = None
+        self.counting = threading.Lock()
+        self.queue: queue.Queue | None = None
+        self.threads: list[threading.Thread] = []
+        if threaded:
+            self.queue = queue.Queue(maxsize=WRITERS)  # parts computed ahead of the writes
+            self.threads = [threading.Thread(target=self._loop, name="engine-writer", daemon=True) for _ in range(WRITERS)]
+            for thread in self.threads:
+                thread.start()
+
+    def put(self, diff: _Diff, gone: list, families: int) -> None:
+        if self.error is not None:
+            raise self.error
+        if self.queue is None:
+            self._write(diff, gone, families)
+        else:
+            self.queue.put((diff, gone, families))
+
+    def stop(self) -> None:
+        for _ in self.threads:
+            self.queue.put(None)
+        for thread in self.threads:
+            thread.join()
+
+    def finish(self) -> RunResult:
+        self.stop()
+        if self.error is not None:
+            raise self.error
+        now = clock.now()
+        with transaction.atomic():
+            _lock(self.organisation_id, shared=True)
+            if self.plan.rules:
+                _mark_settled(self.organisation_id, self.plan, self.as_of)
+            EngineRun.objects.filter(organisation_id=self.organisation_id).update(families_done=self.done, updated_at=now,
+                                                                                  finished_at=now)
+        return self.result
+
+    def _loop(self) -> None:
+        try:
+            while (item := self.queue.get()) is not None:
+                if self.error is None:
+                    try:
+                        self._write(*item)
+                    except BaseException as exc:  # raised again in the run's own thread
+                        self.error = exc
+        finally:
+            connection.close()  # this thread's own connection
+
+    def _write(self, diff: _Diff, gone: list, families: int) -> None:
+        written = None
+        if diff.create or diff.update or gone:  # a part with nothing to write takes no lock and commits nothing
+            with transaction.atomic():
+                _lock(self.organisation_id, shared=True)
+                written = _write(self.organisation_id, diff, gone, clock.now(), self.actor)
+        with self.counting:
+            self.done += families
+            if written is not None:
+                _add(self.result, written)
+                EngineRun.objects.filter(organisation_id=self.organisation_id).update(families_done=self.done,
+                                                                                      updated_at=clock.now())
+            if self.progress is not None:
+                self.progress(self.done, self.total)
+
+
+@dataclass
+class _Part:
+    """Families a full run computes and writes together, their subjects (shaped as _Prepared.subjects_of) and the
+    stored obligations they may change. The last part also holds the key workers' and the settings' own
+    obligations, and every stored obligation of a subject no longer on roll."""
+
+    families: list[int]
+    subjects_of: list[dict[int, dict[str, tuple]]] = field(default_factory=list)
+    stored: dict[Key, tuple] = field(default_factory=dict)
+
+
+def _parts(plan: _Plan, prep: _Prepared | None, stored: dict[Key, tuple]) -> list[_Part]:
+    world = plan.world
+    children = world.children if world is not None else []
+    families = sorted({c[1] for c in children})
+    parts = [_Part(families[i:i + PART_FAMILIES]) for i in range(0, len(families), PART_FAMILIES)] or [_Part([])]
+    last = len(parts) - 1
+    part_of = {f: i // PART_FAMILIES for i, f in enumerate(families)}
+    family_of_child = {c[0]: c[1] for c in children}
+    if prep is not None:
+        split: dict[int, list[dict[int, dict[str, tuple]]]] = {}  # shared subjects, split once
+        for subjects_by_setting in prep.subjects_of:
+            if id(subjects_by_setting) not in split:
+                pieces: list[dict[int, dict[str, tuple]]] = [defaultdict(dict) for _ in parts]
+                for setting_id, subjects in subjects_by_setting.items():
+                    for key, v in subjects.items():
+                        pieces[last if v[0] is None else part_of.get(v[0], last)][setting_id][key] = v
+                split[id(subjects_by_setting)] = pieces
+            for n, part in enumerate(parts):
+                part.subjects_of.append(split[id(subjects_by_setting)][n])
+    stores = [part.stored for part in parts]
+    for key, row in stored.items():
+        # By subject: a family's and a child's obligations go with the family (the child's family now), others last.
+        subject_key = key[1]
+        tag = subject_key[:1]
+        if tag == "f":
+            n = part_of.get(row[13], last)
+        elif tag == "c":
+            head = subject_key[1:].partition("@")[0]
+            n = part_of.get(family_of_child.get(int(head)) if head.isdigit() else None, last)
+        else:
+            n = last
+        stores[n][key] = row
+    return parts
+
+
+def _run_started(organisation_id: int, total: int) -> None:
+    now = clock.now()
+    EngineRun.objects.bulk_create(
+        [EngineRun(organisation_id=organisation_id, started_at=now, updated_at=now, finished_at=None, families_done=0,
+                   families_total=total)],
+        update_conflicts=True, unique_fields=["organisation"],
+        update_fields=["started_at", "updated_at", "finished_at", "families_done", "families_total"],
+    )
+
+
+def _write(organisation_id: int, diff: _Diff, gone: list, now: dt.datetime, actor) -> RunResult:
+    if connection.vendor == "postgresql":
+        return _write_postgresql(organisation_id, diff.create, diff.update, gone, now, getattr(actor, "pk", None))
+    return _write_portable(organisation_id, diff.create, diff.update, gone, now, actor)
+
+
+def _add(total: RunResult, part: RunResult) -> None:
+    total.created += part.created
+    total.updated += part.updated
+    total.removed += part.removed
+    total.events += part.events
+    for c in part.changes:
+        if len(total.changes) < CHANGES_KEPT:
+            total.changes.append(c)
+        else:
+            total.changes_complete = False
+    total.changes_complete = total.changes_complete and part.changes_complete
+
+
+def _name_clauses(result: RunResult, plan: _Plan) -> None:
+    """Each change's clause: from the rules the run computed (a query only for a standard no longer among them)."""
+    if not result.changes:
+        return
+    clauses = {r.standard.pk: r.standard.clause for r in plan.rules}
+    missing = {c.standard_id for c in result.changes} - clauses.keys()
+    if missing:
+        clauses |= dict(Standard.objects.filter(pk__in=missing).values_list("id", "clause"))
+    result.changes = [c._replace(clause=clauses.get(c.standard_id, "")) for c in result.changes]
 
 
 def _mark_settled(organisation_id: int, plan: _Plan, as_of: dt.date) -> None:
@@ -948,7 +1318,7 @@ def _write_postgresql(organisation_id: int, to_create: list, to_update: list, go
             INSERT INTO {events} (organisation_id, obligation_id, from_state, to_state, at, actor_id, note)
             SELECT %s, id, '', state, %s, %s, '' FROM ins
         )
-        SELECT id, state, standard_id, family_id FROM ins
+        SELECT (SELECT count(*) FROM ins), id, state, standard_id, family_id FROM ins LIMIT %s
     """  # noqa: S608 - table names from the models; every value is a parameter
     # A row changes only if it is still as the run read it (an update committed meanwhile wins).
     update = f"""
@@ -1003,12 +1373,17 @@ def _write_postgresql(organisation_id: int, to_create: list, to_update: list, go
                 [v[4] for v in values], [v[5] for v in values], [v[6] for v in values], [b[2] for b in batch],
                 [b[3] for b in batch], [b[4] for b in batch],
             ]
-            rows = execute(cursor, insert, [*columns, organisation_id, ESCALATED, now, now, organisation_id, now, actor_id],
-                           len(batch))
-            result.created += len(rows)
-            result.events += len(rows)
-            for pk, state, standard_id, family_id in rows:
+            # The rows inserted are counted; only those the result lists come back.
+            kept = max(1, CHANGES_KEPT - len(result.changes))
+            rows = execute(cursor, insert, [*columns, organisation_id, ESCALATED, now, now, organisation_id, now, actor_id,
+                                            kept], len(batch))
+            inserted = rows[0][0] if rows else 0
+            result.created += inserted
+            result.events += inserted
+            for _, pk, state, standard_id, family_id in rows:
                 _change(result, pk, standard_id, family_id, "", state)
+            if inserted > len(rows):
+                result.changes_complete = False
         for i in range(0, len(to_update), WRITE_BATCH):
             batch = to_update[i:i + WRITE_BATCH]
             columns = [

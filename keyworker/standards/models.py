@@ -246,3 +246,18 @@ class SettledPeriods(OrganisationOwned):
 
     standard = models.OneToOneField(Standard, on_delete=models.CASCADE, related_name="+")
     settled_on = models.DateField()
+
+
+class EngineRun(OrganisationOwned):
+    """The organisation's latest whole-organisation run of the engine and how far it has got: it writes the
+    obligations a part of the families at a time, each part committed, and counts the families done as it goes."""
+
+    started_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    # Empty while the run is under way (or if it stopped half way: the next run starts again).
+    finished_at = models.DateTimeField(null=True, blank=True)
+    families_done = models.PositiveIntegerField(default=0)
+    families_total = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation"], name="engine_run_one_per_organisation")]

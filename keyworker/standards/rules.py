@@ -16,11 +16,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Exists, OuterRef, Subquery
+
 from keyworker.organisations.calendar import TermCalendar
 from keyworker.organisations.models import Setting
 
 from .evidence import event_source, evidence_source
-from .models import EVENT_CADENCES, Cadence, Standard, StandardRevision
+from .models import EVENT_CADENCES, Cadence, SettledPeriods, Standard, StandardRevision
 
 # What the engine reads of a standard.
 STANDARD_FIELDS = (
@@ -106,27 +108,34 @@ def _copy(row: Standard, pk: int, definition: dict[str, Any]) -> Standard:
         pk=pk, organisation_id=row.organisation_id, policy_version_id=row.policy_version_id, clause=row.clause,
         version=row.version, **definition,
     )
+    copy.settled_on = getattr(row, "settled_on", None)
     return copy
 
 
 def rules_for(organisation_id: int, since: dt.date, as_of: dt.date) -> list[Rule]:
     """The rules governing periods that start on or after `since` (as_of and the look-ahead included), ordered by
     standard and date; two queries (standards with their versions, and the changes to them) whatever the number of
-    changes, one when the organisation has no policy."""
+    changes, one when the organisation has no policy or no standard has changed. Each rule's standard also carries
+    `settled_on`, the day its periods are settled to (SettledPeriods), or None."""
     by_version: dict[int, list[Standard]] = defaultdict(list)
     versions: dict[int, tuple[int, int, dt.date]] = {}
+    settled = SettledPeriods.objects.filter(standard_id=OuterRef("pk")).values("settled_on")[:1]
+    changed = False
     for s in (Standard.objects.filter(organisation_id=organisation_id, policy_version__in_force=True)
-              .select_related("policy_version").order_by("id")):
+              .select_related("policy_version")
+              .annotate(settled_on=Subquery(settled), changed=Exists(StandardRevision.objects.filter(standard_id=OuterRef("pk"))))
+              .order_by("id")):
         by_version[s.policy_version_id].append(s)
         v = s.policy_version
         versions[v.pk] = (v.policy_id, v.number, v.effective_from)
+        changed = changed or s.changed
     if not versions:
         return []
     revisions: dict[int, list[tuple]] = defaultdict(list)
     for sid, before, after, eff in (
         StandardRevision.objects.filter(organisation_id=organisation_id, standard__policy_version__in_force=True)
         .order_by("changed_at", "id").values_list("standard_id", "before", "after", "effective_from")
-    ):
+    ) if changed else ():
         revisions[sid].append((before, after, eff))
 
     # Lines of standards across the versions of each policy, oldest first: (standard, life start, life end).

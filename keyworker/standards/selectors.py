@@ -25,7 +25,17 @@ from .compliance import (
     in_period,
     standard_order,
 )
-from .models import OPEN_STATES, Obligation, ObligationEvent, ObligationState, Standard, Subject
+from .models import (
+    OPEN_STATES,
+    EngineRun,
+    Obligation,
+    ObligationEvent,
+    ObligationState,
+    PolicyVersion,
+    Standard,
+    StandardRevision,
+    Subject,
+)
 
 # How each state shows on screen: a word, an icon and a colour (never colour alone).
 STATE_DISPLAY: dict[str, tuple[str, str, str]] = {
@@ -441,3 +451,29 @@ def org_compliance(actor: Actor, settings: list[Setting], as_of: dt.date) -> Org
     series = [ClauseSeries(s, [Figures.from_row(figures[s.pk], f"h{i}_") for i in range(len(ordered))])
               for s in with_figures]
     return OrgCompliance(as_of, ordered, series)
+
+
+@dataclass
+class EngineProgress:
+    """Obligations of a policy's latest changes still being worked out: how far the organisation's run has got."""
+
+    running: bool
+    done: int = 0
+    total: int = 0
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def engine_progress(policy) -> EngineProgress | None:
+    """None when the policy's version and changes are applied; else whether a whole-organisation run is under way
+    and how many families it has done (at most three queries)."""
+    waiting = (PolicyVersion.objects.filter(policy=policy, in_force=True, applied_at__isnull=True).exists()
+               or StandardRevision.objects.filter(standard__policy_version__policy=policy, applied_at__isnull=True).exists())
+    if not waiting:
+        return None
+    run = EngineRun.objects.filter(organisation_id=policy.organisation_id, finished_at__isnull=True).first()
+    if run is None:
+        return EngineProgress(running=False)
+    return EngineProgress(running=True, done=run.families_done, total=run.families_total)

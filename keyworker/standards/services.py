@@ -106,15 +106,20 @@ def policy_adopt(
     return policy
 
 
-@transaction.atomic
-def policy_adopt_builtin(*, organisation: Organisation, template_code: str, as_of: dt.date) -> Policy:
-    """Adopt a template as of a date, with its usual review interval, and compute the obligations (demo, set-up)."""
+def policy_adopt_builtin(*, organisation: Organisation, template_code: str, as_of: dt.date,
+                         progress: engine.Progress | None = None) -> Policy:
+    """Adopt a template as of a date, with its usual review interval, and compute the obligations (demo, set-up).
+
+    The adoption commits first; the engine's first run then writes the obligations a part of the families at a time,
+    reporting `progress(done, total)` after each part (and on the policy page). The version is applied once they are
+    all written: a run that stops half way leaves it waiting, and the worker's next cycle finishes it."""
     tpl = catalogue.template(template_code)
     if tpl is None:
         raise RuleViolation("Choose one of the built-in templates.", rule="template", field="template_code")
-    policy = policy_adopt(actor=None, organisation=organisation, template_code=template_code, effective_from=as_of,
-                          review_on=add_months(as_of, tpl.review_after_months))
-    engine.recompute(organisation_id=organisation.pk, as_of=as_of)
+    with transaction.atomic():
+        policy = policy_adopt(actor=None, organisation=organisation, template_code=template_code, effective_from=as_of,
+                              review_on=add_months(as_of, tpl.review_after_months))
+    engine.recompute(organisation_id=organisation.pk, as_of=as_of, progress=progress)
     PolicyVersion.objects.filter(policy=policy).update(applied_at=clock.now())
     return policy
 

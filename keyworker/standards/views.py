@@ -41,6 +41,7 @@ from .models import (
 )
 from .policies import can_edit_policies
 from .rules import calendar_for, change_dates
+from .selectors import engine_progress
 from .validation import StandardInvalid, roles_held
 
 REVIEW_WARNING_DAYS = 30
@@ -212,6 +213,7 @@ def policy_detail(request: HttpRequest, policy_id: int) -> HttpResponse:
         "can_edit": can_edit, "acknowledged": acknowledged,
         "review_state": _review_state(current, today), "template": catalogue.template(policy.template_code),
         "staff_count": StaffMember.objects.filter(organisation_id=actor.organisation_id, is_active=True).count(),
+        "engine_progress": engine_progress(policy),
     })
 
 

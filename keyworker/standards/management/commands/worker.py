@@ -6,7 +6,9 @@ import os
 import signal
 import socket
 import threading
+import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,7 +68,15 @@ def organisation_today(organisation_id: int) -> dt.date:
     return clock.today(tz or "Europe/London")
 
 
-def run_cycle(*, worker_id: str, as_of: dt.date | None = None, batch: int = 200) -> CycleResult:
+# A recompute that has run this long reports its progress (families done) on the worker's output.
+PROGRESS_AFTER_SECONDS = 2.0
+
+# Progress of an organisation's recompute: (organisation id, families done, families in all, seconds so far).
+CycleProgress = Callable[[int, int, int, float], None]
+
+
+def run_cycle(*, worker_id: str, as_of: dt.date | None = None, batch: int = 200,
+              progress: CycleProgress | None = None) -> CycleResult:
     """One pass over every organisation, then the e-mails. Safe to run in several workers at once."""
     result = CycleResult()
     # Organisations with a change to their policies waiting go first: the leader who made it sees it applied soonest.
@@ -81,7 +91,13 @@ def run_cycle(*, worker_id: str, as_of: dt.date | None = None, batch: int = 200)
             day = as_of or organisation_today(org_id)
             policy_versions_switch(organisation_id=org_id, as_of=day)
             pending = changes_pending(organisation_id=org_id)
-            run = engine.recompute(organisation_id=org_id, as_of=day)
+            started = time.monotonic()
+
+            def report(done: int, total: int, org_id: int = org_id, started: float = started) -> None:
+                if progress is not None:
+                    progress(org_id, done, total, time.monotonic() - started)
+
+            run = engine.recompute(organisation_id=org_id, as_of=day, progress=report)
             applied = changes_apply(organisation_id=org_id, pending=pending, now=clock.now())
             told = escalations_notify(organisation_id=org_id, now=clock.now(), as_of=day)
             reminded = policy_review_reminders(organisation_id=org_id, today=day, now=clock.now())
@@ -144,13 +160,19 @@ class Command(BaseCommand):
                 signal.signal(sig, handler)
         self.stdout.write(f"Worker {worker_id} stopped.")
 
+    def _progress(self, organisation_id: int, done: int, total: int, seconds: float) -> None:
+        """A long recompute says how far it has got, after each part of the families."""
+        if total and seconds >= PROGRESS_AFTER_SECONDS:
+            self.stdout.write(f"{clock.now():%Y-%m-%d %H:%M:%S} UTC organisation {organisation_id}: obligations worked out "
+                              f"for {done:,} of {total:,} families ({seconds:.1f} s)")
+
     def _loop(self, worker_id: str, day: dt.date | None, once: bool, interval: float, stop: threading.Event) -> None:
         self.stdout.write(f"Worker {worker_id} started" + (f", as of {day.isoformat()}" if day else ""))
         while not stop.is_set():
             if not connection.in_atomic_block:  # inside a test's transaction the connection must stay
                 close_old_connections()
             try:
-                result = run_cycle(worker_id=worker_id, as_of=day)
+                result = run_cycle(worker_id=worker_id, as_of=day, progress=self._progress)
             except Exception as exc:
                 # The database may be briefly away; the next cycle tries again.
                 log.exception("Worker %s: cycle failed", worker_id)
