@@ -146,7 +146,9 @@ def rules_for(organisation_id: int, since: dt.date, as_of: dt.date) -> list[Rule
     for chain in by_policy.values():
         open_lines: list[list] = []
         for i, (vid, eff) in enumerate(chain):
-            start = None if i == 0 else eff
+            # A policy asks nothing of the time before it was adopted: its first version governs the periods that
+            # start in the week it takes effect or later (the week under way counts; last week does not).
+            start = _monday(eff) if i == 0 else eff
             end = chain[i + 1][1] if i + 1 < len(chain) else None
             current = by_version.get(vid, [])
             next_lines: list[list] = []

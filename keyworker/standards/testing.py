@@ -66,7 +66,7 @@ def make_standard(org, evidence: str, **fields) -> Standard:
     """A standard in a policy of its own (weekly family contact unless told otherwise)."""
     policy = Policy.objects.create(organisation=org, title="Key worker policy")
     version = PolicyVersion.objects.create(
-        organisation=org, policy=policy, number=1, effective_from=dt.date(2026, 9, 1), review_on=dt.date(2027, 9, 1)
+        organisation=org, policy=policy, number=1, effective_from=dt.date(2025, 9, 1), review_on=dt.date(2027, 9, 1)
     )
     defaults = {"clause": "SCH-4", "title": "Weekly contact", "cadence": Cadence.WEEKLY_TERM_TIME, "evidence": evidence,
                 "subject": Subject.FAMILY, "due_soon_days": 2, "escalate_after_days": 5}
