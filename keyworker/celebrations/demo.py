@@ -1,4 +1,4 @@
-"""Demo celebrations for the demo school: Star of the week each week per class, Well Done postcards, DoJo points,
+"""Demo celebrations for the demo school: Star of the week each week per class, Well Done postcards, Dojo Points,
 achievements and attendance milestones over this school year's half terms, most shared with the family (each shared
 one with its celebration contact). One of the demo key worker's families then has three concern contacts in a row,
 so My week flags it. Deterministic: a fixed seed, dates as offsets from today.

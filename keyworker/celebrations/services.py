@@ -64,11 +64,11 @@ def _clean(*, child: Child, kind: str, title: str, note: str, points: int | None
         raise RuleViolation(f"Keep the note to {NOTE_MAX} characters or fewer.", rule="note_long", field="note")
     if kind == CelebrationKind.DOJO_POINTS:
         if not isinstance(points, int) or isinstance(points, bool) or points < 1:
-            raise RuleViolation("Enter how many DoJo points, for example 5.", rule="points_required", field="points")
+            raise RuleViolation("Enter how many Dojo Points, for example 5.", rule="points_required", field="points")
         if points > POINTS_MAX:
             raise RuleViolation(f"Enter {POINTS_MAX} points or fewer.", rule="points_high", field="points")
     elif points is not None:
-        raise RuleViolation("Points are only for DoJo points: choose DoJo points or leave the number empty.", rule="points_kind",
+        raise RuleViolation("Points are only for Dojo Points: choose Dojo Points or leave the number empty.", rule="points_kind",
                             field="points")
     celebrated_on = _check_date(celebrated_on, today, field="celebrated_on", what="of the celebration")
     if child.enrolled_on and celebrated_on < child.enrolled_on:

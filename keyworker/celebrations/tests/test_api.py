@@ -42,7 +42,7 @@ def test_record_and_share_at_once(world, api):
     r = api(world.ta_a).post(URL, body(world, shared_how="messaging_app"), format="json")
     assert r.status_code == 201, r.json()
     data = r.json()
-    assert (data["kind"], data["kind_label"], data["points"], data["child_name"]) == ("dojo_points", "5 DoJo points", 5, "Alfie Adams")
+    assert (data["kind"], data["kind_label"], data["points"], data["child_name"]) == ("dojo_points", "5 Dojo Points", 5, "Alfie Adams")
     assert data["is_shared"] and data["shared_on"] == "2026-11-18" and data["contact"] == ContactLog.objects.get().pk
 
 

@@ -198,7 +198,7 @@ def test_panel_ideas_follow_this_half_terms_celebrations(world):
     row = panel.build(world.actor(world.ta_a), TODAY).families[0]
     texts = [s.text for s in row.suggestions]
     assert not any(t.startswith("Nothing celebrated") for t in texts)
-    assert not any("Nominate" in t for t in texts) and any("DoJo points" in t for t in texts)
+    assert not any("Nominate" in t for t in texts) and any("Dojo Points" in t for t in texts)
 
 
 def test_panel_is_empty_for_a_leader_without_families(world):
