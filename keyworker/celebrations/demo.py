@@ -36,8 +36,8 @@ TITLES = {
                                   "Working hard at phonics"],
     CelebrationKind.ACHIEVEMENT: ["Swam 10 metres", "Learned all the number bonds to 10", "Reading book band moved up",
                                   "Performed in the class assembly", "Dressed independently after PE"],
-    CelebrationKind.ATTENDANCE_MILESTONE: ["100 % attendance this half term", "On time every day for a month",
-                                           "Attendance up to 96 % this half term"],
+    CelebrationKind.ATTENDANCE_MILESTONE: ["100% attendance this half term", "On time every day for a month",
+                                           "Attendance up to 96% this half term"],
 }
 NOTES = ["", "", "", "The class gave a big round of applause.", "Mum said she would put it on the fridge.",
          "A real step forward after a tricky start to the term."]

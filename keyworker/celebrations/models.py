@@ -121,7 +121,7 @@ class PositivityRule(OrganisationOwned):
         ]
 
     def __str__(self) -> str:
-        return f"Positivity rule of {self.organisation_id}: more than {self.threshold_percent} %"
+        return f"Positivity rule of {self.organisation_id}: more than {self.threshold_percent}%"
 
     @classmethod
     def default_for(cls, organisation: Organisation | int) -> "PositivityRule":

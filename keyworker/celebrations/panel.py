@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from keyworker.accounts.access import Actor
 from keyworker.caseload.models import KeyWorkerAllocation
+from keyworker.core.dates import on_screen
 from keyworker.core.extensions import WeekPanel, register_week_panel
 from keyworker.people.models import Child, Family
 
@@ -79,7 +80,7 @@ def suggestions_for(
         name, kinds = _name(child), kinds_in_period.get(child.pk, set())
         if not kinds:
             last = last_celebrated.get(child.pk)
-            since = f"the last was on {last:%d/%m/%Y}" if last else "none in the last year"
+            since = f"the last was on {on_screen(last)}" if last else "none in the last year"
             out.append(Suggestion(f"Nothing celebrated for {name} in {period.label}; {since}. A Well Done postcard home for "
                                   "something small done well?", record_url(child=child, kind=CelebrationKind.WELL_DONE_POSTCARD,
                                                                              next_url=next_url)))

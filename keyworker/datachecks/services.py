@@ -11,6 +11,7 @@ from django.http import Http404
 from keyworker.accounts.access import Actor
 from keyworker.core import clock
 from keyworker.core.audit import audit_record
+from keyworker.core.dates import on_screen
 from keyworker.core.errors import RuleViolation
 from keyworker.organisations.models import Group, HalfTerm
 from keyworker.people import services as people
@@ -165,7 +166,7 @@ def datacheck_carer_confirm(
     check = DataCheck.objects.select_for_update(of=("self",)).select_related("setting").get(pk=check.pk)
     if check.carer_confirmed_at is not None:
         raise RuleViolation(f"A carer's confirmation is already recorded for {half_term}: {check.carer_name} on "
-                            f"{check.carer_confirmed_on:%d/%m/%Y}.", rule="already_confirmed")
+                            f"{on_screen(check.carer_confirmed_on)}.", rule="already_confirmed")
     now = clock.now()
     check.snapshot = fields.snapshot(items)
     check.carer, check.carer_name, check.carer_method = carer, carer.full_name, method

@@ -41,7 +41,7 @@ def test_the_summary_links_to_the_days_escalations_of_its_clause(world, client_f
     summary = Notification.objects.get(recipient=world.deputy.user, kind=SUMMARY_KIND)
     client = client_for(world.deputy)
     page = client.get(summary.link).content.decode()
-    assert "Escalated on Wednesday 18 November 2026" in page and "3 obligations, by clause" in page
+    assert "Escalated on Wed 18 November 2026" in page and "3 obligations, by clause" in page
     url = f"/obligations/escalated/?on=2026-11-18&standard={check.pk}"
     assert url in summary.body
     page = client.get(url).content.decode()

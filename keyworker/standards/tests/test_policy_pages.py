@@ -141,7 +141,7 @@ def test_editing_weekly_contact_to_every_two_weeks(world, policy, client_for, co
     # The page answered at once; the worker brings the obligations in line from the date the change takes effect.
     assert not Obligation.objects.filter(standard=s).exists()
     page = client.get(f"/policies/standards/{s.pk}/").content.decode()
-    assert "Dev Deputy" in page and "Monday 23 November 2026" in page and "Waiting to be applied" in page
+    assert "Dev Deputy" in page and "Mon 23 November 2026" in page and "Waiting to be applied" in page
     assert "How often: Every school week, in term time → Every 2 school weeks, in term time" in page
 
 
