@@ -103,7 +103,8 @@ def escalation_words(standard: Standard, role_names: dict[str, str]) -> str:
         return "Never escalates"
     told = ", ".join(role_names.get(r, r) for r in standard.escalate_to_roles) or "nobody"
     days = standard.escalate_after_days
-    return f"When more than {days} day{'s' if days != 1 else ''} overdue: {told}"
+    unit = "school day" if standard.day_count == "school" else "day"
+    return f"When more than {days} {unit}{'s' if days != 1 else ''} overdue: {told}"
 
 
 @dataclass

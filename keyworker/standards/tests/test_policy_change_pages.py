@@ -36,7 +36,7 @@ def form_data(standard: Standard, **changes) -> dict:
     data = {
         "title": standard.title, "description": standard.description, "enabled": "on",
         "setting_kinds": standard.setting_kinds, "subject": standard.subject, "cadence": standard.cadence,
-        "cadence_n": standard.cadence_n, "evidence": standard.evidence, "evidence_conditions": "min_words = 5",
+        "cadence_n": standard.cadence_n, "evidence": standard.evidence, "min_words": 5,
         "responsible": standard.responsible, "due_soon_days": standard.due_soon_days,
         "escalate_after_days": standard.escalate_after_days or "", "escalate_to_roles": standard.escalate_to_roles,
         "version": standard.version, "effective_from": "2026-11-23",
