@@ -21,7 +21,7 @@ def _key_aspect_changes(actor: Actor, family: Family, limit: int) -> list[Timeli
     return [
         TimelineEntry(
             at=c.changed_at, kind="key_aspects", label=f"{c.field_label} changed", tone="info",
-            summary=f"{c.before or '(blank)'} → {c.after or '(blank)'}",
+            summary=f"{c.before or 'nothing recorded'} → {c.after or 'nothing recorded'}",
             url=reverse("people:child", args=[c.child_id]), by=c.changed_by.full_name if c.changed_by else "",
             children=(c.child.display_name,), key=(c.pk,),
         )

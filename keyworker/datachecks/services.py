@@ -187,7 +187,7 @@ def datacheck_carer_confirm(
     ])
     for item, stored, _ in parsed:
         _event(check, EventKind.CORRECTION_PROPOSED, actor,
-               f"{item.label}: “{item.value or '(blank)'}” → “{fields.shown(item.field, stored) or '(blank)'}”", now)
+               f"{item.label}: “{item.value or 'nothing recorded'}” → “{fields.shown(item.field, stored) or 'nothing recorded'}”", now)
     audit_record(organisation_id=check.organisation_id, actor=actor.user, event_type="datacheck.carer_confirmed", obj=check,
                  summary=f"Data check of {child} for {half_term}: carer's confirmation by {carer.full_name}",
                  data={"method": method, "differences": len(parsed)})
@@ -273,7 +273,7 @@ def correction_apply(*, actor: Actor, correction: Correction) -> Correction:
     locked.state, locked.decided_by, locked.decided_at = CorrectionState.APPLIED, actor.staff, now
     locked.save(update_fields=["state", "decided_by", "decided_at"])
     after = locked.proposed_shown
-    _event(locked.data_check, EventKind.CORRECTION_APPLIED, actor, f"{locked.label}: “{before or '(blank)'}” → “{after or '(blank)'}”", now)
+    _event(locked.data_check, EventKind.CORRECTION_APPLIED, actor, f"{locked.label}: “{before or 'nothing recorded'}” → “{after or 'nothing recorded'}”", now)
     audit_record(organisation_id=locked.organisation_id, actor=actor.user, event_type="datacheck.correction_applied", obj=obj,
                  summary=f"{HISTORY_NOTE}: {locked.label} changed", data={
                      "field": locked.field, "before": before, "after": after, "note": HISTORY_NOTE, "correction": locked.pk,
