@@ -77,7 +77,7 @@ def test_family_figures_by_hand(world):
     result = family_result(world)
     assert result.counts == ToneCounts(celebration=1, positive=1, neutral=1, concern=2)
     assert (result.counts.total, result.counts.share) == (5, 40)
-    assert result.flagged and "2 of 5 contacts in this half term (Autumn 2, from 2 November)" in result.reason
+    assert result.flagged and "2 of 5 contacts in this half term (Autumn 2, from Mon 2 November 2026)" in result.reason
     assert result.last_tones == ("concern", "concern", "neutral")
 
 
@@ -182,7 +182,7 @@ def test_panel_lists_flagged_families_with_ideas(world):
     assert [row.family.name for row in built.families] == ["The Adams family"]
     row = built.families[0]
     texts = [s.text for s in row.suggestions]
-    assert texts[0].startswith("Nothing celebrated for Alfie in this half term (Autumn 2, from 2 November); none in the last year.")
+    assert texts[0].startswith("Nothing celebrated for Alfie in this half term (Autumn 2, from Mon 2 November 2026); none in the last year.")
     assert any("Star of the week" in t for t in texts)
     assert any("behaviour plan" in t for t in texts) and any("Polish" in t for t in texts)
     assert any("attendance milestone" in t for t in texts) and any("learning target" in t for t in texts)
@@ -234,6 +234,6 @@ def test_my_week_shows_the_panel(world, client_for):
     for tone in ("concern", "concern", "concern"):
         contact(world, tone)
     html = client_for(world.ta_a).get("/my-week/").content.decode()
-    assert "Families to celebrate" in html and "0 of 3 contacts in this half term (Autumn 2, from 2 November) were positive" in html
+    assert "Families to celebrate" in html and "0 of 3 contacts in this half term (Autumn 2, from Mon 2 November 2026) were positive" in html
     assert f"/celebrations/new/?child={world.child_a.pk}" in html
     assert "0 of 3</strong> positive or celebrations (0%)" in html

@@ -89,7 +89,7 @@ def test_the_figures_match_a_count_by_hand(world, history):
     assert weekly.reasons == [("Family abroad until December", 1)]
     # Gaps between met records: Adams 7 days; Brown 9 and 3 days. Median of 3, 7, 9.
     assert (weekly.median_gap_days, weekly.families_with_gaps) == (7, 2)
-    assert weekly.summary_text == ("Weekly contact: 80% of family-weeks met this half term (4 of 5); "
+    assert weekly.summary_text == ("Weekly contact: 80 % of family-weeks met this half term (4 of 5); "
                                    "median days between successive met records for the same family 7")
     check = clause(pack, "SCH-2")
     assert (check.share.due, check.not_yet_due, check.median_gap_days) == (0, 3, None)
@@ -115,7 +115,7 @@ def test_a_leader_reads_the_pack_for_the_current_half_term(world, client_for, hi
     assert "Family abroad until December" in html and "Slipping" in html
     assert '<th scope="row">Responsible officer</th><td>The headteacher</td>' in html
     assert '<th scope="row">Review date</th><td>Wed 1 September 2027</td>' in html
-    assert '<th scope="row">With a key worker</th><td class="num">2</td>' in html and "67%" in html
+    assert '<th scope="row">With a key worker</th><td class="num">2</td>' in html and "67 %" in html
     assert f"/evidence-pack.pdf?setting={world.school.pk}&amp;from=2026-11-02&amp;to=2026-12-18" in html
 
 

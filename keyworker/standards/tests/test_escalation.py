@@ -116,7 +116,7 @@ def test_leaders_get_one_summary_by_clause_and_the_key_worker_an_item_in_their_d
 
     # One summary per leader, by clause in clause order, each line with its list; nothing is e-mailed at once.
     [deputy] = summaries(world.deputy)
-    assert deputy.digest and deputy.subject == "Escalated on Wed 18 November: 6 obligations (SCH-2, SCH-6)"
+    assert deputy.digest and deputy.subject == "Escalated on Wed 18 November 2026: 6 obligations (SCH-2, SCH-6)"
     assert deputy.link == "/obligations/escalated/?on=2026-11-18"
     assert ("- Half-termly data check (SCH-2): 3 families overdue by more than 10 days, across 2 key workers and 1 with no key worker."
             in deputy.body)
@@ -289,7 +289,7 @@ def test_a_leaders_summary_of_the_day_grows_until_it_goes_out_in_the_digest(worl
     result = escalations_notify(organisation_id=world.org.pk, now=NOW + dt.timedelta(hours=1))
     assert (result.escalations, result.notifications) == (3, 2)  # the two key workers, each in their digest
     [summary] = summaries(world.deputy)
-    assert summary.subject == "Escalated on Wed 18 November: 6 obligations (SCH-2, SCH-6)"
+    assert summary.subject == "Escalated on Wed 18 November 2026: 6 obligations (SCH-2, SCH-6)"
     assert "Half-termly data check (SCH-2): 3 families" in summary.body and "Review SCH-6 (SCH-6): 3 families" in summary.body
     assert len(summaries(world.headteacher)) == 1 and "SCH-6" not in summaries(world.headteacher)[0].body
     # Once it went out in the digest, what escalates after is a new summary with only the new ones.
@@ -298,4 +298,4 @@ def test_a_leaders_summary_of_the_day_grows_until_it_goes_out_in_the_digest(worl
     engine.recompute(organisation_id=world.org.pk, as_of=D(2026, 11, 20))
     escalations_notify(organisation_id=world.org.pk, now=NOW + dt.timedelta(hours=2))
     newest = Notification.objects.filter(recipient=world.deputy.user, kind=SUMMARY_KIND).order_by("-id").first()
-    assert len(summaries(world.deputy)) == 2 and newest.subject == "Escalated on Wed 18 November: 3 obligations (SCH-7)"
+    assert len(summaries(world.deputy)) == 2 and newest.subject == "Escalated on Wed 18 November 2026: 3 obligations (SCH-7)"

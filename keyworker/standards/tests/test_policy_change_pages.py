@@ -90,7 +90,7 @@ def test_saving_answers_at_once_and_the_page_shows_waiting_then_applied(world, p
     assert response.status_code == 302
     page = client.get(f"/policies/standards/{s.pk}/").content.decode()
     assert "takes effect from Mon 23 November 2026" in page and "Waiting to be applied" in page
-    assert "Due soon (days): 2 → 3" in page and "Dev Deputy" in page
+    assert "Shown as due soon (days before): 2 → 3" in page and "Dev Deputy" in page
     StandardRevision.objects.update(applied_at=dt.datetime(2026, 11, 18, 10, 31, tzinfo=dt.UTC))
     page = client.get(f"/policies/standards/{s.pk}/").content.decode()
     assert "Applied at" in page and "Waiting to be applied" not in page
