@@ -67,7 +67,7 @@ SCREENS = [
     Screen("celebrations-list", "headteacher", lambda w: "/celebrations/", "Celebrations", prepare=_celebrations),
     Screen("celebrations-mine", "ta_a", lambda w: "/celebrations/?mine=1", "Celebrations you recorded", prepare=_celebrations),
     Screen("celebrations-empty", "teacher_b", lambda w: "/celebrations/", "Celebrations"),
-    Screen("celebration-detail", "deputy", _detail_url, "5 DoJo points for Alfie Adams", prepare=_celebrations),
+    Screen("celebration-detail", "deputy", _detail_url, "5 Dojo Points for Alfie Adams", prepare=_celebrations),
     Screen("positivity", "headteacher", lambda w: "/celebrations/positivity/", "Positivity in Test Primary", prepare=_celebrations),
     Screen("positivity-empty", "deputy", lambda w: "/celebrations/positivity/", "Positivity in Test Primary"),
     Screen("positivity-forbidden", "ta_a", lambda w: "/celebrations/positivity/", None, status=403),

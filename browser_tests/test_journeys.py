@@ -175,7 +175,8 @@ def test_key_worker_logs_a_call_from_my_week_then_a_star_of_the_week(world, open
     page = sign_in(open_page("tablet"), world.ta_a)
     expect(page).to_have_url(re.compile(r"/my-week/$"))
     this_week = page.locator("section", has=page.get_by_role("heading", name=re.compile("Due this week")))
-    due = this_week.get_by_role("row").filter(has_text="SCH-4 Weekly contact").filter(has_text="The Adams family").first
+    card = this_week.locator(".week-card").filter(has_text="The Adams family")
+    due = card.locator(".duty").filter(has_text=re.compile(r"Weekly contact.*\(SCH-4\)")).first
     expect(due).to_be_visible()
     due.get_by_role("link", name="Log contact for The Adams family (SCH-4)").click()
 
@@ -186,7 +187,7 @@ def test_key_worker_logs_a_call_from_my_week_then_a_star_of_the_week(world, open
 
     expect(page).to_have_url(re.compile(r"/my-week/$"))
     done = page.locator("section", has=page.get_by_role("heading", name=re.compile("Done this week")))
-    expect(done.get_by_role("row").filter(has_text="SCH-4 Weekly contact").filter(has_text="The Adams family")).to_contain_text("Met")
+    expect(done.locator(".week-card").filter(has_text="The Adams family").locator(".duty").filter(has_text=re.compile(r"Weekly contact.*\(SCH-4\)"))).to_contain_text("Met")
 
     page.goto(f"/families/{world.family_a.pk}/")
     page.get_by_role("link", name="Record a celebration", exact=True).click()

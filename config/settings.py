@@ -175,6 +175,11 @@ TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
 FORMAT_MODULE_PATH = ["config.formats"]
+# The glossary's dates ("Tue 3 March 2026"; "3/3/2026" in tables), also in config/formats/en_GB, which wins for en-GB.
+DATE_FORMAT = "D j F Y"
+SHORT_DATE_FORMAT = "j/n/Y"
+DATETIME_FORMAT = "D j F Y, H:i"
+SHORT_DATETIME_FORMAT = "j/n/Y H:i"
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -55,7 +55,7 @@ class StaffForm(NameFieldsFormMixin, forms.Form):
     email = forms.EmailField(label="E-mail address", help_text="They sign in with this address. Someone new gets an e-mail to choose their own password; someone who already signs in gets an invitation to accept.")
     job_title = forms.CharField(label="Job title", max_length=100, required=False)
     staff_code = forms.CharField(label="MIS staff code", max_length=30, required=False)
-    setting = forms.ModelChoiceField(label="Setting", queryset=Setting.objects.none())
+    setting = forms.ModelChoiceField(label="Setting", queryset=Setting.objects.none(), empty_label="Choose…")
     roles = forms.ModelMultipleChoiceField(
         label="Roles in this setting", queryset=Role.objects.none(), widget=ChoicesWithRefusals,
     )

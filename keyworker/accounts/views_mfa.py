@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from django_otp.models import Device
 from django_otp_webauthn.models import WebAuthnCredential
 
+from keyworker.core.dates import on_screen
 from keyworker.core.errors import RuleViolation
 from keyworker.core.forms import form_submit, service_call
 from keyworker.core.requests import int_param, safe_next
@@ -86,7 +87,7 @@ def devices(request):
         if kind == mfa.RECOVERY_CODES:
             detail = f"{d.token_set.count()} of {mfa_services.RECOVERY_CODE_COUNT} unused"
         elif kind == mfa.PASSKEY and d.last_used_at:
-            detail = f"last used {d.last_used_at:%d %b %Y}"
+            detail = f"last used {on_screen(d.last_used_at)}"
         rows.append({"device": d, "kind": kind, "label": mfa_services.KIND_LABELS[kind], "detail": detail})
     required = mfa.second_factor_required(request.actor)
     return render(request, "accounts/second_factor_devices.html", {

@@ -195,7 +195,7 @@ DEMO_ACTIONS = {
         "Spoke to dad at the gate about the Monday absences; he will ring the office on any day off"],
     2: ["Letter sent home about attendance with the child's figures this year",
         "Meeting with the parents and the deputy head: agreed an attendance plan, review in four weeks",
-        "Checked in with the family: attendance this fortnight 100 %"],
+        "Checked in with the family: attendance this fortnight 100%"],
     3: ["Home visit with the family support worker",
         "Attendance meeting with the headteacher and deputy head: referral to the local authority's attendance team discussed",
         "Early help assessment started with the family's agreement"],

@@ -22,6 +22,7 @@ from keyworker.accounts.selectors import holders_by_role, role_holders
 from keyworker.caseload.models import KeyWorkerAllocation
 from keyworker.core import clock
 from keyworker.core.audit import audit_record
+from keyworker.core.dates import on_screen
 from keyworker.core.errors import RuleViolation
 from keyworker.notifications.services import notification_send
 from keyworker.organisations.calendar import TermCalendar
@@ -69,7 +70,7 @@ def _recipients(organisation_id: int, codes: set[str], family_ids: set[int]) -> 
 
 
 def _fmt(rate: Decimal | None) -> str:
-    return "not recorded yet" if rate is None else f"{rate} %"
+    return "not recorded yet" if rate is None else f"{rate}%"
 
 
 @transaction.atomic
@@ -155,7 +156,7 @@ def concerns_evaluate(*, organisation_id: int, as_of: dt.date, now: dt.datetime 
                 concern.pattern = pattern
             result.raised += 1
         if tier.follow_up:
-            text += f" Follow-up: {tier.follow_up}, by {follow_up_by:%-d %B %Y}."
+            text += f" Follow-up: {tier.follow_up}, by {on_screen(follow_up_by)}."
         ConcernAction.objects.create(organisation_id=organisation_id, concern=concern, kind=kind, happened_on=as_of,
                                      recorded_at=now, text=text, follow_up_on=follow_up_by, tier_order=tier.order)
         new_roles = [c for c in tier.notify_roles if c not in concern.notified_roles]

@@ -16,7 +16,7 @@ from .models import AttendanceTier, EscalationSettings
 KEY_WORKER = "key_worker"
 MAX_TIERS = 6
 
-# England: "Working together to improve school attendance" (persistent at or below 90 %, severe at or below 50 %).
+# England: "Working together to improve school attendance" (persistent at or below 90%, severe at or below 50%).
 DEFAULT_TIERS = [
     (1, "Monitor", Decimal("95"), [KEY_WORKER], "Talk with the family about attendance", 5),
     (2, "Persistent absence", Decimal("90"), ["deputy_headteacher"], "Meet the family with the deputy head", 10),
@@ -102,7 +102,7 @@ def escalation_setup_save(*, actor: Actor, tiers: list[TierInput], patterns: dic
             raise RuleViolation("Enter a percentage between 0 and 100, for example 90.", rule="escalation",
                                 field=f"tier-{i}-at_or_below")
         if previous is not None and rate >= previous:
-            raise RuleViolation(f"Each tier's threshold must be below the one before it ({previous.normalize()} %).",
+            raise RuleViolation(f"Each tier's threshold must be below the one before it ({previous.normalize()}%).",
                                 rule="escalation", field=f"tier-{i}-at_or_below")
         previous = rate
         unknown = [c for c in t.notify_roles if c not in known]

@@ -23,6 +23,7 @@ from keyworker.accounts import capabilities as caps
 from keyworker.accounts.access import Actor
 from keyworker.core import clock
 from keyworker.core.audit import audit_record
+from keyworker.core.dates import on_screen
 from keyworker.core.errors import RuleViolation
 from keyworker.core.uploads import UploadLimits, upload_limits
 from keyworker.imports import reading
@@ -259,18 +260,18 @@ def _check_rows(actor: Actor, table: Table, reason: str, problems: _Problems) ->
                 "future" if day > today[setting_id] else calendars[setting_id].is_school_day(day))
         if sd is not True:
             if sd == "future":
-                problems.add(line, "date", f"{day:%d/%m/%Y} is in the future: marks are recorded on the day or after.")
+                problems.add(line, "date", f"{on_screen(day)} is in the future: marks are recorded on the day or after.")
             else:
-                problems.add(line, "date", f"{day:%d/%m/%Y} is not a school day at {setting.name} "
+                problems.add(line, "date", f"{on_screen(day)} is not a school day at {setting.name} "
                                            f"({calendars[setting_id].describe(day)}).")
             continue
         if day < enrolled_on or (left_on is not None and day > left_on):
-            problems.add(line, "date", f"{child.display_name} was not on roll on {day:%d/%m/%Y}.")
+            problems.add(line, "date", f"{child.display_name} was not on roll on {on_screen(day)}.")
             continue
         mark_key = (child_id, day, session)
         if mark_key in seen:
             problems.add(line, "session", f"{child.display_name} has two marks for the {Session(session).label.lower()} "
-                                          f"of {day:%d/%m/%Y} in this file.")
+                                          f"of {on_screen(day)} in this file.")
             continue
         seen.add(mark_key)
         why = (cell_text(row[ri]) if ri is not None and ri < len(row) else "") or default_reason

@@ -93,7 +93,7 @@ class MarkRevision(OrganisationOwned):
 
 
 class AttendanceSettings(OrganisationOwned):
-    """An organisation's thresholds (defaults from the national definitions: 90 % persistent, 50 % severe)."""
+    """An organisation's thresholds (defaults from the national definitions: 90% persistent, 50% severe)."""
 
     persistent_at_or_below = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("90"))
     severe_at_or_below = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("50"))
@@ -127,7 +127,7 @@ class AttendanceTier(OrganisationOwned):
         constraints = [models.UniqueConstraint(fields=["organisation", "order"], name="attendance_tier_unique_order")]
 
     def __str__(self) -> str:
-        return f"{self.order}. {self.name} (≤ {self.at_or_below} %)"
+        return f"{self.order}. {self.name} (≤ {self.at_or_below}%)"
 
 
 class EscalationSettings(OrganisationOwned):

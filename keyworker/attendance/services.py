@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from keyworker.accounts.access import Actor
 from keyworker.core import clock
 from keyworker.core.audit import audit_record
-from keyworker.core.dates import date_problem
+from keyworker.core.dates import date_problem, on_screen
 from keyworker.core.errors import RuleViolation
 from keyworker.organisations.calendar import TermCalendar
 from keyworker.organisations.models import Setting
@@ -154,19 +154,19 @@ def _check(
             refuse(i, entry, "code", message)
             continue
         if entry.date > today[setting.pk]:
-            refuse(i, entry, "date", f"{entry.date:%d/%m/%Y} is in the future: marks are recorded on the day or after.")
+            refuse(i, entry, "date", f"{on_screen(entry.date)} is in the future: marks are recorded on the day or after.")
             continue
         if not days.is_school_day(setting.pk, entry.date):
-            refuse(i, entry, "date", f"{entry.date:%d/%m/%Y} is not a school day at {setting.name} "
+            refuse(i, entry, "date", f"{on_screen(entry.date)} is not a school day at {setting.name} "
                                      f"({days.describe(setting.pk, entry.date)}).")
             continue
         if entry.date < child.enrolled_on or (child.left_on is not None and entry.date > child.left_on):
-            refuse(i, entry, "date", f"{child.display_name} was not on roll on {entry.date:%d/%m/%Y}.")
+            refuse(i, entry, "date", f"{child.display_name} was not on roll on {on_screen(entry.date)}.")
             continue
         key = (child.pk, entry.date, session)
         if key in seen:
             refuse(i, entry, "session", f"{child.display_name} has two marks for the {Session(session).label.lower()} "
-                                        f"of {entry.date:%d/%m/%Y} in this batch.")
+                                        f"of {on_screen(entry.date)} in this batch.")
             continue
         seen[key] = i
         why = (entry.reason or reason or "").strip()
@@ -311,7 +311,7 @@ def attendance_settings_save(
 
     actor.require(caps.MANAGE_SETUP)
     if not (0 < severe_at_or_below < persistent_at_or_below <= 100):
-        raise RuleViolation("The severe absence threshold must be below the persistent one, both between 0 and 100 %.",
+        raise RuleViolation("The severe absence threshold must be below the persistent one, both between 0 and 100%.",
                             rule="thresholds", field="severe_at_or_below")
     if not (1 <= replace_n_within_school_days <= 20):
         raise RuleViolation("Enter between 1 and 20 school days.", rule="replace_days", field="replace_n_within_school_days")

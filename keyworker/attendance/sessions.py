@@ -16,6 +16,7 @@ from django.http import Http404
 from keyworker.accounts.access import Actor
 from keyworker.core import clock
 from keyworker.core.audit import audit_record
+from keyworker.core.dates import on_screen
 from keyworker.core.errors import RuleViolation
 from keyworker.organisations.models import Group, SettingKind
 from keyworker.people.models import Child
@@ -49,9 +50,9 @@ def care_session_book(*, actor: Actor, child: Child, date: dt.date, kind: str = 
     if kind not in CareSessionKind.values:
         raise RuleViolation("Choose the kind of session.", rule="kind", field="kind")
     if date < child.enrolled_on or (child.left_on is not None and date > child.left_on):
-        raise RuleViolation(f"{child.display_name} is not on roll on {date:%d/%m/%Y}.", rule="on_roll", field="date")
+        raise RuleViolation(f"{child.display_name} is not on roll on {on_screen(date)}.", rule="on_roll", field="date")
     if CareSession.objects.filter(child=child, date=date, kind=kind).exists():
-        raise RuleViolation(f"{child.display_name} already has this session booked on {date:%d/%m/%Y}.",
+        raise RuleViolation(f"{child.display_name} already has this session booked on {on_screen(date)}.",
                             rule="booked", field="date")
     return CareSession.objects.create(organisation_id=child.organisation_id, child=child, setting_id=child.setting_id,
                                       group_id=child.group_id, date=date, kind=kind)
@@ -122,7 +123,7 @@ def care_register_save(*, actor: Actor, group: Group, date: dt.date, outcomes: S
     CareSession.objects.bulk_update(changed, ["status", "absence_reason", "note", "recorded_by", "recorded_at"])
     if changed:
         audit_record(organisation_id=actor.organisation_id, actor=actor.user, event_type="attendance.care_register",
-                     obj=group, summary=f"Sessions recorded for {group.name} on {date:%d/%m/%Y}",
+                     obj=group, summary=f"Sessions recorded for {group.name} on {on_screen(date)}",
                      data={"date": date.isoformat(), "changed": len(changed)})
     return len(changed)
 

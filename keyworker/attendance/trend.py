@@ -10,7 +10,7 @@ from .models import AttendanceMark
 from .selectors import Rates, _counts
 
 WIDTH, HEIGHT, TOP, LEFT = 640, 200, 10, 40  # the SVG's size; bars fill the plot area below TOP and right of LEFT
-FLOOR = 0  # the axis runs from 0 to 100 %: a week of severe absence still shows as a (short, red) bar
+FLOOR = 0  # the axis runs from 0 to 100%: a week of severe absence still shows as a (short, red) bar
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from keyworker.core import clock
+from keyworker.core.dates import on_screen
 from keyworker.core.errors import RuleViolation
 from keyworker.core.forms import service_errors
 from keyworker.core.uploads import too_large_message, upload_limits, upload_refusal
@@ -85,7 +86,7 @@ def register(request: HttpRequest, group_id: int) -> HttpResponse:
             except RuleViolation as exc:
                 general.append(exc.message)
             else:
-                messages.success(request, f"Register saved for {group.name}, {day:%A %-d %B} ({Session(session).label.lower()}): "
+                messages.success(request, f"Register saved for {group.name}, {on_screen(day)} ({Session(session).label.lower()}): "
                                           f"{result.created} recorded, {result.changed} changed.")
                 query = urlencode({"date": day.isoformat(), "session": session})
                 return redirect(f"{reverse('attendance:register', args=[group.pk])}?{query}")
@@ -122,7 +123,7 @@ def _range(request: HttpRequest, calendar: TermCalendar, today: dt.date) -> tupl
             return named[-1], named, "The end of the range is before its start."
         if (end - start).days > MAX_RANGE_DAYS:
             return named[-1], named, f"Choose a range of {MAX_RANGE_DAYS} days or fewer."
-        return Range("custom", f"{start:%-d %b %Y} to {end:%-d %b %Y}", start, end), named, ""
+        return Range("custom", f"{on_screen(start)} to {on_screen(end)}", start, end), named, ""
     key = request.GET.get("period") or "year"
     chosen = next((p for p in named if p.key == key), named[-1])
     return chosen, named, ""

@@ -10,7 +10,7 @@ from keyworker.people.models import Child, Family
 
 class AssignForm(forms.Form):
     setting = forms.ModelChoiceField(label="Setting", queryset=Setting.objects.none(), widget=forms.HiddenInput)
-    staff = forms.ModelChoiceField(label="Key worker", queryset=StaffMember.objects.none())
+    staff = forms.ModelChoiceField(label="Key worker", queryset=StaffMember.objects.none(), empty_label="Choose…")
     reason = forms.CharField(
         label="Reason", max_length=300, help_text="Kept in the family's allocation history, e.g. New to the class; Staff change",
     )

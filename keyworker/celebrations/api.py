@@ -53,7 +53,7 @@ class CelebrationKindField(serializers.ChoiceField):
 class CelebrationSerializer(serializers.ModelSerializer):
     # A plain string here: the kinds' enum is described once, on the request that records one.
     kind = serializers.CharField(read_only=True, help_text="One of: " + ", ".join(CelebrationKind.values) + ".")
-    kind_label = serializers.CharField(read_only=True, help_text="The kind in words, e.g. “5 DoJo points”.")
+    kind_label = serializers.CharField(read_only=True, help_text="The kind in words, e.g. “5 Dojo Points”.")
     child_name = serializers.CharField(source="child.display_name", read_only=True)
     recorded_by_name = serializers.CharField(source="recorded_by.user.full_name", read_only=True)
     is_voided = serializers.BooleanField(read_only=True)
@@ -77,7 +77,7 @@ class CelebrationCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=TITLE_MAX, help_text="What it is for, in a few words.")
     note = serializers.CharField(max_length=NOTE_MAX, required=False, allow_blank=True, default="")
     points = serializers.IntegerField(min_value=1, max_value=POINTS_MAX, required=False, allow_null=True, default=None,
-                                      help_text="DoJo points only.")
+                                      help_text="Dojo Points only.")
     celebrated_on = serializers.DateField(help_text="Today or up to a year ago, never in the future.")
     shared_how = serializers.ChoiceField(choices=SharedHow.choices, required=False, allow_blank=True, default="",
                                          help_text="How it was shared with the family (records a celebration contact).")
@@ -170,7 +170,7 @@ class PositivitySerializer(serializers.Serializer):
                        summary="Void a celebration (leaders: allocations.manage in its setting); it stays in the record"),
 )
 class CelebrationViewSet(mixins.CreateModelMixin, ReadViewSet):
-    """Celebrations of the children you may see: Well Done postcards, Star of the week, DoJo points, milestones."""
+    """Celebrations of the children you may see: Well Done postcards, Star of the week, Dojo Points, milestones."""
 
     serializer_class = CelebrationSerializer
     filter_serializer_class = CelebrationFilterSerializer

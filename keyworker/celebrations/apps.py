@@ -1,4 +1,4 @@
-"""The celebrations app: Well Done postcards, Star of the week, DoJo points, milestones; positivity (SCH-1)."""
+"""The celebrations app: Well Done postcards, Star of the week, Dojo Points, milestones; positivity (SCH-1)."""
 
 from django.apps import AppConfig
 

@@ -1,4 +1,4 @@
-"""Demo celebrations for the demo school: Star of the week each week per class, Well Done postcards, DoJo points,
+"""Demo celebrations for the demo school: Star of the week each week per class, Well Done postcards, Dojo Points,
 achievements and attendance milestones over this school year's half terms, most shared with the family (each shared
 one with its celebration contact). One of the demo key worker's families then has three concern contacts in a row,
 so My week flags it. Deterministic: a fixed seed, dates as offsets from today.
@@ -36,8 +36,8 @@ TITLES = {
                                   "Working hard at phonics"],
     CelebrationKind.ACHIEVEMENT: ["Swam 10 metres", "Learned all the number bonds to 10", "Reading book band moved up",
                                   "Performed in the class assembly", "Dressed independently after PE"],
-    CelebrationKind.ATTENDANCE_MILESTONE: ["100 % attendance this half term", "On time every day for a month",
-                                           "Attendance up to 96 % this half term"],
+    CelebrationKind.ATTENDANCE_MILESTONE: ["100% attendance this half term", "On time every day for a month",
+                                           "Attendance up to 96% this half term"],
 }
 NOTES = ["", "", "", "The class gave a big round of applause.", "Mum said she would put it on the fridge.",
          "A real step forward after a tricky start to the term."]

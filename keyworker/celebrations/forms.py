@@ -34,8 +34,8 @@ class CelebrationForm(forms.Form):
     kind = forms.ChoiceField(label="What kind of celebration", choices=CelebrationKind.choices, widget=forms.RadioSelect,
                              error_messages={"required": "Choose what kind of celebration it is.",
                                              "invalid_choice": "Choose one of the kinds listed."})
-    points = forms.IntegerField(label="How many DoJo points", required=False, min_value=1, max_value=POINTS_MAX,
-                                help_text="Only for DoJo points.",
+    points = forms.IntegerField(label="How many Dojo Points", required=False, min_value=1, max_value=POINTS_MAX,
+                                help_text="Only for Dojo Points.",
                                 error_messages={"invalid": "Enter a whole number of points, for example 5.",
                                                 "min_value": "Enter 1 point or more.",
                                                 "max_value": f"Enter {POINTS_MAX} points or fewer."})

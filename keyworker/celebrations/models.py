@@ -1,4 +1,4 @@
-"""Celebrations of a child (Well Done postcards, Star of the week, DoJo points, milestones) and the positivity rule (SCH-1)."""
+"""Celebrations of a child (Well Done postcards, Star of the week, Dojo Points, milestones) and the positivity rule (SCH-1)."""
 
 from django.conf import settings
 from django.db import models
@@ -13,7 +13,7 @@ from keyworker.people.models import Child, Family
 class CelebrationKind(models.TextChoices):
     WELL_DONE_POSTCARD = "well_done_postcard", "Well Done postcard"
     STAR_OF_THE_WEEK = "star_of_the_week", "Star of the week"
-    DOJO_POINTS = "dojo_points", "DoJo points"
+    DOJO_POINTS = "dojo_points", "Dojo Points"
     ATTENDANCE_MILESTONE = "attendance_milestone", "Attendance milestone"
     ACHIEVEMENT = "achievement", "Achievement"
     OTHER = "other", "Other"
@@ -21,7 +21,7 @@ class CelebrationKind(models.TextChoices):
 
 class SharedHow(models.TextChoices):
     POSTCARD_HOME = "postcard_home", "Postcard home"
-    MESSAGING_APP = "messaging_app", "Class DoJo or messaging app"
+    MESSAGING_APP = "messaging_app", "ClassDojo or messaging app"
     FACE_TO_FACE = "face_to_face", "Face to face"
     PHONE = "phone", "Phone call"
     EMAIL = "email", "E-mail"
@@ -44,7 +44,7 @@ class Celebration(OrganisationOwned):
     kind = models.CharField(max_length=30, choices=CelebrationKind.choices)
     title = models.CharField(max_length=150, help_text="What it is for, in a few words")
     note = models.TextField(blank=True)
-    points = models.PositiveIntegerField(null=True, blank=True, help_text="DoJo points only")
+    points = models.PositiveIntegerField(null=True, blank=True, help_text="Dojo Points only")
     celebrated_on = models.DateField()
     recorded_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="celebrations_recorded")
     created_at = models.DateTimeField(default=clock.now)
@@ -93,7 +93,7 @@ class Celebration(OrganisationOwned):
     @property
     def kind_label(self) -> str:
         if self.kind == CelebrationKind.DOJO_POINTS and self.points:
-            return f"{self.points} DoJo point{'s' if self.points != 1 else ''}"
+            return f"{self.points} Dojo Point{'s' if self.points != 1 else ''}"
         return self.get_kind_display()
 
 
@@ -121,7 +121,7 @@ class PositivityRule(OrganisationOwned):
         ]
 
     def __str__(self) -> str:
-        return f"Positivity rule of {self.organisation_id}: more than {self.threshold_percent} %"
+        return f"Positivity rule of {self.organisation_id}: more than {self.threshold_percent}%"
 
     @classmethod
     def default_for(cls, organisation: Organisation | int) -> "PositivityRule":

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from keyworker.accounts.access import Actor
 from keyworker.caseload.models import KeyWorkerAllocation
+from keyworker.core.dates import on_screen
 from keyworker.core.extensions import WeekPanel, register_week_panel
 from keyworker.people.models import Child, Family
 
@@ -72,14 +73,14 @@ def suggestions_for(
     children: list[Child], kinds_in_period: dict[int, set[str]], last_celebrated: dict[int, dt.date], period: PositivityPeriod,
     next_url: str,
 ) -> list[Suggestion]:
-    """Ideas from the records: nothing celebrated this period, Star of the week or DoJo points not yet given, key aspects
+    """Ideas from the records: nothing celebrated this period, Star of the week or Dojo Points not yet given, key aspects
     (a behaviour plan, a first language other than English); attendance and learning targets as general ideas."""
     out: list[Suggestion] = []
     for child in children:
         name, kinds = _name(child), kinds_in_period.get(child.pk, set())
         if not kinds:
             last = last_celebrated.get(child.pk)
-            since = f"the last was on {last:%d/%m/%Y}" if last else "none in the last year"
+            since = f"the last was on {on_screen(last)}" if last else "none in the last year"
             out.append(Suggestion(f"Nothing celebrated for {name} in {period.label}; {since}. A Well Done postcard home for "
                                   "something small done well?", record_url(child=child, kind=CelebrationKind.WELL_DONE_POSTCARD,
                                                                              next_url=next_url)))
@@ -87,7 +88,7 @@ def suggestions_for(
             out.append(Suggestion(f"Nominate {name} for Star of the week, and tell the family why.",
                                   record_url(child=child, kind=CelebrationKind.STAR_OF_THE_WEEK, next_url=next_url)))
         elif CelebrationKind.DOJO_POINTS not in kinds:
-            out.append(Suggestion(f"Send {name} DoJo points for effort and share them with the family.",
+            out.append(Suggestion(f"Send {name} Dojo Points for effort and share them with the family.",
                                   record_url(child=child, kind=CelebrationKind.DOJO_POINTS, next_url=next_url)))
         aspects = getattr(child, "key_aspects", None)
         if aspects is not None and aspects.behaviour_plan.strip():

@@ -13,6 +13,7 @@ from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 
 from keyworker.contacts.models import ContactLog, Tone
+from keyworker.core.dates import on_screen
 from keyworker.organisations.calendar import Period
 from keyworker.organisations.models import HalfTerm
 
@@ -51,13 +52,13 @@ class ToneCounts:
 
     @property
     def share(self) -> int | None:
-        """The positive share as a whole percentage (rounded down, so 49.9 % never reads as 50 %); None with no contacts."""
+        """The positive share as a whole percentage (rounded down, so 49.9% never reads as 50%); None with no contacts."""
         if not self.total:
             return None
         return self.positive_total * 100 // self.total
 
     def predominantly_positive(self, threshold_percent: int) -> bool:
-        """More than the threshold, in exact integer arithmetic: exactly 50 % is not "predominantly"."""
+        """More than the threshold, in exact integer arithmetic: exactly 50% is not "predominantly"."""
         return self.total > 0 and self.positive_total * 100 > threshold_percent * self.total
 
     def __add__(self, other: "ToneCounts") -> "ToneCounts":
@@ -84,7 +85,7 @@ class FamilyPositivity:
 
 
 def rule_for(organisation_id: int) -> PositivityRule:
-    """The organisation's rule, or the default one (more than 50 %, 3 contacts, this half term): one query."""
+    """The organisation's rule, or the default one (more than 50%, 3 contacts, this half term): one query."""
     return PositivityRule.objects.filter(organisation_id=organisation_id).first() or PositivityRule.default_for(organisation_id)
 
 
@@ -98,7 +99,7 @@ def current_half_terms(setting_ids: Iterable[int], as_of: dt.date) -> dict[int, 
 
 
 def _day_month(day: dt.date) -> str:
-    return f"{day.day} {day:%B}"
+    return f"{on_screen(day)}"
 
 
 def period_for(rule: PositivityRule, half_term: Period | None, as_of: dt.date) -> PositivityPeriod:
@@ -203,7 +204,7 @@ def assess(family_id: int, counts: ToneCounts, tones: tuple[str, ...], rule: Pos
     reason = ""
     if counts.total >= rule.min_contacts and not counts.predominantly_positive(rule.threshold_percent):
         reason = (f"{counts.positive_total} of {counts.total} contacts in {period.label} were positive or celebrations "
-                  f"({counts.share} %); {counts.concern} about {'a concern' if counts.concern == 1 else 'concerns'}.")
+                  f"({counts.share}%); {counts.concern} about {'a concern' if counts.concern == 1 else 'concerns'}.")
     elif len(tones) >= LAST_N and all(t == Tone.CONCERN for t in tones[:LAST_N]):
         reason = f"The last {LAST_N} contacts were all about concerns."
     return FamilyPositivity(family_id, counts, tones, bool(reason), reason)

@@ -15,6 +15,7 @@ from keyworker.contacts.models import Direction, Tone
 from keyworker.contacts.services import contact_record, contact_void
 from keyworker.core import clock
 from keyworker.core.audit import audit_record
+from keyworker.core.dates import on_screen
 from keyworker.core.errors import RuleViolation
 from keyworker.people.models import Child, Family
 from keyworker.people.selectors import families_visible_to
@@ -64,18 +65,18 @@ def _clean(*, child: Child, kind: str, title: str, note: str, points: int | None
         raise RuleViolation(f"Keep the note to {NOTE_MAX} characters or fewer.", rule="note_long", field="note")
     if kind == CelebrationKind.DOJO_POINTS:
         if not isinstance(points, int) or isinstance(points, bool) or points < 1:
-            raise RuleViolation("Enter how many DoJo points, for example 5.", rule="points_required", field="points")
+            raise RuleViolation("Enter how many Dojo Points, for example 5.", rule="points_required", field="points")
         if points > POINTS_MAX:
             raise RuleViolation(f"Enter {POINTS_MAX} points or fewer.", rule="points_high", field="points")
     elif points is not None:
-        raise RuleViolation("Points are only for DoJo points: choose DoJo points or leave the number empty.", rule="points_kind",
+        raise RuleViolation("Points are only for Dojo Points: choose Dojo Points or leave the number empty.", rule="points_kind",
                             field="points")
     celebrated_on = _check_date(celebrated_on, today, field="celebrated_on", what="of the celebration")
     if child.enrolled_on and celebrated_on < child.enrolled_on:
-        raise RuleViolation(f"{child.display_name} joined on {child.enrolled_on:%d/%m/%Y}: choose a date after that.",
+        raise RuleViolation(f"{child.display_name} joined on {on_screen(child.enrolled_on)}: choose a date after that.",
                             rule="before_enrolment", field="celebrated_on")
     if child.left_on and celebrated_on > child.left_on:
-        raise RuleViolation(f"{child.display_name} left on {child.left_on:%d/%m/%Y}: choose a date before that.",
+        raise RuleViolation(f"{child.display_name} left on {on_screen(child.left_on)}: choose a date before that.",
                             rule="after_leaving", field="celebrated_on")
     return {"kind": kind, "title": title, "note": note, "points": points if kind == CelebrationKind.DOJO_POINTS else None,
             "celebrated_on": celebrated_on}
@@ -148,7 +149,7 @@ def celebration_share(*, actor: Actor, celebration: Celebration, how: str, share
     if locked.voided_at is not None:
         raise RuleViolation("This celebration was voided, so it cannot be shared.", rule="voided")
     if locked.shared_on is not None:
-        raise RuleViolation(f"Already shared with the family on {locked.shared_on:%d/%m/%Y}.", rule="already_shared")
+        raise RuleViolation(f"Already shared with the family on {on_screen(locked.shared_on)}.", rule="already_shared")
     today = clock.today(locked.setting.time_zone)
     _share(locked, actor=actor, shared_on=shared_on or today, how=how, today=today)
     locked.save(update_fields=["shared_on", "shared_how", "shared_by", "contact"])
@@ -216,6 +217,6 @@ def positivity_rule_save(
     rule.updated_at, rule.updated_by = clock.now(), actor.user
     rule.save()
     audit_record(organisation_id=rule.organisation_id, actor=actor.user, event_type="positivity_rule.saved", obj=rule,
-                 summary=f"Positivity rule set: more than {threshold_percent} % positive, at least {min_contacts} contacts",
+                 summary=f"Positivity rule set: more than {threshold_percent}% positive, at least {min_contacts} contacts",
                  data={"before": before, "after": after})
     return rule

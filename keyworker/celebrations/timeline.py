@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from keyworker.accounts.access import Actor
+from keyworker.core.dates import on_screen
 from keyworker.core.extensions import TimelineEntry, TimelineSource, register_timeline_source
 from keyworker.people.models import Family
 
@@ -22,7 +23,7 @@ def _celebrations(actor: Actor, family: Family, limit: int) -> list[TimelineEntr
         if c.is_voided:
             summary = f"Voided: {c.void_reason}"
         elif c.is_shared:
-            summary = f"{c.title}. Shared with the family ({c.get_shared_how_display().lower()}) on {c.shared_on:%d/%m/%Y}."
+            summary = f"{c.title}. Shared with the family ({c.get_shared_how_display().lower()}) on {on_screen(c.shared_on)}."
         else:
             summary = f"{c.title}. Not shared with the family yet."
         entries.append(TimelineEntry(

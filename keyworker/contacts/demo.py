@@ -30,7 +30,7 @@ WRITE_UPS = {
     Tone.CELEBRATION: [
         "Told {carer} that {child} was Star of the week for helping a friend in class.",
         "Sent a Well Done postcard home: {child} read a whole page aloud to the class today.",
-        "Shared with {carer} that {child} reached 100 DoJo points this half term.",
+        "Shared with {carer} that {child} reached 100 Dojo Points this half term.",
     ],
     Tone.POSITIVE: [
         "Caught up with {carer} at the gate: {child} has settled well after the weekend.",

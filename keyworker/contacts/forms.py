@@ -5,6 +5,7 @@ import datetime as dt
 from django import forms
 
 from keyworker.core.conflicts import VersionField
+from keyworker.core.dates import on_screen
 from keyworker.people.models import Carer, Child
 
 from .models import Channel, ContactLog, Direction, SafeguardingCategory, Tone
@@ -71,7 +72,7 @@ class ContactForm(forms.Form):
         self.absences = {ref: (child, day) for ref, child, day in absences}
         if absences and not editing:
             self.fields["absence"].choices = [
-                *((ref, f"{child.display_name}: unexplained absence on {day:%a} {day.day} {day:%B %Y}") for ref, child, day in absences),
+                *((ref, f"{child.display_name}: unexplained absence on {on_screen(day)}") for ref, child, day in absences),
                 ("", "Not about an absence"),
             ]
         else:  # no absence to follow up (and an edit keeps what the contact was about)

@@ -16,7 +16,7 @@ from keyworker.people.models import Carer, Child, ContactMethod, Family
 class Channel(models.TextChoices):
     FACE_TO_FACE = ContactMethod.FACE_TO_FACE.value, "Face to face"
     PHONE = ContactMethod.PHONE.value, "Phone call"
-    MESSAGING_APP = ContactMethod.MESSAGING_APP.value, "Class DoJo or messaging app"
+    MESSAGING_APP = ContactMethod.MESSAGING_APP.value, "ClassDojo or messaging app"
     EMAIL = ContactMethod.EMAIL.value, "E-mail"
     LETTER = ContactMethod.LETTER.value, "Letter or postcard"
     MEETING = "meeting", "Meeting"

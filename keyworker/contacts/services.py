@@ -15,7 +15,7 @@ from keyworker.core import clock
 from keyworker.core.audit import audit_record
 from keyworker.core.audit import changes as audit_changes
 from keyworker.core.conflicts import version_claim
-from keyworker.core.dates import date_problem
+from keyworker.core.dates import date_problem, on_screen
 from keyworker.core.errors import RuleViolation
 from keyworker.notifications.services import notification_send
 from keyworker.organisations.models import Setting
@@ -146,12 +146,12 @@ def _absence(family: Family, child: Child | None, day: dt.date | None, happened_
         raise RuleViolation("Choose one of this family's children's absences, or “Not about an absence”.", rule="absence",
                             field="absence")
     if day > happened_on:
-        raise RuleViolation(f"A follow-up of the absence on {day:%A} {day.day} {day:%B} is dated on or after it: change the date "
+        raise RuleViolation(f"A follow-up of the absence on {on_screen(day)} is dated on or after it: change the date "
                             "of the contact, or choose “Not about an absence”.", rule="absence_date", field="absence")
     from .absences import unexplained_absences
 
     if not unexplained_absences(family.organisation_id, [child.pk], day, day):
-        raise RuleViolation(f"{child.display_name} has no unexplained absence on {day:%A} {day.day} {day:%B}.", rule="absence",
+        raise RuleViolation(f"{child.display_name} has no unexplained absence on {on_screen(day)}.", rule="absence",
                             field="absence")
     return {"absence_child": child, "absence_on": day}
 

@@ -18,6 +18,7 @@ from keyworker.accounts import restricted
 from keyworker.accounts.access import Actor
 from keyworker.core import clock
 from keyworker.core.conflicts import EditConflict, conflict_context
+from keyworker.core.dates import on_screen
 from keyworker.core.forms import form_submit
 from keyworker.core.requests import int_param as _int
 from keyworker.core.requests import member as _member
@@ -143,11 +144,11 @@ def _recorded_message(contact: ContactLog) -> str:
                 "told, and only they can read it now.")
     text = f"Contact with {contact.family.name} recorded"
     if contact.absence_child_id:
-        text += f" as the follow-up of {contact.absence_child.display_name}'s absence on {contact.absence_on:%A} {contact.absence_on.day} {contact.absence_on:%B}"
+        text += f" as the follow-up of {contact.absence_child.display_name}'s absence on {on_screen(contact.absence_on)}"
     if selectors.weekly_contact_met(contact.family, contact.happened_on):
         monday = week_of(clock.today(contact.setting.time_zone))[0]
         text += (": weekly contact met for this week" if contact.happened_on >= monday
-                 else f": weekly contact met for the week of {contact.happened_on.day} {contact.happened_on:%B}")
+                 else f": weekly contact met for the week of {on_screen(contact.happened_on)}")
     text += "."
     if not contact.used_preferred_method:
         text += " Not their preferred method."

@@ -10,6 +10,8 @@ from django import forms
 from django.db.models import F, Model
 from django.utils import timezone
 
+from keyworker.core.dates import on_screen
+
 from .models import AuditEvent
 
 STALE_MESSAGE = "This page is out of date: open it again to see what is saved now."
@@ -100,7 +102,7 @@ def _words(field: forms.Field, value: Any) -> str:
         if str(value) in labels:
             return labels[str(value)]
     if isinstance(value, dt.date):
-        return f"{value:%d/%m/%Y}"
+        return f"{on_screen(value)}"
     return str(value)
 
 

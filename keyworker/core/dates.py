@@ -21,7 +21,7 @@ def date_problem(day: dt.date | None, *, today: dt.date) -> str | None:
     if day < EARLIEST:
         return "Enter a date in 1900 or later (check the year)."
     if day > latest(today):
-        return f"Enter a date no later than {latest(today):%d/%m/%Y} (check the year)."
+        return f"Enter a date no later than {on_screen(latest(today))} (check the year)."
     return None
 
 
@@ -30,3 +30,23 @@ def check_date(day: dt.date | None, *, today: dt.date) -> dt.date | None:
     if problem:
         raise ValidationError(problem, code="implausible_date")
     return day
+
+
+def on_screen(day: dt.date | dt.datetime) -> str:
+    """A date as the glossary writes it on screen ("Tue 3 March 2026"), for messages and sentences built in Python."""
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    if isinstance(day, dt.datetime) and timezone.is_aware(day):
+        day = timezone.localtime(day)
+    return date_format(day, "DATE_FORMAT")
+
+
+def in_table(day: dt.date | dt.datetime) -> str:
+    """A date as tables write it ("3/3/2026")."""
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    if isinstance(day, dt.datetime) and timezone.is_aware(day):
+        day = timezone.localtime(day)
+    return date_format(day, "SHORT_DATE_FORMAT")

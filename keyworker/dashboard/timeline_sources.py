@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from keyworker.accounts.access import Actor
+from keyworker.core.dates import on_screen
 from keyworker.core.extensions import TimelineEntry, TimelineSource, register_timeline_source
 from keyworker.people.models import Family, KeyAspectChange
 from keyworker.standards.models import Obligation, ObligationState
@@ -20,7 +21,7 @@ def _key_aspect_changes(actor: Actor, family: Family, limit: int) -> list[Timeli
     return [
         TimelineEntry(
             at=c.changed_at, kind="key_aspects", label=f"{c.field_label} changed", tone="info",
-            summary=f"{c.before or '(blank)'} → {c.after or '(blank)'}",
+            summary=f"{c.before or 'nothing recorded'} → {c.after or 'nothing recorded'}",
             url=reverse("people:child", args=[c.child_id]), by=c.changed_by.full_name if c.changed_by else "",
             children=(c.child.display_name,), key=(c.pk,),
         )
@@ -40,7 +41,7 @@ def _obligations_met(actor: Actor, family: Family, limit: int) -> list[TimelineE
         entries.append(TimelineEntry(
             at=dt.datetime.combine(o.met_on, dt.time(12), tzinfo=tz), kind="obligations",
             label=f"Met: {o.standard.clause} {o.standard.title}", tone="good",
-            summary=f"Due {o.due_on:%d/%m/%Y}, met {o.met_on:%d/%m/%Y}.", url=reverse("week:obligation", args=[o.pk]),
+            summary=f"Due {on_screen(o.due_on)}, met {on_screen(o.met_on)}.", url=reverse("week:obligation", args=[o.pk]),
             children=(o.child.display_name,) if o.child else (), key=(o.pk,),
         ))
     return entries

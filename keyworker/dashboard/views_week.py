@@ -1,6 +1,7 @@
 """Key worker pages of the standards engine: My week, one obligation with its history, waiving it."""
 
 import datetime as dt
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from keyworker.accounts.access import Actor
 from keyworker.core import clock
+from keyworker.core.dates import on_screen
 from keyworker.core.extensions import week_panels
 from keyworker.core.forms import form_submit
 from keyworker.standards import policies as standards_policies
@@ -30,6 +32,27 @@ from keyworker.standards.selectors import (
 
 from .forms import WaiveForm
 from .getting_started import banner_for
+
+
+@dataclass
+class FamilyCard:
+    """One family's duties in a section of My week (or the key worker's own duties at a setting), in due order."""
+    family: object | None
+    setting: object
+    contact: str
+    rows: list = field(default_factory=list)
+
+
+def family_cards(rows: list) -> list[FamilyCard]:
+    """The rows of a section grouped per family, each card where its most urgent duty stands; no query."""
+    cards: dict[tuple, FamilyCard] = {}
+    for row in rows:
+        o = row.obligation
+        key = ("family", o.family_id) if o.family_id else ("own", o.setting_id)
+        if key not in cards:
+            cards[key] = FamilyCard(o.family if o.family_id else None, o.setting, row.family_contact)
+        cards[key].rows.append(row)
+    return list(cards.values())
 
 
 def member(request: HttpRequest) -> Actor:
@@ -67,11 +90,11 @@ def my_week_view(request: HttpRequest) -> HttpResponse:
         "panels": panels, "missed": missed_summary(actor, min(as_of, today)), "getting_started": banner_for(actor, today),
         "week": week, "as_of": as_of, "as_of_error": as_of_error, "is_today": as_of == today,
         "sections": [
-            ("overdue", "Overdue", "Oldest first: contact these families first.", week.overdue),
-            ("due", f"Due {this_week}", f"Due by {week.week_end:%A} {week.week_end.day} {week.week_end:%B}.", week.due_this_week),
-            ("later", "Coming up", f"Due after {this_week}.", week.coming_up),
-            ("done", f"Done {this_week}", f"Met between {week.week_start:%A} {week.week_start.day} {week.week_start:%B} and "
-                                           f"{week.week_end:%A} {week.week_end.day} {week.week_end:%B}.", week.done_this_week),
+            ("overdue", "Overdue", "Oldest first: contact these families first.", family_cards(week.overdue), len(week.overdue)),
+            ("due", f"Due {this_week}", f"Due by {on_screen(week.week_end)}.", family_cards(week.due_this_week), len(week.due_this_week)),
+            ("later", "Coming up", f"Due after {this_week}.", family_cards(week.coming_up), len(week.coming_up)),
+            ("done", f"Done {this_week}", f"Met between {on_screen(week.week_start)} and {on_screen(week.week_end)}.",
+             family_cards(week.done_this_week), len(week.done_this_week)),
         ],
     })
 
@@ -133,7 +156,7 @@ def obligation_waive_view(request: HttpRequest, obligation_id: int) -> HttpRespo
 
     def waive(data: dict) -> tuple[str, str]:
         obligation_waive(actor=actor, obligation=obligation, reason=data["reason"])
-        return here, f"Waived: {obligation.standard.clause} {obligation.standard.title} for {obligation.family.name}."
+        return here, f"Waived: {obligation.standard.heading} for {obligation.family.name}."
 
     done = form_submit(request, form, waive, elsewhere=here)
     if done is not None:

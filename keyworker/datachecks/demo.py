@@ -164,7 +164,7 @@ def _setting_history(org: Organisation, setting: Setting, admin: StaffMember | N
         DataCheckEvent.objects.create(
             organisation=org, data_check=check, kind=EventKind.CORRECTION_PROPOSED, at=check.carer_confirmed_at,
             actor=check.carer_recorded_by.user if check.carer_recorded_by else None,
-            summary=f"{item.label}: “{item.value or '(blank)'}” → “{fields.shown(item.field, stored) or '(blank)'}”",
+            summary=f"{item.label}: “{item.value or 'nothing recorded'}” → “{fields.shown(item.field, stored) or 'nothing recorded'}”",
         )
     Correction.objects.bulk_create(corrections)
     # The key aspects ones the admin office has already applied, through the people services (briefings follow them).

@@ -11,6 +11,7 @@ from django.http import Http404
 from keyworker.accounts.access import Actor
 from keyworker.core import clock
 from keyworker.core.audit import audit_record
+from keyworker.core.dates import on_screen
 from keyworker.core.errors import RuleViolation
 from keyworker.organisations.models import Group, HalfTerm
 from keyworker.people import services as people
@@ -165,7 +166,7 @@ def datacheck_carer_confirm(
     check = DataCheck.objects.select_for_update(of=("self",)).select_related("setting").get(pk=check.pk)
     if check.carer_confirmed_at is not None:
         raise RuleViolation(f"A carer's confirmation is already recorded for {half_term}: {check.carer_name} on "
-                            f"{check.carer_confirmed_on:%d/%m/%Y}.", rule="already_confirmed")
+                            f"{on_screen(check.carer_confirmed_on)}.", rule="already_confirmed")
     now = clock.now()
     check.snapshot = fields.snapshot(items)
     check.carer, check.carer_name, check.carer_method = carer, carer.full_name, method
@@ -186,7 +187,7 @@ def datacheck_carer_confirm(
     ])
     for item, stored, _ in parsed:
         _event(check, EventKind.CORRECTION_PROPOSED, actor,
-               f"{item.label}: “{item.value or '(blank)'}” → “{fields.shown(item.field, stored) or '(blank)'}”", now)
+               f"{item.label}: “{item.value or 'nothing recorded'}” → “{fields.shown(item.field, stored) or 'nothing recorded'}”", now)
     audit_record(organisation_id=check.organisation_id, actor=actor.user, event_type="datacheck.carer_confirmed", obj=check,
                  summary=f"Data check of {child} for {half_term}: carer's confirmation by {carer.full_name}",
                  data={"method": method, "differences": len(parsed)})
@@ -272,7 +273,7 @@ def correction_apply(*, actor: Actor, correction: Correction) -> Correction:
     locked.state, locked.decided_by, locked.decided_at = CorrectionState.APPLIED, actor.staff, now
     locked.save(update_fields=["state", "decided_by", "decided_at"])
     after = locked.proposed_shown
-    _event(locked.data_check, EventKind.CORRECTION_APPLIED, actor, f"{locked.label}: “{before or '(blank)'}” → “{after or '(blank)'}”", now)
+    _event(locked.data_check, EventKind.CORRECTION_APPLIED, actor, f"{locked.label}: “{before or 'nothing recorded'}” → “{after or 'nothing recorded'}”", now)
     audit_record(organisation_id=locked.organisation_id, actor=actor.user, event_type="datacheck.correction_applied", obj=obj,
                  summary=f"{HISTORY_NOTE}: {locked.label} changed", data={
                      "field": locked.field, "before": before, "after": after, "note": HISTORY_NOTE, "correction": locked.pk,

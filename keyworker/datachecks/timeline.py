@@ -33,7 +33,7 @@ def _data_checks(actor: Actor, family: Family, limit: int) -> list[TimelineEntry
     entries += [
         TimelineEntry(
             at=c.decided_at, kind="datachecks", label="Data corrected", tone="info",
-            summary=f"{c.label}: {c.current_value or '(blank)'} → {c.proposed_shown or '(blank)'}",
+            summary=f"{c.label}: {c.current_value or 'nothing recorded'} → {c.proposed_shown or 'nothing recorded'}",
             url=reverse("datachecks:detail", args=[c.data_check_id]),
             by=c.decided_by.user.full_name if c.decided_by else "", children=(c.child.display_name,), key=("correction", c.pk),
         )

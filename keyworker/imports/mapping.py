@@ -102,7 +102,7 @@ _CARER_PARTS: list[tuple[str, str, tuple[str, ...], str]] = [
     ("preferred_method", "Preferred contact method", (
         "preferred contact method", "preferred method", "contact method", "preferred contact", "contact preference",
         "preferred communication", "communication preference", "preferred contact type",
-    ), "Phone, E-mail, Class Dojo or app, Face to face, Letter"),
+    ), "Phone, E-mail, ClassDojo or app, Face to face, Letter"),
     ("language", "Language", ("language", "first language", "home language", "preferred language"), ""),
     ("restriction", "Court order or restriction", (
         "court order", "restriction", "restrictions", "contact restriction", "court orders", "legal restriction",

@@ -174,7 +174,7 @@ def parse_contact_method(text: str) -> str | None:
         return None
     value = _METHOD_WORDS.get(word)
     if value is None:
-        raise BadValue(f"“{text}” is not a contact method we know (use Phone, E-mail, Class Dojo or app, Face to face "
+        raise BadValue(f"“{text}” is not a contact method we know (use Phone, E-mail, ClassDojo or app, Face to face "
                        "or Letter)")
     return value
 

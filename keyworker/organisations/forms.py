@@ -3,6 +3,7 @@
 from django import forms
 
 from keyworker.core import names
+from keyworker.core.dates import on_screen
 
 from .models import (
     Closure,
@@ -79,7 +80,7 @@ class HalfTermForm(_Dated):
         data = super().clean()
         term, s, e = data.get("term"), data.get("starts_on"), data.get("ends_on")
         if term and s and e and (s < term.starts_on or e > term.ends_on):
-            self.add_error("starts_on", f"A half term must lie inside its term ({term.starts_on:%d/%m/%Y} to {term.ends_on:%d/%m/%Y}).")
+            self.add_error("starts_on", f"A half term must lie inside its term ({on_screen(term.starts_on)} to {on_screen(term.ends_on)}).")
         return data
 
 

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from keyworker.core.audit import audit_record
+from keyworker.core.dates import on_screen
 from keyworker.core.errors import RuleViolation
 from keyworker.core.names import clean_name
 
@@ -65,7 +66,7 @@ def group_create(*, actor, setting: Setting, **fields: Any) -> Group:
 def _no_overlap(model, setting: Setting, starts_on, ends_on, label: str) -> None:
     clash = model.objects.filter(setting=setting, starts_on__lte=ends_on, ends_on__gte=starts_on).first()
     if clash is not None:
-        raise RuleViolation(f"This overlaps {label} {clash.name} ({clash.starts_on:%d/%m/%Y} to {clash.ends_on:%d/%m/%Y}).", rule="overlap", field="starts_on")
+        raise RuleViolation(f"This overlaps {label} {clash.name} ({on_screen(clash.starts_on)} to {on_screen(clash.ends_on)}).", rule="overlap", field="starts_on")
 
 
 @transaction.atomic

@@ -73,6 +73,8 @@ class ChildForm(NameFieldsFormMixin, forms.ModelForm):
         self.fields["setting"].queryset = Setting.objects.filter(organisation=organisation)
         self.fields["group"].queryset = Group.objects.filter(organisation=organisation).select_related("setting")
         self.fields["group"].label = "Class or room"
+        self.fields["setting"].empty_label = "Choose…"
+        self.fields["group"].empty_label = "Choose…" if self.fields["group"].required else "None yet"
         self.fields["group"].label_from_instance = lambda g: f"{g.name} ({g.setting.name})"
         self.fields["upn"].help_text = "13 characters. A wrong check letter is shown as a warning; the pupil is still saved."
 

@@ -32,7 +32,7 @@ class Family(OrganisationOwned):
 class ContactMethod(models.TextChoices):
     FACE_TO_FACE = "face_to_face", "Face to face"
     PHONE = "phone", "Phone call"
-    MESSAGING_APP = "messaging_app", "Class DoJo or messaging app"
+    MESSAGING_APP = "messaging_app", "ClassDojo or messaging app"
     EMAIL = "email", "E-mail"
     LETTER = "letter", "Letter or postcard"
 

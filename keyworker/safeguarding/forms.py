@@ -8,6 +8,7 @@ from django.utils import timezone
 from keyworker.accounts.models import StaffMember
 from keyworker.contacts.forms import DATE_FORMATS, DateInput
 from keyworker.contacts.services import word_count
+from keyworker.core.dates import on_screen
 from keyworker.people.models import Child, ProtectionStatus
 
 from .models import Agency, SafeguardingCategory
@@ -138,7 +139,7 @@ class EntryForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["kind"].initial = kind
         self.fields["concern"].choices = [("", "Not about one concern"), *[(c.pk, f"{c.get_category_display()}, "
-                                                                          f"{c.happened_at:%d/%m/%Y}") for c in concerns]]
+                                                                          f"{on_screen(c.happened_at)}") for c in concerns]]
         self.fields["assigned_to"].queryset = staff
         keep = self.KIND_FIELDS.get(kind, ())
         for name in list(self.fields):

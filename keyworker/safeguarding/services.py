@@ -22,6 +22,7 @@ from keyworker.contacts.models import ContactLog, SafeguardingCategory
 from keyworker.contacts.services import word_count
 from keyworker.core import clock
 from keyworker.core.audit import audit_record
+from keyworker.core.dates import on_screen
 from keyworker.core.errors import RuleViolation
 from keyworker.notifications.services import notification_send
 from keyworker.people.models import Child, ProtectionStatus
@@ -283,8 +284,8 @@ def entry_add(
     if kind == EntryKind.ACTION and assigned_to.user_id != actor.user.pk:
         notification_send(
             recipient=assigned_to.user, organisation_id=child.organisation_id, kind="safeguarding.action",
-            subject=f"A safeguarding action for you, due {due_on:%-d %B}",
-            body=f"{_sender(actor)} has given you a safeguarding action, due {due_on:%A %-d %B}. It is listed on the safeguarding page.",
+            subject=f"A safeguarding action for you, due {on_screen(due_on)}",
+            body=f"{_sender(actor)} has given you a safeguarding action, due {on_screen(due_on)}. It is listed on the safeguarding page.",
             link=reverse("safeguarding:dashboard"), dedupe_key=f"safeguarding-action:{entry.pk}", now=now,
         )
     return entry
@@ -397,7 +398,7 @@ def overdue_actions_notify(*, organisation_id: int, as_of: dt.date, now: dt.date
         _n, created = notification_send(
             recipient=e.assigned_to.user, organisation_id=organisation_id, kind="safeguarding.action_overdue",
             subject="A safeguarding action is overdue",
-            body=f"A safeguarding action given to you was due on {e.due_on:%A %-d %B}. It is listed on the safeguarding page.",
+            body=f"A safeguarding action given to you was due on {on_screen(e.due_on)}. It is listed on the safeguarding page.",
             link=reverse("safeguarding:dashboard"), dedupe_key=f"safeguarding-overdue:{e.pk}", now=now,
         )
         told += created

@@ -126,7 +126,7 @@ SCHOOL = PolicyTemplate(
         StandardTemplate(
             clause="SCH-1", section=SCHOOL_SECTION_MINIMUM, title="Communications predominantly positive",
             description="“Communications will always be predominantly positive and celebratory.” Face to face contact, "
-                        "Class DoJo, Well Done Postcards and Star of the week. At least one celebration each half term.",
+                        "ClassDojo, Well Done Postcards and Star of the week. At least one celebration each half term.",
             setting_kinds=SCHOOL_KINDS, subject="family", cadence="half_termly", cadence_n=1,
             evidence="celebration", responsible="key_worker", due_soon_days=7, escalate_after_days=None,
             escalate_to_roles=(),
@@ -152,7 +152,7 @@ SCHOOL = PolicyTemplate(
         StandardTemplate(
             clause="SCH-4", section=SCHOOL_SECTION_MINIMUM, title="Weekly contact with parents and carers",
             description="“Key workers will ensure weekly contact with parents / carers using their preferred method of "
-                        "communication including Class DoJo / telephone calls / or face to face contact. Parent contact "
+                        "communication including ClassDojo / telephone calls / or face to face contact. Parent contact "
                         "logs to be consistently completed when parental contact is made with a brief write up added.”",
             setting_kinds=SCHOOL_KINDS, subject="family", cadence="weekly", cadence_n=1,
             evidence="contact_log", evidence_conditions={"min_words": 5}, responsible="key_worker",

@@ -10,45 +10,96 @@ from .models import Cadence, Responsible, Subject
 
 FIELD_WORDS = {
     "title": "Title", "description": "Wording", "enabled": "On or off", "setting_kinds": "Kinds of setting",
-    "conditions": "Which children", "subject": "Applies to", "cadence": "How often", "cadence_n": "N",
+    "conditions": "Which children", "subject": "Applies to", "cadence": "How often", "cadence_n": "How many",
     "event": "Counts from each",
-    "evidence": "Met by", "evidence_conditions": "Conditions on the record", "responsible": "Who is responsible",
-    "due_soon_days": "Due soon (days)", "escalate_after_days": "Escalates after (days)",
-    "escalate_to_roles": "Who is told",
+    "evidence": "Met by", "evidence_conditions": "What the record must show", "responsible": "Who is responsible",
+    "due_soon_days": "Shown as due soon (days before)", "escalate_after_days": "Escalates when overdue by more than (days)",
+    "escalate_to_roles": "Who is told when it escalates",
 }
 # Changes that do not change what a key worker has to do: staff are not asked to acknowledge them.
 NOT_DUTIES = frozenset({"title", "escalate_to_roles"})
+NOTHING = "none"
+
+# Events that standards count from, in words, for those whose records are still to come (the registered ones name
+# themselves): "within 5 days after each transition visit".
+EVENT_WORDS = {
+    "appointment": "appointment", "support_meeting": "support meeting", "transition_visit": "transition visit",
+    "key_aspects_changed": "change to key aspects", "unexplained_absence": "unexplained absence",
+    "attendance_concern_raised": "attendance concern raised", "wellbeing_concern": "wellbeing concern raised",
+}
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def condition_words(key: str, value: Any) -> str:
+    """A condition on the record that meets a standard, in words ("at least 5 words in the write-up")."""
+    if key == "min_words":
+        n = int(value) if str(value).lstrip("-").isdigit() else value
+        return f"at least {_plural(n, 'word')} in the write-up" if isinstance(n, int) else f"at least {n} words in the write-up"
+    if key == "shared":
+        return "shared with the family" if value in (True, "true", "yes", 1, "1") else "shared or not"
+    return f"{key.replace('_', ' ')}: {value}"
 
 
 def event_label(code: str) -> str:
+    """The event a standard counts from, as a noun with no article ("unexplained absence")."""
     source = event_source(code)
-    return source.label if source is not None else (code or "event").replace("_", " ")
+    if source is None:
+        return EVENT_WORDS.get(code, (code or "event").replace("_", " "))
+    label = source.label
+    for article in ("A ", "An ", "The "):
+        if label.startswith(article):
+            label = label[len(article):]
+            break
+    return label[:1].lower() + label[1:]
 
 
 def cadence_phrase(cadence: str, n: int, event: str, day_count: str = "calendar") -> str:
-    """How often, in words; "within N days" says school days when the standard counts them."""
+    """How often, in words; "within N days" says school days when the standard counts them. Singular and plural
+    as English has them: "within 1 school day", "within 2 school days", "every school week", "every 2 school weeks"."""
     unit = "school day" if day_count == "school" else "day"
-    days = f"{n} {unit}{'s' if n != 1 else ''}"
+    days = _plural(n, unit)
+    what = event_label(event)
     return {
         Cadence.WEEKLY_TERM_TIME: "Every school week, in term time" if n == 1 else f"Every {n} school weeks, in term time",
         Cadence.HALF_TERMLY: "Every half term",
         Cadence.TERMLY: "Every term",
         Cadence.EVERY_N_MONTHS: "Every month" if n == 1 else f"Every {n} months",
         Cadence.AFTER_ENROLMENT: f"Within {days} of enrolment",
-        Cadence.BEFORE_EVENT: f"{days} before each {event_label(event).lower()}",
-        Cadence.AFTER_EVENT: f"Within {days} after each {event_label(event).lower()}",
-    }.get(cadence, cadence)
+        Cadence.BEFORE_EVENT: (f"The {unit} before each {what}" if n == 1 else f"{days.capitalize()} before each {what}"),
+        Cadence.AFTER_EVENT: f"Within {days} after each {what}",
+    }.get(cadence, str(cadence).replace("_", " ").capitalize())
 
 
-def value_words(field: str, value: Any) -> str:
+def role_words(code: str, role_names: dict[str, str] | None = None) -> str:
+    if role_names and code in role_names:
+        return role_names[code]
+    return code.replace("_", " ").capitalize()
+
+
+def value_words(field: str, value: Any, role_names: dict[str, str] | None = None) -> str:
     if field == "enabled":
         return "On" if value else "Off"
+    if field == "escalate_after_days" and value in (None, ""):
+        return "never escalates"
+    if field == "setting_kinds" and value in (None, []):
+        return "every kind of setting"
+    if field == "conditions" and value in (None, {}):
+        return "every child"
     if value is None or value == "" or value == [] or value == {}:
-        return "–"
+        return NOTHING
     if field == "subject" and value in Subject.values:
         return str(Subject(value).label)
     if field == "responsible" and value in Responsible.values:
         return str(Responsible(value).label)
+    if field == "evidence":
+        from .catalogue import evidence_label
+
+        return evidence_label(str(value))
+    if field == "escalate_to_roles" and isinstance(value, list):
+        return ", ".join(role_words(str(r), role_names) for r in value)
     if field == "setting_kinds" and isinstance(value, list):
         return ", ".join(str(SettingKind(k).label) if k in SettingKind.values else str(k) for k in value)
     if field == "conditions" and isinstance(value, dict):
@@ -59,19 +110,22 @@ def value_words(field: str, value: Any) -> str:
             elif k == "year_group":
                 words.append(f"in {v}")
             elif k == "enrolled_within_days":
-                words.append(f"enrolled in the last {v} days")
+                words.append(f"enrolled in the last {_plural(int(v), 'day') if str(v).isdigit() else v}")
             else:
-                words.append(f"{k} = {v}")
-        return ", ".join(words)
+                words.append(f"{k.replace('_', ' ')}: {v}")
+        return "children " + ", ".join(words)
+    if field == "evidence_conditions" and isinstance(value, dict):
+        return ", ".join(condition_words(k, v) for k, v in value.items())
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     if isinstance(value, dict):
-        return "; ".join(f"{k} = {v}" for k, v in value.items())
+        return "; ".join(f"{str(k).replace('_', ' ')}: {v}" for k, v in value.items())
     text = str(value)
     return text if len(text) <= 80 else text[:77] + "…"
 
 
-def change_rows(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, str]]:
+def change_rows(before: dict[str, Any], after: dict[str, Any],
+                role_names: dict[str, str] | None = None) -> list[dict[str, str]]:
     """Each change as {field, label, before, after} in words; a cadence and its N read as one "How often"."""
     rows = []
     changed = [f for f in FIELD_WORDS if before.get(f) != after.get(f)]
@@ -87,8 +141,8 @@ def change_rows(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str,
     for f in changed:
         if f in together:
             continue
-        rows.append({"field": f, "label": FIELD_WORDS[f], "before": value_words(f, before.get(f)),
-                     "after": value_words(f, after.get(f))})
+        rows.append({"field": f, "label": FIELD_WORDS[f], "before": value_words(f, before.get(f), role_names),
+                     "after": value_words(f, after.get(f), role_names)})
     return rows
 
 

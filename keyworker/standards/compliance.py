@@ -12,7 +12,7 @@ The definition, in words (DEFINITION below says it on the pages and in the pack)
   entered after its period ended), *missed* (its period closed, or its time ran out, without the record), *waived*
   (with a reason), *still open* (not met yet, and not yet missed).
 - The *share met* = (met on time + met late) ÷ (due − waived). Nothing counts (no share) when due − waived is 0.
-- Pages, the pack and the command's text print the share as a whole percent, halves rounded up (84.5 % → 85 %);
+- Pages, the pack and the command's text print the share as a whole percent, halves rounded up (84.5% → 85%);
   the API and the command's JSON and CSV also give the exact figure.
 """
 
@@ -80,7 +80,7 @@ class Share:
 
     @property
     def level(self) -> dict[str, str]:
-        """A word, an icon and a tone for the share: on track (90 % or more), slipping (70 % or more), behind."""
+        """A word, an icon and a tone for the share: on track (90% or more), slipping (70% or more), behind."""
         p = self.percent
         if p is None:
             return {"word": "Nothing due", "icon": "–", "tone": "none"}
@@ -91,7 +91,7 @@ class Share:
         return {"word": "Behind", "icon": "!", "tone": "bad"}
 
     def __str__(self) -> str:
-        return "Nothing due" if self.percent is None else f"{self.percent} %"
+        return "Nothing due" if self.percent is None else f"{self.percent}%"
 
 
 @dataclass(frozen=True)

@@ -29,9 +29,9 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import CharField, Exists, Min, OuterRef, QuerySet, Value
 from django.db.models.functions import Cast, Concat
-from django.utils.dateformat import format as date_format
 
 from keyworker.accounts.selectors import holders_by_role, role_holders
+from keyworker.core.dates import on_screen
 from keyworker.notifications.models import Notification, Told
 from keyworker.notifications.selectors import escalations_at_once
 from keyworker.notifications.services import (
@@ -78,8 +78,9 @@ def _told_once(organisation_id: int, what: str) -> QuerySet[Told]:
     return Told.objects.filter(organisation_id=organisation_id, key=key)
 
 
-def _days(n: int) -> str:
-    return f"{n} day{'s' if n != 1 else ''}"
+def _days(n: int, day_count: str = "calendar") -> str:
+    unit = "school day" if day_count == "school" else "day"
+    return f"{n} {unit}{'s' if n != 1 else ''}"
 
 
 def _what(o: Obligation) -> str:
@@ -130,7 +131,7 @@ class _Group:
 
     def line(self) -> str:
         s = self.standard
-        text = f"{s.clause} {s.title}: {_count(self.count, s.subject)} overdue by more than {_days(s.escalate_after_days or 0)}"
+        text = f"{s.heading}: {_count(self.count, s.subject)} overdue by more than {_days(s.escalate_after_days or 0, s.day_count)}"
         k = len(self.key_workers)
         if k:
             text += f", across {k} key worker{'s' if k != 1 else ''}"
@@ -144,8 +145,8 @@ def _summary(groups: dict[int, _Group], on: dt.date) -> tuple[str, str, str]:
     ordered = sorted(groups.values(), key=lambda g: (g.standard.clause, g.standard.pk))
     total = sum(g.count for g in ordered)
     clauses = ", ".join(g.standard.clause for g in ordered)
-    subject = f"Escalated on {date_format(on, 'D j F')}: {total} obligation{'s' if total != 1 else ''} ({clauses})"
-    lines = [f"{total} obligation{'s' if total != 1 else ''} became escalated on {date_format(on, 'l j F Y')}:", ""]
+    subject = f"Escalated on {on_screen(on)}: {total} obligation{'s' if total != 1 else ''} ({clauses})"
+    lines = [f"{total} obligation{'s' if total != 1 else ''} became escalated on {on_screen(on)}:", ""]
     for g in ordered:
         lines.append(f"- {g.line()}")
         lines.append(f"  {absolute_url(f'{LIST_PATH}?on={on.isoformat()}&standard={g.standard.pk}')}")
@@ -268,9 +269,9 @@ def escalations_notify(*, organisation_id: int, now: dt.datetime, as_of: dt.date
         kw = o.responsible_staff
         today = as_of or todays.get(o.setting_id) or now.date()
         late = max((today - o.due_on).days, 0)
-        subject = f"Escalated: {o.standard.clause} {o.standard.title} – {_short(o)}"
+        subject = f"Escalated: {o.standard.heading} – {_short(o)}"
         body = (
-            f"{o.standard.clause} {o.standard.title} for {_what(o)} was due on {date_format(o.due_on, 'D j F Y')} "
+            f"{o.standard.heading} for {_what(o)} was due on {on_screen(o.due_on)} "
             f"and is {_days(late)} overdue, so it has been escalated."
             f"\nKey worker: {kw.user.full_name if kw else 'none allocated'}."
         )
@@ -308,8 +309,8 @@ def escalations_notify(*, organisation_id: int, now: dt.datetime, as_of: dt.date
         today = as_of or todays.get(o.setting_id) or now.date()
         late = max((today - o.due_on).days, 0)
         drafts.append(Draft(
-            o.responsible_staff.user_id, OVERDUE_KIND, f"Overdue: {o.standard.clause} {o.standard.title} – {_short(o)}",
-            f"{o.standard.clause} {o.standard.title} for {_what(o)} was due on {date_format(o.due_on, 'D j F Y')} "
+            o.responsible_staff.user_id, OVERDUE_KIND, f"Overdue: {o.standard.heading} – {_short(o)}",
+            f"{o.standard.heading} for {_what(o)} was due on {on_screen(o.due_on)} "
             f"({_days(late)} ago).", _link(o), overdue_key(o.pk), digest=True,
         ))
     created = notifications_send(organisation_id=organisation_id, drafts=drafts, now=now)

@@ -133,6 +133,11 @@ class Standard(OrganisationOwned):
     def __str__(self) -> str:
         return f"{self.clause} {self.title}"
 
+    @property
+    def heading(self) -> str:
+        """How screens name it: the plain title first, the policy's clause after ("Weekly contact (SCH-4)")."""
+        return f"{self.title} ({self.clause})" if self.clause else self.title
+
 
 class StandardRevision(OrganisationOwned):
     """Every change to a standard: who, when, and the whole definition before and after."""

@@ -99,6 +99,8 @@ class WeekRow:
     obligation: Obligation
     state: dict[str, str]
     preferred_contact: str = ""
+    # The family's preferred contact method whatever the standard's subject (a child's duty is met with the family too).
+    family_contact: str = ""
     last_met_on: dt.date | None = None
     # The action that records what meets it (from its evidence source): a label and the page, or none.
     action_label: str = ""
@@ -182,7 +184,7 @@ def my_week(actor: Actor, as_of: dt.date, *, today: dt.date | None = None) -> My
         ).values("family_id", "standard_id").annotate(last=Max("met_on"))
     }
     for o in obligations:
-        row = WeekRow(o, state_display(o.state))
+        row = WeekRow(o, state_display(o.state), family_contact=preferred.get(o.family_id, ""))
         if o.standard.subject == Subject.FAMILY:
             row.preferred_contact = preferred.get(o.family_id, "")
             row.last_met_on = last_met.get((o.family_id, o.standard_id))

@@ -12,6 +12,7 @@ from keyworker.accounts.access import Actor
 from keyworker.core import clock
 from keyworker.core.audit import audit_record
 from keyworker.core.conflicts import version_claim
+from keyworker.core.dates import on_screen
 from keyworker.core.errors import RuleViolation
 from keyworker.organisations.models import Organisation
 
@@ -138,7 +139,7 @@ def _effective_problems(standard: Standard, effective_from: Any, as_of: dt.date)
         return None, ["Give the date the change takes effect as a date, e.g. 2026-11-23."]
     if effective_from < dates.earliest:
         return None, [
-            f"The change cannot take effect before {dates.earliest:%A %-d %B %Y}, the start of the period under way: "
+            f"The change cannot take effect before {on_screen(dates.earliest)}, the start of the period under way: "
             "periods that have ended keep the rule they were computed under."
         ]
     if (effective_from - as_of).days > LATEST_CHANGE_DAYS:
@@ -170,7 +171,7 @@ def _standard_save(*, actor: Actor | None, standard: Standard, changes: dict[str
     )
     changed = sorted(f for f in changes if before[f] != after[f])
     audit_record(organisation_id=standard.organisation_id, actor=_user(actor), event_type=event_type, obj=standard,
-                 summary=f"{standard.clause} {standard.title}: {', '.join(changed)} from {day:%d/%m/%Y}",
+                 summary=f"{standard.clause} {standard.title}: {', '.join(changed)} from {on_screen(day)}",
                  data={"changed": changed, "before": {f: before[f] for f in changed}, "after": {f: after[f] for f in changed},
                        "effective_from": day.isoformat()})
     return notes
@@ -231,16 +232,16 @@ def policy_version_create(
                             field="comment")
     if previous is not None and not previous.in_force:
         raise RuleViolation(
-            f"Version {previous.number} takes effect on {previous.effective_from:%d/%m/%Y}: change its standards, or "
+            f"Version {previous.number} takes effect on {on_screen(previous.effective_from)}: change its standards, or "
             "issue the next version once it is in force.", rule="pending_version", field="effective_from")
     if previous is not None and effective_from < previous.effective_from:
         raise RuleViolation(
-            f"The new version cannot take effect before version {previous.number} ({previous.effective_from:%d/%m/%Y}).",
+            f"The new version cannot take effect before version {previous.number} ({on_screen(previous.effective_from)}).",
             rule="dates", field="effective_from")
     today = clock.today()
     if effective_from < today:
         raise RuleViolation(
-            f"A new version takes effect today ({today:%d/%m/%Y}) or later: periods already under way keep the version "
+            f"A new version takes effect today ({on_screen(today)}) or later: periods already under way keep the version "
             "they started under.", rule="dates", field="effective_from")
     _dates_check(effective_from, review_on)
     in_force = effective_from <= today
@@ -383,7 +384,7 @@ def changes_apply(*, organisation_id: int, pending: PendingChanges, now: dt.date
     for r in revisions:
         standard = r.standard
         summary = change_summary(r.before, r.after)
-        when = f"{r.effective_from:%A %-d %B %Y}" if r.effective_from else "now"
+        when = f"{on_screen(r.effective_from)}" if r.effective_from else "now"
         for sid in sorted(asked[r.pk]):
             person = people.get(sid)
             if person is None:
@@ -412,7 +413,7 @@ def revision_acknowledge(*, actor: Actor, revision: StandardRevision) -> Revisio
         ack.acknowledged_at = clock.now()
         ack.save(update_fields=["acknowledged_at"])
         audit_record(organisation_id=revision.organisation_id, actor=actor.user, event_type="standard.change_acknowledged",
-                     obj=ack, summary=f"{actor.staff} acknowledged the change of {revision.changed_at:%d/%m/%Y}")
+                     obj=ack, summary=f"{actor.staff} acknowledged the change of {on_screen(revision.changed_at)}")
     return ack
 
 

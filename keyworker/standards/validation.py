@@ -95,11 +95,11 @@ def standard_problems(*, organisation_id: int, definition: dict[str, Any]) -> di
                 known = ", ".join(sorted(engine.CONDITION_KEYS))
                 refuse("conditions", f"The condition “{key}” is not one the engine knows; use one of: {known}.")
             elif key == "has_ehcp" and not isinstance(value, bool):
-                refuse("conditions", "“has_ehcp” is yes or no.")
+                refuse("conditions", "Choose children with an EHCP, without one, or every child.")
             elif key == "year_group" and not (isinstance(value, str) and value.strip()):
                 refuse("conditions", "Give the year group by name, e.g. Year 6.")
             elif key == "enrolled_within_days" and ((_int(value) or 0) < 1):
-                refuse("conditions", "“enrolled_within_days” is a number of days of 1 or more.")
+                refuse("conditions", "Give the days since children enrolled as 1 or more.")
 
     code = str(definition.get("evidence") or "")
     if not EVIDENCE_CODE.match(code):

@@ -17,6 +17,7 @@ from keyworker.accounts.access import Actor
 from keyworker.accounts.models import Role, StaffMember
 from keyworker.core import clock
 from keyworker.core.conflicts import EditConflict, conflict_context
+from keyworker.core.dates import on_screen
 from keyworker.core.errors import RuleViolation
 from keyworker.core.forms import form_submit, service_call
 from keyworker.organisations.models import SettingKind
@@ -84,7 +85,7 @@ def cadence_words(standard: Standard) -> str:
 
 
 def applies_words(standard: Standard) -> str:
-    who = "Each family" if standard.subject == Subject.FAMILY else "Each child"
+    who = str(Subject(standard.subject).label) if standard.subject in Subject.values else "Each family"
     c = standard.conditions or {}
     extra = []
     if "has_ehcp" in c:
@@ -102,7 +103,9 @@ def escalation_words(standard: Standard, role_names: dict[str, str]) -> str:
     if standard.escalate_after_days is None:
         return "Never escalates"
     told = ", ".join(role_names.get(r, r) for r in standard.escalate_to_roles) or "nobody"
-    return f"When more than {standard.escalate_after_days} days overdue: {told}"
+    days = standard.escalate_after_days
+    unit = "school day" if standard.day_count == "school" else "day"
+    return f"When more than {days} {unit}{'s' if days != 1 else ''} overdue: {told}"
 
 
 @dataclass
@@ -206,7 +209,7 @@ def policy_detail(request: HttpRequest, policy_id: int) -> HttpResponse:
         StandardRevision.objects.filter(organisation_id=actor.organisation_id, standard__policy_version__policy=policy)
         .select_related("changed_by", "standard").order_by("-changed_at", "-id")[:CHANGES_SHOWN]
     )
-    changes = change_history(revisions, actor, can_edit)
+    changes = change_history(revisions, actor, can_edit, role_names)
     return render(request, "standards/policy_detail.html", {
         "policy": policy, "versions": versions, "current": current, "sections": sections.items(),
         "changes": changes, "to_acknowledge": [c for c in changes if c["to_acknowledge"]],
@@ -243,7 +246,7 @@ def version_create(request: HttpRequest, policy_id: int) -> HttpResponse:
     def issue(data: dict[str, Any]) -> tuple[str, str]:
         version = services.policy_version_create(actor=actor, policy=policy, **data)
         return (reverse("standards:detail", kwargs={"policy_id": policy.pk}),
-                f"Version {version.number} issued, in force from {version.effective_from:%A %-d %B %Y}; "
+                f"Version {version.number} issued, in force from {on_screen(version.effective_from)}; "
                 "the obligations follow within a minute of that day. Staff are asked to acknowledge it.")
 
     done = form_submit(request, form, issue)
@@ -259,7 +262,8 @@ def _superseded(standard: Standard) -> bool:
     return latest is not None and latest.pk != standard.policy_version_id
 
 
-def change_history(revisions: list[StandardRevision], actor: Actor, can_edit: bool) -> list[dict[str, Any]]:
+def change_history(revisions: list[StandardRevision], actor: Actor, can_edit: bool,
+                   role_names: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """Each change with its effective date, who made it, what changed in words, whether the worker has applied it,
     and who was asked to acknowledge it (two queries whatever the number of changes)."""
     acks: dict[int, list[RevisionAcknowledgement]] = {}
@@ -271,7 +275,7 @@ def change_history(revisions: list[StandardRevision], actor: Actor, can_edit: bo
         asked = acks.get(rev.pk, [])
         mine = next((a for a in asked if a.staff_id == actor.staff.pk), None)
         rows.append({
-            "revision": rev, "changes": change_rows(rev.before, rev.after),
+            "revision": rev, "changes": change_rows(rev.before, rev.after, role_names),
             "asked": asked if can_edit else [],
             "acknowledged": [a for a in asked if a.acknowledged_at is not None] if can_edit else [],
             "to_acknowledge": mine is not None and mine.acknowledged_at is None,
@@ -307,10 +311,10 @@ def standard_edit(request: HttpRequest, standard_id: int) -> HttpResponse:
             return None
         latest = standard.revisions.order_by("-changed_at", "-id").first()
         if latest is not None and latest.applied_at is None and latest.standard_id == standard.pk:
-            messages.success(request, f"{standard.clause} saved: the change takes effect from "
-                                      f"{latest.effective_from:%A %-d %B %Y}. The obligations follow within a minute.")
+            messages.success(request, f"{standard.heading} saved: the change takes effect from "
+                                      f"{on_screen(latest.effective_from)}. The obligations follow within a minute.")
         else:
-            messages.success(request, f"{standard.clause}: nothing changed.")
+            messages.success(request, f"{standard.heading}: nothing changed.")
         for note in notes:
             messages.warning(request, note)
         return redirect("standards:standard", standard_id=standard.pk)
@@ -357,8 +361,8 @@ def standard_switch(request: HttpRequest, standard_id: int) -> HttpResponse:
     except RuleViolation as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"{standard.clause} {standard.title} is {'on' if enabled else 'off'} from "
-                                  f"{form.cleaned_data['effective_from']:%A %-d %B %Y}. The obligations follow within a minute.")
+        messages.success(request, f"{standard.heading} is {'on' if enabled else 'off'} from "
+                                  f"{on_screen(form.cleaned_data['effective_from'])}. The obligations follow within a minute.")
     return redirect("standards:detail", policy_id=standard.policy_version.policy_id)
 
 
@@ -372,5 +376,5 @@ def change_acknowledge(request: HttpRequest, revision_id: int) -> HttpResponse:
     if revision is None:
         raise Http404("No such change")
     service_call(request, lambda: services.revision_acknowledge(actor=actor, revision=revision),
-                 success=f"You have acknowledged the change to {revision.standard.clause} {revision.standard.title}.")
+                 success=f"You have acknowledged the change to {revision.standard.heading}.")
     return redirect("standards:detail", policy_id=revision.standard.policy_version.policy_id)

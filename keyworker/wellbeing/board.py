@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from keyworker.core.dates import on_screen
 from keyworker.organisations.models import HalfTerm
 
 from .models import (
@@ -62,7 +63,7 @@ def _half_term(setting_ids: list[int], as_of: dt.date) -> tuple[dt.date, str]:
     current = HalfTerm.objects.filter(setting_id__in=setting_ids, starts_on__lte=as_of, ends_on__gte=as_of).order_by("starts_on").first()
     if current is None:
         return as_of - dt.timedelta(days=HOLIDAY_WINDOW_DAYS), "the last six weeks"
-    return current.starts_on, f"this half term ({current.name}, since {current.starts_on:%d/%m/%Y})"
+    return current.starts_on, f"this half term ({current.name}, since {on_screen(current.starts_on)})"
 
 
 def board_for(concerns: QuerySet[WellbeingConcern], setting_ids: list[int], as_of: dt.date, indicator: str = "") -> Board:

@@ -15,6 +15,7 @@ from keyworker.accounts.capabilities import MANAGE_SETUP
 from keyworker.caseload.models import KeyWorkerAllocation
 from keyworker.core import clock
 from keyworker.core.audit import audit_record
+from keyworker.core.dates import on_screen
 from keyworker.core.errors import RuleViolation
 from keyworker.notifications.services import notification_send
 from keyworker.organisations.models import Setting
@@ -190,7 +191,7 @@ def follow_up_record(
                             rule="kind", field="kind")
     happened_on = _date(happened_on or today, field="happened_on", what="it happened", today=today,
                         not_before=locked.noticed_on,
-                        before_message=f"The concern was raised on {locked.noticed_on:%d/%m/%Y}: choose that day or a later one.")
+                        before_message=f"The concern was raised on {on_screen(locked.noticed_on)}: choose that day or a later one.")
     note = (note or "").strip()
     if len(note) > NOTE_MAX:
         raise RuleViolation(f"Keep the note to {NOTE_MAX} characters or fewer.", rule="note_long", field="note")

@@ -5,6 +5,7 @@ import datetime as dt
 from django.utils import timezone
 
 from keyworker.accounts.access import Actor
+from keyworker.core.dates import on_screen
 from keyworker.core.extensions import TimelineEntry, TimelineSource, register_timeline_source
 from keyworker.people.models import Family
 
@@ -37,7 +38,7 @@ def _wellbeing(actor: Actor, family: Family, limit: int) -> list[TimelineEntry]:
         if f.agency_id:
             summary += f": {f.agency.name}"
         if f.kind == FollowUpKind.REFERRAL and f.follow_up_on:
-            summary += f". Follow up on {f.follow_up_on:%d/%m/%Y}"
+            summary += f". Follow up on {on_screen(f.follow_up_on)}"
         entries.append(TimelineEntry(
             at=_at(f.happened_on, f.created_at, tz), kind="wellbeing", label="Wellbeing follow-up", summary=summary + ".",
             url=f"/wellbeing/concerns/{f.concern_id}/", tone="info", by=f.recorded_by.user.full_name, key=("f", f.pk),

@@ -215,7 +215,7 @@ def test_switching_a_standard_off_and_on(world, api, policy):
         ({"escalate_to_roles": ["manager"]}, "escalate_to_roles", "Nobody here holds the role “Manager”"),
         ({"escalate_to_roles": ["leadership_team"]}, "escalate_to_roles", "Nobody here holds the role"),
         ({"conditions": {"colour": "red"}}, "conditions", "The condition “colour” is not one the engine knows"),
-        ({"conditions": {"has_ehcp": "yes"}}, "conditions", "“has_ehcp” is yes or no."),
+        ({"conditions": {"has_ehcp": "yes"}}, "conditions", "Choose children with an EHCP, without one, or every child."),
         ({"title": ""}, "title", "Give the standard a title"),
         ({"setting_kinds": ["castle"]}, "setting_kinds", "Choose kinds of setting"),
         ({"due_soon_days": 61}, "due_soon_days", "from 0 to 60"),

@@ -51,7 +51,7 @@ def test_bulk_upload_refused_item_by_item(world, api):
     response = api(world.teacher_a).post(MARKS, body, format="json")
     assert response.status_code == 400
     errors = response.json()["errors"]["marks"]
-    assert errors[0].startswith("item 1: 14/11/2026 is not a school day") and errors[1] == "item 2: “QQ” is not a register code."
+    assert errors[0].startswith("item 1: Sat 14 November 2026 is not a school day") and errors[1] == "item 2: “QQ” is not a register code."
     assert not AttendanceMark.objects.exists()
 
 

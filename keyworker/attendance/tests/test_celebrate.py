@@ -27,7 +27,7 @@ def test_full_attendance_this_half_term(world, client_for, django_assert_max_num
         items = full_attendance(actor, WED)
     assert [(i.child.pk, i.rates.possible, i.since) for i in items] == [(world.child_a.pk, 26, dt.date(2026, 11, 2))]
     body = client_for(world.ta_a).get(reverse("week:my_week")).content.decode()
-    assert "Attendance to celebrate" in body and "100 % since 2 Nov" in body
+    assert "Attendance to celebrate" in body and "100% since Mon 2 November 2026" in body
 
 
 def test_one_absence_or_too_early_is_not_celebrated(world):

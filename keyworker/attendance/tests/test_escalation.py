@@ -61,7 +61,7 @@ def test_defaults_written_on_first_use(world):
 
 
 def test_exactly_90_per_cent_is_persistent_absence(world):
-    # 20 sessions from Mon 2 to Fri 13 November, both sessions missed on the first Monday: 18 / 20 = 90.0 %.
+    # 20 sessions from Mon 2 to Fri 13 November, both sessions missed on the first Monday: 18 / 20 = 90.0%.
     marks(world, world.child_a, dt.date(2026, 11, 2), NOV_13, absent_days(dt.date(2026, 11, 2)))
     result = evaluate(world)
     assert result.opened == 1
@@ -75,7 +75,7 @@ def test_exactly_90_per_cent_is_persistent_absence(world):
 
 
 def test_just_above_the_threshold_is_only_monitored(world):
-    # One session missed: 19 / 20 = 95.0 %, the monitor tier, told to the key worker.
+    # One session missed: 19 / 20 = 95.0%, the monitor tier, told to the key worker.
     marks(world, world.child_a, dt.date(2026, 11, 2), NOV_13, {(dt.date(2026, 11, 2), "AM"): "I"})
     evaluate(world)
     assert concern_of(world.child_a).tier_order == 1
@@ -150,7 +150,7 @@ def test_raise_tells_only_the_new_roles(world):
     marks(world, world.child_a, days[0], days[-1], {(days[0], "AM"): "I"})
     evaluate(world)
     assert concern_of(world.child_a).tier_order == 1 and told(world, world.ta_a).count() == 1
-    # Three more sessions missed the next week: 26 / 30 = 86.7 %, persistent absence.
+    # Three more sessions missed the next week: 26 / 30 = 86.7%, persistent absence.
     more = school_days(world, dt.date(2026, 11, 16), dt.date(2026, 11, 20))
     marks(world, world.child_a, more[0], more[-1], absent_days(more[0]) | {(more[1], "AM"): "I"})
     result = evaluate(world, more[-1])
@@ -174,7 +174,7 @@ def test_notification_says_only_name_and_rate(world):
     evaluate(world)
     n = told(world, world.deputy).get()
     assert n.subject == "Attendance concern: Alfie Adams"
-    assert n.body == "Alfie Adams: attendance 90.0 % this school year."
+    assert n.body == "Alfie Adams: attendance 90.0% this school year."
     assert n.link == f"/attendance/escalation/{concern_of(world.child_a).pk}/"
 
 

@@ -79,9 +79,9 @@ def test_only_not_possible_sessions_give_no_rate():
 def test_persistent_and_severe_with_national_defaults(marked, world):
     s = thresholds(world.org.pk)
     assert (s.persistent_at_or_below, s.severe_at_or_below) == (Decimal("90"), Decimal("50"))
-    assert band(Rates(present=9, authorised=1), s) == "persistent"      # 90 % exactly is persistent
+    assert band(Rates(present=9, authorised=1), s) == "persistent"      # 90% exactly is persistent
     assert band(Rates(present=91, unauthorised=9), s) == ""             # 91 %
-    assert band(Rates(present=1, unauthorised=1), s) == "severe"        # 50 % exactly is severe
+    assert band(Rates(present=1, unauthorised=1), s) == "severe"        # 50% exactly is severe
     assert band(Rates(present=6, authorised=2, unauthorised=3, not_possible=3), s) == "persistent"  # 54.5 %
     assert band(Rates(not_possible=2), s) == ""
 
@@ -90,7 +90,7 @@ def test_thresholds_are_the_organisations(world):
     AttendanceSettings.objects.create(organisation=world.org, persistent_at_or_below=95, severe_at_or_below=60)
     s = thresholds(world.org.pk)
     assert band(Rates(present=93, authorised=7), s) == "persistent"
-    assert band(Rates(present=6, authorised=2, unauthorised=3), s) == "severe"   # 54.5 % under 60
+    assert band(Rates(present=6, authorised=2, unauthorised=3), s) == "severe"   # 54.5% under 60
     assert thresholds(world.other_org.pk).persistent_at_or_below == Decimal("90")
 
 

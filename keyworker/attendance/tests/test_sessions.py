@@ -105,7 +105,7 @@ def test_register_page(nursery, client_for, django_assert_max_num_queries):
     response = client.post(url, {"date": TODAY.isoformat(), f"status-{today_ids[0]}": "attended",
                                  f"status-{today_ids[1]}": "absent", f"reason-{today_ids[1]}": "holiday"}, follow=True)
     assert "Sessions recorded for Ducklings: 2 changed" in response.content.decode()
-    assert "1 of 1 (100.0 %)" in response.content.decode()
+    assert "1 of 1 (100.0%)" in response.content.decode()
     # A fixed number of queries whatever the number of children booked.
     with django_assert_max_num_queries(16) as few:
         client.get(url)

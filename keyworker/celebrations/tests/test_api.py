@@ -42,7 +42,7 @@ def test_record_and_share_at_once(world, api):
     r = api(world.ta_a).post(URL, body(world, shared_how="messaging_app"), format="json")
     assert r.status_code == 201, r.json()
     data = r.json()
-    assert (data["kind"], data["kind_label"], data["points"], data["child_name"]) == ("dojo_points", "5 DoJo points", 5, "Alfie Adams")
+    assert (data["kind"], data["kind_label"], data["points"], data["child_name"]) == ("dojo_points", "5 Dojo Points", 5, "Alfie Adams")
     assert data["is_shared"] and data["shared_on"] == "2026-11-18" and data["contact"] == ContactLog.objects.get().pk
 
 
@@ -140,7 +140,7 @@ def test_positivity_of_a_family(world, api):
     assert data["window"]["start"] == "2026-11-02" and data["rule"]["threshold_percent"] == 50
     family = data["family"]
     assert family["counts"] == {"celebration": 1, "positive": 1, "neutral": 0, "concern": 2, "total": 4, "positive_total": 2, "share": 50}
-    assert family["flagged"] and not family["predominantly_positive"]  # exactly 50 % is not predominantly positive
+    assert family["flagged"] and not family["predominantly_positive"]  # exactly 50% is not predominantly positive
     assert api(world.teacher_b).get("/api/v1/positivity/", {"family": world.family_a.pk}).status_code == 404
     assert api(world.outsider).get("/api/v1/positivity/", {"family": world.family_a.pk}).status_code == 404
 

@@ -47,7 +47,7 @@ def family_result(world, family=None, rule=None, as_of=TODAY):
 
 
 @pytest.mark.parametrize(("counts", "threshold", "expected"), [
-    (ToneCounts(positive=2, concern=2), 50, False),          # exactly 50 % is not "predominantly"
+    (ToneCounts(positive=2, concern=2), 50, False),          # exactly 50% is not "predominantly"
     (ToneCounts(celebration=1, positive=2, concern=2), 50, True),   # 60 %
     (ToneCounts(positive=1, neutral=1), 49, True),
     (ToneCounts(positive=1, neutral=1), 50, False),
@@ -67,7 +67,7 @@ def test_share_rounds_down():
 
 
 def test_family_figures_by_hand(world):
-    # This half term (Autumn 2, from 2 Nov): 1 celebration, 1 positive, 1 neutral, 2 concerns = 2/5 = 40 %.
+    # This half term (Autumn 2, from 2 Nov): 1 celebration, 1 positive, 1 neutral, 2 concerns = 2/5 = 40%.
     for tone, day in [("celebration", dt.date(2026, 11, 3)), ("positive", dt.date(2026, 11, 5)), ("neutral", dt.date(2026, 11, 9)),
                       ("concern", dt.date(2026, 11, 12)), ("concern", dt.date(2026, 11, 16))]:
         contact(world, tone, day)
@@ -77,7 +77,7 @@ def test_family_figures_by_hand(world):
     result = family_result(world)
     assert result.counts == ToneCounts(celebration=1, positive=1, neutral=1, concern=2)
     assert (result.counts.total, result.counts.share) == (5, 40)
-    assert result.flagged and "2 of 5 contacts in this half term (Autumn 2, from 2 November)" in result.reason
+    assert result.flagged and "2 of 5 contacts in this half term (Autumn 2, from Mon 2 November 2026)" in result.reason
     assert result.last_tones == ("concern", "concern", "neutral")
 
 
@@ -91,7 +91,7 @@ def test_exactly_half_positive_is_flagged(world):
 def test_a_family_needs_the_minimum_number_of_contacts(world):
     contact(world, "concern", dt.date(2026, 11, 10))
     contact(world, "positive", dt.date(2026, 11, 11))
-    assert not family_result(world).flagged  # 50 % but only 2 contacts
+    assert not family_result(world).flagged  # 50% but only 2 contacts
     rule = PositivityRule.objects.create(organisation=world.org, min_contacts=2)
     assert family_result(world, rule=rule).flagged
 
@@ -182,7 +182,7 @@ def test_panel_lists_flagged_families_with_ideas(world):
     assert [row.family.name for row in built.families] == ["The Adams family"]
     row = built.families[0]
     texts = [s.text for s in row.suggestions]
-    assert texts[0].startswith("Nothing celebrated for Alfie in this half term (Autumn 2, from 2 November); none in the last year.")
+    assert texts[0].startswith("Nothing celebrated for Alfie in this half term (Autumn 2, from Mon 2 November 2026); none in the last year.")
     assert any("Star of the week" in t for t in texts)
     assert any("behaviour plan" in t for t in texts) and any("Polish" in t for t in texts)
     assert any("attendance milestone" in t for t in texts) and any("learning target" in t for t in texts)
@@ -198,7 +198,7 @@ def test_panel_ideas_follow_this_half_terms_celebrations(world):
     row = panel.build(world.actor(world.ta_a), TODAY).families[0]
     texts = [s.text for s in row.suggestions]
     assert not any(t.startswith("Nothing celebrated") for t in texts)
-    assert not any("Nominate" in t for t in texts) and any("DoJo points" in t for t in texts)
+    assert not any("Nominate" in t for t in texts) and any("Dojo Points" in t for t in texts)
 
 
 def test_panel_is_empty_for_a_leader_without_families(world):
@@ -234,6 +234,6 @@ def test_my_week_shows_the_panel(world, client_for):
     for tone in ("concern", "concern", "concern"):
         contact(world, tone)
     html = client_for(world.ta_a).get("/my-week/").content.decode()
-    assert "Families to celebrate" in html and "0 of 3 contacts in this half term (Autumn 2, from 2 November) were positive" in html
+    assert "Families to celebrate" in html and "0 of 3 contacts in this half term (Autumn 2, from Mon 2 November 2026) were positive" in html
     assert f"/celebrations/new/?child={world.child_a.pk}" in html
-    assert "0 of 3</strong> positive or celebrations (0 %)" in html
+    assert "0 of 3</strong> positive or celebrations (0%)" in html

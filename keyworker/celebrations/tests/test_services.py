@@ -80,7 +80,7 @@ def test_dojo_points_need_a_number(world):
     with pytest.raises(RuleViolation) as exc:
         record(world, kind="dojo_points")
     assert exc.value.rule == "points_required"
-    assert record(world, kind="dojo_points", points=5).kind_label == "5 DoJo points"
+    assert record(world, kind="dojo_points", points=5).kind_label == "5 Dojo Points"
     with pytest.raises(RuleViolation) as exc:
         record(world, kind="star_of_the_week", points=3)
     assert exc.value.rule == "points_kind"

@@ -72,7 +72,7 @@ def test_record_page_errors_per_field(world, client_for):
     r = post_new(client, world, celebrated_on="2026-11-25")
     assert r.status_code == 400 and "cannot be in the future" in r.context["form"].errors["celebrated_on"][0]
     r = post_new(client, world, kind="dojo_points", points="")
-    assert r.status_code == 400 and "DoJo points" in r.context["form"].errors["points"][0]
+    assert r.status_code == 400 and "Dojo Points" in r.context["form"].errors["points"][0]
     r = post_new(client, world, celebrated_on="not a date")
     assert r.status_code == 400 and "real date" in r.context["form"].errors["celebrated_on"][0]
     r = post_new(client, world, child=world.child_b.pk)
@@ -102,7 +102,7 @@ def test_list_as_key_worker_and_leader(world, client_for):
     assert "Helped a friend in class" in html and "Great effort" not in html
     r = client_for(world.headteacher).get("/celebrations/")
     html = r.content.decode()
-    assert "Helped a friend in class" in html and "10 DoJo points" in html and "2 celebrations" in html
+    assert "Helped a friend in class" in html and "10 Dojo Points" in html and "2 celebrations" in html
     assert "Positivity by key worker and class" in html
 
 
@@ -195,7 +195,7 @@ def test_timeline_entries(world):
     record(world, kind="dojo_points", points=3, title="Quick work")
     page = family_timeline(world.actor(world.ta_a), world.family_a, kinds=("celebrations",))
     labels = [(e.label, e.tone) for e in page.entries]
-    assert ("Star of the week", "good") in labels and ("3 DoJo points", "good") in labels
+    assert ("Star of the week", "good") in labels and ("3 Dojo Points", "good") in labels
     star = next(e for e in page.entries if e.label == "Star of the week")
     assert star.url == f"/celebrations/{c.pk}/" and "Shared with the family (e-mail)" in star.summary
     assert family_timeline(world.actor(world.teacher_b), world.family_a, kinds=("celebrations",)).entries == []
@@ -225,7 +225,7 @@ def test_positivity_overview_as_leaders(world, client_for):
         assert r.status_code == 200
     html = r.content.decode()
     assert "Positivity in Test Primary" in html and "Positivity by key worker" in html and "Positivity by class" in html
-    assert "Kim Keyworker" in html and "33 %" in html and "The Adams family" in html
+    assert "Kim Keyworker" in html and "33%" in html and "The Adams family" in html
     assert "Change the positivity rule" in html
     assert '<figure class="positivity-chart"' in html and "<table>" in html
 

@@ -100,7 +100,7 @@ def test_log_contact_for_an_earlier_week_asks_for_the_real_date(world, client_fo
     client = client_for(world.ta_a)
     r = client.get("/contacts/new/", {"family": world.family_a.pk, "from": "2026-11-09", "to": "2026-11-15"})
     assert r.context["form"].initial["happened_on"] is None  # never today's date for last week's contact
-    assert "For the week of Mon 9 November to Sun 15 November 2026: record a contact that took place then" in r.content.decode()
+    assert "For the week of Mon 9 November 2026 to Sun 15 November 2026: record a contact that took place then" in r.content.decode()
     for period in (("2026-11-16", "2026-11-22"), ("not a date", "2026-11-15"), ("2024-01-01", "2024-01-07")):
         r = client.get("/contacts/new/", {"family": world.family_a.pk, "from": period[0], "to": period[1]})
         assert r.status_code == 200 and r.context["form"].initial["happened_on"] == TODAY

@@ -63,7 +63,7 @@ def test_dates_before_1900_or_after_next_year_cannot_be_true():
     assert date_problem(dt.date(1899, 12, 31), today=today) == "Enter a date in 1900 or later (check the year)."
     assert date_problem(dt.date(1900, 1, 1), today=today) is None
     assert date_problem(dt.date(2027, 12, 31), today=today) is None
-    assert "31/12/2027" in date_problem(dt.date(2028, 1, 1), today=today)
+    assert "Fri 31 December 2027" in date_problem(dt.date(2028, 1, 1), today=today)
     assert date_problem(None, today=today) is None
 
 

@@ -107,7 +107,7 @@ def test_a_leader_reads_the_pack_for_the_current_half_term(world, client_for, hi
     assert '<h3 id="clause-' in html and "SCH-4 Weekly contact" in html and "SCH-2 Data check" in html
     assert "Weekly contact with parents by their preferred method." in html
     assert '<th scope="row">Met late</th><td class="num">1</td>' in html
-    assert ('<th scope="row">Share met: (met on time + met late) ÷ (due − waived)</th><td class="num">80 % (Slipping)</td>'
+    assert ('<th scope="row">Share met: (met on time + met late) ÷ (due − waived)</th><td class="num">80% (Slipping)</td>'
             in html)
     assert '<th scope="row">Missed</th><td class="num">0</td>' in html
     assert '<th scope="row">Still open</th><td class="num">1 (1 escalated)</td>' in html

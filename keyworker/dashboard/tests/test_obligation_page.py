@@ -45,7 +45,7 @@ def test_the_key_worker_sees_the_obligation_and_its_history(world, client_for, s
     r = client_for(world.ta_a).get(f"/obligations/{o.pk}/")
     assert r.status_code == 200
     html = r.content.decode()
-    assert "SCH-4 Weekly contact" in html and "The Adams family" in html and "Kim Keyworker" in html
+    assert "Weekly contact (SCH-4)" in html and "The Adams family" in html and "Kim Keyworker" in html
     assert "Mon 16 November 2026 to Sun 22 November 2026" in html and "Fri 20 November 2026" in html
     assert "◷</span> Due soon" in html
     assert [(e.from_state, e.to_state) for e, _, _ in r.context["events"]] == [("", "upcoming"), ("upcoming", "due_soon")]
@@ -81,7 +81,7 @@ def test_a_leader_waives_with_a_reason(world, client_for, standard):
         "due_soon", "waived", world.headteacher.user, "Family away for a funeral this week")
     assert AuditEvent.objects.filter(event_type="obligation.waived", object_id=o.pk).exists()
     html = r.content.decode()
-    assert "Waived: SCH-4 Weekly contact for The Adams family." in html
+    assert "Waived: Weekly contact (SCH-4) for The Adams family." in html
     assert "–</span> Waived" in html and "Helen Head" in html and "Waive this obligation" not in html
     # The engine leaves it alone from then on.
     engine.recompute(organisation_id=world.org.pk, as_of=D(2026, 11, 26))

@@ -118,14 +118,14 @@ def test_page_pack_pdf_api_and_command_print_the_same_share(world, client_for, d
     page = pack.content.decode()
     assert DEFINITION in page
     for clause, pct in want.items():
-        assert re.search(rf"{clause} .*?{pct} % \(", page, re.S), clause
+        assert re.search(rf"{clause} .*?{pct}% \(", page, re.S), clause
     from keyworker.standards.evidence_pack import evidence_pack
     from keyworker.standards.pdf import evidence_pack_pdf
 
     raw = _pdf_text(evidence_pack_pdf(evidence_pack(world.actor(world.headteacher), world.school, *AUTUMN_2),
                                       compress=False))
     for pct in want.values():
-        assert f"{pct} % \\(" in raw  # "60 % (Behind)": parentheses are escaped in PDF strings
+        assert f"{pct}% \\(" in raw  # "60% (Behind)": parentheses are escaped in PDF strings
     assert "How the figures count" in raw
 
     # The API, for the same period.
@@ -162,7 +162,7 @@ def test_the_drill_down_shows_how_each_obligation_counts(world, client_for, data
     html = r.content.decode()
     for head in ("Met on time", "Met late", "Missed", "Waived", "Still open", "Share met"):
         assert f'<th scope="col" class="num">{head}</th>' in html
-    assert '<td class="num">60 %</td>' in html
+    assert '<td class="num">60%</td>' in html
 
 
 def test_a_key_worker_sees_only_their_own_figures(world, client_for, data):
@@ -257,7 +257,7 @@ def test_the_childcare_manager_sees_her_clauses_with_their_figures(world, client
     this_half, year, earlier = rows["CC-A1"]
     assert this_half.due == 0 and year.due == 3 and year.still_open == 1 and earlier == 1
     assert "Still to do from earlier periods" in html and "CC-A1: 1 obligation" in html
-    assert f"{year.share.percent} %" in html
+    assert f"{year.share.percent}%" in html
     # Autumn 1 shows CC-A1's figure for the half term.
     autumn1 = client_for(manager).get("/compliance/", {"as_of": "2026-10-23"}).context["heatmap"]
     assert dict((s.clause, f.due) for s, f in autumn1.clause_totals)["CC-A1"] == 3

@@ -108,7 +108,7 @@ def test_leaders_get_one_summary_by_clause_and_the_key_worker_an_item_in_their_d
     # The key worker hears of their own obligations, one item each in their digest; leaders of nothing one by one.
     assert told(world, world.family_a) == {world.ta_a.pk} and told(world, world.family_b) == {world.teacher_b.pk}
     n = Notification.objects.get(recipient=world.ta_a.user, kind=ESCALATION_KIND, subject__contains="SCH-2")
-    assert n.subject == "Escalated: SCH-2 Half-termly data check – The Adams family" and n.digest
+    assert n.subject == "Escalated: Half-termly data check (SCH-2) – The Adams family" and n.digest
     assert "due on Fri 23 October 2026" in n.body and "26 days overdue" in n.body and "Kim Keyworker" in n.body
     assert n.link == f"/families/{world.family_a.pk}/" and n.organisation_id == world.org.pk
     assert not Notification.objects.filter(recipient__in=[world.headteacher.user, world.deputy.user], kind=ESCALATION_KIND).exists()
@@ -116,9 +116,9 @@ def test_leaders_get_one_summary_by_clause_and_the_key_worker_an_item_in_their_d
 
     # One summary per leader, by clause in clause order, each line with its list; nothing is e-mailed at once.
     [deputy] = summaries(world.deputy)
-    assert deputy.digest and deputy.subject == "Escalated on Wed 18 November: 6 obligations (SCH-2, SCH-6)"
+    assert deputy.digest and deputy.subject == "Escalated on Wed 18 November 2026: 6 obligations (SCH-2, SCH-6)"
     assert deputy.link == "/obligations/escalated/?on=2026-11-18"
-    assert ("- SCH-2 Half-termly data check: 3 families overdue by more than 10 days, across 2 key workers and 1 with no key worker."
+    assert ("- Half-termly data check (SCH-2): 3 families overdue by more than 10 days, across 2 key workers and 1 with no key worker."
             in deputy.body)
     assert f"/obligations/escalated/?on=2026-11-18&standard={half_termly.pk}" in deputy.body
     assert f"/obligations/escalated/?on=2026-11-18&standard={review.pk}" in deputy.body
@@ -241,7 +241,7 @@ def test_overdue_obligations_go_in_the_key_workers_digest_once_each(world):
     result = escalations_notify(organisation_id=world.org.pk, now=NOW)
     assert (result.escalations, result.overdue) == (0, 2)  # the unallocated family has no key worker to tell
     n = Notification.objects.get(recipient=world.ta_a.user)
-    assert n.digest and n.kind == "obligation_overdue" and n.subject == "Overdue: SCH-2 Half-termly data check – The Adams family"
+    assert n.digest and n.kind == "obligation_overdue" and n.subject == "Overdue: Half-termly data check (SCH-2) – The Adams family"
     assert "(26 days ago)" in n.body
     assert not Delivery.objects.exists()  # waits for the daily digest
     escalations_notify(organisation_id=world.org.pk, now=NOW + dt.timedelta(hours=1))
@@ -289,8 +289,8 @@ def test_a_leaders_summary_of_the_day_grows_until_it_goes_out_in_the_digest(worl
     result = escalations_notify(organisation_id=world.org.pk, now=NOW + dt.timedelta(hours=1))
     assert (result.escalations, result.notifications) == (3, 2)  # the two key workers, each in their digest
     [summary] = summaries(world.deputy)
-    assert summary.subject == "Escalated on Wed 18 November: 6 obligations (SCH-2, SCH-6)"
-    assert "SCH-2 Half-termly data check: 3 families" in summary.body and "SCH-6 Review SCH-6: 3 families" in summary.body
+    assert summary.subject == "Escalated on Wed 18 November 2026: 6 obligations (SCH-2, SCH-6)"
+    assert "Half-termly data check (SCH-2): 3 families" in summary.body and "Review SCH-6 (SCH-6): 3 families" in summary.body
     assert len(summaries(world.headteacher)) == 1 and "SCH-6" not in summaries(world.headteacher)[0].body
     # Once it went out in the digest, what escalates after is a new summary with only the new ones.
     assert digests_run(now=NOW + dt.timedelta(hours=1)) >= 1
@@ -298,4 +298,4 @@ def test_a_leaders_summary_of_the_day_grows_until_it_goes_out_in_the_digest(worl
     engine.recompute(organisation_id=world.org.pk, as_of=D(2026, 11, 20))
     escalations_notify(organisation_id=world.org.pk, now=NOW + dt.timedelta(hours=2))
     newest = Notification.objects.filter(recipient=world.deputy.user, kind=SUMMARY_KIND).order_by("-id").first()
-    assert len(summaries(world.deputy)) == 2 and newest.subject == "Escalated on Wed 18 November: 3 obligations (SCH-7)"
+    assert len(summaries(world.deputy)) == 2 and newest.subject == "Escalated on Wed 18 November 2026: 3 obligations (SCH-7)"

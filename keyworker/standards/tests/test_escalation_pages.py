@@ -41,11 +41,11 @@ def test_the_summary_links_to_the_days_escalations_of_its_clause(world, client_f
     summary = Notification.objects.get(recipient=world.deputy.user, kind=SUMMARY_KIND)
     client = client_for(world.deputy)
     page = client.get(summary.link).content.decode()
-    assert "Escalated on Wednesday 18 November 2026" in page and "3 obligations, by clause" in page
+    assert "Escalated on Wed 18 November 2026" in page and "3 obligations, by clause" in page
     url = f"/obligations/escalated/?on=2026-11-18&standard={check.pk}"
     assert url in summary.body
     page = client.get(url).content.decode()
-    assert "SCH-2 Half-termly data check" in page
+    assert "Half-termly data check (SCH-2)" in page
     assert "The Adams family" in page and "The Brown family" in page and "The Cole family" in page
     assert "Kim Keyworker" in page and "No key worker" in page and "Escalated" in page
     # Another day lists none of them.

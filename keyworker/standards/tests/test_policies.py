@@ -90,7 +90,7 @@ def test_adoption_refuses_a_review_date_before_it_takes_effect(world):
     ({"escalate_to_roles": ["manager"]}, "escalate_to_roles", "Nobody here holds the role “Manager”"),
     ({"escalate_to_roles": ["janitor"]}, "escalate_to_roles", "no role “janitor”"),
     ({"conditions": {"eye_colour": "blue"}}, "conditions", "not one the engine knows"),
-    ({"conditions": {"has_ehcp": "maybe"}}, "conditions", "yes or no"),
+    ({"conditions": {"has_ehcp": "maybe"}}, "conditions", "with an EHCP, without one"),
     ({"evidence_conditions": {"min_letters": 3}}, "evidence_conditions", "does not understand the condition “min_letters”"),
     ({"title": "  "}, "title", "Give the standard a title"),
     ({"cadence": "fortnightly"}, "cadence", "how often"),
@@ -257,7 +257,7 @@ def test_a_version_for_a_later_date_waits_and_the_worker_switches_on_the_day(wor
     page = Client()
     page.force_login(world.headteacher.user)
     html = page.get(f"/policies/{policy.pk}/").content.decode()
-    assert "takes effect on Monday 23 November 2026" in html and "Issue a new version" not in html
+    assert "takes effect on Mon 23 November 2026" in html and "Issue a new version" not in html
     with pytest.raises(RuleViolation) as refused:
         services.policy_version_create(actor=head, policy=policy, effective_from=D(2026, 12, 1), review_on=D(2027, 12, 1),
                                        comment="Another")

@@ -36,7 +36,7 @@ def form_data(standard: Standard, **changes) -> dict:
     data = {
         "title": standard.title, "description": standard.description, "enabled": "on",
         "setting_kinds": standard.setting_kinds, "subject": standard.subject, "cadence": standard.cadence,
-        "cadence_n": standard.cadence_n, "evidence": standard.evidence, "evidence_conditions": "min_words = 5",
+        "cadence_n": standard.cadence_n, "evidence": standard.evidence, "min_words": 5,
         "responsible": standard.responsible, "due_soon_days": standard.due_soon_days,
         "escalate_after_days": standard.escalate_after_days or "", "escalate_to_roles": standard.escalate_to_roles,
         "version": standard.version, "effective_from": "2026-11-23",
@@ -65,13 +65,13 @@ def describe(policy, world, text="Contact each family every week, by phone or in
 def test_the_form_asks_when_the_change_takes_effect(world, policy, client_for):
     page = client_for(world.headteacher).get(f"/policies/standards/{sch4(policy).pk}/").content.decode()
     assert 'name="effective_from"' in page and 'value="2026-11-23"' in page
-    assert "the next school week" in page and "Monday 16 November 2026" in page
+    assert "the next school week" in page and "Mon 16 November 2026" in page
 
 
 @pytest.mark.parametrize(("given", "words"), [
     ("", "Say when the change takes effect"),
     ("31/31/2026", "as a date"),
-    ("2026-11-02", "cannot take effect before Monday 16 November 2026"),
+    ("2026-11-02", "cannot take effect before Mon 16 November 2026"),
 ])
 def test_a_missing_invalid_or_early_date_is_refused_next_to_its_field(world, policy, client_for, given, words):
     s = sch4(policy)
@@ -89,8 +89,8 @@ def test_saving_answers_at_once_and_the_page_shows_waiting_then_applied(world, p
     response = client.post(f"/policies/standards/{s.pk}/", form_data(s, due_soon_days=3))
     assert response.status_code == 302
     page = client.get(f"/policies/standards/{s.pk}/").content.decode()
-    assert "takes effect from Monday 23 November 2026" in page and "Waiting to be applied" in page
-    assert "Due soon (days): 2 → 3" in page and "Dev Deputy" in page
+    assert "takes effect from Mon 23 November 2026" in page and "Waiting to be applied" in page
+    assert "Shown as due soon (days before): 2 → 3" in page and "Dev Deputy" in page
     StandardRevision.objects.update(applied_at=dt.datetime(2026, 11, 18, 10, 31, tzinfo=dt.UTC))
     page = client.get(f"/policies/standards/{s.pk}/").content.decode()
     assert "Applied at" in page and "Waiting to be applied" not in page
@@ -116,7 +116,7 @@ def test_the_policy_page_lists_each_change_and_the_key_worker_acknowledges_it(wo
     revision = describe(policy, world)
     key_worker = client_for(world.ta_a)
     page = key_worker.get(f"/policies/{policy.pk}/").content.decode()
-    assert "Changes to the standards" in page and "Monday 23 November 2026" in page and "Dev Deputy" in page
+    assert "Changes to the standards" in page and "Mon 23 November 2026" in page and "Dev Deputy" in page
     assert "Wording:" in page and "→ Contact each family every week" in page
     assert "1 change to your duties is waiting" in page and "Acknowledge this change" in page
     response = key_worker.post(f"/policies/changes/{revision.pk}/acknowledge/")

@@ -1,4 +1,4 @@
-// Enhancement only: the number of points shows when "DoJo points" is chosen (the form works without it).
+// Enhancement only: the number of points shows when "Dojo Points" is chosen (the form works without it).
 (function () {
   var box = document.getElementById("points-field");
   var kinds = document.querySelectorAll('input[name="kind"]');
