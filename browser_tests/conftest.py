@@ -25,6 +25,7 @@ WORLD_NOW = dt.datetime(2026, 11, 18, 10, 30, tzinfo=dt.UTC)  # the root conftes
 VIEWPORTS = {
     "phone": {"width": 390, "height": 844},
     "tablet": {"width": 820, "height": 1180},
+    "tablet-768": {"width": 768, "height": 1024},
     "desktop": {"width": 1280, "height": 900},
 }
 
