@@ -53,3 +53,12 @@ def test_mark_all_present_is_for_who_may_take_the_register(world, client_for):
     assert client_for(world.teacher_b).post(url(world), post).status_code == 403
     assert client_for(world.outsider).post(url(world), post).status_code == 404
     assert not AttendanceMark.objects.exists()
+
+
+def test_no_mark_all_present_once_every_pupil_has_a_mark(world, client_for):
+    client = client_for(world.teacher_a)
+    children = client.get(url(world), {"date": WED.isoformat(), "session": "AM"}).context["rows"]
+    for row in children:
+        put(row["child"], WED, "AM", "/")
+    body = client.get(url(world), {"date": WED.isoformat(), "session": "AM"}).content.decode()
+    assert "Save the register" in body and "Mark all present" not in body
