@@ -82,7 +82,7 @@ def test_a_leader_waives_with_a_reason(world, client_for, standard):
     assert AuditEvent.objects.filter(event_type="obligation.waived", object_id=o.pk).exists()
     html = r.content.decode()
     assert "Waived: SCH-4 Weekly contact for The Adams family." in html
-    assert "–</span> Waived" in html and "Helen Head" in html and "Waive this obligation" not in html
+    assert 'icons.svg#dash"></use></svg> Waived' in html and "Helen Head" in html and "Waive this obligation" not in html
     # The engine leaves it alone from then on.
     engine.recompute(organisation_id=world.org.pk, as_of=D(2026, 11, 26))
     o.refresh_from_db()
