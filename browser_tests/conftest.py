@@ -26,6 +26,7 @@ VIEWPORTS = {
     "phone": {"width": 390, "height": 844},
     "tablet": {"width": 820, "height": 1180},
     "tablet-portrait": {"width": 768, "height": 1024},
+    "tablet-768": {"width": 768, "height": 1024},
     "desktop": {"width": 1280, "height": 900},
 }
 

@@ -58,6 +58,7 @@ def _submit_empty(page: Page, world):
 def _raise(page: Page, world):
     page.get_by_label("Physical abuse").check()
     page.get_by_label("What did you see or hear?").fill(WORDS)
+    page.get_by_label("Time it happened").fill("09:15")
     page.get_by_label("Who else was present?").fill("Mrs Quill")
     page.get_by_label("I have told a safeguarding lead in person").check()
     page.locator("main").get_by_role("button", name="Send to the safeguarding team").click()

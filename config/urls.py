@@ -4,9 +4,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from keyworker.accounts.views import home
+from keyworker.core.views import favicon
 
 urlpatterns = [
     path("", home, name="home"),
+    path("favicon.ico", favicon, name="favicon"),
     path("", include("keyworker.dashboard.week_urls")),
     path("accounts/", include("keyworker.accounts.urls")),
     path("", include("keyworker.accounts.installation_urls")),  # /start/ (first run), /installation/organisations/

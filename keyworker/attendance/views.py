@@ -71,7 +71,16 @@ def register(request: HttpRequest, group_id: int) -> HttpResponse:
     general: list[str] = []
     chosen: dict[int, str] = {}
     reason = ""
-    if request.method == "POST" and children:
+    filled = None
+    if request.method == "POST" and children and request.POST.get("fill") == "present":
+        # "Mark all present" without the page's script: every pupil with no mark yet is shown as present, nothing is
+        # saved; staff change the exceptions and save as usual.
+        marks = selectors.register_marks(group, day, session)
+        chosen = register_codes(request.POST, children)
+        unmarked = [c for c in children if c.pk not in chosen and c.pk not in marks]
+        chosen.update({c.pk: present for c in unmarked})
+        filled = len(unmarked)
+    elif request.method == "POST" and children:
         reason = request.POST.get("reason", "")[:300]
         chosen = register_codes(request.POST, children)
         entries = [MarkEntry(child, day, session, chosen[child.pk]) for child in children if child.pk in chosen]
@@ -105,7 +114,7 @@ def register(request: HttpRequest, group_id: int) -> HttpResponse:
         "school_day": school_day, "why_not": calendar.describe(day), "future": day > today, "today": today,
         "rows": rows, "present": by_code.get(present), "not_known": by_code.get(NOT_YET_KNOWN),
         "code_groups": _code_groups(codes), "errors": errors, "general": general, "reason": reason,
-        "marked": sum(1 for r in rows if r["mark"]),
+        "marked": sum(1 for r in rows if r["mark"]), "filled": filled,
     }, status=status)
 
 

@@ -103,4 +103,6 @@ def staff_leave_view(request, staff_id: int):
         return reverse("caseload:allocation"), f"{staff} has left. {n} famil{'y now needs' if n == 1 else 'ies now need'} a key worker."
     if (done := form_submit(request, form, save)) is not None:
         return done
-    return render(request, "caseload/staff_leave.html", {"form": form, "staff": staff})
+    return render(request, "caseload/staff_leave.html", {
+        "form": form, "staff": staff, "can_allocate": policies.can_allocate(actor),
+    })

@@ -1,6 +1,9 @@
-"""Error pages that say what happened and where to go next."""
+"""Error pages that say what happened and where to go next; the site's icon where browsers look for it."""
 
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
+from django.views.decorators.cache import cache_control
 
 
 def permission_denied(request, exception=None):
@@ -22,3 +25,9 @@ def server_error(request):
     except Exception:  # the page of last resort must not fail in turn
         body = "<!doctype html><title>Something went wrong – Keyworker</title><h1>Sorry, something went wrong</h1>"
     return HttpResponseServerError(body)
+
+
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    """/favicon.ico, which browsers ask for on their own: the SVG icon the pages name in their <head>."""
+    return HttpResponsePermanentRedirect(static("core/favicon.svg"))

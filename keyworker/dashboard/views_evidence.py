@@ -99,7 +99,7 @@ def evidence_pack_pdf_view(request: HttpRequest) -> HttpResponse:
         return _page(request, req, status=400)
     pack = evidence_pack(req.actor, req.setting, req.start, req.end, req.calendar)
     name = "-".join(filter(None, [
-        "evidence-pack", slugify(pack.organisation_name), slugify(req.setting.name), req.start.isoformat(), "to",
+        "evidence-pack", slugify(pack.where), req.start.isoformat(), "to",
         req.end.isoformat(),
     ]))
     response = HttpResponse(evidence_pack_pdf(pack), content_type="application/pdf")

@@ -3,7 +3,6 @@
 import datetime as dt
 
 from django import forms
-from django.utils import timezone
 
 from keyworker.accounts.models import StaffMember
 from keyworker.contacts.forms import DATE_FORMATS, DateInput
@@ -52,8 +51,10 @@ class ConcernForm(forms.Form):
                         "max_length": f"Keep it to {TEXT_MAX} characters or fewer."},
     )
     happened_on = _date("Date it happened", help_text="Today unless it happened earlier.")
-    happened_time = forms.TimeField(label="Time", required=False, widget=TimeInput(), input_formats=["%H:%M"],
-                                    error_messages={"invalid": "Enter a time, for example 10:15."})
+    happened_time = forms.TimeField(label="Time it happened", widget=TimeInput(), input_formats=["%H:%M"],
+                                    help_text="Your best estimate if you are not sure, for example 10:15.",
+                                    error_messages={"required": "Enter the time it happened, for example 10:15.",
+                                                    "invalid": "Enter a time, for example 10:15."})
     present = forms.CharField(label="Who else was present?", required=False, max_length=PRESENT_MAX,
                               error_messages={"max_length": f"Keep it to {PRESENT_MAX} characters or fewer."})
     lead_told = forms.BooleanField(label="I have told a safeguarding lead in person", required=False)
@@ -61,8 +62,8 @@ class ConcernForm(forms.Form):
                               widget=forms.CheckboxSelectMultiple,
                               error_messages={"invalid_choice": "Choose children listed.", "invalid_pk_value": "Choose children listed."})
     others = ChildrenChoice(label="Other pupils involved", queryset=Child.objects.none(), required=False,
-                            widget=forms.SelectMultiple(attrs={"size": 6}),
-                            help_text="Hold Ctrl (or Cmd) to choose more than one.",
+                            widget=forms.SelectMultiple(attrs={"size": 6, "data-picker": "children"}),
+                            help_text="Choose each pupil involved (hold Ctrl or Cmd to choose more than one).",
                             error_messages={"invalid_choice": "Choose children listed.", "invalid_pk_value": "Choose children listed."})
 
     def __init__(self, *args, children, siblings, others, tz: str = "Europe/London", **kwargs):
@@ -86,13 +87,11 @@ class ConcernForm(forms.Form):
         if day is None:
             return None
         moment = self.cleaned_data.get("happened_time")
+        if moment is None:  # asked for: a blank time is an error on the field, never the time of sending
+            return None
         import zoneinfo
 
-        tz = zoneinfo.ZoneInfo(self.tz)
-        if moment is None:
-            now = timezone.localtime(timezone.now(), tz)
-            moment = now.time().replace(second=0, microsecond=0) if day == now.date() else dt.time(12)
-        return dt.datetime.combine(day, moment, tzinfo=tz)
+        return dt.datetime.combine(day, moment, tzinfo=zoneinfo.ZoneInfo(self.tz))
 
     def linked(self) -> list[Child]:
         out = list(self.cleaned_data.get("siblings") or []) + list(self.cleaned_data.get("others") or [])

@@ -116,6 +116,24 @@ def children_for_reporter(actor: Actor) -> QuerySet[Child]:
     return Child.objects.filter(organisation_id=actor.organisation_id, setting_id__in=actor.settings().values("id"))
 
 
+PICKER_LIMIT = 20
+
+
+def children_matching(actor: Actor, query: str, *, not_family_id: int | None = None) -> list[Child]:
+    """The children on roll a member of staff may name in a concern whose names hold every word typed (first,
+    last or preferred name), for the "other pupils involved" picker: at most PICKER_LIMIT, by surname."""
+    words = query.split()[:5]
+    if not words:
+        return []
+    qs = children_for_reporter(actor).filter(left_on__isnull=True).select_related("group")
+    for word in words:
+        qs = qs.filter(Q(legal_first_name__icontains=word) | Q(legal_last_name__icontains=word)
+                       | Q(preferred_name__icontains=word))
+    if not_family_id is not None:
+        qs = qs.exclude(family_id=not_family_id)
+    return list(qs.order_by("legal_last_name", "legal_first_name", "id")[:PICKER_LIMIT])
+
+
 def concern_readers(concern: Concern) -> list[StaffMember]:
     return safeguarding_team(concern.organisation_id, concern.setting_id)
 

@@ -9,6 +9,7 @@ app_name = "safeguarding"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("raise/", views.concern_raise, name="raise"),
+    path("raise/children.json", views.children_search, name="children_search"),
     path("confirm/", views.confirm_password, name="confirm"),
     path("search/", views.search, name="search"),
     path("access-log/", views.access_log, name="access_log"),

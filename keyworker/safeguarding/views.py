@@ -6,7 +6,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -109,6 +109,8 @@ def concern_raise(request: HttpRequest) -> HttpResponse:
     form = ConcernForm(request.POST or None, initial=initial, children=choices, siblings=siblings,
                        others=others.order_by("legal_last_name", "legal_first_name", "id"), tz=tz)
     form.fields["happened_on"].widget.attrs["max"] = today.isoformat()
+    search = reverse("safeguarding:children_search")
+    form.fields["others"].widget.attrs["data-search-url"] = f"{search}?not_family={family.pk}" if family else search
     if siblings is not None and len(form.fields["siblings"].queryset) < 2:
         del form.fields["siblings"]
 
@@ -124,6 +126,19 @@ def concern_raise(request: HttpRequest) -> HttpResponse:
     return render(request, "safeguarding/raise.html", {
         "form": form, "family": family, "fixed": fixed, "contact": contact,
     }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def children_search(request: HttpRequest) -> JsonResponse:
+    """The "other pupils involved" picker's answers: children on roll whom the member of staff may name in a concern,
+    by the words typed; nobody else's (an outsider gets 404, like every page of another organisation)."""
+    actor = _member(request)
+    query = (request.GET.get("q") or "").strip()[:80]
+    found = selectors.children_matching(actor, query, not_family_id=_int(request.GET.get("not_family")))
+    return JsonResponse({"results": [
+        {"id": c.pk, "name": c.display_name, "label": f"{c.display_name} ({c.group.name})" if c.group_id else c.display_name}
+        for c in found
+    ]})
 
 
 @login_required

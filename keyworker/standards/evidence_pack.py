@@ -175,6 +175,31 @@ class EvidencePack:
         return _period_words(self.half_term)
 
     @property
+    def where(self) -> str:
+        """The organisation and the setting, the name once when the setting bears the organisation's name."""
+        if self.setting.name.casefold() == self.organisation_name.casefold():
+            return self.setting.name
+        return f"{self.organisation_name}, {self.setting.name}"
+
+    @property
+    def clause_prefix(self) -> str:
+        """The source policy the pack's clauses come from ("SCH" or "CC"), by its clauses; "" with none."""
+        for section in self.sections:
+            for c in section.clauses:
+                return c.standard.clause.split("-", 1)[0]
+        return ""
+
+    @property
+    def coverage_clause(self) -> str:
+        """The clause that asks for a key worker for every family, in this setting's own policy (SCH-A1 or CC-A1)."""
+        return f"{self.clause_prefix}-A1" if self.clause_prefix else ""
+
+    @property
+    def document_clause(self) -> str:
+        """The clause about the policy document itself (CC-D1), cited only in a pack of the childcare policy."""
+        return "CC-D1" if self.clause_prefix == "CC" else ""
+
+    @property
     def period_label(self) -> str:
         dates = f"{short_date(self.start)} to {short_date(self.end)}"
         return f"{self.half_term.name} ({dates})" if self.half_term else dates
@@ -252,11 +277,9 @@ def evidence_pack(actor: Actor, setting: Setting, start: dt.date, end: dt.date, 
                      None)
     versions = current_versions(actor.organisation_id)
     # The clauses of this kind of setting only (a childcare setting never lists a school clause), in clause order.
-    standards = sorted(
-        (s for s in Standard.objects.filter(organisation_id=actor.organisation_id,
-                                            policy_version__in=[v.pk for v in versions]) if applies_to(s, setting)),
-        key=standard_order,
-    )
+    all_standards = list(Standard.objects.filter(organisation_id=actor.organisation_id,
+                                                 policy_version__in=[v.pk for v in versions]))
+    standards = sorted((s for s in all_standards if applies_to(s, setting)), key=standard_order)
     in_period_qs = (
         obligations_visible_to(actor)
         .filter(setting=setting, due_on__range=(start, end), standard_id__in=[s.pk for s in standards])
@@ -294,10 +317,15 @@ def evidence_pack(actor: Actor, setting: Setting, start: dt.date, end: dt.date, 
     for clauses in by_version.values():
         for c in clauses:
             c.summary_text = c.summary(period_words)
+    # Only the policies whose standards are for this kind of setting: a school's pack never shows the childcare
+    # policy an organisation with both kinds adopted (a policy with no standards yet is still shown).
+    with_standards = {s.policy_version_id for s in all_standards}
+    applicable = {s.policy_version_id for s in standards}
     sections = [
         PolicySection(v.policy, v, v.version_count, [m.user.full_name for m in v.policy.responsible_staff.all()],
                       by_version.get(v.pk, []))
         for v in versions
+        if v.pk in applicable or v.pk not in with_standards
     ]
 
     has_key_worker = Exists(current_allocations().filter(setting=setting, family=OuterRef("pk")))

@@ -67,3 +67,29 @@ def test_attendance_to_celebrate_leads_to_an_attendance_milestone_for_the_child(
     assert page.status_code == 200
     form = page.context["form"]
     assert form.initial["kind"] == "attendance_milestone" and form.initial["child"] == world.child_a.pk
+
+
+def test_the_chart_labels_its_axes_and_says_what_it_shows(world, marks, client_for):
+    t = trend(world.org.pk, D(2026, 9, 1), D(2026, 11, 20), Decimal(90), Decimal(50), child_id=world.child_a.pk)
+    assert [day for _, day in t.labels] == [D(2026, 11, 9), D(2026, 11, 16)]
+    assert [pct for pct, _ in t.y_ticks] == [0, 25, 50, 75, 100]
+    assert (t.highest.starts_on, t.lowest.starts_on, t.at_or_below_persistent, t.at_or_below_severe) == (
+        D(2026, 11, 9), D(2026, 11, 16), 1, 0)
+    html = client_for(world.teacher_a).get(f"/attendance/children/{world.child_a.pk}/").content.decode()
+    assert ">9 Nov</text>" in html and ">16 Nov</text>" in html
+    assert ">Week commencing</text>" in html and ">Attendance (%)</text>" in html
+    assert 'aria-labelledby="trend-title trend-desc"' in html
+    assert ("2 weeks, from the week commencing 9 November 2026 to the week commencing 16 November 2026. "
+            "Highest 100.0 % (week commencing 9 November 2026), lowest 66.7 % (week commencing 16 November 2026). "
+            "1 week at or below the persistent absence line (90 %), 0 at or below the severe line (50 %).") in html
+
+
+def test_many_weeks_are_labelled_without_overlapping(world):
+    from keyworker.attendance.trend import LABEL_GAP
+
+    for week in range(13):
+        _mark(world, world.child_a, D(2026, 9, 7) + dt.timedelta(weeks=week), "AM", "/")
+    t = trend(world.org.pk, D(2026, 9, 1), D(2026, 12, 18), Decimal(90), Decimal(50), child_id=world.child_a.pk)
+    xs = [x for x, _ in t.labels]
+    assert len(t.weeks) == 13 and 4 <= len(xs) < 13
+    assert all(b - a >= LABEL_GAP for a, b in zip(xs, xs[1:], strict=False))

@@ -11,7 +11,8 @@ from keyworker.core.dates import in_table, on_screen
 
 ROOT = Path(__file__).resolve().parents[2]
 # Formats a template may ask for: the named ones, and machine formats for form values and <time datetime>.
-ALLOWED = {"DATE_FORMAT", "SHORT_DATE_FORMAT", "DATETIME_FORMAT", "SHORT_DATETIME_FORMAT", "Y-m-d", "c", "F Y"}
+ALLOWED = {"DATE_FORMAT", "SHORT_DATE_FORMAT", "DATETIME_FORMAT", "SHORT_DATETIME_FORMAT", "Y-m-d", "c", "F Y",
+           "j M"}  # "j M": a chart axis's week ticks, where a whole date does not fit
 # Python that writes dates for machines, not for people: spreadsheet cells read back as text, the audit CSV.
 MACHINE = {"imports/reading.py", "accounts/audit_log.py"}
 

@@ -65,7 +65,7 @@ def test_a_cell_drills_down_to_the_families_behind_it(world, client_for, weekly)
     assert {o.family_id for o in rows} == {world.family_a.pk}
     assert sorted(o.state for o in rows) == ["escalated", "met"]
     body = r.content.decode()
-    assert "Kim Keyworker: SCH-4 Weekly contact" in body and "✓</span> Met" in body and "▲</span> Escalated" in body
+    assert "Kim Keyworker: SCH-4 Weekly contact" in body and 'icons.svg#check"></use></svg> Met' in body and 'icons.svg#up"></use></svg> Escalated' in body
     r = client.get("/compliance/", {"staff": "none", "standard": weekly.pk})
     assert {o.family_id for o in r.context["drill"]["obligations"]} == {world.family_unallocated.pk}
     assert client.get("/compliance/", {"staff": "x", "standard": weekly.pk}).status_code == 404

@@ -163,7 +163,7 @@ def test_the_missed_list_is_scoped(world, client_for, missed):
     assert r.status_code == 200
     assert [o.due_on for o in r.context["page"].object_list] == [D(2026, 11, 13), D(2026, 11, 6)]
     html = r.content.decode()
-    assert "The Adams family" in html and "The Brown family" not in html and "✗</span> Missed" in html
+    assert "The Adams family" in html and "The Brown family" not in html and 'icons.svg#cross"></use></svg> Missed' in html
     assert client_for(world.ta_a).get("/obligations/missed/", {"scope": "settings"}).status_code == 404  # not a leader
     r = client_for(world.headteacher).get("/obligations/missed/", {"scope": "settings"})
     assert {o.family.name for o in r.context["page"].object_list} == {"The Adams family", "The Brown family"}

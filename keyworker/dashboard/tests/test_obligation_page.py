@@ -47,7 +47,7 @@ def test_the_key_worker_sees_the_obligation_and_its_history(world, client_for, s
     html = r.content.decode()
     assert "Weekly contact (SCH-4)" in html and "The Adams family" in html and "Kim Keyworker" in html
     assert "Mon 16 November 2026 to Sun 22 November 2026" in html and "Fri 20 November 2026" in html
-    assert "◷</span> Due soon" in html
+    assert 'icons.svg#clock"></use></svg> Due soon' in html
     assert [(e.from_state, e.to_state) for e, _, _ in r.context["events"]] == [("", "upcoming"), ("upcoming", "due_soon")]
     assert "The daily check" in html
     assert "Waive this obligation" not in html  # key workers do not waive
@@ -56,7 +56,7 @@ def test_the_key_worker_sees_the_obligation_and_its_history(world, client_for, s
 def test_a_met_obligation_shows_its_evidence(world, client_for, standard):
     o = obligation(world, standard, D(2026, 11, 9))
     html = client_for(world.ta_a).get(f"/obligations/{o.pk}/").content.decode()
-    assert "obligation_record0" in html and "✓</span> Met" in html and "Wed 11 November 2026" in html
+    assert "obligation_record0" in html and 'icons.svg#check"></use></svg> Met' in html and "Wed 11 November 2026" in html
 
 
 @pytest.mark.parametrize("persona", ["teacher_b", "outsider"])
@@ -82,7 +82,7 @@ def test_a_leader_waives_with_a_reason(world, client_for, standard):
     assert AuditEvent.objects.filter(event_type="obligation.waived", object_id=o.pk).exists()
     html = r.content.decode()
     assert "Waived: Weekly contact (SCH-4) for The Adams family." in html
-    assert "–</span> Waived" in html and "Helen Head" in html and "Waive this obligation" not in html
+    assert 'icons.svg#dash"></use></svg> Waived' in html and "Helen Head" in html and "Waive this obligation" not in html
     # The engine leaves it alone from then on.
     engine.recompute(organisation_id=world.org.pk, as_of=D(2026, 11, 26))
     o.refresh_from_db()

@@ -63,7 +63,7 @@ def test_the_whole_flow(world, client_for):
     assert "/families/all/" in html
 
     page = client.get(reverse("imports:start"))
-    assert b"children_good.csv" in page.content and "✓ Imported" in page.content.decode()
+    assert b"children_good.csv" in page.content and 'icons.svg#check"></use></svg> Imported' in page.content.decode()
     assert client.get(reverse("imports:job", args=[job.pk])).url == reverse("imports:result", args=[job.pk])
 
 

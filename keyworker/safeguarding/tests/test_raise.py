@@ -142,7 +142,8 @@ def test_raise_page_from_a_family_offers_its_children(world, client_for):
     assert page.status_code == 200
     assert set(page.context["form"].fields["child"].queryset) == {world.child_a, sibling}
     response = client.post("/safeguarding/raise/", {"family": world.family_a.pk, "child": sibling.pk, "category": "neglect",
-                                                     "what_happened": WORDS, "happened_on": "2026-11-18", "siblings": [world.child_a.pk]})
+                                                     "what_happened": WORDS, "happened_on": "2026-11-18", "happened_time": "08:50",
+                                                     "siblings": [world.child_a.pk]})
     assert response.status_code == 302
     concern = Concern.objects.get()
     assert concern.child_id == sibling.pk
@@ -158,7 +159,7 @@ def test_raise_page_from_a_flagged_contact_is_prefilled(world, client_for):
     assert form.initial["category"] == "neglect" and form.initial["child"] == world.child_a.pk
     assert "what_happened" not in form.initial  # the reporter does not read a restricted record back
     response = client.post("/safeguarding/raise/", {"contact": contact.pk, "child": world.child_a.pk, "category": "neglect",
-                                                     "what_happened": WORDS, "happened_on": "2026-11-18"})
+                                                     "what_happened": WORDS, "happened_on": "2026-11-18", "happened_time": "08:50"})
     assert response.status_code == 302
     assert Concern.objects.get().contact_id == contact.pk
     assert client_for(world.teacher_a).get(f"/safeguarding/raise/?contact={contact.pk}").status_code == 404
@@ -176,3 +177,45 @@ def test_raise_page_without_a_child_lists_the_settings_children(world, client_fo
         page = client.get("/safeguarding/raise/")
     assert page.status_code == 200
     assert world.child_a in page.context["form"].fields["child"].queryset
+
+
+def test_a_blank_time_is_asked_for_not_replaced_by_the_time_of_sending(world, client_for):
+    client = client_for(world.ta_a)
+    response = _post(client, world, happened_time="")
+    assert response.status_code == 400
+    assert response.context["form"].errors["happened_time"] == ["Enter the time it happened, for example 10:15."]
+    html = response.content.decode()
+    assert 'href="#id_happened_time"' in html and "Time it happened: Enter the time it happened" in html
+    assert not Concern.objects.exists()
+
+
+def test_other_pupils_picker_searches_the_children_the_reporter_may_name(world, client_for):
+    from keyworker.organisations.models import Setting
+
+    other = make_child(world.other_family, Setting.objects.get(organisation=world.other_org), None, legal_first_name="Alfred")
+    client = client_for(world.ta_a)
+    page = client.get(f"/safeguarding/raise/?family={world.family_a.pk}").content.decode()
+    assert f'data-search-url="/safeguarding/raise/children.json?not_family={world.family_a.pk}"' in page
+    assert 'data-picker="children"' in page and "/static/safeguarding/picker.js" in page
+    assert "<script>" not in page
+
+    found = client.get("/safeguarding/raise/children.json", {"q": "al"}).json()["results"]
+    assert [r["id"] for r in found] == [world.child_a.pk] and found[0]["label"] == "Alfie Adams (Ash)"
+    assert other.pk not in [r["id"] for r in found]
+    assert client.get("/safeguarding/raise/children.json", {"q": "bel bro"}).json()["results"][0]["name"] == "Bella Brown"
+    assert client.get("/safeguarding/raise/children.json", {"q": "al", "not_family": world.family_a.pk}).json() == {"results": []}
+    assert client.get("/safeguarding/raise/children.json", {"q": "  "}).json() == {"results": []}
+    assert client_for(world.outsider).get("/safeguarding/raise/children.json", {"q": "al"}).json()["results"] == [
+        {"id": other.pk, "name": "Alfred " + other.legal_last_name,
+         "label": "Alfred " + other.legal_last_name}]
+
+
+def test_the_picker_answers_in_a_fixed_number_of_queries(world, client_for, django_assert_max_num_queries):
+    client = client_for(world.ta_a)
+    client.get("/safeguarding/raise/children.json", {"q": "a"})
+    with django_assert_max_num_queries(8):
+        assert client.get("/safeguarding/raise/children.json", {"q": "a"}).status_code == 200
+
+
+def test_the_picker_is_for_members_only(world, client):
+    assert client.get("/safeguarding/raise/children.json?q=al").status_code == 302  # signed out: to the sign-in page

@@ -129,9 +129,9 @@ class Command(BaseCommand):
         for p in problems:
             self.stdout.write(f"  Line {p['line']}: {p['name']}{' (skipped)' if p.get('skipped') else ''}")
             for e in p["errors"]:
-                self.stdout.write(self.style.ERROR(f"    ✗ Error: {e}"))
+                self.stdout.write(self.style.ERROR(f"    Error: {e}"))
             for w in p["warnings"]:
-                self.stdout.write(self.style.WARNING(f"    ⚠ Warning: {w}"))
+                self.stdout.write(self.style.WARNING(f"    Warning: {w}"))
         self.stdout.write("")
         self.stdout.write(
             f"{counts.get('rows', 0)} rows; {counts.get('errors', 0)} error(s) on {counts.get('error_rows', 0)} row(s); "
