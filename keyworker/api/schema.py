@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 _lock = threading.Lock()
 _schemas: dict[tuple, dict[str, Any]] = {}
-_rendered: dict[tuple, bytes] = {}
+_rendered: dict[tuple, tuple[bytes, str]] = {}
 
 
 def schema_cache_clear() -> None:
@@ -46,10 +46,12 @@ class CachedSchemaView(SpectacularAPIView):
         if key is None or response.status_code != 200:
             return response
         rendered_key = (*key, response.accepted_media_type)
-        content = _rendered.get(rendered_key)
-        if content is None:
+        kept = _rendered.get(rendered_key)
+        if kept is None:
             response.render()
-            _rendered[rendered_key] = response.content
+            _rendered[rendered_key] = (response.content, response["Content-Type"])
         else:
+            content, content_type = kept
             response.content = content  # marks the response rendered: the renderer does not run again
+            response["Content-Type"] = content_type  # which the renderer would have set
         return response

@@ -41,3 +41,10 @@ def test_the_docs_pages_do_not_generate_the_schema(generated, world):
     assert client.get("/api/v1/docs/").status_code == 200
     assert client.get("/api/v1/redoc/").status_code == 200
     assert generated == []
+
+
+def test_a_kept_rendering_keeps_its_content_type(client):
+    schema_cache_clear()
+    for _ in range(2):
+        r = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+        assert r["Content-Type"].startswith("application/vnd.oai.openapi+json") and r.json()["openapi"]

@@ -79,9 +79,9 @@ def test_the_chart_labels_its_axes_and_says_what_it_shows(world, marks, client_f
     assert ">9 Nov</text>" in html and ">16 Nov</text>" in html
     assert ">Week commencing</text>" in html and ">Attendance (%)</text>" in html
     assert 'aria-labelledby="trend-title trend-desc"' in html
-    assert ("2 weeks, from the week commencing 9 November 2026 to the week commencing 16 November 2026. "
-            "Highest 100.0 % (week commencing 9 November 2026), lowest 66.7 % (week commencing 16 November 2026). "
-            "1 week at or below the persistent absence line (90 %), 0 at or below the severe line (50 %).") in html
+    assert ("2 weeks, from the week commencing Mon 9 November 2026 to the week commencing Mon 16 November 2026. "
+            "Highest 100.0% (week commencing Mon 9 November 2026), lowest 66.7% (week commencing Mon 16 November 2026). "
+            "1 week at or below the persistent absence line (90%), 0 at or below the severe line (50%).") in html
 
 
 def test_many_weeks_are_labelled_without_overlapping(world):
