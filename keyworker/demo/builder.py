@@ -267,13 +267,18 @@ def _histories() -> None:
 
 
 def _adopt_policies() -> None:
-    """Each organisation adopts its built-in policy; obligations are computed as of today."""
+    """Each organisation adopts its built-in policy, in force since its school year began (the demo's history goes
+    back to then); obligations are computed as of today."""
     from keyworker.core import clock
+    from keyworker.organisations.calendar import TermCalendar
     from keyworker.standards.services import policy_adopt_builtin
 
     today = clock.today()
-    policy_adopt_builtin(organisation=Organisation.objects.get(slug=SCHOOL_SLUG), template_code="school_key_worker", as_of=today)
-    policy_adopt_builtin(organisation=Organisation.objects.get(slug=GROUP_SLUG), template_code="childcare_key_contact", as_of=today)
+    for slug, template in ((SCHOOL_SLUG, "school_key_worker"), (GROUP_SLUG, "childcare_key_contact")):
+        org = Organisation.objects.get(slug=slug)
+        starts = [TermCalendar.for_setting(s).school_year_start(today) for s in Setting.objects.filter(organisation=org)]
+        began = min((d for d in starts if d is not None), default=today)
+        policy_adopt_builtin(organisation=org, template_code=template, as_of=today, effective_from=min(began, today))
 
 
 def _staff(org, setting, people: _People, roles: dict[str, Role], codes: list[str], groups: list[Group], job: str):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from keyworker.core.audit import audit_record
+from keyworker.core.dates import on_screen
 from keyworker.core.errors import RuleViolation
 
 from .models import Closure, ClosureKind, HalfTerm, Jurisdiction, Setting, Term
@@ -182,8 +183,8 @@ def calendar_copy_typical_year(*, actor, setting: Setting, as_of: dt.date) -> Co
     clash = Term.objects.filter(setting=setting, starts_on__lte=year.ends_on, ends_on__gte=year.starts_on).order_by("starts_on").first()
     if clash is not None:
         raise RuleViolation(
-            f"{setting} already has term dates for {year.school_year} ({clash.name}, {clash.starts_on:%d/%m/%Y} to "
-            f"{clash.ends_on:%d/%m/%Y}), so nothing was copied. Adjust the dates on the setting's page instead.",
+            f"{setting} already has term dates for {year.school_year} ({clash.name}, {on_screen(clash.starts_on)} to "
+            f"{on_screen(clash.ends_on)}), so nothing was copied. Adjust the dates on the setting's page instead.",
             rule="overlap",
         )
     org_id = setting.organisation_id

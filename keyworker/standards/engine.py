@@ -620,7 +620,7 @@ def _prepare(organisation_id: int, plan: _Plan, stored: dict[Key, tuple]) -> _Pr
                 window_cache[wk] = windows(s.cadence, s.cadence_n, cal, as_of, since=first, anchor=r.starts_on)
             shared = []
             for w in window_cache[wk]:
-                if not r.governs(w.start):
+                if not r.governs(w.start, w.end):
                     continue
                 closes = closes_on(cal, w.end, s.grace_school_days)
                 settled = mark is not None and closes < mark
@@ -813,7 +813,7 @@ def _one_off(diff: _Diff, r: Rule, setting_id: int, subjects: dict, records: dic
             if key in seen:  # the same event twice (one reference) is one obligation
                 continue
             seen.add(key)
-            if not r.governs(start):
+            if not r.governs(start, end):
                 continue
             full_key = (s.pk, key, start)
             if mark is not None and closes < mark and full_key not in stored:
@@ -902,7 +902,7 @@ def _leftovers(diff: _Diff, plan: _Plan, as_of: dt.date) -> list[tuple]:
         else:
             days, base = (s.grace_school_days if s is not None else 5), end
         closes = cal.shift_school_days(base, days) if cal is not None else base + dt.timedelta(days=days * 7 // 5 + 2)
-        ruled_out = bool(rules) and not any(r.governs(start) for r in rules)
+        ruled_out = bool(rules) and not any(r.governs(start, end) for r in rules)
         if ruled_out:
             remove = as_of <= closes
         else:

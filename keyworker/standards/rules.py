@@ -52,8 +52,13 @@ class Rule:
     standard: Standard
     starts_on: dt.date | None = None
     ends_before: dt.date | None = None
+    # The date the policy was adopted (its first version took effect): a policy asks nothing of a period that ended
+    # before then (last week's contact, an absence followed up before it), while the period under way counts.
+    adopted_on: dt.date | None = None
 
-    def governs(self, period_start: dt.date) -> bool:
+    def governs(self, period_start: dt.date, period_end: dt.date | None = None) -> bool:
+        if self.adopted_on is not None and period_end is not None and period_end < self.adopted_on:
+            return False
         return (self.starts_on is None or period_start >= self.starts_on) and (
             self.ends_before is None or period_start < self.ends_before
         )
@@ -143,12 +148,11 @@ def rules_for(organisation_id: int, since: dt.date, as_of: dt.date) -> list[Rule
     for vid, (pid, _number, eff) in sorted(versions.items(), key=lambda v: (v[1][0], v[1][1])):
         by_policy[pid].append((vid, eff))
     lines: list[list[tuple[Standard, dt.date | None, dt.date | None]]] = []
+    adopted: dict[int, dt.date] = {}  # id(line) -> the date its policy's first version took effect
     for chain in by_policy.values():
         open_lines: list[list] = []
         for i, (vid, eff) in enumerate(chain):
-            # A policy asks nothing of the time before it was adopted: its first version governs the periods that
-            # start in the week it takes effect or later (the week under way counts; last week does not).
-            start = _monday(eff) if i == 0 else eff
+            start = None if i == 0 else eff
             end = chain[i + 1][1] if i + 1 < len(chain) else None
             current = by_version.get(vid, [])
             next_lines: list[list] = []
@@ -157,6 +161,7 @@ def rules_for(organisation_id: int, since: dt.date, as_of: dt.date) -> list[Rule
                 if line is None:
                     line = []
                     lines.append(line)
+                    adopted[id(line)] = chain[0][1]
                 line.append((s, start, end))
                 next_lines.append(line)
             open_lines = next_lines
@@ -195,7 +200,7 @@ def rules_for(organisation_id: int, since: dt.date, as_of: dt.date) -> list[Rule
             row = _row_definition(newest)
             standard = newest if all(row.get(f) == definition.get(f) for f in _COMPUTED) else _copy(newest, newest.pk, definition)
             if _computable(standard):
-                rules.append(Rule(standard, on, ends))
+                rules.append(Rule(standard, on, ends, adopted.get(id(line))))
     rules.sort(key=lambda r: (r.standard.pk, r.starts_on or dt.date.min))
     return rules
 

@@ -108,8 +108,9 @@ def policy_adopt(
 
 
 def policy_adopt_builtin(*, organisation: Organisation, template_code: str, as_of: dt.date,
-                         progress: engine.Progress | None = None) -> Policy:
+                         progress: engine.Progress | None = None, effective_from: dt.date | None = None) -> Policy:
     """Adopt a template as of a date, with its usual review interval, and compute the obligations (demo, set-up).
+    `effective_from` (default: as_of) is when it took effect: a policy asks nothing of periods ended before then.
 
     The adoption commits first; the engine's first run then writes the obligations a part of the families at a time,
     reporting `progress(done, total)` after each part (and on the policy page). The version is applied once they are
@@ -118,8 +119,8 @@ def policy_adopt_builtin(*, organisation: Organisation, template_code: str, as_o
     if tpl is None:
         raise RuleViolation("Choose one of the built-in templates.", rule="template", field="template_code")
     with transaction.atomic():
-        policy = policy_adopt(actor=None, organisation=organisation, template_code=template_code, effective_from=as_of,
-                              review_on=add_months(as_of, tpl.review_after_months))
+        policy = policy_adopt(actor=None, organisation=organisation, template_code=template_code,
+                              effective_from=effective_from or as_of, review_on=add_months(as_of, tpl.review_after_months))
     engine.recompute(organisation_id=organisation.pk, as_of=as_of, progress=progress)
     PolicyVersion.objects.filter(policy=policy).update(applied_at=clock.now())
     return policy

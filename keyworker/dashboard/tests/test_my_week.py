@@ -52,7 +52,7 @@ def test_a_key_worker_sees_overdue_due_this_week_coming_up_and_done(world, clien
     assert "Fri 20 November 2026" in html and "Tue 10 November 2026" in html
     assert "Weekly contact <span class=\"clause\">(SCH-4)</span>" in html and "For Alfie Adams" in html
     assert f'href="/families/{world.family_a.pk}/"' in html
-    assert "◷</span> Due soon" in html and "!</span> Overdue" in html and "▲</span> Escalated" in html
+    assert 'icons.svg#clock"></use></svg> Due soon' in html and 'icons.svg#warning"></use></svg> Overdue' in html and 'icons.svg#up"></use></svg> Escalated' in html
     assert "The Brown family" not in html  # teacher_b's family
 
 

@@ -91,7 +91,7 @@ def test_the_policy_page_names_each_standard_by_its_title_then_its_clause(world,
     assert 'Weekly contact with parents and carers <span class="clause">(SCH-4)</span>' in html
     assert "Within 1 school day after each unexplained absence" in html
     # A term that needs it is explained where it appears.
-    assert "⏳ Waiting for its records</span><br><span class=\"meta\">Keyworker does not record this yet" in html
+    assert "icons.svg#hourglass\"></use></svg> Waiting for its records</span><br><span class=\"meta\">Keyworker does not record this yet" in html
     for code in CODES:
         assert code not in visible(html), code
 

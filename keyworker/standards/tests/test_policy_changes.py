@@ -59,9 +59,6 @@ def rules_of(world, standard_id: int, as_of: dt.date = TODAY) -> list[Rule]:
     return [r for r in rules_for(world.org.pk, as_of - dt.timedelta(days=400), as_of) if r.standard.pk == standard_id]
 
 
-ADOPTED_WEEK = D(2026, 8, 31)  # the week the policy takes effect in (1 September): its first version governs from then
-
-
 def spans(rule_list: list[Rule]) -> list[tuple]:
     return [(r.starts_on, r.ends_before, r.standard.cadence_n) for r in rule_list]
 
@@ -72,7 +69,7 @@ def spans(rule_list: list[Rule]) -> list[tuple]:
 def test_a_standard_never_changed_is_one_rule_for_every_period(world, policy):
     s = sch4(policy)
     (rule,) = rules_of(world, s.pk)
-    assert (rule.starts_on, rule.ends_before) == (ADOPTED_WEEK, None)
+    assert (rule.starts_on, rule.ends_before) == (None, None)
     assert rule.standard.pk == s.pk and rule.governs(D(2026, 9, 7)) and rule.governs(D(2027, 3, 1))
 
 
@@ -82,7 +79,7 @@ def test_weekly_then_fortnightly_then_weekly_leaves_one_rule_per_span(world, pol
     services.standard_update(actor=head, standard=s, cadence_n=2, effective_from=D(2026, 11, 23))
     services.standard_update(actor=head, standard=s, cadence_n=1, effective_from=D(2026, 12, 7))
     found = rules_of(world, s.pk)
-    assert spans(found) == [(ADOPTED_WEEK, D(2026, 11, 23), 1), (D(2026, 11, 23), D(2026, 12, 7), 2), (D(2026, 12, 7), None, 1)]
+    assert spans(found) == [(None, D(2026, 11, 23), 1), (D(2026, 11, 23), D(2026, 12, 7), 2), (D(2026, 12, 7), None, 1)]
     assert all(r.standard.pk == s.pk for r in found)
     # Each period start belongs to exactly one rule.
     for day in (D(2026, 9, 7), D(2026, 11, 16), D(2026, 11, 23), D(2026, 11, 30), D(2026, 12, 7), D(2027, 1, 4)):
@@ -98,7 +95,7 @@ def test_a_change_without_a_date_applies_from_the_start(world, policy):
                                     before=services.standard_definition(s),
                                     after={**services.standard_definition(s), "cadence_n": 2})
     Standard.objects.filter(pk=s.pk).update(cadence_n=2)
-    assert spans(rules_of(world, s.pk)) == [(ADOPTED_WEEK, None, 2)]
+    assert spans(rules_of(world, s.pk)) == [(None, None, 2)]
 
 
 def test_changes_that_compute_alike_keep_one_rule(world, policy):
@@ -106,17 +103,17 @@ def test_changes_that_compute_alike_keep_one_rule(world, policy):
     head = world.actor(world.headteacher)
     services.standard_update(actor=head, standard=s, title="Contact with each family", description="Every week.")
     (rule,) = rules_of(world, s.pk)
-    assert (rule.starts_on, rule.ends_before) == (ADOPTED_WEEK, None)
+    assert (rule.starts_on, rule.ends_before) == (None, None)
 
 
 def test_switched_off_from_a_date_governs_nothing_after_it(world, policy):
     s = sch4(policy)
     services.standard_set_enabled(actor=world.actor(world.headteacher), standard=s, enabled=False,
                                   effective_from=D(2026, 11, 30))
-    assert spans(rules_of(world, s.pk)) == [(ADOPTED_WEEK, D(2026, 11, 30), 1)]
+    assert spans(rules_of(world, s.pk)) == [(None, D(2026, 11, 30), 1)]
     services.standard_set_enabled(actor=world.actor(world.headteacher), standard=s, enabled=True,
                                   effective_from=D(2027, 1, 4))
-    assert spans(rules_of(world, s.pk)) == [(ADOPTED_WEEK, D(2026, 11, 30), 1), (D(2027, 1, 4), None, 1)]
+    assert spans(rules_of(world, s.pk)) == [(None, D(2026, 11, 30), 1), (D(2027, 1, 4), None, 1)]
 
 
 def test_changes_made_out_of_date_order_chain(world, policy):
@@ -126,7 +123,7 @@ def test_changes_made_out_of_date_order_chain(world, policy):
     services.standard_update(actor=head, standard=s, due_soon_days=4, effective_from=D(2026, 11, 23))
     found = rules_of(world, s.pk)
     assert [(r.starts_on, r.standard.cadence_n, r.standard.due_soon_days) for r in found] == [
-        (ADOPTED_WEEK, 1, 2), (D(2026, 11, 23), 1, 4), (D(2026, 12, 7), 2, 4)]
+        (None, 1, 2), (D(2026, 11, 23), 1, 4), (D(2026, 12, 7), 2, 4)]
 
 
 def test_rules_that_ended_before_the_look_back_are_left_out(world, policy):
@@ -144,20 +141,20 @@ def test_a_version_in_force_replaces_the_previous_from_its_date(world, policy, c
     new = v2.standards.get(clause="SCH-4")
     services.standard_update(actor=head, standard=new, cadence_n=2, effective_from=D(2026, 11, 23))
     # Waiting for its date: version 1 governs every period.
-    assert spans(rules_of(world, v1_sch4.pk)) == [(ADOPTED_WEEK, None, 1)]
+    assert spans(rules_of(world, v1_sch4.pk)) == [(None, None, 1)]
     assert rules_of(world, new.pk) == []
     clock.move_to(dt.datetime(2026, 11, 23, 7, tzinfo=dt.UTC))
     services.policy_versions_switch(organisation_id=world.org.pk, as_of=D(2026, 11, 23))
     # In force: the new standard's id for every period (its obligations moved to it), version 1's rule before its date.
     assert rules_of(world, v1_sch4.pk, D(2026, 11, 23)) == []
-    assert spans(rules_of(world, new.pk, D(2026, 11, 23))) == [(ADOPTED_WEEK, D(2026, 11, 23), 1), (D(2026, 11, 23), None, 2)]
+    assert spans(rules_of(world, new.pk, D(2026, 11, 23))) == [(None, D(2026, 11, 23), 1), (D(2026, 11, 23), None, 2)]
 
 
 def test_a_version_that_changes_nothing_keeps_one_rule(world, policy):
     v2 = services.policy_version_create(actor=world.actor(world.headteacher), policy=policy, effective_from=TODAY,
                                         review_on=D(2027, 11, 18), comment="Annual review, no change")
     new = v2.standards.get(clause="SCH-4")
-    assert spans(rules_of(world, new.pk)) == [(ADOPTED_WEEK, None, 1)]
+    assert spans(rules_of(world, new.pk)) == [(None, None, 1)]
     assert not PolicyVersion.objects.get(pk=v2.pk).applied_at
 
 
@@ -358,6 +355,8 @@ def test_weekly_fortnightly_weekly_leaves_the_obligations_of_the_rule_in_force_i
     assert [d for d in starts if D(2026, 11, 23) <= d < D(2026, 12, 7)] in ([D(2026, 11, 23)], [D(2026, 11, 30)])
     assert [d for d in starts if d >= D(2026, 12, 7)] == [D(2026, 12, 7), D(2026, 12, 14)]
     # The periods that had ended keep what they were.
+    now = engine.snapshot(world.org.pk)
+    assert history.keys() <= now.keys()
     now = engine.snapshot(world.org.pk)
     assert history.keys() <= now.keys()
 

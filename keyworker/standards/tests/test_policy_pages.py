@@ -98,7 +98,7 @@ def test_detail_shows_standards_in_words_and_waiting_evidence(world, policy, cli
     page = client_for(world.headteacher).get(f"/policies/{policy.pk}/").content.decode()
     assert "Every school week, in term time" in page and "Within 5 days of enrolment" in page
     assert "Waiting for its records" in page  # contact logs are not recorded yet
-    assert "✓ On" in page
+    assert 'icons.svg#check"></use></svg> On' in page
     assert "3 days before each appointment" in page and "Within 5 days after each change to key aspects" in page
     assert "Version history" in page and "Minimum standards of the key worker" in page
     assert "When more than 5 days overdue: Deputy headteacher" in page
@@ -110,7 +110,7 @@ def test_a_teacher_acknowledges_the_current_version(world, policy, client_for):
     assert client.post(f"/policies/{policy.pk}/acknowledge/").status_code == 302
     assert client.post(f"/policies/{policy.pk}/acknowledge/").status_code == 302
     assert PolicyAcknowledgement.objects.filter(staff=world.teacher_a).count() == 1
-    assert "✓ Acknowledged" in client.get(f"/policies/{policy.pk}/").content.decode()
+    assert 'icons.svg#check"></use></svg> Acknowledged' in client.get(f"/policies/{policy.pk}/").content.decode()
     assert client_for(world.outsider).post(f"/policies/{policy.pk}/acknowledge/").status_code == 404
 
 

@@ -18,7 +18,8 @@ def _school(world):
         fam = make_family(world.org)
         make_child(fam, world.school, world.class_a if i % 2 else world.class_b)
         allocate(fam, world.school, world.ta_a if i % 2 else world.teacher_b)
-    policy_adopt_builtin(organisation=world.org, template_code="school_key_worker", as_of=TODAY)
+    policy_adopt_builtin(organisation=world.org, template_code="school_key_worker", as_of=TODAY,
+                         effective_from=dt.date(2026, 9, 1))  # in force since September, as in the demo
     return world
 
 
