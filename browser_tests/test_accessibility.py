@@ -155,6 +155,16 @@ def _short_write_up(page: Page, world):
     expect(page.get_by_role("alert")).to_contain_text("There is a problem")
 
 
+def _spring_term_url(world) -> str:
+    import datetime as dt
+
+    from keyworker.organisations.models import Term
+
+    term = Term.objects.create(organisation_id=world.org.pk, setting=world.school, name="Spring 2027", school_year="2026/27",
+                               starts_on=dt.date(2027, 1, 4), ends_on=dt.date(2027, 3, 26))
+    return f"/setup/settings/{world.school.pk}/term/{term.pk}/"
+
+
 SCREENS = [
     Screen("sign-in", None, lambda w: "/accounts/sign-in/", "Sign in to Keyworker"),
     Screen("sign-in-error", None, lambda w: "/accounts/sign-in/", "Sign in to Keyworker", act=_wrong_password),
@@ -194,6 +204,7 @@ SCREENS = [
     Screen("staff-leave", "admin_office", lambda w: f"/staff/{w.ta_a.pk}/leave/", "Kim Keyworker is leaving"),
     Screen("setup", "admin_office", lambda w: "/setup/", re.compile(r"^Setup of ")),
     Screen("setting-detail", "admin_office", lambda w: f"/setup/settings/{w.school.pk}/?day=2026-12-25", "Test Primary"),
+    Screen("calendar-entry-term", "admin_office", _spring_term_url, "Change the term: Spring 2027"),
     Screen("role-list", "admin_office", lambda w: "/setup/roles/", "Roles"),
     Screen("role-edit", "admin_office", lambda w: f"/setup/roles/{_role(w, 'teacher').pk}/", "Role: Teacher"),
     Screen("family-add", "admin_office", lambda w: "/families/new/", "Add a family"),

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from keyworker.core.audit import audit_record
 from keyworker.core.dates import on_screen
@@ -63,8 +64,8 @@ def group_create(*, actor, setting: Setting, **fields: Any) -> Group:
     return group
 
 
-def _no_overlap(model, setting: Setting, starts_on, ends_on, label: str) -> None:
-    clash = model.objects.filter(setting=setting, starts_on__lte=ends_on, ends_on__gte=starts_on).first()
+def _no_overlap(model, setting: Setting, starts_on, ends_on, label: str, exclude_pk: int | None = None) -> None:
+    clash = model.objects.filter(setting=setting, starts_on__lte=ends_on, ends_on__gte=starts_on).exclude(pk=exclude_pk).first()
     if clash is not None:
         raise RuleViolation(f"This overlaps {label} {clash.name} ({on_screen(clash.starts_on)} to {on_screen(clash.ends_on)}).", rule="overlap", field="starts_on")
 
@@ -104,3 +105,59 @@ def organisation_second_factor_set(*, actor, organisation: Organisation, for_eve
     audit_record(organisation_id=organisation.pk, actor=getattr(actor, "user", None), event_type="organisation.second_factor",
                  obj=organisation, summary=summary, data={"for_everyone": for_everyone})
     return organisation
+
+
+# Changing the term calendar (a copied typical year is adjusted here). The worker's next run works out the obligations
+# again from the calendar as it now is; closed periods keep what they were.
+
+_CALENDAR_FIELDS = {Term: ("name", "school_year", "starts_on", "ends_on"), HalfTerm: ("term", "name", "starts_on", "ends_on"),
+                    Closure: ("kind", "name", "starts_on", "ends_on")}
+
+
+def _calendar_update(actor, entry, label: str, fields: dict[str, Any]):
+    setting = entry.setting
+    _check(actor, setting)
+    model = type(entry)
+    if model is HalfTerm and fields["term"].setting_id != setting.pk:
+        raise RuleViolation("Choose a term of this setting.", rule="term", field="term")
+    if model is not Closure:
+        _no_overlap(model, setting, fields["starts_on"], fields["ends_on"], label, exclude_pk=entry.pk)
+    stored = model.objects.get(pk=entry.pk)  # as saved (a form may have changed the instance it was given)
+    before = {f: str(getattr(stored, f)) for f in _CALENDAR_FIELDS[model]}
+    for f in _CALENDAR_FIELDS[model]:
+        setattr(entry, f, fields[f])
+    entry.save(update_fields=list(_CALENDAR_FIELDS[model]))
+    after = {f: str(getattr(entry, f)) for f in _CALENDAR_FIELDS[model]}
+    audit_record(organisation_id=setting.organisation_id, actor=getattr(actor, "user", None),
+                 event_type=f"{model.__name__.lower()}.changed", obj=entry, summary=f"{entry} at {setting}",
+                 data={"before": before, "after": after})
+    return entry
+
+
+@transaction.atomic
+def term_update(*, actor, term: Term, **fields: Any) -> Term:
+    """Change a term's name, year or dates (its half terms must still lie inside it)."""
+    if term.half_terms.filter(Q(starts_on__lt=fields["starts_on"]) | Q(ends_on__gt=fields["ends_on"])).exists():
+        raise RuleViolation("A half term of this term would lie outside it: change the half term's dates first.",
+                            rule="half_terms_inside", field="starts_on")
+    return _calendar_update(actor, term, "the term", fields)
+
+
+@transaction.atomic
+def half_term_update(*, actor, half_term: HalfTerm, **fields: Any) -> HalfTerm:
+    return _calendar_update(actor, half_term, "the half term", fields)
+
+
+@transaction.atomic
+def closure_update(*, actor, closure: Closure, **fields: Any) -> Closure:
+    return _calendar_update(actor, closure, "", fields)
+
+
+@transaction.atomic
+def closure_remove(*, actor, closure: Closure) -> None:
+    """A closure entered by mistake (or a break of a copied year that does not apply) goes: its days are school days."""
+    setting = closure.setting
+    _check(actor, setting)
+    audit_record(organisation_id=setting.organisation_id, actor=getattr(actor, "user", None), event_type="closure.removed",
+                 obj=closure, summary=f"{closure} ({on_screen(closure.starts_on)} to {on_screen(closure.ends_on)}) at {setting}")
+    closure.delete()

@@ -8,4 +8,5 @@ urlpatterns = [
     path("second-factor/", views.second_factor, name="second_factor"),
     path("settings/<int:setting_id>/", views.setting_detail, name="setting"),
     path("settings/<int:setting_id>/typical-year/", views_typical_year.typical_year_copy, name="typical_year"),
+    path("settings/<int:setting_id>/<slug:kind>/<int:entry_id>/", views.calendar_entry, name="calendar_entry"),
 ]

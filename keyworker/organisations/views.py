@@ -15,7 +15,7 @@ from . import services
 from .calendar import TermCalendar
 from .forms import ClosureForm, DayForm, GroupForm, HalfTermForm, SecondFactorForm, SettingForm, TermForm
 from .hooks import setup_links_for
-from .models import Setting
+from .models import Closure, HalfTerm, Setting, Term
 from .policies import require_manage_setup
 
 
@@ -115,4 +115,41 @@ def setting_detail(request, setting_id: int):
         "closures": setting.closures.order_by("starts_on"), "forms": forms, "day_form": day_form,
         "day_answer": day_answer, "today": today, "today_is_school_day": calendar.is_school_day(today),
         "current_half_term": calendar.half_term_for(today),
+    }, status=400 if request.method == "POST" else 200)
+
+
+# One page to change an entry of the term calendar (a term, a half term, a closure), and to remove a closure.
+_CALENDAR = {
+    "term": (Term, TermForm, "term", "Change the term", services.term_update),
+    "half-term": (HalfTerm, HalfTermForm, "half_term", "Change the half term", services.half_term_update),
+    "closure": (Closure, ClosureForm, "closure", "Change the closure", services.closure_update),
+}
+
+
+@login_required
+def calendar_entry(request, setting_id: int, kind: str, entry_id: int):
+    actor = _setup_actor(request)
+    setting = _access_setting(actor, setting_id)
+    if kind not in _CALENDAR:
+        raise Http404
+    model, form_class, arg, title, update = _CALENDAR[kind]
+    entry = model.objects.filter(setting=setting, pk=entry_id).first()
+    if entry is None:
+        raise Http404
+    back = reverse("organisations:setting", args=[setting.pk]) + ("#closure" if kind == "closure" else "#term")
+    extra = {"setting": setting} if form_class is HalfTermForm else {}
+    if request.method == "POST" and kind == "closure" and request.POST.get("action") == "remove":
+        name = str(entry)
+        services.closure_remove(actor=actor, closure=entry)
+        messages.success(request, f"Removed {name}: its days are school days again.")
+        return redirect(back)
+    form = form_class(request.POST or None, instance=entry, **extra)
+
+    def save(data):
+        changed = update(actor=actor, **{arg: entry}, **data)
+        return back, f"Saved {changed}. The obligations follow within a minute."
+    if (done := form_submit(request, form, save)) is not None:
+        return done
+    return render(request, "organisations/calendar_entry.html", {
+        "setting": setting, "entry": entry, "form": form, "title": title, "kind": kind, "back": back,
     }, status=400 if request.method == "POST" else 200)
