@@ -242,7 +242,28 @@ def checklist_for(actor, as_of: dt.date) -> Checklist:
         invite.lines.append(Line(False, "Nobody to invite yet: add your staff first.", None, "Import your staff", staff_import_url))
     else:
         invite.lines.append(Line(True, f"Nobody is waiting for a sign-in e-mail ({_n(people['n'], 'member')} of staff)."))
+    _only_links_they_may_follow(actor, steps)
     return Checklist(settings=settings, steps=steps)
+
+
+def _only_links_they_may_follow(actor, steps: list[Step]) -> None:
+    """A leader whose roles do not let them set up, import, manage staff or allocate sees what is missing without a
+    link to a page that would refuse them (they ask whoever does that)."""
+    from keyworker.accounts import capabilities as caps
+    from keyworker.caseload.policies import can_allocate, can_manage_staff
+    from keyworker.imports.policies import can_run_imports
+
+    may = {
+        reverse("organisations:setup"): can_manage_setup(actor),
+        reverse("imports:start"): can_run_imports(actor),
+        reverse("staff:list"): can_manage_staff(actor) or can_allocate(actor),
+        reverse("caseload:allocation"): can_allocate(actor),
+        reverse("dashboard:family_list"): actor.can(caps.VIEW_FAMILIES),
+    }
+    for step in steps:
+        for line in step.lines:
+            if line.url and any(line.url.startswith(prefix) and not allowed for prefix, allowed in may.items()):
+                line.url, line.link_label = "", ""
 
 
 def banner_for(actor, as_of: dt.date) -> Checklist | None:

@@ -141,3 +141,11 @@ def test_the_page_takes_the_same_number_of_queries_whatever_the_size(world, clie
         page = client.get(URL).content.decode()
     assert "Annexe 6:</strong> 6 children in 6 families, each with a carer." in page
     assert len(large) == len(small)
+
+
+def test_a_leader_without_set_up_or_import_rights_sees_no_link_that_would_refuse_them(world, client_for):
+    member = make_staff(world.org, world.school, ["leadership_team"])
+    html = client_for(member).get(URL).content.decode()
+    assert "Getting started" in html and "of 7 done" in html
+    assert 'href="/import/' not in html and f'href="/setup/settings/{world.school.pk}/' not in html
+    assert 'href="/allocation/' in html  # they allocate key workers
