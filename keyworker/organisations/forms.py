@@ -48,6 +48,55 @@ class GroupForm(forms.ModelForm):
         return name
 
 
+class GroupsForm(forms.Form):
+    """Several classes or rooms at once: one per line, its name and (after a comma) its year group or age range."""
+
+    lines = forms.CharField(
+        label="Classes, one per line", widget=forms.Textarea(attrs={"rows": 6}), max_length=20000,
+        help_text="The name, then a comma and the year group if you like: e.g. “Oak, Year 5”. Use the names your MIS "
+                  "export uses, so that the import finds them.",
+        error_messages={"required": "Enter at least one class, one per line."},
+    )
+
+    def __init__(self, *args, setting: Setting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setting = setting
+        if not setting.is_school:
+            self.fields["lines"].label = "Rooms, one per line"
+            self.fields["lines"].help_text = "The name, then a comma and the age range if you like: e.g. “Acorns, 2–3 years”."
+            self.fields["lines"].error_messages["required"] = "Enter at least one room, one per line."
+
+    def clean_lines(self) -> list[dict[str, str]]:
+        label = self.setting.group_label
+        existing = {n.casefold() for n in Group.objects.filter(setting=self.setting).values_list("name", flat=True)}
+        rows, seen, problems = [], set(), []
+        for number, raw in enumerate(self.cleaned_data["lines"].splitlines(), start=1):
+            if not raw.strip():
+                continue
+            name, _, year_group = (part.strip() for part in raw.partition(","))
+            try:
+                name = names.clean_name(name) if name else ""
+            except forms.ValidationError as exc:
+                problems.append(f"Line {number}: {' '.join(exc.messages)}")
+                continue
+            if not name:
+                problems.append(f"Line {number}: give the {label}'s name before the comma.")
+            elif len(name) > 100 or len(year_group) > 20:
+                problems.append(f"Line {number}: the name may have 100 characters and the year group 20.")
+            elif name.casefold() in existing:
+                problems.append(f"Line {number}: {self.setting} already has a {label} called {name}.")
+            elif name.casefold() in seen:
+                problems.append(f"Line {number}: {name} is named twice.")
+            else:
+                seen.add(name.casefold())
+                rows.append({"name": name, "year_group": year_group})
+        if problems:
+            raise forms.ValidationError(problems)
+        if not rows:
+            raise forms.ValidationError(self.fields["lines"].error_messages["required"])
+        return rows
+
+
 class _Dated(forms.ModelForm):
     def clean(self):
         data = super().clean()

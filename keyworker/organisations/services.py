@@ -64,6 +64,24 @@ def group_create(*, actor, setting: Setting, **fields: Any) -> Group:
     return group
 
 
+@transaction.atomic
+def groups_create(*, actor, setting: Setting, rows: list[dict[str, str]]) -> list[Group]:
+    """Several classes or rooms at once (all or none): each row its name and year group."""
+    _check(actor, setting)
+    taken = {n.casefold() for n in Group.objects.filter(setting=setting).values_list("name", flat=True)}
+    clash = next((r["name"] for r in rows if r["name"].casefold() in taken), None)
+    if clash is not None:
+        raise RuleViolation(f"{setting} already has a {setting.group_label} called {clash}.", rule="duplicate", field="lines")
+    groups = Group.objects.bulk_create([
+        Group(organisation_id=setting.organisation_id, setting=setting, name=r["name"], year_group=r.get("year_group", ""))
+        for r in rows
+    ])
+    audit_record(organisation_id=setting.organisation_id, actor=getattr(actor, "user", None), event_type="group.created_many",
+                 obj=setting, summary=f"{len(groups)} {setting.group_label}{'es' if setting.is_school else 's'} at {setting}",
+                 data={"names": [g.name for g in groups]})
+    return groups
+
+
 def _no_overlap(model, setting: Setting, starts_on, ends_on, label: str, exclude_pk: int | None = None) -> None:
     clash = model.objects.filter(setting=setting, starts_on__lte=ends_on, ends_on__gte=starts_on).exclude(pk=exclude_pk).first()
     if clash is not None:

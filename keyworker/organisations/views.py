@@ -13,7 +13,7 @@ from keyworker.core.forms import form_submit
 
 from . import services
 from .calendar import TermCalendar
-from .forms import ClosureForm, DayForm, GroupForm, HalfTermForm, SecondFactorForm, SettingForm, TermForm
+from .forms import ClosureForm, DayForm, GroupForm, GroupsForm, HalfTermForm, SecondFactorForm, SettingForm, TermForm
 from .hooks import setup_links_for
 from .models import Closure, HalfTerm, Setting, Term
 from .policies import require_manage_setup
@@ -78,6 +78,7 @@ def setting_detail(request, setting_id: int):
     setting = _access_setting(actor, setting_id)
     forms = {
         "group": GroupForm(setting=setting, prefix="group"),
+        "groups": GroupsForm(setting=setting, prefix="groups"),
         "term": TermForm(prefix="term"),
         "half_term": HalfTermForm(setting=setting, prefix="half_term"),
         "closure": ClosureForm(prefix="closure"),
@@ -86,6 +87,7 @@ def setting_detail(request, setting_id: int):
         which = request.POST.get("form")
         makers = {
             "group": (lambda: GroupForm(request.POST, setting=setting, prefix="group"), services.group_create),
+            "groups": (lambda: GroupsForm(request.POST, setting=setting, prefix="groups"), services.groups_create),
             "term": (lambda: TermForm(request.POST, prefix="term"), services.term_create),
             "half_term": (lambda: HalfTermForm(request.POST, setting=setting, prefix="half_term"), services.half_term_create),
             "closure": (lambda: ClosureForm(request.POST, prefix="closure"), services.closure_create),
@@ -97,8 +99,12 @@ def setting_detail(request, setting_id: int):
         forms[which] = form
 
         def save(data):
+            back = reverse("organisations:setting", args=[setting.pk]) + f"#{'group' if which == 'groups' else which}"
+            if which == "groups":
+                made = create(actor=actor, setting=setting, rows=data["lines"])
+                return back, f"Added {len(made)}: {', '.join(g.name for g in made)}."
             obj = create(actor=actor, setting=setting, **data)
-            return reverse("organisations:setting", args=[setting.pk]) + f"#{which}", f"Added {obj}."
+            return back, f"Added {obj}."
         if (done := form_submit(request, form, save)) is not None:
             return done
     calendar = TermCalendar.for_setting(setting)

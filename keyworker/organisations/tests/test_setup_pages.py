@@ -88,3 +88,21 @@ def test_the_setup_page_links_to_the_audit_log_only_for_those_who_may_search_it(
     site_manager = make_staff(world.org, world.school, ["site_manager"])
     r = client_for(site_manager).get("/setup/")
     assert r.status_code == 200 and "Setup of" in r.content.decode() and audit not in r.content.decode()
+
+
+def test_adding_several_classes_at_once_all_or_nothing(world, client_for):
+    client = client_for(world.admin_office)
+    url = f"/setup/settings/{world.school.pk}/"
+    r = client.post(url, {"form": "groups", "groups-lines": "Oak, Year 5\n\nRowan, Year 5\nWillow"})
+    assert r.status_code == 302
+    assert set(Group.objects.filter(setting=world.school, name__in=["Oak", "Rowan", "Willow"]).values_list("name", "year_group")) == {
+        ("Oak", "Year 5"), ("Rowan", "Year 5"), ("Willow", "")}
+    before = Group.objects.count()
+    r = client.post(url, {"form": "groups", "groups-lines": "Yew, Year 6\noak, Year 5\nYew\n, Year 2"})
+    html = r.content.decode()
+    assert r.status_code == 400 and Group.objects.count() == before  # nothing added
+    assert "Line 2: Test Primary already has a class called oak." in html
+    assert "Line 3: Yew is named twice." in html and "Line 4: give the class&#x27;s name before the comma." in html
+    assert "Yew, Year 6" in html  # what was typed is kept
+    r = client.post(url, {"form": "groups", "groups-lines": "  \n"})
+    assert r.status_code == 400 and "Enter at least one class, one per line." in r.content.decode()
