@@ -107,6 +107,9 @@ def main() -> int:
     parser.add_argument("--settings", type=int, default=13, help="schools the children are spread over")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--as-of", default="2026-11-18", help="the day measured (default: %(default)s, in Autumn 2)")
+    parser.add_argument("--b-in-force-from", default=None,
+                        help="B's policy in force from this date (e.g. the school year's first day: the first run then "
+                             "works out every period since); default: the day it adopts it, --as-of")
     parser.add_argument("--contacts", type=int, default=None, help="contact logs over the last year (default 30 per child)")
     parser.add_argument("--absence-rate", type=float, default=0.005, help="share of child-days with an unauthorised mark")
     parser.add_argument("--history-step", type=int, default=7, help="days between the engine's runs over the year")
@@ -441,6 +444,9 @@ def run(args, url: str) -> int:  # noqa: PLR0915 - one benchmark, read top to bo
         org_b = connection_org(b_id)
         progress_lines: list[str] = []
         kwargs = {}
+        if args.b_in_force_from:
+            kwargs["effective_from"] = dt.date.fromisoformat(args.b_in_force_from)
+            print(f"   in force from {kwargs['effective_from']}: every period since is worked out")
         if "progress" in inspect.signature(policy_adopt_builtin).parameters:
             def progress(*a, **k):
                 progress_lines.append(f"{time.perf_counter() - t0:6.2f} s  {a} {k}")
