@@ -13,7 +13,16 @@ from keyworker.core.forms import form_submit
 
 from . import services
 from .calendar import TermCalendar
-from .forms import ClosureForm, DayForm, GroupForm, GroupsForm, HalfTermForm, SecondFactorForm, SettingForm, TermForm
+from .forms import (
+    ClosureForm,
+    DayForm,
+    GroupForm,
+    GroupsForm,
+    HalfTermForm,
+    SecondFactorForm,
+    SettingForm,
+    TermForm,
+)
 from .hooks import setup_links_for
 from .models import Closure, HalfTerm, Setting, Term
 from .policies import require_manage_setup
