@@ -58,7 +58,9 @@ INSTALLED_APPS = [
     "keyworker.safeguarding",
     "keyworker.wellbeing",
     "keyworker.imports",
+    "keyworker.meetings",
     "keyworker.dashboard",
+    "keyworker.portal",
     "keyworker.api",
     "keyworker.demo",
 ]
@@ -129,7 +131,12 @@ PASSWORD_HASHERS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out account before any password is checked
     "django.contrib.auth.backends.ModelBackend",
+    "sesame.backends.ModelBackend",  # carers' e-mailed sign-in links (keyworker.portal)
 ]
+# Carers' sign-in links: single use, 15 minutes, void once the carer's address changes.
+SESAME_MAX_AGE = int(os.environ.get("KEYWORKER_PORTAL_LINK_MINUTES", "15")) * 60
+SESAME_ONE_TIME = True
+SESAME_INVALIDATE_ON_EMAIL_CHANGE = True
 # NCSC guidance: length and a blocklist, no composition rules, no short maximum (Django has none).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

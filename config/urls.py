@@ -31,6 +31,8 @@ urlpatterns = [
     path("attendance/", include("keyworker.attendance.urls")),
     path("safeguarding/", include("keyworker.safeguarding.urls")),
     path("wellbeing/", include("keyworker.wellbeing.urls")),
+    path("family/", include("keyworker.portal.urls")),
+    path("meetings/", include("keyworker.meetings.urls")),
     path("api/v1/", include("keyworker.api.urls")),
     path("admin/", admin.site.urls),
 ]

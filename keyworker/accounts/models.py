@@ -34,6 +34,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     full_name = models.CharField(max_length=150)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="May use the Django admin site (installation operators).")
+    # A carer's account: signs in to the carers' portal by an e-mailed link, never with a password, and never
+    # reaches a staff page. One account for every family, setting and organisation the carer belongs to.
+    is_carer = models.BooleanField("carer's account", default=False)
     date_joined = models.DateTimeField(default=timezone.now)
     # Raised by "sign out everywhere": every session signed in before it no longer matches (see below).
     sessions_generation = models.PositiveIntegerField(default=0)

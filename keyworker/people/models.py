@@ -73,6 +73,11 @@ class Carer(OrganisationOwned):
     contact_restriction = models.CharField(max_length=20, choices=ContactRestriction.choices, blank=True, default="")
     restriction_notes = models.CharField(max_length=300, blank=True)
     contact_order = models.PositiveSmallIntegerField(default=1, help_text="1 is contacted first")
+    # The carer's portal account (see keyworker.people.carer_access): one account may be the carer of
+    # families in several organisations. Set when the carer is invited to the portal.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="carer_records"
+    )
     # Raised by one on every save: an edit started from an older version is refused, not silently applied.
     version = models.PositiveIntegerField(default=1)
 

@@ -1,0 +1,5 @@
+"""Staff pages for meetings, under /meetings/."""
+
+app_name = "meetings"
+
+urlpatterns: list = []
