@@ -87,3 +87,47 @@ def unregister_timeline_source(code: str) -> None:
 
 def timeline_sources() -> list[TimelineSource]:
     return sorted(_SOURCES.values(), key=lambda s: s.label)
+
+
+# The carers' portal home: what is coming, good news, things to do (in that order). Each domain app registers a
+# source; the portal (a face) asks each for the signed-in carer's items, in a fixed number of queries per source.
+CarerAccess = Any  # keyworker.people.carer_access.CarerAccess: core knows no app above it
+
+COMING = "coming"    # appointments, reviews, transition dates: soonest first
+GOOD_NEWS = "good_news"  # celebrations shared with the family: newest first
+TO_DO = "to_do"      # data check, forms, RSVPs, "All about my family": most urgent first
+CARER_HOME_KINDS = (COMING, GOOD_NEWS, TO_DO)
+
+
+@dataclass(frozen=True)
+class CarerHomeItem:
+    kind: str                       # COMING, GOOD_NEWS or TO_DO
+    title: str                      # in the family's words: "Annual review for Amara", "Confirm your details"
+    when: dt.datetime | dt.date | None = None  # when it happens (coming), happened (news) or is due (to do)
+    detail: str = ""                # one more line: the place, who shared it, what is asked
+    url: str = ""                   # the portal page that shows or does it
+    child: str = ""                 # the child it is about, by their preferred name
+    family_id: int | None = None
+
+
+@dataclass(frozen=True)
+class CarerHomeSource:
+    code: str
+    kind: str
+    # (access, as_of date, now datetime) -> items; reads only through access (its families and sections)
+    fetch: Callable[[CarerAccess, dt.date, dt.datetime], list[CarerHomeItem]]
+
+
+_CARER_HOME: dict[str, CarerHomeSource] = {}
+
+
+def register_carer_home_source(source: CarerHomeSource) -> None:
+    _CARER_HOME[source.code] = source
+
+
+def unregister_carer_home_source(code: str) -> None:
+    _CARER_HOME.pop(code, None)
+
+
+def carer_home_sources(kind: str | None = None) -> list[CarerHomeSource]:
+    return [s for code, s in sorted(_CARER_HOME.items()) if kind is None or s.kind == kind]
