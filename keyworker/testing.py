@@ -213,3 +213,26 @@ def confirmed_session(client):
     session[restricted.SESSION_KEY] = clock.now().timestamp()
     session.save()
     return client
+
+
+def carer_account(carer: Carer, email: str | None = None) -> User:
+    """A portal account for this carer (as an accepted invitation leaves it), linked to the carer row; another
+    carer row given the same address (the same person in another family or organisation) shares the account."""
+    address = (email or carer.email or f"carer{carer.pk}@example.org").lower()
+    user = User.objects.filter(email=address).first()
+    if user is None:
+        user = User.objects.create_user(email=address, full_name=f"{carer.first_name} {carer.last_name}", password=None)
+        user.is_carer = True
+        user.save(update_fields=["is_carer"])
+    Carer.objects.filter(pk=carer.pk).update(user=user, email=address)
+    carer.refresh_from_db()
+    return user
+
+
+def portal_client(carer: Carer):
+    """A Django test client signed in to the portal as this carer."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(carer_account(carer))
+    return client
