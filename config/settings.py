@@ -218,6 +218,8 @@ SESSION_COOKIE_SECURE = env_bool("KEYWORKER_SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # Idle expiry: requests push the end of the session on (keyworker.accounts.middleware.SessionIdleMiddleware);
 # a tablet left alone signs itself out.
+# The background worker runs at this niceness (lower priority than the web), see keyworker/core/processes.py.
+WORKER_NICENESS = int(os.environ.get("KEYWORKER_WORKER_NICENESS", "10"))
 SESSION_IDLE_MINUTES = int(os.environ.get("KEYWORKER_SESSION_IDLE_MINUTES", "30"))
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 

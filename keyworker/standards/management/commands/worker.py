@@ -12,11 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections, connection
 
 from keyworker.core import clock
 from keyworker.core.periodic import run_periodic
+from keyworker.core.processes import lower_priority
 from keyworker.notifications.services import deliveries_run, digests_run, lease_claim, lease_release
 from keyworker.organisations.models import Organisation, Setting
 from keyworker.standards import engine
@@ -143,6 +145,10 @@ class Command(BaseCommand):
         if interval <= 0:
             raise CommandError("--interval must be a positive number of seconds.")
         worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        # The running worker gives way to the web; a single cycle (--once, as tests and cron use it) leaves its caller be.
+        niceness = 0 if once else lower_priority(settings.WORKER_NICENESS)
+        if niceness:
+            self.stdout.write(f"Worker {worker_id}: running at niceness {niceness}, below the web's pages.")
         stop = threading.Event()
 
         def request_stop(signum: int, frame: Any) -> None:
