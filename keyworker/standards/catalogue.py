@@ -26,7 +26,11 @@ class StandardTemplate:
     enabled: bool = True
     event: str = ""
     # "school": the days above (N in the cadence, due soon, escalate after) are school days in the setting's term
-    # calendar ("the next school day"); "calendar": every day counts.
+    # calendar ("the next school day"); "calendar": every day counts. A school's duties counted in days after
+    # something happens (allocation after enrolment, a change acknowledged, an absence challenged, a concern followed
+    # up) count school days: no one is in to act during a holiday. Childcare settings, many open all year, count
+    # calendar days; weekly and longer cadences count their periods, and reminders before an appointment count
+    # calendar days (the family's days, not the school's).
     day_count: str = "calendar"
     grace_school_days: int = 5
     one_off_open_school_days: int = 10
@@ -121,7 +125,7 @@ SCHOOL = PolicyTemplate(
                         "share and receive information.”",
             setting_kinds=SCHOOL_KINDS, subject="family", cadence="after_enrolment", cadence_n=5,
             evidence="key_worker_allocated", responsible="manager", due_soon_days=2, escalate_after_days=5,
-            escalate_to_roles=("headteacher", "deputy_headteacher"),
+            escalate_to_roles=("headteacher", "deputy_headteacher"), day_count="school",
         ),
         StandardTemplate(
             clause="SCH-1", section=SCHOOL_SECTION_MINIMUM, title="Communications predominantly positive",
@@ -144,10 +148,10 @@ SCHOOL = PolicyTemplate(
             description="“Key workers will be familiar with all key aspects of the children allocated to them e.g. first "
                         "language / siblings / religion / behaviour plans and risk assessments / Medical needs / "
                         "concerns. Key workers are to be up to date with any changes that may occur and share with the "
-                        "class team.” Each change to a child's key aspects is acknowledged by the key worker within 5 days.",
+                        "class team.” Each change to a child's key aspects is acknowledged by the key worker within 5 school days.",
             setting_kinds=SCHOOL_KINDS, subject="child", cadence="after_event", cadence_n=5, event="key_aspects_changed",
             evidence="briefing_acknowledged", responsible="key_worker", due_soon_days=2, escalate_after_days=5,
-            escalate_to_roles=("deputy_headteacher",),
+            escalate_to_roles=("deputy_headteacher",), day_count="school",
         ),
         StandardTemplate(
             clause="SCH-4", section=SCHOOL_SECTION_MINIMUM, title="Weekly contact with parents and carers",
@@ -172,7 +176,7 @@ SCHOOL = PolicyTemplate(
             clause="SCH-5b", section=SCHOOL_SECTION_MINIMUM, title="Attendance concerns followed up",
             description="“Any concerns relating to attendance, following this, are flagged up to the Deputy Head "
                         "Teacher.” Each attendance concern opened or raised to a higher tier (persistent absence, a "
-                        "pattern of absence) has an action logged on it within 5 days.",
+                        "pattern of absence) has an action logged on it within 5 school days.",
             setting_kinds=SCHOOL_KINDS, subject="child", cadence="after_event", cadence_n=5,
             event="attendance_concern_raised", evidence="attendance_concern_action", responsible="key_worker",
             due_soon_days=2, escalate_after_days=3, escalate_to_roles=("deputy_headteacher",), day_count="school",
@@ -208,10 +212,10 @@ SCHOOL = PolicyTemplate(
             clause="SCH-9", section=SCHOOL_SECTION_MINIMUM, title="Families who are struggling are followed up",
             description="“Staff are to make aware to LMT any changes in behaviours that may suggest a family are "
                         "struggling and need further support and possibly signposting to other multi agency partners.” "
-                        "Each wellbeing concern is followed up within 5 days.",
+                        "Each wellbeing concern is followed up within 5 school days.",
             setting_kinds=SCHOOL_KINDS, subject="family", cadence="after_event", cadence_n=5, event="wellbeing_concern",
             evidence="wellbeing_follow_up", responsible="key_worker", due_soon_days=2, escalate_after_days=2,
-            escalate_to_roles=("headteacher", "deputy_headteacher", "leadership_team"),
+            escalate_to_roles=("headteacher", "deputy_headteacher", "leadership_team"), day_count="school",
         ),
         StandardTemplate(
             clause="SCH-10", section=SCHOOL_SECTION_MINIMUM, title="Year 6 families informed of transition visits",

@@ -43,7 +43,8 @@ def test_change_opens_an_obligation_and_acknowledging_meets_it(adopted, clock):
     briefing = _allergy(world, world.headteacher)
     [obligation] = _sch3(world)
     assert obligation.state in OPEN_STATES and obligation.responsible_staff_id == world.ta_a.pk
-    assert obligation.period_start == TODAY and obligation.due_on == TODAY + dt.timedelta(days=5)
+    # Within 5 school days of Wednesday 18 November: Wednesday 25 November.
+    assert obligation.period_start == TODAY and obligation.due_on == dt.date(2026, 11, 25)
     # The class teacher reading it is not the key worker's acknowledgement.
     briefing_acknowledge(actor=world.actor(world.teacher_a), briefing=briefing)
     assert _sch3(world)[0].state in OPEN_STATES
@@ -57,10 +58,11 @@ def test_change_opens_an_obligation_and_acknowledging_meets_it(adopted, clock):
 def test_not_acknowledged_goes_overdue_then_escalates(adopted, clock):
     world = adopted
     briefing = _allergy(world, world.headteacher)
-    due = TODAY + dt.timedelta(days=5)
-    for day, state in [(TODAY + dt.timedelta(days=3), ObligationState.DUE_SOON), (due, ObligationState.DUE_SOON),
-                       (due + dt.timedelta(days=1), ObligationState.OVERDUE),
-                       (due + dt.timedelta(days=6), ObligationState.ESCALATED)]:
+    # School days: due Wed 25 November; due soon from Monday 23; escalated after 5 more school days (Thu 3 December).
+    due = dt.date(2026, 11, 25)
+    for day, state in [(TODAY + dt.timedelta(days=3), ObligationState.UPCOMING), (dt.date(2026, 11, 23), ObligationState.DUE_SOON),
+                       (due, ObligationState.DUE_SOON), (due + dt.timedelta(days=1), ObligationState.OVERDUE),
+                       (dt.date(2026, 12, 2), ObligationState.OVERDUE), (dt.date(2026, 12, 3), ObligationState.ESCALATED)]:
         clock.move_to(dt.datetime.combine(day, dt.time(10, 30), tzinfo=dt.UTC))
         engine.recompute(organisation_id=world.org.pk, as_of=day)
         assert _sch3(world)[0].state == state, day
@@ -77,7 +79,7 @@ def test_not_acknowledged_goes_overdue_then_escalates(adopted, clock):
     # A late acknowledgement still records that it was read: met, on the day it was.
     briefings_acknowledge_child(actor=world.actor(world.ta_a), child=world.child_a)
     [obligation] = _sch3(world)
-    assert obligation.state == ObligationState.MET and obligation.met_on == due + dt.timedelta(days=6)
+    assert obligation.state == ObligationState.MET and obligation.met_on == dt.date(2026, 12, 3)
     assert briefing.pk
 
 

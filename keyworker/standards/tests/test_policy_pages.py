@@ -96,10 +96,10 @@ def test_list_warns_when_the_review_date_is_near_or_past(world, policy, client_f
 
 def test_detail_shows_standards_in_words_and_waiting_evidence(world, policy, client_for):
     page = client_for(world.headteacher).get(f"/policies/{policy.pk}/").content.decode()
-    assert "Every school week, in term time" in page and "Within 5 days of enrolment" in page
+    assert "Every school week, in term time" in page and "Within 5 school days of enrolment" in page
     assert "Waiting for its records" in page  # contact logs are not recorded yet
     assert 'icons.svg#check"></use></svg> On' in page
-    assert "3 days before each appointment" in page and "Within 5 days after each change to key aspects" in page
+    assert "3 days before each appointment" in page and "Within 5 school days after each change to key aspects" in page
     assert "Version history" in page and "Minimum standards of the key worker" in page
     assert "When more than 5 days overdue: Deputy headteacher" in page
 
@@ -216,4 +216,4 @@ def test_a_standard_that_counts_school_days_says_so(world, policy, client_for):
     Standard.objects.filter(policy_version__policy=policy, clause="SCH-3").update(day_count=DayCount.SCHOOL)
     page = client_for(world.headteacher).get(f"/policies/{policy.pk}/").content.decode()
     assert "Within 5 school days after each change to key aspects" in page
-    assert "Within 5 days of enrolment" in page  # calendar days, as before
+    assert "Within 5 school days of enrolment" in page  # calendar days, as before

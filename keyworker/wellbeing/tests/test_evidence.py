@@ -55,7 +55,8 @@ def test_a_concern_opens_an_obligation_and_a_follow_up_meets_it(adopted, clock):
     concern = raise_concern(world, staff=world.teacher_a)
     [obligation] = _sch9(world)
     assert obligation.state in OPEN_STATES and obligation.responsible_staff_id == world.ta_a.pk
-    assert obligation.period_start == TODAY and obligation.due_on == TODAY + dt.timedelta(days=5)
+    # Within 5 school days of Wednesday 18 November: Wednesday 25 November.
+    assert obligation.period_start == TODAY and obligation.due_on == dt.date(2026, 11, 25)
     clock.shift(dt.timedelta(days=2))
     f = follow_up(world, concern)
     [obligation] = _sch9(world)
@@ -66,9 +67,11 @@ def test_a_concern_opens_an_obligation_and_a_follow_up_meets_it(adopted, clock):
 def test_none_within_5_days_goes_overdue_then_is_escalated_to_the_leaders(adopted, clock):
     world = adopted
     raise_concern(world)
-    due = TODAY + dt.timedelta(days=5)
-    for day, state in [(TODAY + dt.timedelta(days=3), ObligationState.DUE_SOON), (due + dt.timedelta(days=1), ObligationState.OVERDUE),
-                       (due + dt.timedelta(days=6), ObligationState.ESCALATED)]:
+    # School days: due Wed 25 November, due soon from Monday 23, escalated after 2 more school days (Mon 30 November).
+    due = dt.date(2026, 11, 25)
+    for day, state in [(TODAY + dt.timedelta(days=3), ObligationState.UPCOMING), (dt.date(2026, 11, 23), ObligationState.DUE_SOON),
+                       (due + dt.timedelta(days=1), ObligationState.OVERDUE), (dt.date(2026, 11, 27), ObligationState.OVERDUE),
+                       (dt.date(2026, 11, 30), ObligationState.ESCALATED)]:
         clock.move_to(dt.datetime.combine(day, dt.time(10, 30), tzinfo=dt.UTC))
         engine.recompute(organisation_id=world.org.pk, as_of=day)
         assert _sch9(world)[0].state == state, day
