@@ -5,7 +5,13 @@ import datetime as dt
 
 from keyworker.meetings.models import Appointment, AppointmentStatus, Invitee, InviteeKind, InviteeRole
 from keyworker.people.models import Carer, ContactMethod
-from keyworker.standards.evidence import EventRow, EventSource, event_source, register_events, unregister_events
+from keyworker.standards.evidence import (
+    EventRow,
+    EventSource,
+    event_source,
+    register_events,
+    unregister_events,
+)
 
 NOW = dt.datetime(2026, 11, 18, 10, 30, tzinfo=dt.UTC)  # conftest's FIXED_NOW: Wed 18 Nov 2026
 TODAY = NOW.date()

@@ -9,7 +9,7 @@ from keyworker.meetings.models import CalendarFeed, Invitee
 from keyworker.people.models import ContactRestriction
 from keyworker.testing import carer_account, make_family, portal_client
 
-from .reminder_world import NOW, appointment, carer_of
+from .reminder_world import appointment, carer_of
 
 pytestmark = pytest.mark.django_db
 T = dt.timedelta
