@@ -70,3 +70,20 @@ def test_a_carer_downloads_an_appointment_to_their_phone_calendar(world, open_pa
     assert download.value.suggested_filename.endswith(".ics")
     [event] = Calendar.from_ical(open(path, "rb").read()).walk("VEVENT")
     assert str(event["UID"]) == f"{a.uid}@keyworker" and str(event["LOCATION"]) == "The blue room, Test Primary"
+
+
+def test_a_member_of_staff_gets_and_renews_their_calendar_address(world, page):
+    sign_in(page, world.ta_a)
+    page.goto("/accounts/")
+    page.get_by_role("link", name="Get my calendar address").click()
+    page.get_by_role("button", name="Get my calendar address").click()
+    address = page.locator(".calendar-address")
+    expect(address).to_contain_text("/meetings/feed/")
+    first = address.inner_text()
+    page.get_by_role("button", name="Make a new address").click()
+    expect(page.get_by_role("status")).to_contain_text("The old one no longer works")
+    assert page.locator(".calendar-address").inner_text() != first
+    violations = axe_violations(page)
+    assert not violations, describe_violations(violations)
+    _no_sideways_scroll(page)
+    screenshot(page, "staff-calendar-address")
