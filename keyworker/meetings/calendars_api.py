@@ -30,6 +30,10 @@ class ReminderSerializer(serializers.ModelSerializer):
     family = serializers.IntegerField(source="family_id", read_only=True)
     key_worker = serializers.IntegerField(source="key_worker_id", read_only=True, allow_null=True)
     done_by = serializers.IntegerField(source="done_by_id", read_only=True, allow_null=True)
+    # Plain text (the carer's preferred contact method and the reminder's state), so that these choice sets do not
+    # collide in the schema with the other "channel" and "state" fields of the API.
+    channel = serializers.CharField(read_only=True, help_text="email, phone, messaging_app, face_to_face or letter")
+    state = serializers.CharField(read_only=True, help_text="sent (e-mailed), to_do (a task for the key worker) or done")
 
     class Meta:
         model = AppointmentReminder

@@ -22,6 +22,7 @@ import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils.formats import date_format
@@ -34,7 +35,9 @@ from keyworker.notifications.services import Draft, notifications_send
 from keyworker.people.models import ContactMethod, ContactRestriction
 from keyworker.standards.evidence import EvidenceRow, EvidenceSource, register_evidence
 from keyworker.standards.models import Standard
+from keyworker.standards.obligations import obligations_refresh
 
+from . import policies
 from .models import AppointmentStatus, Invitee, InviteeKind, Rsvp
 from .models_reminders import AppointmentReminder, ReminderState
 
@@ -219,13 +222,7 @@ def task_label(reminder: AppointmentReminder) -> str:
 @transaction.atomic
 def reminder_tick_off(*, actor, reminder: AppointmentReminder, now: dt.datetime) -> AppointmentReminder:
     """The key worker reminded the carer (by phone, in person...): the reminder is done, and meets SCH-6."""
-    from keyworker.standards.obligations import obligations_refresh
-
-    from . import policies
-
     if not policies.may_tick_off_reminder(actor, reminder):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied("Only the family's key worker or a leader may tick off this reminder.")
     changed = AppointmentReminder.objects.filter(pk=reminder.pk, state=ReminderState.TO_DO).update(
         state=ReminderState.DONE, done_at=now, done_by=actor.staff,

@@ -11,6 +11,7 @@ from keyworker.core import clock
 from keyworker.meetings import calendars
 from keyworker.meetings.models import AppointmentStatus
 from keyworker.meetings.reminders import local
+from keyworker.people.carer_access import APPOINTMENTS
 
 from .access import carer_required
 
@@ -34,7 +35,7 @@ def calendar(request):
 @carer_required
 @require_POST
 def calendar_address(request):
-    if not request.carer.family_ids_with("appointments"):
+    if not request.carer.family_ids_with(APPOINTMENTS):
         raise Http404
     if request.POST.get("new") == "1":
         calendars.calendar_feed_rotate(user=request.user, now=clock.now())
