@@ -258,7 +258,7 @@ def reminders_done(organisation_id: int, start: dt.date, end: dt.date, condition
 def register() -> None:
     from keyworker.core.periodic import register_periodic
 
-    register_evidence(EvidenceSource(EVIDENCE, "A reminder of the appointment to the family", reminders_done,
+    register_evidence(EvidenceSource(EVIDENCE, "An appointment reminder sent", reminders_done,
                                      by_family=True, answers_events=True))
     register_periodic("appointment_reminders", reminders_run)
 
