@@ -3,6 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from keyworker.core.clock import start_of_day
 from keyworker.core.extensions import WeekPanel, register_week_panel
 
 from .models_reminders import AppointmentReminder, ReminderState
@@ -15,7 +16,6 @@ SHOWN = 20
 class Task:
     reminder: AppointmentReminder
     label: str
-    overdue: bool
 
 
 @dataclass
@@ -29,16 +29,17 @@ class RemindersPanel:
 
 
 def build(actor, as_of: dt.date) -> RemindersPanel | None:
-    """The actor's reminders still to give, soonest appointment first, in two queries; None when there are none."""
+    """The actor's reminders still to give for appointments from as_of on, soonest first, in two queries; None when
+    there are none. (One whose appointment has passed is no longer a reminder: SCH-6 shows it as missed.)"""
     if not actor.is_member:
         return None
     qs = AppointmentReminder.objects.filter(key_worker=actor.staff, state=ReminderState.TO_DO,
-                                            appointment__status="scheduled")
+                                            appointment__status="scheduled", appointment__starts_at__gte=start_of_day(as_of))
     rows = list(qs.select_related("appointment__setting", "carer", "family").order_by("appointment__starts_at", "id")[:SHOWN])
     if not rows:
         return None
     total = len(rows) if len(rows) < SHOWN else qs.count()
-    return RemindersPanel([Task(r, task_label(r), r.appointment.starts_at.date() <= as_of) for r in rows], total)
+    return RemindersPanel([Task(r, task_label(r)) for r in rows], total)
 
 
 def register() -> None:

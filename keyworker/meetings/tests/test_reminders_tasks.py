@@ -89,3 +89,11 @@ def test_the_panel_takes_a_fixed_number_of_queries(world, django_assert_max_num_
     with django_assert_max_num_queries(2):
         panel = build(actor, TODAY)
         assert panel.total == size and len(panel.tasks) == min(size, 20)
+
+
+def test_a_task_whose_appointment_has_passed_leaves_my_week(world, phone_task):
+    from keyworker.meetings.reminders_panels import build
+
+    actor = world.actor(world.ta_a)
+    assert build(actor, TODAY + T(days=3)).total == 1  # the day of the appointment
+    assert build(actor, TODAY + T(days=4)) is None
