@@ -17,7 +17,7 @@ import zoneinfo
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
-from icalendar import Calendar, Event, vText
+from icalendar import Calendar, Event, Timezone, vText
 
 from keyworker.core.audit import audit_record
 from keyworker.notifications.services import absolute_url
@@ -142,7 +142,8 @@ def _event(a: dict, *, now: dt.datetime, link: str = "") -> Event:
     return e
 
 
-def calendar_bytes(appointments: list[dict], *, now: dt.datetime, name: str = "", method: str = "") -> bytes:
+def calendar_bytes(appointments: list[dict], *, now: dt.datetime, name: str = "", method: str = "",
+                   empty_zone: str = "Europe/London") -> bytes:
     """A VCALENDAR of these appointments, with a VTIMEZONE for each time zone used."""
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -154,11 +155,11 @@ def calendar_bytes(appointments: list[dict], *, now: dt.datetime, name: str = ""
         cal.add("x-wr-calname", name)
     for a in appointments:
         cal.add_component(_event(a, now=now))
-    zones = {a["setting__time_zone"] or "Europe/London" for a in appointments} or {"Europe/London"}
     if appointments:
         cal.add_missing_timezones()
     else:
-        cal.add("x-wr-timezone", sorted(zones)[0])
+        # RFC 5545 wants at least one component: an empty feed still carries its time zone.
+        cal.add_component(Timezone.from_tzid(empty_zone))
     return cal.to_ical()
 
 
