@@ -173,7 +173,9 @@ def reminders_send(*, organisation_id: int, as_of: dt.date, now: dt.datetime) ->
             key_worker_id=key_workers.get((r["carer__family_id"], r["appointment__setting_id"])),
             created_at=now, done_at=now if sent else None, run=run,
         ))
-    # A row another run inserted first is skipped here (and that run tells the carer).
+    # A row another run inserted first is skipped here (and that run tells the carer). Rows go in one order, so two
+    # runs at once wait for each other's keys in the same order and never deadlock.
+    rows.sort(key=lambda row: (row.appointment_id, row.carer_id))
     AppointmentReminder.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
     mine = set(AppointmentReminder.objects.filter(organisation_id=organisation_id, run=run).values_list(
         "appointment_id", "carer_id", "state"))
