@@ -109,3 +109,7 @@ class Invitee(OrganisationOwned):
 
     def __str__(self) -> str:
         return self.name or str(self.carer or self.staff)
+
+
+# Reminders and calendar feeds live in their own module; imported here so that Django finds them.
+from .models_reminders import AppointmentReminder, CalendarFeed, ReminderState  # noqa: E402, F401

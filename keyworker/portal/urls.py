@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_calendar
 
 app_name = "portal"
 
@@ -10,4 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("sign-in/", views.sign_in, name="sign_in"),
     path("sign-out/", views.sign_out, name="sign_out"),
+    path("calendar/", views_calendar.calendar, name="calendar"),
+    path("calendar/address/", views_calendar.calendar_address, name="calendar_address"),
+    path("appointments/<int:appointment_id>/calendar.ics", views_calendar.appointment_ics, name="appointment_ics"),
 ]

@@ -1,0 +1,46 @@
+"""The My week panel: reminders the key worker gives themselves (by phone, in person, by letter) before appointments."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from keyworker.core.clock import start_of_day
+from keyworker.core.extensions import WeekPanel, register_week_panel
+
+from .models_reminders import AppointmentReminder, ReminderState
+from .reminders import task_label
+
+SHOWN = 20
+
+
+@dataclass
+class Task:
+    reminder: AppointmentReminder
+    label: str
+
+
+@dataclass
+class RemindersPanel:
+    tasks: list[Task]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return max(0, self.total - len(self.tasks))
+
+
+def build(actor, as_of: dt.date) -> RemindersPanel | None:
+    """The actor's reminders still to give for appointments from as_of on, soonest first, in two queries; None when
+    there are none. (One whose appointment has passed is no longer a reminder: SCH-6 shows it as missed.)"""
+    if not actor.is_member:
+        return None
+    qs = AppointmentReminder.objects.filter(key_worker=actor.staff, state=ReminderState.TO_DO,
+                                            appointment__status="scheduled", appointment__starts_at__gte=start_of_day(as_of))
+    rows = list(qs.select_related("appointment__setting", "carer", "family").order_by("appointment__starts_at", "id")[:SHOWN])
+    if not rows:
+        return None
+    total = len(rows) if len(rows) < SHOWN else qs.count()
+    return RemindersPanel([Task(r, task_label(r)) for r in rows], total)
+
+
+def register() -> None:
+    register_week_panel(WeekPanel("appointment_reminders", 15, "meetings/reminder_week_panel.html", build))
