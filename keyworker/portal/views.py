@@ -2,13 +2,15 @@
 
 from django.conf import settings
 from django.contrib.auth import login, logout
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
-from sesame.utils import get_user
+from sesame.backends import ModelBackend as SesameBackend
 
+from keyworker.accounts.models import User
 from keyworker.core import clock
 from keyworker.core.extensions import COMING, GOOD_NEWS, TO_DO
 
@@ -54,33 +56,41 @@ def sign_in_sent(request):
     return render(request, "portal/sign_in_sent.html", {"minutes": services.link_max_age() // 60})
 
 
-def _link_user(token: str, *, use: bool):
-    """The carer the link signs in, or None (used, expired, the address changed, not a carer's). `use` spends it."""
+def _link_user(request, token: str):
+    """The carer the link signs in, or None (used, expired, the address changed, not a carer's)."""
     if not token or len(token) > 500:
         return None
+    backend = SesameBackend()
     for scope, max_age in (("", None), (services.INVITATION_SCOPE, services.invitation_max_age())):
-        user = get_user(token, scope=scope, max_age=max_age, update_last_login=use)
+        user = backend.authenticate(request, sesame=token, scope=scope, max_age=max_age)
         if user is not None:
             return user if services.may_sign_in(user) else None
     return None
 
 
+def _invalid(request):
+    return render(request, "portal/sign_in_link_invalid.html", {"minutes": services.link_max_age() // 60}, status=400)
+
+
 @require_http_methods(["GET", "POST"])
 def sign_in_link(request):
     """The link from the e-mail. Opening it shows a button; pressing it signs in (so a mail scanner that opens
-    links does not spend the single-use link)."""
+    links does not spend the single-use link). Signing in sets the account's last sign-in, which voids the link."""
     _not_for_staff(request)
     token = (request.POST if request.method == "POST" else request.GET).get("sesame", "")
-    user = _link_user(token, use=False)
+    user = _link_user(request, token)
     if user is None:
-        return render(request, "portal/sign_in_link_invalid.html", {"minutes": services.link_max_age() // 60}, status=400)
+        return _invalid(request)
     if request.method == "GET":
         return render(request, "portal/sign_in_link.html", {"token": token, "person": user})
-    user = _link_user(token, use=True)
-    if user is None:
-        return render(request, "portal/sign_in_link_invalid.html", {"minutes": services.link_max_age() // 60}, status=400)
     nxt = request.session.get(SIGN_IN_NEXT_KEY, "")
-    login(request, user, backend="sesame.backends.ModelBackend")
+    with transaction.atomic():
+        # Two presses at once: the second waits here, then finds the link spent.
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        user = _link_user(request, token)
+        if user is None:
+            return _invalid(request)
+        login(request, user, backend="sesame.backends.ModelBackend")
     request.session.set_expiry(int(getattr(settings, "CARER_SESSION_IDLE_MINUTES", 15)) * 60)
     return redirect(nxt or "portal:home")
 
