@@ -97,6 +97,7 @@ def sign_in_link(request):
 
 @require_POST
 def sign_out(request):
+    _not_for_staff(request)
     logout(request)
     return redirect("portal:sign_in")
 
