@@ -214,6 +214,9 @@ def build(seed: int = 2026) -> Demo:
 
     give_second_factors([SCHOOL_SLUG, GROUP_SLUG])
     _api_tokens()
+    from .signins import carer_sign_in
+
+    demo.sign_ins += carer_sign_in()
     return demo
 
 
@@ -254,6 +257,11 @@ HISTORIES = (
     "keyworker.wellbeing.demo.demo_history",
     "keyworker.safeguarding.demo.demo_history",
     "keyworker.demo.email.demo_history",
+    "keyworker.portal.demo.demo_history",
+)
+# The childcare group's back-dated records.
+GROUP_HISTORIES = (
+    "keyworker.portal.demo.group_demo_history",
 )
 
 
@@ -264,6 +272,9 @@ def _histories() -> None:
     school = Organisation.objects.get(slug=SCHOOL_SLUG)
     for dotted in HISTORIES:
         import_string(dotted)(organisation=school)
+    group = Organisation.objects.get(slug=GROUP_SLUG)
+    for dotted in GROUP_HISTORIES:
+        import_string(dotted)(organisation=group)
 
 
 def _adopt_policies() -> None:
