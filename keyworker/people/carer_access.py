@@ -22,7 +22,6 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from keyworker.core.clock import today
-
 from keyworker.organisations.models import PortalRestrictedAccess
 
 from .models import Carer, Child, ContactRestriction, Family

@@ -40,3 +40,6 @@ class SignInLinkRequest(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["address_digest", "requested_at"], name="portal_link_request_idx")]
+
+    def __str__(self) -> str:
+        return f"Sign-in link asked for at {self.requested_at:%Y-%m-%d %H:%M}"

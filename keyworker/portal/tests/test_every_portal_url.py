@@ -91,7 +91,7 @@ def test_a_carer_gets_404_with_another_familys_ids(world, clock):
     client = portal_client(carer)
     carer_account(world.family_b.carers.first(), "b@example.org")
     carer_account(world.other_family.carers.first(), "z@example.org")
-    for name, url in urls(world):
+    for _name, url in urls(world):
         if not get_resolver().resolve(url).kwargs:
             assert client.get(url).status_code < 500, url
             continue

@@ -9,7 +9,17 @@ from keyworker.celebrations.models import Celebration, SharedHow
 from keyworker.core import clock as kw_clock
 from keyworker.organisations.models import Setting, SettingKind
 from keyworker.people.models import Carer
-from keyworker.testing import allocate, carer_account, make_child, make_family, make_group, make_org, make_setting, make_staff, portal_client
+from keyworker.testing import (
+    allocate,
+    carer_account,
+    make_child,
+    make_family,
+    make_group,
+    make_org,
+    make_setting,
+    make_staff,
+    portal_client,
+)
 
 pytestmark = pytest.mark.django_db
 
