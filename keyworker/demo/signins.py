@@ -26,7 +26,7 @@ def current_sign_ins() -> list[SignIn]:
              .select_related("staff__user", "organisation").order_by("id").first())
         if a:
             out.append(SignIn(label, a.staff.user.full_name, a.staff.user.email, a.organisation.name))
-    return out + carer_sign_in()
+    return out
 
 
 CARER_ROLE = "Carer (no password: /family/sign-in/, the link is in demo-emails/)"
