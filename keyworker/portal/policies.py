@@ -21,6 +21,9 @@ def may_invite(actor: Actor, family: Family) -> bool:
         return False
     if may_invite_anyone(actor):
         return True
+    current = getattr(family, "current_allocations", None)  # prefetched by caseload's with_key_workers: no query
+    if current is not None:
+        return any(a.staff_id == actor.staff.pk for a in current)
     return KeyWorkerAllocation.objects.filter(family=family, staff=actor.staff, ends_at__isnull=True).exists()
 
 
