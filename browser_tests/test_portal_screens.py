@@ -71,3 +71,23 @@ def test_a_carer_signs_in_by_the_link_and_sees_the_key_worker(world, open_page):
     # The link is spent: opened again it explains how to get a new one.
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", name="Sign in to your family's pages")).to_be_visible()
+
+
+def test_the_key_worker_invites_a_carer_from_the_family_page(world, open_page):
+    from browser_tests.helpers import sign_in
+    from keyworker.people.models import Carer
+
+    carer = world.family_a.carers.first()
+    Carer.objects.filter(pk=carer.pk).update(first_name="Amy", last_name="Adams", email="amy.adams@example.org")
+    page = open_page("tablet")
+    sign_in(page, world.ta_a)
+    page.goto(f"/families/{world.family_a.pk}/")
+    section = page.get_by_role("region", name="Carers' portal")
+    expect(section.get_by_text("Not invited")).to_be_visible()
+    section.get_by_role("button", name="Invite Amy Adams").click()
+    expect(page.get_by_text("Invited Amy Adams to the carers' portal")).to_be_visible()
+    expect(page.get_by_role("region", name="Carers' portal").get_by_text("Invited on 18/11/2026")).to_be_visible()
+    violations = axe_violations(page)
+    assert violations == [], describe_violations(violations)
+    screenshot(page, "portal-family-page-invited-tablet")
+    assert "/family/sign-in/link/?sesame=" in _link_from_outbox("amy.adams@example.org")
