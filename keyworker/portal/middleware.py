@@ -2,7 +2,8 @@
 carers' own API routes). Every staff page, the staff API and the admin site answer 404, as if they did not exist."""
 
 from django.conf import settings
-from django.http import Http404
+from django.http import JsonResponse
+from django.shortcuts import render
 from django.urls import reverse
 
 
@@ -26,5 +27,8 @@ class CarersStayInPortalMiddleware:
             if self._prefixes is None:
                 self._prefixes = _open_prefixes()
             if not request.path_info.startswith(self._prefixes):
-                raise Http404
+                if request.path_info.startswith("/api/"):
+                    return JsonResponse({"detail": "Not found."}, status=404)
+                # The portal's own "not found" page, in the portal's layout (the staff one would lead back here).
+                return render(request, "portal/not_found.html", status=404)
         return self.get_response(request)

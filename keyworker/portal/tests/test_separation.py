@@ -17,6 +17,8 @@ def test_a_carer_never_reaches_a_staff_page_the_staff_api_or_the_admin(world, cl
         assert client.get(path).status_code == 404, path
         assert client.post(path, {}).status_code == 404, path
     assert client.get(f"/families/{world.family_a.pk}/").status_code == 404
+    page = client.get("/").content.decode()
+    assert "Go to your family's pages" in page and "Alfie" not in page
     assert client.get("/static/portal/portal.css").status_code in (200, 404)  # static files pass the door
     assert client.get("/favicon.ico").status_code in (200, 301, 302)
 
