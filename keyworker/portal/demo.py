@@ -61,6 +61,9 @@ def demo_history(*, organisation: Organisation, known_carer: bool = True) -> Non
         PortalInvitation.objects.filter(pk=invitation.pk).update(invited_at=now - dt.timedelta(days=20 - i))
         if i % 2 == 0 and carer.email != DEMO_CARER_EMAIL:
             User.objects.filter(pk=invitation.user_id).update(last_login=now - dt.timedelta(days=i + 1, hours=3))
+        # Accounts date from the organisation's set-up, like everyone else's in the demo.
+        User.objects.filter(pk=invitation.user_id, date_joined__gt=organisation.created_at).update(
+            date_joined=organisation.created_at)
 
 
 def group_demo_history(*, organisation: Organisation) -> None:
