@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "keyworker.accounts.middleware.SessionIdleMiddleware",
+    "keyworker.portal.middleware.CarersStayInPortalMiddleware",  # a carer's session reaches only /family/ pages
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -97,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "keyworker.accounts.context_processors.actor",
+                "keyworker.portal.nav.portal_nav",
             ],
         },
     },
@@ -137,6 +139,9 @@ AUTHENTICATION_BACKENDS = [
 SESAME_MAX_AGE = int(os.environ.get("KEYWORKER_PORTAL_LINK_MINUTES", "15")) * 60
 SESAME_ONE_TIME = True
 SESAME_INVALIDATE_ON_EMAIL_CHANGE = True
+# An invitation's sign-in link lasts longer; requests for a link are throttled per address.
+KEYWORKER_PORTAL_INVITATION_DAYS = int(os.environ.get("KEYWORKER_PORTAL_INVITATION_DAYS", "7"))
+KEYWORKER_PORTAL_LINKS_PER_HOUR = int(os.environ.get("KEYWORKER_PORTAL_LINKS_PER_HOUR", "5"))
 # NCSC guidance: length and a blocklist, no composition rules, no short maximum (Django has none).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -222,6 +227,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 WORKER_NICENESS = int(os.environ.get("KEYWORKER_WORKER_NICENESS", "10"))
 SESSION_IDLE_MINUTES = int(os.environ.get("KEYWORKER_SESSION_IDLE_MINUTES", "30"))
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+# Carers (often on a shared family phone or tablet) are signed out sooner when idle.
+CARER_SESSION_IDLE_MINUTES = int(os.environ.get("KEYWORKER_CARER_SESSION_IDLE_MINUTES", "15"))
 
 # HTTPS: on by default in production (behind a proxy that ends TLS, set KEYWORKER_PROXY_COUNT).
 SECURE_SSL_REDIRECT = env_bool("KEYWORKER_SSL_REDIRECT", PRODUCTION)

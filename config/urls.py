@@ -20,6 +20,7 @@ urlpatterns = [
     path("families/", include("keyworker.dashboard.urls")),
     path("getting-started/", include("keyworker.dashboard.getting_started_urls")),
     path("families/", include("keyworker.people.urls")),
+    path("families/", include("keyworker.portal.staff_urls")),  # inviting carers to the portal
     path("allocation/", include("keyworker.caseload.urls")),
     path("staff/", include("keyworker.caseload.staff_urls")),
     path("import/", include("keyworker.imports.urls")),

@@ -20,6 +20,14 @@ class SignInForm(AuthenticationForm):
         "inactive": "This account is switched off. Ask your admin office.",
     }
 
+    def confirm_login_allowed(self, user):
+        # Carers sign in to their portal by an e-mailed link, never with a password here: answered as a wrong
+        # password, so the form says nothing of whose address it is.
+        if getattr(user, "is_carer", False):
+            raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login",
+                                        params={"username": self.username_field.verbose_name})
+        super().confirm_login_allowed(user)
+
 
 class ChoicesWithRefusals(forms.CheckboxSelectMultiple):
     """Checkboxes where the choices you may not give are shown switched off, with why."""

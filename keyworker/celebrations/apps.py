@@ -11,9 +11,10 @@ class CelebrationsConfig(AppConfig):
     def ready(self) -> None:
         from keyworker.core.api.routes import ApiRoutes, register_api_routes
 
-        from . import api, evidence, panel, timeline
+        from . import api, evidence, panel, portal, timeline
 
         evidence.register()
+        portal.register()  # good news on the carers' portal home
         timeline.register()
         panel.register()
         # Its API resources, added to /api/v1/ when the API root builds its routes.

@@ -59,6 +59,7 @@ class SignIn:
 @dataclass
 class Demo:
     sign_ins: list[SignIn] = field(default_factory=list)
+    carer_sign_ins: list[SignIn] = field(default_factory=list)  # the carers' portal: no password, an e-mailed link
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -214,6 +215,9 @@ def build(seed: int = 2026) -> Demo:
 
     give_second_factors([SCHOOL_SLUG, GROUP_SLUG])
     _api_tokens()
+    from .signins import carer_sign_in
+
+    demo.carer_sign_ins = carer_sign_in()
     return demo
 
 
@@ -255,6 +259,11 @@ HISTORIES = (
     "keyworker.safeguarding.demo.demo_history",
     "keyworker.meetings.demo.demo_history",
     "keyworker.demo.email.demo_history",
+    "keyworker.portal.demo.demo_history",
+)
+# The childcare group's back-dated records.
+GROUP_HISTORIES = (
+    "keyworker.portal.demo.group_demo_history",
 )
 
 
@@ -265,6 +274,9 @@ def _histories() -> None:
     school = Organisation.objects.get(slug=SCHOOL_SLUG)
     for dotted in HISTORIES:
         import_string(dotted)(organisation=school)
+    group = Organisation.objects.get(slug=GROUP_SLUG)
+    for dotted in GROUP_HISTORIES:
+        import_string(dotted)(organisation=group)
 
 
 def _adopt_policies() -> None:
@@ -504,6 +516,8 @@ def _remove_organisation(org: Organisation, owned: list) -> None:
     from keyworker.core.models import AuditEvent
 
     user_ids = list(StaffMember.objects.filter(organisation=org).values_list("user_id", flat=True))
+    # Carers' portal accounts of the demo's families (an account with no carer left anywhere goes too).
+    user_ids += list(Carer.objects.filter(organisation=org, user__isnull=False).values_list("user_id", flat=True))
     # Rows that protect others (a contact's author, a child's setting) go once what points at them has gone:
     # repeat until a pass deletes everything.
     pending = list(owned)
@@ -522,4 +536,4 @@ def _remove_organisation(org: Organisation, owned: list) -> None:
         raise RuntimeError(f"Could not remove the demo: {', '.join(m.__name__ for m in pending)} still referenced")
     AuditEvent.objects.filter(organisation_id=org.pk).delete()
     org.delete()
-    User.objects.filter(pk__in=user_ids, memberships__isnull=True).delete()
+    User.objects.filter(pk__in=user_ids, memberships__isnull=True, carer_records__isnull=True).delete()

@@ -27,3 +27,14 @@ def current_sign_ins() -> list[SignIn]:
         if a:
             out.append(SignIn(label, a.staff.user.full_name, a.staff.user.email, a.organisation.name))
     return out
+
+
+CARER_ROLE = "Carer (no password: /family/sign-in/, the link is in demo-emails/)"
+
+
+def carer_sign_in() -> list[SignIn]:
+    """The demo carer who signs in to the carers' portal with an e-mailed link."""
+    from keyworker.portal.demo import demo_carer_sign_in
+
+    found = demo_carer_sign_in()
+    return [SignIn(CARER_ROLE, found[0], found[1], found[2])] if found else []

@@ -458,8 +458,11 @@ def _digest_body(items: list[Notification]) -> str:
 
 
 def _can_sign_in(user) -> bool:
-    """Someone who has chosen a password, or has signed in: a digest's links would lead them somewhere."""
-    return user.is_active and (user.has_usable_password() or user.last_login is not None)
+    """Someone who has chosen a password, or has signed in, or a carer (who signs in by an e-mailed link and never
+    has a password): a digest's links would lead them somewhere."""
+    return user.is_active and (
+        user.has_usable_password() or user.last_login is not None or getattr(user, "is_carer", False)
+    )
 
 
 def digests_run(*, now: dt.datetime) -> int:

@@ -26,7 +26,7 @@ class SettingForm(names.NameFieldsFormMixin, forms.ModelForm):
 
     class Meta:
         model = Setting
-        fields = ["name", "kind", "jurisdiction", "time_zone", "urn"]
+        fields = ["name", "kind", "jurisdiction", "time_zone", "urn", "phone"]
 
 
 class GroupForm(forms.ModelForm):
@@ -149,6 +149,13 @@ class SecondFactorForm(forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ["second_factor_for_everyone"]
+
+
+class PortalAccessForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["portal_restricted_access"]
+        widgets = {"portal_restricted_access": forms.RadioSelect}
 
 
 def _or(values: list[str]) -> str:

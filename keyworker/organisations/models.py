@@ -6,6 +6,15 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 
+class PortalRestrictedAccess(models.TextChoices):
+    """What the carers' portal opens to a carer without parental responsibility, or under a court order or an
+    "information only" restriction (keyworker.people.carer_access reads it)."""
+
+    LIMITED = "limited", "Who the key worker is, appointments they are invited to, good news and messages"
+    KEY_WORKER = "key_worker", "Only who the key worker is and how to reach them"
+    NOTHING = "nothing", "Nothing: they cannot use the portal"
+
+
 class Organisation(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
@@ -13,6 +22,12 @@ class Organisation(models.Model):
     second_factor_for_everyone = models.BooleanField(
         "Everyone signs in with a second factor", default=False,
         help_text="Leaders and the safeguarding team always need one; tick this to ask every member of staff.",
+    )
+    portal_restricted_access = models.CharField(
+        "What carers without parental responsibility, or under a court order or an “information only” restriction, "
+        "see in the portal", max_length=16, choices=PortalRestrictedAccess.choices, default=PortalRestrictedAccess.LIMITED,
+        help_text="Carers with parental responsibility and no restriction see everything; carers under “no contact” "
+                  "see nothing and are never invited.",
     )
 
     class Meta:
@@ -56,6 +71,7 @@ class Setting(OrganisationOwned):
     jurisdiction = models.CharField(max_length=32, choices=Jurisdiction.choices, default=Jurisdiction.ENGLAND)
     time_zone = models.CharField(max_length=64, default="Europe/London", validators=[validate_time_zone])
     urn = models.CharField("URN", max_length=20, blank=True, help_text="Unique reference number, if any")
+    phone = models.CharField(max_length=40, blank=True, help_text="The number families call; shown in the carers' portal")
 
     class Meta:
         ordering = ["name"]

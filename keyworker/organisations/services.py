@@ -125,6 +125,26 @@ def organisation_second_factor_set(*, actor, organisation: Organisation, for_eve
     return organisation
 
 
+@transaction.atomic
+def organisation_portal_access_set(*, actor, organisation: Organisation, restricted_access: str) -> Organisation:
+    """Choose what the carers' portal opens to carers without parental responsibility or under a court order or an
+    "information only" restriction (keyworker.people.carer_access)."""
+    from .models import PortalRestrictedAccess
+
+    _check(actor)
+    if actor is not None and organisation.pk != actor.organisation_id:
+        raise RuleViolation("Not found.", rule="tenancy")
+    if restricted_access not in PortalRestrictedAccess.values:
+        raise RuleViolation("Choose one of the options.", rule="choice", field="portal_restricted_access")
+    before = organisation.portal_restricted_access
+    organisation.portal_restricted_access = restricted_access
+    organisation.save(update_fields=["portal_restricted_access"])
+    audit_record(organisation_id=organisation.pk, actor=getattr(actor, "user", None), event_type="organisation.portal_access",
+                 obj=organisation, summary=f"Carers with limited access now see: {PortalRestrictedAccess(restricted_access).label}",
+                 data={"before": before, "after": restricted_access})
+    return organisation
+
+
 # Changing the term calendar (a copied typical year is adjusted here). The worker's next run works out the obligations
 # again from the calendar as it now is; closed periods keep what they were.
 

@@ -19,12 +19,13 @@ from .forms import (
     GroupForm,
     GroupsForm,
     HalfTermForm,
+    PortalAccessForm,
     SecondFactorForm,
     SettingForm,
     TermForm,
 )
 from .hooks import setup_links_for
-from .models import Closure, HalfTerm, Setting, Term
+from .models import Closure, HalfTerm, Organisation, Setting, Term
 from .policies import require_manage_setup
 
 
@@ -60,6 +61,7 @@ def setup(request):
         return done
     return render(request, "organisations/setup.html", {
         "settings": settings, "form": form, "second_factor_form": SecondFactorForm(instance=actor.organisation),
+        "portal_access_form": PortalAccessForm(instance=actor.organisation),
         "more_links": setup_links_for(actor),
     })
 
@@ -78,6 +80,22 @@ def second_factor(request):
         messages.success(request, "Everyone now signs in with a second factor; staff without one are asked to add one.")
     else:
         messages.success(request, "Only leaders and the safeguarding team now need a second factor.")
+    return redirect("organisations:setup")
+
+
+@login_required
+@require_POST
+def portal_access(request):
+    """What the carers' portal opens to carers without parental responsibility or under a restriction."""
+    actor = _setup_actor(request)
+    form = PortalAccessForm(request.POST, instance=Organisation.objects.get(pk=actor.organisation_id))
+    if not form.is_valid():
+        messages.error(request, "Choose what those carers see in the portal.")
+        return redirect(f"{reverse('organisations:setup')}#portal-access")
+    services.organisation_portal_access_set(
+        actor=actor, organisation=actor.organisation, restricted_access=form.cleaned_data["portal_restricted_access"],
+    )
+    messages.success(request, "Saved what carers with limited access see in the portal.")
     return redirect("organisations:setup")
 
 

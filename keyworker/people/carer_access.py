@@ -6,8 +6,9 @@ or organisation (`Carer.user`). Through each link the carer sees that family's c
 - A carer under a "no contact" restriction gets no invitation and no access: the link gives nothing.
 - A carer with parental responsibility and no restriction sees every portal section (`FULL`).
 - A carer without parental responsibility, or under a court order or an "information only" restriction, sees
-  only what the organisation allows (`LIMITED` by default: who the key worker is, appointments they are
-  invited to, good news and messages; never forms, data checks or reviews, which are decisions).
+  only what the organisation allows (`Organisation.portal_restricted_access`): `LIMITED` by default (who the key
+  worker is, appointments they are invited to, good news and messages; never forms, data checks or reviews,
+  which are decisions), or only who the key worker is, or nothing.
 
 Everything outside this answers 404, exactly as if it did not exist.
 """
@@ -21,6 +22,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from keyworker.core.clock import today
+from keyworker.organisations.models import PortalRestrictedAccess
 
 from .models import Carer, Child, ContactRestriction, Family
 
@@ -36,6 +38,14 @@ BOOKINGS = "bookings"  # parents' evening slots
 
 FULL = frozenset({KEY_WORKER, APPOINTMENTS, GOOD_NEWS, MESSAGES, DATA_CHECK, FORMS, REVIEWS, BOOKINGS})
 LIMITED = frozenset({KEY_WORKER, APPOINTMENTS, GOOD_NEWS, MESSAGES})
+KEY_WORKER_ONLY = frozenset({KEY_WORKER})
+
+# What the organisation's choice opens to a carer with limited access.
+RESTRICTED_SECTIONS = {
+    PortalRestrictedAccess.LIMITED: LIMITED,
+    PortalRestrictedAccess.KEY_WORKER: KEY_WORKER_ONLY,
+    PortalRestrictedAccess.NOTHING: frozenset(),
+}
 
 SECTION_LABELS = {
     KEY_WORKER: "Who the key worker is",
@@ -49,13 +59,23 @@ SECTION_LABELS = {
 }
 
 
+def has_full_access(carer: Carer) -> bool:
+    """Parental responsibility and no restriction: every section."""
+    return carer.parental_responsibility and carer.contact_restriction == ContactRestriction.NONE
+
+
 def sections_for(carer: Carer) -> frozenset[str]:
-    """The portal sections this carer link opens."""
+    """The portal sections this carer link opens (reads `carer.organisation`: select it with the carer)."""
     if carer.contact_restriction == ContactRestriction.NO_CONTACT:
         return frozenset()
-    if carer.parental_responsibility and carer.contact_restriction == ContactRestriction.NONE:
+    if has_full_access(carer):
         return FULL
-    return LIMITED
+    return RESTRICTED_SECTIONS.get(carer.organisation.portal_restricted_access, LIMITED)
+
+
+def opens_portal(carer: Carer) -> bool:
+    """Does this link open any section at all (a carer whose links open nothing gets no sign-in link)?"""
+    return bool(sections_for(carer))
 
 
 def may_be_invited(carer: Carer) -> bool:
@@ -80,10 +100,12 @@ def families_for(user, section: str) -> QuerySet[Family]:
     return Family.objects.filter(pk__in=[c.family_id for c in links_with(user, section)])
 
 
-def children_for(user, section: str, as_of: datetime.date | None = None) -> QuerySet[Child]:
-    """Children on roll (on `as_of`, default today) in the families the carer may see in this section."""
+def children_for(user, section: str, as_of: datetime.date | None = None, links=None) -> QuerySet[Child]:
+    """Children on roll (on `as_of`, default today) in the families the carer may see in this section (`links`: the
+    carer's links already fetched, e.g. `CarerAccess.links`, to save the query)."""
     day = as_of or today()
-    family_ids = [c.family_id for c in links_with(user, section)]
+    chosen = [c for c in links if section in sections_for(c)] if links is not None else links_with(user, section)
+    family_ids = [c.family_id for c in chosen]
     return (
         Child.objects.filter(family_id__in=family_ids, enrolled_on__lte=day)
         .filter(Q(left_on__isnull=True) | Q(left_on__gte=day))
@@ -107,6 +129,11 @@ class CarerAccess:
 
     def family_ids_with(self, section: str) -> frozenset[int]:
         return frozenset(c.family_id for c in self.links if section in sections_for(c))
+
+    @property
+    def sections(self) -> frozenset[str]:
+        """Every section open through at least one link (the portal's navigation)."""
+        return frozenset().union(*(sections_for(c) for c in self.links)) if self.links else frozenset()
 
     def link_for(self, family_id: int) -> Carer | None:
         return next((c for c in self.links if c.family_id == family_id), None)

@@ -7,3 +7,11 @@ class PortalConfig(AppConfig):
     name = "keyworker.portal"
     label = "portal"
     verbose_name = "Carers' portal"
+
+    def ready(self) -> None:
+        from keyworker.core.api.routes import ApiRoutes, register_api_routes
+
+        from . import api
+
+        # Its API resources (staff: invitations), added to /api/v1/ when the API root builds its routes.
+        register_api_routes(ApiRoutes("portal", api.register, api.urlpatterns))

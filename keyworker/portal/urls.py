@@ -1,4 +1,5 @@
-"""The carers' portal, under /family/. Every page is for a signed-in carer (keyworker.portal.access)."""
+"""The carers' portal, under /family/. Every page is for a signed-in carer (keyworker.portal.access), except the
+sign-in pages."""
 
 from django.urls import path
 
@@ -9,6 +10,8 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("sign-in/", views.sign_in, name="sign_in"),
+    path("sign-in/sent/", views.sign_in_sent, name="sign_in_sent"),
+    path("sign-in/link/", views.sign_in_link, name="sign_in_link"),
     path("sign-out/", views.sign_out, name="sign_out"),
     path("calendar/", views_calendar.calendar, name="calendar"),
     path("calendar/address/", views_calendar.calendar_address, name="calendar_address"),

@@ -28,19 +28,22 @@ class Command(BaseCommand):
         demo = builder.build(seed=seed)
         for org, n in demo.counts.items():
             self.stdout.write(f"Built {org}: {n} children.")
-        self._print(demo.sign_ins)
+        self._print(demo.sign_ins, demo.carer_sign_ins)
 
     def _print_sign_ins(self):
-        from keyworker.demo.signins import current_sign_ins
+        from keyworker.demo.signins import carer_sign_in, current_sign_ins
 
-        self._print(current_sign_ins())
+        self._print(current_sign_ins(), carer_sign_in())
 
-    def _print(self, sign_ins):
+    def _print(self, sign_ins, carer_sign_ins=()):
         self.stdout.write("")
         self.stdout.write(f"Demo sign-ins (password for all: {builder.PASSWORD})")
         width = max(len(s.role) for s in sign_ins)
         for s in sign_ins:
             self.stdout.write(f"  {s.role.ljust(width)}  {s.email:45}  {s.name}, {s.organisation}")
+        for s in carer_sign_ins:
+            self.stdout.write(f"  Carers' portal: sign in at /family/sign-in/ as {s.email} ({s.name}, {s.organisation}); "
+                              "no password: the link appears in demo-emails/")
         self.stdout.write("")
         from keyworker.demo.second_factor import describe
 

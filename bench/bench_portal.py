@@ -1,0 +1,134 @@
+"""Time the carers' home page with 20,000 children in the database (two organisations of 10,000 by default).
+
+    .venv/bin/python bench/bench_portal.py [--children 20000] [--postgres] [--runs 50]
+
+Uses a throwaway database (bench/database.py), generates the organisations (bench/generate.py), gives every child
+three celebrations shared with the family, and makes one carer's address the carer of a family in each organisation
+(one portal account, children in both). Then requests /family/ as that carer after a warm-up and prints the median
+and 95th percentile wall time, the median CPU time, the queries of one request and the page size; and the same for a
+carer of one family. Target: under 100 ms median.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+TARGET_MS = 100.0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--children", type=int, default=20_000, help="children in the database, over two organisations")
+    parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--postgres-server", default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"))
+    parser.add_argument("--keep", action="store_true")
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from bench.database import throwaway_database
+
+    with throwaway_database(name="bench_portal", postgres=args.postgres, server=args.postgres_server, keep=args.keep) as where:
+        return run(args, where)
+
+
+def _celebrations(big) -> int:
+    from keyworker.celebrations.models import Celebration, SharedHow
+    from keyworker.core import clock
+    from keyworker.people.models import Child
+
+    today = clock.today()
+    rows = []
+    for i, (child_id, family_id, setting_id) in enumerate(
+        Child.objects.filter(organisation=big.organisation).values_list("id", "family_id", "setting_id")
+    ):
+        for k in range(3):
+            day = today - dt.timedelta(days=(i + 7 * k) % 90)
+            rows.append(Celebration(organisation=big.organisation, child_id=child_id, family_id=family_id, setting_id=setting_id,
+                                    kind="star_of_the_week", title=f"Great week {k}", celebrated_on=day,
+                                    recorded_by=big.headteacher, shared_on=day, shared_how=SharedHow.POSTCARD_HOME,
+                                    shared_by=big.headteacher))
+    Celebration.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
+def _time(client, url: str, runs: int, warmup: int):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(warmup):
+        assert client.get(url).status_code == 200
+    times, cpu = [], []
+    for _ in range(runs):
+        t, c = time.perf_counter(), time.process_time()
+        client.get(url)
+        times.append((time.perf_counter() - t) * 1000)
+        cpu.append((time.process_time() - c) * 1000)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    times.sort()
+    return (statistics.median(times), times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
+            statistics.median(cpu), len(ctx.captured_queries), len(response.content))
+
+
+def run(args, where: str) -> int:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from bench.generate import generate_organisation
+    from keyworker.caseload.models import KeyWorkerAllocation
+    from keyworker.people.models import Carer
+    from keyworker.testing import carer_account
+
+    print(f"Database: {where} ({connection.vendor})")
+    call_command("migrate", verbosity=0)
+    print(f"Load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
+    half = args.children // 2
+    orgs = [generate_organisation(children=half, seed=s, name=f"Portal bench {s}", slug=f"portal-bench-{s}") for s in (1, 2)]
+    shared = sum(_celebrations(big) for big in orgs)
+    print(f"Generated {args.children:,} children in two organisations, {shared:,} shared celebrations")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+    # A carer in one family of each organisation (allocated families with two children where there are some).
+    carers = []
+    for big in orgs:
+        family_id = (KeyWorkerAllocation.objects.filter(organisation=big.organisation, ends_at__isnull=True)
+                     .order_by("id").values_list("family_id", flat=True).first())
+        carers.append(Carer.objects.filter(family_id=family_id).order_by("id").first())
+    two = carer_account(carers[0], "bench.two@example.org")
+    carer_account(carers[1], "bench.two@example.org")
+    one_family = Carer.objects.filter(organisation=orgs[0].organisation).exclude(pk=carers[0].pk).order_by("id").first()
+    one = carer_account(one_family, "bench.one@example.org")
+
+    print()
+    print(f"{args.runs} requests per page after {args.warmup} warm-up; times in ms")
+    print(f"{'page':40} {'median':>8} {'p95':>8} {'cpu':>8} {'queries':>8} {'bytes':>9}")
+    slow = []
+    for label, user in (("Home (carer, two organisations)", two), ("Home (carer, one family)", one)):
+        client = Client()
+        client.force_login(user)
+        median, p95, cpu, queries, size = _time(client, "/family/", args.runs, args.warmup)
+        flag = "  over target" if median > TARGET_MS else ""
+        print(f"{label:40} {median:8.1f} {p95:8.1f} {cpu:8.1f} {queries:8d} {size:9,}{flag}", flush=True)
+        if flag:
+            slow.append(label)
+    print(f"Load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print("Under the target median." if not slow else f"Over {TARGET_MS:.0f} ms median: {', '.join(slow)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
