@@ -29,6 +29,9 @@ def navigation(actor) -> list[tuple[str, str]]:
     if actor.can(caps.MANAGE_PEOPLE):
         candidates.append(("Data checks", "datachecks:progress", 7 if leader else 3))
     if actor.can(caps.VIEW_FAMILIES):
+        # Appointments with families: reviews, introductions, sessions.
+        candidates.append(("Meetings", "meetings:list", 5))
+    if actor.can(caps.VIEW_FAMILIES):
         candidates.append(("Attendance", "attendance:index", 6 if leader else 5))
     # Everyone reads the policy and acknowledges new versions; leaders also edit it.
     candidates.append(("Policies", "standards:list", 4))

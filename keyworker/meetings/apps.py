@@ -7,3 +7,15 @@ class MeetingsConfig(AppConfig):
     name = "keyworker.meetings"
     label = "meetings"
     verbose_name = "Meetings and reviews"
+
+    def ready(self) -> None:
+        from keyworker.core.api.routes import ApiRoutes, register_api_routes
+        from keyworker.core.extensions import COMING, TO_DO, CarerHomeSource, register_carer_home_source
+
+        from . import api, evidence, selectors
+
+        evidence.register()
+        # The carers' home: their next appointments, and invitations waiting for an answer.
+        register_carer_home_source(CarerHomeSource("appointments", COMING, selectors.carer_home_coming))
+        register_carer_home_source(CarerHomeSource("appointment_answers", TO_DO, selectors.carer_home_to_do))
+        register_api_routes(ApiRoutes("meetings", api.register, api.urlpatterns))

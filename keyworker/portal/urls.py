@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_appointments
 
 app_name = "portal"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("sign-in/", views.sign_in, name="sign_in"),
     path("sign-out/", views.sign_out, name="sign_out"),
+    path("appointments/", views_appointments.appointments, name="appointments"),
+    path("appointments/<int:invitee_id>/answer/", views_appointments.appointment_answer, name="appointment_answer"),
 ]
