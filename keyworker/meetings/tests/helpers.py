@@ -30,7 +30,7 @@ def arrange(world, *, staff=None, family=None, starts_at=NEXT_TUESDAY, minutes=4
     )
 
 
-def make_nursery():
+def make_nursery(enrolled_on: dt.date = dt.date(2024, 9, 1)):
     """An early years organisation: a manager, a key person, a family with a child, a term calendar."""
     org = make_org("Little Acorns")
     nursery = make_setting(org, kind=SettingKind.EARLY_YEARS, name="Acorn Nursery")
@@ -39,6 +39,7 @@ def make_nursery():
     manager = make_staff(org, nursery, ["manager"], name="Mia Manager")
     key_person = make_staff(org, nursery, ["practitioner"], [room], name="Pat Practitioner")
     family = make_family(org, "The Nash family", email="nina.nash@example.org")
-    child = make_child(family, nursery, room, legal_first_name="Noah", legal_last_name="Nash", date_of_birth=dt.date(2023, 3, 1))
+    child = make_child(family, nursery, room, legal_first_name="Noah", legal_last_name="Nash", date_of_birth=dt.date(2023, 3, 1),
+                       enrolled_on=enrolled_on)
     allocate(family, nursery, key_person)
     return org, nursery, manager, key_person, family, child
