@@ -29,9 +29,6 @@ def navigation(actor) -> list[tuple[str, str]]:
     if actor.can(caps.MANAGE_PEOPLE):
         candidates.append(("Data checks", "datachecks:progress", 7 if leader else 3))
     if actor.can(caps.VIEW_FAMILIES):
-        # Appointments with families: reviews, introductions, sessions.
-        candidates.append(("Meetings", "meetings:list", 5))
-    if actor.can(caps.VIEW_FAMILIES):
         candidates.append(("Attendance", "attendance:index", 6 if leader else 5))
     # Everyone reads the policy and acknowledges new versions; leaders also edit it.
     candidates.append(("Policies", "standards:list", 4))
@@ -40,6 +37,9 @@ def navigation(actor) -> list[tuple[str, str]]:
     if actor.can(caps.RUN_IMPORTS):
         # When the bar is full, Import is reached from the Setup page instead.
         candidates.append(("Import", "imports:start", 9))
+    if actor.can(caps.VIEW_FAMILIES):
+        # Appointments with families: in the bar when it has room; else from My week and each family's page.
+        candidates.append(("Meetings", "meetings:list", 8))
     kept = sorted(range(len(candidates)), key=lambda i: (candidates[i][2], i))[:6]
     items = [(candidates[i][0], reverse(candidates[i][1])) for i in sorted(kept)]
     from keyworker.notifications.selectors import unread_count

@@ -12,9 +12,10 @@ class MeetingsConfig(AppConfig):
         from keyworker.core.api.routes import ApiRoutes, register_api_routes
         from keyworker.core.extensions import COMING, TO_DO, CarerHomeSource, register_carer_home_source
 
-        from . import api, evidence, selectors
+        from . import api, evidence, panels, selectors
 
         evidence.register()
+        panels.register()
         # The carers' home: their next appointments, and invitations waiting for an answer.
         register_carer_home_source(CarerHomeSource("appointments", COMING, selectors.carer_home_coming))
         register_carer_home_source(CarerHomeSource("appointment_answers", TO_DO, selectors.carer_home_to_do))

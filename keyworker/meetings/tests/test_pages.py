@@ -138,9 +138,15 @@ def test_attendance_and_notes_after_the_meeting(world, client_for, clock):
     assert bad.status_code == 400
 
 
-def test_the_nav_has_meetings(world, client_for):
-    labels = [label for label, _, _ in client_for(world.headteacher).get("/meetings/").context["nav_items"]]
-    assert "Meetings" in labels
+def test_my_week_shows_my_meetings_and_those_to_record(world, client_for, clock):
+    a = arrange(world)
+    html = client_for(world.ta_a).get("/my-week/").content.decode()
+    assert "Meetings" in html and f"/meetings/{a.pk}/" in html and "All my meetings" in html
+    clock.move_to(NEXT_TUESDAY + dt.timedelta(hours=2))
+    html = client_for(world.ta_a).get("/my-week/").content.decode()
+    assert f"/meetings/{a.pk}/#record-h" in html
+    # Nothing coming and nothing to record: no panel.
+    assert "All my meetings" not in client_for(world.teacher_b).get("/my-week/").content.decode()
 
 
 @pytest.mark.parametrize("n", [2, 12])
