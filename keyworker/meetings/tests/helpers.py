@@ -3,7 +3,16 @@
 import datetime as dt
 
 from keyworker.organisations.models import SettingKind
-from keyworker.testing import add_calendar, allocate, make_child, make_family, make_group, make_org, make_setting, make_staff
+from keyworker.testing import (
+    add_calendar,
+    allocate,
+    make_child,
+    make_family,
+    make_group,
+    make_org,
+    make_setting,
+    make_staff,
+)
 
 from ..models import AppointmentKind
 from ..services import appointment_create
