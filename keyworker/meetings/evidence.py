@@ -153,8 +153,8 @@ ATTENDED = EvidenceAction("Record attendance", appointment_url, "The manager rec
 
 
 def register() -> None:
-    register_events(EventSource(APPOINTMENT, "An appointment with the family", appointments_with_families, by_family=True))
-    register_events(EventSource(SUPPORT_MEETING, "A review or multi-agency meeting", support_meetings, by_family=True))
+    register_events(EventSource(APPOINTMENT, "An appointment", appointments_with_families, by_family=True))
+    register_events(EventSource(SUPPORT_MEETING, "A support meeting", support_meetings, by_family=True))
     register_evidence(EvidenceSource(MEETING_HELD, "A meeting with the family held", meetings_held, by_family=True,
                                      action=HELD))
     register_evidence(EvidenceSource(INFORMATION_SESSION_ATTENDED, "An induction or information session attended",
