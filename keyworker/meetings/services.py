@@ -112,6 +112,14 @@ def _carer_problems(carers: Iterable[Carer], family: Family | None, organisation
     return {}
 
 
+def _carers_in_scope(actor: Actor, carers: list[Carer]) -> dict[str, str]:
+    """A session open to many families invites carers of families the organiser sees, and no others."""
+    families = {c.family_id for c in carers}
+    if families and families_visible_to(actor).filter(pk__in=families).count() != len(families):
+        return {"carers": "Invite carers of families you work with only."}
+    return {}
+
+
 def _staff_problems(staff: Iterable[StaffMember], organisation_id: int) -> dict[str, str]:
     for member in staff:
         if member.organisation_id != organisation_id or not member.is_active:
@@ -253,10 +261,7 @@ def appointment_create(
         problems["title"] = f"Keep the title to {TITLE_MAX} characters or fewer."
     problems |= _when_problems(starts_at, ends_at, now)
     problems |= _where_problems(place, video_link)
-    if carers and family is None:
-        problems["carers"] = "Choose the family first: carers are invited to a meeting about their family."
-    else:
-        problems |= _carer_problems(carers, family, actor.organisation_id)
+    problems |= _carer_problems(carers, family, actor.organisation_id) or _carers_in_scope(actor, carers)
     problems |= _staff_problems(staff, actor.organisation_id)
     problems |= _professional_problems(professionals)
     if problems:
@@ -313,10 +318,7 @@ def invitee_add(
         raise RuleViolation("Invite people to an appointment that is still to come.", rule="not_scheduled")
     carers, staff, professionals = list(carers), list(staff), list(professionals)
     problems: dict[str, str] = {}
-    if carers and locked.family_id is None:
-        problems["carers"] = "This appointment is about no family: invite staff or outside professionals."
-    else:
-        problems |= _carer_problems(carers, locked.family, actor.organisation_id)
+    problems |= _carer_problems(carers, locked.family, actor.organisation_id) or _carers_in_scope(actor, carers)
     problems |= _staff_problems(staff, actor.organisation_id)
     problems |= _professional_problems(professionals)
     if not (carers or staff or professionals):

@@ -32,6 +32,9 @@ def list_view(request: HttpRequest) -> HttpResponse:
         kind = form.cleaned_data.get("kind") or ""
         when = form.cleaned_data.get("when") or when
     appointments = selectors.appointment_list(actor, now=clock.now(), whose=whose, kind=kind, when=when)
+    for a in appointments:
+        invitees = a.invitees.all()
+        a.invited_count, a.coming_count = len(invitees), sum(1 for i in invitees if i.rsvp == "yes")
     return render(request, "meetings/list.html", {
         "form": form, "appointments": appointments, "whose": whose, "when": when, "kind": kind,
         "can_arrange": policies.can_arrange(actor), "limit": selectors.LIST_MAX,

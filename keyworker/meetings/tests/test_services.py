@@ -198,3 +198,15 @@ def test_more_people_invited_later(world):
     assert {i.kind for i in added} == {InviteeKind.CARER, InviteeKind.STAFF}
     with pytest.raises(AppointmentInvalid):
         invitee_add(actor=world.actor(world.ta_a), appointment=a)
+
+
+def test_a_session_for_many_families_invites_carers_of_families_the_organiser_sees(world):
+    from ..models import AppointmentKind
+
+    carers = [carer_of(world.family_a), carer_of(world.family_unallocated)]
+    a = arrange(world, staff=world.headteacher, family=False, carers=carers, kind=AppointmentKind.INDUCTION,
+                title="Information session")
+    assert a.family is None and a.invitees.filter(kind=InviteeKind.CARER).count() == 2
+    with pytest.raises(AppointmentInvalid) as exc:
+        arrange(world, staff=world.ta_a, family=False, carers=[carer_of(world.family_b)], kind=AppointmentKind.INDUCTION)
+    assert "carers" in exc.value.as_dict()
