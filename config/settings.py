@@ -333,6 +333,8 @@ SPECTACULAR_SETTINGS = {
         "CorrectionStateEnum": "keyworker.datachecks.models.CorrectionState",
         "ObligationStateEnum": "keyworker.standards.models.ObligationState",
         "SettingKindEnum": "keyworker.organisations.models.SettingKind",
+        "AppointmentKindEnum": "keyworker.meetings.models.AppointmentKind",
+        "InviteeKindEnum": "keyworker.meetings.models.InviteeKind",
     },
 }
 

@@ -37,6 +37,9 @@ def navigation(actor) -> list[tuple[str, str]]:
     if actor.can(caps.RUN_IMPORTS):
         # When the bar is full, Import is reached from the Setup page instead.
         candidates.append(("Import", "imports:start", 9))
+    if actor.can(caps.VIEW_FAMILIES):
+        # Appointments with families: in the bar when it has room; else from My week and each family's page.
+        candidates.append(("Meetings", "meetings:list", 8))
     kept = sorted(range(len(candidates)), key=lambda i: (candidates[i][2], i))[:6]
     items = [(candidates[i][0], reverse(candidates[i][1])) for i in sorted(kept)]
     from keyworker.notifications.selectors import unread_count

@@ -258,6 +258,7 @@ HISTORIES = (
     "keyworker.wellbeing.demo.demo_history",
     "keyworker.safeguarding.demo.demo_history",
     "keyworker.meetings.demo.demo_history",
+    "keyworker.meetings.reminders_demo.demo_history",
     "keyworker.demo.email.demo_history",
     "keyworker.portal.demo.demo_history",
 )

@@ -10,9 +10,16 @@ class MeetingsConfig(AppConfig):
 
     def ready(self) -> None:
         from keyworker.core.api.routes import ApiRoutes, register_api_routes
+        from keyworker.core.extensions import COMING, TO_DO, CarerHomeSource, register_carer_home_source
 
-        from . import calendars_api, reminders, reminders_panels
+        from . import api, calendars_api, evidence, panels, reminders, reminders_panels, selectors
 
+        evidence.register()
+        panels.register()
+        # The carers' home: their next appointments, and invitations waiting for an answer.
+        register_carer_home_source(CarerHomeSource("appointments", COMING, selectors.carer_home_coming))
+        register_carer_home_source(CarerHomeSource("appointment_answers", TO_DO, selectors.carer_home_to_do))
+        register_api_routes(ApiRoutes("meetings", api.register, api.urlpatterns))
         # Reminders before appointments (SCH-6): the evidence, the periodic run, and the key worker's tasks.
         reminders.register()
         reminders_panels.register()

@@ -1,4 +1,36 @@
-"""Who may do what with meetings. Pages, services and the API all ask here."""
+"""Who may see, arrange and record appointments: one place for the pages, services and API.
+
+Any member of staff who sees a family may arrange a meeting with it (or a session in a setting they work in). The
+organiser, the staff invited and the leaders of the setting change it, cancel it and record who came; leaders see
+every appointment of the settings they lead.
+"""
+
+from keyworker.accounts import capabilities as caps
+from keyworker.accounts.access import Actor
+from keyworker.accounts.policies import is_leader
+
+from .models import Appointment
+
+
+def can_arrange(actor: Actor, setting_id: int | None = None) -> bool:
+    """A member who sees families (in the setting) arranges meetings with them."""
+    return actor.is_member and actor.can(caps.VIEW_FAMILIES, setting_id)
+
+
+def sees_setting(actor: Actor, setting_id: int | None = None) -> bool:
+    """Leaders see all of the setting's appointments, not only their own."""
+    return is_leader(actor, setting_id)
+
+
+def can_manage(actor: Actor, appointment: Appointment, invited_staff_ids: set[int] | None = None) -> bool:
+    """The organiser, staff invited to it and the setting's leaders change, cancel and record it."""
+    if not actor.is_member or appointment.organisation_id != actor.organisation_id:
+        return False
+    if appointment.created_by_id == actor.user.pk or is_leader(actor, appointment.setting_id):
+        return True
+    if invited_staff_ids is None:
+        invited_staff_ids = set(appointment.invitees.filter(staff__isnull=False).values_list("staff_id", flat=True))
+    return actor.staff.pk in invited_staff_ids
 
 
 # --- Reminders before appointments (SCH-6) and calendars ---------------------------------------------------------

@@ -3,7 +3,7 @@ sign-in pages."""
 
 from django.urls import path
 
-from . import views, views_calendar
+from . import views, views_appointments, views_calendar
 
 app_name = "portal"
 
@@ -16,4 +16,6 @@ urlpatterns = [
     path("calendar/", views_calendar.calendar, name="calendar"),
     path("calendar/address/", views_calendar.calendar_address, name="calendar_address"),
     path("appointments/<int:appointment_id>/calendar.ics", views_calendar.appointment_ics, name="appointment_ics"),
+    path("appointments/", views_appointments.appointments, name="appointments"),
+    path("appointments/<int:invitee_id>/answer/", views_appointments.appointment_answer, name="appointment_answer"),
 ]

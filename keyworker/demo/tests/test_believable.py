@@ -24,6 +24,7 @@ pytestmark = pytest.mark.django_db
 FORWARD = {
     "due_on", "period_end", "follow_up_on", "follow_up_by", "follow_up_due_on", "decision_due_on", "review_on",
     "next_attempt_at", "expires_at", "ends_on", "starts_on", "effective_from",
+    "starts_at", "ends_at",  # appointments to come (a key worker allocation starting later is checked on its own)
 }
 CLASS_ROLES = ["teacher", "teaching_assistant", "practitioner", "lead_practitioner"]
 

@@ -3,7 +3,7 @@
 import pytest
 from django.core import mail
 
-from keyworker.meetings.demo import demo_history
+from keyworker.meetings.reminders_demo import demo_history
 from keyworker.meetings.models import AppointmentReminder, ReminderState
 from keyworker.notifications.services import deliveries_run
 from keyworker.testing import allocate

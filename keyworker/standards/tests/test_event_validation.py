@@ -29,7 +29,7 @@ def test_n_days_before_is_bounded(world):
 
 
 def test_unrecorded_events_are_a_note_not_an_error(world):
-    definition = {**BASE, "event": "appointment"}
+    definition = {**BASE, "event": "home_visit"}  # nothing records home visits
     assert standard_problems(organisation_id=world.org.pk, definition=definition) == {}
     assert WAITING_EVENTS in standard_notes(definition)
     assert WAITING_EVENTS not in standard_notes({**definition, "cadence": "after_event", "event": "key_aspects_changed"})
