@@ -137,7 +137,7 @@ def family_check(link: Carer, as_of: dt.date) -> FamilyCheck:
     """The family's data as this carer sees it, with this half term's checks and their corrections: six queries
     whatever the number of children and carers."""
     children = list(_on_roll(Child.objects.filter(family_id=link.family_id), as_of)
-                    .select_related("setting").order_by("date_of_birth", "id"))
+                    .select_related("setting", "group").order_by("date_of_birth", "id"))
     aspects = {a.child_id: a for a in KeyAspects.objects.filter(child__in=[c.pk for c in children])}
     carers = list(Carer.objects.filter(family_id=link.family_id).order_by("contact_order", "id"))
     half_terms = _half_terms_holding([c.setting_id for c in children], as_of)
