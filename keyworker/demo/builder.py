@@ -250,10 +250,15 @@ HISTORIES = (
     "keyworker.contacts.demo.absence_follow_ups_demo",
     "keyworker.celebrations.demo.demo_history",
     "keyworker.datachecks.demo.demo_history",
+    "keyworker.datachecks.demo.portal_demo_history",
     "keyworker.briefings.demo.demo_history",
     "keyworker.wellbeing.demo.demo_history",
     "keyworker.safeguarding.demo.demo_history",
     "keyworker.demo.email.demo_history",
+)
+# The same for the childcare group.
+CHILDCARE_HISTORIES = (
+    "keyworker.enrolment.demo.demo_history",
 )
 
 
@@ -264,6 +269,9 @@ def _histories() -> None:
     school = Organisation.objects.get(slug=SCHOOL_SLUG)
     for dotted in HISTORIES:
         import_string(dotted)(organisation=school)
+    group = Organisation.objects.get(slug=GROUP_SLUG)
+    for dotted in CHILDCARE_HISTORIES:
+        import_string(dotted)(organisation=group)
 
 
 def _adopt_policies() -> None:
