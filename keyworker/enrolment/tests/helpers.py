@@ -7,7 +7,16 @@ from dataclasses import dataclass
 from keyworker.accounts.models import StaffMember
 from keyworker.organisations.models import Group, Setting, SettingKind
 from keyworker.people.models import Carer, Child, Family
-from keyworker.testing import add_calendar, allocate, carer_account, make_child, make_family, make_group, make_setting, make_staff
+from keyworker.testing import (
+    add_calendar,
+    allocate,
+    carer_account,
+    make_child,
+    make_family,
+    make_group,
+    make_setting,
+    make_staff,
+)
 
 ANSWERS = {
     "allergies": "Peanuts: EpiPen in the bag", "medical_needs": "None", "outside_agencies": "Speech and language therapy",
