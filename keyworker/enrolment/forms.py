@@ -13,16 +13,28 @@ class AskChangesForm(forms.Form):
 
 
 class EnrolmentAnswersForm(forms.Form):
-    """The carer's answers: each question may be left for later until the form is sent."""
+    """The carer's answers. Every question is needed before sending (the service says which are missing), but a
+    draft may leave any for later."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, label, hint in ABOUT:
-            self.fields[name] = forms.CharField(label=label, help_text=hint, required=False, max_length=TEXT_MAX,
+            self.fields[name] = forms.CharField(label=label, help_text=hint, required=True, max_length=TEXT_MAX,
                                                 widget=forms.Textarea(attrs={"rows": 3}))
         for name, label, hint in CONSENTS:
-            self.fields[name] = forms.ChoiceField(label=label, help_text=hint, required=False, choices=YES_NO,
+            self.fields[name] = forms.ChoiceField(label=label, help_text=hint, required=True, choices=YES_NO,
                                                   widget=forms.RadioSelect)
+
+    def full_clean(self):
+        # Validate with every field optional (a draft may leave any for later; the service says what sending needs),
+        # while the page shows every question as needed, without "(optional)".
+        for field in self.fields.values():
+            field.required = False
+        try:
+            super().full_clean()
+        finally:
+            for field in self.fields.values():
+                field.required = True
 
     @staticmethod
     def initial_from(form) -> dict:
