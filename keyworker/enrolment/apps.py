@@ -11,8 +11,9 @@ class EnrolmentConfig(AppConfig):
     def ready(self) -> None:
         from keyworker.core.api.routes import ApiRoutes, register_api_routes
 
-        from . import api, evidence, home
+        from . import api, evidence, home, panels
 
         evidence.register()
         home.register()
+        panels.register()
         register_api_routes(ApiRoutes("enrolment", api.register, api.urlpatterns))

@@ -95,3 +95,16 @@ def test_the_list_takes_a_fixed_number_of_queries(world, nursery, client_for):
         make_child(family, nursery.setting, nursery.room, legal_first_name=f"Kid{i}")
     _sent(nursery)
     assert count() == small
+
+
+def test_my_week_shows_forms_to_review_to_the_key_person(world, nursery, client_for):
+    from ..panels import build
+
+    panel = build(world.actor(nursery.key_person), nursery.child.enrolled_on)
+    assert panel is not None and panel.incomplete == 1 and panel.to_review == []
+    _sent(nursery)
+    panel = build(world.actor(nursery.key_person), nursery.child.enrolled_on)
+    assert [r.child for r in panel.to_review] == [nursery.child]
+    html = client_for(nursery.key_person).get("/my-week/").content.decode()
+    assert "Review the enrolment form" in html and "Enrolment incomplete for" in html
+    assert build(world.actor(world.ta_a), nursery.child.enrolled_on) is None  # a school key worker: nothing
