@@ -6,11 +6,14 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 from django.http import Http404
+from django.urls import reverse
 
 from keyworker.accounts.access import Actor
+from keyworker.caseload.models import KeyWorkerAllocation
 from keyworker.core import clock
 from keyworker.core.audit import audit_record
 from keyworker.core.errors import RuleViolation
+from keyworker.notifications.services import notification_send
 from keyworker.people import services as people
 from keyworker.people.carer_access import FORMS, sections_for
 from keyworker.people.models import Carer, Child, ContactMethod
@@ -116,6 +119,18 @@ def enrolment_send(*, link: Carer, child: Child) -> EnrolmentForm:
     form.save()
     audit_record(organisation_id=form.organisation_id, actor=link.user, event_type="enrolment.sent", obj=form,
                  summary=f"Enrolment form of {child} sent by {link.full_name}")
+    # The child's key person reviews it (CC-K1: they facilitate the enrolment paperwork).
+    allocations = KeyWorkerAllocation.objects.filter(family_id=child.family_id, setting_id=child.setting_id,
+                                                     ends_at__isnull=True).select_related("staff__user")
+    for a in allocations:
+        notification_send(
+            recipient=a.staff.user, organisation_id=form.organisation_id, kind="enrolment_sent",
+            subject=f"Enrolment form to review: {child.display_name}",
+            body=f"{link.full_name} sent {child.display_name}'s enrolment form. Review it: accept it into the key aspects "
+                 "or ask the family for changes.",
+            link=reverse("enrolment:detail", args=[form.pk]), dedupe_key=f"enrolment-sent:{form.pk}:{int(now.timestamp())}",
+            now=now,
+        )
     return form
 
 

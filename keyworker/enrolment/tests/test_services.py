@@ -50,6 +50,10 @@ def test_save_and_return_then_send(nursery):
     assert form.allergies == "Peanuts"  # what was saved stays
     form = _sent(nursery)
     assert form.state == FormState.SENT and form.sent_by_id == nursery.carer.pk and form.sun_cream_consent is False
+    from keyworker.notifications.models import Notification
+
+    told = Notification.objects.get(kind="enrolment_sent")
+    assert told.recipient == nursery.key_person.user and told.link == f"/enrolment/{form.pk}/"
     with pytest.raises(RuleViolation):
         enrolment_save(link=nursery.carer, child=nursery.child, answers={"allergies": "None"})
 

@@ -45,6 +45,9 @@ def test_a_correction_waits_for_the_office(world, client_for):
     assert "Waiting for the office" in html and "07700 900999" in html
     office = client_for(world.admin_office).get("/data-checks/corrections/").content.decode()
     assert "07700 900999" in office and "carers&#x27; portal" in office
+    check = DataCheck.objects.get(child=world.child_a)
+    detail = client_for(world.admin_office).get(f"/data-checks/{check.pk}/").content.decode()
+    assert "in the carers&#x27; portal" in detail and "something was different" in detail
 
 
 def test_errors_are_shown_next_to_each_field(world):
