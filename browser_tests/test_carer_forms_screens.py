@@ -50,7 +50,7 @@ def test_the_carer_corrects_a_phone_number_and_the_office_sees_it(world, browser
         _fits(page)
         screenshot(page, "portal-forms-details-360")
 
-        born = page.locator("details:has(input[name='change-child.date_of_birth'])")  # a bad date first: the error is on it
+        born = page.locator(f"details:has(input[name='change-child.{world.child_a.pk}.date_of_birth'])")  # a bad date first: the error is on it
         born.locator("summary").click()
         born.get_by_label("It should be").fill("not a date")
         page.get_by_role("button", name="Send my changes").click()
@@ -58,7 +58,7 @@ def test_the_carer_corrects_a_phone_number_and_the_office_sees_it(world, browser
         expect(page.get_by_text("Enter the date of birth as a date")).to_have_count(2)  # in the summary and on the field
         _accessible(page)
         screenshot(page, "portal-forms-details-error-360")
-        page.locator("input[name='change-child.date_of_birth']").fill("")
+        page.locator(f"input[name='change-child.{world.child_a.pk}.date_of_birth']").fill("")
 
         phone = page.locator(f"details:has(input[name='change-carer.{carer.pk}.phone'])")
         phone.locator("summary").click()

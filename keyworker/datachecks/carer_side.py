@@ -13,7 +13,7 @@ change to the record. The office then applies or rejects it and confirms, which 
 """
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -128,9 +128,16 @@ def visible_carers(link: Carer, carers: list[Carer]) -> list[CarerPart]:
 
 
 def child_visible_items(child: Child, aspects: KeyAspects | None) -> list[fields.Item]:
-    return [i for i in fields.child_items(child, aspects)
+    """The child's details the carer sees, each keyed by the child too ("child.<id>.date_of_birth"): a family's
+    children share one page."""
+    return [replace(i, key=f"{i.target}.{child.pk}.{i.field}") for i in fields.child_items(child, aspects)
             if (i.target == CorrectionTarget.CHILD and i.field in CHILD_SHOWN)
             or (i.target == CorrectionTarget.KEY_ASPECTS and i.field in ASPECTS_SHOWN)]
+
+
+def _check_snapshot(items: list[fields.Item]) -> dict[str, str]:
+    """As a check keeps it: a child's details by their usual key ("child.date_of_birth"), carers' by theirs."""
+    return {(f"{i.target}.{i.field}" if i.carer is None else i.key): i.value for i in items}
 
 
 def family_check(link: Carer, as_of: dt.date) -> FamilyCheck:
@@ -193,7 +200,8 @@ def _parse_changes(fc: FamilyCheck, changes: dict[str, str]) -> list[tuple[field
         if item is None:
             errors[key] = "This is not one of your family's details: reload the page and try again."
             continue
-        child = next((p.child for p in fc.children if p.child.pk == _child_id(item, fc)), fc.children[0].child if fc.children else None)
+        owner = _child_id(item, fc)
+        child = next((p.child for p in fc.children if p.child.pk == owner), fc.children[0].child)
         try:
             stored, _ = fields.parse(item, raw, child=child)
         except RuleViolation as exc:
@@ -230,7 +238,7 @@ def datacheck_portal_confirm(*, link: Carer, changes: dict[str, str] | None = No
         raise RuleViolation("Your family's details are already confirmed for this half term.", rule="already_confirmed")
     parsed = _parse_changes(fc, changes or {})
     now = clock.now()
-    snapshot = fields.snapshot([i for c in fc.carers for i in c.items])
+    snapshot = _check_snapshot([i for c in fc.carers for i in c.items])
     checks: dict[int, DataCheck] = {}
     for p in parts:
         check = _check_for(p.child, p.half_term)
@@ -257,7 +265,7 @@ def datacheck_portal_confirm(*, link: Carer, changes: dict[str, str] | None = No
         if check is None:
             continue
         mine = rows[check.child_id]
-        check.snapshot = {**fields.snapshot(p.items), **snapshot}
+        check.snapshot = {**_check_snapshot(p.items), **snapshot}
         check.carer, check.carer_name, check.carer_method = link, link.full_name, ConfirmationMethod.PORTAL
         check.carer_confirmed_on, check.carer_confirmed_at, check.carer_recorded_by = today, now, None
         check.carer_all_correct, check.carer_note = not mine, ""

@@ -35,7 +35,8 @@ def test_the_carer_sees_their_family_and_the_other_carers_the_organisation_allow
     assert f"carer.{link.pk}.address" in keys and f"carer.{other.pk}.phone" in keys
     assert f"carer.{other.pk}.address" not in keys  # another carer's address is never shown
     assert not any("Restricted" in i.label for i in fc.items)  # a restricted carer is not shown at all
-    assert "key_aspects.allergies" in keys and "child.date_of_birth" in keys and "child.group" not in keys
+    child = world.child_a.pk
+    assert f"key_aspects.{child}.allergies" in keys and f"child.{child}.date_of_birth" in keys and f"child.{child}.group" not in keys
     assert fc.due and [c.own for c in fc.carers] == [True, False]
 
 
@@ -84,22 +85,25 @@ def test_an_address_change_never_reaches_the_record_until_the_office_accepts_it(
 def test_child_corrections_go_to_that_childs_check(world):
     link = _link(world)
     sibling = make_child(world.family_a, world.school, world.class_a, legal_first_name="Amy")
-    datacheck_portal_confirm(link=link, changes={"key_aspects.allergies": "Peanuts"}, as_of=TODAY)
-    # Both children have the key "key_aspects.allergies": the first child shown (the eldest) owns it on the page.
-    correction = Correction.objects.get()
-    assert correction.child_id in (world.child_a.pk, sibling.pk) and correction.data_check.child_id == correction.child_id
+    datacheck_portal_confirm(link=link, changes={f"key_aspects.{sibling.pk}.allergies": "Peanuts",
+                                                 f"child.{world.child_a.pk}.preferred_name": "Alf"}, as_of=TODAY)
+    got = {(c.child_id, c.data_check.child_id, c.field, c.proposed_value) for c in Correction.objects.all()}
+    assert got == {(sibling.pk, sibling.pk, "allergies", "Peanuts"), (world.child_a.pk, world.child_a.pk, "preferred_name", "Alf")}
+    check = DataCheck.objects.get(child=sibling)
+    assert check.snapshot["child.legal_first_name"] == "Amy" and f"carer.{link.pk}.phone" in check.snapshot
+    assert not check.carer_all_correct and DataCheck.objects.get(child=world.child_a).carer_all_correct is False
 
 
 def test_each_bad_field_gets_its_own_message(world):
     link = _link(world)
     with pytest.raises(FieldErrors) as exc:
         datacheck_portal_confirm(link=link, changes={
-            f"carer.{link.pk}.email": "not an address", "child.date_of_birth": "yesterday",
+            f"carer.{link.pk}.email": "not an address", f"child.{world.child_a.pk}.date_of_birth": "yesterday",
             f"carer.{link.pk}.phone": "07700 900123",  # what is held already
             "carer.999999.phone": "1",
         }, as_of=TODAY)
     errors = exc.value.as_dict()
-    assert set(errors) == {f"carer.{link.pk}.email", "child.date_of_birth", f"carer.{link.pk}.phone", "carer.999999.phone"}
+    assert set(errors) == {f"carer.{link.pk}.email", f"child.{world.child_a.pk}.date_of_birth", f"carer.{link.pk}.phone", "carer.999999.phone"}
     assert not DataCheck.objects.filter(carer_confirmed_at__isnull=False).exists()
 
 
@@ -150,6 +154,7 @@ def test_the_carers_check_takes_a_fixed_number_of_queries(world):
     for i in range(6):
         make_child(world.family_b, world.school, world.class_b, legal_first_name=f"Sib{i}")
         Carer.objects.create(organisation=world.org, family=world.family_b, first_name=f"Extra{i}", last_name="Brown")
-    datacheck_portal_confirm(link=big, changes={f"carer.{big.pk}.phone": "07700 900999", "key_aspects.allergies": "Milk"},
+    datacheck_portal_confirm(link=big, changes={f"carer.{big.pk}.phone": "07700 900999",
+                                                       f"key_aspects.{world.child_b.pk}.allergies": "Milk"},
                              as_of=TODAY)
     assert count(big) == count(small_link) <= 9

@@ -54,7 +54,7 @@ def test_errors_are_shown_next_to_each_field(world):
     carer = world.family_a.carers.first()
     client = portal_client(carer)
     response = client.post(_details(world), {"action": "changes", f"change-carer.{carer.pk}.email": "nope",
-                                              "change-child.date_of_birth": "soon"})
+                                              f"change-child.{world.child_a.pk}.date_of_birth": "soon"})
     assert response.status_code == 400
     html = response.content.decode()
     assert html.count('class="error-message"') == 2 and 'aria-invalid="true"' in html
