@@ -108,3 +108,28 @@ def test_the_enrolment_form_and_contact_preference_at_360(world, browser, live_s
         screenshot(page, "portal-contact-preference-360")
     finally:
         page.context.close()
+
+
+def test_the_key_person_reviews_and_accepts_the_form(world, open_page):
+    from keyworker.enrolment.services import enrolment_save, enrolment_send
+    from keyworker.enrolment.tests.helpers import ANSWERS, make_nursery
+
+    nursery = make_nursery(world)
+    enrolment_save(link=nursery.carer, child=nursery.child, answers=ANSWERS)
+    form = enrolment_send(link=nursery.carer, child=nursery.child)
+    page = sign_in(open_page("tablet"), nursery.key_person)
+    page.goto("/enrolment/?state=sent")
+    expect(page.get_by_role("heading", name="Enrolment forms")).to_be_visible()
+    _accessible(page)
+    screenshot(page, "staff-enrolment-list-tablet")
+    page.goto(f"/enrolment/{form.pk}/")
+    expect(page.get_by_text("Peanuts: EpiPen in the bag")).to_be_visible()
+    _accessible(page)
+    screenshot(page, "staff-enrolment-review-tablet")
+    page.get_by_role("button", name="Accept the form").click()
+    expect(page.get_by_role("status")).to_contain_text("accepted")
+    _accessible(page)
+    page.goto(f"/families/{nursery.family.pk}/")
+    expect(page.get_by_role("heading", name="Enrolment forms")).to_be_visible()
+    _accessible(page)
+    screenshot(page, "staff-family-enrolment-tablet")
