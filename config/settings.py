@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "keyworker.safeguarding",
     "keyworker.wellbeing",
     "keyworker.imports",
+    "keyworker.enrolment",
     "keyworker.meetings",
     "keyworker.dashboard",
     "keyworker.portal",

@@ -29,6 +29,7 @@ urlpatterns = [
     path("celebrations/", include("keyworker.celebrations.urls")),
     path("briefings/", include("keyworker.briefings.urls")),
     path("data-checks/", include("keyworker.datachecks.urls")),
+    path("enrolment/", include("keyworker.enrolment.urls")),
     path("attendance/", include("keyworker.attendance.urls")),
     path("safeguarding/", include("keyworker.safeguarding.urls")),
     path("wellbeing/", include("keyworker.wellbeing.urls")),

@@ -30,12 +30,14 @@ class CorrectionSerializer(serializers.ModelSerializer):
     key = serializers.CharField(read_only=True, help_text='The field key, e.g. "carer.12.phone".')
     proposed_shown = serializers.CharField(read_only=True, help_text="The proposed value as it reads on screen.")
     proposed_by = serializers.CharField(source="proposed_by.user.full_name", read_only=True, default="")
+    proposed_by_carer = serializers.IntegerField(source="proposed_by_carer_id", read_only=True, allow_null=True,
+                                                 help_text="The carer who proposed it in the carers' portal, if they did.")
     decided_by = serializers.CharField(source="decided_by.user.full_name", read_only=True, default="")
 
     class Meta:
         model = Correction
         fields = ["id", "data_check", "child", "target", "carer", "field", "key", "label", "current_value", "proposed_value",
-                  "proposed_shown", "note", "state", "proposed_by", "proposed_at", "decided_by", "decided_at", "reason"]
+                  "proposed_shown", "note", "state", "proposed_by", "proposed_by_carer", "proposed_at", "decided_by", "decided_at", "reason"]
         read_only_fields = fields
 
 

@@ -11,9 +11,10 @@ class DatachecksConfig(AppConfig):
     def ready(self) -> None:
         from keyworker.core.api.routes import ApiRoutes, register_api_routes
 
-        from . import api, evidence, panels, timeline
+        from . import api, evidence, home, panels, timeline
 
         evidence.register()
+        home.register()
         panels.register()
         timeline.register()
         # Its API resources, added to /api/v1/ when the API root builds its routes.

@@ -15,7 +15,7 @@ from keyworker.people.models import Carer, Child, Family
 class ConfirmationMethod(models.TextChoices):
     IN_PERSON = "in_person", "In person"
     PHONE = "phone", "By phone"
-    # Reserved for the carers' portal: carers will confirm their own data there. Staff cannot choose it.
+    # The carers' portal: carers confirm their own data there. Staff cannot choose it.
     PORTAL = "portal", "In the carers' portal"
 
 
@@ -104,6 +104,8 @@ class Correction(OrganisationOwned):
     note = models.CharField(max_length=500, blank=True)
     state = models.CharField(max_length=10, choices=CorrectionState.choices, default=CorrectionState.PROPOSED)
     proposed_by = models.ForeignKey(StaffMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Set when the carer proposed it themselves in the carers' portal (then proposed_by is empty).
+    proposed_by_carer = models.ForeignKey(Carer, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     proposed_at = models.DateTimeField()
     decided_by = models.ForeignKey(StaffMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -124,6 +126,13 @@ class Correction(OrganisationOwned):
         from .fields import shown  # fields reads these models
 
         return shown(self.field, self.proposed_value)
+
+    @property
+    def proposer(self) -> str:
+        """Who proposed it, on screen: the staff member, or the carer in the portal."""
+        if self.proposed_by_carer_id is not None:
+            return f"{self.proposed_by_carer.full_name} (carers' portal)"
+        return self.proposed_by.user.full_name if self.proposed_by_id else ""
 
     @property
     def key(self) -> str:

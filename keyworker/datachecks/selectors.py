@@ -230,7 +230,7 @@ def my_children(actor: Actor, as_of: dt.date) -> list[ChildCheck]:
 def waiting_corrections(actor: Actor) -> QuerySet[Correction]:
     return (
         corrections_visible_to(actor).filter(state=CorrectionState.PROPOSED)
-        .select_related("child__group", "family", "carer", "proposed_by__user", "data_check__half_term")
+        .select_related("child__group", "family", "carer", "proposed_by__user", "proposed_by_carer", "data_check__half_term")
         .order_by("proposed_at", "id")
     )
 

@@ -254,6 +254,7 @@ HISTORIES = (
     "keyworker.contacts.demo.absence_follow_ups_demo",
     "keyworker.celebrations.demo.demo_history",
     "keyworker.datachecks.demo.demo_history",
+    "keyworker.datachecks.demo.portal_demo_history",
     "keyworker.briefings.demo.demo_history",
     "keyworker.wellbeing.demo.demo_history",
     "keyworker.safeguarding.demo.demo_history",
@@ -265,6 +266,7 @@ HISTORIES = (
 # The childcare group's back-dated records.
 GROUP_HISTORIES = (
     "keyworker.portal.demo.group_demo_history",
+    "keyworker.enrolment.demo.demo_history",
 )
 
 

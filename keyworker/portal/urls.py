@@ -3,7 +3,7 @@ sign-in pages."""
 
 from django.urls import path
 
-from . import views, views_appointments, views_calendar
+from . import views, views_appointments, views_calendar, views_forms
 
 app_name = "portal"
 
@@ -18,4 +18,8 @@ urlpatterns = [
     path("appointments/<int:appointment_id>/calendar.ics", views_calendar.appointment_ics, name="appointment_ics"),
     path("appointments/", views_appointments.appointments, name="appointments"),
     path("appointments/<int:invitee_id>/answer/", views_appointments.appointment_answer, name="appointment_answer"),
+    path("forms/", views_forms.index, name="forms"),
+    path("forms/<int:family_id>/details/", views_forms.data_check, name="forms_data_check"),
+    path("forms/<int:family_id>/contact/", views_forms.contact_preference, name="forms_contact"),
+    path("forms/children/<int:child_id>/enrolment/", views_forms.enrolment_form, name="forms_enrolment"),
 ]

@@ -21,7 +21,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("records", ("organisations", "accounts", "people")),
     ("engine", ("standards",)),
     ("caseload", ("caseload",)),
-    ("domain", ("contacts", "celebrations", "briefings", "datachecks", "attendance", "safeguarding", "wellbeing",
+    ("domain", ("contacts", "celebrations", "briefings", "datachecks", "enrolment", "attendance", "safeguarding", "wellbeing",
                 "meetings", "care", "transitions", "imports")),
     ("faces", ("api", "dashboard", "portal")),
     ("tools", ("demo",)),
