@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_messages
 
 app_name = "portal"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("sign-in/", views.sign_in, name="sign_in"),
     path("sign-out/", views.sign_out, name="sign_out"),
+    path("messages/", views_messages.messages_index, name="messages_index"),
+    path("messages/<int:family_id>/", views_messages.messages_thread, name="messages"),
 ]
