@@ -343,5 +343,8 @@ class ContactLogViewSet(WriteViewSet):
 
 
 def register(router) -> None:
+    from . import message_api
+
     router.register("contacts", ContactLogViewSet, basename="contact")
+    message_api.register(router)
 
