@@ -50,6 +50,7 @@ def family_messages(request: HttpRequest, family_id: int) -> HttpResponse:
         c.form = form if mine else ReplyForm(initial={"carer": c.carer.pk}, auto_id=f"id_%s_{c.carer.pk}")
         if mine:
             form.auto_id = f"id_%s_{c.carer.pk}"
+        c.form.fields["body"].label = f"Your message to {c.carer.full_name}"
     setting = Setting.objects.filter(pk__in=Child.objects.filter(family_id=family.pk).values("setting_id")).first()
     now = clock.now()
     held = setting is not None and next_opening(setting, now) > now
