@@ -252,3 +252,19 @@ def test_my_week_panel_and_the_family_page_in_a_fixed_number_of_queries(world, c
     portal = portal_client(carer)
     with django_assert_max_num_queries(14):
         assert portal.get(reverse("portal:messages", args=[world.family_a.pk])).status_code == 200
+
+
+def test_staff_contact_pages_and_the_timeline_show_a_carers_message(world, client_for):
+    m = send(world, "Could we meet after school on Friday?")
+    client = client_for(world.ta_a)
+    detail = client.get(reverse("contacts:detail", args=[m.contact_id])).content.decode()
+    assert f"{m.carer.full_name} (portal message)" in detail and reverse("contacts:edit", args=[m.contact_id]) not in detail
+    assert client.get(reverse("contacts:list")).status_code == 200
+    assert "Could we meet after school" in client.get(reverse("dashboard:timeline", args=[world.family_a.pk])).content.decode()
+
+
+def test_a_carers_message_does_not_weigh_on_positivity(world):
+    from keyworker.celebrations.positivity import last_tones
+
+    send(world, "Just a quick question about lunch.")
+    assert last_tones(world.org.pk, [world.family_a.pk], D(2026, 11, 18)) == {}
