@@ -324,6 +324,8 @@ SPECTACULAR_SETTINGS = {
         "CorrectionStateEnum": "keyworker.datachecks.models.CorrectionState",
         "ObligationStateEnum": "keyworker.standards.models.ObligationState",
         "SettingKindEnum": "keyworker.organisations.models.SettingKind",
+        "ContactChannelEnum": "keyworker.contacts.models.Channel",
+        "RecordableChannelEnum": "keyworker.contacts.models.RECORDABLE_CHANNELS",
     },
 }
 
