@@ -268,3 +268,17 @@ def test_a_carers_message_does_not_weigh_on_positivity(world):
 
     send(world, "Just a quick question about lunch.")
     assert last_tones(world.org.pk, [world.family_a.pk], D(2026, 11, 18)) == {}
+
+
+def test_the_clause_shows_in_compliance_and_the_evidence_pack(world, client_for, clock):
+    from keyworker.standards.services import policy_adopt
+
+    policy_adopt(actor=world.actor(world.headteacher), organisation=world.org, template_code="school_key_worker",
+                 effective_from=D(2026, 9, 1), review_on=D(2027, 9, 1))
+    m = send(world)
+    message_reply(actor=world.actor(world.ta_a), family=world.family_a, carer=m.carer, body="Yes, that is fine.")
+    clock.move_to(utc(2026, 11, 25, 10, 0))  # figures count obligations once their due date has come
+    client = client_for(world.headteacher)
+    page = client.get("/compliance/organisation/").content.decode()
+    assert "Messages from families answered" in page
+    assert "SCH-11" in client.get("/evidence-pack/").content.decode()
