@@ -4,6 +4,7 @@ reply (My week), the carers' home ("New message from ..."), and what the standar
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from django.urls import reverse
 
@@ -111,7 +112,7 @@ def family_conversations(actor: Actor, family: Family) -> list[Conversation]:
         by_carer.setdefault(m.carer_id, []).append(m)
     return [
         Conversation(c, by_carer[c.pk], sum(1 for m in by_carer[c.pk] if m.from_family and m.answered_by_id is None
-                                            and not m.contact.is_voided))
+                                            and m.no_reply_at is None and not m.contact.is_voided))
         for c in carers
     ]
 
@@ -183,8 +184,8 @@ def messages_received(organisation_id: int, start: dt.date, end: dt.date, famili
 
 def messages_answered(organisation_id: int, start: dt.date, end: dt.date, conditions: dict,
                       families: set[int] | None = None) -> Iterable[EvidenceRow]:
-    """Each carer's message answered by a reply written on a day in [start, end], naming the message it answers
-    (`about`): one query."""
+    """Each carer's message answered by a reply written on a day in [start, end], or marked as needing no reply on one,
+    naming the message it answers (`about`): two queries."""
     qs = PortalMessage.objects.filter(
         organisation_id=organisation_id, from_family=True, answered_by__isnull=False,
         answered_by__contact__happened_on__gte=start, answered_by__contact__happened_on__lte=end,
@@ -193,8 +194,23 @@ def messages_answered(organisation_id: int, start: dt.date, end: dt.date, condit
     if families is not None:
         qs = qs.filter(family_id__in=families)
     rows = qs.values_list("id", "family_id", "answered_by__contact_id", "answered_by__contact__happened_on").order_by()
-    return [EvidenceRow(family_id, None, day, f"contact:{contact_id}", about=message_ref(pk))
-            for pk, family_id, contact_id, day in rows]
+    out = [EvidenceRow(family_id, None, day, f"contact:{contact_id}", about=message_ref(pk))
+           for pk, family_id, contact_id, day in rows]
+    # Messages staff decided need no reply, on the day they did (in the setting's time zone): one more query.
+    closed = PortalMessage.objects.filter(organisation_id=organisation_id, from_family=True, no_reply_at__isnull=False,
+                                          answered_by__isnull=True, no_reply_at__gte=_start_of(start) - dt.timedelta(days=1),
+                                          no_reply_at__lt=_start_of(end) + dt.timedelta(days=2))
+    if families is not None:
+        closed = closed.filter(family_id__in=families)
+    for pk, family_id, at, tz in closed.values_list("id", "family_id", "no_reply_at", "setting__time_zone").order_by():
+        day = at.astimezone(ZoneInfo(tz)).date()
+        if start <= day <= end:
+            out.append(EvidenceRow(family_id, None, day, f"message:{pk}", about=message_ref(pk)))
+    return out
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
 
 
 def reply_url(obligation) -> str:

@@ -177,7 +177,8 @@ def message_reply(*, actor: Actor, family: Family, carer: Carer | None, body: st
         organisation_id=family.organisation_id, contact=contact, family=family, carer=carer, setting=setting,
         from_family=False, sent_at=now, deliver_at=deliver_at, received_on=_local_day(setting, deliver_at),
     )
-    waiting = PortalMessage.objects.filter(family_id=family.pk, carer_id=carer.pk, from_family=True, answered_by__isnull=True)
+    waiting = PortalMessage.objects.filter(family_id=family.pk, carer_id=carer.pk, from_family=True, answered_by__isnull=True,
+                                           no_reply_at__isnull=True)
     waiting.filter(read_at__isnull=True).update(read_at=now, read_by=actor.user)  # whoever answers has read them
     waiting.update(answered_by=message)
     audit_record(organisation_id=family.organisation_id, actor=actor.user, event_type="message.replied", obj=message,
@@ -191,6 +192,27 @@ def message_reply(*, actor: Actor, family: Family, carer: Carer | None, body: st
         )
     _refresh(family, setting, actor)
     return message
+
+
+@transaction.atomic
+def message_no_reply_needed(*, actor: Actor, message: PortalMessage) -> PortalMessage:
+    """A carer's message that needs no answer ("Thank you!"): a member of staff who may reply says so, and it stops
+    waiting. It meets the standard as a reply would (the decision is recorded: who, when)."""
+    if not actor.is_member or message.organisation_id != actor.organisation_id or not (
+        families_visible_to(actor).filter(pk=message.family_id).exists()
+    ):
+        raise RuleViolation("Message not found.", rule="scope")
+    locked = PortalMessage.objects.select_for_update(of=("self",)).select_related("family", "setting").get(pk=message.pk)
+    if not locked.from_family or locked.answered_by_id or locked.no_reply_at:
+        raise RuleViolation("This message is not waiting for a reply.", rule="not_waiting")
+    now = clock.now()
+    locked.no_reply_at, locked.no_reply_by = now, actor.user
+    locked.read_at, locked.read_by = locked.read_at or now, locked.read_by or actor.user
+    locked.save(update_fields=["no_reply_at", "no_reply_by", "read_at", "read_by"])
+    audit_record(organisation_id=locked.organisation_id, actor=actor.user, event_type="message.no_reply_needed", obj=locked,
+                 summary=f"Message from {locked.family.name} marked as needing no reply")
+    _refresh(locked.family, locked.setting, actor)
+    return locked
 
 
 def message_mark_read_by_carer(*, access: CarerAccess, family_id: int) -> int:
@@ -218,4 +240,4 @@ def messages_mark_read(*, actor: Actor, family: Family, message_ids: list[int] |
 
 def waiting_filter() -> Q:
     """A carer's message still waiting for a reply (and not voided)."""
-    return Q(from_family=True, answered_by__isnull=True, contact__voided_at__isnull=True)
+    return Q(from_family=True, answered_by__isnull=True, no_reply_at__isnull=True, contact__voided_at__isnull=True)

@@ -224,6 +224,9 @@ class PortalMessage(OrganisationOwned):
     read_at = models.DateTimeField(null=True, blank=True)
     read_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     answered_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="answers")
+    # A carer's message that needs no answer ("Thank you!"): staff say so instead of replying, and it stops waiting.
+    no_reply_at = models.DateTimeField(null=True, blank=True)
+    no_reply_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["sent_at", "id"]
@@ -231,7 +234,7 @@ class PortalMessage(OrganisationOwned):
             # A conversation, oldest first (the thread pages).
             models.Index(fields=["family", "carer", "sent_at"], name="message_thread_idx"),
             # Carers' messages waiting for a reply (My week, the standard's events).
-            models.Index(fields=["organisation", "family"], condition=models.Q(from_family=True, answered_by__isnull=True),
+            models.Index(fields=["organisation", "family"], condition=models.Q(from_family=True, answered_by__isnull=True, no_reply_at__isnull=True),
                          name="message_waiting_idx"),
             models.Index(fields=["organisation", "received_on"], name="message_org_received_idx"),
         ]

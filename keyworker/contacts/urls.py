@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:contact_id>/void/", views.contact_void_view, name="void"),
     path("<int:contact_id>/flag/", views.contact_flag_view, name="flag"),
     path("messages/<int:family_id>/", views_messages.family_messages, name="messages"),
+    path("messages/message/<int:message_id>/no-reply/", views_messages.message_no_reply, name="message_no_reply"),
 ]

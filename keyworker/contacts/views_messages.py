@@ -3,9 +3,10 @@ reply posted from My week's "Messages waiting for a reply"."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from keyworker.core import clock
 from keyworker.core.errors import RuleViolation
@@ -13,11 +14,19 @@ from keyworker.core.requests import member as _member
 from keyworker.core.requests import safe_next as _safe_next
 from keyworker.organisations.models import Setting
 from keyworker.people.models import Carer, Child
-from keyworker.people.selectors import access_family
+from keyworker.people.selectors import access_family, families_visible_to
 
 from . import message_reads
 from .forms import FlagForm, ReplyForm
-from .messages import hours_text, message_reply, messages_mark_read, next_opening, opening_text
+from .messages import (
+    hours_text,
+    message_no_reply_needed,
+    message_reply,
+    messages_mark_read,
+    next_opening,
+    opening_text,
+)
+from .models import PortalMessage
 
 
 @login_required
@@ -58,3 +67,21 @@ def family_messages(request: HttpRequest, family_id: int) -> HttpResponse:
         "family": family, "conversations": conversations, "form": form, "replying_to": replying_to,
         "hours": hours_text(), "out_of_hours": held, "flag_form": FlagForm(), "now": now,
     }, status=400 if form is not None else 200)
+
+
+@login_required
+@require_POST
+def message_no_reply(request: HttpRequest, message_id: int) -> HttpResponse:
+    """Mark a carer's message as needing no reply ("Thank you!"): it stops waiting."""
+    actor = _member(request)
+    message = PortalMessage.objects.filter(pk=message_id, organisation_id=actor.organisation_id,
+                                           family_id__in=families_visible_to(actor).values("id")).first()
+    if message is None:
+        raise Http404
+    try:
+        message_no_reply_needed(actor=actor, message=message)
+    except RuleViolation as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Marked as needing no reply.")
+    return redirect(_safe_next(request) or reverse("contacts:messages", args=[message.family_id]))

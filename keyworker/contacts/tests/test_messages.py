@@ -282,3 +282,21 @@ def test_the_clause_shows_in_compliance_and_the_evidence_pack(world, client_for,
     page = client.get("/compliance/organisation/").content.decode()
     assert "Messages from families answered" in page
     assert "SCH-11" in client.get("/evidence-pack/").content.decode()
+
+
+def test_a_message_needing_no_reply_stops_waiting_and_meets_the_standard(world, client_for):
+    from keyworker.standards.models import Obligation
+    from keyworker.standards.services import policy_adopt
+
+    policy_adopt(actor=world.actor(world.headteacher), organisation=world.org, template_code="school_key_worker",
+                 effective_from=D(2026, 9, 1), review_on=D(2027, 9, 1))
+    m = send(world, "Thank you!")
+    client = client_for(world.ta_a)
+    response = client.post(reverse("contacts:message_no_reply", args=[m.pk]), {"next": "/my-week/"})
+    assert response.status_code == 302 and response.url == "/my-week/"
+    assert message_reads.waiting_for_reply(world.actor(world.ta_a), D(2026, 11, 18)) is None
+    ob = Obligation.objects.get(standard__clause="SCH-11", family=world.family_a)
+    assert (ob.state, ob.evidence_ref) == ("met", f"message:{m.pk}")
+    # Once only; and outside scope the message does not exist.
+    client.post(reverse("contacts:message_no_reply", args=[m.pk]))
+    assert client_for(world.outsider).post(reverse("contacts:message_no_reply", args=[m.pk])).status_code == 404
