@@ -336,6 +336,8 @@ SPECTACULAR_SETTINGS = {
         "SettingKindEnum": "keyworker.organisations.models.SettingKind",
         "AppointmentKindEnum": "keyworker.meetings.models.AppointmentKind",
         "InviteeKindEnum": "keyworker.meetings.models.InviteeKind",
+        "ContactChannelEnum": "keyworker.contacts.models.Channel",
+        "RecordableChannelEnum": "keyworker.contacts.models.RECORDABLE_CHANNELS",
     },
 }
 

@@ -1,7 +1,8 @@
 """Positivity (SCH-1): the share of contacts that are positive or celebrations, per family, key worker and class.
 
 Everything here is set-based: the counts for all of a key worker's families, or a whole setting, come from one
-aggregate query with a conditional COUNT per tone, whatever the number of families. Voided contacts never count.
+aggregate query with a conditional COUNT per tone, whatever the number of families. Voided contacts never count, nor
+a carer's own message through the portal (no author): positivity weighs what the setting says to families.
 """
 
 import datetime as dt
@@ -148,7 +149,8 @@ def counts_by_family(organisation_id: int, family_periods: dict[int, PositivityP
     if not family_periods:
         return {}
     rows = (
-        ContactLog.objects.filter(_window_q(family_periods), organisation_id=organisation_id, voided_at__isnull=True)
+        ContactLog.objects.filter(_window_q(family_periods), organisation_id=organisation_id, voided_at__isnull=True,
+                                  author__isnull=False)
         .order_by().values("family_id").annotate(**_tone_counts())
     )
     return {row["family_id"]: _as_counts(row) for row in rows}
@@ -160,7 +162,8 @@ def last_tones(organisation_id: int, family_ids: Iterable[int], as_of: dt.date, 
     if not ids:
         return {}
     ranked = (
-        ContactLog.objects.filter(organisation_id=organisation_id, family_id__in=ids, voided_at__isnull=True, happened_on__lte=as_of)
+        ContactLog.objects.filter(organisation_id=organisation_id, family_id__in=ids, voided_at__isnull=True, happened_on__lte=as_of,
+                                  author__isnull=False)
         .annotate(rank=Window(RowNumber(), partition_by=[F("family_id")],
                               order_by=[F("happened_on").desc(), F("created_at").desc(), F("id").desc()]))
         .filter(rank__lte=n).order_by("family_id", "rank").values_list("family_id", "tone")
@@ -190,7 +193,7 @@ def counts_by_group(organisation_id: int, setting_id: int, period: PositivityPer
     rows = (
         ContactLog.objects.filter(
             organisation_id=organisation_id, voided_at__isnull=True, happened_on__gte=period.start, happened_on__lte=period.end,
-            family__children__setting_id=setting_id, family__children__left_on__isnull=True,
+            author__isnull=False, family__children__setting_id=setting_id, family__children__left_on__isnull=True,
             family__children__group_id__isnull=False,
         )
         .order_by().values("family__children__group_id").annotate(**_distinct_tone_counts())

@@ -25,7 +25,16 @@ from keyworker.people.models import Carer, Child, Family
 from keyworker.people.selectors import carers_visible_to, children_visible_to, families_visible_to
 
 from . import policies, selectors, services
-from .models import AccessRoute, Channel, ContactLog, Direction, SafeguardingCategory, Tone, parse_absence_ref
+from .models import (
+    RECORDABLE_CHANNELS,
+    AccessRoute,
+    Channel,
+    ContactLog,
+    Direction,
+    SafeguardingCategory,
+    Tone,
+    parse_absence_ref,
+)
 from .services import FOLLOW_UP_MAX, MIN_WORDS, REASON_MAX, WRITE_UP_MAX
 
 urlpatterns: list = []
@@ -105,7 +114,7 @@ class ContactInputSerializer(serializers.Serializer):
         help_text="The day of the contact (ISO 8601); today or up to a year back, never in the future.",
         error_messages={"required": DATE_REQUIRED, "invalid": "Enter a real date, for example 2026-11-18.", "null": DATE_REQUIRED},
     )
-    channel = _choice(Channel.choices, CHANNEL_REQUIRED)
+    channel = _choice(RECORDABLE_CHANNELS, CHANNEL_REQUIRED)
     tone = _choice(Tone.choices, TONE_REQUIRED)
     write_up = serializers.CharField(
         allow_blank=True, max_length=WRITE_UP_MAX, trim_whitespace=True,
@@ -334,5 +343,8 @@ class ContactLogViewSet(WriteViewSet):
 
 
 def register(router) -> None:
+    from . import message_api
+
     router.register("contacts", ContactLogViewSet, basename="contact")
+    message_api.register(router)
 

@@ -11,9 +11,10 @@ class ContactsConfig(AppConfig):
     def ready(self) -> None:
         from keyworker.core.api.routes import ApiRoutes, register_api_routes
 
-        from . import api, evidence, timeline
+        from . import api, evidence, message_reads, timeline
 
         evidence.register()
+        message_reads.register()
         timeline.register()
         # Its API resources, added to /api/v1/ when the API root builds its routes.
         register_api_routes(ApiRoutes("contacts", api.register, api.urlpatterns))

@@ -227,3 +227,68 @@ def absence_follow_ups_demo(*, organisation: Organisation, today: dt.date | None
     if logs:
         engine.recompute(organisation_id=organisation.pk, as_of=today)
     return len(logs)
+
+
+# Portal messages ---------------------------------------------------------------------------------------------------
+
+MESSAGES_KEY_WORKER_EMAIL = "louise.quinn@brookfieldpark.sch.uk"
+THREAD = (
+    # (days ago, hour, minute, from the family, text)
+    (6, 9, 15, True, "Hi, {child} has been worried about the swimming lesson on Thursday. Is there anything we can do "
+                     "to help {them} feel ready?"),
+    (6, 14, 5, False, "Thanks for letting me know. We will visit the pool changing rooms together on Wednesday so {child} "
+                      "knows what to expect, and I will stay close by on Thursday."),
+    (0, 7, 40, True, "Thank you, that really helped! {child} also asked if {they} can bring {their} own goggles. Is that OK?"),
+)
+
+
+def messages_demo(*, organisation: Organisation, today: dt.date | None = None) -> int:
+    """A school family's short conversation through the portal with the demo key worker: a question answered last
+    week, and this morning's message (before the school opened) still waiting for a reply on My week."""
+    from django.contrib.auth import get_user_model
+
+    from keyworker.accounts.access import actor_for
+    from keyworker.people.carer_access import access_for
+    from keyworker.standards.obligations import obligations_refresh
+
+    from .messages import message_reply, message_send, next_opening
+    from .models import PortalMessage
+
+    today = today or clock.today()
+    allocation = (KeyWorkerAllocation.objects.filter(organisation=organisation, ends_at__isnull=True,
+                                                     staff__user__email=MESSAGES_KEY_WORKER_EMAIL)
+                  .select_related("family", "staff__user", "setting").order_by("family__name", "family_id").first())
+    if allocation is None:
+        return 0
+    carer = (Carer.objects.filter(family_id=allocation.family_id, parental_responsibility=True,
+                                  contact_restriction=ContactRestriction.NONE).exclude(email="").order_by("contact_order", "id").first())
+    child = Child.objects.filter(family_id=allocation.family_id).order_by("date_of_birth", "id").first()
+    if carer is None or child is None:
+        return 0
+    User = get_user_model()  # noqa: N806
+    user = User.objects.filter(email=carer.email.lower()).first()
+    if user is None:  # the carer has accepted an invitation to the portal
+        user = User.objects.create_user(email=carer.email.lower(), full_name=carer.full_name, password=None)
+        User.objects.filter(pk=user.pk).update(is_carer=True)
+    Carer.objects.filter(pk=carer.pk).update(user=user)
+    user.refresh_from_db()
+    words = {"child": child.display_name, "them": "them", "they": "they", "their": "their"}
+    tz = zoneinfo.ZoneInfo(allocation.setting.time_zone)
+    actor = actor_for(allocation.staff.user, organisation.pk)
+    previous = None
+    for days_ago, hour, minute, from_family, text in THREAD:
+        at = dt.datetime.combine(today - dt.timedelta(days=days_ago), dt.time(hour, minute), tzinfo=tz).astimezone(dt.UTC)
+        if from_family:
+            m = message_send(access=access_for(user), family_id=allocation.family_id, body=text.format(**words))
+        else:
+            m = message_reply(actor=actor, family=allocation.family, carer=carer, body=text.format(**words), send_now=True)
+        deliver = next_opening(allocation.setting, at) if from_family else at
+        PortalMessage.objects.filter(pk=m.pk).update(
+            sent_at=at, deliver_at=deliver, received_on=deliver.astimezone(tz).date(),
+            read_at=(at + dt.timedelta(hours=4)) if not from_family else (None if days_ago == 0 else at + dt.timedelta(hours=3)),
+            read_by=(user if not from_family else allocation.staff.user) if days_ago else None,
+        )
+        ContactLog.objects.filter(pk=m.contact_id).update(happened_on=at.astimezone(tz).date(), created_at=at)
+        previous = m
+    obligations_refresh(organisation_id=organisation.pk, family_ids={allocation.family_id}, as_of=today)
+    return 1 if previous else 0

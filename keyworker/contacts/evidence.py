@@ -4,12 +4,13 @@ import datetime as dt
 from collections.abc import Iterable
 from urllib.parse import urlencode
 
+from django.db.models import Q
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 
 from keyworker.standards.evidence import EvidenceAction, EvidenceRow, EvidenceSource, register_evidence
 
-from .models import ContactLog
+from .models import Channel, ContactLog
 
 CONTACT_LOG = "contact_log"
 
@@ -17,9 +18,13 @@ CONTACT_LOG = "contact_log"
 def contacts_made(
     organisation_id: int, start: dt.date, end: dt.date, conditions: dict, families: set[int] | None = None
 ) -> Iterable[EvidenceRow]:
-    """Contacts (not voided) on a day between start and end, in one query; "min_words" asks for a longer write-up."""
+    """Contacts (not voided) on a day between start and end, in one query; "min_words" asks for a longer write-up.
+
+    A carer's own portal message (no author) is not contact made by the setting, so it does not count; a staff reply
+    through the portal does, whatever its length: a message is itself what was said, not a write-up of it."""
     qs = ContactLog.objects.filter(
-        organisation_id=organisation_id, happened_on__gte=start, happened_on__lte=end, voided_at__isnull=True
+        organisation_id=organisation_id, happened_on__gte=start, happened_on__lte=end, voided_at__isnull=True,
+        author__isnull=False,
     )
     if families is not None:
         qs = qs.filter(family_id__in=families)
@@ -28,7 +33,7 @@ def contacts_made(
     except (TypeError, ValueError):
         min_words = 0
     if min_words > 0:
-        qs = qs.filter(word_count__gte=min_words)
+        qs = qs.filter(Q(word_count__gte=min_words) | Q(channel=Channel.PORTAL_MESSAGE))
     rows = qs.annotate(recorded=TruncDate("created_at")).values_list("id", "family_id", "happened_on", "recorded").order_by()
     return [
         EvidenceRow(family_id, None, day, f"contact:{pk}", recorded_on=recorded if recorded and recorded > day else None)

@@ -8,7 +8,7 @@ from keyworker.core.conflicts import VersionField
 from keyworker.core.dates import on_screen
 from keyworker.people.models import Carer, Child
 
-from .models import Channel, ContactLog, Direction, SafeguardingCategory, Tone
+from .models import RECORDABLE_CHANNELS, Channel, ContactLog, Direction, SafeguardingCategory, Tone
 from .services import FOLLOW_UP_MAX, REASON_MAX, WRITE_UP_MAX
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -29,7 +29,7 @@ class ContactForm(forms.Form):
         label="Who did you speak to or write to?", required=False, widget=forms.RadioSelect,
         error_messages={"invalid": "Choose one of the carers listed."},
     )
-    channel = forms.ChoiceField(label="How", choices=Channel.choices, widget=forms.RadioSelect,
+    channel = forms.ChoiceField(label="How", choices=RECORDABLE_CHANNELS, widget=forms.RadioSelect,
                                 error_messages={"required": "Choose how the contact was made."})
     tone = forms.ChoiceField(label="Tone", choices=Tone.choices, widget=forms.RadioSelect,
                              error_messages={"required": "Choose the tone of the contact: celebration, positive, neutral or concern."})
@@ -157,3 +157,22 @@ class VoidForm(forms.Form):
         help_text="The contact stays in the record, marked void, and no longer counts as contact with the family.",
         error_messages={"required": "Enter why this contact is voided, for example “Recorded against the wrong family”."},
     )
+
+
+class ReplyForm(forms.Form):
+    """A reply (or a first message) to one carer through the portal."""
+
+    carer = forms.IntegerField(widget=forms.HiddenInput, error_messages={"required": "Choose a carer to write to."})
+    body = forms.CharField(label="Your reply", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000,
+                           error_messages={"required": "Write your reply.",
+                                           "max_length": "Keep the message to 2000 characters or fewer."})
+    send_now = forms.BooleanField(label="Send now, even out of hours", required=False,
+                                  help_text="Otherwise a reply written out of hours reaches the family at the next opening.")
+
+
+class CarerMessageForm(forms.Form):
+    """A carer's message from the portal."""
+
+    body = forms.CharField(label="Your message", widget=forms.Textarea(attrs={"rows": 5}), max_length=2000,
+                           error_messages={"required": "Write your message.",
+                                           "max_length": "Keep the message to 2000 characters or fewer."})

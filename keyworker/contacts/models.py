@@ -20,6 +20,11 @@ class Channel(models.TextChoices):
     EMAIL = ContactMethod.EMAIL.value, "E-mail"
     LETTER = ContactMethod.LETTER.value, "Letter or postcard"
     MEETING = "meeting", "Meeting"
+    PORTAL_MESSAGE = "portal_message", "Portal message"
+
+
+# What a member of staff may record by hand: a portal message is only ever sent through the messages pages.
+RECORDABLE_CHANNELS = [(value, label) for value, label in Channel.choices if value != Channel.PORTAL_MESSAGE]
 
 
 class Direction(models.TextChoices):
@@ -63,6 +68,8 @@ CHANNEL_MEETS_PREFERENCE: dict[str, frozenset[str]] = {
     Channel.MESSAGING_APP: frozenset({ContactMethod.MESSAGING_APP}),
     Channel.EMAIL: frozenset({ContactMethod.EMAIL}),
     Channel.LETTER: frozenset({ContactMethod.LETTER}),
+    # The portal's own messages are the school's messaging app.
+    Channel.PORTAL_MESSAGE: frozenset({ContactMethod.MESSAGING_APP}),
 }
 
 
@@ -89,7 +96,8 @@ class ContactLog(OrganisationOwned):
     family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="contact_logs")
     children = models.ManyToManyField(Child, blank=True, related_name="contact_logs", help_text="Which children it was about")
     setting = models.ForeignKey(Setting, on_delete=models.PROTECT, related_name="contact_logs")
-    author = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="contact_logs")
+    # Empty only for a carer's own message sent through the portal (channel "Portal message", from the family).
+    author = models.ForeignKey(StaffMember, null=True, blank=True, on_delete=models.PROTECT, related_name="contact_logs")
     happened_on = models.DateField()
     channel = models.CharField(max_length=20, choices=Channel.choices)
     direction = models.CharField(max_length=20, choices=Direction.choices, default=Direction.FROM_SCHOOL)
@@ -148,6 +156,13 @@ class ContactLog(OrganisationOwned):
     def is_restricted(self) -> bool:
         return self.flagged_at is not None
 
+    @property
+    def recorded_by(self) -> str:
+        """Who wrote it: the staff member, or the carer for a message they sent through the portal."""
+        if self.author_id:
+            return str(self.author)
+        return f"{self.carer.full_name} (portal message)" if self.carer_id else "A carer (portal message)"
+
 
 class ContactLogRevision(OrganisationOwned):
     """The values of a contact log before an edit (every edit keeps one)."""
@@ -185,3 +200,53 @@ class ContactAccess(OrganisationOwned):
 
     def __str__(self) -> str:
         return f"{self.staff} read contact {self.contact_id} at {self.accessed_at} ({self.route})"
+
+
+class PortalMessage(OrganisationOwned):
+    """One message in a carer's conversation with the setting, sent through the portal: the contact log it is (the
+    text, direction, carer, safeguarding flag), with when it reaches the other side and when it was read.
+
+    A carer's message waits for a reply until a member of staff answers it (`answered_by`); a message sent outside
+    the setting's working hours reaches the other side at the next opening (`deliver_at`).
+    """
+
+    contact = models.OneToOneField(ContactLog, on_delete=models.CASCADE, related_name="message")
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="portal_messages")
+    carer = models.ForeignKey(Carer, on_delete=models.CASCADE, related_name="portal_messages",
+                              help_text="Whose conversation: the carer who wrote it, or the carer a reply is to")
+    setting = models.ForeignKey(Setting, on_delete=models.PROTECT, related_name="+")
+    from_family = models.BooleanField()
+    sent_at = models.DateTimeField()
+    # When the other side sees it (the carer) or is told of it (staff): at once in working hours, else the next opening.
+    deliver_at = models.DateTimeField()
+    # The setting's local date of `deliver_at`: the day a carer's message counts from (the standard's event).
+    received_on = models.DateField()
+    read_at = models.DateTimeField(null=True, blank=True)
+    read_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    answered_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="answers")
+    # A carer's message that needs no answer ("Thank you!"): staff say so instead of replying, and it stops waiting.
+    no_reply_at = models.DateTimeField(null=True, blank=True)
+    no_reply_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+        indexes = [
+            # A conversation, oldest first (the thread pages).
+            models.Index(fields=["family", "carer", "sent_at"], name="message_thread_idx"),
+            # Carers' messages waiting for a reply (My week, the standard's events).
+            models.Index(fields=["organisation", "family"], condition=models.Q(from_family=True, answered_by__isnull=True, no_reply_at__isnull=True),
+                         name="message_waiting_idx"),
+            models.Index(fields=["organisation", "received_on"], name="message_org_received_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Message {'from' if self.from_family else 'to'} {self.carer_id} at {self.sent_at}"
+
+    @property
+    def ref(self) -> str:
+        """The standards engine's reference of the event a carer's message is ("msg<id>")."""
+        return message_ref(self.pk)
+
+
+def message_ref(message_id: int) -> str:
+    return f"msg{message_id}"

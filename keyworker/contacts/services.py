@@ -34,7 +34,7 @@ from .models import (
     SafeguardingCategory,
     Tone,
 )
-from .policies import require_void
+from .policies import may_flag, require_void
 
 MIN_WORDS = 5
 WRITE_UP_MAX = 5000
@@ -80,7 +80,7 @@ def _clean(
                             rule="future_date", field="happened_on")
     if happened_on < today - dt.timedelta(days=BACKDATE_DAYS):
         raise RuleViolation("A contact can be back-dated by up to a year.", rule="old_date", field="happened_on")
-    if channel not in Channel.values:
+    if channel not in Channel.values or channel == Channel.PORTAL_MESSAGE:  # messages are sent, not recorded
         raise RuleViolation("Choose how the contact was made.", rule="channel", field="channel")
     if direction not in Direction.values:
         raise RuleViolation("Choose who made the contact.", rule="direction", field="direction")
@@ -229,6 +229,9 @@ def contact_edit(
     locked = ContactLog.objects.select_for_update(of=("self",)).select_related("setting", "family").get(pk=contact.pk)
     if locked.voided_at is not None:
         raise RuleViolation("This contact was voided, so it cannot be edited.", rule="voided")
+    if locked.channel == Channel.PORTAL_MESSAGE:
+        raise RuleViolation("A message sent through the portal cannot be edited: the family has read what it said.",
+                            rule="portal_message")
     if locked.is_restricted:
         # Its author may no longer read it: what was recorded stays as the safeguarding team received it.
         raise RuleViolation("This contact is a safeguarding record, so it cannot be edited: talk to the safeguarding lead.",
@@ -315,7 +318,7 @@ def contact_flag(*, actor: Actor, contact: ContactLog, category: str) -> Contact
     """Flag a contact as a safeguarding concern: its author (or the setting's safeguarding team) may, once, and for good."""
     if not actor.is_member or contact.organisation_id != actor.organisation_id:
         raise RuleViolation("Contact not found.", rule="tenancy")
-    if actor.staff.pk != contact.author_id and not actor.can(SAFEGUARDING_TEAM, contact.setting_id):
+    if not may_flag(actor, contact):
         raise PermissionDenied("Only the person who recorded a contact, or the safeguarding team, can flag it.")
     _category(category)
     locked = ContactLog.objects.select_for_update().get(pk=contact.pk)

@@ -34,9 +34,16 @@ def _contacts(actor: Actor, family: Family, limit: int) -> list[TimelineEntry]:
             at=at, kind="contacts", label=f"{c.get_channel_display()}, {c.get_tone_display().lower()}",
             summary=summary, url=reverse("contacts:detail", args=[c.pk]),
             tone="neutral" if c.is_voided else TONE_COLOUR.get(c.tone, "neutral"),
-            by=c.author.user.full_name, children=tuple(ch.display_name for ch in c.children.all()), key=(c.pk,),
+            by=_by(c), children=tuple(ch.display_name for ch in c.children.all()), key=(c.pk,),
         ))
     return entries
+
+
+def _by(c) -> str:
+    """The staff member who recorded it, or the carer who sent it through the portal."""
+    if c.author_id:
+        return c.author.user.full_name
+    return c.carer.full_name if c.carer_id else ""
 
 
 def _restricted(c, at: dt.datetime) -> TimelineEntry:
@@ -44,7 +51,7 @@ def _restricted(c, at: dt.datetime) -> TimelineEntry:
     url = reverse("contacts:detail", args=[c.pk])
     if c.readable:
         return TimelineEntry(at=at, kind="contacts", label=f"Safeguarding concern: {c.get_safeguarding_category_display()}",
-                             summary="", url=url, tone="bad", by=c.author.user.full_name,
+                             summary="", url=url, tone="bad", by=_by(c),
                              children=tuple(ch.display_name for ch in c.children.all()), restricted=True, key=(c.pk,))
     talk_to = f"Talk to the safeguarding lead, {c.talk_to}." if c.talk_to else "Talk to the safeguarding lead."
     return TimelineEntry(at=at, kind="contacts", label=f"A restricted record exists. {talk_to}", summary="", url=url,

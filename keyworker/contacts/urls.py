@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_messages
 
 app_name = "contacts"
 
@@ -13,4 +13,6 @@ urlpatterns = [
     path("<int:contact_id>/edit/", views.contact_edit_view, name="edit"),
     path("<int:contact_id>/void/", views.contact_void_view, name="void"),
     path("<int:contact_id>/flag/", views.contact_flag_view, name="flag"),
+    path("messages/<int:family_id>/", views_messages.family_messages, name="messages"),
+    path("messages/message/<int:message_id>/no-reply/", views_messages.message_no_reply, name="message_no_reply"),
 ]

@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from keyworker.accounts import capabilities as caps
 from keyworker.accounts import restricted
 from keyworker.accounts.access import Actor
 from keyworker.core import clock
@@ -30,7 +29,7 @@ from keyworker.standards.selectors import week_of
 
 from . import policies, selectors, services
 from .forms import ContactFilterForm, ContactForm, FlagForm, VoidForm, initial_for
-from .models import CHANNEL_MEETS_PREFERENCE, AccessRoute, ContactLog
+from .models import CHANNEL_MEETS_PREFERENCE, AccessRoute, Channel, ContactLog
 
 PAGE_SIZE = 25
 COUNT_CAP = 1000
@@ -212,12 +211,12 @@ def _detail_page(request: HttpRequest, actor: Actor, contact: ContactLog, void_f
         services.contact_access_record(actor=actor, contact=contact, route=AccessRoute.PAGE)
     can_void = policies.can_void(actor, contact)
     is_author = actor.staff is not None and actor.staff.pk == contact.author_id
-    can_flag = not contact.is_restricted and (is_author or actor.can(caps.SAFEGUARDING_TEAM, contact.setting_id))
+    can_flag = not contact.is_restricted and policies.may_flag(actor, contact)
     revisions = list(contact.revisions.select_related("edited_by"))
     accesses = list(contact.accesses.filter(allowed=True).select_related("staff__user")[:20]) if contact.is_restricted else []
     return render(request, "contacts/contact_detail.html", {
         "contact": contact, "revisions": revisions, "can_void": can_void, "accesses": accesses,
-        "can_edit": not contact.is_voided and not contact.is_restricted and is_author,
+        "can_edit": not contact.is_voided and not contact.is_restricted and is_author and contact.channel != Channel.PORTAL_MESSAGE,
         "void_form": void_form or (VoidForm() if can_void else None),
         "flag_form": flag_form or (FlagForm() if can_flag else None),
     }, status=status)
@@ -295,13 +294,13 @@ def contact_flag_view(request: HttpRequest, contact_id: int) -> HttpResponse:
     if contact.is_restricted:
         messages.info(request, "This contact is already flagged as a safeguarding concern.")
         return redirect("contacts:detail", contact.pk)
-    if actor.staff.pk != contact.author_id and not actor.can(caps.SAFEGUARDING_TEAM, contact.setting_id):
+    if not policies.may_flag(actor, contact):
         raise PermissionDenied("Only the person who recorded a contact, or the safeguarding team, can flag it.")
     form = FlagForm(request.POST)
 
     def flag(data: dict) -> tuple[str, str]:
         services.contact_flag(actor=actor, contact=contact, category=data["safeguarding_category"])
-        return (reverse("contacts:detail", args=[contact.pk]), "Flagged as a safeguarding concern: the safeguarding "
+        return (_safe_next(request) or reverse("contacts:detail", args=[contact.pk]), "Flagged as a safeguarding concern: the safeguarding "
                 "team has been told, and only they can read this contact now.")
 
     done = form_submit(request, form, flag, names={"category": "safeguarding_category"})

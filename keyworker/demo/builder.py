@@ -252,6 +252,7 @@ HISTORIES = (
     "keyworker.contacts.demo.contacts_demo_history",
     "keyworker.attendance.demo.demo_history",
     "keyworker.contacts.demo.absence_follow_ups_demo",
+    "keyworker.contacts.demo.messages_demo",
     "keyworker.celebrations.demo.demo_history",
     "keyworker.datachecks.demo.demo_history",
     "keyworker.datachecks.demo.portal_demo_history",

@@ -24,8 +24,9 @@ def register_nav(entry: NavEntry) -> None:
 
 
 register_nav(NavEntry("Home", "portal:home", None, 0))
-register_nav(NavEntry("Messages", "portal:messages", carer_access.MESSAGES, 20))
+register_nav(NavEntry("Messages", "portal:messages_index", carer_access.MESSAGES, 20))
 register_nav(NavEntry("Appointments", "portal:appointments", carer_access.APPOINTMENTS, 30))
+register_nav(NavEntry("Calendar", "portal:calendar", carer_access.APPOINTMENTS, 35))
 register_nav(NavEntry("Parents' evenings", "portal:bookings", carer_access.BOOKINGS, 40))
 register_nav(NavEntry("Forms", "portal:forms", carer_access.FORMS, 50))
 register_nav(NavEntry("Reviews", "portal:reviews", carer_access.REVIEWS, 60))

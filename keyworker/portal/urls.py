@@ -3,7 +3,7 @@ sign-in pages."""
 
 from django.urls import path
 
-from . import views, views_appointments, views_calendar, views_forms
+from . import views, views_appointments, views_calendar, views_forms, views_messages
 
 app_name = "portal"
 
@@ -22,4 +22,6 @@ urlpatterns = [
     path("forms/<int:family_id>/details/", views_forms.data_check, name="forms_data_check"),
     path("forms/<int:family_id>/contact/", views_forms.contact_preference, name="forms_contact"),
     path("forms/children/<int:child_id>/enrolment/", views_forms.enrolment_form, name="forms_enrolment"),
+    path("messages/", views_messages.messages_index, name="messages_index"),
+    path("messages/<int:family_id>/", views_messages.messages_thread, name="messages"),
 ]

@@ -101,7 +101,13 @@ EVIDENCE_LABELS = {
     "agency_contact": "Contact with an outside agency",
     "journal_monitoring": "Learning journals and care plans monitored",
     "manager_attended": "The manager at the meeting",
+    "message_answered": "A reply to the carer's message",
 }
+
+# Clauses added with the carers' portal, beyond the source documents' own: a section of their own in each template.
+SECTION_MESSAGES = "Messages from families"
+# Each carer's message through the portal is answered within this many school days (the templates' default).
+MESSAGE_REPLY_SCHOOL_DAYS = 2
 
 SCHOOL_SECTION_ALLOCATION = "Allocation"
 SCHOOL_SECTION_MINIMUM = "Minimum standards of the key worker"
@@ -225,6 +231,16 @@ SCHOOL = PolicyTemplate(
             setting_kinds=SCHOOL_KINDS, subject="child", cadence="half_termly", cadence_n=1,
             evidence="transition_update", conditions={"year_group": "Year 6"}, responsible="key_worker",
             due_soon_days=7, escalate_after_days=7, escalate_to_roles=("deputy_headteacher",),
+        ),
+        StandardTemplate(
+            clause="SCH-11", section=SECTION_MESSAGES, title="Messages from families answered",
+            description="“Key workers will ensure weekly contact with parents / carers using their preferred method of "
+                        "communication.” Added with the carers' portal: each message a carer sends through the portal is "
+                        "answered by the key worker, or a colleague covering, within 2 school days of reaching the school "
+                        "(a message sent out of hours reaches it at the next opening).",
+            setting_kinds=SCHOOL_KINDS, subject="family", cadence="after_event", cadence_n=MESSAGE_REPLY_SCHOOL_DAYS,
+            event="carer_message_received", evidence="message_answered", responsible="key_worker", due_soon_days=1,
+            escalate_after_days=2, escalate_to_roles=("deputy_headteacher",), day_count="school",
         ),
     ),
 )
@@ -383,6 +399,16 @@ CHILDCARE = PolicyTemplate(
             setting_kinds=("out_of_school_care", "youth"), subject="family", cadence="after_event", cadence_n=2, event="support_meeting",
             evidence="manager_attended", responsible="manager", due_soon_days=1, escalate_after_days=None,
             escalate_to_roles=(),
+        ),
+        StandardTemplate(
+            clause="CC-K8", section=SECTION_MESSAGES, title="Messages from families answered",
+            description="“Ensure that communication and information is passed to the parent/ carer or colleague when "
+                        "required.” Added with the carers' portal: each message a carer sends through the portal is "
+                        "answered by the key person, or a colleague covering, within 2 working days of reaching the "
+                        "setting (a message sent out of hours reaches it at the next opening).",
+            setting_kinds=CHILDCARE_KINDS, subject="family", cadence="after_event", cadence_n=MESSAGE_REPLY_SCHOOL_DAYS,
+            event="carer_message_received", evidence="message_answered", responsible="key_worker", due_soon_days=1,
+            escalate_after_days=2, escalate_to_roles=("manager",), day_count="school",
         ),
     ),
 )

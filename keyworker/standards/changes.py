@@ -26,6 +26,7 @@ EVENT_WORDS = {
     "appointment": "appointment", "support_meeting": "support meeting", "transition_visit": "transition visit",
     "key_aspects_changed": "change to key aspects", "unexplained_absence": "unexplained absence",
     "attendance_concern_raised": "attendance concern raised", "wellbeing_concern": "wellbeing concern raised",
+    "carer_message_received": "carer's message received",
 }
 
 

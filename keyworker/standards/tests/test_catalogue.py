@@ -15,8 +15,9 @@ def test_the_school_template_has_every_minimum_standard():
     clauses = [s.clause for s in catalogue.SCHOOL.standards]
     # SCH-5 has two parts, each under a reference of its own: each unexplained absence challenged (SCH-5a), and each
     # attendance concern followed up (SCH-5b).
+    # SCH-11 was added with the carers' portal (messages answered within 2 school days); the source's own keep theirs.
     assert clauses == ["SCH-A1", *[f"SCH-{i}" for i in range(1, 5)], "SCH-5a", "SCH-5b",
-                       *[f"SCH-{i}" for i in range(6, 11)]]
+                       *[f"SCH-{i}" for i in range(6, 12)]]
     by = {s.clause: s for s in catalogue.SCHOOL.standards}
     assert [by[c].event for c in ("SCH-5a", "SCH-5b")] == ["unexplained_absence", "attendance_concern_raised"]
 
@@ -49,13 +50,16 @@ def test_the_school_template_in_detail():
     assert (by["SCH-3"].cadence, by["SCH-3"].event) == ("after_event", "key_aspects_changed")
     assert (by["SCH-9"].cadence, by["SCH-9"].event) == ("after_event", "wellbeing_concern")
     assert all(s.enabled for s in catalogue.SCHOOL.standards)
+    # Messages through the portal: answered within 2 school days of reaching the school.
+    assert (by["SCH-11"].cadence, by["SCH-11"].cadence_n, by["SCH-11"].day_count, by["SCH-11"].event, by["SCH-11"].evidence) == (
+        "after_event", 2, "school", "carer_message_received", "message_answered")
 
 
 def test_the_childcare_template_has_its_clauses_and_document_facts():
     t = catalogue.CHILDCARE
     by = {s.clause: s for s in t.standards}
     assert set(by) == {"CC-A1", "CC-P1", "CC-P2", "CC-K1", "CC-K2", "CC-K3", "CC-K4", "CC-K5", "CC-K6", "CC-K7", "CC-C1",
-                       "CC-M1", "CC-M2", "CC-M3", "CC-M4"}
+                       "CC-M1", "CC-M2", "CC-M3", "CC-M4", "CC-K8"}  # CC-K8: added with the carers' portal
     assert (by["CC-M3"].subject, by["CC-M3"].responsible) == ("setting", "manager")
     assert by["CC-K2"].setting_kinds == ("early_years",)
     assert {by[c].setting_kinds for c in ("CC-K7", "CC-C1", "CC-M4")} == {("out_of_school_care", "youth")}
