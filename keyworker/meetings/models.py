@@ -109,3 +109,7 @@ class Invitee(OrganisationOwned):
 
     def __str__(self) -> str:
         return self.name or str(self.carer or self.staff)
+
+
+# Parents' evenings and their slots (their own module; imported here so Django finds the models).
+from .evenings_models import EveningSlot, EveningStatus, ParentsEvening  # noqa: E402, F401
