@@ -552,6 +552,7 @@ class StaffChoice:
     role: str                       # "key worker" / "class teacher" in the setting's words
     free: list[EveningSlot]
     booking: EveningSlot | None     # the family's slot with them, if booked
+    error: str = ""                 # why the last booking, move or cancellation was refused
 
 
 @dataclass
@@ -620,3 +621,13 @@ def family_bookings(family_ids, now: dt.datetime) -> list[EveningSlot]:
     return list(EveningSlot.objects.filter(family_id__in=family_ids, ends_at__gt=now, evening__status=EveningStatus.OPEN)
                 .select_related("evening", "staff__user", "child").order_by("starts_at"))
 
+
+
+def evening_staff_member(staff_id: int) -> StaffMember:
+    return StaffMember.objects.select_related("user").get(pk=staff_id)
+
+
+def first_carer(child: Child) -> Carer | None:
+    """The carer the office books for: the first in contact order who may be contacted."""
+    carers = [c for c in Carer.objects.filter(family_id=child.family_id).order_by("contact_order", "id") if c.may_be_contacted]
+    return carers[0] if carers else None
