@@ -619,7 +619,7 @@ def carer_free_slot(evening: ParentsEvening, slot_id: int) -> EveningSlot | None
 def family_bookings(family_ids, now: dt.datetime) -> list[EveningSlot]:
     """The families' booked slots still to come, soonest first (one query)."""
     return list(EveningSlot.objects.filter(family_id__in=family_ids, ends_at__gt=now, evening__status=EveningStatus.OPEN)
-                .select_related("evening", "staff__user", "child").order_by("starts_at"))
+                .select_related("evening__setting", "staff__user", "child").order_by("starts_at"))
 
 
 
@@ -631,3 +631,40 @@ def first_carer(child: Child) -> Carer | None:
     """The carer the office books for: the first in contact order who may be contacted."""
     carers = [c for c in Carer.objects.filter(family_id=child.family_id).order_by("contact_order", "id") if c.may_be_contacted]
     return carers[0] if carers else None
+
+
+# The carers' home page ---------------------------------------------------------------------------------------------
+
+
+def carer_home_to_book(access, as_of: dt.date, now: dt.datetime) -> list:
+    """TO DO: an evening open for booking where the family has booked nothing yet (three queries)."""
+    from keyworker.core.extensions import TO_DO, CarerHomeItem
+
+    open_now = [e for e in evenings_for_carer(access, now) if e.booking_open(now)]
+    if not open_now:
+        return []
+    family_ids = access.family_ids_with(carer_access.BOOKINGS)
+    booked = set(EveningSlot.objects.filter(evening__in=open_now, family_id__in=family_ids).values_list("evening_id", flat=True))
+    return [CarerHomeItem(kind=TO_DO, title="Book a parents' evening slot", when=e.booking_closes_at,
+                          detail=f"{e.title} on {on_screen(e.starts_at)}: book by {on_screen(e.booking_closes_at)}",
+                          url=f"/family/bookings/{e.pk}/") for e in open_now if e.pk not in booked]
+
+
+def carer_home_booked(access, as_of: dt.date, now: dt.datetime) -> list:
+    """COMING: the family's booked slots still to come (one query)."""
+    from keyworker.core.extensions import COMING, CarerHomeItem
+
+    items = []
+    for s in family_bookings(access.family_ids_with(carer_access.BOOKINGS), now):
+        items.append(CarerHomeItem(kind=COMING, title=f"Parents' evening with {s.staff}", when=s.starts_at,
+                                   detail=f"{_hm(s.starts_at, s.evening.setting)}, {s.evening.place or s.evening.title}",
+                                   url=f"/family/bookings/{s.evening_id}/", child=s.child.display_name if s.child else "",
+                                   family_id=s.family_id))
+    return items
+
+
+def register_carer_home() -> None:
+    from keyworker.core.extensions import COMING, TO_DO, CarerHomeSource, register_carer_home_source
+
+    register_carer_home_source(CarerHomeSource("parents_evening_to_book", TO_DO, carer_home_to_book))
+    register_carer_home_source(CarerHomeSource("parents_evening_booked", COMING, carer_home_booked))
