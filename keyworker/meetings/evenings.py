@@ -668,3 +668,7 @@ def register_carer_home() -> None:
 
     register_carer_home_source(CarerHomeSource("parents_evening_to_book", TO_DO, carer_home_to_book))
     register_carer_home_source(CarerHomeSource("parents_evening_booked", COMING, carer_home_booked))
+
+
+def slots_free(evening: ParentsEvening, staff_id: int) -> list[EveningSlot]:
+    return list(EveningSlot.objects.filter(evening=evening, staff_id=staff_id, family__isnull=True).order_by("starts_at"))
