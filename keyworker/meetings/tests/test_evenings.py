@@ -9,7 +9,14 @@ from django.core.exceptions import PermissionDenied
 from keyworker.core.audit import AuditEvent
 from keyworker.core.errors import RuleViolation
 from keyworker.meetings import evenings
-from keyworker.meetings.models import Appointment, AppointmentKind, AppointmentStatus, Invitee, InviteeKind, InviteeRole
+from keyworker.meetings.models import (
+    Appointment,
+    AppointmentKind,
+    AppointmentStatus,
+    Invitee,
+    InviteeKind,
+    InviteeRole,
+)
 from keyworker.notifications.models import Notification
 from keyworker.testing import carer_account
 
