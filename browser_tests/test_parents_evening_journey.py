@@ -49,7 +49,7 @@ def test_a_carer_books_and_moves_a_slot_and_the_key_worker_sees_it(world, open_p
     tablet = open_page("tablet")
     sign_in(tablet, world.ta_a)
     tablet.goto(f"/meetings/evenings/{evening.pk}/timetable/")
-    row = tablet.locator("tr", has_text="16:40")
+    row = tablet.locator("tr", has_text="16:40–16:50")
     expect(row).to_contain_text("Alfie")
     expect(row).to_contain_text(carer.full_name)
     violations = axe_violations(tablet)
