@@ -672,3 +672,44 @@ def register_carer_home() -> None:
 
 def slots_free(evening: ParentsEvening, staff_id: int) -> list[EveningSlot]:
     return list(EveningSlot.objects.filter(evening=evening, staff_id=staff_id, family__isnull=True).order_by("starts_at"))
+
+
+# My week -----------------------------------------------------------------------------------------------------------
+
+WEEK_PANEL_DAYS = 21
+
+
+@dataclass
+class EveningLine:
+    evening: ParentsEvening
+    mine: tuple[int, int] | None     # (booked, all) of the actor's own slots, if they take part
+    whole: tuple[int, int] | None    # (booked, all) of the whole evening, for leaders and the office
+
+
+def week_panel(actor, as_of: dt.date) -> list[EveningLine] | None:
+    """Parents' evenings in the next three weeks: the actor's own slots booked so far (staff taking part) and the whole
+    evening's (leaders, the office). None when there is none. Three queries."""
+    from . import policies
+
+    if not actor.is_member:
+        return None
+    start = clock.start_of_day(as_of)
+    items = list(evenings_visible_to(actor).filter(status=EveningStatus.OPEN, ends_at__gt=start,
+                                                   starts_at__lt=start + dt.timedelta(days=WEEK_PANEL_DAYS)).select_related("setting"))
+    if not items:
+        return None
+    from django.db.models import Count
+
+    own = {r["evening_id"]: (r["booked"], r["n"]) for r in EveningSlot.objects.filter(evening__in=items, staff_id=actor.staff.pk)
+           .values("evening_id").annotate(n=Count("id"), booked=Count("id", filter=Q(family__isnull=False)))}
+    oversee = [e for e in items if policies.can_book_for_families(actor, e.setting_id)]
+    whole = evening_counts(oversee) if oversee else {}
+    lines = [EveningLine(e, own.get(e.pk), whole.get(e.pk)) for e in items if e.pk in own or e.pk in whole]
+    return lines or None
+
+
+def register_week_panel() -> None:
+    from keyworker.core.extensions import WeekPanel
+    from keyworker.core.extensions import register_week_panel as register
+
+    register(WeekPanel("parents_evenings", 60, "meetings/_evening_week_panel.html", week_panel))

@@ -156,3 +156,14 @@ def test_the_timetable_and_board_take_a_fixed_number_of_queries(world, client_fo
         assert client.get(f"/meetings/evenings/{evening.pk}/timetable/{world.ta_a.pk}/").status_code == 200
     with django_assert_max_num_queries(14):
         assert client.get(f"/meetings/evenings/{evening.pk}/").status_code == 200
+
+
+def test_my_week_shows_the_evening_to_staff_taking_part_and_to_the_office(world, client_for):
+    evening = open_evening(world)
+    evenings.booking_create(by=None, slot=slots_of(evening, world.ta_a)[0], child=world.child_a, carer=None)
+    mine = client_for(world.ta_a).get("/my-week/").content.decode()
+    assert "Parents' evenings</h2>" in mine and "1 of your 6 slots booked" in mine
+    office = client_for(world.admin_office).get("/my-week/").content.decode()
+    assert "1 of 18 slots booked in all" in office
+    # Nothing for someone neither taking part nor booking for families.
+    assert evenings.week_panel(world.actor(world.safeguarding_lead), dt.date(2026, 11, 18)) is None
