@@ -307,6 +307,11 @@ def _open_for(evening: ParentsEvening, *, office: bool, now: dt.datetime) -> Non
         raise RuleViolation("Booking has closed: please contact the office.", rule="closed", field="slot")
 
 
+def _require_to_come(slot: EveningSlot, now: dt.datetime) -> None:
+    if slot.starts_at <= now:
+        raise RuleViolation("That time has passed: choose a later one.", rule="past", field="slot")
+
+
 def may_meet(child: Child, staff_id: int) -> bool:
     """The child's key worker (their family's, in the child's setting) or one of their class or room's teachers."""
     return staff_id in staff_for_children([child]).get(child.pk, set())
@@ -346,6 +351,7 @@ def booking_create(*, by, slot: EveningSlot, child: Child, carer: Carer | None, 
         raise RuleViolation(f"{child.display_name} is not at {evening.setting}.", rule="child", field="child")
     if carer is not None and carer.family_id != child.family_id:
         raise RuleViolation("Choose one of the child's carers.", rule="carer", field="carer")
+    _require_to_come(slot, now)
     if not office and not may_meet(child, slot.staff_id):
         raise RuleViolation(f"Choose {child.display_name}'s {evening.setting.key_worker_label} or class teacher.",
                             rule="staff", field="slot")
@@ -381,14 +387,14 @@ def booking_move(*, by, booking: EveningSlot, to_slot: EveningSlot, office: bool
         raise RuleViolation("Choose another time with the same member of staff.", rule="same_staff", field="slot")
     if to_slot.pk == booking.pk:
         raise RuleViolation("That is the time you have already: choose another.", rule="same_slot", field="slot")
+    _require_to_come(to_slot, now)
     fields = {"family_id": booking.family_id, "child_id": booking.child_id, "carer_id": booking.carer_id,
               "appointment_id": booking.appointment_id, "booked_at": now, "booked_by": by}
     # Free the old slot first (the family may hold one slot per member of staff), then claim the new one; if it was
     # taken meanwhile, the whole move is undone.
     EveningSlot.objects.filter(pk=booking.pk).update(family=None, child=None, carer=None, appointment=None, booked_at=None, booked_by=None)
     claimed = EveningSlot.objects.filter(pk=to_slot.pk, family__isnull=True).update(**fields)
-    if claimed != 1:
-        transaction.set_rollback(True)
+    if claimed != 1:  # raising undoes the release of the old slot with the rest of the transaction
         raise RuleViolation(TAKEN, rule="taken", field="slot")
     new = EveningSlot.objects.select_related("staff__user", "evening", "child", "carer").get(pk=to_slot.pk)
     if new.appointment_id:

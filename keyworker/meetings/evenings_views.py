@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from keyworker.accounts.policies import led_settings
@@ -65,6 +66,12 @@ def evening_new_view(request: HttpRequest) -> HttpResponse:
     actor = _member(request)
     policies.require_run_evenings(actor)
     setting = _led_setting(actor, request.GET.get("setting") or request.POST.get("setting"))
+    # The booking window is typed and shown in the setting's time zone.
+    with timezone.override(setting.time_zone):
+        return _evening_new(request, actor, setting)
+
+
+def _evening_new(request: HttpRequest, actor, setting: Setting) -> HttpResponse:
     today = clock.today(setting.time_zone)
     day = today + dt.timedelta(days=14)
     tz = zoneinfo.ZoneInfo(setting.time_zone)
@@ -94,6 +101,11 @@ def evening_edit_view(request: HttpRequest, evening_id: int) -> HttpResponse:
     actor = _member(request)
     evening = evenings.access_evening(actor, evening_id)
     policies.require_run_evenings(actor, evening.setting_id)
+    with timezone.override(evening.setting.time_zone):
+        return _evening_edit(request, actor, evening)
+
+
+def _evening_edit(request: HttpRequest, actor, evening) -> HttpResponse:
     initial = {"title": evening.title, "place": evening.place, "booking_opens_at": evening.booking_opens_at,
                "booking_closes_at": evening.booking_closes_at, "staff": [s.pk for s in evenings.evening_staff(evening)]}
     form = EveningWindowForm(request.POST or None, initial=initial, setting=evening.setting)

@@ -227,3 +227,17 @@ def test_attendance_makes_the_meeting_held(world, clock):
     appt = Appointment.objects.get(pk=booked.appointment_id)
     assert appt.status == AppointmentStatus.HELD
     assert appt.invitees.get(kind=InviteeKind.CARER).attended is True
+
+
+def test_a_time_already_passed_is_refused_even_for_the_office(world, clock):
+    evening = open_evening(world)
+    first, second, third = slots_of(evening, world.ta_a)[:3]
+    booked = evenings.booking_create(by=None, slot=third, child=world.child_a, carer=None)
+    clock.move_to(dt.datetime(2026, 12, 2, 16, 15, tzinfo=dt.UTC))
+    with pytest.raises(RuleViolation) as exc:
+        evenings.booking_move(by=None, booking=booked, to_slot=first, office=True)
+    assert exc.value.rule == "past"
+    cole = world.family_unallocated.children.get()
+    with pytest.raises(RuleViolation) as exc:
+        evenings.booking_create(by=None, slot=second, child=cole, carer=None, office=True)
+    assert exc.value.rule == "past"
