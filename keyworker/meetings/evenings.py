@@ -188,7 +188,7 @@ def evening_update(*, actor, evening: ParentsEvening, title: str, place: str, bo
     from . import policies
 
     policies.require_run_evenings(actor, evening.setting_id)
-    evening = ParentsEvening.objects.select_for_update().get(pk=evening.pk)
+    evening = ParentsEvening.objects.select_for_update(of=("self",)).get(pk=evening.pk)
     _require_not_cancelled(evening)
     _check_window(booking_opens_at, booking_closes_at, evening.starts_at)
     staff_ids = set(_valid_staff(evening.setting, staff))
@@ -208,6 +208,13 @@ def evening_update(*, actor, evening: ParentsEvening, title: str, place: str, bo
         # The booked families' appointments (and their calendars) follow the new place.
         appointments = Appointment.objects.filter(evening_slot__evening=evening, status=AppointmentStatus.SCHEDULED)
         appointments.update(place=evening.place, sequence=F("sequence") + 1, version=F("version") + 1)
+        now = now or clock.now()
+        for s in evening.slots.filter(family__isnull=False).select_related("carer__user", "staff__user"):
+            _tell_carer(s.carer, organisation_id=evening.organisation_id, now=now,
+                        key=f"evening-place:{evening.pk}:{s.pk}:{now.isoformat()}",
+                        subject=f"{evening.title}: a new place",
+                        body=f"Your appointment with {s.staff} at {_hm(s.starts_at, evening.setting)} on {on_screen(s.starts_at)} "
+                             f"is now in {evening.place or 'a place the school will tell you'}.")
     audit_record(organisation_id=evening.organisation_id, actor=actor.user, event_type="parents_evening.changed", obj=evening,
                  summary=f"Parents' evening changed: {evening.title}", data={"added": sorted(added), "removed": sorted(removed)})
     return evening
@@ -249,7 +256,7 @@ def evening_cancel(*, actor, evening: ParentsEvening, reason: str, now: dt.datet
 
     policies.require_run_evenings(actor, evening.setting_id)
     now = now or clock.now()
-    evening = ParentsEvening.objects.select_for_update().select_related("setting").get(pk=evening.pk)
+    evening = ParentsEvening.objects.select_for_update(of=("self",)).select_related("setting").get(pk=evening.pk)
     _require_not_cancelled(evening)
     if not reason.strip():
         raise RuleViolation("Say why, for the families who booked.", rule="reason", field="reason")
@@ -378,7 +385,7 @@ def booking_move(*, by, booking: EveningSlot, to_slot: EveningSlot, office: bool
     """Move a booking to another free slot of the same member of staff: the appointment's time changes and its
     `sequence` rises, so calendars update it."""
     now = now or clock.now()
-    booking = EveningSlot.objects.select_for_update().select_related("evening__setting", "child", "carer").get(pk=booking.pk)
+    booking = EveningSlot.objects.select_for_update(of=("self",)).select_related("evening__setting", "child", "carer").get(pk=booking.pk)
     evening = booking.evening
     _open_for(evening, office=office, now=now)
     if booking.family_id is None:
@@ -419,7 +426,7 @@ def _hm(at: dt.datetime, setting: Setting) -> str:
 def booking_cancel(*, by, booking: EveningSlot, office: bool = False, now: dt.datetime | None = None) -> EveningSlot:
     """Cancel a booking: the slot is free again and its appointment cancelled."""
     now = now or clock.now()
-    booking = EveningSlot.objects.select_for_update().select_related("evening__setting", "child", "carer", "staff__user").get(pk=booking.pk)
+    booking = EveningSlot.objects.select_for_update(of=("self",)).select_related("evening__setting", "child", "carer", "staff__user").get(pk=booking.pk)
     evening = booking.evening
     _open_for(evening, office=office, now=now)
     if booking.family_id is None:

@@ -197,7 +197,9 @@ def test_cancelling_needs_a_reason(world):
 def test_editing_adds_and_removes_staff_but_not_one_with_bookings(world):
     evening = open_evening(world)
     actor = world.actor(world.headteacher)
-    evenings.booking_create(by=None, slot=slots_of(evening, world.ta_a)[0], child=world.child_a, carer=None)
+    carer = carer_of(world.family_a)
+    user = carer_account(carer)
+    evenings.booking_create(by=None, slot=slots_of(evening, world.ta_a)[0], child=world.child_a, carer=carer)
     args = {"title": "Renamed", "place": "Library", "booking_opens_at": evening.booking_opens_at, "booking_closes_at": CLOSES}
     with pytest.raises(RuleViolation) as exc:
         evenings.evening_update(actor=actor, evening=evening, staff=[world.teacher_a], **args)
@@ -205,6 +207,7 @@ def test_editing_adds_and_removes_staff_but_not_one_with_bookings(world):
     evenings.evening_update(actor=actor, evening=evening, staff=[world.ta_a, world.teacher_a, world.safeguarding_lead], **args)
     assert {s.pk for s in evenings.evening_staff(evening)} == {world.ta_a.pk, world.teacher_a.pk, world.safeguarding_lead.pk}
     assert Appointment.objects.get().place == "Library"
+    assert "now in Library" in Notification.objects.get(recipient=user).body
 
 
 def test_closing_booking(world):
