@@ -604,13 +604,14 @@ def carer_evening(access, evening_id: int, now: dt.datetime) -> CarerEvening:
     for slot in EveningSlot.objects.filter(evening=evening, staff_id__in=wanted).select_related("staff__user").order_by("starts_at"):
         by_staff[slot.staff_id].append(slot)
     label = evening.setting.key_worker_label
+    other = "class teacher" if evening.setting.is_school else "room practitioner"
     result = []
     for child in children:
         choices = []
         for staff_id in sorted(allowed[child.pk] & by_staff.keys(), key=lambda i: (by_staff[i][0].staff.user.full_name, i)):
             slots = by_staff[staff_id]
             mine = next((s for s in slots if s.family_id == child.family_id), None)
-            role = label if (child.family_id, staff_id) in key_workers else f"{evening.setting.group_label} teacher"
+            role = label if (child.family_id, staff_id) in key_workers else other
             choices.append(StaffChoice(slots[0].staff, role, [s for s in slots if s.is_free and s.starts_at > now], mine))
         result.append(ChildChoices(child, choices))
     return CarerEvening(evening, result, evening.booking_open(now))
