@@ -31,12 +31,14 @@ def bookings_list(request: HttpRequest) -> HttpResponse:
 
 
 def _evening_page(request, evening_id: int, errors: dict | None = None, status: int = 200) -> HttpResponse:
-    page = evenings.carer_evening(request.carer, evening_id, clock.now())
+    now = clock.now()
+    page = evenings.carer_evening(request.carer, evening_id, now)
     errors = errors or {}
     for cc in page.children:
         for choice in cc.choices:
             choice.error = errors.get(f"{cc.child.pk}-{choice.staff.pk}", "")
-    return render(request, "portal/bookings_evening.html", {"page": page, "evening": page.evening, "error": errors.get("page")},
+    return render(request, "portal/bookings_evening.html", {"page": page, "evening": page.evening, "error": errors.get("page"),
+                                                           "now": now},
                   status=status)
 
 

@@ -128,3 +128,11 @@ def test_the_booking_page_takes_a_fixed_number_of_queries(world, django_assert_m
     client.get(f"/family/bookings/{evening.pk}/")
     with django_assert_max_num_queries(12):
         assert client.get(f"/family/bookings/{evening.pk}/").status_code == 200
+
+
+def test_before_booking_opens_the_carer_is_told_when(world):
+    from keyworker.meetings.tests.evening_helpers import CLOSES
+
+    evening = open_evening(world, booking_opens_at=dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC), booking_closes_at=CLOSES)
+    body = portal_client(carer_of(world.family_a)).get(f"/family/bookings/{evening.pk}/").content.decode()
+    assert "Booking opens Wed 25 November 2026, 09:00" in body and "Book this time" not in body
