@@ -136,3 +136,18 @@ def test_before_booking_opens_the_carer_is_told_when(world):
     evening = open_evening(world, booking_opens_at=dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC), booking_closes_at=CLOSES)
     body = portal_client(carer_of(world.family_a)).get(f"/family/bookings/{evening.pk}/").content.decode()
     assert "Booking opens Wed 25 November 2026, 09:00" in body and "Book this time" not in body
+
+
+@pytest.mark.parametrize("evenings_open", [1, 4])
+def test_the_home_sources_take_a_fixed_number_of_queries(world, django_assert_max_num_queries, evenings_open):
+    carer = carer_of(world.family_a)
+    carer_account(carer)
+    for _ in range(evenings_open):
+        evening = open_evening(world)
+        evenings.booking_create(by=None, slot=slots_of(evening, world.ta_a)[0], child=world.child_a, carer=carer)
+    access = access_for(carer.user)
+    now = dt.datetime(2026, 11, 18, 10, 30, tzinfo=dt.UTC)
+    for source in carer_home_sources():
+        if source.code.startswith("parents_evening"):
+            with django_assert_max_num_queries(3):
+                source.fetch(access, now.date(), now)
