@@ -261,6 +261,7 @@ HISTORIES = (
     "keyworker.safeguarding.demo.demo_history",
     "keyworker.meetings.demo.demo_history",
     "keyworker.meetings.reminders_demo.demo_history",
+    "keyworker.meetings.evenings_demo.demo_history",
     "keyworker.demo.email.demo_history",
     "keyworker.portal.demo.demo_history",
 )

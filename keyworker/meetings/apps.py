@@ -12,7 +12,17 @@ class MeetingsConfig(AppConfig):
         from keyworker.core.api.routes import ApiRoutes, register_api_routes
         from keyworker.core.extensions import COMING, TO_DO, CarerHomeSource, register_carer_home_source
 
-        from . import api, calendars_api, evidence, panels, reminders, reminders_panels, selectors
+        from . import (
+            api,
+            calendars_api,
+            evenings,
+            evenings_api,
+            evidence,
+            panels,
+            reminders,
+            reminders_panels,
+            selectors,
+        )
 
         evidence.register()
         panels.register()
@@ -24,3 +34,7 @@ class MeetingsConfig(AppConfig):
         reminders.register()
         reminders_panels.register()
         register_api_routes(ApiRoutes("meetings_calendars", calendars_api.register, calendars_api.urlpatterns))
+        # Parents' evenings: the carers' home page (to book, booked), My week and the API routes.
+        evenings.register_carer_home()
+        evenings.register_week_panel()
+        register_api_routes(ApiRoutes("meetings_evenings", evenings_api.register, evenings_api.urlpatterns))

@@ -112,4 +112,6 @@ class Invitee(OrganisationOwned):
 
 
 # Reminders and calendar feeds live in their own module; imported here so that Django finds them.
+# Parents' evenings and their slots (their own module; imported here so Django finds the models).
+from .evenings_models import EveningSlot, EveningStatus, ParentsEvening  # noqa: E402, F401
 from .models_reminders import AppointmentReminder, CalendarFeed, ReminderState  # noqa: E402, F401

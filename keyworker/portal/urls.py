@@ -3,7 +3,7 @@ sign-in pages."""
 
 from django.urls import path
 
-from . import views, views_appointments, views_calendar, views_forms, views_messages
+from . import views, views_appointments, views_bookings, views_calendar, views_forms, views_messages
 
 app_name = "portal"
 
@@ -24,4 +24,13 @@ urlpatterns = [
     path("forms/children/<int:child_id>/enrolment/", views_forms.enrolment_form, name="forms_enrolment"),
     path("messages/", views_messages.messages_index, name="messages_index"),
     path("messages/<int:family_id>/", views_messages.messages_thread, name="messages"),
+]
+
+# Parents' evenings: booking slots
+urlpatterns += [
+    path("bookings/", views_bookings.bookings_list, name="bookings"),
+    path("bookings/<int:evening_id>/", views_bookings.bookings_evening, name="bookings_evening"),
+    path("bookings/<int:evening_id>/book/", views_bookings.bookings_book, name="bookings_book"),
+    path("bookings/<int:evening_id>/<int:slot_id>/move/", views_bookings.bookings_move, name="bookings_move"),
+    path("bookings/<int:evening_id>/<int:slot_id>/cancel/", views_bookings.bookings_cancel, name="bookings_cancel"),
 ]

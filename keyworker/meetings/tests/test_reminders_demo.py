@@ -3,8 +3,8 @@
 import pytest
 from django.core import mail
 
-from keyworker.meetings.reminders_demo import demo_history
 from keyworker.meetings.models import AppointmentReminder, ReminderState
+from keyworker.meetings.reminders_demo import demo_history
 from keyworker.notifications.services import deliveries_run
 from keyworker.testing import allocate
 
