@@ -97,10 +97,17 @@ EVIDENCE_LABELS = {
     "agency_contact": "Contact with an outside agency",
     "journal_monitoring": "Learning journals and care plans monitored",
     "manager_attended": "The manager at the meeting",
+    "annual_review_held": "The annual review meeting held",
+    "review_invitations_sent": "Review invitations sent",
+    "review_papers_circulated": "Advice and papers circulated",
+    "review_key_worker_invited": "The key worker invited to the review",
+    "review_report_sent": "The review report sent",
+    "phase_transfer_review": "A review held before the transfer deadline",
 }
 
 SCHOOL_SECTION_ALLOCATION = "Allocation"
 SCHOOL_SECTION_MINIMUM = "Minimum standards of the key worker"
+SCHOOL_SECTION_REVIEWS = "EHCP annual reviews (SEND Code of Practice 2015, chapter 9)"
 
 SCHOOL = PolicyTemplate(
     code="school_key_worker",
@@ -221,6 +228,60 @@ SCHOOL = PolicyTemplate(
             setting_kinds=SCHOOL_KINDS, subject="child", cadence="half_termly", cadence_n=1,
             evidence="transition_update", conditions={"year_group": "Year 6"}, responsible="key_worker",
             due_soon_days=7, escalate_after_days=7, escalate_to_roles=("deputy_headteacher",),
+        ),
+        StandardTemplate(
+            clause="SCH-R1", section=SCHOOL_SECTION_REVIEWS, title="EHCP reviewed within 12 months",
+            description="The plan is reviewed at least every 12 months (the first within 12 months of issue): each "
+                        "review meeting is held at most 12 months after the last.",
+            setting_kinds=SCHOOL_KINDS, subject="child", cadence="after_event", cadence_n=365, event="annual_review_due",
+            evidence="annual_review_held", conditions={"has_ehcp": True}, responsible="manager", due_soon_days=42,
+            escalate_after_days=7, escalate_to_roles=("headteacher",),
+        ),
+        StandardTemplate(
+            clause="SCH-R2", section=SCHOOL_SECTION_REVIEWS, title="Review invitations sent 2 weeks before",
+            description="Invitations to the annual review meeting go out at least 2 weeks before it (9.176).",
+            setting_kinds=SCHOOL_KINDS, subject="child", cadence="before_event", cadence_n=14,
+            event="annual_review_meeting", evidence="review_invitations_sent", conditions={"has_ehcp": True},
+            responsible="manager", due_soon_days=7, escalate_after_days=None, escalate_to_roles=(),
+        ),
+        StandardTemplate(
+            clause="SCH-R3", section=SCHOOL_SECTION_REVIEWS, title="Advice and papers circulated 2 weeks before",
+            description="Advice and information about the child are circulated to everyone invited at least 2 weeks "
+                        "before the meeting (9.176), with the family's “All about my family”.",
+            setting_kinds=SCHOOL_KINDS, subject="child", cadence="before_event", cadence_n=14,
+            event="annual_review_meeting", evidence="review_papers_circulated", conditions={"has_ehcp": True},
+            responsible="manager", due_soon_days=7, escalate_after_days=None, escalate_to_roles=(),
+        ),
+        StandardTemplate(
+            clause="SCH-R4", section=SCHOOL_SECTION_REVIEWS, title="Key worker invited to the annual review",
+            description="“Key workers are invited to attend a part of their allocated pupil's annual review” (SCH-7): "
+                        "the key worker is invited with the other invitations, 2 weeks before the meeting.",
+            setting_kinds=SCHOOL_KINDS, subject="child", cadence="before_event", cadence_n=14,
+            event="annual_review_meeting", evidence="review_key_worker_invited", conditions={"has_ehcp": True},
+            responsible="manager", due_soon_days=7, escalate_after_days=None, escalate_to_roles=(),
+        ),
+        StandardTemplate(
+            clause="SCH-R5", section=SCHOOL_SECTION_REVIEWS, title="Review report sent within 2 weeks",
+            description="The school sends the review report to the local authority and everyone invited within 2 weeks "
+                        "of the meeting.",
+            setting_kinds=SCHOOL_KINDS, subject="child", cadence="after_event", cadence_n=14,
+            event="annual_review_meeting", evidence="review_report_sent", conditions={"has_ehcp": True},
+            responsible="manager", due_soon_days=5, escalate_after_days=3, escalate_to_roles=("headteacher",),
+        ),
+        StandardTemplate(
+            clause="SCH-R6", section=SCHOOL_SECTION_REVIEWS, title="Phase transfer review by 15 February",
+            description="In a transfer year (Nursery to school, Year 6 to secondary) the plan is reviewed and amended by "
+                        "15 February.",
+            setting_kinds=SCHOOL_KINDS, subject="child", cadence="after_event", cadence_n=167, event="phase_transfer",
+            evidence="phase_transfer_review", conditions={"has_ehcp": True}, responsible="manager", due_soon_days=42,
+            escalate_after_days=1, escalate_to_roles=("headteacher",),
+        ),
+        StandardTemplate(
+            clause="SCH-R7", section=SCHOOL_SECTION_REVIEWS, title="Post-16 transfer review by 31 March",
+            description="For a young person moving on to post-16 (Year 11), the plan is reviewed and amended by 31 March.",
+            setting_kinds=SCHOOL_KINDS, subject="child", cadence="after_event", cadence_n=211,
+            event="phase_transfer_post16", evidence="phase_transfer_review", conditions={"has_ehcp": True},
+            responsible="manager", due_soon_days=42, escalate_after_days=1, escalate_to_roles=("headteacher",),
         ),
     ),
 )
