@@ -26,8 +26,8 @@ from keyworker.core import clock
 from keyworker.core.audit import audit_record
 from keyworker.core.dates import on_screen
 from keyworker.core.errors import RuleViolation
-from keyworker.people.carer_access import REVIEWS, CarerAccess, may_be_invited
-from keyworker.people.models import Carer, Child
+from keyworker.people.carer_access import REVIEWS, CarerAccess
+from keyworker.people.models import Carer, Child, ContactRestriction
 from keyworker.people.selectors import children_visible_to, families_visible_to
 from keyworker.standards.obligations import obligations_refresh
 
@@ -383,8 +383,7 @@ def review_open(*, actor: Actor, child: Child, last_review_on: dt.date) -> Annua
 
 @transaction.atomic
 def review_schedule(*, actor: Actor, review: AnnualReview, starts_at: dt.datetime, ends_at: dt.datetime, place: str = "") -> AnnualReview:
-    """Book (or move) the review meeting: an appointment of kind annual_review with the family invited (every carer who
-    may be invited)."""
+    """Book (or move) the review meeting: an appointment of kind annual_review with the family invited."""
     policies.require_organise_reviews(actor, review.setting_id)
     review = AnnualReview.objects.select_for_update().select_related("child", "setting", "appointment").get(pk=review.pk)
     if review.held_on is not None:
@@ -401,7 +400,9 @@ def review_schedule(*, actor: Actor, review: AnnualReview, starts_at: dt.datetim
             title=f"Annual review for {review.child.preferred_name or review.child.legal_first_name}", family_id=review.family_id,
             child_id=review.child_id, starts_at=starts_at, ends_at=ends_at, place=place, created_by=actor.user,
         )
-        carers = [c for c in Carer.objects.filter(family_id=review.family_id).order_by("contact_order", "id") if may_be_invited(c)]
+        # Every carer but those under a no-contact restriction (one without an e-mail address is told by phone or letter).
+        carers = Carer.objects.filter(family_id=review.family_id).exclude(
+            contact_restriction=ContactRestriction.NO_CONTACT).order_by("contact_order", "id")
         Invitee.objects.bulk_create([
             Invitee(organisation_id=review.organisation_id, appointment=a, kind=InviteeKind.CARER, role=InviteeRole.FAMILY,
                     carer=c, name=c.full_name, email=c.email)
