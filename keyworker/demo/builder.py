@@ -253,6 +253,7 @@ HISTORIES = (
     "keyworker.briefings.demo.demo_history",
     "keyworker.wellbeing.demo.demo_history",
     "keyworker.safeguarding.demo.demo_history",
+    "keyworker.meetings.reviews_demo.demo_history",
     "keyworker.demo.email.demo_history",
 )
 
