@@ -231,23 +231,25 @@ SCHOOL = PolicyTemplate(
         ),
         StandardTemplate(
             clause="SCH-R1", section=SCHOOL_SECTION_REVIEWS, title="EHCP reviewed within 12 months",
-            description="The plan is reviewed at least every 12 months (the first within 12 months of issue): each "
-                        "review meeting is held at most 12 months after the last.",
+            description="“EHC plans must be reviewed by the local authority as a minimum every 12 months.” (SEND Code "
+                        "of Practice 9.166) Each review meeting is held at most 12 months after the last (the first "
+                        "within 12 months of the plan being issued).",
             setting_kinds=SCHOOL_KINDS, subject="child", cadence="after_event", cadence_n=365, event="annual_review_due",
             evidence="annual_review_held", conditions={"has_ehcp": True}, responsible="manager", due_soon_days=42,
             escalate_after_days=7, escalate_to_roles=("headteacher",),
         ),
         StandardTemplate(
             clause="SCH-R2", section=SCHOOL_SECTION_REVIEWS, title="Review invitations sent 2 weeks before",
-            description="Invitations to the annual review meeting go out at least 2 weeks before it (9.176).",
+            description="“…invitations to the meeting must be sent out at least two weeks in advance of the meeting.” "
+                        "(SEND Code of Practice 9.176)",
             setting_kinds=SCHOOL_KINDS, subject="child", cadence="before_event", cadence_n=14,
             event="annual_review_meeting", evidence="review_invitations_sent", conditions={"has_ehcp": True},
             responsible="manager", due_soon_days=7, escalate_after_days=None, escalate_to_roles=(),
         ),
         StandardTemplate(
             clause="SCH-R3", section=SCHOOL_SECTION_REVIEWS, title="Advice and papers circulated 2 weeks before",
-            description="Advice and information about the child are circulated to everyone invited at least 2 weeks "
-                        "before the meeting (9.176), with the family's “All about my family”.",
+            description="“…send any advice and information gathered to all those invited at least two weeks before the "
+                        "meeting.” (SEND Code of Practice 9.176) The family's “All about my family” goes with the papers.",
             setting_kinds=SCHOOL_KINDS, subject="child", cadence="before_event", cadence_n=14,
             event="annual_review_meeting", evidence="review_papers_circulated", conditions={"has_ehcp": True},
             responsible="manager", due_soon_days=7, escalate_after_days=None, escalate_to_roles=(),
@@ -262,23 +264,25 @@ SCHOOL = PolicyTemplate(
         ),
         StandardTemplate(
             clause="SCH-R5", section=SCHOOL_SECTION_REVIEWS, title="Review report sent within 2 weeks",
-            description="The school sends the review report to the local authority and everyone invited within 2 weeks "
-                        "of the meeting.",
+            description="“The report must be sent to everyone invited within two weeks of the review meeting.” (SEND "
+                        "Code of Practice 9.176) The school sends it to the local authority and everyone invited.",
             setting_kinds=SCHOOL_KINDS, subject="child", cadence="after_event", cadence_n=14,
             event="annual_review_meeting", evidence="review_report_sent", conditions={"has_ehcp": True},
             responsible="manager", due_soon_days=5, escalate_after_days=3, escalate_to_roles=("headteacher",),
         ),
         StandardTemplate(
             clause="SCH-R6", section=SCHOOL_SECTION_REVIEWS, title="Phase transfer review by 15 February",
-            description="In a transfer year (Nursery to school, Year 6 to secondary) the plan is reviewed and amended by "
-                        "15 February.",
+            description="“…the EHC plan must be reviewed and amended by 15 February in the calendar year of the "
+                        "transfer.” (SEND Code of Practice 9.179) Transfer years: Nursery (to school) and Year 6 (to "
+                        "secondary).",
             setting_kinds=SCHOOL_KINDS, subject="child", cadence="after_event", cadence_n=167, event="phase_transfer",
             evidence="phase_transfer_review", conditions={"has_ehcp": True}, responsible="manager", due_soon_days=42,
             escalate_after_days=1, escalate_to_roles=("headteacher",),
         ),
         StandardTemplate(
             clause="SCH-R7", section=SCHOOL_SECTION_REVIEWS, title="Post-16 transfer review by 31 March",
-            description="For a young person moving on to post-16 (Year 11), the plan is reviewed and amended by 31 March.",
+            description="“…for young people moving from secondary school to a post-16 institution … by 31 March in the "
+                        "calendar year of the transfer.” (SEND Code of Practice 9.179) Year 11.",
             setting_kinds=SCHOOL_KINDS, subject="child", cadence="after_event", cadence_n=211,
             event="phase_transfer_post16", evidence="phase_transfer_review", conditions={"has_ehcp": True},
             responsible="manager", due_soon_days=42, escalate_after_days=1, escalate_to_roles=("headteacher",),

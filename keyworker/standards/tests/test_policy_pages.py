@@ -76,7 +76,7 @@ def test_adopting_a_template_from_the_list(world, client_for):
     assert "Adopt a built-in template" in page and "No policy adopted yet" in page
     response = client.post("/policies/", {"template_code": "school_key_worker", "effective_from": "2026-09-01", "review_on": "2027-09-01"})
     assert response.status_code == 302
-    assert Standard.objects.filter(organisation=world.org).count() == len(catalogue.SCHOOL.standards) == 12
+    assert Standard.objects.filter(organisation=world.org).count() == len(catalogue.SCHOOL.standards) == 19
     page = client.get("/policies/").content.decode()
     assert "Key worker role: minimum standards" in page and "0 of 7" in page
 
