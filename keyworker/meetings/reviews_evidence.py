@@ -177,11 +177,8 @@ def booklet_shared(organisation_id: int, start: dt.date, end: dt.date, condition
 
 
 def _review_url(obligation) -> str:
-    """The child's current review page, if the child has one."""
-    if not obligation.child_id:
-        return ""
-    review = AnnualReview.objects.filter(child_id=obligation.child_id).order_by("-last_review_on", "-id").only("id").first()
-    return reverse("meetings:review", args=[review.pk]) if review else reverse("meetings:reviews")
+    """The child's current review (a redirect, so that a list of obligations builds its buttons without a query)."""
+    return reverse("meetings:review_of_child", args=[obligation.child_id]) if obligation.child_id else ""
 
 
 OPEN_REVIEW = EvidenceAction("Open the review", _review_url, "Recorded on the child's annual review page.")

@@ -7,14 +7,18 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from keyworker.accounts.access import Actor
+from keyworker.core import clock
 from keyworker.core.extensions import (
     COMING,
     SCHOOL_KINDS,
     TO_DO,
     CarerHomeItem,
     CarerHomeSource,
+    TimelineEntry,
+    TimelineSource,
     WeekPanel,
     register_carer_home_source,
+    register_timeline_source,
     register_week_panel,
 )
 from keyworker.people.carer_access import CarerAccess
@@ -75,7 +79,28 @@ def to_do(access: CarerAccess, as_of: dt.date, now: dt.datetime) -> list[CarerHo
     return sorted(items, key=lambda i: i.when)
 
 
+def timeline(actor: Actor, family, limit: int) -> list[TimelineEntry]:
+    """The family's reviews held and booklets shared, newest first (one query)."""
+    entries = []
+    qs = reviews.with_details(reviews.reviews_visible_to(actor).filter(family_id=family.pk)).order_by("-last_review_on", "-id")
+    for r in qs[:limit]:
+        url, child = reverse("meetings:review", args=[r.pk]), (r.child.display_name,)
+        if r.held_on:
+            entries.append(TimelineEntry(at=clock.start_of_day(r.held_on, r.setting.time_zone), kind="annual_reviews",
+                                         label="Annual review held", summary=f"EHCP annual review meeting for {r.child.display_name}.",
+                                         url=url, tone="info", by=r.held_recorded_by.full_name if r.held_recorded_by else "",
+                                         children=child, key=("held", r.pk)))
+        if r.booklet_shared_at:
+            entries.append(TimelineEntry(at=r.booklet_shared_at, kind="annual_reviews", label="Pupil booklet shared",
+                                         summary=f"Shared with {r.booklet_shared_with}.", url=url, tone="good",
+                                         by=r.booklet_shared_by.full_name if r.booklet_shared_by else "", children=child,
+                                         key=("booklet", r.pk)))
+    entries.sort(key=lambda e: (e.at, e.key), reverse=True)
+    return entries[:limit]
+
+
 def register() -> None:
+    register_timeline_source(TimelineSource("annual_reviews", "Annual reviews", timeline))
     register_week_panel(WeekPanel("annual_reviews", 40, "meetings/review_week_panel.html", build, SCHOOL_KINDS))
     register_carer_home_source(CarerHomeSource("annual_reviews_coming", COMING, coming))
     register_carer_home_source(CarerHomeSource("annual_reviews_to_do", TO_DO, to_do))

@@ -48,6 +48,19 @@ def review_open_view(request: HttpRequest, child_id: int) -> HttpResponse:
 
 
 @login_required
+def review_of_child_view(request: HttpRequest, child_id: int) -> HttpResponse:
+    """The child's latest review; with none yet, the page that opens one (for a leader) or the list."""
+    actor = _member(request)
+    child = access_child(actor, child_id)
+    review = reviews.reviews_visible_to(actor).filter(child=child).order_by("-last_review_on", "-id").first()
+    if review is not None:
+        return redirect("meetings:review", review.pk)
+    if policies.can_organise_reviews(actor, child.setting_id):
+        return redirect("meetings:review_open", child.pk)
+    return redirect("meetings:reviews")
+
+
+@login_required
 def review_view(request: HttpRequest, review_id: int) -> HttpResponse:
     actor = _member(request)
     review = reviews.access_review(actor, review_id)

@@ -9,6 +9,7 @@ app_name = "meetings"
 urlpatterns: list = [
     # EHCP annual reviews
     path("reviews/", reviews_views.reviews_view, name="reviews"),
+    path("reviews/children/<int:child_id>/", reviews_views.review_of_child_view, name="review_of_child"),
     path("reviews/children/<int:child_id>/open/", reviews_views.review_open_view, name="review_open"),
     path("reviews/<int:review_id>/", reviews_views.review_view, name="review"),
     path("reviews/<int:review_id>/book/", reviews_views.review_schedule_view, name="review_schedule"),

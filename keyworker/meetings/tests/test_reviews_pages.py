@@ -112,3 +112,20 @@ def test_the_list_and_the_review_page_take_a_fixed_number_of_queries(world, clie
         assert client.get("/meetings/reviews/").status_code == 200
     with django_assert_max_num_queries(14):
         assert client.get(f"/meetings/reviews/{review.pk}/").status_code == 200
+
+
+def test_an_obligations_button_leads_to_the_childs_review(world, client_for):
+    review = booked(world)
+    client = client_for(world.ta_a)
+    assert client.get(f"/meetings/reviews/children/{world.child_a.pk}/")["Location"] == f"/meetings/reviews/{review.pk}/"
+    assert client_for(world.outsider).get(f"/meetings/reviews/children/{world.child_a.pk}/").status_code == 404
+
+
+def test_the_family_timeline_shows_the_booklet_shared(world):
+    from ..reviews_panels import timeline
+
+    review = booked(world)
+    reviews.review_booklet_share(actor=world.actor(world.ta_a), review=review, shared_with="Mum")
+    entries = timeline(world.actor(world.ta_a), world.family_a, 10)
+    assert [e.label for e in entries] == ["Pupil booklet shared"] and entries[0].by == "Kim Keyworker"
+    assert timeline(world.actor(world.outsider), world.family_a, 10) == []
