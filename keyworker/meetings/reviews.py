@@ -385,7 +385,7 @@ def review_open(*, actor: Actor, child: Child, last_review_on: dt.date) -> Annua
 def review_schedule(*, actor: Actor, review: AnnualReview, starts_at: dt.datetime, ends_at: dt.datetime, place: str = "") -> AnnualReview:
     """Book (or move) the review meeting: an appointment of kind annual_review with the family invited."""
     policies.require_organise_reviews(actor, review.setting_id)
-    review = AnnualReview.objects.select_for_update().select_related("child", "setting", "appointment").get(pk=review.pk)
+    review = AnnualReview.objects.select_for_update(of=("self",)).select_related("child", "setting", "appointment").get(pk=review.pk)
     if review.held_on is not None:
         raise RuleViolation("This review has been held: open the next one to book another meeting.", rule="held")
     if not isinstance(starts_at, dt.datetime) or not isinstance(ends_at, dt.datetime):
@@ -431,7 +431,7 @@ def review_step_mark(*, actor: Actor, review: AnnualReview, step: str, on: dt.da
     policies.require_work_on_review(actor, review)
     if step not in MARKABLE:
         raise RuleViolation("Choose a step: invitations, papers, held or report.", rule="step", field="step")
-    review = AnnualReview.objects.select_for_update().select_related("child", "setting", "appointment").get(pk=review.pk)
+    review = AnnualReview.objects.select_for_update(of=("self",)).select_related("child", "setting", "appointment").get(pk=review.pk)
     today = clock.today(review.setting.time_zone)
     on = _day(on or today, "on", today)
     day_field, by_field = STEP_FIELDS[step]
@@ -467,7 +467,7 @@ def review_step_mark(*, actor: Actor, review: AnnualReview, step: str, on: dt.da
 def review_key_worker_invite(*, actor: Actor, review: AnnualReview) -> AnnualReview:
     """Invite the family's key worker to the meeting (SCH-7): an invitee on the appointment, and the day recorded."""
     policies.require_work_on_review(actor, review)
-    review = AnnualReview.objects.select_for_update().select_related("child", "setting", "appointment").get(pk=review.pk)
+    review = AnnualReview.objects.select_for_update(of=("self",)).select_related("child", "setting", "appointment").get(pk=review.pk)
     if review.appointment_id is None:
         raise RuleViolation("Book the review meeting first.", rule="no_meeting", field="step")
     staff = key_worker_of(review)
@@ -494,7 +494,7 @@ def review_booklet_share(*, actor: Actor, review: AnnualReview, shared_with: str
     """The pupil booklet shared with the family (SCH-7): who shared it, when, with whom; the family then opens it in the
     portal."""
     policies.require_work_on_review(actor, review)
-    review = AnnualReview.objects.select_for_update().select_related("child", "setting").get(pk=review.pk)
+    review = AnnualReview.objects.select_for_update(of=("self",)).select_related("child", "setting").get(pk=review.pk)
     shared_with = (shared_with or "").strip()
     if not shared_with:
         raise RuleViolation("Say who in the family it was shared with, for example “Mum, at the review”.",
