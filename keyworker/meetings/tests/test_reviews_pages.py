@@ -129,3 +129,17 @@ def test_the_family_timeline_shows_the_booklet_shared(world):
     entries = timeline(world.actor(world.ta_a), world.family_a, 10)
     assert [e.label for e in entries] == ["Pupil booklet shared"] and entries[0].by == "Kim Keyworker"
     assert timeline(world.actor(world.outsider), world.family_a, 10) == []
+
+
+def test_my_week_shows_the_reviews_coming_with_all_about_my_family(world, client_for):
+    booked(world)
+    html = client_for(world.ta_a).get("/my-week/").content.decode()
+    assert "Annual reviews coming up" in html and "Alfie Adams" in html
+    assert "not finished &quot;All about my family&quot; yet" in html or 'not finished "All about my family" yet' in html
+
+
+def test_the_checklist_shows_all_about_my_family_state(world, client_for):
+    review = booked(world)
+    reviews.family_views_save(actor=world.actor(world.ta_a), review=review, answers=reviews.Answers(hard="Mornings"), done=False)
+    html = client_for(world.headteacher).get(f"/meetings/reviews/{review.pk}/").content.decode()
+    assert "review-step--due_soon" in html and "In progress" in html
