@@ -305,15 +305,17 @@ def reviews_of_key_worker(actor: Actor, as_of: dt.date, weeks: int = 6) -> list[
 
 
 def reviews_for_carer(access: CarerAccess, as_of: dt.date) -> list[AnnualReview]:
-    """Each child's latest review, for children on roll in the families whose reviews the carer may see (one query)."""
+    """The reviews still to hold and those held in the last year, of children on roll in the families whose reviews the
+    carer may see (one query)."""
     family_ids = access.family_ids_with(REVIEWS)
     if not family_ids:
         return []
     qs = with_details(
         AnnualReview.objects.filter(family_id__in=family_ids, child__enrolled_on__lte=as_of)
         .filter(Q(child__left_on__isnull=True) | Q(child__left_on__gte=as_of))
+        .filter(Q(held_on__isnull=True) | Q(held_on__gte=as_of - dt.timedelta(days=365)))
     )
-    return sorted(_latest_per_child(qs).values(), key=lambda r: (r.due_by, r.pk))
+    return sorted(qs, key=lambda r: (r.due_by, r.pk))
 
 
 def carer_review(access: CarerAccess, review_id: int, as_of: dt.date) -> AnnualReview:
@@ -457,10 +459,26 @@ def review_step_mark(*, actor: Actor, review: AnnualReview, step: str, on: dt.da
     if step == HELD and review.appointment is not None and review.appointment.status == AppointmentStatus.SCHEDULED:
         review.appointment.status = AppointmentStatus.HELD
         review.appointment.save(update_fields=["status", "updated_at"])
+    if step == HELD:
+        _open_next(review, on, actor)
     audit_record(organisation_id=review.organisation_id, actor=actor.user, event_type=f"annual_review.{step}", obj=review,
                  summary=f"{STEP_LABELS[step]} on {on_screen(on)}: {review.child.display_name}")
     _refresh(review, actor)
     return review
+
+
+def _open_next(review: AnnualReview, held_on: dt.date, actor: Actor) -> AnnualReview:
+    """The next cycle, due 12 months after the meeting just held (asking twice gives the same one)."""
+    nxt, created = AnnualReview.objects.get_or_create(
+        child_id=review.child_id, last_review_on=held_on,
+        defaults={"organisation_id": review.organisation_id, "family_id": review.family_id, "setting_id": review.setting_id,
+                  "due_by": next_due(held_on), "created_by": actor.user},
+    )
+    if created:
+        FamilyViews.objects.create(organisation_id=nxt.organisation_id, review=nxt)
+        audit_record(organisation_id=nxt.organisation_id, actor=actor.user, event_type="annual_review.opened", obj=nxt,
+                     summary=f"Next annual review for {review.child.display_name} due by {on_screen(nxt.due_by)}")
+    return nxt
 
 
 @transaction.atomic

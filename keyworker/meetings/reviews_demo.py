@@ -126,7 +126,9 @@ def demo_history(*, organisation: Organisation, today: dt.date | None = None, se
             hopes="To use the talker at home as well as at school, and to try an after-school club.",
             questions="What support is there for the move to the next class?",
         )
-        written += 1
+        nxt = _review(child, held, by)  # the next cycle opened when the meeting was recorded as held
+        FamilyViews.objects.create(organisation_id=organisation.pk, review=nxt)
+        written += 2
 
     # Every other child with an EHCP: the last review some time in the past year (a few more than a year ago: overdue).
     for child in children:

@@ -72,6 +72,8 @@ def to_do(access: CarerAccess, as_of: dt.date, now: dt.datetime) -> list[CarerHo
         if review.held_on is not None or (views is not None and views.state == FamilyViewsState.DONE):
             continue
         when = reviews.meeting_day(review) or review.due_by
+        if when > as_of + dt.timedelta(weeks=reviews.UPCOMING_WEEKS):
+            continue  # a review a year away asks nothing of the family yet
         detail = "Your views go into the review papers." if not views or views.state == FamilyViewsState.NOT_STARTED else (
             "You have started it: finish it when you are ready.")
         items.append(CarerHomeItem(TO_DO, "Fill in All about my family", when, detail,

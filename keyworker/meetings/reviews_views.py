@@ -52,7 +52,10 @@ def review_of_child_view(request: HttpRequest, child_id: int) -> HttpResponse:
     """The child's latest review; with none yet, the page that opens one (for a leader) or the list."""
     actor = _member(request)
     child = access_child(actor, child_id)
-    review = reviews.reviews_visible_to(actor).filter(child=child).order_by("-last_review_on", "-id").first()
+    # A review held and its report still to send comes first (the report's obligation leads here), else the latest.
+    mine = reviews.reviews_visible_to(actor).filter(child=child)
+    review = (mine.filter(held_on__isnull=False, report_sent_on__isnull=True).order_by("-held_on", "-id").first()
+              or mine.order_by("-last_review_on", "-id").first())
     if review is not None:
         return redirect("meetings:review", review.pk)
     if policies.can_organise_reviews(actor, child.setting_id):

@@ -22,11 +22,12 @@ def test_the_demo_reviews(world):
     ehcp(world.child_a)
     sibling = ehcp(make_child(world.family_a, world.school, world.class_a, legal_first_name="Amy"))
     ehcp(world.child_b)
-    assert demo_history(organisation=world.org, today=TODAY) == 3
+    assert demo_history(organisation=world.org, today=TODAY) == 4
     coming = AnnualReview.objects.get(child=world.child_a)
     assert reviews.meeting_day(coming) == dt.date(2026, 11, 30) and coming.invitations_sent_on is not None
     assert coming.papers_circulated_on is None and coming.family_views.state == FamilyViewsState.NOT_STARTED
-    held = AnnualReview.objects.get(child=sibling)
+    held = AnnualReview.objects.get(child=sibling, held_on__isnull=False)
+    assert AnnualReview.objects.get(child=sibling, held_on__isnull=True).due_by == reviews.next_due(held.held_on)
     assert held.held_on < TODAY and held.booklet_shared_at is not None and held.family_views.state == FamilyViewsState.DONE
     assert Obligation.objects.get(standard__clause="SCH-7", child=sibling).state == ObligationState.MET
     assert Obligation.objects.filter(standard__clause="SCH-R3", child=world.child_a, state=ObligationState.OVERDUE).exists()

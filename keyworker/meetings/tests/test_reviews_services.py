@@ -12,7 +12,7 @@ from keyworker.standards.models import Obligation, ObligationState
 from keyworker.standards.services import policy_adopt_builtin
 
 from .. import reviews
-from ..models import AppointmentKind, AppointmentStatus, FamilyViewsState, InviteeRole
+from ..models import AnnualReview, AppointmentKind, AppointmentStatus, FamilyViewsState, InviteeRole
 from .review_helpers import LAST_REVIEW, MEETING, TODAY, book, booked, ehcp, open_review
 
 pytestmark = pytest.mark.django_db
@@ -95,7 +95,12 @@ def test_the_engine_owes_each_step_and_meets_it(world, clock):
     clock.move_to(dt.datetime(2026, 11, 30, 16, 0, tzinfo=dt.UTC))
     review = reviews.review_step_mark(actor=ta, review=review, step="held")
     assert review.appointment.status == AppointmentStatus.HELD
-    assert _obligation("SCH-R1", world.child_a).state == ObligationState.MET
+    r1 = Obligation.objects.get(standard__clause="SCH-R1", child=world.child_a, due_on=dt.date(2026, 12, 10))
+    assert r1.state == ObligationState.MET
+    # The next cycle opens itself: due 12 months after the meeting, and the engine owes it.
+    nxt = AnnualReview.objects.get(child=world.child_a, last_review_on=dt.date(2026, 11, 30))
+    assert nxt.due_by == dt.date(2027, 11, 30) and nxt.family_views.state == FamilyViewsState.NOT_STARTED
+    assert _obligation("SCH-R1", world.child_a).due_on == dt.date(2027, 11, 30)
     r5 = _obligation("SCH-R5", world.child_a)
     assert r5.due_on == dt.date(2026, 12, 14) and r5.state != ObligationState.MET
     clock.move_to(dt.datetime(2026, 12, 7, 10, 0, tzinfo=dt.UTC))
