@@ -226,7 +226,8 @@ def review_steps(review: AnnualReview, as_of: dt.date) -> list[Step]:
     deadline = transfer_deadline(year_group_of(review.child), as_of)
     if deadline is not None:
         label = f"Transfer review by {on_screen(deadline)}" + (" (post-16)" if year_group_of(review.child) in POST_16_YEARS else "")
-        held = review.held_on if review.held_on and review.held_on <= deadline + dt.timedelta(days=366) else None
+        # Met by this cycle's meeting when it is held in the transfer's school year.
+        held = review.held_on if review.held_on and school_year_start(review.held_on) == school_year_start(deadline) else None
         steps.append(Step("transfer", label, deadline, held, _name(review.held_recorded_by), _state(deadline, held, as_of)))
     return steps
 

@@ -39,3 +39,14 @@ def test_the_transfer_events_count_back_to_the_start_of_the_school_year():
 
     assert dt.date(2027, 2, 15) - dt.timedelta(days=TRANSFER_DAYS) == dt.date(2026, 9, 1)
     assert dt.date(2027, 3, 31) - dt.timedelta(days=POST16_DAYS) == dt.date(2026, 9, 1)
+
+
+def test_the_transfer_step_on_the_checklist(world):
+    from .review_helpers import book, ehcp, open_review
+
+    ehcp(world.child_a, year_group="Year 6")
+    review = book(world, open_review(world))
+    steps = {s.code: s for s in reviews.review_steps(review, dt.date(2026, 11, 18))}
+    assert steps["transfer"].due_on == dt.date(2027, 2, 15) and steps["transfer"].state == "to_do"
+    review.held_on = dt.date(2026, 11, 30)
+    assert {s.code: s for s in reviews.review_steps(review, dt.date(2026, 12, 1))}["transfer"].state == "done"
