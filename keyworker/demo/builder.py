@@ -262,6 +262,7 @@ HISTORIES = (
     "keyworker.meetings.demo.demo_history",
     "keyworker.meetings.reminders_demo.demo_history",
     "keyworker.meetings.evenings_demo.demo_history",
+    "keyworker.meetings.reviews_demo.demo_history",
     "keyworker.demo.email.demo_history",
     "keyworker.portal.demo.demo_history",
 )

@@ -21,6 +21,9 @@ class MeetingsConfig(AppConfig):
             panels,
             reminders,
             reminders_panels,
+            reviews_api,
+            reviews_evidence,
+            reviews_panels,
             selectors,
         )
 
@@ -38,3 +41,7 @@ class MeetingsConfig(AppConfig):
         evenings.register_carer_home()
         evenings.register_week_panel()
         register_api_routes(ApiRoutes("meetings_evenings", evenings_api.register, evenings_api.urlpatterns))
+        # EHCP annual reviews: their steps' events and evidence, My week, the carers' home, the API.
+        reviews_evidence.register()
+        reviews_panels.register()
+        register_api_routes(ApiRoutes("annual_reviews", reviews_api.register, reviews_api.urlpatterns))

@@ -111,7 +111,77 @@ class Invitee(OrganisationOwned):
         return self.name or str(self.carer or self.staff)
 
 
-# Reminders and calendar feeds live in their own module; imported here so that Django finds them.
-# Parents' evenings and their slots (their own module; imported here so Django finds the models).
+
+# EHCP annual reviews -------------------------------------------------------------------------------------------------
+# One row per child per review cycle: the date of the last review (or of the plan's issue, for the first), the date the
+# next is due (at most 12 months later), the meeting, and the day each step was done and by whom.
+
+
+class AnnualReview(OrganisationOwned):
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="annual_reviews")
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="annual_reviews")  # the child's, for scoping
+    setting = models.ForeignKey(Setting, on_delete=models.PROTECT, related_name="annual_reviews")
+    last_review_on = models.DateField(help_text="The last annual review, or the day the plan was issued for a first review")
+    due_by = models.DateField(help_text="12 months after the last review at the latest")
+    appointment = models.OneToOneField(Appointment, null=True, blank=True, on_delete=models.SET_NULL, related_name="annual_review")
+    invitations_sent_on = models.DateField(null=True, blank=True)
+    invitations_sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    papers_circulated_on = models.DateField(null=True, blank=True)
+    papers_circulated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    key_worker_invited_on = models.DateField(null=True, blank=True)
+    key_worker_invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    held_on = models.DateField(null=True, blank=True)
+    held_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    report_sent_on = models.DateField(null=True, blank=True)
+    report_sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The pupil booklet shared with the family (SCH-7): who shared it, when, with whom.
+    booklet_shared_at = models.DateTimeField(null=True, blank=True)
+    booklet_shared_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    booklet_shared_with = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["due_by", "id"]
+        indexes = [models.Index(fields=["organisation", "due_by"], name="annualreview_org_due_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "last_review_on"], name="annualreview_one_per_cycle"),
+            models.CheckConstraint(condition=models.Q(due_by__gt=models.F("last_review_on")), name="annualreview_due_after_last"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Annual review: {self.child}"
+
+
+class FamilyViewsState(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+
+
+class FamilyViews(OrganisationOwned):
+    """“All about my family”: the carers' section of the EHCP review form, filled in by a carer in the portal or by the
+    key worker with them."""
+
+    review = models.OneToOneField(AnnualReview, on_delete=models.CASCADE, related_name="family_views")
+    going_well = models.TextField("What is going well", blank=True)
+    hard = models.TextField("What is hard", blank=True)
+    hopes = models.TextField("What we hope for", blank=True)
+    questions = models.TextField("Questions for the meeting", blank=True)
+    state = models.CharField(max_length=12, choices=FamilyViewsState.choices, default=FamilyViewsState.NOT_STARTED)
+    done_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Who wrote it: "carer" in the portal, "staff" for a key worker writing it down with the family.
+    written_by = models.CharField(max_length=10, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    def __str__(self) -> str:
+        return f"All about my family: {self.review.child}"
+
+
+# Reminders and calendar feeds, parents' evenings and their slots live in modules of their own; imported here so
+# that Django finds them.
 from .evenings_models import EveningSlot, EveningStatus, ParentsEvening  # noqa: E402, F401
 from .models_reminders import AppointmentReminder, CalendarFeed, ReminderState  # noqa: E402, F401

@@ -3,7 +3,15 @@ sign-in pages."""
 
 from django.urls import path
 
-from . import views, views_appointments, views_bookings, views_calendar, views_forms, views_messages
+from . import (
+    views,
+    views_appointments,
+    views_bookings,
+    views_calendar,
+    views_forms,
+    views_messages,
+    views_reviews,
+)
 
 app_name = "portal"
 
@@ -33,4 +41,9 @@ urlpatterns += [
     path("bookings/<int:evening_id>/book/", views_bookings.bookings_book, name="bookings_book"),
     path("bookings/<int:evening_id>/<int:slot_id>/move/", views_bookings.bookings_move, name="bookings_move"),
     path("bookings/<int:evening_id>/<int:slot_id>/cancel/", views_bookings.bookings_cancel, name="bookings_cancel"),
+    # Annual reviews, "All about my family" and the pupil booklet
+    path("reviews/", views_reviews.reviews_list, name="reviews"),
+    path("reviews/<int:review_id>/", views_reviews.review, name="review"),
+    path("reviews/<int:review_id>/all-about-my-family/", views_reviews.family_views, name="review_family_views"),
+    path("reviews/<int:review_id>/booklet.pdf", views_reviews.booklet, name="review_booklet"),
 ]

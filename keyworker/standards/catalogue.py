@@ -102,6 +102,12 @@ EVIDENCE_LABELS = {
     "journal_monitoring": "Learning journals and care plans monitored",
     "manager_attended": "The manager at the meeting",
     "message_answered": "A reply to the carer's message",
+    "annual_review_held": "The annual review meeting held",
+    "review_invitations_sent": "Review invitations sent",
+    "review_papers_circulated": "Advice and papers circulated",
+    "review_key_worker_invited": "The key worker invited to the review",
+    "review_report_sent": "The review report sent",
+    "phase_transfer_review": "A review held before the transfer deadline",
 }
 
 # Clauses added with the carers' portal, beyond the source documents' own: a section of their own in each template.
@@ -111,6 +117,7 @@ MESSAGE_REPLY_SCHOOL_DAYS = 2
 
 SCHOOL_SECTION_ALLOCATION = "Allocation"
 SCHOOL_SECTION_MINIMUM = "Minimum standards of the key worker"
+SCHOOL_SECTION_REVIEWS = "EHCP annual reviews (SEND Code of Practice 2015, chapter 9)"
 
 SCHOOL = PolicyTemplate(
     code="school_key_worker",
@@ -241,6 +248,64 @@ SCHOOL = PolicyTemplate(
             setting_kinds=SCHOOL_KINDS, subject="family", cadence="after_event", cadence_n=MESSAGE_REPLY_SCHOOL_DAYS,
             event="carer_message_received", evidence="message_answered", responsible="key_worker", due_soon_days=1,
             escalate_after_days=2, escalate_to_roles=("deputy_headteacher",), day_count="school",
+        ),
+        StandardTemplate(
+            clause="SCH-R1", section=SCHOOL_SECTION_REVIEWS, title="EHCP reviewed within 12 months",
+            description="“EHC plans must be reviewed by the local authority as a minimum every 12 months.” (SEND Code "
+                        "of Practice 9.166) Each review meeting is held at most 12 months after the last (the first "
+                        "within 12 months of the plan being issued).",
+            setting_kinds=SCHOOL_KINDS, subject="child", cadence="after_event", cadence_n=365, event="annual_review_due",
+            evidence="annual_review_held", conditions={"has_ehcp": True}, responsible="manager", due_soon_days=42,
+            escalate_after_days=7, escalate_to_roles=("headteacher",),
+        ),
+        StandardTemplate(
+            clause="SCH-R2", section=SCHOOL_SECTION_REVIEWS, title="Review invitations sent 2 weeks before",
+            description="“…invitations to the meeting must be sent out at least two weeks in advance of the meeting.” "
+                        "(SEND Code of Practice 9.176)",
+            setting_kinds=SCHOOL_KINDS, subject="child", cadence="before_event", cadence_n=14,
+            event="annual_review_meeting", evidence="review_invitations_sent", conditions={"has_ehcp": True},
+            responsible="manager", due_soon_days=7, escalate_after_days=None, escalate_to_roles=(),
+        ),
+        StandardTemplate(
+            clause="SCH-R3", section=SCHOOL_SECTION_REVIEWS, title="Advice and papers circulated 2 weeks before",
+            description="“…send any advice and information gathered to all those invited at least two weeks before the "
+                        "meeting.” (SEND Code of Practice 9.176) The family's “All about my family” goes with the papers.",
+            setting_kinds=SCHOOL_KINDS, subject="child", cadence="before_event", cadence_n=14,
+            event="annual_review_meeting", evidence="review_papers_circulated", conditions={"has_ehcp": True},
+            responsible="manager", due_soon_days=7, escalate_after_days=None, escalate_to_roles=(),
+        ),
+        StandardTemplate(
+            clause="SCH-R4", section=SCHOOL_SECTION_REVIEWS, title="Key worker invited to the annual review",
+            description="“Key workers are invited to attend a part of their allocated pupil's annual review” (SCH-7): "
+                        "the key worker is invited with the other invitations, 2 weeks before the meeting.",
+            setting_kinds=SCHOOL_KINDS, subject="child", cadence="before_event", cadence_n=14,
+            event="annual_review_meeting", evidence="review_key_worker_invited", conditions={"has_ehcp": True},
+            responsible="manager", due_soon_days=7, escalate_after_days=None, escalate_to_roles=(),
+        ),
+        StandardTemplate(
+            clause="SCH-R5", section=SCHOOL_SECTION_REVIEWS, title="Review report sent within 2 weeks",
+            description="“The report must be sent to everyone invited within two weeks of the review meeting.” (SEND "
+                        "Code of Practice 9.176) The school sends it to the local authority and everyone invited.",
+            setting_kinds=SCHOOL_KINDS, subject="child", cadence="after_event", cadence_n=14,
+            event="annual_review_meeting", evidence="review_report_sent", conditions={"has_ehcp": True},
+            responsible="manager", due_soon_days=5, escalate_after_days=3, escalate_to_roles=("headteacher",),
+        ),
+        StandardTemplate(
+            clause="SCH-R6", section=SCHOOL_SECTION_REVIEWS, title="Phase transfer review by 15 February",
+            description="“…the EHC plan must be reviewed and amended by 15 February in the calendar year of the "
+                        "transfer.” (SEND Code of Practice 9.179) Transfer years: Nursery (to school) and Year 6 (to "
+                        "secondary).",
+            setting_kinds=SCHOOL_KINDS, subject="child", cadence="after_event", cadence_n=167, event="phase_transfer",
+            evidence="phase_transfer_review", conditions={"has_ehcp": True}, responsible="manager", due_soon_days=42,
+            escalate_after_days=1, escalate_to_roles=("headteacher",),
+        ),
+        StandardTemplate(
+            clause="SCH-R7", section=SCHOOL_SECTION_REVIEWS, title="Post-16 transfer review by 31 March",
+            description="“…for young people moving from secondary school to a post-16 institution … by 31 March in the "
+                        "calendar year of the transfer.” (SEND Code of Practice 9.179) Year 11.",
+            setting_kinds=SCHOOL_KINDS, subject="child", cadence="after_event", cadence_n=211,
+            event="phase_transfer_post16", evidence="phase_transfer_review", conditions={"has_ehcp": True},
+            responsible="manager", due_soon_days=42, escalate_after_days=1, escalate_to_roles=("headteacher",),
         ),
     ),
 )

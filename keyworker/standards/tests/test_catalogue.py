@@ -16,8 +16,9 @@ def test_the_school_template_has_every_minimum_standard():
     # SCH-5 has two parts, each under a reference of its own: each unexplained absence challenged (SCH-5a), and each
     # attendance concern followed up (SCH-5b).
     # SCH-11 was added with the carers' portal (messages answered within 2 school days); the source's own keep theirs.
+    # The EHCP annual review's statutory steps (SEND Code of Practice) follow under references of their own, SCH-R1..R7.
     assert clauses == ["SCH-A1", *[f"SCH-{i}" for i in range(1, 5)], "SCH-5a", "SCH-5b",
-                       *[f"SCH-{i}" for i in range(6, 12)]]
+                       *[f"SCH-{i}" for i in range(6, 12)], *[f"SCH-R{i}" for i in range(1, 8)]]
     by = {s.clause: s for s in catalogue.SCHOOL.standards}
     assert [by[c].event for c in ("SCH-5a", "SCH-5b")] == ["unexplained_absence", "attendance_concern_raised"]
 
@@ -49,6 +50,14 @@ def test_the_school_template_in_detail():
     assert (by["SCH-6"].cadence, by["SCH-6"].cadence_n, by["SCH-6"].event) == ("before_event", 3, "appointment")
     assert (by["SCH-3"].cadence, by["SCH-3"].event) == ("after_event", "key_aspects_changed")
     assert (by["SCH-9"].cadence, by["SCH-9"].event) == ("after_event", "wellbeing_concern")
+    # Annual reviews: held within 12 months; invitations, papers and the key worker's invitation 2 weeks before; the
+    # report 2 weeks after; the transfer deadlines (15 February, 31 March post-16). Each for children with an EHCP.
+    assert [(by[f"SCH-R{i}"].cadence, by[f"SCH-R{i}"].cadence_n, by[f"SCH-R{i}"].event) for i in range(1, 8)] == [
+        ("after_event", 365, "annual_review_due"), ("before_event", 14, "annual_review_meeting"),
+        ("before_event", 14, "annual_review_meeting"), ("before_event", 14, "annual_review_meeting"),
+        ("after_event", 14, "annual_review_meeting"), ("after_event", 167, "phase_transfer"),
+        ("after_event", 211, "phase_transfer_post16")]
+    assert all(by[f"SCH-R{i}"].conditions == {"has_ehcp": True} for i in range(1, 8))
     assert all(s.enabled for s in catalogue.SCHOOL.standards)
     # Messages through the portal: answered within 2 school days of reaching the school.
     assert (by["SCH-11"].cadence, by["SCH-11"].cadence_n, by["SCH-11"].day_count, by["SCH-11"].event, by["SCH-11"].evidence) == (

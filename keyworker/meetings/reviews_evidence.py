@@ -1,0 +1,202 @@
+"""What annual reviews give the standards engine: the events each step counts from, and the records that meet them.
+
+Events (per child, reference "annualreview:<id>"):
+- `annual_review_due`: counted back 365 days from the day the review is due, so "within 365 days" falls due on the day
+  the review page shows (12 months after the last review);
+- `annual_review_meeting`: the meeting's day (not a cancelled one), for "2 weeks before" and "2 weeks after";
+- `phase_transfer`, `phase_transfer_post16`: for a child with an EHCP in a transfer year, counted back from 15 February
+  (31 March) by the number of days the school template gives, so that the deadline is the day the obligation is due.
+
+Evidence: invitations sent, papers circulated, the key worker invited (before the meeting), the meeting held and the
+report sent (each about its own review), and the pupil booklet shared (SCH-7).
+"""
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Iterable
+
+from django.db.models import Q
+from django.urls import reverse
+
+from keyworker.people.models import Child
+from keyworker.standards.engine import LOOKAHEAD_DAYS
+from keyworker.standards.evidence import (
+    EventRow,
+    EventSource,
+    EvidenceAction,
+    EvidenceRow,
+    EvidenceSource,
+    register_events,
+    register_evidence,
+)
+
+from . import reviews
+from .models import AnnualReview, AppointmentStatus
+
+ANNUAL_REVIEW_DUE = "annual_review_due"
+ANNUAL_REVIEW_MEETING = "annual_review_meeting"
+PHASE_TRANSFER = "phase_transfer"
+PHASE_TRANSFER_POST16 = "phase_transfer_post16"
+# The days from the transfer event to the deadline, as the school template's standards count them.
+TRANSFER_DAYS = 167   # 1 September to 15 February
+POST16_DAYS = 211     # 1 September to 31 March (non-leap)
+HELD_WINDOW_DAYS = 365
+
+REVIEW_HELD = "annual_review_held"
+INVITATIONS_SENT = "review_invitations_sent"
+PAPERS_CIRCULATED = "review_papers_circulated"
+KEY_WORKER_INVITED = "review_key_worker_invited"
+REPORT_SENT = "review_report_sent"
+TRANSFER_REVIEW = "phase_transfer_review"
+BOOKLET_SHARED = "review_booklet_shared"
+# A step done earlier than this before the meeting counts from this day: the engine reads a "before the event" record
+# from a fortnight before its due day (4 weeks before the meeting), and invitations sent 6 weeks ahead are on time.
+EARLIEST_BEFORE = 28
+
+
+def ref(review_id: int) -> str:
+    return f"annualreview:{review_id}"
+
+
+def _reviews(organisation_id: int, families: set[int] | None):
+    qs = AnnualReview.objects.filter(organisation_id=organisation_id)
+    if families is not None:
+        qs = qs.filter(family_id__in=families)
+    return qs
+
+
+def _meetings(organisation_id: int, families: set[int] | None) -> dict[int, tuple]:
+    """Each review's (family, child, meeting day, row values) for reviews with a meeting not cancelled, in one query."""
+    rows = (
+        _reviews(organisation_id, families).filter(appointment__isnull=False)
+        .exclude(appointment__status=AppointmentStatus.CANCELLED)
+        .values_list("id", "family_id", "child_id", "appointment__starts_at", "setting__time_zone", "invitations_sent_on",
+                     "papers_circulated_on", "key_worker_invited_on")
+    )
+    return {r[0]: (r[1], r[2], r[3].astimezone(zoneinfo.ZoneInfo(r[4])).date(), r[5:]) for r in rows}
+
+
+# Events -------------------------------------------------------------------------------------------------------------
+
+
+def due_events(organisation_id: int, start: dt.date, end: dt.date, families: set[int] | None = None) -> Iterable[EventRow]:
+    rows = _reviews(organisation_id, families).values_list("id", "family_id", "child_id", "due_by")
+    out = []
+    for pk, family_id, child_id, due_by in rows:
+        on = due_by - dt.timedelta(days=HELD_WINDOW_DAYS)
+        if start <= on <= end:
+            out.append(EventRow(family_id, child_id, on, ref(pk)))
+    return out
+
+
+def meeting_events(organisation_id: int, start: dt.date, end: dt.date, families: set[int] | None = None) -> Iterable[EventRow]:
+    return [
+        EventRow(family_id, child_id, on, ref(pk))
+        for pk, (family_id, child_id, on, _) in _meetings(organisation_id, families).items() if start <= on <= end
+    ]
+
+
+def _transfer_events(organisation_id: int, start: dt.date, end: dt.date, families: set[int] | None, post16: bool) -> list[EventRow]:
+    # The school year of the day the engine computes for (it reads events up to LOOKAHEAD_DAYS beyond it).
+    as_of = end - dt.timedelta(days=LOOKAHEAD_DAYS)
+    qs = (
+        Child.objects.filter(organisation_id=organisation_id, has_ehcp=True, enrolled_on__lte=as_of)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gte=as_of))
+    )
+    if families is not None:
+        qs = qs.filter(family_id__in=families)
+    out = []
+    for pk, family_id, own, class_year in qs.values_list("id", "family_id", "year_group", "group__year_group"):
+        year_group = own or class_year or ""
+        if (year_group in reviews.POST_16_YEARS) != post16:
+            continue
+        deadline = reviews.transfer_deadline(year_group, as_of)
+        if deadline is None:
+            continue
+        on = deadline - dt.timedelta(days=POST16_DAYS if post16 else TRANSFER_DAYS)
+        if start <= on <= end:
+            out.append(EventRow(family_id, pk, on, f"transfer:{pk}:{deadline.year}"))
+    return out
+
+
+def transfer_events(organisation_id: int, start: dt.date, end: dt.date, families: set[int] | None = None) -> Iterable[EventRow]:
+    return _transfer_events(organisation_id, start, end, families, post16=False)
+
+
+def post16_events(organisation_id: int, start: dt.date, end: dt.date, families: set[int] | None = None) -> Iterable[EventRow]:
+    return _transfer_events(organisation_id, start, end, families, post16=True)
+
+
+# Evidence -----------------------------------------------------------------------------------------------------------
+
+
+def _before(position: int):
+    def fetch(organisation_id: int, start: dt.date, end: dt.date, conditions: dict, families: set[int] | None = None):
+        out = []
+        for pk, (family_id, child_id, meeting, days) in _meetings(organisation_id, families).items():
+            done = days[position]
+            if done is None:
+                continue
+            on = max(done, meeting - dt.timedelta(days=EARLIEST_BEFORE))
+            if start <= on <= end:
+                out.append(EvidenceRow(family_id, child_id, on, f"annualreview:{pk}:{position}"))
+        return out
+
+    return fetch
+
+
+def held(organisation_id: int, start: dt.date, end: dt.date, conditions: dict, families: set[int] | None = None):
+    rows = _reviews(organisation_id, families).filter(held_on__gte=start, held_on__lte=end).values_list(
+        "id", "family_id", "child_id", "held_on")
+    return [EvidenceRow(f, c, on, f"{ref(pk)}:held", about=ref(pk)) for pk, f, c, on in rows]
+
+
+def transfer_reviews(organisation_id: int, start: dt.date, end: dt.date, conditions: dict, families: set[int] | None = None):
+    rows = _reviews(organisation_id, families).filter(held_on__gte=start, held_on__lte=end).values_list(
+        "id", "family_id", "child_id", "held_on")
+    return [EvidenceRow(f, c, on, f"{ref(pk)}:held") for pk, f, c, on in rows]
+
+
+def report_sent(organisation_id: int, start: dt.date, end: dt.date, conditions: dict, families: set[int] | None = None):
+    # The report answers the meeting of its own review: the event's reference is the review's.
+    rows = _reviews(organisation_id, families).filter(report_sent_on__gte=start, report_sent_on__lte=end).values_list(
+        "id", "family_id", "child_id", "report_sent_on")
+    return [EvidenceRow(f, c, on, f"{ref(pk)}:report", about=ref(pk)) for pk, f, c, on in rows]
+
+
+def booklet_shared(organisation_id: int, start: dt.date, end: dt.date, conditions: dict, families: set[int] | None = None):
+    """The day each pupil booklet was shared (in the setting's time zone), in one query."""
+    qs = _reviews(organisation_id, families).filter(booklet_shared_at__isnull=False).values_list(
+        "id", "family_id", "child_id", "booklet_shared_at", "setting__time_zone")
+    out = []
+    for pk, f, c, at, tz in qs:
+        on = at.astimezone(zoneinfo.ZoneInfo(tz)).date()
+        if start <= on <= end:
+            out.append(EvidenceRow(f, c, on, f"{ref(pk)}:booklet"))
+    return out
+
+
+def _review_url(obligation) -> str:
+    """The child's current review (a redirect, so that a list of obligations builds its buttons without a query)."""
+    return reverse("meetings:review_of_child", args=[obligation.child_id]) if obligation.child_id else ""
+
+
+OPEN_REVIEW = EvidenceAction("Open the review", _review_url, "Recorded on the child's annual review page.")
+
+
+def register() -> None:
+    register_events(EventSource(ANNUAL_REVIEW_DUE, "An annual review falls due", due_events, by_family=True))
+    register_events(EventSource(ANNUAL_REVIEW_MEETING, "An annual review meeting", meeting_events, by_family=True))
+    register_events(EventSource(PHASE_TRANSFER, "A phase transfer year (deadline 15 February)", transfer_events, by_family=True))
+    register_events(EventSource(PHASE_TRANSFER_POST16, "A transfer to post-16 (deadline 31 March)", post16_events, by_family=True))
+    register_evidence(EvidenceSource(REVIEW_HELD, "The annual review meeting held", held, by_family=True, action=OPEN_REVIEW,
+                                     answers_events=True))
+    register_evidence(EvidenceSource(INVITATIONS_SENT, "Review invitations sent", _before(0), by_family=True, action=OPEN_REVIEW))
+    register_evidence(EvidenceSource(PAPERS_CIRCULATED, "Advice and papers circulated", _before(1), by_family=True, action=OPEN_REVIEW))
+    register_evidence(EvidenceSource(KEY_WORKER_INVITED, "The key worker invited to the review", _before(2), by_family=True,
+                                     action=OPEN_REVIEW))
+    register_evidence(EvidenceSource(REPORT_SENT, "The review report sent", report_sent, by_family=True, action=OPEN_REVIEW,
+                                     answers_events=True))
+    register_evidence(EvidenceSource(TRANSFER_REVIEW, "A review held before the transfer deadline", transfer_reviews,
+                                     by_family=True, action=OPEN_REVIEW))
+    register_evidence(EvidenceSource(BOOKLET_SHARED, "The pupil booklet shared", booklet_shared, by_family=True, action=OPEN_REVIEW))

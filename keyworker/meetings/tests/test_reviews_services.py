@@ -1,0 +1,147 @@
+"""Annual review services and their obligations through the standards engine (SCH-R1..R7, SCH-7)."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from keyworker.core.audit import AuditEvent  # noqa: F401 - the audit model, checked below
+from keyworker.core.errors import RuleViolation
+from keyworker.standards.models import Obligation, ObligationState
+from keyworker.standards.services import policy_adopt_builtin
+
+from .. import reviews
+from ..models import AnnualReview, AppointmentKind, AppointmentStatus, FamilyViewsState, InviteeRole
+from .review_helpers import LAST_REVIEW, MEETING, TODAY, book, booked, ehcp, open_review
+
+pytestmark = pytest.mark.django_db
+
+
+def _adopt(world):
+    policy_adopt_builtin(organisation=world.org, template_code="school_key_worker", as_of=TODAY)
+
+
+def _obligation(clause, child):
+    return Obligation.objects.filter(standard__clause=clause, child=child).order_by("-due_on").first()
+
+
+def test_opening_a_review_sets_the_date_due_and_all_about_my_family_not_started(world):
+    review = open_review(world)
+    assert review.due_by == dt.date(2026, 12, 10)
+    assert review.family_views.state == FamilyViewsState.NOT_STARTED
+
+
+def test_only_a_leader_opens_a_review_and_only_for_a_child_with_an_ehcp(world):
+    with pytest.raises(PermissionDenied):
+        reviews.review_open(actor=world.actor(world.ta_a), child=ehcp(world.child_a), last_review_on=LAST_REVIEW)
+    with pytest.raises(RuleViolation) as exc:
+        reviews.review_open(actor=world.actor(world.headteacher), child=world.child_b, last_review_on=LAST_REVIEW)
+    assert exc.value.field == "child"
+    with pytest.raises(Http404):
+        reviews.review_open(actor=world.actor(world.outsider), child=world.child_a, last_review_on=LAST_REVIEW)
+
+
+def test_booking_the_meeting_makes_an_annual_review_appointment_with_the_family_invited(world):
+    review = booked(world)
+    a = review.appointment
+    assert a.kind == AppointmentKind.ANNUAL_REVIEW and a.child_id == world.child_a.pk and a.family_id == world.family_a.pk
+    assert {i.role for i in a.invitees.all()} == {InviteeRole.FAMILY}
+    moved = book(world, review, MEETING + dt.timedelta(days=1))
+    assert moved.appointment.pk == a.pk and moved.appointment.sequence == 1
+
+
+def test_the_steps_and_their_states(world):
+    review = booked(world)
+    steps = {s.code: s for s in reviews.review_steps(review, TODAY)}
+    assert steps["invitations"].due_on == dt.date(2026, 11, 16) and steps["invitations"].state == "overdue"
+    assert steps["held"].due_on == dt.date(2026, 12, 10) and steps["report"].state == "waiting"
+    review = reviews.review_step_mark(actor=world.actor(world.ta_a), review=review, step="invitations", on=dt.date(2026, 11, 10))
+    assert {s.code: s for s in reviews.review_steps(review, TODAY)}["invitations"].state == "done"
+    with pytest.raises(RuleViolation) as exc:
+        reviews.review_step_mark(actor=world.actor(world.ta_a), review=review, step="report")
+    assert exc.value.rule == "not_held"
+    with pytest.raises(RuleViolation) as exc:
+        reviews.review_step_mark(actor=world.actor(world.ta_a), review=review, step="held", on=TODAY + dt.timedelta(days=1))
+    assert exc.value.field == "on"
+
+
+def test_a_teacher_of_another_class_may_not_record_steps(world):
+    review = booked(world)
+    with pytest.raises((PermissionDenied, Http404)):
+        reviews.review_step_mark(actor=world.actor(world.teacher_b), review=review, step="papers")
+
+
+def test_the_engine_owes_each_step_and_meets_it(world, clock):
+    _adopt(world)
+    review = booked(world)
+    for clause in ("SCH-R1", "SCH-R2", "SCH-R3", "SCH-R4"):
+        assert _obligation(clause, world.child_a) is not None, clause
+    r1 = _obligation("SCH-R1", world.child_a)
+    assert r1.due_on == dt.date(2026, 12, 10) and r1.standard.responsible == "manager"
+    assert _obligation("SCH-R2", world.child_a).due_on == dt.date(2026, 11, 16)
+    assert _obligation("SCH-R2", world.child_a).state == ObligationState.OVERDUE
+    assert _obligation("SCH-R5", world.child_a) is None  # no meeting held yet
+
+    ta = world.actor(world.ta_a)
+    review = reviews.review_step_mark(actor=ta, review=review, step="invitations", on=dt.date(2026, 11, 2))  # 4 weeks ahead
+    review = reviews.review_step_mark(actor=ta, review=review, step="papers", on=dt.date(2026, 11, 16))
+    review = reviews.review_key_worker_invite(actor=ta, review=review)
+    assert _obligation("SCH-R2", world.child_a).state == ObligationState.MET
+    assert _obligation("SCH-R3", world.child_a).state == ObligationState.MET
+    assert _obligation("SCH-R4", world.child_a).met_late  # invited on 18 November, after the 16th
+    assert review.appointment.invitees.filter(role=InviteeRole.KEY_WORKER, staff=world.ta_a).exists()
+
+    clock.move_to(dt.datetime(2026, 11, 30, 16, 0, tzinfo=dt.UTC))
+    review = reviews.review_step_mark(actor=ta, review=review, step="held")
+    assert review.appointment.status == AppointmentStatus.HELD
+    r1 = Obligation.objects.get(standard__clause="SCH-R1", child=world.child_a, due_on=dt.date(2026, 12, 10))
+    assert r1.state == ObligationState.MET
+    # The next cycle opens itself: due 12 months after the meeting, and the engine owes it.
+    nxt = AnnualReview.objects.get(child=world.child_a, last_review_on=dt.date(2026, 11, 30))
+    assert nxt.due_by == dt.date(2027, 11, 30) and nxt.family_views.state == FamilyViewsState.NOT_STARTED
+    assert _obligation("SCH-R1", world.child_a).due_on == dt.date(2027, 11, 30)
+    r5 = _obligation("SCH-R5", world.child_a)
+    assert r5.due_on == dt.date(2026, 12, 14) and r5.state != ObligationState.MET
+    clock.move_to(dt.datetime(2026, 12, 7, 10, 0, tzinfo=dt.UTC))
+    reviews.review_step_mark(actor=ta, review=review, step="report")
+    assert _obligation("SCH-R5", world.child_a).state == ObligationState.MET
+
+
+def test_a_phase_transfer_year_owes_a_review_by_15_february_and_post_16_by_31_march(world):
+    _adopt(world)
+    ehcp(world.child_a, year_group="Year 6")
+    open_review(world, world.child_a)
+    ehcp(world.child_b, year_group="Year 11")
+    reviews.review_open(actor=world.actor(world.headteacher), child=world.child_b, last_review_on=LAST_REVIEW)
+    assert _obligation("SCH-R6", world.child_a).due_on == dt.date(2027, 2, 15)
+    assert _obligation("SCH-R7", world.child_b).due_on == dt.date(2027, 3, 31)
+    assert _obligation("SCH-R6", world.child_b) is None and _obligation("SCH-R7", world.child_a) is None
+
+
+def test_the_booklet_shared_meets_sch7_and_records_who_and_when(world):
+    _adopt(world)
+    review = booked(world)
+    assert _obligation("SCH-7", world.child_a).state != ObligationState.MET
+    review = reviews.review_booklet_share(actor=world.actor(world.ta_a), review=review, shared_with="Mum, at the review")
+    assert review.booklet_shared_by == world.ta_a.user and review.booklet_shared_with == "Mum, at the review"
+    sch7 = _obligation("SCH-7", world.child_a)
+    assert sch7.state == ObligationState.MET and sch7.evidence_ref == f"annualreview:{review.pk}:booklet"
+    with pytest.raises(RuleViolation) as exc:
+        reviews.review_booklet_share(actor=world.actor(world.ta_a), review=review, shared_with=" ")
+    assert exc.value.field == "shared_with"
+
+
+def test_all_about_my_family_moves_from_not_started_to_in_progress_to_done(world):
+    review = booked(world)
+    actor = world.actor(world.ta_a)
+    with pytest.raises(RuleViolation) as exc:
+        reviews.family_views_save(actor=actor, review=review, answers=reviews.Answers(), done=True)
+    assert exc.value.field == "going_well"
+    views = reviews.family_views_save(actor=actor, review=review, answers=reviews.Answers(going_well="Swimming"), done=False)
+    assert views.state == FamilyViewsState.IN_PROGRESS and views.written_by == "staff"
+    views = reviews.family_views_save(actor=actor, review=review, answers=reviews.Answers(going_well="Swimming"), done=True)
+    assert views.state == FamilyViewsState.DONE and views.done_at is not None
+    with pytest.raises(RuleViolation) as exc:
+        reviews.family_views_save(actor=actor, review=review, answers=reviews.Answers(hard="x" * 3001), done=False)
+    assert exc.value.field == "hard"
