@@ -211,6 +211,7 @@ def build(seed: int = 2026) -> Demo:
     _set_up_before_the_year()
     _adopt_policies()
     _histories()
+    _carer_accounts_date_from_set_up()
     from .second_factor import give_second_factors
 
     give_second_factors([SCHOOL_SLUG, GROUP_SLUG])
@@ -219,6 +220,17 @@ def build(seed: int = 2026) -> Demo:
 
     demo.carer_sign_ins = carer_sign_in()
     return demo
+
+
+def _carer_accounts_date_from_set_up() -> None:
+    """Carers' portal accounts made by the histories (invitations, messages, data checks) date from the
+    organisations' set-up, like everyone else's, so no one did anything before they were in the system."""
+    from keyworker.accounts.models import User
+
+    set_up = Organisation.objects.filter(slug__in=[SCHOOL_SLUG, GROUP_SLUG]).order_by("created_at").values_list(
+        "created_at", flat=True).first()
+    if set_up is not None:
+        User.objects.filter(is_carer=True, date_joined__gt=set_up).update(date_joined=set_up)
 
 
 def _set_up_before_the_year() -> None:

@@ -75,8 +75,8 @@ PAGES = {
     # the second-factor device their session proved.
     "my_families": ("ta_a", lambda w: "/families/", 13),
     "family_list": ("headteacher", lambda w: "/families/all/", 14),
-    "family_detail": ("headteacher", lambda w: f"/families/{w.family_a.pk}/", 17),  # +1: each carer's portal state
-    "family_detail_key_worker": ("ta_a", lambda w: f"/families/{w.family_a.pk}/", 16),
+    "family_detail": ("headteacher", lambda w: f"/families/{w.family_a.pk}/", 18),  # +1 each: the carers' portal state, upcoming appointments and enrolment forms, one query each
+    "family_detail_key_worker": ("ta_a", lambda w: f"/families/{w.family_a.pk}/", 17),
     "child_profile": ("ta_a", lambda w: f"/families/children/{w.child_a.pk}/", 13),
     "allocation": ("headteacher", lambda w: "/allocation/", 22),
     "family_allocation": ("headteacher", lambda w: f"/allocation/families/{w.family_unallocated.pk}/", 18),

@@ -31,6 +31,8 @@ FORWARD_OF = {
     "meetings.Appointment": {"starts_at", "ends_at"},
     "meetings.ParentsEvening": {"starts_at", "ends_at", "break_starts_at", "break_ends_at", "booking_closes_at"},
     "meetings.EveningSlot": {"starts_at", "ends_at"},
+    "meetings.AnnualReview": {"due_by"},  # the next annual review, due within 12 months of the last
+    "standards.Obligation": {"period_start"},  # a step before an event to come (review invitations 2 weeks before)
 }
 CLASS_ROLES = ["teacher", "teaching_assistant", "practitioner", "lead_practitioner"]
 

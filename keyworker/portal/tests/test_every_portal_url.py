@@ -83,7 +83,7 @@ def test_staff_get_404_on_every_portal_page(world, client_for, clock):
     client = client_for(world.headteacher)
     for _name, url in urls(world):
         assert client.get(url).status_code in (404, 405), url  # 405: a POST-only page, nothing shown
-        assert client.post(url).status_code == 404, url
+        assert client.post(url).status_code in (404, 405), url  # 405: a page that only shows (a download)
 
 
 def test_a_carer_gets_404_with_another_familys_ids(world, clock):
@@ -96,7 +96,7 @@ def test_a_carer_gets_404_with_another_familys_ids(world, clock):
             assert client.get(url).status_code < 500, url
             continue
         assert client.get(url).status_code in (404, 405), url  # 405: a POST-only page, nothing shown
-        assert client.post(url).status_code == 404, url
+        assert client.post(url).status_code in (404, 405), url  # 405: a page that only shows (a download)
 
 
 def test_every_page_of_a_carer_under_no_contact_is_closed(world, clock):
