@@ -51,8 +51,8 @@ def navigation(actor) -> list[tuple[str, str]]:
 
 def actor(request):
     a = getattr(request, "actor", None)
-    if a is None or not request.user.is_authenticated:
-        return {}
+    if a is None or not request.user.is_authenticated or getattr(request.user, "is_carer", False):
+        return {}  # a carer's pages (the portal) have their own navigation and no staff header
     if getattr(request, "second_factor_pending", False):
         return {"actor": a}  # until the second factor is proved (or added), no page but those could open
     items = navigation(a)
