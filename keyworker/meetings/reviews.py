@@ -32,6 +32,7 @@ from keyworker.people.selectors import children_visible_to, families_visible_to
 from keyworker.standards.obligations import obligations_refresh
 
 from . import policies
+from .services import carers_tell
 from .models import (
     AnnualReview,
     Appointment,
@@ -414,6 +415,7 @@ def review_schedule(*, actor: Actor, review: AnnualReview, starts_at: dt.datetim
         review.appointment = a
         _bump(review, ["appointment"])
         event = "annual_review.booked"
+        carers_tell(a, "new")
     else:
         a.starts_at, a.ends_at, a.place = starts_at, ends_at, place
         a.sequence += 1
@@ -421,6 +423,7 @@ def review_schedule(*, actor: Actor, review: AnnualReview, starts_at: dt.datetim
         a.save(update_fields=["starts_at", "ends_at", "place", "sequence", "version", "updated_at"])
         _bump(review, [])
         event = "annual_review.moved"
+        carers_tell(a, "changed")
     audit_record(organisation_id=review.organisation_id, actor=actor.user, event_type=event, obj=review,
                  summary=f"Annual review meeting for {review.child.display_name} on {on_screen(starts_at)}")
     _refresh(review, actor)

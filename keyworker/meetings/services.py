@@ -220,6 +220,13 @@ def _tell_carers(appointment: Appointment, what: str, invitees: Iterable[Invitee
     return told
 
 
+def carers_tell(appointment: Appointment, what: str, now: dt.datetime | None = None) -> int:
+    """Tell the appointment's invited carers that it was made ("new"), moved ("changed") or cancelled: for other
+    parts of the app that arrange appointments of their own (an annual review's meeting)."""
+    invitees = appointment.invitees.filter(kind=InviteeKind.CARER).select_related("carer", "carer__user")
+    return _tell_carers(appointment, what, invitees, now or clock.now())
+
+
 def _refresh(appointment: Appointment, actor: Actor | None, family_ids: set[int] | None = None) -> None:
     ids = set(family_ids or ())
     if appointment.family_id:

@@ -445,7 +445,15 @@ def delivery_retry(*, by, organisation_id: int | None, delivery_id: int, now: dt
     return retry
 
 
-def _digest_body(items: list[Notification]) -> str:
+# A carer's account reads its notifications on the carers' pages, not in the staff inbox.
+CARER_HOME = "/family/"
+
+
+def _home_of(user) -> str:
+    return CARER_HOME if getattr(user, "is_carer", False) else "/inbox/"
+
+
+def _digest_body(items: list[Notification], home: str = "/inbox/") -> str:
     lines = [f"You have {len(items)} unread notification{'s' if len(items) != 1 else ''}:", ""]
     for n in items:
         lines.append(f"- {n.subject}")
@@ -453,7 +461,7 @@ def _digest_body(items: list[Notification]) -> str:
             lines.append(f"  {n.body}")
         if n.link:
             lines.append(f"  {_base_url()}{n.link}")
-    lines += ["", f"Your inbox: {_base_url()}/inbox/"]
+    lines += ["", f"Your family's page: {_base_url()}{home}" if home == CARER_HOME else f"Your inbox: {_base_url()}{home}"]
     return "\n".join(lines)
 
 
@@ -494,7 +502,7 @@ def digests_run(*, now: dt.datetime) -> int:
             digest, created = notification_send(
                 recipient=user, organisation_id=items[0].organisation_id, kind=DIGEST_KIND,
                 subject=f"Your daily summary: {len(items)} unread notification{'s' if len(items) != 1 else ''}",
-                body=_digest_body(items), link="/inbox/", dedupe_key=key, now=now,
+                body=_digest_body(items, _home_of(user)), link=_home_of(user), dedupe_key=key, now=now,
             )
             if not created:
                 continue

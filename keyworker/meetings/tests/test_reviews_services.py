@@ -145,3 +145,21 @@ def test_all_about_my_family_moves_from_not_started_to_in_progress_to_done(world
     with pytest.raises(RuleViolation) as exc:
         reviews.family_views_save(actor=actor, review=review, answers=reviews.Answers(hard="x" * 3001), done=False)
     assert exc.value.field == "hard"
+
+
+def test_the_family_is_told_when_the_review_meeting_is_booked_and_moved_with_no_detail_beyond_time_and_place(world):
+    from django.core import mail
+
+    from keyworker.notifications.models import Notification
+    from keyworker.testing import carer_account
+
+    carer = world.family_a.carers.first()
+    carer_account(carer, "adams@example.org")
+    review = book(world, open_review(world))
+    [told] = Notification.objects.filter(recipient__email="adams@example.org")
+    assert told.subject.startswith("An appointment at") and "Meeting room 2" in told.body and told.link == "/family/appointments/"
+    book(world, review, day=MEETING + dt.timedelta(days=1))
+    subjects = list(Notification.objects.filter(recipient__email="adams@example.org").values_list("subject", flat=True))
+    assert len(subjects) == 2 and any(s.startswith("Change of time or place") for s in subjects)
+    assert all("EHCP" not in n.body and "Alfie" not in n.body for n in Notification.objects.all() if n.recipient.email == "adams@example.org")
+    assert mail.outbox == [] or all("Alfie" not in m.body for m in mail.outbox)

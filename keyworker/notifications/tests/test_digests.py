@@ -76,3 +76,15 @@ def test_nobody_gets_a_digest_before_they_can_sign_in(world):
     user.save(update_fields=["password"])
     assert run(LONDON_0630 + dt.timedelta(minutes=40)) == 1
     assert mail.outbox[-1].to == [user.email] and "Overdue a0" in mail.outbox[-1].body
+
+
+def test_a_carers_digest_leads_to_the_carers_pages_not_the_staff_inbox(world):
+    from keyworker.testing import carer_account
+
+    user = carer_account(world.family_a.carers.first(), "adams@example.org")
+    notification_send(recipient=user, organisation_id=world.org.pk, kind="test", subject="A new message",
+                      body="", link="/family/messages/", dedupe_key="c0", digest=True, now=LONDON_0630 - dt.timedelta(hours=12))
+    assert run(LONDON_0630 + dt.timedelta(hours=1)) == 1
+    [digest] = mail.outbox
+    assert "/family/" in digest.body and "/inbox/" not in digest.body
+    assert Notification.objects.get(recipient=user, kind="digest").link == "/family/"
