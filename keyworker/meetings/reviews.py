@@ -32,7 +32,6 @@ from keyworker.people.selectors import children_visible_to, families_visible_to
 from keyworker.standards.obligations import obligations_refresh
 
 from . import policies
-from .services import carers_tell
 from .models import (
     AnnualReview,
     Appointment,
@@ -44,6 +43,7 @@ from .models import (
     InviteeKind,
     InviteeRole,
 )
+from .services import carers_tell
 
 NOTICE_DAYS = 14          # invitations, advice and papers: at least 2 weeks before the meeting
 REPORT_DAYS = 14          # the report: within 2 weeks after it
