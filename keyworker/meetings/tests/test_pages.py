@@ -157,3 +157,12 @@ def test_the_list_takes_a_fixed_number_of_queries(world, client_for, django_asse
     with django_assert_max_num_queries(22):
         response = client.get("/meetings/")
     assert len(response.context["appointments"]) == n
+
+
+@pytest.mark.parametrize("persona", ["ta_a", "headteacher"])
+def test_the_meetings_page_leads_to_parents_evenings_reviews_and_the_calendar(world, client_for, persona):
+    client = client_for(getattr(world, persona))
+    page = client.get("/meetings/").content.decode()
+    for url in ("/meetings/evenings/", "/meetings/reviews/", "/meetings/calendar/"):
+        assert f'href="{url}"' in page
+        assert client.get(url).status_code == 200, url
