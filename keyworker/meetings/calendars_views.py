@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from keyworker.accounts.policies import is_leader
 from keyworker.core import clock
 from keyworker.core.requests import member, safe_next
 
@@ -66,7 +67,7 @@ def visible_appointment(actor, appointment_id: int) -> Appointment:
     invited = Invitee.objects.filter(appointment=appointment, staff=actor.staff, kind=InviteeKind.STAFF).exists()
     mine = appointment.created_by_id == actor.user.pk
     family = appointment.family_id is not None and families_visible_to(actor).filter(pk=appointment.family_id).exists()
-    if not (invited or mine or family or policies.leads_setting(actor, appointment.setting_id)):
+    if not (invited or mine or family or is_leader(actor, appointment.setting_id)):
         raise Http404
     return appointment
 

@@ -19,7 +19,7 @@ from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
 from keyworker.accounts.models import KeyWorkerEligibility, StaffMember, StaffRole
-from keyworker.caseload.models import KeyWorkerAllocation
+from keyworker.caseload.selectors import current_allocations
 from keyworker.core import clock
 from keyworker.core.audit import audit_record
 from keyworker.core.dates import on_screen
@@ -114,14 +114,14 @@ def staff_of_setting(setting: Setting) -> QuerySet[StaffMember]:
     """Active staff who may take part, by name: those holding a key worker or class role in the setting, and its
     current key workers."""
     eligible = StaffRole.objects.filter(setting=setting).exclude(role__key_worker_eligibility=KeyWorkerEligibility.NONE).values("staff_id")
-    key_workers = KeyWorkerAllocation.objects.filter(setting=setting, ends_at__isnull=True).values("staff_id")
+    key_workers = current_allocations().filter(setting=setting).values("staff_id")
     return (StaffMember.objects.filter(organisation_id=setting.organisation_id, is_active=True)
             .filter(Q(pk__in=eligible) | Q(pk__in=key_workers)).select_related("user").order_by("user__full_name", "id"))
 
 
 def default_staff_ids(setting: Setting) -> set[int]:
     """Every key worker and class teacher of the setting (the default list of who takes part), in two queries."""
-    key_workers = set(KeyWorkerAllocation.objects.filter(setting=setting, ends_at__isnull=True).values_list("staff_id", flat=True))
+    key_workers = set(current_allocations().filter(setting=setting).values_list("staff_id", flat=True))
     teachers = set(
         StaffRole.objects.filter(setting=setting, role__key_worker_eligibility__in=CLASS_TEACHER_ELIGIBILITY,
                                  staff__is_active=True, staff__group_memberships__group__setting=setting)
@@ -281,7 +281,7 @@ def evening_cancel(*, actor, evening: ParentsEvening, reason: str, now: dt.datet
 
 
 def _role_for(slot: EveningSlot, child: Child) -> str:
-    current = KeyWorkerAllocation.objects.filter(family_id=child.family_id, setting_id=child.setting_id, ends_at__isnull=True,
+    current = current_allocations().filter(family_id=child.family_id, setting_id=child.setting_id,
                                                  staff_id=slot.staff_id).exists()
     return InviteeRole.KEY_WORKER if current else InviteeRole.CLASS_TEACHER
 
@@ -332,8 +332,8 @@ def staff_for_children(children: list[Child]) -> dict[int, set[int]]:
     families = {c.family_id for c in children}
     settings_ = {c.setting_id for c in children}
     kw = defaultdict(set)
-    for fam, setting_id, staff_id in KeyWorkerAllocation.objects.filter(
-            family_id__in=families, setting_id__in=settings_, ends_at__isnull=True).values_list("family_id", "setting_id", "staff_id"):
+    for fam, setting_id, staff_id in current_allocations().filter(
+            family_id__in=families, setting_id__in=settings_).values_list("family_id", "setting_id", "staff_id"):
         kw[(fam, setting_id)].add(staff_id)
     groups = {c.group_id for c in children if c.group_id}
     teachers = defaultdict(set)
@@ -597,8 +597,8 @@ def carer_evening(access, evening_id: int, now: dt.datetime) -> CarerEvening:
         raise Http404("No such parents' evening")
     children = [c for c in children if c.setting_id == evening.setting_id]
     allowed = staff_for_children(children)
-    key_workers = set(KeyWorkerAllocation.objects.filter(
-        family_id__in={c.family_id for c in children}, setting=evening.setting, ends_at__isnull=True).values_list("family_id", "staff_id"))
+    key_workers = set(current_allocations().filter(
+        family_id__in={c.family_id for c in children}, setting=evening.setting).values_list("family_id", "staff_id"))
     wanted = set().union(*allowed.values()) if allowed else set()
     by_staff: dict[int, list[EveningSlot]] = defaultdict(list)
     for slot in EveningSlot.objects.filter(evening=evening, staff_id__in=wanted).select_related("staff__user").order_by("starts_at"):

@@ -37,17 +37,11 @@ def can_manage(actor: Actor, appointment: Appointment, invited_staff_ids: set[in
 
 # --- Reminders before appointments (SCH-6) and calendars ---------------------------------------------------------
 
-def leads_setting(actor, setting_id: int) -> bool:
-    from keyworker.accounts.capabilities import LEADS_SETTING
-
-    return actor.can(LEADS_SETTING, setting_id)
-
-
 def may_tick_off_reminder(actor, reminder) -> bool:
     """The key worker whose task it is, or a leader of the appointment's setting, ticks off a reminder."""
     if not getattr(actor, "is_member", False) or actor.organisation_id != reminder.organisation_id:
         return False
-    return reminder.key_worker_id == actor.staff.pk or leads_setting(actor, reminder.appointment.setting_id)
+    return reminder.key_worker_id == actor.staff.pk or is_leader(actor, reminder.appointment.setting_id)
 
 
 def may_have_calendar(actor) -> bool:

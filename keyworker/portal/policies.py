@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 
 from keyworker.accounts import capabilities as caps
 from keyworker.accounts.access import Actor
-from keyworker.caseload.models import KeyWorkerAllocation
+from keyworker.caseload.selectors import current_allocations
 from keyworker.people.models import Family
 
 
@@ -24,7 +24,7 @@ def may_invite(actor: Actor, family: Family) -> bool:
     current = getattr(family, "current_allocations", None)  # prefetched by caseload's with_key_workers: no query
     if current is not None:
         return any(a.staff_id == actor.staff.pk for a in current)
-    return KeyWorkerAllocation.objects.filter(family=family, staff=actor.staff, ends_at__isnull=True).exists()
+    return current_allocations().filter(family=family, staff=actor.staff).exists()
 
 
 def require_invite(actor: Actor, family: Family) -> None:

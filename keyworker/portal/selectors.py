@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from keyworker.caseload.models import KeyWorkerAllocation
+from keyworker.caseload.selectors import current_allocations
 from keyworker.core.extensions import CARER_HOME_KINDS, CarerHomeItem, carer_home_sources
 from keyworker.people import carer_access
 from keyworker.people.carer_access import CarerAccess
@@ -42,7 +42,7 @@ def key_worker_cards(access: CarerAccess, as_of: dt.date) -> list[KeyWorkerCard]
     )
     allocations = {
         (a.family_id, a.setting_id): a
-        for a in KeyWorkerAllocation.objects.filter(family_id__in=family_ids, ends_at__isnull=True).select_related("staff__user")
+        for a in current_allocations().filter(family_id__in=family_ids).select_related("staff__user")
     }
     cards = []
     for child in children:

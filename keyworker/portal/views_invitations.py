@@ -11,16 +11,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from keyworker.core import clock
 from keyworker.core.dates import on_screen
 from keyworker.core.errors import RuleViolation
+from keyworker.core.requests import member as _member
 from keyworker.organisations.models import Group
 from keyworker.people.selectors import access_carer
 
 from . import policies, services
-
-
-def _member(request):
-    if not request.actor.is_member:
-        raise Http404
-    return request.actor
 
 
 @login_required

@@ -5,7 +5,7 @@ Only families where the carer may use messages (`request.carer.may(MESSAGES, fam
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
-from keyworker.caseload.models import KeyWorkerAllocation
+from keyworker.caseload.selectors import current_allocations
 from keyworker.contacts.forms import CarerMessageForm
 from keyworker.contacts.message_reads import carer_conversation
 from keyworker.contacts.messages import hours_text, message_mark_read_by_carer, message_send, opening_text
@@ -46,7 +46,7 @@ def messages_thread(request, family_id: int):
     now = clock.now()
     message_mark_read_by_carer(access=request.carer, family_id=family_id)
     conversation = carer_conversation(request.carer, family_id, now)
-    key_worker = (KeyWorkerAllocation.objects.filter(family_id=family_id, ends_at__isnull=True)
+    key_worker = (current_allocations().filter(family_id=family_id)
                   .select_related("staff__user", "setting").order_by("id").first())
     return render(request, "portal/messages_thread.html", {
         "family": link.family, "conversation": conversation, "form": form, "key_worker": key_worker,
