@@ -44,7 +44,7 @@ def _marks(world):
 def _mark_present(page: Page, world):
     page.locator(".register__button--present").first.click()
     page.locator("main").get_by_role("button", name="Save the register").click()
-    expect(page.get_by_role("status")).to_contain_text("Register saved")
+    expect(page.locator(".messages[role=status]")).to_contain_text("Register saved")
 
 
 def _change_without_reason(page: Page, world):
