@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "keyworker.imports",
     "keyworker.enrolment",
     "keyworker.meetings",
+    "keyworker.care",
     "keyworker.dashboard",
     "keyworker.portal",
     "keyworker.api",

@@ -35,6 +35,7 @@ urlpatterns = [
     path("wellbeing/", include("keyworker.wellbeing.urls")),
     path("family/", include("keyworker.portal.urls")),
     path("meetings/", include("keyworker.meetings.urls")),
+    path("care/", include("keyworker.care.urls")),
     path("api/v1/", include("keyworker.api.urls")),
     path("admin/", admin.site.urls),
 ]

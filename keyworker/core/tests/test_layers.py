@@ -22,7 +22,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("engine", ("standards",)),
     ("caseload", ("caseload",)),
     ("domain", ("contacts", "celebrations", "briefings", "datachecks", "enrolment", "attendance", "safeguarding", "wellbeing",
-                "meetings", "care", "transitions", "imports")),
+                "meetings", "care", "transitions", "targets", "imports")),
     ("faces", ("api", "dashboard", "portal")),
     ("tools", ("demo",)),
 ]

@@ -1,0 +1,14 @@
+"""The care app: the childcare group's records of each child (care plans, journals, chat sessions, checklists,
+introductions) and the manager's monitoring of them. Each part registers its evidence, panels, API routes and
+monitoring sources when the app starts."""
+
+from django.apps import AppConfig
+
+
+class CareConfig(AppConfig):
+    name = "keyworker.care"
+    label = "care"
+    verbose_name = "Care and learning records"
+
+    def ready(self) -> None:
+        pass
