@@ -27,6 +27,7 @@ from .forms import (
 from .hooks import setup_links_for
 from .models import Closure, HalfTerm, Organisation, Setting, Term
 from .policies import require_manage_setup
+from .views_term_dates import feed_token
 
 
 def _setup_actor(request):
@@ -148,6 +149,7 @@ def setting_detail(request, setting_id: int):
         "closures": setting.closures.order_by("starts_on"), "forms": forms, "day_form": day_form,
         "day_answer": day_answer, "today": today, "today_is_school_day": calendar.is_school_day(today),
         "current_half_term": calendar.half_term_for(today),
+        "term_dates_feed_url": request.build_absolute_uri(reverse("organisations:term_dates_feed", args=[feed_token(setting)])),
     }, status=400 if request.method == "POST" else 200)
 
 
