@@ -14,6 +14,7 @@ from django.urls import reverse
 from keyworker.core import clock
 from keyworker.core.dates import on_screen
 from keyworker.core.errors import RuleViolation
+from keyworker.core.exports import download_links, table_download, wanted
 from keyworker.core.forms import service_errors
 from keyworker.core.uploads import too_large_message, upload_limits, upload_refusal
 from keyworker.organisations.calendar import TermCalendar
@@ -138,6 +139,18 @@ def _range(request: HttpRequest, calendar: TermCalendar, today: dt.date) -> tupl
     return chosen, named, ""
 
 
+RATE_COLUMNS = ["Child", "Class", "Possible sessions", "Present", "Authorised absence", "Unauthorised absence",
+                "Attendance (%)", "Persistent or severe absence"]
+
+
+def _rate_rows(rows: list[dict], group_name: str | None = None):
+    """`group_name`: the class of every row (the class page); else each child's group, selected with it."""
+    for row in rows:
+        r, child = row["rates"], row["child"]
+        yield [child.display_name, group_name if group_name is not None else (child.group.name if child.group_id else ""), r.possible, r.present,
+               r.authorised, r.unauthorised, r.attendance_pct, {"severe": "Severe", "persistent": "Persistent"}.get(row["band"], "")]
+
+
 @login_required
 def class_overview(request: HttpRequest, group_id: int) -> HttpResponse:
     actor = request.actor
@@ -158,13 +171,16 @@ def class_overview(request: HttpRequest, group_id: int) -> HttpResponse:
         total = total + r
         rows.append({"child": child, "rates": r, "band": selectors.band(r, limits)})
     rows.sort(key=lambda row: (row["rates"].exact_attendance() is None, row["rates"].exact_attendance() or 0, row["child"].legal_last_name))
+    if not problem and (fmt := wanted(request)):
+        return table_download(request, fmt, actor=actor, name=f"attendance-{group.name}", title=f"Attendance {group.name}",
+                              columns=RATE_COLUMNS, rows=_rate_rows(rows, group.name), as_of=chosen.end)
     year_start = calendar.school_year_start(today) or today.replace(month=9, day=1)
     return render(request, "attendance/class_overview.html", {
         "group": group, "rows": rows, "total": total, "chosen": chosen, "periods": named, "problem": problem,
         "limits": limits, "flagged": sum(1 for r in rows if r["band"]),
         "trend": trend(group.organisation_id, year_start, today, limits.persistent_at_or_below, limits.severe_at_or_below,
                        group_id=group.pk),
-        "about": group.name,
+        "about": group.name, "downloads": download_links(request),
     }, status=400 if problem else 200)
 
 
@@ -340,9 +356,13 @@ def concerns(request: HttpRequest) -> HttpResponse:
         key=lambda row: (row["rates"].exact_attendance(), row["child"].legal_last_name),
     )
     total = sum(rates.values(), Rates())
+    if not problem and (fmt := wanted(request)):
+        return table_download(request, fmt, actor=actor, name="attendance-concerns", title=f"Absence {setting.name}",
+                              columns=RATE_COLUMNS, rows=_rate_rows(rows), as_of=chosen.end)
     return render(request, "attendance/concerns.html", {
         "setting": setting, "settings": settings, "rows": rows, "chosen": chosen, "periods": named, "problem": problem,
         "limits": limits, "total": total, "counted": len(rates), "severe": sum(1 for r in rows if r["band"] == "severe"),
+        "downloads": download_links(request),
     }, status=400 if problem else 200)
 
 

@@ -18,6 +18,7 @@ from keyworker.accounts.access import Actor
 from keyworker.core import clock
 from keyworker.core.conflicts import EditConflict, conflict_context
 from keyworker.core.dates import on_screen
+from keyworker.core.exports import download_links, table_download, wanted
 from keyworker.core.forms import form_submit
 from keyworker.core.requests import int_param as _int
 from keyworker.core.requests import member as _member
@@ -154,6 +155,35 @@ def _recorded_message(contact: ContactLog) -> str:
     return text
 
 
+
+EXPORT_COLUMNS = ["Date", "Family", "Children", "How", "Direction", "Tone", "Write-up", "Follow-up", "Follow-up by", "By",
+                  "Void"]
+EXPORT_CHUNK = 2000
+
+
+def _export_rows(actor: Actor, qs):
+    """Every contact of the filtered list, a chunk at a time (a fixed number of queries per chunk). A restricted record
+    gives its date and family only, as on the page; a safeguarding concern's words never leave in a download."""
+    done = 0
+    while True:
+        chunk = list(qs[done:done + EXPORT_CHUNK])
+        if not chunk:
+            return
+        selectors.mark_readable(actor, chunk, always=True)
+        for c in chunk:
+            if not c.readable:
+                yield [c.happened_on, c.family.name, "", "", "", "", "Restricted: ask the safeguarding lead", "", "", "", c.is_voided]
+                continue
+            words = (f"Safeguarding concern: {c.get_safeguarding_category_display()} (read it in Keyworker)"
+                     if c.is_restricted else c.write_up)
+            yield [c.happened_on, c.family.name, "; ".join(ch.display_name for ch in c.children.all()),
+                   c.get_channel_display(), c.get_direction_display(), c.get_tone_display(), words,
+                   "" if c.is_restricted else c.follow_up, c.follow_up_on, str(c.author) if c.author_id else c.recorded_by,
+                   c.is_voided]
+        done += len(chunk)
+        if len(chunk) < EXPORT_CHUNK:
+            return
+
 @login_required
 def contact_list(request: HttpRequest) -> HttpResponse:
     """Contacts the actor may see, newest first, filtered; a family's, a key worker's or a class's contacts are
@@ -177,6 +207,10 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         family_id=filters.get("family"), date_from=filters.get("date_from"), date_to=filters.get("date_to"),
         staff_id=filters.get("staff"), group_id=filters.get("class"), actor=actor,
     )
+    if fmt := wanted(request):
+        return table_download(request, fmt, actor=actor, name="contacts", title="Contacts", columns=EXPORT_COLUMNS,
+                              rows=_export_rows(actor, selectors.with_details(qs.order_by("-happened_on", "-created_at", "-id"))),
+                              as_of=clock.today())
     paginator = CappedPaginator(selectors.with_details(qs.order_by("-happened_on", "-created_at", "-id")), PAGE_SIZE)
     paginator.counted = qs
     page = paginator.get_page(request.GET.get("page"))
@@ -185,7 +219,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         "form": form, "page_obj": page, "capped": paginator.count > COUNT_CAP, "contacts": selectors.mark_readable(actor, list(page.object_list), always=True),
         "family": family, "staff": staff, "group": group, "me": actor.staff,
         "my_groups": list(Group.objects.filter(pk__in=sorted(actor.group_ids)).order_by("name")) if actor.group_ids else [],
-        "query_string": urlencode(query), "filtered": bool(filters),
+        "query_string": urlencode(query), "filtered": bool(filters), "downloads": download_links(request),
     })
 
 

@@ -8,10 +8,13 @@ from django.shortcuts import render
 from keyworker.accounts import capabilities as caps
 from keyworker.caseload.policies import can_allocate
 from keyworker.caseload.selectors import allocation_history, my_families, with_key_workers
+from keyworker.core import clock
+from keyworker.core.exports import download_links, table_download, wanted
 from keyworker.people.models import Family
 from keyworker.people.policies import can_manage_people
 from keyworker.people.selectors import access_family, families_visible_to, family_search, with_household
 
+from .exports import FAMILY_COLUMNS, family_rows
 from .timeline import family_timeline
 
 
@@ -25,7 +28,10 @@ def _member(request):
 def my_families_view(request):
     actor = _member(request)
     families = list(my_families(actor).order_by("name", "id"))
-    return render(request, "dashboard/my_families.html", {"families": families})
+    if fmt := wanted(request):
+        return table_download(request, fmt, actor=actor, name="my-families", title="My families", columns=FAMILY_COLUMNS,
+                              rows=family_rows(families), as_of=clock.today())
+    return render(request, "dashboard/my_families.html", {"families": families, "downloads": download_links(request)})
 
 
 @login_required
@@ -34,9 +40,13 @@ def family_list(request):
     actor.require(caps.VIEW_FAMILIES)
     q = request.GET.get("q", "").strip()[:100]
     qs = with_key_workers(with_household(family_search(families_visible_to(actor), q))).order_by("name", "id")
+    if fmt := wanted(request):
+        return table_download(request, fmt, actor=actor, name="families", title="Families", columns=FAMILY_COLUMNS,
+                              rows=family_rows(qs), as_of=clock.today())
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     return render(request, "dashboard/family_list.html", {
         "page_obj": page, "q": q, "query_string": f"q={q}" if q else "", "can_add": can_manage_people(actor),
+        "downloads": download_links(request),
     })
 
 

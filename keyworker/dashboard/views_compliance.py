@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from keyworker.caseload.selectors import access_setting, manageable_settings
+from keyworker.core.exports import download_links, table_download, wanted
 from keyworker.standards.compliance import DEFINITION, Figures
 from keyworker.standards.policies import require_setting_figures
 from keyworker.standards.selectors import (
@@ -21,6 +22,7 @@ from keyworker.standards.selectors import (
     team_compliance,
 )
 
+from .exports import FIGURE_COLUMNS, org_compliance_rows, team_compliance_rows
 from .views_week import member, parse_as_of
 
 
@@ -50,12 +52,16 @@ def team_compliance_view(request: HttpRequest) -> HttpResponse:
         raise Http404("No such setting")
     as_of, as_of_error = parse_as_of(request)
     heatmap = team_compliance(actor, setting, as_of, only_staff=only_staff)
+    if fmt := wanted(request):
+        return table_download(request, fmt, actor=actor, name="compliance", title=f"Compliance {setting.name}",
+                              columns=["Key worker", "Clause", "Standard", *FIGURE_COLUMNS],
+                              rows=team_compliance_rows(heatmap), as_of=as_of)
     drill = None
     if request.GET.get("standard") and heatmap.half_term is not None:
         drill = _drill(request, actor, heatmap, only_staff)
     return render(request, "dashboard/team_compliance.html", {
         "heatmap": heatmap, "settings": settings, "setting": setting, "as_of": as_of, "as_of_error": as_of_error,
-        "drill": drill, "definition": DEFINITION, "own_only": only_staff is not None,
+        "drill": drill, "definition": DEFINITION, "own_only": only_staff is not None, "downloads": download_links(request),
         **_grid_page(request, heatmap, setting, as_of),
     })
 
@@ -198,9 +204,13 @@ def org_compliance_view(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Only leaders see compliance.")
     as_of, as_of_error = parse_as_of(request)
     data = org_compliance(actor, settings, as_of)
+    if fmt := wanted(request):
+        return table_download(request, fmt, actor=actor, name="compliance-by-half-term", title="Compliance by half term",
+                              columns=["Clause", "Standard", "Half term", "Starts on", *FIGURE_COLUMNS],
+                              rows=org_compliance_rows(data), as_of=as_of)
     labels = [c.name for c in data.half_terms]
     return render(request, "dashboard/org_compliance.html", {
         "data": data, "definition": DEFINITION, "charts": [chart_for(s, labels) for s in data.series], "as_of": as_of, "as_of_error": as_of_error,
-        "settings": settings, "chart": {"top": CHART_TOP, "height": CHART_HEIGHT, "bottom": CHART_TOP + CHART_HEIGHT,
+        "settings": settings, "downloads": download_links(request), "chart": {"top": CHART_TOP, "height": CHART_HEIGHT, "bottom": CHART_TOP + CHART_HEIGHT,
                                         "left": AXIS_LEFT, "mid": CHART_TOP + CHART_HEIGHT // 2, "bar": BAR_WIDTH},
     })

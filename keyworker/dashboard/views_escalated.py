@@ -8,9 +8,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from keyworker.core import clock
+from keyworker.core.exports import download_links, table_download, wanted
 from keyworker.standards.models import Standard
 from keyworker.standards.selectors import obligations_visible_to, state_display
 
+from .exports import OBLIGATION_COLUMNS, obligation_rows
 from .views_week import member
 
 PAGE = 100  # obligations per page
@@ -42,10 +44,14 @@ def escalated_view(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(standard_id=standard_id)
     qs = qs.select_related("standard", "family", "child", "setting", "responsible_staff__user").order_by(
         "standard__clause", "standard_id", "family__name", "due_on", "id")
+    if fmt := wanted(request):
+        return table_download(request, fmt, actor=actor, name="escalated", title="Escalated obligations",
+                              columns=OBLIGATION_COLUMNS, rows=obligation_rows(qs), as_of=clock.today())
     page = Paginator(qs, PAGE).get_page(request.GET.get("page"))
     for o in page.object_list:
         o.display = state_display(o.state)
     query = "&".join(f"{k}={v}" for k, v in (("on", on.isoformat() if on else ""), ("standard", standard.pk if standard else "")) if v)
     return render(request, "dashboard/escalated.html", {
         "page_obj": page, "on": on, "standard": standard, "error": error, "query_string": query,
+        "downloads": download_links(request),
     })

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from keyworker.accounts.access import Actor
 from keyworker.core import clock
 from keyworker.core.dates import on_screen
+from keyworker.core.exports import download_links, table_download, wanted
 from keyworker.core.extensions import week_panels
 from keyworker.core.forms import form_submit
 from keyworker.standards import policies as standards_policies
@@ -30,6 +31,7 @@ from keyworker.standards.selectors import (
     state_display,
 )
 
+from .exports import OBLIGATION_COLUMNS, obligation_rows
 from .forms import WaiveForm
 from .getting_started import banner_for
 
@@ -117,13 +119,16 @@ def missed_view(request: HttpRequest) -> HttpResponse:
         .select_related("standard", "family", "child", "setting", "responsible_staff__user")
         .order_by("-due_on", "family__name", "id")
     )
+    if fmt := wanted(request):
+        return table_download(request, fmt, actor=actor, name="missed", title="Missed this half term",
+                              columns=OBLIGATION_COLUMNS, rows=obligation_rows(qs), as_of=as_of)
     page = Paginator(qs, MISSED_PAGE_SIZE).get_page(request.GET.get("page"))
     is_today = as_of == clock.today()
     query = {"scope": scope} if is_today else {"scope": scope, "as_of": as_of.isoformat()}
     return render(request, "dashboard/missed.html", {
         "page": page, "scope": scope, "query_string": urlencode(query), "as_of": as_of, "as_of_error": as_of_error,
         "is_today": is_today, "is_leader": actor.is_leader, "is_key_worker": actor.is_key_worker,
-        "missed_state": state_display(ObligationState.MISSED),
+        "missed_state": state_display(ObligationState.MISSED), "downloads": download_links(request),
     })
 
 
