@@ -11,7 +11,7 @@ from keyworker.caseload.selectors import allocation_history, my_families, with_k
 from keyworker.core import clock
 from keyworker.core.exports import download_links, table_download, wanted
 from keyworker.people.models import Family
-from keyworker.people.policies import can_manage_people
+from keyworker.people.policies import can_handle_data_rights, can_manage_people
 from keyworker.people.selectors import access_family, families_visible_to, family_search, with_household
 
 from .exports import FAMILY_COLUMNS, family_rows
@@ -59,6 +59,7 @@ def family_detail(request, family_id: int):
         "family": family, "history": allocation_history(family),
         "can_edit": can_manage_people(actor), "can_allocate": can_allocate(actor),
         "restricted": [c for c in family.carers.all() if c.contact_restriction],
+        "can_handle_data_rights": can_handle_data_rights(actor),
     })
 
 

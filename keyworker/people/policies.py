@@ -20,3 +20,13 @@ def can_edit_key_aspects(actor: Actor, setting_id: int | None = None) -> bool:
 
 def require_edit_key_aspects(actor: Actor, setting_id: int | None = None) -> None:
     actor.require(caps.EDIT_KEY_ASPECTS, setting_id)
+
+
+# Data protection: subject access packs and erasure on request are the data protection officer's (`audit.export`:
+# headteachers and managers by default).
+def can_handle_data_rights(actor: Actor) -> bool:
+    return actor.can(caps.AUDIT_EXPORT)
+
+
+def require_handle_data_rights(actor: Actor) -> None:
+    actor.require(caps.AUDIT_EXPORT)
