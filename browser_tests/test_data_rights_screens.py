@@ -19,6 +19,25 @@ def _too_short(page: Page, world) -> None:
     expect(page.locator("main")).to_contain_text("Say why")
 
 
+def _old_marks(world) -> None:
+    import datetime as dt
+
+    from keyworker.attendance.codes import codes_load, england_2024
+    from keyworker.attendance.models import AttendanceCode, AttendanceMark
+
+    codes_load(jurisdiction="england", rows=england_2024())
+    code = AttendanceCode.objects.get(jurisdiction="england", code="/")
+    AttendanceMark.objects.create(organisation=world.org, child=world.child_a, setting=world.school, date=dt.date(2019, 9, 2),
+                                  session="AM", code=code)
+
+
+def _shorter(page: Page, world) -> None:
+    page.get_by_text("Keep them longer (Attendance register entries)").click()
+    page.get_by_label("Years from the date of the entry").fill("2")
+    page.locator("#kind-attendance_marks").locator("..").get_by_role("button", name="Save").click()
+    expect(page.locator("main")).to_contain_text("never shortened")
+
+
 SCREENS = [
     Screen("subject-access-child", "headteacher", lambda w: f"/families/children/{w.child_a.pk}/subject-access/",
            "Subject access: Alfie Adams"),
@@ -26,6 +45,8 @@ SCREENS = [
     Screen("carer-erase", "headteacher", lambda w: f"/families/carers/{_carer(w).pk}/erase/", None),
     Screen("carer-erase-reason", "headteacher", lambda w: f"/families/carers/{_carer(w).pk}/erase/", None, act=_too_short),
     Screen("family-data-protection", "headteacher", lambda w: f"/families/{w.family_a.pk}/", None),
+    Screen("retention", "headteacher", lambda w: "/retention/", "Retention", prepare=_old_marks),
+    Screen("retention-shorter", "headteacher", lambda w: "/retention/", "Retention", prepare=_old_marks, act=_shorter),
 ]
 
 

@@ -22,5 +22,8 @@ class AttendanceConfig(AppConfig):
         from . import escalation
 
         escalation.register()
+        from . import retention
+
+        retention.register()  # how long register entries are kept
         # Its API resources, added to /api/v1/ when the API root builds its routes.
         register_api_routes(ApiRoutes("attendance", api.register, api.urlpatterns))

@@ -29,3 +29,20 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_type}: {self.summary}"
+
+
+class RetentionRule(models.Model):
+    """How long an organisation keeps one kind of record, when it keeps it longer than the default
+    (`keyworker.core.retention`). No row: the default. An organisation may lengthen a period, never shorten it."""
+
+    organisation_id = models.BigIntegerField()
+    kind = models.CharField(max_length=64)
+    years = models.PositiveSmallIntegerField()
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation_id", "kind"], name="retention_rule_unique_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.years} years"

@@ -7,11 +7,17 @@ class DashboardConfig(AppConfig):
 
     def ready(self) -> None:
         from keyworker.accounts.policies import is_leader
+        from keyworker.core.periodic import register_periodic
         from keyworker.organisations.hooks import SetupLink, register_setup_link
+        from keyworker.people.policies import can_handle_data_rights
 
-        from . import timeline_sources
+        from . import retention, timeline_sources
 
         timeline_sources.register()
         # The Setup page links leaders to what is left to set up.
         register_setup_link(SetupLink("getting_started", 0, "Getting started: what is left to set up",
                                       "getting_started:checklist", lambda actor: is_leader(actor)))
+        # Retention: the data protection officer's page, and the worker's monthly notice of records past it.
+        register_setup_link(SetupLink("retention", 90, "Retention: how long records are kept, and those past it",
+                                      "week:retention", can_handle_data_rights))
+        register_periodic("retention.notify", retention.retention_notify)

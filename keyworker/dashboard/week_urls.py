@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from . import views_compliance, views_escalated, views_evidence, views_week
+from . import views_compliance, views_escalated, views_evidence, views_retention, views_week
 
 app_name = "week"
 urlpatterns = [
     path("my-week/", views_week.my_week_view, name="my_week"),
+    path("retention/", views_retention.retention_view, name="retention"),
     path("compliance/", views_compliance.team_compliance_view, name="team_compliance"),
     path("compliance/organisation/", views_compliance.org_compliance_view, name="org_compliance"),
     path("evidence-pack/", views_evidence.evidence_pack_view, name="evidence_pack"),

@@ -28,6 +28,9 @@ class MeetingsConfig(AppConfig):
         )
 
         evidence.register()
+        from . import retention
+
+        retention.register()  # how long SEN files are kept
         panels.register()
         # The carers' home: their next appointments, and invitations waiting for an answer.
         register_carer_home_source(CarerHomeSource("appointments", COMING, selectors.carer_home_coming))

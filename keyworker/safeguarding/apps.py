@@ -16,6 +16,9 @@ class SafeguardingConfig(AppConfig):
         from . import api, selectors, services, timeline
 
         timeline.register()
+        from . import retention
+
+        retention.register()  # how long child-protection files are kept
         # Each overdue action's assignee is told once, from the worker's cycle.
         register_periodic("safeguarding.overdue_actions", services.overdue_actions_notify)
         # SCH-A2: while a family has an open concern, only a teacher may be its key worker.

@@ -1,0 +1,126 @@
+"""How long each kind of record is kept, and destroying what is past it once a person approves.
+
+Each app registers the kinds of record it holds that have a retention period (`RetentionKind`): its default in
+years (the IRMS Information Management Toolkit for Schools where it names one), counted from an anchor (the
+child's date of birth, the entry's date), and the records past it on a date. An organisation may lengthen a
+period (`RetentionRule`), never shorten it. The worker tells the data protection officer when records are past
+retention; nothing is destroyed until they approve, kind by kind, and the destruction is logged (what kind, how
+many, the period, who approved, when) without keeping anything the records said.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import ProtectedError, QuerySet
+
+from .audit import audit_record
+from .errors import RuleViolation
+from .models import RetentionRule
+
+MAX_YEARS = 100
+
+
+@dataclass(frozen=True)
+class RetentionKind:
+    code: str
+    label: str  # "Attendance marks"
+    anchor: str  # "the date of the entry", "the child's date of birth"
+    default_years: int
+    source: str  # where the default comes from
+    past: Callable[[int, dt.date], QuerySet]  # (organisation_id, cutoff) -> records whose anchor is before the cutoff
+
+
+_KINDS: dict[str, RetentionKind] = {}
+
+
+def register_retention_kind(kind: RetentionKind) -> None:
+    _KINDS[kind.code] = kind
+
+
+def unregister_retention_kind(code: str) -> None:
+    _KINDS.pop(code, None)
+
+
+def retention_kinds() -> list[RetentionKind]:
+    return sorted(_KINDS.values(), key=lambda k: k.label)
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    """The same day `years` earlier (29 February: the 28th)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+@dataclass(frozen=True)
+class RetentionStatus:
+    kind: RetentionKind
+    years: int
+    lengthened: bool
+    cutoff: dt.date  # records whose anchor is before this are past retention
+    past: int
+
+
+def retention_years(organisation_id: int) -> dict[str, int]:
+    rules = dict(RetentionRule.objects.filter(organisation_id=organisation_id).values_list("kind", "years"))
+    return {k.code: max(k.default_years, rules.get(k.code, k.default_years)) for k in retention_kinds()}
+
+
+def retention_status(organisation_id: int, as_of: dt.date) -> list[RetentionStatus]:
+    """Each kind: its period, and how many records are past it on as_of (one count query per kind)."""
+    years = retention_years(organisation_id)
+    out = []
+    for kind in retention_kinds():
+        cutoff = years_before(as_of, years[kind.code])
+        out.append(RetentionStatus(kind, years[kind.code], years[kind.code] > kind.default_years, cutoff,
+                                   kind.past(organisation_id, cutoff).count()))
+    return out
+
+
+@transaction.atomic
+def retention_rule_set(*, organisation_id: int, kind_code: str, years: int, by) -> int:
+    kind = _KINDS.get(kind_code)
+    if kind is None:
+        raise RuleViolation("No such kind of record.", rule="kind", field="kind")
+    if years < kind.default_years:
+        raise RuleViolation(f"{kind.label} are kept at least {kind.default_years} years from {kind.anchor}: a period may "
+                            "be lengthened, never shortened.", rule="shorter", field="years")
+    if years > MAX_YEARS:
+        raise RuleViolation(f"Choose {MAX_YEARS} years or fewer.", rule="longer", field="years")
+    RetentionRule.objects.update_or_create(organisation_id=organisation_id, kind=kind_code,
+                                           defaults={"years": years, "updated_by": by})
+    audit_record(organisation_id=organisation_id, actor=by, event_type="retention.rule_set",
+                 summary=f"{kind.label} kept {years} years from {kind.anchor}",
+                 data={"kind": kind_code, "years": years, "default": kind.default_years})
+    return years
+
+
+@transaction.atomic
+def retention_destroy(*, organisation_id: int, kind_code: str, as_of: dt.date, approved_by, expected: int) -> int:
+    """Destroy the kind's records past retention on as_of, approved by a person who saw `expected` of them.
+
+    Refused when the number changed since they looked (they approve what they saw, not more)."""
+    kind = _KINDS.get(kind_code)
+    if kind is None:
+        raise RuleViolation("No such kind of record.", rule="kind")
+    years = retention_years(organisation_id)[kind_code]
+    cutoff = years_before(as_of, years)
+    qs = kind.past(organisation_id, cutoff)
+    n = qs.count()
+    if n == 0:
+        raise RuleViolation(f"No {kind.label.lower()} are past retention now: nothing was destroyed.", rule="none")
+    if n != expected:
+        raise RuleViolation(f"{n} {kind.label.lower()} are past retention now, not {expected} as the page showed: look "
+                            "again before approving. Nothing was destroyed.", rule="changed")
+    try:
+        qs.delete()
+    except ProtectedError as exc:
+        raise RuleViolation(f"Some {kind.label.lower()} are still referred to by other records, so nothing was destroyed: "
+                            f"{exc.args[0][:200]}", rule="protected") from exc
+    audit_record(organisation_id=organisation_id, actor=approved_by, event_type="retention.destroyed",
+                 summary=f"{n} {kind.label.lower()} past retention destroyed ({years} years from {kind.anchor})",
+                 data={"kind": kind_code, "count": n, "years": years, "before": cutoff.isoformat(), "as_of": as_of.isoformat()})
+    return n

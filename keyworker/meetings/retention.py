@@ -1,0 +1,14 @@
+"""How long SEN files are kept: until the child is 31 (IRMS toolkit for schools: date of birth + 31 years). The EHCP
+annual reviews are this product's part of the SEN file."""
+
+from keyworker.core.retention import RetentionKind, register_retention_kind
+
+from .models import AnnualReview
+
+
+def register() -> None:
+    register_retention_kind(RetentionKind(
+        "sen_files", "SEN files (EHCP annual reviews)", "the child's date of birth", 31,
+        "IRMS Information Management Toolkit for Schools: SEN files and EHCPs, date of birth + 31 years",
+        lambda organisation_id, cutoff: AnnualReview.objects.filter(organisation_id=organisation_id, child__date_of_birth__lt=cutoff),
+    ))
