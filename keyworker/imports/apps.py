@@ -12,3 +12,7 @@ class ImportsConfig(AppConfig):
 
         # Uploaded files are removed once their import ends; the worker removes those kept longer or left unimported.
         register_periodic("imports.uploaded_files", services.import_files_clean_periodic)
+        # The nightly MIS sync: a saved mapping's export, imported when its file changes.
+        from . import sync
+
+        register_periodic("imports.sync", sync.sync_from_drop_paths)

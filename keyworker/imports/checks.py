@@ -131,6 +131,7 @@ class Check:
     preview_columns: list[str] = field(default_factory=list)
     preview: list[list[str]] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    rows: list[ChildRow] = field(default_factory=list)  # every child row as read, those already on roll too
 
     @property
     def error_rows(self) -> int:
@@ -394,6 +395,7 @@ def check_children(
         parsed.append(child)
 
     _duplicates_in_file(parsed, rows)
+    check.rows = parsed
     check.families = _families(parsed, families_by_ref, rows)
     new_families = [f for f in check.families if f.existing_id is None]
     check.counts = {

@@ -72,3 +72,29 @@ class ImportJob(OrganisationOwned):
         if not self.row_count:
             return 0
         return min(100, round(100 * self.progress / self.row_count))
+
+
+class SavedMapping(OrganisationOwned):
+    """The columns of an MIS export, saved under a name, so the same export can be imported every night unattended
+    (`keyworker import children FILE --mapping NAME`, or the worker from `drop_path`)."""
+
+    name = models.CharField(max_length=60)
+    setting = models.ForeignKey(Setting, on_delete=models.CASCADE, related_name="saved_mappings")
+    kind = models.CharField(max_length=16, choices=ImportKind.choices, default=ImportKind.CHILDREN)
+    columns = models.JSONField(default=dict, help_text="Target field -> the column's heading in the export")
+    drop_path = models.CharField(max_length=500, blank=True,
+                                 help_text="A file on the server the MIS writes its export to every night; the worker "
+                                           "imports it when it changes")
+    max_leaver_share = models.PositiveSmallIntegerField(
+        default=10, help_text="A run that would mark more than this percentage of the roll as leavers stops and asks a person")
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    last_file_mtime = models.FloatField(null=True, blank=True)
+    last_report = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="saved_mapping_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -28,17 +28,28 @@ class Command(BaseCommand):
         parser.add_argument("file", help="the CSV or XLSX file")
         parser.add_argument("--organisation", help="the organisation's short name (slug); not needed when "
                                                      "the installation has only one")
-        parser.add_argument("--setting", required=True, help="the setting's name (or number)")
+        parser.add_argument("--setting", help="the setting's name (or number); with --mapping, the mapping's setting")
         parser.add_argument(
             "--map", action="append", default=[], dest="pairs", metavar="COLUMN=FIELD",
             help="use COLUMN (its heading) for FIELD, overriding the guess; '=FIELD' leaves the field out. Repeatable.",
         )
         parser.add_argument("--dry-run", action="store_true", help="check and report, import nothing")
+        parser.add_argument("--mapping", help="the nightly sync: import with the columns saved under this name, update the "
+                                              "children on roll, mark those no longer in the file as leaving")
+        parser.add_argument("--save-mapping", metavar="NAME", help="save the columns used now under NAME, for --mapping")
+        parser.add_argument("--allow-leavers", action="store_true",
+                            help="with --mapping: mark leavers even beyond the mapping's share of the roll")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
-    def handle(self, *args: Any, kind: str, file: str, organisation: str | None, setting: str, pairs: list[str],
-               dry_run: bool, no_progress: bool, **options: Any) -> None:
+    def handle(self, *args: Any, kind: str, file: str, organisation: str | None, setting: str | None, pairs: list[str],
+               dry_run: bool, no_progress: bool, mapping: str | None = None, save_mapping: str | None = None,
+               allow_leavers: bool = False, **options: Any) -> None:
         org = organisation_for_command(organisation)
+        if mapping:
+            return self._sync(org, kind, file, mapping, dry_run, allow_leavers)
+        if not setting:
+            raise CommandError("Give the setting: --setting NAME (or --mapping NAME for the nightly sync).")
+        self.save_mapping = save_mapping
         found = Setting.objects.filter(organisation=org, name__iexact=setting.strip()).first()
         if found is None and setting.strip().isdigit():
             found = Setting.objects.filter(organisation=org, pk=int(setting)).first()
@@ -85,6 +96,42 @@ class Command(BaseCommand):
             raise CommandError(" ".join(problems) + " Use --map “Column heading=field”.")
         return mapping
 
+    def _sync(self, org, kind: str, file: str, name: str, dry_run: bool, allow_leavers: bool) -> None:
+        from django.utils import timezone
+
+        from keyworker.core import clock
+        from keyworker.imports.models import SavedMapping
+        from keyworker.imports.sync import sync_run, sync_tell_office
+
+        saved = SavedMapping.objects.filter(organisation=org, name__iexact=name.strip()).select_related("setting").first()
+        if saved is None:
+            names = ", ".join(SavedMapping.objects.filter(organisation=org).values_list("name", flat=True)) or "none yet"
+            raise CommandError(f"{org} has no saved mapping “{name}”. Its mappings: {names}. Save one with --save-mapping.")
+        if saved.kind != kind:
+            raise CommandError(f"The mapping “{saved.name}” is for {saved.get_kind_display().lower()}, not {kind}.")
+        path = Path(file)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"Cannot read {file}: {exc.strerror or exc}.") from exc
+        try:
+            table = read_table(path.name, data)
+        except RuleViolation as exc:
+            raise CommandError(exc.message) from exc
+        report = sync_run(saved=saved, table=table, file_name=path.name, as_of=clock.today(saved.setting.time_zone),
+                          dry_run=dry_run, allow_leavers=allow_leavers)
+        for child, changes in report.updated:
+            self.stdout.write(f"  Updated {child}: {'; '.join(changes)}")
+        for child in report.leavers:
+            self.stdout.write(f"  Leaving: {child}")
+        for problem in report.errors:
+            self.stdout.write(self.style.ERROR(f"  {problem}"))
+        if not dry_run:
+            sync_tell_office(saved, report, now=timezone.now())
+        if report.stopped or report.errors:
+            raise CommandError(report.summary())
+        self.stdout.write(self.style.SUCCESS(("Dry run: " if dry_run else "") + report.summary()))
+
     def _dry_run(self, kind: str, name: str, data: bytes, setting: Setting, pairs: list[str]) -> None:
         table = read_table(name, data)
         mapping = self._mapping(kind, table.headers, guess_mapping(kind, table.headers), pairs)
@@ -113,6 +160,12 @@ class Command(BaseCommand):
         if job.status != ImportStatus.DONE:
             raise CommandError(job.message or "Nothing was imported.")
         self.stdout.write(self.style.SUCCESS(f"{services.import_summary(job)}."))
+        if getattr(self, "save_mapping", None):
+            from keyworker.imports.sync import mapping_save
+
+            saved = mapping_save(actor=None, setting=setting, name=self.save_mapping, headers=table.headers, mapping=mapping,
+                                 kind=kind)
+            self.stdout.write(f"Columns saved as “{saved.name}”: next time, --mapping “{saved.name}”.")
 
     def _would(self, kind: str, counts: dict[str, int]) -> str:
         if kind == ImportKind.STAFF:
