@@ -397,7 +397,7 @@ class RequestPhases:
     """Where one recording request's time and statements go: each statement is put down to the phase running when it
     was sent, each phase's wall time counted without the phases it calls (see request_phases)."""
 
-    ORDER = ("middleware (session, user)", "actor (membership, roles, classes)", "view (family, carers, children, absences)",
+    ORDER = ("request (client, middleware, session, user)", "actor (membership, roles, classes)", "view (family, carers, children, absences)",
              "form", "contact_record", "audit", "obligations_refresh", "commit", "view (message, redirect)",
              "session save")
 
@@ -508,7 +508,7 @@ def request_phases(post, runs: int) -> RequestPhases:
                 p.recording = i == runs - 1
                 if p.recording:
                     p.sample.clear()
-                p.enter("middleware (session, user)")
+                p.enter("request (client, middleware, session, user)")
                 try:
                     post()
                 finally:
