@@ -1,6 +1,7 @@
 """Contact log pages: record a contact from My week, the list with filters (family, key worker, class, tone, channel,
 dates), one contact with its revisions, void, flag as a safeguarding concern (a restricted record)."""
 
+from collections.abc import Sequence
 from functools import cached_property
 from urllib.parse import urlencode
 
@@ -60,7 +61,7 @@ def _form_context(family: Family, carers: list[Carer], restricted: list[Carer]) 
             "preferred": first.get_preferred_contact_method_display() if first else ""}
 
 
-def _carer_from(form: ContactForm, actor: Actor, known: list[Carer] = ()) -> tuple[Carer | None, bool]:
+def _carer_from(form: ContactForm, actor: Actor, known: Sequence[Carer] = ()) -> tuple[Carer | None, bool]:
     """The chosen carer (any carer of the organisation: the service checks family and restriction); False when unknown.
     One of `known` (the family's carers, read for the form already) is taken from there, without a query."""
     carer_id = form.cleaned_data.get("carer")
