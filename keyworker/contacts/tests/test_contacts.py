@@ -165,7 +165,7 @@ def test_recording_page_uses_bounded_queries(adopted, client_for):
     with CaptureQueriesContext(connection) as ctx:
         response = _post(world, client, carer=str(world.family_a.carers.first().pk), children=[str(world.child_a.pk)])
     assert response.status_code == 302
-    # 31 with the carer read above (38 before, the bound 45): see test_perf_recording.py for what each statement is.
+    # 31 with the carer read above (37 before, the bound 45): see test_perf_recording.py for what each statement is.
     assert len(ctx.captured_queries) <= 31, len(ctx.captured_queries)
 
 
