@@ -393,6 +393,137 @@ def phases_line(total: float, engine_s: float, p, indent: str = "   ") -> str:
             f"garbage collector {p.gc_seconds:5.2f} ({p.gc_runs} pauses)")
 
 
+class RequestPhases:
+    """Where one recording request's time and statements go: each statement is put down to the phase running when it
+    was sent, each phase's wall time counted without the phases it calls (see request_phases)."""
+
+    ORDER = ("request (client, middleware, session, user)", "actor (membership, roles, classes)", "view (family, carers, children, absences)",
+             "form", "contact_record", "audit", "obligations_refresh", "commit", "view (message, redirect)",
+             "session save")
+
+    def __init__(self) -> None:
+        self.seconds: Counter = Counter()
+        self.sql_seconds: Counter = Counter()
+        self.counts: Counter = Counter()
+        self.stack: list[str] = []
+        self.mark = 0.0
+        self.requests = 0
+        self.sample: list[tuple[str, float, str]] = []  # the statements of the last request
+        self.recording = False
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        if self.stack:
+            self.seconds[self.stack[-1]] += now - self.mark
+        self.mark = now
+
+    def enter(self, name: str) -> None:
+        self._tick()
+        self.stack.append(name)
+
+    def leave(self) -> None:
+        self._tick()
+        self.stack.pop()
+
+    def wrap(self, name: str, fn):
+        def wrapped(*a, **k):
+            self.enter(name)
+            try:
+                return fn(*a, **k)
+            finally:
+                self.leave()
+        return wrapped
+
+    def statement(self, execute, sql, params, many, context):
+        s = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            took = time.perf_counter() - s
+            phase = self.stack[-1] if self.stack else "outside"
+            self.sql_seconds[phase] += took
+            self.counts[phase] += 1
+            if self.recording:
+                self.sample.append((phase, took, " ".join(str(sql).split())))
+
+    @property
+    def statements_per_request(self) -> float:
+        return sum(self.counts.values()) / max(1, self.requests)
+
+    def report(self) -> str:
+        n = max(1, self.requests)
+        lines = [f"   one request, phase by phase (mean of {self.requests} requests; wall time of each phase without the"
+                 " phases it calls; the statements sent in it and their time; BEGIN is sent with the first statement):"]
+        for phase in [*self.ORDER, *sorted(set(self.seconds) - set(self.ORDER))]:
+            if phase not in self.seconds and phase not in self.counts:
+                continue
+            lines.append(f"     {phase:44} {self.seconds[phase] / n * 1000:6.2f} ms  {self.counts[phase] / n:5.1f} statements"
+                         f" {self.sql_seconds[phase] / n * 1000:6.2f} ms")
+        lines.append(f"     {'in all':44} {sum(self.seconds.values()) / n * 1000:6.2f} ms  {self.statements_per_request:5.1f}"
+                     f" statements {sum(self.sql_seconds.values()) / n * 1000:6.2f} ms (+ COMMIT, timed in its phase)")
+        lines.append("   the statements of the last request:")
+        lines.extend(f"     {phase[:20]:20} {took * 1000:6.2f} ms  {sql[:130]}" for phase, took, sql in self.sample)
+        return "\n".join(lines)
+
+
+def request_phases(post, runs: int) -> RequestPhases:
+    """Time `runs` recording requests phase by phase, by wrapping the functions each phase calls (restored after)."""
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import connection
+
+    import keyworker.accounts.middleware as middleware
+    import keyworker.contacts.services as services
+    import keyworker.contacts.views as views
+    from keyworker.contacts.forms import ContactForm
+
+    p = RequestPhases()
+    patches = [
+        (middleware, "actor_for", "actor (membership, roles, classes)"),
+        (views, "access_family", "view (family, carers, children, absences)"),
+        (views.selectors, "contactable_carers", "view (family, carers, children, absences)"),
+        (views.selectors, "recent_absences", "view (family, carers, children, absences)"),
+        (views, "_recorded_message", "view (message, redirect)"),
+        (ContactForm, "full_clean", "form"),
+        (services, "contact_record", "contact_record"),
+        (services, "audit_record", "audit"),
+        (services, "obligations_refresh", "obligations_refresh"),
+        (SessionStore, "save", "session save"),
+    ]
+    saved = [(owner, name, owner.__dict__.get(name)) for owner, name, _ in patches]  # None: inherited
+    for owner, name, phase in patches:
+        setattr(owner, name, p.wrap(phase, getattr(owner, name)))
+    real_commit = connection.commit
+
+    def commit():
+        p.enter("commit")
+        try:
+            return real_commit()
+        finally:
+            p.leave()
+
+    connection.commit = commit
+    try:
+        with connection.execute_wrapper(p.statement):
+            for i in range(runs):
+                p.recording = i == runs - 1
+                if p.recording:
+                    p.sample.clear()
+                p.enter("request (client, middleware, session, user)")
+                try:
+                    post()
+                finally:
+                    p.leave()
+                p.requests += 1
+    finally:
+        del connection.commit
+        for owner, name, original in saved:
+            if original is None:
+                delattr(owner, name)
+            else:
+                setattr(owner, name, original)
+    return p
+
+
 def run(args, url: str) -> int:  # noqa: PLR0915 - one benchmark, read top to bottom
     import django
 
@@ -605,21 +736,32 @@ def run(args, url: str) -> int:  # noqa: PLR0915 - one benchmark, read top to bo
         for _ in range(args.warmup):
             post()
         engine_part.clear()
-        alone = [post() for _ in range(args.runs)]
+        alone, alone_cpu = [], []
+        for _ in range(args.runs):
+            c = time.process_time()
+            alone.append(post())
+            alone_cpu.append((time.process_time() - c) * 1000)
         alone_engine = list(engine_part)
         engine_part.clear()
         print(f"   alone:                 page {_ms(alone)}")
+        print(f"                          CPU time of this process per request {_ms(alone_cpu)}")
+        breakdown = request_phases(post, runs=max(5, args.runs // 5))
+        print(breakdown.report())
         if alone_engine:
             print(f"                          engine's part (obligations_refresh) {_ms(alone_engine)}")
         with Recomputing(args, a_id) as other:
             during = []
             deadline = time.perf_counter() + 600
+            during_cpu = []
             while (len(during) < args.runs or len(other.runs) < 2) and len(during) < 20 * args.runs and time.perf_counter() < deadline:
+                c = time.process_time()
                 during.append(post())
+                during_cpu.append((time.process_time() - c) * 1000)
         during_engine = list(engine_part)
         if original_refresh is not None:
             contact_services.obligations_refresh = original_refresh
         print(f"   during full recomputes: page {_ms(during)}")
+        print(f"                          CPU time of this process per request {_ms(during_cpu)}")
         if during_engine:
             print(f"                          engine's part (obligations_refresh) {_ms(during_engine)}")
         if other.runs:
@@ -631,6 +773,10 @@ def run(args, url: str) -> int:  # noqa: PLR0915 - one benchmark, read top to bo
                         f"max {max(during):.0f} ms", f"p95 under {PAGE_P95_TARGET_MS:.0f} ms: "
                         + ("met" if _pct(during, 0.95) < PAGE_P95_TARGET_MS else "NOT MET")))
         figures.append(("Recording, the page, alone", f"p50 {statistics.median(alone):.0f} / p95 {_pct(alone, 0.95):.0f} ms", ""))
+        figures.append(("Recording, CPU of the process per request", f"p50 {statistics.median(alone_cpu):.1f} ms alone, "
+                        f"{statistics.median(during_cpu):.1f} ms during", ""))
+        figures.append(("Recording, SQL statements per request", f"{breakdown.statements_per_request:.0f} "
+                        f"(+ BEGIN/COMMIT)", ""))
 
     # 5. Editing a standard --------------------------------------------------------------------------------------------
     if 5 in sections:

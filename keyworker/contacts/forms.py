@@ -24,6 +24,28 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+class ChildrenField(forms.ModelMultipleChoiceField):
+    """The family's children, checked against those the page has read already (`known`): no query to check a choice.
+    Anything else (another family's child, garbage) is refused as an invalid choice, as the queryset would."""
+
+    known: list[Child] = []
+
+    def _check_values(self, value) -> list[Child]:
+        try:
+            value = frozenset(value)
+        except TypeError:
+            raise forms.ValidationError(self.error_messages["invalid_list"], code="invalid_list") from None
+        by_pk = {str(c.pk): c for c in self.known}
+        chosen = []
+        for raw in value:
+            self.validate_no_null_characters(raw)
+            child = by_pk.get(str(raw))
+            if child is None:
+                raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": raw})
+            chosen.append(child)
+        return sorted(chosen, key=lambda c: c.pk)
+
+
 class ContactForm(forms.Form):
     carer = forms.IntegerField(
         label="Who did you speak to or write to?", required=False, widget=forms.RadioSelect,
@@ -46,7 +68,7 @@ class ContactForm(forms.Form):
         error_messages={"required": "Enter the date of the contact, for example 18/11/2026.",
                         "invalid": "Enter a real date, for example 18/11/2026."},
     )
-    children = forms.ModelMultipleChoiceField(
+    children = ChildrenField(
         label="Which children was it about?", queryset=Child.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "Choose children of this family only.", "invalid_pk_value": "Choose children of this family only."},
     )
@@ -82,6 +104,7 @@ class ContactForm(forms.Form):
         self.fields["carer"].widget.choices = [*choices, ("", "Not a particular carer")]
         self.fields["children"].queryset = Child.objects.filter(pk__in=[c.pk for c in children])
         self.fields["children"].choices = [(c.pk, c.display_name) for c in children]
+        self.fields["children"].known = list(children)
         self.fields["happened_on"].widget.attrs["max"] = today.isoformat()
         if len(children) < 2:
             self.fields["children"].help_text = "Leave empty when it was about the whole family."

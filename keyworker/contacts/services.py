@@ -174,7 +174,7 @@ def contact_record(
     `absence_on` it follows up that child's unexplained absence on that day (dated on or after it): the child is
     among those it is about, and it challenges that absence."""
     if not actor.is_member or family.organisation_id != actor.organisation_id or not (
-        families_visible_to(actor).filter(pk=family.pk).exists()
+        family.pk in actor.seen_family_ids or families_visible_to(actor).filter(pk=family.pk).exists()
     ):
         raise RuleViolation("Family not found.", rule="scope")
     setting = _family_setting(family, actor, setting)

@@ -1,6 +1,7 @@
 """Contact log pages: record a contact from My week, the list with filters (family, key worker, class, tone, channel,
 dates), one contact with its revisions, void, flag as a safeguarding concern (a restricted record)."""
 
+from collections.abc import Sequence
 from functools import cached_property
 from urllib.parse import urlencode
 
@@ -61,11 +62,15 @@ def _form_context(family: Family, carers: list[Carer], restricted: list[Carer]) 
             "preferred": first.get_preferred_contact_method_display() if first else ""}
 
 
-def _carer_from(form: ContactForm, actor: Actor) -> tuple[Carer | None, bool]:
-    """The chosen carer (any carer of the organisation: the service checks family and restriction); False when unknown."""
+def _carer_from(form: ContactForm, actor: Actor, known: Sequence[Carer] = ()) -> tuple[Carer | None, bool]:
+    """The chosen carer (any carer of the organisation: the service checks family and restriction); False when unknown.
+    One of `known` (the family's carers, read for the form already) is taken from there, without a query."""
     carer_id = form.cleaned_data.get("carer")
     if not carer_id:
         return None, True
+    carer = next((c for c in known if c.pk == carer_id), None)
+    if carer is not None:
+        return carer, True
     carer = Carer.objects.filter(pk=carer_id, organisation_id=actor.organisation_id).first()
     if carer is None:
         form.add_error("carer", "Choose one of the carers listed.")
@@ -88,6 +93,7 @@ def contact_new(request: HttpRequest) -> HttpResponse:
     if family_id is None:
         raise Http404("No such family")
     family = access_family(actor, family_id)
+    actor.seen_family_ids.add(family.pk)  # in scope: recording it need not read the scope again
     carers, restricted = selectors.contactable_carers(family)
     children = list(Child.objects.filter(family_id=family.pk).order_by("date_of_birth", "id"))
     today = clock.today()
@@ -103,7 +109,7 @@ def contact_new(request: HttpRequest) -> HttpResponse:
     form = ContactForm(request.POST or None, initial=initial, carers=carers, children=children, today=today, absences=absences)
 
     def record(data: dict) -> tuple[str, str] | None:
-        carer, ok = _carer_from(form, actor)
+        carer, ok = _carer_from(form, actor, known=[*carers, *restricted])
         if not ok:
             return None
         absence_child, absence_on = form.chosen_absence()

@@ -973,7 +973,10 @@ def _collector_paused():
             gc.enable()
 
 
-@transaction.atomic
+# No savepoint of its own inside a caller's transaction (recording a contact): nothing catches its errors to carry
+# on, and a failure still rolls back the caller's whole transaction, record and obligations together. Two round trips
+# (SAVEPOINT, RELEASE) fewer on PostgreSQL for every record saved.
+@transaction.atomic(savepoint=False)
 def _update(organisation_id: int, as_of: dt.date, family_set: set[int], staff: set[int], settings: set[int], actor,
             rebuild: bool) -> RunResult:
     rules = rules_for(organisation_id, as_of - dt.timedelta(days=LOOKBACK_DAYS), as_of)
