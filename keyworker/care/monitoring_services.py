@@ -40,8 +40,9 @@ class FieldErrors(RuleViolation):
         return {k: [v] for k, v in self.errors.items()}
 
 
-def _require_monitor(actor: Actor, setting_id: int) -> None:
-    if not policies.can_monitor(actor, setting_id):
+def _require_monitor(actor: Actor, organisation_id: int, setting_id: int) -> None:
+    """Another organisation's setting, or one the actor does not lead, does not exist for them."""
+    if organisation_id != actor.organisation_id or not policies.can_monitor(actor, setting_id):
         raise Http404("No such setting")
 
 
@@ -54,7 +55,7 @@ def sample_start(*, actor: Actor, setting: Setting, records: list[str] | None = 
                  as_of: dt.date | None = None) -> MonitoringSample:
     """Start the setting's quality sample for the month: the records picked ("<kind>:<child id>"), or `random_size`
     of them chosen at random (the same choice all month)."""
-    _require_monitor(actor, setting.pk)
+    _require_monitor(actor, setting.organisation_id, setting.pk)
     day = _today(setting, as_of)
     available = setting_records(setting, day)
     picked = list(dict.fromkeys(records or []))
@@ -94,7 +95,7 @@ def sample_start(*, actor: Actor, setting: Setting, records: list[str] | None = 
 
 
 def _locked_open(actor: Actor, sample: MonitoringSample) -> MonitoringSample:
-    _require_monitor(actor, sample.setting_id)
+    _require_monitor(actor, sample.organisation_id, sample.setting_id)
     locked = MonitoringSample.objects.select_for_update().get(pk=sample.pk)
     if locked.is_signed_off:
         raise RuleViolation(f"This sample was signed off on {locked.signed_off_on.day} {locked.signed_off_on:%B %Y}: it can no "
@@ -189,6 +190,8 @@ def sample_sign_off(*, actor: Actor, sample: MonitoringSample, as_of: dt.date | 
 @transaction.atomic
 def finding_acknowledge(*, actor: Actor, finding: MonitoringFinding) -> MonitoringFinding:
     """The key person acknowledges the findings sent to them; nobody acknowledges someone else's."""
+    if finding.organisation_id != actor.organisation_id:
+        raise Http404("No such finding")
     locked = MonitoringFinding.objects.select_for_update().select_related("staff__user").get(pk=finding.pk)
     if not policies.may_acknowledge(actor, locked):
         raise RuleViolation(f"These findings were sent to {locked.staff.user.full_name}: only they can acknowledge them.",
