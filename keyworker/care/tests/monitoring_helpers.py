@@ -15,7 +15,15 @@ from keyworker.care.monitoring_sources import (
 )
 from keyworker.organisations.models import Group, Setting, SettingKind
 from keyworker.people.models import Child
-from keyworker.testing import add_calendar, allocate, make_child, make_family, make_group, make_setting, make_staff
+from keyworker.testing import (
+    add_calendar,
+    allocate,
+    make_child,
+    make_family,
+    make_group,
+    make_setting,
+    make_staff,
+)
 
 AS_OF = dt.date(2026, 11, 18)
 
@@ -42,8 +50,8 @@ JOURNALS = MonitoringSource("journal", "Learning journal", ("early_years",), _jo
 PLANS = MonitoringSource("care_plan", "Personal care plan", ("early_years", "out_of_school_care", "youth"), _plan_records)
 
 
-@pytest.fixture
-def sources():
+@pytest.fixture(name="sources")
+def sources_fixture():
     register_monitoring_source(JOURNALS)
     register_monitoring_source(PLANS)
     yield [JOURNALS, PLANS]

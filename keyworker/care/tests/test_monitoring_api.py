@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 
 from keyworker.care.models_monitoring import MonitoringFinding
 
-from .monitoring_helpers import make_nursery, sources  # noqa: F401
+from .monitoring_helpers import make_nursery, sources_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 from keyworker.care.models_monitoring import MonitoringFinding, MonitoringSample
 from keyworker.care.monitoring_demo import demo_history
 
-from .monitoring_helpers import AS_OF, make_nursery, sources  # noqa: F401
+from .monitoring_helpers import AS_OF, make_nursery, sources_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from keyworker.accounts.access import actor_for
 from keyworker.care import monitoring_services as services
 from keyworker.care.models_monitoring import MonitoringFinding, MonitoringSample
 
-from .monitoring_helpers import AS_OF, grow, make_nursery, sources  # noqa: F401
+from .monitoring_helpers import AS_OF, grow, make_nursery, sources_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from keyworker.care.monitoring_selectors import monitoring_view, random_sample
 from keyworker.core.errors import RuleViolation
 from keyworker.notifications.models import Notification
 
-from .monitoring_helpers import AS_OF, make_nursery, sources  # noqa: F401
+from .monitoring_helpers import AS_OF, make_nursery, sources_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
