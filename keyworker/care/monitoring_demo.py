@@ -30,15 +30,22 @@ def _manager(setting: Setting) -> StaffMember | None:
 
 
 def _picks(setting: Setting, day: dt.date, n: int, skip: set[str] = frozenset()) -> tuple[list[str], StaffMember | None]:
-    """Records of the busiest key person's children first, then others: `n` in all."""
+    """Records of the busiest key person's children, and one of another key person's (whose findings then wait for
+    acknowledgement): `n` in all."""
     records = setting_records(setting, day)
     key_people = key_people_by_family(setting)
     busiest = Counter(s.pk for s in key_people.values()).most_common(1)
     busiest_id = busiest[0][0] if busiest else None
-    keys = sorted((k for k in records if k not in skip),
-                  key=lambda k: (key_people.get(records[k][2].family_id) is None
-                                 or key_people[records[k][2].family_id].pk != busiest_id, k))
-    chosen = keys[:n]
+
+    def theirs(key: str) -> bool:
+        staff = key_people.get(records[key][2].family_id)
+        return staff is not None and staff.pk == busiest_id
+
+    keys = sorted(k for k in records if k not in skip)
+    mine = [k for k in keys if theirs(k)]
+    others = sorted((k for k in keys if not theirs(k)), key=lambda k: records[k][2].family_id not in key_people)
+    chosen = mine[: n - 1] + others[:1]
+    chosen += [k for k in keys if k not in chosen][: n - len(chosen)]
     staff = next((s for s in key_people.values() if s.pk == busiest_id), None)
     return chosen, staff
 
