@@ -13,7 +13,7 @@ class FiltersForm(forms.Form):
 
     def __init__(self, *args, key_people=(), key_worker_label: str = "Key person", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["key_person"].label = key_worker_label
+        self.fields["key_person"].label = key_worker_label[:1].upper() + key_worker_label[1:]
         self.fields["key_person"].choices = [("", "Everyone")] + [(s.pk, s.user.full_name) for s in key_people]
 
 

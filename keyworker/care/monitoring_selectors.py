@@ -141,15 +141,14 @@ def monitoring_view(setting: Setting, as_of: dt.date, *, out_of_date_only: bool 
     key_people = key_people_by_family(setting)
     rows: list[MonitoringRow] = []
     counts: list[SourceCount] = []
-    for source in sources:
-        records = source.records(setting, as_of)
-        total = late = 0
-        for child in children:
+    by_source = [(source, source.records(setting, as_of)) for source in sources]
+    for child in children:  # each child's records together, in the sources' order
+        for source, records in by_source:
             record = records.get(child.pk) or _missing(child, source)
             rows.append(MonitoringRow(child, source, record, key_people.get(child.family_id)))
-            total += 1
-            late += not record.up_to_date
-        counts.append(SourceCount(source, total, late))
+    for source, _ in by_source:
+        mine = [r for r in rows if r.source is source]
+        counts.append(SourceCount(source, len(mine), sum(not r.record.up_to_date for r in mine)))
     shown = [r for r in rows if (not out_of_date_only or not r.record.up_to_date)
              and (key_person_id is None or (r.key_person is not None and r.key_person.pk == key_person_id))]
     people = {s.pk: s for s in key_people.values()}
