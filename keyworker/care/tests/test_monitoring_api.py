@@ -86,3 +86,12 @@ def test_findings_acknowledge(world, sources):
     assert [f["id"] for f in mine["results"]] == [finding.pk]
     done = kp.post(furl)
     assert done.status_code == 200 and done.json()["acknowledged_at"]
+
+
+def test_schema_names_the_monitoring_routes(world):
+    schema = APIClient().get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    paths = schema.json()["paths"]
+    for path in ("/api/v1/monitoring/settings/{setting_id}/rows/", "/api/v1/monitoring-samples/",
+                 "/api/v1/monitoring-samples/{id}/score/", "/api/v1/monitoring-samples/{id}/sign-off/",
+                 "/api/v1/monitoring-findings/{id}/acknowledge/"):
+        assert path in paths, path
