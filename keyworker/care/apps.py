@@ -11,4 +11,10 @@ class CareConfig(AppConfig):
     verbose_name = "Care and learning records"
 
     def ready(self) -> None:
-        pass
+        from keyworker.core.api.routes import ApiRoutes, register_api_routes
+
+        from . import monitoring_api, monitoring_evidence, monitoring_panels
+
+        monitoring_evidence.register()
+        monitoring_panels.register()
+        register_api_routes(ApiRoutes("care_monitoring", monitoring_api.register, monitoring_api.urlpatterns))
