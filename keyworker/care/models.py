@@ -1,1 +1,3 @@
 """The care app's models, one module per part (each imported here so Django finds them)."""
+
+from .models_plans import CarePlan, CarePlanComment, CarePlanReview, CarePlanVersion  # noqa: E402, F401
