@@ -11,4 +11,12 @@ class CareConfig(AppConfig):
     verbose_name = "Care and learning records"
 
     def ready(self) -> None:
-        pass
+        from keyworker.core.api.routes import ApiRoutes, register_api_routes
+
+        from . import plans_api, plans_evidence, plans_monitoring, plans_panels
+
+        # Personal care plans
+        plans_evidence.register()
+        plans_panels.register()
+        plans_monitoring.register()
+        register_api_routes(ApiRoutes("care_plans", plans_api.register, plans_api.urlpatterns))

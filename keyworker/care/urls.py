@@ -3,3 +3,8 @@
 app_name = "care"
 
 urlpatterns: list = []
+
+# Personal care plans
+from .plans_views import urlpatterns as plans_urlpatterns  # noqa: E402
+
+urlpatterns += plans_urlpatterns
