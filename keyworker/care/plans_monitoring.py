@@ -20,8 +20,8 @@ def _reason(plan: CarePlan | None, due, as_of: dt.date) -> str:
         return "Reviewed; no review date in the term calendar yet"
     if due.overdue:
         days = (as_of - due.on).days
-        return f"Review overdue by {days} day{'s' if days != 1 else ''} ({due.rule_label})"
-    return f"Review due by {due.on:%-d/%-m/%Y} ({due.rule_label})"
+        return f"Review overdue by {days} day{'s' if days != 1 else ''}: {due.rule_label}"
+    return f"Review due by {due.on:%-d/%-m/%Y}: {due.rule_label}"
 
 
 def records(setting: Setting, as_of: dt.date) -> dict[int, MonitoredRecord]:
