@@ -35,8 +35,10 @@ def _club(world):
 
 def _bad_review(page: Page, world):
     page.get_by_label("Date of the review").fill("2026-12-01")
+    page.get_by_label("Their key contact").check()
     page.locator("main").get_by_role("button", name="Record the review").click()
     expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+    expect(page.locator("main")).to_contain_text("The review's date cannot be in the future")
 
 
 SCREENS = [

@@ -56,7 +56,7 @@ class CarePlanReviewForm(forms.Form):
         label="Date of the review", widget=DateInput(), input_formats=DATE_FORMATS,
         error_messages={"required": "Enter the date, for example 18/11/2026.",
                         "invalid": "Enter a real date, for example 18/11/2026."})
-    child_chose = forms.ChoiceField(label="Whom did the child choose to do the review with?", choices=ChildChose.choices,
+    child_chose = forms.ChoiceField(label="Whom the child chose to do the review with", choices=ChildChose.choices,
                                     widget=forms.RadioSelect,
                                     error_messages={"required": "Say whom the child chose, or that it was not recorded."})
     notes = forms.CharField(label="Notes", max_length=NOTE_MAX, required=False, widget=forms.Textarea(attrs={"rows": 3}),
