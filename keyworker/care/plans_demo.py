@@ -1,5 +1,5 @@
-"""Demo records of personal care plans for the childcare group: plans with versions for the children of each
-setting (written in the first weeks, changed at a review this term); one plan never reviewed since it was written,
+"""Demo records of personal care plans for the childcare group: plans with versions for every child on roll
+(written in the first weeks, changed at a review this term); one plan never reviewed since it was written,
 so its review is overdue; an out of school club child who chose a staff member other than their key contact for
 their care plan update; and a carer's comment asking for a review."""
 
@@ -18,8 +18,6 @@ from keyworker.people.models import Carer, Child, ContactRestriction
 from .models_plans import PLAN_KINDS, CarePlan, CarePlanComment, CarePlanReview, CarePlanVersion, ChildChose
 from .plans_selectors import on_roll, setting_staff
 from .plans_services import care_plan_comment_add, care_plan_review_record, care_plan_save
-
-PER_SETTING = 6
 
 
 def _plan(name: str, interests: str) -> dict[str, str]:
@@ -61,7 +59,9 @@ def demo_history(*, organisation: Organisation, today: dt.date | None = None) ->
     """Returns the number of plans written."""
     allocations = list(current_allocations().filter(organisation=organisation).select_related("staff__user"))
     key_of = {(a.family_id, a.setting_id): a.staff for a in allocations}
-    busiest = Counter(a.staff_id for a in allocations).most_common(1)
+    # The demo's key person: the one holding most of the first early years setting's families.
+    nursery = Setting.objects.filter(organisation=organisation, kind="early_years").order_by("id").first()
+    busiest = Counter(a.staff_id for a in allocations if nursery is None or a.setting_id == nursery.pk).most_common(1)
     demo_key_person = busiest[0][0] if busiest else None
     written = 0
     overdue_done = chose_done = request_done = False
@@ -77,7 +77,7 @@ def demo_history(*, organisation: Organisation, today: dt.date | None = None) ->
         # The demo key person's children first, so their My week shows the plans.
         children.sort(key=lambda c: (key_of.get((c.family_id, c.setting_id)) is None
                                      or key_of[(c.family_id, c.setting_id)].pk != demo_key_person, c.pk))
-        for i, child in enumerate(children[:PER_SETTING]):
+        for i, child in enumerate(children):
             key = key_of.get((child.family_id, child.setting_id))
             writer = key or manager
             actor = actor_for(writer.user, organisation.pk)
@@ -93,7 +93,7 @@ def demo_history(*, organisation: Organisation, today: dt.date | None = None) ->
             if not overdue_done and key is not None and key.pk == demo_key_person:
                 overdue_done = True  # never reviewed since it was written: overdue (28 days from starting)
                 continue
-            review_day = _school_day(cal, day - dt.timedelta(days=24 + 3 * i), day)
+            review_day = _school_day(cal, max(first_day + dt.timedelta(days=7), day - dt.timedelta(days=10 + (5 * i) % 60)), day)
             chose_other = (not chose_done and setting.kind == "out_of_school_care" and key is not None)
             other = next((s for s in staff if key is None or s.pk != key.pk), None) if chose_other else None
             sections = _plan(name, INTERESTS[i % len(INTERESTS)])
