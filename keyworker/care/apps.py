@@ -18,3 +18,10 @@ class CareConfig(AppConfig):
         monitoring_evidence.register()
         monitoring_panels.register()
         register_api_routes(ApiRoutes("care_monitoring", monitoring_api.register, monitoring_api.urlpatterns))
+        from . import plans_api, plans_evidence, plans_monitoring, plans_panels
+
+        # Personal care plans
+        plans_evidence.register()
+        plans_panels.register()
+        plans_monitoring.register()
+        register_api_routes(ApiRoutes("care_plans", plans_api.register, plans_api.urlpatterns))

@@ -1,3 +1,4 @@
 """The care app's models, one module per part (each imported here so Django finds them)."""
 
 from .models_monitoring import MonitoringFinding, MonitoringItem, MonitoringSample  # noqa: E402, F401
+from .models_plans import CarePlan, CarePlanComment, CarePlanReview, CarePlanVersion  # noqa: E402, F401

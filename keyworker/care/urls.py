@@ -20,3 +20,7 @@ urlpatterns += [
     path("monitoring/findings/<int:finding_id>/acknowledge/", monitoring_views.finding_acknowledge_view,
          name="monitoring_finding_acknowledge"),
 ]
+# Personal care plans
+from .plans_views import urlpatterns as plans_urlpatterns  # noqa: E402
+
+urlpatterns += plans_urlpatterns

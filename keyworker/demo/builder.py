@@ -283,6 +283,7 @@ GROUP_HISTORIES = (
     "keyworker.portal.demo.group_demo_history",
     "keyworker.enrolment.demo.demo_history",
     "keyworker.care.monitoring_demo.demo_history",
+    "keyworker.care.plans_demo.demo_history",
 )
 
 

@@ -146,3 +146,10 @@ class CarerAccess:
 
 def access_for(user) -> CarerAccess:
     return CarerAccess(user=user, links=tuple(carer_links(user).select_related("family", "organisation")))
+
+
+# Personal care plans (CC-K3): read the current plan and comment on it. A carer with limited access does not see it:
+# it holds health needs and the child's own words, shared with those who hold parental responsibility.
+CARE_PLAN = "care_plan"
+FULL = FULL | {CARE_PLAN}
+SECTION_LABELS[CARE_PLAN] = "The personal care plan"

@@ -57,3 +57,5 @@ def nav_for(request) -> list[tuple[str, str, bool]]:
 def portal_nav(request) -> dict:
     """Context processor: `portal_nav` on every page rendered for a signed-in carer."""
     return {"portal_nav": nav_for(request)} if getattr(request, "carer", None) is not None else {}
+
+register_nav(NavEntry("Care plans", "portal:care_plans", carer_access.CARE_PLAN, 55))

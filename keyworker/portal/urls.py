@@ -47,3 +47,11 @@ urlpatterns += [
     path("reviews/<int:review_id>/all-about-my-family/", views_reviews.family_views, name="review_family_views"),
     path("reviews/<int:review_id>/booklet.pdf", views_reviews.booklet, name="review_booklet"),
 ]
+
+# Personal care plans: read the current plan, comment, ask for a review
+from . import views_care_plans  # noqa: E402
+
+urlpatterns += [
+    path("care-plans/", views_care_plans.care_plans, name="care_plans"),
+    path("care-plans/<int:child_id>/", views_care_plans.care_plan, name="care_plan"),
+]

@@ -111,7 +111,7 @@ def test_switching_a_standard_off_removes_the_open_obligations_of_periods_not_en
 
 
 def test_a_standard_without_registered_evidence_produces_nothing_yet(world):
-    make_standard(world, evidence="care_plan_review")
+    make_standard(world, evidence="no_such_evidence")
     engine.recompute(organisation_id=world.org.pk, as_of=D(2026, 11, 18))
     assert not Obligation.objects.exists()
 
