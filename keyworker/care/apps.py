@@ -11,4 +11,10 @@ class CareConfig(AppConfig):
     verbose_name = "Care and learning records"
 
     def ready(self) -> None:
-        pass
+        # Learning journals (CC-K4)
+        from keyworker.core.api.routes import ApiRoutes, register_api_routes
+
+        from . import journals_api, journals_evidence
+
+        journals_evidence.register()
+        register_api_routes(ApiRoutes("care.journals", journals_api.register, journals_api.urlpatterns))

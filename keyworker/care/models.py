@@ -1,1 +1,10 @@
 """The care app's models, one module per part (each imported here so Django finds them)."""
+from .models_journals import (  # noqa: E402, F401
+    JournalComment,
+    NextStep,
+    Observation,
+    ObservationChild,
+    ObservationPhoto,
+    ObservationVersion,
+    WowMoment,
+)

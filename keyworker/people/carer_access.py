@@ -146,3 +146,10 @@ class CarerAccess:
 
 def access_for(user) -> CarerAccess:
     return CarerAccess(user=user, links=tuple(carer_links(user).select_related("family", "organisation")))
+
+
+# Learning journals (CC-K4): the child's observations shared with the family, comments and "wow moments" from home.
+# Carers with parental responsibility and no restriction.
+JOURNAL = "journal"
+FULL = FULL | {JOURNAL}
+SECTION_LABELS[JOURNAL] = "The learning journal"
