@@ -57,3 +57,6 @@ def nav_for(request) -> list[tuple[str, str, bool]]:
 def portal_nav(request) -> dict:
     """Context processor: `portal_nav` on every page rendered for a signed-in carer."""
     return {"portal_nav": nav_for(request)} if getattr(request, "carer", None) is not None else {}
+
+# Learning journals (CC-K4)
+register_nav(NavEntry("Journal", "portal:journal", carer_access.JOURNAL, 45))
