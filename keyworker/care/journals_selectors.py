@@ -113,8 +113,9 @@ def access_photo(actor: Actor, photo_id: int) -> ObservationPhoto:
 
 
 def photo_consented(child_ids) -> set[int]:
-    """The children whose family gave photo consent on the enrolment form they sent (keyworker.enrolment)."""
-    return set(EnrolmentForm.objects.filter(child_id__in=list(child_ids), photo_consent=True, sent_at__isnull=False)
+    """The children whose family answered yes to photo consent on the enrolment form (keyworker.enrolment): the carer's
+    own answer, recorded as soon as they save it; a later "no" withdraws it."""
+    return set(EnrolmentForm.objects.filter(child_id__in=list(child_ids), photo_consent=True)
                .values_list("child_id", flat=True))
 
 
