@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -128,11 +129,14 @@ class ObservationViewSet(ReadViewSet):
             from django.http import Http404
 
             raise Http404("No such child")
-        observation = services.observation_record(
-            actor=self.actor, children=children, observed_on=v["observed_on"], text=v["text"],
-            interests=v.get("interests", []), schemas=v.get("schemas", []), areas=v.get("areas", []),
-            shared_with_family=v.get("shared_with_family", True), next_step=v.get("next_step", ""),
-            follows_up=v.get("follows_up", []))
+        try:
+            observation = services.observation_record(
+                actor=self.actor, children=children, observed_on=v["observed_on"], text=v["text"],
+                interests=v.get("interests", []), schemas=v.get("schemas", []), areas=v.get("areas", []),
+                shared_with_family=v.get("shared_with_family", True), next_step=v.get("next_step", ""),
+                follows_up=v.get("follows_up", []))
+        except services.JournalFieldErrors as exc:  # every field refused, each with its message
+            raise ValidationError(exc.as_dict()) from None
         return Response(self.get_serializer(self.refetch(observation)).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])

@@ -5,6 +5,7 @@ import pytest
 
 from keyworker.care.journals_evidence import monitored_journals
 from keyworker.care.models_journals import JournalComment, Observation, ObservationPhoto, WowMoment, WowState
+from keyworker.core.clock import today as clock_today
 from keyworker.demo import builder
 from keyworker.organisations.models import Setting
 
@@ -23,6 +24,6 @@ def test_the_demo_has_learning_journals(clock, settings, tmp_path):
     states = set(WowMoment.objects.filter(organisation__slug=builder.GROUP_SLUG).values_list("state", flat=True))
     assert states == {WowState.APPROVED, WowState.AWAITING}
     setting = Setting.objects.get(organisation__slug=builder.GROUP_SLUG, kind="early_years")
-    records = monitored_journals(setting, clock.today(setting.time_zone))
+    records = monitored_journals(setting, clock_today(setting.time_zone))
     observed = {c for c in observations.values_list("tags__child_id", flat=True)}
     assert len([r for r in records.values() if r.child_id in observed and not r.up_to_date]) == 2
