@@ -35,6 +35,7 @@ JOURNAL_KINDS = frozenset({"early_years"})
 OBSERVATION_INTERVAL_DAYS = 14
 DUE_SOON_DAYS = 3
 PAGE_SIZE = 20
+OPEN_STEPS_SHOWN = 10  # the newest planned next steps on the journal page; each observation shows its own
 CHART_MONTHS = 6
 
 
@@ -129,6 +130,7 @@ class JournalPage:
     page_obj: object
     observations: list[Observation]
     open_steps: list[NextStep]
+    open_steps_count: int
     wow_moments: list[WowMoment]
     awaiting: list[WowMoment]
     consented: bool
@@ -148,10 +150,11 @@ def journal_page(child: Child, page: str | int | None, *, include_hidden: bool =
     by_id = {o.pk: o for o in Observation.objects.filter(pk__in=ids).select_related("recorded_by__user", "hidden_by__user")
              .prefetch_related(*_observation_prefetches())}
     observations = [by_id[i] for i in ids if i in by_id]
-    steps = list(NextStep.objects.filter(child=child, state=NextStepState.PLANNED).select_related("observation")
-                 .order_by("planned_at", "id"))
+    planned = NextStep.objects.filter(child=child, state=NextStepState.PLANNED)
+    steps = list(planned.select_related("observation").order_by("-planned_at", "-id")[:OPEN_STEPS_SHOWN])
+    steps_count = planned.count()
     wows = list(WowMoment.objects.filter(child=child).exclude(state=WowState.DECLINED).order_by("-happened_on", "-id")[:50])
-    return JournalPage(child, framework_for(child.setting.jurisdiction), page_obj, observations, steps,
+    return JournalPage(child, framework_for(child.setting.jurisdiction), page_obj, observations, steps, steps_count,
                        [w for w in wows if w.state == WowState.APPROVED], [w for w in wows if w.state == WowState.AWAITING],
                        bool(photo_consented([child.pk])))
 
