@@ -328,7 +328,7 @@ def carer_wow_image(access: CarerAccess, wow_id: int) -> WowMoment:
 
 # The chart's drawing: one row per area, one column per month, a bar as long as the count (SVG attributes, no styles).
 
-LABEL_W, COL_W, ROW_H, BAR_H, HEAD_H = 300, 96, 34, 20, 30
+LABEL_W, COL_W, ROW_H, BAR_H, HEAD_H = 312, 72, 34, 20, 30
 
 
 @dataclass(frozen=True)
