@@ -137,3 +137,18 @@ def test_pages_use_a_fixed_number_of_queries(n, world, client_for):
     _grow(n, world, 20)
     assert [_queries(staff, u) for u in urls] == small
     assert _queries(portal_client(n.carer), f"/family/journal/{n.child.pk}/") == carer_small
+
+
+def test_an_edit_keeps_the_earlier_version_and_a_stale_one_is_refused(n, client_for):
+    client = client_for(n.key_person)
+    url = f"/care/journals/observations/{n.obs.pk}/edit/"
+    assert client.get(url).status_code == 200
+    data = {"version": "1", "observed_on": "2026-11-16", "text": "Built a very tall tower together.", "areas": ["eyfs.pd"],
+            "shared_with_family": "on"}
+    assert client.post(url, data).status_code == 302
+    page = client.get(f"/care/journals/observations/{n.obs.pk}/").content.decode()
+    assert "very tall tower" in page and "Earlier versions" in page
+    stale = client.post(url, {**data, "text": "An older edit"})
+    assert stale.status_code == 409
+    n.obs.refresh_from_db()
+    assert n.obs.version == 2 and "very tall" in n.obs.text
