@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -126,8 +127,6 @@ class ObservationViewSet(ReadViewSet):
         v = data.validated_data
         children = list(children_visible_to(self.actor).filter(pk__in=v["children"], setting__kind__in=JOURNAL_KINDS))
         if len(children) != len(set(v["children"])):
-            from django.http import Http404
-
             raise Http404("No such child")
         try:
             observation = services.observation_record(
@@ -193,8 +192,6 @@ class NextStepViewSet(ReadViewSet):
         data = NextStepCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        from django.http import Http404
-
         observation = observations_visible_to(self.actor).filter(pk=v["observation"]).first()
         child = children_visible_to(self.actor).filter(pk=v["child"]).first()
         if observation is None or child is None:

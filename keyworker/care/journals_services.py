@@ -7,6 +7,7 @@ Each write that changes which observations a child has brings the child's obliga
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 
@@ -23,7 +24,7 @@ from keyworker.standards.obligations import obligations_refresh
 from . import policies
 from .journals_frameworks import SCHEMA_LABELS, framework_for
 from .journals_photos import StoredPhoto, photo_delete, photo_store
-from .journals_selectors import JOURNAL_KINDS, photo_consented
+from .journals_selectors import JOURNAL_KINDS, observations_visible_to, photo_consented
 from .models_journals import (
     JOURNAL_NOTE_MAX,
     JOURNAL_TEXT_MAX,
@@ -223,8 +224,6 @@ def observation_record(
 
 
 def _locked(actor: Actor, observation: Observation) -> Observation:
-    from .journals_selectors import observations_visible_to
-
     locked = observations_visible_to(actor).select_for_update(of=("self",)).select_related("setting").filter(
         pk=observation.pk).first()
     if locked is None:
@@ -282,8 +281,6 @@ def observation_hide(*, actor: Actor, observation: Observation, reason: str) -> 
         raise RuleViolation(f"Keep the reason to {REASON_MAX} characters or fewer.", rule="too_long", field="reason")
     locked = _locked(actor, observation)
     if not policies.journal_can_hide(actor, locked.setting_id):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied("Only a leader of the setting can hide an observation.")
     if locked.hidden_at is not None:
         raise RuleViolation("This observation is hidden already.", rule="already_hidden")

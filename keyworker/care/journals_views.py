@@ -2,6 +2,7 @@
 page by page, a new observation (one child or a group, with photos), an observation with its versions, hiding it,
 next steps, the picture of the child's learning per area over time, and the families' wow moments to approve."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
@@ -135,8 +136,6 @@ def observation_edit(request: HttpRequest, observation_id: int) -> HttpResponse:
         except services.RuleViolation as exc:
             show_rule(form, exc)
         else:
-            from django.contrib import messages
-
             messages.success(request, "Saved as a new version: the earlier versions are kept.")
             return redirect("care:journal_observation", observation.pk)
     child = observation.tags.all()[0].child
@@ -240,8 +239,6 @@ def wow_decline(request: HttpRequest, wow_id: int) -> HttpResponse:
         service_call(request, lambda: services.wow_moment_decline(actor=actor, wow=wow, note=form.cleaned_data["note"]),
                      success="The family will see that it was not added, with your note.")
     else:
-        from django.contrib import messages
-
         messages.error(request, "Say why it is not added, so the family understands.")
     return redirect("care:journal", wow.child_id)
 
