@@ -25,3 +25,10 @@ class CareConfig(AppConfig):
         plans_panels.register()
         plans_monitoring.register()
         register_api_routes(ApiRoutes("care_plans", plans_api.register, plans_api.urlpatterns))
+        # Learning journals (CC-K4)
+        from keyworker.core.api.routes import ApiRoutes, register_api_routes
+
+        from . import journals_api, journals_evidence
+
+        journals_evidence.register()
+        register_api_routes(ApiRoutes("care.journals", journals_api.register, journals_api.urlpatterns))

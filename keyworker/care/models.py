@@ -2,3 +2,12 @@
 
 from .models_monitoring import MonitoringFinding, MonitoringItem, MonitoringSample  # noqa: E402, F401
 from .models_plans import CarePlan, CarePlanComment, CarePlanReview, CarePlanVersion  # noqa: E402, F401
+from .models_journals import (  # noqa: E402, F401
+    JournalComment,
+    NextStep,
+    Observation,
+    ObservationChild,
+    ObservationPhoto,
+    ObservationVersion,
+    WowMoment,
+)

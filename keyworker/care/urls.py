@@ -24,3 +24,23 @@ urlpatterns += [
 from .plans_views import urlpatterns as plans_urlpatterns  # noqa: E402
 
 urlpatterns += plans_urlpatterns
+# Learning journals (CC-K4)
+from django.urls import path  # noqa: E402
+
+from . import journals_views  # noqa: E402
+
+urlpatterns += [
+    path("journals/", journals_views.journal_list, name="journals"),
+    path("journals/children/<int:child_id>/", journals_views.journal, name="journal"),
+    path("journals/children/<int:child_id>/new/", journals_views.observation_new, name="journal_new"),
+    path("journals/children/<int:child_id>/chart/", journals_views.chart, name="journal_chart"),
+    path("journals/observations/<int:observation_id>/", journals_views.observation_detail, name="journal_observation"),
+    path("journals/observations/<int:observation_id>/edit/", journals_views.observation_edit, name="journal_edit"),
+    path("journals/observations/<int:observation_id>/hide/", journals_views.observation_hide, name="journal_hide"),
+    path("journals/observations/<int:observation_id>/next-steps/", journals_views.next_step_plan, name="journal_next_step"),
+    path("journals/next-steps/<int:step_id>/done/", journals_views.next_step_done, name="journal_next_step_done"),
+    path("journals/photos/<int:photo_id>/<str:size>/", journals_views.photo, name="journal_photo"),
+    path("journals/wow-moments/<int:wow_id>/approve/", journals_views.wow_approve, name="journal_wow_approve"),
+    path("journals/wow-moments/<int:wow_id>/decline/", journals_views.wow_decline, name="journal_wow_decline"),
+    path("journals/wow-moments/<int:wow_id>/<str:size>/", journals_views.wow_photo, name="journal_wow_photo"),
+]

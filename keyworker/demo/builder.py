@@ -284,6 +284,7 @@ GROUP_HISTORIES = (
     "keyworker.enrolment.demo.demo_history",
     "keyworker.care.monitoring_demo.demo_history",
     "keyworker.care.plans_demo.demo_history",
+    "keyworker.care.journals_demo.demo_history",
 )
 
 

@@ -153,3 +153,8 @@ def access_for(user) -> CarerAccess:
 CARE_PLAN = "care_plan"
 FULL = FULL | {CARE_PLAN}
 SECTION_LABELS[CARE_PLAN] = "The personal care plan"
+# Learning journals (CC-K4): the child's observations shared with the family, comments and "wow moments" from home.
+# Carers with parental responsibility and no restriction.
+JOURNAL = "journal"
+FULL = FULL | {JOURNAL}
+SECTION_LABELS[JOURNAL] = "The learning journal"

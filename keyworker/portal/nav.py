@@ -59,3 +59,5 @@ def portal_nav(request) -> dict:
     return {"portal_nav": nav_for(request)} if getattr(request, "carer", None) is not None else {}
 
 register_nav(NavEntry("Care plans", "portal:care_plans", carer_access.CARE_PLAN, 55))
+# Learning journals (CC-K4)
+register_nav(NavEntry("Journal", "portal:journal", carer_access.JOURNAL, 45))

@@ -54,4 +54,15 @@ from . import views_care_plans  # noqa: E402
 urlpatterns += [
     path("care-plans/", views_care_plans.care_plans, name="care_plans"),
     path("care-plans/<int:child_id>/", views_care_plans.care_plan, name="care_plan"),
+# Learning journals (CC-K4)
+from . import views_journal  # noqa: E402
+
+urlpatterns += [
+    path("journal/", views_journal.journal_index, name="journal"),
+    path("journal/<int:child_id>/", views_journal.journal_child, name="journal_child"),
+    path("journal/<int:child_id>/observations/<int:observation_id>/comment/", views_journal.journal_comment,
+         name="journal_comment"),
+    path("journal/<int:child_id>/wow/", views_journal.journal_wow, name="journal_wow"),
+    path("journal/photos/<int:photo_id>/<str:size>/", views_journal.journal_photo, name="journal_photo"),
+    path("journal/wow-moments/<int:wow_id>/<str:size>/", views_journal.journal_wow_photo, name="journal_wow_photo"),
 ]
