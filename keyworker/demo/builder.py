@@ -282,6 +282,7 @@ HISTORIES = (
 GROUP_HISTORIES = (
     "keyworker.portal.demo.group_demo_history",
     "keyworker.enrolment.demo.demo_history",
+    "keyworker.care.checklists_demo.demo_history",
 )
 
 
