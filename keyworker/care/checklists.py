@@ -10,6 +10,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db.models import QuerySet
+
 from keyworker.enrolment.models import EnrolmentForm, FormState
 from keyworker.people.models import Child
 
@@ -114,11 +116,14 @@ class Checklist:
 def checklists_for(children: Iterable[Child], kind: str) -> dict[int, Checklist]:
     """Each child's checklist of `kind` (child id -> Checklist), in three queries whatever the number of children.
 
-    The setting's own items apply to children who start on or after the day each was added, until it is removed."""
+    The setting's own items apply to children who start on or after the day each was added, until it is removed.
+    Given a queryset, the ticks and forms are read with it as a subquery (no list of ids, however many children)."""
+    child_ids = children.values("id") if isinstance(children, QuerySet) else None
     children = list(children)
     if not children:
         return {}
-    child_ids = [c.pk for c in children]
+    if child_ids is None:
+        child_ids = [c.pk for c in children]
     own: dict[int, list[ChecklistItem]] = defaultdict(list)
     for row in ChecklistItem.objects.filter(setting_id__in={c.setting_id for c in children}, kind=kind,
                                             removed_on__isnull=True).order_by("position", "id"):

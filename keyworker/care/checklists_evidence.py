@@ -10,7 +10,7 @@ from keyworker.people.models import Child
 from keyworker.standards.evidence import EvidenceAction, EvidenceRow, EvidenceSource, register_evidence
 
 from .checklists import checklists_for
-from .models_checklists import CHECKLIST_KINDS, ChecklistKind
+from .models_checklists import CHECKLIST_KINDS, ChecklistKind, ChecklistTick
 
 ENROLMENT_CHECKLIST = "enrolment_checklist"
 INDUCTION_COMPLETED = "induction_completed"
@@ -23,6 +23,10 @@ def _completed(kind: str):
                                         enrolled_on__lte=end)
         if families is not None:
             children = children.filter(family_id__in=families)
+        # Only a child with a tick can be complete (every checklist has an item staff tick, the paperwork or the
+        # induction's), so the others are not read at all.
+        children = children.filter(id__in=ChecklistTick.objects.filter(organisation_id=organisation_id, kind=kind)
+                                   .values("child_id"))
         rows = []
         for checklist in checklists_for(children.only("id", "family_id", "setting_id", "enrolled_on"), kind).values():
             day = checklist.completed_on

@@ -8,7 +8,15 @@ from keyworker.accounts.models import StaffMember
 from keyworker.organisations.models import Group, Setting, SettingKind
 from keyworker.people.models import Child, Family
 from keyworker.standards.services import policy_adopt_builtin
-from keyworker.testing import add_calendar, allocate, make_child, make_family, make_group, make_setting, make_staff
+from keyworker.testing import (
+    add_calendar,
+    allocate,
+    make_child,
+    make_family,
+    make_group,
+    make_setting,
+    make_staff,
+)
 
 TODAY = dt.date(2026, 11, 18)
 MONDAY = dt.date(2026, 11, 16)
