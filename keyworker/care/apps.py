@@ -32,3 +32,19 @@ class CareConfig(AppConfig):
 
         journals_evidence.register()
         register_api_routes(ApiRoutes("care.journals", journals_api.register, journals_api.urlpatterns))
+        pass
+        from keyworker.core.api.routes import ApiRoutes, register_api_routes
+
+        from . import (
+            chats_evidence,
+            checklists_api,
+            checklists_evidence,
+            checklists_panels,
+            introductions_evidence,
+        )
+
+        checklists_evidence.register()
+        introductions_evidence.register()
+        chats_evidence.register()
+        checklists_panels.register()
+        register_api_routes(ApiRoutes("care_checklists", checklists_api.register, checklists_api.urlpatterns))

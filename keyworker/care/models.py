@@ -10,4 +10,10 @@ from .models_journals import (  # noqa: E402, F401
     ObservationPhoto,
     ObservationVersion,
     WowMoment,
+from .models_checklists import (  # noqa: E402,F401
+    ChatSession,
+    ChecklistItem,
+    ChecklistTick,
+    Introduction,
+    IntroductionSetup,
 )

@@ -285,6 +285,7 @@ GROUP_HISTORIES = (
     "keyworker.care.monitoring_demo.demo_history",
     "keyworker.care.plans_demo.demo_history",
     "keyworker.care.journals_demo.demo_history",
+    "keyworker.care.checklists_demo.demo_history",
 )
 
 

@@ -398,10 +398,12 @@ CHILDCARE = PolicyTemplate(
             clause="CC-K5", section=CC_SECTION_PRACTITIONER, title="Induction in the first week",
             description="“Share information with parent and child / young person during first week within service, "
                         "outlining key points from Children & Young People Handbook e.g. fire evacuation, tour of "
-                        "spaces, snack etc.”",
-            setting_kinds=CHILDCARE_KINDS, subject="child", cadence="after_enrolment", cadence_n=7,
+                        "spaces, snack etc.” The induction checklist is complete by the end of the child's first week: "
+                        "within 4 working days of the first day (the setting's open days: a Monday start is due on "
+                        "the Friday).",
+            setting_kinds=CHILDCARE_KINDS, subject="child", cadence="after_enrolment", cadence_n=4,
             evidence="induction_completed", responsible="key_worker", due_soon_days=2, escalate_after_days=3,
-            escalate_to_roles=("manager",),
+            escalate_to_roles=("manager",), day_count="school",
         ),
         StandardTemplate(
             clause="CC-K6", section=CC_SECTION_PRACTITIONER, title="Chat sessions offered",

@@ -74,7 +74,9 @@ def test_the_childcare_template_has_its_clauses_and_document_facts():
     assert {by[c].setting_kinds for c in ("CC-K7", "CC-C1", "CC-M4")} == {("out_of_school_care", "youth")}
     assert (by["CC-K7"].evidence, by["CC-K7"].evidence_conditions) == ("contact_log", {"min_words": 5})
     assert (by["CC-K3"].cadence, by["CC-K4"].cadence, by["CC-K4"].cadence_n) == ("termly", "weekly", 2)
-    assert (by["CC-K5"].cadence_n, by["CC-M1"].cadence_n, by["CC-M1"].responsible) == (7, 14, "manager")
+    # The induction is due by the end of the first week: 4 open days after the first (a Monday start, the Friday).
+    assert (by["CC-K5"].cadence_n, by["CC-K5"].day_count) == (4, "school")
+    assert (by["CC-M1"].cadence_n, by["CC-M1"].responsible) == (14, "manager")
     assert (t.responsible_officer, t.author, t.source_effective_from, t.source_review_on) == ("All Managers", "Steph Grant", "2019-04-02", "2021-04-02")
     assert [v.number for v in t.source_versions] == [1, 2]
 

@@ -22,7 +22,8 @@ def test_statutory_review_deadlines_count_calendar_days():
 
 
 def test_childcare_and_reminders_count_calendar_days_but_replies_count_open_days():
-    assert {s.clause: s.day_count for s in CHILDCARE.standards if s.day_count != "calendar"} == {"CC-K8": "school"}
+    assert {s.clause: s.day_count for s in CHILDCARE.standards if s.day_count != "calendar"} == {"CC-K5": "school",
+                                                                                          "CC-K8": "school"}
     assert {s.clause: s.day_count for s in SCHOOL.standards if s.cadence == "before_event"} == {
         "SCH-6": "calendar", "SCH-R2": "calendar", "SCH-R3": "calendar", "SCH-R4": "calendar"}
 
