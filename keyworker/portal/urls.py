@@ -47,3 +47,13 @@ urlpatterns += [
     path("reviews/<int:review_id>/all-about-my-family/", views_reviews.family_views, name="review_family_views"),
     path("reviews/<int:review_id>/booklet.pdf", views_reviews.booklet, name="review_booklet"),
 ]
+
+# Learning targets and homework (SCH-8)
+from . import views_homework, views_targets  # noqa: E402
+
+urlpatterns += [
+    path("targets/", views_targets.targets_index, name="targets"),
+    path("targets/<int:child_id>/", views_targets.targets_child, name="targets_child"),
+    path("homework/", views_homework.homework_index, name="homework"),
+    path("homework/<int:child_id>/", views_homework.homework_child, name="homework_child"),
+]
