@@ -213,7 +213,7 @@ def home_note_add(*, link: Carer, child: Child, text: str, target: LearningTarge
     """A carer says how it is going at home, about the targets or one of them."""
     if link.family_id != child.family_id or TARGETS not in sections_for(link):
         raise Http404("No such child")
-    if target is not None and (target.child_id != child.pk or target.shared_on is None):
+    if target is not None and not LearningTarget.objects.filter(pk=target.pk, child=child, shared_on__isnull=False).exists():
         raise RuleViolation("Choose one of your child's targets.", rule="target", field="target")
     errors: dict[str, str] = {}
     text = _text(errors, "text", text, label="how it is going at home", required=True, limit=NOTE_MAX)
