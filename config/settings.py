@@ -340,6 +340,8 @@ SPECTACULAR_SETTINGS = {
         "InviteeKindEnum": "keyworker.meetings.models.InviteeKind",
         "ContactChannelEnum": "keyworker.contacts.models.Channel",
         "RecordableChannelEnum": "keyworker.contacts.models.RECORDABLE_CHANNELS",
+        "TargetStatusEnum": "keyworker.targets.models.TargetStatus",
+        "TargetShareMethodEnum": "keyworker.targets.models.ShareMethod",
     },
 }
 
