@@ -31,15 +31,15 @@ class TargetsPanel:
 
 
 def build(actor: Actor, as_of: dt.date) -> TargetsPanel | None:
-    """None when nothing is due: two queries."""
+    """Two queries. None for someone on no class team with nothing due."""
     if not actor.is_member:
         return None
     due = list(targets_due_for_review(actor, as_of))
     to_mark = list(Homework.objects.filter(organisation_id=actor.organisation_id, group_id__in=groups_for(actor).values("id"),
                                            due_on__lt=as_of, due_on__gte=as_of - dt.timedelta(days=MARKING_DAYS))
                    .annotate(n_marked=Count("returns")).filter(n_marked=0).select_related("group").order_by("due_on", "id"))
-    if not due and not to_mark:
-        return None
+    if not due and not to_mark and not actor.group_ids:
+        return None  # a class team always has the panel: it leads to their classes' targets and homework
     return TargetsPanel(due, to_mark[:FIRST_FEW])
 
 

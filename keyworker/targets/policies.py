@@ -66,12 +66,6 @@ def require_mark_homework(actor: Actor, homework) -> None:
         raise PermissionDenied(REFUSED)
 
 
-def team_group_ids(actor: Actor) -> frozenset[int] | None:
-    """The classes whose homework and targets the actor manages: None for every class of the settings they lead
-    (with `led_setting_ids`), else their class teams."""
-    return actor.group_ids if actor.is_member else frozenset()
-
-
 def leads_settings(actor: Actor) -> frozenset[int] | None:
     """The settings the actor leads (None: all of the organisation's)."""
     return led_setting_ids(actor)
