@@ -11,10 +11,11 @@ class TargetsConfig(AppConfig):
     def ready(self) -> None:
         from keyworker.core.api.routes import ApiRoutes, register_api_routes
 
-        from . import api, booklet, evidence, home, panels
+        from . import api, booklet, evidence, home, panels, timeline
 
         evidence.register()
         home.register()
         panels.register()
         booklet.register()
+        timeline.register()
         register_api_routes(ApiRoutes("targets", api.register, api.urlpatterns))

@@ -110,3 +110,12 @@ def test_homework_view_only_marks_for_the_class_team(world, client_for):
     services.homework_returns_mark(actor=world.actor(world.teacher_a), homework=hw, returned={world.child_a.pk: True})
     page = client_for(world.headteacher).get(reverse("targets:homework_detail", args=[hw.pk]))
     assert page.status_code == 200
+
+
+def test_the_family_timeline_shows_sharing_and_notes_from_home(world, client_for):
+    target(world)
+    services.targets_share(actor=world.actor(world.ta_a), child=world.child_a, method=ShareMethod.PAPER)
+    services.home_note_add(link=world.family_a.carers.first(), child=world.child_a, text="Going well")
+    page = client_for(world.ta_a).get(reverse("dashboard:timeline", args=[world.family_a.pk]))
+    body = page.content.decode()
+    assert page.status_code == 200 and "Learning targets shared" in body and "Note from home" in body
