@@ -11,6 +11,7 @@ from keyworker.accounts.access import Actor
 from keyworker.core import clock
 from keyworker.core.audit import audit_record
 from keyworker.core.conflicts import version_claim
+from keyworker.core.dates import on_screen
 from keyworker.core.errors import RuleViolation
 from keyworker.organisations.models import Group
 from keyworker.people.carer_access import TARGETS, sections_for
@@ -254,7 +255,7 @@ def homework_set(*, actor: Actor, group: Group | None = None, child: Child | Non
     if due_on is None:
         errors["due_on"] = "Choose the day it is due."
     elif due_on < set_on:
-        errors["due_on"] = f"It is due before it was set ({set_on:%d/%m/%Y}): choose that day or a later one."
+        errors["due_on"] = f"It is due before it was set ({on_screen(set_on)}): choose that day or a later one."
     elif due_on > set_on + dt.timedelta(days=DUE_AHEAD_DAYS):
         errors["due_on"] = "Choose a due date within a term of setting it."
     if errors:
