@@ -257,24 +257,24 @@ def carer_new_sharings(access: CarerAccess, as_of: dt.date) -> list[TargetSharin
 
 
 def carer_homework_due(access: CarerAccess, as_of: dt.date) -> list[tuple[Child, Homework]]:
-    """Homework due from today for a week, of each child the carer may see homework of, not yet returned (three
-    queries)."""
-    children = carer_children(access, HOMEWORK, as_of)
-    if not children:
+    """Homework due from today for a week, of each child the carer may see homework of, not yet handed in: one query
+    when there is none, three when there is some."""
+    family_ids = access.family_ids_with(HOMEWORK)
+    if not family_ids:
         return []
-    by_group: dict[int, list[Child]] = {}
-    for c in children:
-        if c.group_id is not None:
-            by_group.setdefault(c.group_id, []).append(c)
-    ids = [c.pk for c in children]
-    rows = list(Homework.objects.filter(Q(group_id__in=list(by_group)) | Q(child_id__in=ids),
+    mine = on_roll(Child.objects.filter(family_id__in=family_ids), as_of)
+    rows = list(Homework.objects.filter(Q(group_id__in=mine.filter(group__isnull=False).values("group_id"))
+                                        | Q(child_id__in=mine.values("id")),
                                         due_on__gte=as_of, due_on__lte=as_of + dt.timedelta(days=HOMEWORK_DUE_DAYS))
                 .order_by("due_on", "id"))
-    done = set(HomeworkReturn.objects.filter(homework__in=[h.pk for h in rows], child_id__in=ids, returned=True)
-               .values_list("homework_id", "child_id"))
+    if not rows:
+        return []
+    children = list(mine.order_by("date_of_birth", "id"))
+    done = set(HomeworkReturn.objects.filter(homework__in=[h.pk for h in rows], child_id__in=[c.pk for c in children],
+                                             returned=True).values_list("homework_id", "child_id"))
     out = []
     for h in rows:
-        for c in ([c for c in children if c.pk == h.child_id] if h.child_id else by_group.get(h.group_id, [])):
-            if (h.pk, c.pk) not in done:
+        for c in children:
+            if (c.pk == h.child_id or (h.child_id is None and c.group_id == h.group_id)) and (h.pk, c.pk) not in done:
                 out.append((c, h))
     return out
