@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "keyworker.enrolment",
     "keyworker.meetings",
     "keyworker.care",
+    "keyworker.targets",
     "keyworker.dashboard",
     "keyworker.portal",
     "keyworker.api",
@@ -339,6 +340,8 @@ SPECTACULAR_SETTINGS = {
         "InviteeKindEnum": "keyworker.meetings.models.InviteeKind",
         "ContactChannelEnum": "keyworker.contacts.models.Channel",
         "RecordableChannelEnum": "keyworker.contacts.models.RECORDABLE_CHANNELS",
+        "TargetStatusEnum": "keyworker.targets.models.TargetStatus",
+        "TargetShareMethodEnum": "keyworker.targets.models.ShareMethod",
     },
 }
 

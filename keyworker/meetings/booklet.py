@@ -7,7 +7,7 @@ safeguarding or restricted records, nor staff's behaviour plans and risk assessm
 
 import datetime as dt
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -18,6 +18,7 @@ from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Space
 
 from keyworker.attendance.selectors import rates_by_child
 from keyworker.celebrations.models import Celebration
+from keyworker.core.booklet_sections import BookletPart, booklet_parts
 from keyworker.core.dates import on_screen
 from keyworker.organisations.calendar import TermCalendar
 from keyworker.people.models import KeyAspects
@@ -51,6 +52,8 @@ class BookletContent:
     attendance_detail: str
     celebrations: list[Celebration]
     as_of: dt.date
+    # What other apps add (keyworker.core.booklet_sections), e.g. the child's learning targets.
+    parts: list[BookletPart] = field(default_factory=list)
 
 
 def booklet_content(review: AnnualReview, as_of: dt.date) -> BookletContent:
@@ -72,7 +75,7 @@ def booklet_content(review: AnnualReview, as_of: dt.date) -> BookletContent:
         .order_by("-celebrated_on", "-id")[:CELEBRATIONS_SHOWN]
     )
     return BookletContent(review, staff.user.full_name if staff else "", [(k, v) for k, v in aspects if v.strip()],
-                          attendance, detail, celebrations, as_of)
+                          attendance, detail, celebrations, as_of, booklet_parts(child, as_of))
 
 
 def _styles():
@@ -122,6 +125,9 @@ def booklet_pdf(content: BookletContent, *, compress: bool = True) -> bytes:
         story.append(_table([(on_screen(c.celebrated_on), f"{c.get_kind_display()}: {c.title}") for c in content.celebrations], body))
     else:
         story.append(_p("None shared in the last six months.", body))
+    for part in content.parts:
+        story.append(_p(part.heading, heading))
+        story.append(_table(part.rows, body) if part.rows else _p(part.empty or "Nothing recorded.", body))
     views = getattr(review, "family_views", None)
     family: list = [_p("All about my family", heading)]
     if views is None or views.state == FamilyViewsState.NOT_STARTED:

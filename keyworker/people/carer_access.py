@@ -35,8 +35,10 @@ DATA_CHECK = "data_check"  # confirm or correct the family's data (SCH-2)
 FORMS = "forms"  # enrolment forms, preferred contact method (CC-P1)
 REVIEWS = "reviews"  # annual reviews, "All about my family", the pupil booklet (SCH-6, SCH-7)
 BOOKINGS = "bookings"  # parents' evening slots
+TARGETS = "targets"  # My Learning Targets shared with the family, notes from home (SCH-8)
+HOMEWORK = "homework"  # homework set for the child, returned or not, feedback (SCH-8)
 
-FULL = frozenset({KEY_WORKER, APPOINTMENTS, GOOD_NEWS, MESSAGES, DATA_CHECK, FORMS, REVIEWS, BOOKINGS})
+FULL = frozenset({KEY_WORKER, APPOINTMENTS, GOOD_NEWS, MESSAGES, DATA_CHECK, FORMS, REVIEWS, BOOKINGS, TARGETS, HOMEWORK})
 LIMITED = frozenset({KEY_WORKER, APPOINTMENTS, GOOD_NEWS, MESSAGES})
 KEY_WORKER_ONLY = frozenset({KEY_WORKER})
 
@@ -56,6 +58,8 @@ SECTION_LABELS = {
     FORMS: "Forms (enrolment, contact preferences)",
     REVIEWS: "Reviews and the pupil booklet",
     BOOKINGS: "Booking parents' evening slots",
+    TARGETS: "Learning targets and notes from home",
+    HOMEWORK: "Homework and feedback",
 }
 
 

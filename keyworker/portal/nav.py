@@ -30,6 +30,8 @@ register_nav(NavEntry("Calendar", "portal:calendar", carer_access.APPOINTMENTS, 
 register_nav(NavEntry("Parents' evenings", "portal:bookings", carer_access.BOOKINGS, 40))
 register_nav(NavEntry("Forms", "portal:forms", carer_access.FORMS, 50))
 register_nav(NavEntry("Reviews", "portal:reviews", carer_access.REVIEWS, 60))
+register_nav(NavEntry("Learning targets", "portal:targets", carer_access.TARGETS, 70))
+register_nav(NavEntry("Homework", "portal:homework", carer_access.HOMEWORK, 75))
 
 
 def nav_for(request) -> list[tuple[str, str, bool]]:

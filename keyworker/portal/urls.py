@@ -65,4 +65,12 @@ urlpatterns += [
     path("journal/<int:child_id>/wow/", views_journal.journal_wow, name="journal_wow"),
     path("journal/photos/<int:photo_id>/<str:size>/", views_journal.journal_photo, name="journal_photo"),
     path("journal/wow-moments/<int:wow_id>/<str:size>/", views_journal.journal_wow_photo, name="journal_wow_photo"),
+# Learning targets and homework (SCH-8)
+from . import views_homework, views_targets  # noqa: E402
+
+urlpatterns += [
+    path("targets/", views_targets.targets_index, name="targets"),
+    path("targets/<int:child_id>/", views_targets.targets_child, name="targets_child"),
+    path("homework/", views_homework.homework_index, name="homework"),
+    path("homework/<int:child_id>/", views_homework.homework_child, name="homework_child"),
 ]

@@ -33,6 +33,7 @@ FORWARD_OF = {
     "meetings.EveningSlot": {"starts_at", "ends_at"},
     "meetings.AnnualReview": {"due_by"},  # the next annual review, due within 12 months of the last
     "standards.Obligation": {"period_start"},  # a step before an event to come (review invitations 2 weeks before)
+    "targets.TargetReview": {"next_review_on"},  # the review after this one, planned at this one
 }
 CLASS_ROLES = ["teacher", "teaching_assistant", "practitioner", "lead_practitioner"]
 
