@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "keyworker.enrolment",
     "keyworker.meetings",
     "keyworker.care",
+    "keyworker.transitions",
     "keyworker.dashboard",
     "keyworker.portal",
     "keyworker.api",

@@ -36,6 +36,7 @@ urlpatterns = [
     path("family/", include("keyworker.portal.urls")),
     path("meetings/", include("keyworker.meetings.urls")),
     path("care/", include("keyworker.care.urls")),
+    path("transitions/", include("keyworker.transitions.urls")),
     path("api/v1/", include("keyworker.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -146,3 +146,12 @@ class CarerAccess:
 
 def access_for(user) -> CarerAccess:
     return CarerAccess(user=user, links=tuple(carer_links(user).select_related("family", "organisation")))
+
+
+# Year 6 transitions (SCH-10): the visit dates and the write-ups shared with the family. Open to carers with limited
+# access too: like the appointments they see, it tells them where their child goes and when, and asks no decision.
+TRANSITIONS = "transitions"
+FULL = FULL | {TRANSITIONS}
+LIMITED = LIMITED | {TRANSITIONS}
+RESTRICTED_SECTIONS[PortalRestrictedAccess.LIMITED] = LIMITED
+SECTION_LABELS[TRANSITIONS] = "Year 6 transition visits"

@@ -30,6 +30,7 @@ register_nav(NavEntry("Calendar", "portal:calendar", carer_access.APPOINTMENTS, 
 register_nav(NavEntry("Parents' evenings", "portal:bookings", carer_access.BOOKINGS, 40))
 register_nav(NavEntry("Forms", "portal:forms", carer_access.FORMS, 50))
 register_nav(NavEntry("Reviews", "portal:reviews", carer_access.REVIEWS, 60))
+register_nav(NavEntry("Moving school", "portal:transitions", carer_access.TRANSITIONS, 70))
 
 
 def nav_for(request) -> list[tuple[str, str, bool]]:

@@ -47,3 +47,11 @@ urlpatterns += [
     path("reviews/<int:review_id>/all-about-my-family/", views_reviews.family_views, name="review_family_views"),
     path("reviews/<int:review_id>/booklet.pdf", views_reviews.booklet, name="review_booklet"),
 ]
+
+# Year 6 transitions: the visit dates and how each visit went
+from . import views_transitions  # noqa: E402
+
+urlpatterns += [
+    path("transitions/", views_transitions.transitions_list, name="transitions"),
+    path("transitions/<int:plan_id>/", views_transitions.transition, name="transition"),
+]
