@@ -8,8 +8,10 @@
 
 The family holds the dates from the day they were shared until the first visit. The engine reads a record for an
 obligation before an event from a fortnight before its due date (BEFORE_EVENT_EARLIEST): a share made earlier than
-that still counts, so the source says it again every fortnight counting back from the first visit, back to the day
-it was made (a share after the first visit says nothing for it). Days are in the setting's time zone.
+that still counts, so the source says it again every week counting back from the first visit, back to the day it was
+made. Any fortnight before the visit holds two of those days, so an early share meets the obligation within a week of
+its window opening, before it is due soon (a share after the first visit says nothing for it). Days are in the
+setting's time zone.
 """
 
 import datetime as dt
@@ -34,6 +36,8 @@ from .models import TransitionDatesShare, TransitionPlan, TransitionVisit
 from .selectors import DATES_SHARED, WRITE_UP_SHARED
 
 FIRST_VISIT = "transition_first_visit"
+# How often an early share is said again, counting back from the first visit: half the engine's reminder window.
+HELD_STEP_DAYS = BEFORE_EVENT_EARLIEST // 2
 VISIT = "transition_visit"
 
 
@@ -77,13 +81,13 @@ def visits(organisation_id: int, start: dt.date, end: dt.date, families: set[int
 
 def dates_shared(organisation_id: int, start: dt.date, end: dt.date, conditions: dict,
                  families: set[int] | None = None) -> list[EvidenceRow]:
-    """Each share on its day, and again every fortnight back from the first visit to that day (see above)."""
+    """Each share on its day, and again every week back from the first visit to that day (see above)."""
     qs = TransitionDatesShare.objects.filter(organisation_id=organisation_id, shared_on__lte=end)
     if families is not None:
         qs = qs.filter(family_id__in=families)
     rows = qs.annotate(first=Min("plan__visits__starts_at")).values_list(
         "id", "family_id", "child_id", "shared_on", "first", "plan__setting__time_zone")
-    step = dt.timedelta(days=BEFORE_EVENT_EARLIEST)
+    step = dt.timedelta(days=HELD_STEP_DAYS)
     out = []
     for pk, family_id, child_id, on, first, tz in rows:
         ref = f"transition-dates:{pk}"
