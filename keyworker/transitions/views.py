@@ -37,8 +37,10 @@ def new_view(request: HttpRequest) -> HttpResponse:
     today, now = clock.today(), clock.now()
     children = [r.child for r in selectors.cohort(actor, today, now) if r.plan is None]
     asked = selectors.school_child(actor, _int(request.GET.get("child")))
-    if asked is not None and asked not in children:
-        children.append(asked)
+    posted = selectors.school_child(actor, _int(request.POST.get("child"))) if request.method == "POST" else None
+    for extra in (asked, posted):  # a pupil not in a leaving year, planned from their own page (warned)
+        if extra is not None and extra not in children:
+            children.append(extra)
     form = NewPlanForm(request.POST or None, children=children, initial={"child": asked.pk if asked else None})
 
     def save(data):
