@@ -16,7 +16,6 @@ setting's time zone.
 
 import datetime as dt
 import zoneinfo
-from urllib.parse import urlencode
 
 from django.db.models import Min
 from django.urls import reverse
@@ -115,21 +114,15 @@ def write_ups_shared(organisation_id: int, start: dt.date, end: dt.date, conditi
 
 
 def plan_url(obligation) -> str:
-    """The child's plan, else a new plan for the child."""
-    if not obligation.child_id:
-        return ""
-    plan_id = TransitionPlan.objects.filter(child_id=obligation.child_id).values_list("id", flat=True).first()
-    if plan_id is not None:
-        return reverse("transitions:plan", args=[plan_id])
-    return f"{reverse('transitions:new')}?{urlencode({'child': obligation.child_id})}"
+    """The child's plan (or a new one for the child): no query, the page finds which."""
+    return reverse("transitions:child", args=[obligation.child_id]) if obligation.child_id else ""
 
 
 def visit_url(obligation) -> str:
+    """The visit an event's obligation counts from, on its plan's page."""
     key = obligation.subject_key.partition("@")[2]
     if key.startswith("transition-visit:") and key[17:].isdigit():
-        plan_id = TransitionVisit.objects.filter(pk=int(key[17:])).values_list("plan_id", flat=True).first()
-        if plan_id is not None:
-            return reverse("transitions:plan", args=[plan_id]) + f"#visit-{key[17:]}"
+        return reverse("transitions:visit", args=[int(key[17:])])
     return plan_url(obligation)
 
 

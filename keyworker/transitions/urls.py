@@ -14,4 +14,6 @@ urlpatterns = [
     path("<int:plan_id>/visits/", views.visit_add_view, name="visit_add"),
     path("<int:plan_id>/share-dates/", views.share_dates_view, name="share_dates"),
     path("visits/<int:visit_id>/write-up/", views.write_up_view, name="write_up"),
+    path("visits/<int:visit_id>/", views.visit_view, name="visit"),
+    path("children/<int:child_id>/", views.child_view, name="child"),
 ]

@@ -3,7 +3,7 @@ the dates shared with the family and each visit's write-up."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -93,6 +93,26 @@ def _plan_page(request, actor, plan, *, visit_form=None, write_up_forms=None, st
 def plan_view(request: HttpRequest, plan_id: int) -> HttpResponse:
     actor = _member(request)
     return _plan_page(request, actor, selectors.access_plan(actor, plan_id))
+
+
+@login_required
+def child_view(request: HttpRequest, child_id: int) -> HttpResponse:
+    """A child's plan, or a new plan for the child (the link My week's obligations give)."""
+    actor = _member(request)
+    child = selectors.school_child(actor, child_id)
+    if child is None:
+        raise Http404("No such child")
+    plan_id = selectors.plans_visible_to(actor).filter(child=child).values_list("id", flat=True).first()
+    if plan_id is not None:
+        return redirect("transitions:plan", plan_id)
+    return redirect(f"{reverse('transitions:new')}?child={child.pk}")
+
+
+@login_required
+def visit_view(request: HttpRequest, visit_id: int) -> HttpResponse:
+    actor = _member(request)
+    visit = selectors.access_visit(actor, visit_id)
+    return redirect(reverse("transitions:plan", args=[visit.plan_id]) + f"#visit-{visit.pk}")
 
 
 @login_required

@@ -142,3 +142,16 @@ def test_shared_visits_are_in_the_carers_calendar_feed(world, clock):
                                     now=at(dt.date(2026, 11, 18), 12)).decode()
     assert f"transition-visit-{v.pk}@keyworker" in body
     assert body.count("BEGIN:VEVENT") == 1
+
+
+def test_my_weeks_links_find_the_plan_or_a_new_one(world, client_for):
+    client = client_for(world.ta_a)
+    new = client.get(f"/transitions/children/{world.child_a.pk}/")
+    assert new.status_code == 302 and new["Location"] == f"/transitions/new/?child={world.child_a.pk}"
+    plan = plan_for(world)
+    v = visit(world, plan, FIRST)
+    assert client.get(f"/transitions/children/{world.child_a.pk}/")["Location"] == f"/transitions/{plan.pk}/"
+    assert client.get(f"/transitions/visits/{v.pk}/")["Location"] == f"/transitions/{plan.pk}/#visit-{v.pk}"
+    other = client_for(world.outsider)
+    assert other.get(f"/transitions/children/{world.child_a.pk}/").status_code == 404
+    assert other.get(f"/transitions/visits/{v.pk}/").status_code == 404
