@@ -8,7 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from keyworker.accounts.access import Actor
@@ -193,37 +193,61 @@ class CohortRow:
     plan: PlanView | None
 
 
-def cohort(actor: Actor, as_of: dt.date, now: dt.datetime) -> list[CohortRow]:
-    """Every leaving pupil on roll in the actor's schools (and any child with a plan), with the plan, its visits, the
-    dates shared and what is late: four queries whatever the number of pupils."""
+def cohort_children(actor: Actor, as_of: dt.date) -> QuerySet[Child]:
+    """Every leaving pupil on roll in the actor's schools whom they may see (and any child with a plan), in order."""
     leaving = sorted(LEAVING_YEARS)
-    children = _on_roll(children_visible_to(actor).filter(setting__kind=SCHOOL), as_of).filter(
+    return _on_roll(children_visible_to(actor).filter(setting__kind=SCHOOL), as_of).filter(
         Q(year_group__in=leaving) | Q(year_group="", group__year_group__in=leaving) | Q(transition_plan__isnull=False)
     ).select_related("setting", "family", "group", "transition_plan").order_by("setting__name", "legal_last_name",
                                                                              "legal_first_name", "id")
-    children = list(children)
-    plans = [c.transition_plan for c in children if _plan_of(c) is not None]
-    plan_ids = [p.pk for p in plans]
+
+
+@dataclass
+class CohortSummary:
+    pupils: int
+    without_plan: int
+    dates_not_shared: int
+    late: int
+
+
+def cohort_summary(children: QuerySet[Child]) -> CohortSummary:
+    """The cohort's numbers, in one query whatever its size."""
+    shared = TransitionDatesShare.objects.filter(plan__child_id=OuterRef("pk"))
+    late = Obligation.objects.filter(child_id=OuterRef("pk"), state__in=LATE_STATES,
+                                     standard__evidence__in=(DATES_SHARED, WRITE_UP_SHARED))
+    numbers = children.order_by().aggregate(
+        pupils=Count("id"), without_plan=Count("id", filter=Q(transition_plan__isnull=True)),
+        dates_not_shared=Count("id", filter=Q(transition_plan__isnull=False) & ~Exists(shared)),
+        late=Count("id", filter=Exists(late)),
+    )
+    return CohortSummary(**numbers)
+
+
+def cohort_rows(children: list[Child], organisation_id: int, now: dt.datetime) -> list[CohortRow]:
+    """These pupils (from cohort_children) with their plans, visits, dates shared and what is late: three queries."""
+    plan_ids = [c.transition_plan.pk for c in children if _plan_of(c) is not None]
     visits: dict[int, list[TransitionVisit]] = defaultdict(list)
-    first_share: dict[int, TransitionDatesShare] = {}
     shares: dict[int, list[TransitionDatesShare]] = defaultdict(list)
     if plan_ids:
         for v in TransitionVisit.objects.filter(plan_id__in=plan_ids).order_by("starts_at", "id"):
             visits[v.plan_id].append(v)
         for s in TransitionDatesShare.objects.filter(plan_id__in=plan_ids).order_by("shared_at", "id"):
             shares[s.plan_id].append(s)
-            first_share.setdefault(s.plan_id, s)
-    late = _late(actor.organisation_id, [c.pk for c in children if _plan_of(c) is not None])
+    late = _late(organisation_id, [c.pk for c in children if _plan_of(c) is not None])
     out = []
     for c in children:
         p = _plan_of(c)
         if p is None:
             out.append(CohortRow(c, None))
             continue
-        first = first_share.get(p.pk)
-        rows = _visit_rows(visits[p.pk], first.shared_at if first else None, now, {})
-        out.append(CohortRow(c, PlanView(p, rows, shares[p.pk], late.get(c.pk, []))))
+        first = shares[p.pk][0].shared_at if shares[p.pk] else None
+        out.append(CohortRow(c, PlanView(p, _visit_rows(visits[p.pk], first, now, {}), shares[p.pk], late.get(c.pk, []))))
     return out
+
+
+def cohort(actor: Actor, as_of: dt.date, now: dt.datetime) -> list[CohortRow]:
+    """Every leaving pupil with their plan: four queries whatever the number of pupils."""
+    return cohort_rows(list(cohort_children(actor, as_of)), actor.organisation_id, now)
 
 
 def _plan_of(child: Child) -> TransitionPlan | None:
