@@ -84,9 +84,17 @@ def school_child(actor: Actor, child_id: int | None) -> Child | None:
             .select_related("setting", "family", "group").first())
 
 
-def staff_choices(actor: Actor, setting_id: int) -> QuerySet[StaffMember]:
-    """The staff who may go on a visit: the organisation's active staff (one query)."""
-    return (StaffMember.objects.filter(organisation_id=actor.organisation_id, is_active=True)
+def staff_choices(actor: Actor, plan: TransitionPlan) -> QuerySet[StaffMember]:
+    """Who may go on a visit: the child's class team, the family's current key worker, and the school's staff whose
+    role covers the whole school or more (leaders, the office, the safeguarding team). One query."""
+    from keyworker.accounts.models import Scope
+    from keyworker.caseload.models import KeyWorkerAllocation
+
+    key_workers = KeyWorkerAllocation.objects.filter(family_id=plan.family_id, ends_at__isnull=True).values("staff_id")
+    wide = Q(staff_roles__setting_id=plan.setting_id, staff_roles__role__scope__in=(Scope.SETTING, Scope.ORGANISATION))
+    team = Q(group_memberships__group_id=plan.child.group_id) if plan.child.group_id else Q(pk__in=[])
+    ids = StaffMember.objects.filter(wide | team | Q(pk__in=key_workers)).values("pk")
+    return (StaffMember.objects.filter(organisation_id=actor.organisation_id, is_active=True, pk__in=ids)
             .select_related("user").order_by("user__full_name", "id"))
 
 

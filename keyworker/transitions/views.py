@@ -88,7 +88,7 @@ def _plan_page(request, actor, plan, *, visit_form=None, write_up_forms=None, st
     return render(request, "transitions/plan.html", {
         "view": view, "plan": plan, "child": plan.child, "rows": rows, "can_edit": can_edit,
         "warning": selectors.leaving_warning(plan.child),
-        "visit_form": visit_form or VisitForm(staff=selectors.staff_choices(actor, plan.setting_id) if can_edit else ()),
+        "visit_form": visit_form or VisitForm(staff=selectors.staff_choices(actor, plan) if can_edit else ()),
         "key_worker_label": plan.setting.key_worker_label,
     }, status=status)
 
@@ -125,7 +125,7 @@ def visit_add_view(request: HttpRequest, plan_id: int) -> HttpResponse:
     actor = _member(request)
     plan = selectors.access_plan(actor, plan_id)
     policies.require_edit(actor, plan.setting_id)
-    form = VisitForm(request.POST, staff=selectors.staff_choices(actor, plan.setting_id))
+    form = VisitForm(request.POST, staff=selectors.staff_choices(actor, plan))
 
     def save(data):
         starts_at, ends_at = form.moments(plan.setting.time_zone)
