@@ -1,7 +1,7 @@
 """Demo records of Year 6 transitions (SCH-10) for the school.
 
-The family of the demo carer (parent@example.org, see keyworker.portal.demo) has a leaving pupil: their eldest
-child at the school, made a Year 6 pupil if none is. The plan names the destination school; the visit dates were
+The leaving pupil is the demo carer's Year 6 child (parent@example.org, see keyworker.portal.demo) if they have
+one, else a Year 6 pupil of a family with a carer who uses the portal. The plan names the destination school; the visit dates were
 shared with the family three weeks ago; the first visit was held ten days ago and its write-up shared the day after;
 the second visit is coming. The family reads both in the portal. A second Year 6 pupil of the same key worker has a
 visit next week and no dates shared yet: it shows as overdue on the cohort view and in My week. Dates are offsets
@@ -50,19 +50,16 @@ def _key_worker(child: Child):
 
 
 def _leaver(organisation: Organisation) -> Child | None:
+    """The demo carer's Year 6 child; else a Year 6 pupil of a family with a carer who uses the portal (the demo's
+    pupils are the age of their year group, so no one is moved into Year 6); else any Year 6 pupil."""
+    leaving = sorted(LEAVING_YEARS)
+    pupils = (Child.objects.filter(organisation=organisation, setting__kind="school", left_on__isnull=True,
+                                   year_group__in=leaving).select_related("group", "setting").order_by("id"))
     carer = Carer.objects.filter(organisation=organisation, email=DEMO_CARER_EMAIL).first()
-    if carer is None:
-        return None
-    children = list(Child.objects.filter(family_id=carer.family_id, setting__kind="school", left_on__isnull=True)
-                    .select_related("group", "setting").order_by("date_of_birth", "id"))
-    if not children:
-        return None
-    leaving = [c for c in children if (c.year_group or (c.group.year_group if c.group else "")) in LEAVING_YEARS]
-    child = leaving[0] if leaving else children[0]
-    if child not in leaving:
-        Child.objects.filter(pk=child.pk).update(year_group=sorted(LEAVING_YEARS)[0])
-        child.year_group = sorted(LEAVING_YEARS)[0]
-    return child
+    if carer is not None and (own := pupils.filter(family_id=carer.family_id).first()) is not None:
+        return own
+    with_portal = Carer.objects.filter(organisation=organisation, user__isnull=False).values("family_id")
+    return pupils.filter(family_id__in=with_portal).first() or pupils.first()
 
 
 @transaction.atomic
