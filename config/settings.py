@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "keyworker.meetings",
     "keyworker.care",
     "keyworker.targets",
+    "keyworker.transitions",
     "keyworker.dashboard",
     "keyworker.portal",
     "keyworker.api",

@@ -37,6 +37,7 @@ urlpatterns = [
     path("meetings/", include("keyworker.meetings.urls")),
     path("care/", include("keyworker.care.urls")),
     path("targets/", include("keyworker.targets.urls")),
+    path("transitions/", include("keyworker.transitions.urls")),
     path("api/v1/", include("keyworker.api.urls")),
     path("admin/", admin.site.urls),
 ]

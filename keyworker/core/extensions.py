@@ -131,3 +131,28 @@ def unregister_carer_home_source(code: str) -> None:
 
 def carer_home_sources(kind: str | None = None) -> list[CarerHomeSource]:
     return [s for code, s in sorted(_CARER_HOME.items()) if kind is None or s.kind == kind]
+
+
+# The carers' calendar feed: besides their appointments, events other apps keep (transition visits). The feed (built
+# by the meetings app) asks each source for the signed-in carer's events; neither app imports the other. Each row is
+# a dict with the feed's keys: uid (unchanging), sequence (raised on each change), title, starts_at, ends_at (aware),
+# place, video_link, status ("cancelled" or anything else), created_at, updated_at, setting__name, setting__time_zone.
+@dataclass(frozen=True)
+class CarerCalendarSource:
+    code: str
+    fetch: Callable[[Any, dt.datetime], list[dict]]   # (carer user, now) -> rows, in a fixed number of queries
+
+
+_CARER_CALENDAR: dict[str, CarerCalendarSource] = {}
+
+
+def register_carer_calendar_source(source: CarerCalendarSource) -> None:
+    _CARER_CALENDAR[source.code] = source
+
+
+def unregister_carer_calendar_source(code: str) -> None:
+    _CARER_CALENDAR.pop(code, None)
+
+
+def carer_calendar_sources() -> list[CarerCalendarSource]:
+    return [s for _, s in sorted(_CARER_CALENDAR.items())]

@@ -278,6 +278,7 @@ HISTORIES = (
     "keyworker.demo.email.demo_history",
     "keyworker.portal.demo.demo_history",
     "keyworker.targets.demo.demo_history",
+    "keyworker.transitions.demo.demo_history",
 )
 # The childcare group's back-dated records.
 GROUP_HISTORIES = (

@@ -20,6 +20,7 @@ from django.urls import reverse
 from icalendar import Calendar, Event, Timezone, vText
 
 from keyworker.core.audit import audit_record
+from keyworker.core.extensions import carer_calendar_sources
 from keyworker.notifications.services import absolute_url
 from keyworker.people.carer_access import APPOINTMENTS, links_with
 
@@ -112,7 +113,12 @@ def carer_appointments(user, *, now: dt.datetime) -> QuerySet[Appointment]:
 
 def feed_appointments(feed: CalendarFeed, *, now: dt.datetime) -> list[dict]:
     qs = staff_appointments(feed.staff, now=now) if feed.staff_id else carer_appointments(feed.user, now=now)
-    return list(qs.order_by("starts_at", "id").values(*FEED_FIELDS))
+    rows = list(qs.order_by("starts_at", "id").values(*FEED_FIELDS))
+    if not feed.staff_id:  # a carer's feed also carries the events other apps register (transition visits)
+        extra = [row for source in carer_calendar_sources() for row in source.fetch(feed.user, now)]
+        if extra:
+            rows = sorted(rows + extra, key=lambda r: r["starts_at"])
+    return rows
 
 
 # --- iCalendar ------------------------------------------------------------------------------------------------------

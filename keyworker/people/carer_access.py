@@ -162,3 +162,10 @@ SECTION_LABELS[CARE_PLAN] = "The personal care plan"
 JOURNAL = "journal"
 FULL = FULL | {JOURNAL}
 SECTION_LABELS[JOURNAL] = "The learning journal"
+# Year 6 transitions (SCH-10): the visit dates and the write-ups shared with the family. Open to carers with limited
+# access too: like the appointments they see, it tells them where their child goes and when, and asks no decision.
+TRANSITIONS = "transitions"
+FULL = FULL | {TRANSITIONS}
+LIMITED = LIMITED | {TRANSITIONS}
+RESTRICTED_SECTIONS[PortalRestrictedAccess.LIMITED] = LIMITED
+SECTION_LABELS[TRANSITIONS] = "Year 6 transition visits"

@@ -32,6 +32,7 @@ register_nav(NavEntry("Forms", "portal:forms", carer_access.FORMS, 50))
 register_nav(NavEntry("Reviews", "portal:reviews", carer_access.REVIEWS, 60))
 register_nav(NavEntry("Learning targets", "portal:targets", carer_access.TARGETS, 70))
 register_nav(NavEntry("Homework", "portal:homework", carer_access.HOMEWORK, 75))
+register_nav(NavEntry("Moving school", "portal:transitions", carer_access.TRANSITIONS, 70))
 
 
 def nav_for(request) -> list[tuple[str, str, bool]]:

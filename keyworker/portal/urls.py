@@ -73,4 +73,10 @@ urlpatterns += [
     path("targets/<int:child_id>/", views_targets.targets_child, name="targets_child"),
     path("homework/", views_homework.homework_index, name="homework"),
     path("homework/<int:child_id>/", views_homework.homework_child, name="homework_child"),
+# Year 6 transitions: the visit dates and how each visit went
+from . import views_transitions  # noqa: E402
+
+urlpatterns += [
+    path("transitions/", views_transitions.transitions_list, name="transitions"),
+    path("transitions/<int:plan_id>/", views_transitions.transition, name="transition"),
 ]

@@ -87,7 +87,8 @@ EVIDENCE_LABELS = {
     "review_booklet_shared": "The pupil booklet shared",
     "targets_shared": "Learning targets shared",
     "wellbeing_follow_up": "A wellbeing follow-up",
-    "transition_update": "A transition update shared",
+    "transition_dates_shared": "Transition visit dates shared with the family",
+    "transition_write_up_shared": "A transition visit write-up shared with the family",
     "care_plan_review": "A care plan review",
     "observation": "A learning journal observation",
     "induction_completed": "An induction checklist completed",
@@ -231,13 +232,23 @@ SCHOOL = PolicyTemplate(
             escalate_to_roles=("headteacher", "deputy_headteacher", "leadership_team"), day_count="school",
         ),
         StandardTemplate(
-            clause="SCH-10", section=SCHOOL_SECTION_MINIMUM, title="Year 6 families informed of transition visits",
+            clause="SCH-10a", section=SCHOOL_SECTION_MINIMUM, title="Year 6 families told the transition visit dates",
             description="“Our families are provided with the transition dates prior to them commencing and are kept fully "
                         "informed throughout the well planned visits to ensure a smooth and successful transition to high "
-                        "school.” An update every half term for Year 6 pupils.",
-            setting_kinds=SCHOOL_KINDS, subject="child", cadence="half_termly", cadence_n=1,
-            evidence="transition_update", conditions={"year_group": "Year 6"}, responsible="key_worker",
-            due_soon_days=7, escalate_after_days=7, escalate_to_roles=("deputy_headteacher",),
+                        "school.” For each leaving pupil's transition plan, the visit dates are shared with the family at "
+                        "least 5 days before the first visit (“N days before each event”, the event being the plan's "
+                        "first visit). Dates shared any time earlier count: the family holds them from that day.",
+            setting_kinds=SCHOOL_KINDS, subject="child", cadence="before_event", cadence_n=5,
+            event="transition_first_visit", evidence="transition_dates_shared", responsible="key_worker",
+            due_soon_days=7, escalate_after_days=None, escalate_to_roles=(),
+        ),
+        StandardTemplate(
+            clause="SCH-10b", section=SCHOOL_SECTION_MINIMUM, title="Each transition visit written up for the family",
+            description="“…and are kept fully informed throughout the well planned visits…” After each transition visit "
+                        "the key worker records how it went and shares it with the family within 2 school days.",
+            setting_kinds=SCHOOL_KINDS, subject="child", cadence="after_event", cadence_n=2, event="transition_visit",
+            evidence="transition_write_up_shared", responsible="key_worker", due_soon_days=1, escalate_after_days=2,
+            escalate_to_roles=("deputy_headteacher",), day_count="school",
         ),
         StandardTemplate(
             clause="SCH-11", section=SECTION_MESSAGES, title="Messages from families answered",

@@ -17,8 +17,11 @@ def test_the_school_template_has_every_minimum_standard():
     # attendance concern followed up (SCH-5b).
     # SCH-11 was added with the carers' portal (messages answered within 2 school days); the source's own keep theirs.
     # The EHCP annual review's statutory steps (SEND Code of Practice) follow under references of their own, SCH-R1..R7.
+    # SCH-10 likewise: the visit dates told to the family before the first visit (SCH-10a), and each visit written
+    # up and shared with the family (SCH-10b).
     assert clauses == ["SCH-A1", *[f"SCH-{i}" for i in range(1, 5)], "SCH-5a", "SCH-5b",
-                       *[f"SCH-{i}" for i in range(6, 12)], *[f"SCH-R{i}" for i in range(1, 8)]]
+                       *[f"SCH-{i}" for i in range(6, 10)], "SCH-10a", "SCH-10b", "SCH-11",
+                       *[f"SCH-R{i}" for i in range(1, 8)]]
     by = {s.clause: s for s in catalogue.SCHOOL.standards}
     assert [by[c].event for c in ("SCH-5a", "SCH-5b")] == ["unexplained_absence", "attendance_concern_raised"]
 
@@ -45,7 +48,11 @@ def test_the_school_template_in_detail():
     assert (weekly.cadence, weekly.cadence_n, weekly.evidence_conditions) == ("weekly", 1, {"min_words": 5})
     assert (weekly.due_soon_days, weekly.escalate_after_days, weekly.escalate_to_roles) == (2, 5, ("deputy_headteacher",))
     assert by["SCH-2"].responsible == "admin_office" and by["SCH-2"].subject == "child"
-    assert by["SCH-10"].conditions == {"year_group": "Year 6"}
+    # Year 6 transitions: the dates 5 days before the first visit; each visit written up within 2 school days.
+    assert (by["SCH-10a"].cadence, by["SCH-10a"].cadence_n, by["SCH-10a"].event, by["SCH-10a"].evidence) == (
+        "before_event", 5, "transition_first_visit", "transition_dates_shared")
+    assert (by["SCH-10b"].cadence, by["SCH-10b"].cadence_n, by["SCH-10b"].event, by["SCH-10b"].evidence) == (
+        "after_event", 2, "transition_visit", "transition_write_up_shared")
     # Event cadences: a reminder 3 days before each appointment; briefings and wellbeing follow-ups after each event.
     assert (by["SCH-6"].cadence, by["SCH-6"].cadence_n, by["SCH-6"].event) == ("before_event", 3, "appointment")
     assert (by["SCH-3"].cadence, by["SCH-3"].event) == ("after_event", "key_aspects_changed")

@@ -13,7 +13,7 @@ def test_a_schools_duties_after_an_event_count_school_days():
     counted = {s.clause: s.day_count for s in SCHOOL.standards
                if s.cadence in EVENT_CADENCES and s.clause not in STATUTORY_REVIEW_STEPS}
     assert counted == {"SCH-A1": "school", "SCH-3": "school", "SCH-5a": "school", "SCH-5b": "school", "SCH-9": "school",
-                       "SCH-11": "school"}
+                       "SCH-10b": "school", "SCH-11": "school"}
 
 
 def test_statutory_review_deadlines_count_calendar_days():
@@ -25,7 +25,7 @@ def test_childcare_and_reminders_count_calendar_days_but_replies_count_open_days
     assert {s.clause: s.day_count for s in CHILDCARE.standards if s.day_count != "calendar"} == {"CC-K5": "school",
                                                                                           "CC-K8": "school"}
     assert {s.clause: s.day_count for s in SCHOOL.standards if s.cadence == "before_event"} == {
-        "SCH-6": "calendar", "SCH-R2": "calendar", "SCH-R3": "calendar", "SCH-R4": "calendar"}
+        "SCH-6": "calendar", "SCH-10a": "calendar", "SCH-R2": "calendar", "SCH-R3": "calendar", "SCH-R4": "calendar"}
 
 
 def test_the_policy_says_school_days_where_it_counts_them():

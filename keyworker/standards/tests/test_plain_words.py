@@ -102,7 +102,7 @@ def test_the_standard_editor_asks_in_plain_words(world, policy, client_for, cont
     assert "<h1>Weekly contact with parents and carers <span class=\"clause\">(SCH-4)</span></h1>" in html
     assert "Fewest words in the write-up" in html and 'name="min_words"' in html and 'value="5"' in html
     assert "None: not counted from an event" in html and "Change to key aspects" in html
-    assert "Transition visit (waiting for its records: not yet recorded in Keyworker)" in html
+    assert ">Transition visit</option>" in html  # recorded by the transitions app: no longer waiting for its records
     assert "Every school week (or every few school weeks), in term time" in html
     assert "How many weeks, months or days" in html
     for code in CODES:

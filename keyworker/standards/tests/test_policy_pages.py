@@ -76,9 +76,9 @@ def test_adopting_a_template_from_the_list(world, client_for):
     assert "Adopt a built-in template" in page and "No policy adopted yet" in page
     response = client.post("/policies/", {"template_code": "school_key_worker", "effective_from": "2026-09-01", "review_on": "2027-09-01"})
     assert response.status_code == 302
-    # The source's eleven clauses (SCH-5 in two parts), SCH-11 (added with the carers' portal) and the seven steps
-    # of an EHCP annual review, SCH-R1..R7.
-    assert Standard.objects.filter(organisation=world.org).count() == len(catalogue.SCHOOL.standards) == 20
+    # The source's eleven clauses (SCH-5 and SCH-10 in two parts each), SCH-11 (added with the carers' portal) and the
+    # seven steps of an EHCP annual review, SCH-R1..R7.
+    assert Standard.objects.filter(organisation=world.org).count() == len(catalogue.SCHOOL.standards) == 21
     page = client.get("/policies/").content.decode()
     assert "Key worker role: minimum standards" in page and "0 of 7" in page
 
