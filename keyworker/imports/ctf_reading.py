@@ -272,10 +272,12 @@ def _address(element: ET.Element | None) -> str:
     lines = []
     bs = element.find("BS7666Address")
     if bs is not None:
-        first = " ".join(p for p in (_text(bs, "SAON"), _text(bs, "PAON")) if p)
-        lines += [first, _text(bs, "Street"), _text(bs, "Locality"), _text(bs, "PostTown") or _text(bs, "Town")]
-    for tag in ("AddressLine1", "AddressLine2", "AddressLine3", "AddressLine4", "AddressLine5"):
-        lines.append(_text(element, f"AddressLines/{tag}"))
+        saon, paon, street = _text(bs, "SAON"), _text(bs, "PAON"), _text(bs, "Street")
+        if paon[:1].isdigit() and len(paon) <= 8 and street:  # a house number goes before its street
+            paon, street = "", f"{paon} {street}"
+        lines += [saon, paon, street, _text(bs, "Locality"), _text(bs, "PostTown") or _text(bs, "Town")]
+    for line in element.iterfind("AddressLines/*"):
+        lines.append(clean(line.text)[:200])
     lines += [_text(element, "County"), _text(element, "PostCode", 10)]
     return "\n".join(line for line in lines if line)
 
@@ -322,10 +324,11 @@ def read_pupil(position: int, element: ET.Element) -> CtfPupil:
     year = _text(element, "BasicDetails/NCyearActual", 4).upper()
     p.year_group = YEARS.get(year, f"Year {int(year)}" if year.isdigit() and int(year) <= 14 else year)
     for lang in element.iterfind("BasicDetails/Languages/Type"):
-        code = _text(lang, "Language", 4).upper()
+        code = _text(lang, "Language", 60)
+        code = code.upper() if len(code) <= 4 else code
         if code:
             p.languages.append({"type": _text(lang, "LanguageType", 1).upper() or "F", "code": code})
-    religion = _text(element, "SuppInfo/Religion", 4) or _text(element, "BasicDetails/SuppInfo/Religion", 4)
+    religion = _text(element, "SuppInfo/Religion", 60) or _text(element, "BasicDetails/SuppInfo/Religion", 60)
     p.religion = RELIGIONS.get(religion.upper(), religion)
     medical = _text(element, "BasicDetails/MedicalFlag", 10)
     p.medical_flag = _flag(medical) if medical else None

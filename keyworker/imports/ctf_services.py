@@ -23,7 +23,7 @@ from keyworker.core.audit import audit_record
 from keyworker.core.errors import RuleViolation
 from keyworker.organisations.models import Setting
 from keyworker.people import services as people
-from keyworker.people.models import Carer, Child, ContactRestriction, Family, KeyAspects
+from keyworker.people.models import Carer, Child, ContactRestriction, Family, KeyAspects, Relationship
 
 from .ctf_reading import SEN_PROVISIONS, CtfContact, CtfFile, CtfPupil, read_ctf
 from .models import ChildTransferDetails, CtfImport, CtfImportStatus
@@ -63,8 +63,12 @@ class CtfPlanPupil:
     errors: list[str] = field(default_factory=list)
 
     @property
+    def has_errors(self) -> bool:
+        return bool(self.errors or self.pupil.errors)
+
+    @property
     def action(self) -> str:
-        if self.errors:
+        if self.has_errors:
             return "error"
         if self.child is None:
             return "create"
@@ -81,7 +85,7 @@ class CtfPlan:
 
     @property
     def has_errors(self) -> bool:
-        return any(p.errors for p in self.pupils)
+        return any(p.has_errors for p in self.pupils)
 
     def counts(self) -> dict[str, int]:
         counts = {"pupils": len(self.pupils), "create": 0, "update": 0, "unchanged": 0, "error": 0, "warnings": 0}
@@ -148,7 +152,7 @@ def _pupil_values(p: CtfPupil) -> tuple[dict[str, Any], dict[str, str], dict[str
         "upn": p.upn[:13], "year_group": p.year_group[:20],
         "preferred_name": p.preferred_first_name if p.preferred_first_name != p.first_name else "",
     }
-    child = {k: v for k, v in child.items() if v not in ("", None) or k == "preferred_name"}
+    child = {k: v for k, v in child.items() if v not in ("", None) or (k == "preferred_name" and p.preferred_first_name)}
     if p.sen_history:
         child["has_ehcp"] = p.has_ehcp
     aspects = {k: v for k, v in (("first_language", p.first_language[:60]), ("religion", p.religion[:60])) if v}
@@ -174,6 +178,14 @@ def _carer_values(c: CtfContact, source: str) -> dict[str, Any]:
         values["restriction_notes"] = (f"A court order is recorded in the common transfer file"
                                        f"{' from ' + source if source else ''}: check its terms before any contact.")[:300]
     return {k: v for k, v in values.items() if v not in ("", None) or k in ("email", "address", "phone")}
+
+
+def _carer_show(name: str, value: Any) -> str:
+    if name == "relationship" and value in Relationship.values:
+        return Relationship(value).label
+    if name == "contact_restriction" and value in ContactRestriction.values:
+        return ContactRestriction(value).label
+    return _show(value)
 
 
 def _carer_key(first: str, last: str) -> tuple[str, str]:
@@ -255,7 +267,7 @@ def _plan_pupil(plan: CtfPlanPupil, ctf: CtfFile, aspects: dict, details: dict, 
         if carer is None:
             plan.carers.append((None, values))
             _change(plan, "New carer", name, "", "; ".join(
-                f"{CARER_LABELS[k]}: {_show(v)}" for k, v in values.items() if v not in ("", None)))
+                f"{CARER_LABELS[k]}: {_carer_show(k, v)}" for k, v in values.items() if v not in ("", None)))
             continue
         if carer.contact_restriction and "contact_restriction" not in values:
             values.pop("restriction_notes", None)  # a restriction held is never lifted by a file
@@ -263,7 +275,8 @@ def _plan_pupil(plan: CtfPlanPupil, ctf: CtfFile, aspects: dict, details: dict, 
         if update:
             plan.carers.append((carer, update))
             for k, v in update.items():
-                _change(plan, f"Carer {name}", CARER_LABELS[k], getattr(carer, k), v)
+                plan.changes.append({"what": f"Carer {name}", "field": CARER_LABELS[k],
+                                     "before": _carer_show(k, getattr(carer, k)), "after": _carer_show(k, v)})
         if contact.court_order:
             plan.warnings.append(f"{name}: a court order is recorded; contact restricted.")
     if new:
@@ -438,8 +451,11 @@ def ctf_confirm(*, actor: Actor, upload: CtfImport) -> CtfImport:
     if upload.status != CtfImportStatus.CHECKED:
         raise RuleViolation("This file has already been imported, or has errors.", rule="ctf_status")
     plan = ctf_plan(actor=actor, setting=upload.setting, ctf=read_ctf(bytes(upload.data)))
+    report = plan.report()
     outcome = ctf_apply(actor=actor, plan=plan, name=upload.original_name)
-    upload.preview = plan.report() | {"outcome": outcome.__dict__}
+    for entry, pupil in zip(report["pupils"], plan.pupils, strict=True):
+        entry["child_id"] = pupil.child.pk if pupil.child else None
+    upload.preview = report | {"outcome": outcome.__dict__}
     upload.status, upload.data, upload.finished_at = CtfImportStatus.DONE, b"", clock.now()
     upload.save(update_fields=["preview", "status", "data", "finished_at"])
     return upload

@@ -20,3 +20,8 @@ def can_edit_key_aspects(actor: Actor, setting_id: int | None = None) -> bool:
 
 def require_edit_key_aspects(actor: Actor, setting_id: int | None = None) -> None:
     actor.require(caps.EDIT_KEY_ASPECTS, setting_id)
+
+
+def can_export_transfer_file(actor: Actor, setting_id: int | None = None) -> bool:
+    """Take a leaving child's common transfer file: the office and leaders, who also import them."""
+    return actor.is_member and actor.can(caps.RUN_IMPORTS, setting_id)
