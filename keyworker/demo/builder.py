@@ -277,6 +277,7 @@ HISTORIES = (
     "keyworker.meetings.reviews_demo.demo_history",
     "keyworker.demo.email.demo_history",
     "keyworker.portal.demo.demo_history",
+    "keyworker.imports.ctf_demo.demo_history",
 )
 # The childcare group's back-dated records.
 GROUP_HISTORIES = (
