@@ -12,3 +12,9 @@ class ImportsConfig(AppConfig):
 
         # Uploaded files are removed once their import ends; the worker removes those kept longer or left unimported.
         register_periodic("imports.uploaded_files", services.import_files_clean_periodic)
+
+        from keyworker.core.api.routes import ApiRoutes, register_api_routes
+
+        from . import ctf_api
+
+        register_api_routes(ApiRoutes("imports_ctf", ctf_api.register, ctf_api.urlpatterns))

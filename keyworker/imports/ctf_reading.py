@@ -61,6 +61,8 @@ KEPT = (
     "SuppInfo/SuppID", "SENhistory", "Address", "Phones", "Contacts", "Attendance", "SchoolHistory",
 )
 
+KEPT_SET = frozenset(KEPT)
+
 # What a section not kept is called in the preview.
 NOT_KEPT_LABELS = {
     "BasicDetails/Ethnicity": "Ethnicity", "BasicDetails/EthnicitySource": "Ethnicity",
@@ -291,21 +293,20 @@ def _phones(element: ET.Element | None) -> list[CtfPhone]:
     return phones
 
 
-def _leaves(element: ET.Element, prefix: str = "") -> list[str]:
-    found = []
-    for child in element:
-        where = f"{prefix}{child.tag}"
-        found.extend(_leaves(child, where + "/") if len(child) else [where])
-    return found
-
-
 def _not_kept(pupil: ET.Element) -> set[str]:
+    """The labels of the pupil's elements that nothing reads: kept sections are skipped whole, not walked."""
     labels = set()
-    for leaf in _leaves(pupil):
-        if any(leaf == k or leaf.startswith(k + "/") for k in KEPT):
+    stack = [(child, child.tag) for child in pupil]
+    while stack:
+        element, where = stack.pop()
+        if where in KEPT_SET:
             continue
-        label = next((v for k, v in NOT_KEPT_LABELS.items() if leaf == k or leaf.startswith(k + "/")), None)
-        labels.add(label or leaf.split("/")[0])
+        if len(element):
+            stack.extend((child, f"{where}/{child.tag}") for child in element)
+            continue
+        parts = where.split("/")
+        prefixes = ("/".join(parts[:n]) for n in range(len(parts), 0, -1))
+        labels.add(next((NOT_KEPT_LABELS[x] for x in prefixes if x in NOT_KEPT_LABELS), parts[0]))
     return labels
 
 

@@ -202,6 +202,7 @@ def ctf_plan(*, actor: Actor, setting: Setting, ctf: CtfFile) -> CtfPlan:
         organisation_id=org, former_upn__in=upns).select_related("child__family")}
     plans: list[CtfPlanPupil] = []
     seen: dict[int, int] = {}
+    new_upns: set[str] = set()
     for p in ctf.pupils:
         plan = CtfPlanPupil(pupil=p)
         plan.child = known.get(p.upn) or (known.get(p.former_upn) if p.former_upn else None) or by_former.get(p.upn)
@@ -213,8 +214,10 @@ def ctf_plan(*, actor: Actor, setting: Setting, ctf: CtfFile) -> CtfPlan:
             if plan.child.setting_id != setting.pk:
                 plan.warnings.append(f"Already on roll at another setting of yours ({plan.child.setting_id}): "
                                      "updated there.")
-        elif p.upn and p.upn in {q.pupil.upn for q in plans if q.child is None}:
+        elif p.upn and p.upn in new_upns:
             plan.errors.append(f"UPN {p.upn} is in the file twice.")
+        elif p.upn:
+            new_upns.add(p.upn)
         plans.append(plan)
     child_ids = [p.child.pk for p in plans if p.child]
     family_ids = {p.child.family_id for p in plans if p.child}
