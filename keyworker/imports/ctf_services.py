@@ -25,7 +25,7 @@ from keyworker.organisations.models import Setting
 from keyworker.people import services as people
 from keyworker.people.models import Carer, Child, ContactRestriction, Family, KeyAspects, Relationship
 
-from .ctf_reading import SEN_PROVISIONS, CtfContact, CtfFile, CtfPupil, read_ctf
+from .ctf_reading import LANGUAGES, SEN_PROVISIONS, CtfContact, CtfFile, CtfPupil, read_ctf
 from .models import ChildTransferDetails, CtfImport, CtfImportStatus
 from .policies import require_run_imports
 
@@ -61,6 +61,7 @@ class CtfPlanPupil:
     changes: list[dict[str, str]] = field(default_factory=list)     # {"what", "field", "before", "after"}
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    created: bool = False       # set when the import has made the child
 
     @property
     def has_errors(self) -> bool:
@@ -70,7 +71,7 @@ class CtfPlanPupil:
     def action(self) -> str:
         if self.has_errors:
             return "error"
-        if self.child is None:
+        if self.child is None or self.created:
             return "create"
         return "update" if self.changes else "unchanged"
 
@@ -91,8 +92,11 @@ class CtfPlan:
         counts = {"pupils": len(self.pupils), "create": 0, "update": 0, "unchanged": 0, "error": 0, "warnings": 0}
         for p in self.pupils:
             counts[p.action] += 1
-            counts["warnings"] += bool(p.warnings)
-        counts["carers_new"] = sum(1 for p in self.pupils for c, _ in p.carers if c is None)
+            counts["warnings"] += bool(p.warnings or p.pupil.warnings)
+        # Siblings new to the file share one family: a carer named for both is added once.
+        counts["carers_new"] = len({
+            (p.family_key if p.child is None or p.created else f"child:{p.child.pk}", _carer_key(v["first_name"], v["last_name"]))
+            for p in self.pupils for c, v in p.carers if c is None})
         counts["attendance"] = self.attendance_pupils
         return counts
 
@@ -140,6 +144,9 @@ def _show_item(item: Any) -> str:
     if "entry" in item:
         return f"{item.get('name') or item.get('urn')} from {item.get('entry') or '?'}" + (
             f" to {item['leaving']}" if item.get("leaving") else "")
+    if "code" in item:
+        kind = {"F": "first", "H": "home", "M": "main"}.get(item.get("type", ""), item.get("type", ""))
+        return f"{LANGUAGES.get(item['code'], item['code'])} ({kind})"
     if "number" in item:
         return f"{item['number']} ({item.get('type', '')})"
     return " ".join(str(v) for v in item.values() if v)
@@ -363,6 +370,7 @@ def ctf_apply(*, actor: Actor, plan: CtfPlan, name: str) -> CtfOutcome:
     for p in new:
         family = families[p.family_key]
         p.child = Child(organisation_id=org, family=family, setting=setting, enrolled_on=today, **p.child_fields)
+        p.created = True
         children.append(p.child)
         for _, values in p.carers:
             family_carers[family.pk].setdefault(_carer_key(values["first_name"], values["last_name"]), values)
