@@ -357,9 +357,7 @@ def read_pupil(position: int, element: ET.Element) -> CtfPupil:
 
     if not p.last_name or not p.first_name:
         p.errors.append("No forename or surname: a child needs both.")
-    if not dob:
-        p.errors.append("No date of birth (DOB).")
-    elif p.date_of_birth is None:
+    if dob and p.date_of_birth is None:
         p.errors.append(f"The date of birth “{dob}” is not a date such as 2015-09-01.")
     if not p.upn:
         p.warnings.append("No UPN: the pupil is added as a new child, and can only be matched by name later.")

@@ -221,6 +221,9 @@ def ctf_plan(*, actor: Actor, setting: Setting, ctf: CtfFile) -> CtfPlan:
             if plan.child.setting_id != setting.pk:
                 plan.warnings.append(f"Already on roll at another setting of yours ({plan.child.setting_id}): "
                                      "updated there.")
+        elif p.date_of_birth is None and not p.errors:
+            plan.errors.append("No date of birth (DOB): a new child needs one (a partial file may leave it out "
+                               "only for a pupil already here).")
         elif p.upn and p.upn in new_upns:
             plan.errors.append(f"UPN {p.upn} is in the file twice.")
         elif p.upn:

@@ -22,7 +22,7 @@ def _read(data: bytes) -> None:
         return
     assert found.pupils
     for pupil in found.pupils:
-        assert pupil.errors or pupil.date_of_birth is not None
+        assert all(isinstance(m, str) and m for m in pupil.errors + pupil.warnings)
         assert len(pupil.upn) <= 20 and all(c.order >= 0 for c in pupil.contacts)
 
 

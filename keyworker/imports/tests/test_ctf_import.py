@@ -133,7 +133,7 @@ def test_a_pupil_with_an_error_stops_the_whole_file(world):
                         data=ctf("pupil_errors.xml"))
     assert upload.status == CtfImportStatus.FAILED
     errors = [p["errors"] for p in upload.preview["pupils"]]
-    assert errors[0] == [] and errors[1] == ["No date of birth (DOB)."]
+    assert errors[0] == [] and errors[1][0].startswith("No date of birth (DOB): a new child needs one")
     assert "is not a date" in errors[2][0]
     with pytest.raises(RuleViolation):
         ctf_confirm(actor=world.actor(world.admin_office), upload=upload)
