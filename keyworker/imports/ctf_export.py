@@ -13,12 +13,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from keyworker.accounts.access import Actor
-from keyworker.attendance.models import AttendanceYearSummary
 from keyworker.core import clock
 from keyworker.core.audit import audit_record
 from keyworker.people.models import Carer, Child, ContactRestriction, KeyAspects, Relationship
 
 from .ctf_reading import LANGUAGE_CODES, RELIGION_CODES, YEARS
+from .ctf_sections import ctf_attendance
 from .models import ChildTransferDetails
 from .policies import can_export_ctf
 
@@ -114,7 +114,8 @@ def ctf_document(child: Child, *, as_of: dt.date, dest_urn: str = "") -> bytes:
     details = ChildTransferDetails.objects.filter(child=child).first()
     aspects = KeyAspects.objects.filter(child=child).first()
     carers = list(Carer.objects.filter(family_id=child.family_id).order_by("contact_order", "id"))
-    years = list(AttendanceYearSummary.objects.filter(child=child).order_by("-year", "school_name"))
+    section = ctf_attendance()
+    years = section.for_child(child) if section else []
 
     root = ET.Element("CTfile")
     header = _add(root, "Header")
@@ -195,16 +196,16 @@ def ctf_document(child: Child, *, as_of: dt.date, dest_urn: str = "") -> bytes:
         block = _add(pupil, "Attendance")
         for y in years:
             item = _add(block, "YearData")
-            _add(item, "Year", y.year)
-            la, _, estab = y.school_la_estab.partition("/")
+            _add(item, "Year", y["year"])
+            la, _, estab = y["school_la_estab"].partition("/")
             _add_if(item, "LEA", la)
             _add_if(item, "Estab", estab)
-            _add_if(item, "URN", y.school_urn)
-            _add_if(item, "SchoolName", y.school_name)
-            _add(item, "SessionsPossible", y.sessions_possible)
-            _add(item, "SessionsAuthorised", y.sessions_authorised)
-            _add(item, "SessionsAttended", y.sessions_attended)
-            _add(item, "SessionsUnauthorised", y.sessions_unauthorised)
+            _add_if(item, "URN", y["school_urn"])
+            _add_if(item, "SchoolName", y["school_name"])
+            _add(item, "SessionsPossible", y["possible"])
+            _add(item, "SessionsAuthorised", y["authorised"])
+            _add(item, "SessionsAttended", y["attended"])
+            _add(item, "SessionsUnauthorised", y["unauthorised"])
     schools = [dict(s) for s in (details.school_history if details else [])]
     schools.insert(0, {"name": setting.name, "urn": setting.urn, "entry": child.enrolled_on.isoformat(),
                        "leaving": child.left_on.isoformat() if child.left_on else ""})

@@ -17,7 +17,6 @@ from typing import Any
 from django.db import transaction
 
 from keyworker.accounts.access import Actor
-from keyworker.attendance.ctf import ctf_attendance_import, parse_ctf
 from keyworker.core import clock
 from keyworker.core.audit import audit_record
 from keyworker.core.errors import RuleViolation
@@ -26,6 +25,7 @@ from keyworker.people import services as people
 from keyworker.people.models import Carer, Child, ContactRestriction, Family, KeyAspects, Relationship
 
 from .ctf_reading import LANGUAGES, SEN_PROVISIONS, CtfContact, CtfFile, CtfPupil, read_ctf
+from .ctf_sections import ctf_attendance
 from .models import ChildTransferDetails, CtfImport, CtfImportStatus
 from .policies import require_run_imports
 
@@ -301,28 +301,31 @@ def _plan_pupil(plan: CtfPlanPupil, ctf: CtfFile, aspects: dict, details: dict, 
 
 def _attendance_problems(ctf: CtfFile, plans: list[CtfPlanPupil]) -> list[CtfPupil]:
     """The pupils whose attendance figures the attendance app will take; the others are warned about."""
-    ok = []
+    ok: list[CtfPupil] = []
     with_figures = [p for p in ctf.pupils if p.attendance]
+    section = ctf_attendance()
     if not with_figures:
         return ok
-    document, _ = _attendance_document(ctf, with_figures, strict=False)
-    _, read = parse_ctf(document) if document else ("", [])
-    by_upn = {r.upn: r for r in read}
     plan_of = {plan.pupil.position: plan for plan in plans}
+    if section is None:
+        for p in with_figures:
+            plan_of[p.position].pupil.not_kept.add("Attendance")
+        return ok
+    document, _ = _attendance_document(ctf, with_figures)
+    by_upn = dict(section.check(document)) if document else {}
     for p in with_figures:
         plan = plan_of[p.position]
-        figures = by_upn.get(p.upn)
+        problems = by_upn.get(p.upn)
         if not p.upn:
             plan.warnings.append("Attendance figures not kept: the pupil has no UPN to match them by.")
-        elif figures is None or figures.problems:
-            problems = "; ".join(figures.problems) if figures else "unreadable"
-            plan.warnings.append(f"Attendance figures not kept: {problems}")
+        elif problems is None or problems:
+            plan.warnings.append(f"Attendance figures not kept: {'; '.join(problems or ['unreadable'])}")
         else:
             ok.append(p)
     return ok
 
 
-def _attendance_document(ctf: CtfFile, pupils: list[CtfPupil], strict: bool = True) -> tuple[bytes, int]:
+def _attendance_document(ctf: CtfFile, pupils: list[CtfPupil]) -> tuple[bytes, int]:
     """A CTF holding only these pupils' UPNs and Attendance, for the attendance app's import."""
     chosen = [p for p in pupils if p.upn and p.attendance]
     seen: set[str] = set()
@@ -396,13 +399,9 @@ def ctf_apply(*, actor: Actor, plan: CtfPlan, name: str) -> CtfOutcome:
         _apply_update(actor, p)
         outcome.updated += 1
         outcome.carers += sum(1 for c, _ in p.carers if c is None)
-    if plan.attendance_data:
-        report = ctf_attendance_import(actor=actor, name=name, data=plan.attendance_data)
-        if not report.ok:
-            first = report.problems[0]
-            raise RuleViolation(f"Attendance of {first.name or first.upn}: {first.message} Nothing was imported.",
-                                rule="ctf_attendance", field="file")
-        outcome.attendance_years = report.years
+    section = ctf_attendance()
+    if plan.attendance_data and section is not None:
+        outcome.attendance_years = section.write(actor, name, plan.attendance_data)
     audit_record(organisation_id=org, actor=actor.user, event_type="imports.ctf_imported",
                  summary=f"Common transfer file {name[:100]}: {outcome.created} new, {outcome.updated} updated",
                  data={"created": outcome.created, "updated": outcome.updated, "unchanged": outcome.unchanged,
