@@ -27,3 +27,11 @@ class AttendanceConfig(AppConfig):
         retention.register()  # how long register entries are kept
         # Its API resources, added to /api/v1/ when the API root builds its routes.
         register_api_routes(ApiRoutes("attendance", api.register, api.urlpatterns))
+
+        # A common transfer file's attendance summaries, for the whole-file CTF import and a leaver's CTF.
+        from keyworker.imports.ctf_sections import CtfAttendance, register_ctf_attendance
+
+        from . import ctf
+
+        register_ctf_attendance(CtfAttendance(check=ctf.ctf_section_check, write=ctf.ctf_section_write,
+                                              for_child=ctf.ctf_section_for_child))

@@ -248,3 +248,27 @@ def summaries_for_child(child: Child) -> list[AttendanceYearSummary]:
     """The child's yearly summaries from transfer files, newest year first (one query)."""
     return list(AttendanceYearSummary.objects.filter(organisation_id=child.organisation_id, child=child)
                 .order_by("-year", "school_name"))
+
+
+def ctf_section_check(data: bytes) -> list[tuple[str, list[str]]]:
+    """For the whole-file CTF import: each pupil's UPN and the problems of their YearData."""
+    _, pupils = parse_ctf(data)
+    return [(p.upn, p.problems) for p in pupils]
+
+
+def ctf_section_write(actor: Actor, name: str, data: bytes) -> int:
+    """For the whole-file CTF import: the summaries written, or RuleViolation (nothing written) naming the first problem."""
+    report = ctf_attendance_import(actor=actor, name=name, data=data)
+    if not report.ok:
+        first = report.problems[0]
+        raise RuleViolation(f"Attendance of {first.name or first.upn}: {first.message} Nothing was imported.",
+                            rule="ctf_attendance", field="file")
+    return report.years
+
+
+def ctf_section_for_child(child: Child) -> list[dict]:
+    """For a leaver's CTF: the yearly summaries kept from earlier transfer files."""
+    return [{"year": s.year, "school_name": s.school_name, "school_urn": s.school_urn,
+             "school_la_estab": s.school_la_estab, "possible": s.sessions_possible, "attended": s.sessions_attended,
+             "authorised": s.sessions_authorised, "unauthorised": s.sessions_unauthorised}
+            for s in summaries_for_child(child)]

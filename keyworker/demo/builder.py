@@ -279,6 +279,7 @@ HISTORIES = (
     "keyworker.portal.demo.demo_history",
     "keyworker.targets.demo.demo_history",
     "keyworker.transitions.demo.demo_history",
+    "keyworker.imports.ctf_demo.demo_history",
 )
 # The childcare group's back-dated records.
 GROUP_HISTORIES = (

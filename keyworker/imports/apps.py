@@ -16,3 +16,9 @@ class ImportsConfig(AppConfig):
         from . import sync
 
         register_periodic("imports.sync", sync.sync_from_drop_paths)
+
+        from keyworker.core.api.routes import ApiRoutes, register_api_routes
+
+        from . import ctf_api
+
+        register_api_routes(ApiRoutes("imports_ctf", ctf_api.register, ctf_api.urlpatterns))

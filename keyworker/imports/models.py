@@ -98,3 +98,59 @@ class SavedMapping(OrganisationOwned):
 
     def __str__(self) -> str:
         return self.name
+class CtfImportStatus(models.TextChoices):
+    CHECKED = "checked", "Checked, ready to import"
+    FAILED = "failed", "Has problems"
+    DONE = "done", "Imported"
+
+
+class CtfImport(OrganisationOwned):
+    """A Common Transfer File uploaded into one setting: its preview, then (all or nothing) its import.
+
+    The file is kept only until it is imported; the preview stays as the record of what was done.
+    """
+
+    setting = models.ForeignKey(Setting, on_delete=models.CASCADE, related_name="ctf_imports")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    original_name = models.CharField(max_length=255)
+    data = models.BinaryField(blank=True, help_text="The file as uploaded; emptied once it is imported")
+    source_school = models.CharField(max_length=200, blank=True)
+    pupil_count = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=16, choices=CtfImportStatus.choices, default=CtfImportStatus.CHECKED)
+    preview = models.JSONField(default=dict, blank=True)
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organisation", "-created_at"], name="ctf_import_org_created_idx")]
+
+    def __str__(self) -> str:
+        return f"Common transfer file {self.original_name}"
+
+
+class ChildTransferDetails(OrganisationOwned):
+    """What a Common Transfer File says about a child that the child's record has no field for: kept so that it
+    is shown on the preview, changes are seen, and the child's own CTF, when they leave, carries it on."""
+
+    child = models.OneToOneField("people.Child", on_delete=models.CASCADE, related_name="transfer_details")
+    former_upn = models.CharField("former UPN", max_length=13, blank=True)
+    middle_names = models.CharField(max_length=80, blank=True)
+    preferred_last_name = models.CharField(max_length=80, blank=True)
+    gender = models.CharField(max_length=1, blank=True)
+    medical_flag = models.BooleanField(null=True, blank=True)
+    languages = models.JSONField(default=list, blank=True, help_text='[{"type": "F", "code": "ENG"}]')
+    sen_history = models.JSONField(default=list, blank=True, help_text='[{"start", "end", "provision"}], newest first')
+    sen_needs = models.JSONField(default=list, blank=True, help_text='[{"start", "rank", "type"}], by rank')
+    school_history = models.JSONField(default=list, blank=True)
+    phones = models.JSONField(default=list, blank=True, help_text='The pupil\'s own phones: [{"type", "number"}]')
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "children's transfer details"
+
+    def __str__(self) -> str:
+        return f"Transfer details of {self.child_id}"

@@ -14,3 +14,12 @@ urlpatterns = [
     path("<int:job_id>/progress/", views.progress, name="progress"),
     path("<int:job_id>/result/", views.result, name="result"),
 ]
+
+from . import ctf_views  # noqa: E402 - the common transfer file pages, after the MIS import's
+
+urlpatterns += [
+    path("ctf/", ctf_views.ctf_start, name="ctf_start"),
+    path("ctf/<int:upload_id>/", ctf_views.ctf_preview, name="ctf_preview"),
+    path("ctf/<int:upload_id>/confirm/", ctf_views.ctf_confirm, name="ctf_confirm"),
+    path("ctf/child/<int:child_id>/", ctf_views.ctf_export_download, name="ctf_export"),
+]

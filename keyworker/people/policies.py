@@ -30,3 +30,6 @@ def can_handle_data_rights(actor: Actor) -> bool:
 
 def require_handle_data_rights(actor: Actor) -> None:
     actor.require(caps.AUDIT_EXPORT)
+def can_export_transfer_file(actor: Actor, setting_id: int | None = None) -> bool:
+    """Take a leaving child's common transfer file: the office and leaders, who also import them."""
+    return actor.is_member and actor.can(caps.RUN_IMPORTS, setting_id)

@@ -10,7 +10,13 @@ from keyworker.core.forms import form_page
 from . import services
 from .forms import CarerForm, ChildForm, FamilyForm, KeyAspectsForm
 from .models import KEY_ASPECT_FIELDS, ContactRestriction, KeyAspects, KeyAspectsRoute
-from .policies import can_edit_key_aspects, can_manage_people, require_edit_key_aspects, require_manage_people
+from .policies import (
+    can_edit_key_aspects,
+    can_export_transfer_file,
+    can_manage_people,
+    require_edit_key_aspects,
+    require_manage_people,
+)
 from .selectors import access_carer, access_child, access_family, key_aspect_history
 
 
@@ -32,6 +38,7 @@ def child_detail(request, child_id: int):
         "history": key_aspect_history(child)[:100],
         "can_edit_aspects": can_edit_key_aspects(actor, child.setting_id),
         "can_edit": can_manage_people(actor, child.setting_id),
+        "can_export_ctf": can_export_transfer_file(actor, child.setting_id),
     })
 
 

@@ -6,10 +6,13 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from keyworker.accounts.access import Actor
 from keyworker.core.errors import RuleViolation
 from keyworker.core.uploads import too_large_message, upload_limits
 from keyworker.imports import services
 from keyworker.imports.checks import check_table
+from keyworker.imports.ctf_commands import command_actor
+from keyworker.imports.ctf_services import ctf_import_file
 from keyworker.imports.mapping import guess_mapping, mapping_problems, mapping_with_overrides, target_labels
 from keyworker.imports.models import ImportKind, ImportStatus
 from keyworker.imports.reading import read_table
@@ -24,8 +27,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=ImportKind.values, help="children or staff")
-        parser.add_argument("file", help="the CSV or XLSX file")
+        parser.add_argument("kind", choices=[*ImportKind.values, "ctf"],
+                            help="children or staff, or ctf for a common transfer file (XML)")
+        parser.add_argument("file", help="the CSV or XLSX file, or the CTF")
         parser.add_argument("--organisation", help="the organisation's short name (slug); not needed when "
                                                      "the installation has only one")
         parser.add_argument("--setting", help="the setting's name (or number); with --mapping, the mapping's setting")
@@ -40,10 +44,14 @@ class Command(BaseCommand):
         parser.add_argument("--allow-leavers", action="store_true",
                             help="with --mapping: mark leavers even beyond the mapping's share of the roll")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+        parser.add_argument("--by", metavar="EMAIL", help="ctf: the staff member the changes are recorded as "
+                                                          "(default: the first leader or office member)")
 
     def handle(self, *args: Any, kind: str, file: str, organisation: str | None, setting: str | None, pairs: list[str],
                dry_run: bool, no_progress: bool, mapping: str | None = None, save_mapping: str | None = None,
                allow_leavers: bool = False, **options: Any) -> None:
+    def handle(self, *args: Any, kind: str, file: str, organisation: str | None, setting: str, pairs: list[str],
+               dry_run: bool, no_progress: bool, by: str | None = None, **options: Any) -> None:
         org = organisation_for_command(organisation)
         if mapping:
             return self._sync(org, kind, file, mapping, dry_run, allow_leavers)
@@ -67,7 +75,9 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {file}: {exc.strerror or exc}.") from exc
         self.progress_off = no_progress
         try:
-            if dry_run:
+            if kind == "ctf":
+                self._ctf(path.name, data, found, command_actor(org, found, by), dry_run)
+            elif dry_run:
                 self._dry_run(kind, path.name, data, found, pairs)
             else:
                 self._import(kind, path.name, data, found, pairs)
@@ -166,6 +176,34 @@ class Command(BaseCommand):
             saved = mapping_save(actor=None, setting=setting, name=self.save_mapping, headers=table.headers, mapping=mapping,
                                  kind=kind)
             self.stdout.write(f"Columns saved as “{saved.name}”: next time, --mapping “{saved.name}”.")
+
+    def _ctf(self, name: str, data: bytes, setting: Setting, actor: Actor, dry_run: bool) -> None:
+        plan, outcome = ctf_import_file(actor=actor, setting=setting, name=name, data=data, dry_run=dry_run)
+        report = plan.report()
+        self.stdout.write(f"CTF {report['version']} ({report['qualifier']}) from {report['source_school'] or 'an unnamed school'}")
+        for p in report["pupils"]:
+            label = {"create": "new", "update": "changes", "unchanged": "no change", "error": "ERROR"}[p["action"]]
+            self.stdout.write(f"  {p['position']}. {p['name']} {p['upn']} ({label})")
+            for c in p["changes"]:
+                before = c["before"].replace("\n", ", ") or "–"
+                self.stdout.write(f"      {c['what']}: {c['field']}: {before} → {c['after'].replace(chr(10), ', ') or '–'}")
+            for e in p["errors"]:
+                self.stdout.write(self.style.ERROR(f"      Error: {e}"))
+            for w in p["warnings"]:
+                self.stdout.write(self.style.WARNING(f"      Warning: {w}"))
+        if report["not_kept"]:
+            self.stdout.write("Not kept: " + ", ".join(f"{n['what']} ({n['pupils']})" for n in report["not_kept"]))
+        counts = report["counts"]
+        summary = (f"{counts['pupils']} pupil(s): {counts['create']} new, {counts['update']} to update, "
+                   f"{counts['unchanged']} unchanged, {counts['error']} with errors.")
+        if plan.has_errors:
+            raise CommandError(f"Nothing was imported. {summary}")
+        if outcome is None:
+            self.stdout.write(self.style.SUCCESS(f"Dry run, nothing imported. {summary}"))
+        else:
+            self.stdout.write(self.style.SUCCESS(
+                f"Imported as {actor.user}: {outcome.created} new, {outcome.updated} updated, {outcome.unchanged} "
+                f"unchanged; {outcome.attendance_years} year(s) of attendance."))
 
     def _would(self, kind: str, counts: dict[str, int]) -> str:
         if kind == ImportKind.STAFF:

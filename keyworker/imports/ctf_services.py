@@ -1,0 +1,474 @@
+"""Importing a Common Transfer File: a preview, field by field, of what will be created and changed; then all or nothing.
+
+Pupils are matched to the organisation's children by UPN, then by former UPN. A new pupil becomes a child in a new
+family (pupils of the file at the same address are one family, siblings) with the file's contacts as carers; a
+known pupil's record is updated through the people app's services, so every change is in the child's history
+(audit for details and carers, a change row per key aspect). A field the file leaves empty never blanks what is
+held (a partial CTF sends only some). A court order on a contact becomes the carer's contact restriction.
+Attendance summaries go to the attendance app's own import. The preview lists what the product does not keep.
+"""
+
+import datetime as dt
+import xml.etree.ElementTree as ET  # noqa: S405 - only to build a document; nothing is parsed with it
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from keyworker.accounts.access import Actor
+from keyworker.core import clock
+from keyworker.core.audit import audit_record
+from keyworker.core.errors import RuleViolation
+from keyworker.organisations.models import Setting
+from keyworker.people import services as people
+from keyworker.people.models import Carer, Child, ContactRestriction, Family, KeyAspects, Relationship
+
+from .ctf_reading import LANGUAGES, SEN_PROVISIONS, CtfContact, CtfFile, CtfPupil, read_ctf
+from .ctf_sections import ctf_attendance
+from .models import ChildTransferDetails, CtfImport, CtfImportStatus
+from .policies import require_run_imports
+
+CHILD_LABELS = {
+    "legal_first_name": "Legal first name", "legal_last_name": "Legal last name", "preferred_name": "Preferred name",
+    "date_of_birth": "Date of birth", "upn": "UPN", "year_group": "Year group", "has_ehcp": "EHCP",
+}
+ASPECT_LABELS = {"first_language": "First language", "religion": "Religion"}
+DETAIL_LABELS = {
+    "former_upn": "Former UPN", "middle_names": "Middle names", "preferred_last_name": "Preferred surname",
+    "gender": "Gender", "medical_flag": "Medical flag", "languages": "Languages", "sen_history": "SEN history",
+    "sen_needs": "SEN needs", "school_history": "School history", "phones": "Pupil's phones",
+}
+CARER_LABELS = {
+    "title": "Title", "first_name": "First name", "last_name": "Last name", "relationship": "Relationship",
+    "parental_responsibility": "Parental responsibility", "phone": "Phone", "email": "E-mail", "address": "Address",
+    "contact_order": "Contact order", "contact_restriction": "Contact restriction",
+    "restriction_notes": "Restriction notes",
+}
+DETAIL_FIELDS = tuple(DETAIL_LABELS)
+
+
+@dataclass
+class CtfPlanPupil:
+    pupil: CtfPupil
+    child: Child | None = None
+    family_key: str = ""
+    child_fields: dict[str, Any] = field(default_factory=dict)
+    aspects: dict[str, str] = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)
+    family_address: str | None = None
+    carers: list[tuple[Carer | None, dict[str, Any]]] = field(default_factory=list)
+    changes: list[dict[str, str]] = field(default_factory=list)     # {"what", "field", "before", "after"}
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    created: bool = False       # set when the import has made the child
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.errors or self.pupil.errors)
+
+    @property
+    def action(self) -> str:
+        if self.has_errors:
+            return "error"
+        if self.child is None or self.created:
+            return "create"
+        return "update" if self.changes else "unchanged"
+
+
+@dataclass
+class CtfPlan:
+    ctf: CtfFile
+    setting: Setting
+    pupils: list[CtfPlanPupil]
+    attendance_data: bytes = b""
+    attendance_pupils: int = 0
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.has_errors for p in self.pupils)
+
+    def counts(self) -> dict[str, int]:
+        counts = {"pupils": len(self.pupils), "create": 0, "update": 0, "unchanged": 0, "error": 0, "warnings": 0}
+        for p in self.pupils:
+            counts[p.action] += 1
+            counts["warnings"] += bool(p.warnings or p.pupil.warnings)
+        # Siblings new to the file share one family: a carer named for both is added once.
+        counts["carers_new"] = len({
+            (p.family_key if p.child is None or p.created else f"child:{p.child.pk}", _carer_key(v["first_name"], v["last_name"]))
+            for p in self.pupils for c, v in p.carers if c is None})
+        counts["attendance"] = self.attendance_pupils
+        return counts
+
+    def not_kept(self) -> list[dict[str, Any]]:
+        tally: dict[str, int] = defaultdict(int)
+        for p in self.pupils:
+            for label in p.pupil.not_kept:
+                tally[label] += 1
+        return [{"what": k, "pupils": v} for k, v in sorted(tally.items())]
+
+    def report(self) -> dict[str, Any]:
+        """The preview as stored and shown: one entry per pupil, in file order."""
+        return {
+            "version": self.ctf.version, "qualifier": self.ctf.qualifier or "full",
+            "source_school": self.ctf.source_school, "setting": self.setting.name, "counts": self.counts(),
+            "not_kept": self.not_kept(),
+            "pupils": [{
+                "position": p.pupil.position, "name": p.pupil.name, "upn": p.pupil.upn, "action": p.action,
+                "child_id": p.child.pk if p.child else None, "changes": p.changes,
+                "warnings": p.pupil.warnings + p.warnings, "errors": p.pupil.errors + p.errors,
+            } for p in self.pupils],
+        }
+
+
+def _show(value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "; ".join(_show_item(v) for v in value)
+    return str(value)
+
+
+def _show_item(item: Any) -> str:
+    if not isinstance(item, dict):
+        return str(item)
+    if "provision" in item:
+        return (f"{SEN_PROVISIONS.get(item['provision'], item['provision'])} from {item.get('start') or '?'}"
+                + (f" to {item['end']}" if item.get("end") else ""))
+    if "rank" in item:
+        return f"{item.get('rank')}. {item.get('type')}"
+    if "entry" in item:
+        return f"{item.get('name') or item.get('urn')} from {item.get('entry') or '?'}" + (
+            f" to {item['leaving']}" if item.get("leaving") else "")
+    if "code" in item:
+        kind = {"F": "first", "H": "home", "M": "main"}.get(item.get("type", ""), item.get("type", ""))
+        return f"{LANGUAGES.get(item['code'], item['code'])} ({kind})"
+    if "number" in item:
+        return f"{item['number']} ({item.get('type', '')})"
+    return " ".join(str(v) for v in item.values() if v)
+
+
+def _pupil_values(p: CtfPupil) -> tuple[dict[str, Any], dict[str, str], dict[str, Any]]:
+    """What the file says of the child, its key aspects and its transfer details; empty values left out."""
+    child = {
+        "legal_first_name": p.first_name, "legal_last_name": p.last_name, "date_of_birth": p.date_of_birth,
+        "upn": p.upn[:13], "year_group": p.year_group[:20],
+        "preferred_name": p.preferred_first_name if p.preferred_first_name != p.first_name else "",
+    }
+    child = {k: v for k, v in child.items() if v not in ("", None) or (k == "preferred_name" and p.preferred_first_name)}
+    if p.sen_history:
+        child["has_ehcp"] = p.has_ehcp
+    aspects = {k: v for k, v in (("first_language", p.first_language[:60]), ("religion", p.religion[:60])) if v}
+    details = {
+        "former_upn": p.former_upn[:13], "middle_names": p.middle_names, "gender": p.gender,
+        "preferred_last_name": p.preferred_last_name if p.preferred_last_name != p.last_name else "",
+        "medical_flag": p.medical_flag, "languages": p.languages, "sen_history": p.sen_history,
+        "sen_needs": p.sen_needs, "school_history": p.school_history,
+        "phones": [{"type": ph.kind, "number": ph.number} for ph in p.phones],
+    }
+    details = {k: v for k, v in details.items() if v not in ("", None, [])}
+    return child, aspects, details
+
+
+def _carer_values(c: CtfContact, source: str) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "title": c.title, "first_name": c.first_name[:80], "last_name": c.last_name[:80],
+        "relationship": c.relationship, "parental_responsibility": c.parental_responsibility, "phone": c.phone[:40],
+        "email": c.email, "address": c.address, "contact_order": min(c.order, 32767),
+    }
+    if c.court_order:
+        values["contact_restriction"] = ContactRestriction.COURT_ORDER
+        values["restriction_notes"] = (f"A court order is recorded in the common transfer file"
+                                       f"{' from ' + source if source else ''}: check its terms before any contact.")[:300]
+    return {k: v for k, v in values.items() if v not in ("", None) or k in ("email", "address", "phone")}
+
+
+def _carer_show(name: str, value: Any) -> str:
+    if name == "relationship" and value in Relationship.values:
+        return Relationship(value).label
+    if name == "contact_restriction" and value in ContactRestriction.values:
+        return ContactRestriction(value).label
+    return _show(value)
+
+
+def _carer_key(first: str, last: str) -> tuple[str, str]:
+    return first.strip().lower(), last.strip().lower()
+
+
+def ctf_plan(*, actor: Actor, setting: Setting, ctf: CtfFile) -> CtfPlan:
+    """What importing the file into the setting would do, pupil by pupil; writes nothing. A fixed number of queries."""
+    require_run_imports(actor, setting.pk)
+    org = actor.organisation_id
+    upns = {u for p in ctf.pupils for u in (p.upn, p.former_upn) if u}
+    known = {c.upn.upper(): c for c in Child.objects.filter(organisation_id=org, upn__in=upns).select_related("family")}
+    by_former = {d.former_upn.upper(): d.child for d in ChildTransferDetails.objects.filter(
+        organisation_id=org, former_upn__in=upns).select_related("child__family")}
+    plans: list[CtfPlanPupil] = []
+    seen: dict[int, int] = {}
+    new_upns: set[str] = set()
+    for p in ctf.pupils:
+        plan = CtfPlanPupil(pupil=p)
+        plan.child = known.get(p.upn) or (known.get(p.former_upn) if p.former_upn else None) or by_former.get(p.upn)
+        if plan.child is not None:
+            if plan.child.pk in seen:
+                plan.errors.append(f"Pupil {seen[plan.child.pk]} of the file is the same child (by UPN): "
+                                   "a pupil may be in the file once.")
+            seen[plan.child.pk] = p.position
+            if plan.child.setting_id != setting.pk:
+                plan.warnings.append(f"Already on roll at another setting of yours ({plan.child.setting_id}): "
+                                     "updated there.")
+        elif p.date_of_birth is None and not p.errors:
+            plan.errors.append("No date of birth (DOB): a new child needs one (a partial file may leave it out "
+                               "only for a pupil already here).")
+        elif p.upn and p.upn in new_upns:
+            plan.errors.append(f"UPN {p.upn} is in the file twice.")
+        elif p.upn:
+            new_upns.add(p.upn)
+        plans.append(plan)
+    child_ids = [p.child.pk for p in plans if p.child]
+    family_ids = {p.child.family_id for p in plans if p.child}
+    aspects = {a.child_id: a for a in KeyAspects.objects.filter(organisation_id=org, child_id__in=child_ids)}
+    details = {d.child_id: d for d in ChildTransferDetails.objects.filter(organisation_id=org, child_id__in=child_ids)}
+    carers: dict[int, dict[tuple[str, str], Carer]] = defaultdict(dict)
+    for carer in Carer.objects.filter(organisation_id=org, family_id__in=family_ids):
+        carers[carer.family_id][_carer_key(carer.first_name, carer.last_name)] = carer
+    attendance_ok = _attendance_problems(ctf, plans)
+    for plan in plans:
+        _plan_pupil(plan, ctf, aspects, details, carers)
+    result = CtfPlan(ctf=ctf, setting=setting, pupils=plans)
+    result.attendance_data, result.attendance_pupils = _attendance_document(ctf, attendance_ok)
+    return result
+
+
+def _change(plan: CtfPlanPupil, what: str, label: str, before: Any, after: Any) -> None:
+    plan.changes.append({"what": what, "field": label, "before": _show(before), "after": _show(after)})
+
+
+def _plan_pupil(plan: CtfPlanPupil, ctf: CtfFile, aspects: dict, details: dict, carers: dict) -> None:
+    p = plan.pupil
+    if p.errors:
+        return
+    child_values, aspect_values, detail_values = _pupil_values(p)
+    child, new = plan.child, plan.child is None
+    held_aspects = aspects.get(child.pk) if child else None
+    held_details = details.get(child.pk) if child else None
+    plan.child_fields = {k: v for k, v in child_values.items() if new or getattr(child, k) != v}
+    plan.aspects = {k: v for k, v in aspect_values.items() if new or getattr(held_aspects, k, "") != v}
+    plan.details = {k: v for k, v in detail_values.items() if new or getattr(held_details, k, None) != v}
+    for k, v in plan.child_fields.items():
+        _change(plan, "Child", CHILD_LABELS[k], None if new else getattr(child, k), v)
+    for k, v in plan.aspects.items():
+        _change(plan, "Key aspects", ASPECT_LABELS[k], getattr(held_aspects, k, ""), v)
+    for k, v in plan.details.items():
+        _change(plan, "Transfer details", DETAIL_LABELS[k], getattr(held_details, k, None), v)
+    if p.address and (new or child.family.address != p.address):
+        plan.family_address = p.address
+        _change(plan, "Family", "Address", "" if new else child.family.address, p.address)
+    plan.family_key = f"address:{p.address.lower()}" if p.address else f"pupil:{p.position}"
+    held = carers.get(child.family_id, {}) if child else {}
+    for contact in p.contacts:
+        values = _carer_values(contact, ctf.source_school)
+        name = " ".join(x for x in (contact.first_name, contact.last_name) if x)
+        if not contact.first_name and not contact.last_name:
+            plan.warnings.append(f"Contact {contact.order} has no name: not added.")
+            continue
+        carer = held.get(_carer_key(contact.first_name, contact.last_name))
+        if carer is None:
+            plan.carers.append((None, values))
+            _change(plan, "New carer", name, "", "; ".join(
+                f"{CARER_LABELS[k]}: {_carer_show(k, v)}" for k, v in values.items() if v not in ("", None)))
+            continue
+        if carer.contact_restriction and "contact_restriction" not in values:
+            values.pop("restriction_notes", None)  # a restriction held is never lifted by a file
+        update = {k: v for k, v in values.items() if getattr(carer, k) != v and (v not in ("", None))}
+        if update:
+            plan.carers.append((carer, update))
+            for k, v in update.items():
+                plan.changes.append({"what": f"Carer {name}", "field": CARER_LABELS[k],
+                                     "before": _carer_show(k, getattr(carer, k)), "after": _carer_show(k, v)})
+        if contact.court_order:
+            plan.warnings.append(f"{name}: a court order is recorded; contact restricted.")
+    if new:
+        for contact in p.contacts:
+            if contact.court_order:
+                plan.warnings.append(f"{contact.first_name} {contact.last_name}: a court order is recorded; "
+                                     "contact restricted.")
+
+
+def _attendance_problems(ctf: CtfFile, plans: list[CtfPlanPupil]) -> list[CtfPupil]:
+    """The pupils whose attendance figures the attendance app will take; the others are warned about."""
+    ok: list[CtfPupil] = []
+    with_figures = [p for p in ctf.pupils if p.attendance]
+    section = ctf_attendance()
+    if not with_figures:
+        return ok
+    plan_of = {plan.pupil.position: plan for plan in plans}
+    if section is None:
+        for p in with_figures:
+            plan_of[p.position].pupil.not_kept.add("Attendance")
+        return ok
+    document, _ = _attendance_document(ctf, with_figures)
+    by_upn = dict(section.check(document)) if document else {}
+    for p in with_figures:
+        plan = plan_of[p.position]
+        problems = by_upn.get(p.upn)
+        if not p.upn:
+            plan.warnings.append("Attendance figures not kept: the pupil has no UPN to match them by.")
+        elif problems is None or problems:
+            plan.warnings.append(f"Attendance figures not kept: {'; '.join(problems or ['unreadable'])}")
+        else:
+            ok.append(p)
+    return ok
+
+
+def _attendance_document(ctf: CtfFile, pupils: list[CtfPupil]) -> tuple[bytes, int]:
+    """A CTF holding only these pupils' UPNs and Attendance, for the attendance app's import."""
+    chosen = [p for p in pupils if p.upn and p.attendance]
+    seen: set[str] = set()
+    if not chosen:
+        return b"", 0
+    root = ET.Element("CTfile")
+    header = ET.SubElement(root, "Header")
+    ET.SubElement(header, "CTFversion").text = ctf.version
+    ET.SubElement(ET.SubElement(header, "SourceSchool"), "SchoolName").text = ctf.source_school
+    data = ET.SubElement(root, "CTFpupilData")
+    for p in chosen:
+        if p.upn in seen:
+            continue
+        seen.add(p.upn)
+        pupil = ET.SubElement(data, "Pupil")
+        ET.SubElement(pupil, "UPN").text = p.upn
+        ET.SubElement(pupil, "Forename").text = p.first_name
+        ET.SubElement(pupil, "Surname").text = p.last_name
+        pupil.append(ET.fromstring(p.attendance))  # noqa: S314 - our own serialisation of an element defusedxml read
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True), len(seen)
+
+
+@dataclass
+class CtfOutcome:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    carers: int = 0
+    attendance_years: int = 0
+
+
+def ctf_apply(*, actor: Actor, plan: CtfPlan, name: str) -> CtfOutcome:
+    """Write the plan, all or nothing (the caller holds the transaction)."""
+    if plan.has_errors:
+        raise RuleViolation("Some pupils have errors: nothing was imported. Mend the file and upload it again.",
+                            rule="ctf_errors", field="file")
+    org, setting = actor.organisation_id, plan.setting
+    today = clock.today(setting.time_zone)
+    outcome = CtfOutcome()
+    new = [p for p in plan.pupils if p.child is None]
+    families: dict[str, Family] = {}
+    for p in new:
+        if p.family_key not in families:
+            families[p.family_key] = Family(organisation_id=org, name=f"{p.pupil.last_name} family"[:150],
+                                            address=p.family_address or "")
+    Family.objects.bulk_create(list(families.values()), batch_size=500)
+    children, family_carers = [], defaultdict(dict)
+    for p in new:
+        family = families[p.family_key]
+        p.child = Child(organisation_id=org, family=family, setting=setting, enrolled_on=today, **p.child_fields)
+        p.created = True
+        children.append(p.child)
+        for _, values in p.carers:
+            family_carers[family.pk].setdefault(_carer_key(values["first_name"], values["last_name"]), values)
+    Child.objects.bulk_create(children, batch_size=500)
+    Carer.objects.bulk_create([Carer(organisation_id=org, family_id=fid, **values)
+                               for fid, by_name in family_carers.items() for values in by_name.values()], batch_size=500)
+    KeyAspects.objects.bulk_create([KeyAspects(organisation_id=org, child=p.child, **p.aspects) for p in new],
+                                   batch_size=500)
+    ChildTransferDetails.objects.bulk_create([ChildTransferDetails(organisation_id=org, child=p.child, **p.details)
+                                              for p in new], batch_size=500)
+    outcome.created = len(new)
+    outcome.carers = sum(len(v) for v in family_carers.values())
+    new_ids = {id(p) for p in new}
+    for p in plan.pupils:
+        if id(p) in new_ids:
+            continue
+        if not p.changes:
+            outcome.unchanged += 1
+            continue
+        _apply_update(actor, p)
+        outcome.updated += 1
+        outcome.carers += sum(1 for c, _ in p.carers if c is None)
+    section = ctf_attendance()
+    if plan.attendance_data and section is not None:
+        outcome.attendance_years = section.write(actor, name, plan.attendance_data)
+    audit_record(organisation_id=org, actor=actor.user, event_type="imports.ctf_imported",
+                 summary=f"Common transfer file {name[:100]}: {outcome.created} new, {outcome.updated} updated",
+                 data={"created": outcome.created, "updated": outcome.updated, "unchanged": outcome.unchanged,
+                       "source_school": plan.ctf.source_school[:100]})
+    return outcome
+
+
+def _apply_update(actor: Actor, p: CtfPlanPupil) -> None:
+    child = p.child
+    assert child is not None
+    if p.child_fields:
+        people.child_update(actor=actor, child=child, **p.child_fields)
+    if p.family_address is not None:
+        people.family_update(actor=actor, family=child.family, address=p.family_address)
+    if p.aspects:
+        people.key_aspects_update(actor=actor, child=child, changes=p.aspects)
+    if p.details:
+        held, _ = ChildTransferDetails.objects.get_or_create(child=child, defaults={"organisation_id": child.organisation_id})
+        before = {k: getattr(held, k) for k in p.details}
+        for k, v in p.details.items():
+            setattr(held, k, v)
+        held.save()
+        audit_record(organisation_id=child.organisation_id, actor=actor.user, event_type="child.transfer_details_updated",
+                     obj=child, summary=f"Transfer details of {child} changed by a common transfer file",
+                     data={"before": before, "after": p.details})
+    for carer, values in p.carers:
+        if carer is None:
+            people.carer_create(actor=actor, family=child.family, **values)
+        else:
+            people.carer_update(actor=actor, carer=carer, **values)
+
+
+def ctf_import_file(*, actor: Actor, setting: Setting, name: str, data: bytes,
+                    dry_run: bool = False) -> tuple[CtfPlan, CtfOutcome | None]:
+    """Read, plan and (unless a dry run, or a pupil has an error) import, all or nothing: for the command line."""
+    plan = ctf_plan(actor=actor, setting=setting, ctf=read_ctf(data))
+    if dry_run or plan.has_errors:
+        return plan, None
+    with transaction.atomic():
+        return plan, ctf_apply(actor=actor, plan=plan, name=name)
+
+
+def ctf_upload(*, actor: Actor, setting: Setting, name: str, data: bytes) -> CtfImport:
+    """Read the file and store its preview. A file that is not a readable CTF raises RuleViolation: nothing kept."""
+    require_run_imports(actor, setting.pk)
+    ctf = read_ctf(data)
+    plan = ctf_plan(actor=actor, setting=setting, ctf=ctf)
+    return CtfImport.objects.create(
+        organisation_id=actor.organisation_id, setting=setting, uploaded_by=actor.user, original_name=name[:255],
+        data=data, source_school=ctf.source_school[:200], pupil_count=len(ctf.pupils), preview=plan.report(),
+        status=CtfImportStatus.FAILED if plan.has_errors else CtfImportStatus.CHECKED,
+    )
+
+
+@transaction.atomic
+def ctf_confirm(*, actor: Actor, upload: CtfImport) -> CtfImport:
+    """Import an uploaded file as previewed (read again: the children may have changed since), all or nothing."""
+    require_run_imports(actor, upload.setting_id)
+    upload = CtfImport.objects.select_for_update().get(pk=upload.pk)
+    if upload.status != CtfImportStatus.CHECKED:
+        raise RuleViolation("This file has already been imported, or has errors.", rule="ctf_status")
+    plan = ctf_plan(actor=actor, setting=upload.setting, ctf=read_ctf(bytes(upload.data)))
+    report = plan.report()
+    outcome = ctf_apply(actor=actor, plan=plan, name=upload.original_name)
+    for entry, pupil in zip(report["pupils"], plan.pupils, strict=True):
+        entry["child_id"] = pupil.child.pk if pupil.child else None
+    upload.preview = report | {"outcome": outcome.__dict__}
+    upload.status, upload.data, upload.finished_at = CtfImportStatus.DONE, b"", clock.now()
+    upload.save(update_fields=["preview", "status", "data", "finished_at"])
+    return upload
