@@ -18,23 +18,19 @@ class CareConfig(AppConfig):
         monitoring_evidence.register()
         monitoring_panels.register()
         register_api_routes(ApiRoutes("care_monitoring", monitoring_api.register, monitoring_api.urlpatterns))
+        # Personal care plans
         from . import plans_api, plans_evidence, plans_monitoring, plans_panels
 
-        # Personal care plans
         plans_evidence.register()
         plans_panels.register()
         plans_monitoring.register()
         register_api_routes(ApiRoutes("care_plans", plans_api.register, plans_api.urlpatterns))
         # Learning journals (CC-K4)
-        from keyworker.core.api.routes import ApiRoutes, register_api_routes
-
         from . import journals_api, journals_evidence
 
         journals_evidence.register()
         register_api_routes(ApiRoutes("care.journals", journals_api.register, journals_api.urlpatterns))
-        pass
-        from keyworker.core.api.routes import ApiRoutes, register_api_routes
-
+        # Checklists (CC-K1, CC-K5), introductions (CC-M1), chat sessions (CC-K6)
         from . import (
             chats_evidence,
             checklists_api,

@@ -1,7 +1,12 @@
 """The care app's models, one module per part (each imported here so Django finds them)."""
 
-from .models_monitoring import MonitoringFinding, MonitoringItem, MonitoringSample  # noqa: E402, F401
-from .models_plans import CarePlan, CarePlanComment, CarePlanReview, CarePlanVersion  # noqa: E402, F401
+from .models_checklists import (  # noqa: E402,F401
+    ChatSession,
+    ChecklistItem,
+    ChecklistTick,
+    Introduction,
+    IntroductionSetup,
+)
 from .models_journals import (  # noqa: E402, F401
     JournalComment,
     NextStep,
@@ -10,10 +15,6 @@ from .models_journals import (  # noqa: E402, F401
     ObservationPhoto,
     ObservationVersion,
     WowMoment,
-from .models_checklists import (  # noqa: E402,F401
-    ChatSession,
-    ChecklistItem,
-    ChecklistTick,
-    Introduction,
-    IntroductionSetup,
 )
+from .models_monitoring import MonitoringFinding, MonitoringItem, MonitoringSample  # noqa: E402, F401
+from .models_plans import CarePlan, CarePlanComment, CarePlanReview, CarePlanVersion  # noqa: E402, F401

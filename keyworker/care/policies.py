@@ -24,8 +24,9 @@ def monitored_setting_ids(actor: Actor) -> frozenset[int] | None:
 
 def may_acknowledge(actor: Actor, finding) -> bool:
     return actor.is_member and actor.staff is not None and finding.staff_id == actor.staff.pk
-from keyworker.accounts import capabilities as caps
-from keyworker.accounts.access import Actor
+
+
+from keyworker.accounts import capabilities as caps  # noqa: E402
 
 # Care plans
 # Staff who may see a child (their key person, the room team, the setting's managers) read the child's plan and
@@ -48,6 +49,8 @@ def care_plan_can_review(actor: Actor, setting_id: int) -> bool:
 
 def care_plan_require_review(actor: Actor, setting_id: int) -> None:
     actor.require(caps.VIEW_FAMILIES, setting_id)
+
+
 # Learning journals ------------------------------------------------------------------------------------------------
 # Staff who edit a child's key aspects in the child's setting (the key person, room staff, the manager) record
 # observations, plan next steps and approve what families send; the author or a leader edits an observation; only a
@@ -81,14 +84,14 @@ def journal_can_hide(actor: _Actor, setting_id: int) -> bool:
 def journal_sees_hidden(actor: _Actor, setting_id: int) -> bool:
     """Leaders read a hidden observation (with why it was hidden); others see that it was hidden."""
     return _is_leader(actor, setting_id)
+
+
 # Checklists (CC-K1, CC-K5), introductions (CC-M1) and chat sessions (CC-K6) ---------------------------------------
 # Staff who edit children's key aspects in the child's setting (the key person, room staff, managers, the admin
 # office) tick the enrolment and induction checklists; the setting's own items and who introduces themselves to new
 # families are set by those who set the setting up (the manager, the admin office). The introduction is recorded by
 # the role the setting names (the manager by default); any member of the setting may record a chat session.
 
-from keyworker.accounts import capabilities as _caps  # noqa: E402
-from keyworker.accounts.access import Actor as _Actor  # noqa: E402
 from keyworker.accounts.models import Scope as _Scope  # noqa: E402
 
 

@@ -8,8 +8,6 @@ app_name = "care"
 
 urlpatterns: list = []
 
-from django.urls import path  # noqa: E402
-
 from . import monitoring_views  # noqa: E402
 
 urlpatterns += [
@@ -29,8 +27,6 @@ from .plans_views import urlpatterns as plans_urlpatterns  # noqa: E402
 
 urlpatterns += plans_urlpatterns
 # Learning journals (CC-K4)
-from django.urls import path  # noqa: E402
-
 from . import journals_views  # noqa: E402
 
 urlpatterns += [
@@ -47,6 +43,7 @@ urlpatterns += [
     path("journals/wow-moments/<int:wow_id>/approve/", journals_views.wow_approve, name="journal_wow_approve"),
     path("journals/wow-moments/<int:wow_id>/decline/", journals_views.wow_decline, name="journal_wow_decline"),
     path("journals/wow-moments/<int:wow_id>/<str:size>/", journals_views.wow_photo, name="journal_wow_photo"),
+]
 urlpatterns += [
     path("checklists/", checklists_views.list_view, name="checklists"),
     path("checklists/set-up/", checklists_views.setup_view, name="checklists_setup"),

@@ -285,10 +285,10 @@ HISTORIES = (
 GROUP_HISTORIES = (
     "keyworker.portal.demo.group_demo_history",
     "keyworker.enrolment.demo.demo_history",
-    "keyworker.care.monitoring_demo.demo_history",
     "keyworker.care.plans_demo.demo_history",
     "keyworker.care.journals_demo.demo_history",
     "keyworker.care.checklists_demo.demo_history",
+    "keyworker.care.monitoring_demo.demo_history",  # last: it samples the journals and plans above
 )
 
 

@@ -54,6 +54,8 @@ from . import views_care_plans  # noqa: E402
 urlpatterns += [
     path("care-plans/", views_care_plans.care_plans, name="care_plans"),
     path("care-plans/<int:child_id>/", views_care_plans.care_plan, name="care_plan"),
+]
+
 # Learning journals (CC-K4)
 from . import views_journal  # noqa: E402
 
@@ -65,6 +67,8 @@ urlpatterns += [
     path("journal/<int:child_id>/wow/", views_journal.journal_wow, name="journal_wow"),
     path("journal/photos/<int:photo_id>/<str:size>/", views_journal.journal_photo, name="journal_photo"),
     path("journal/wow-moments/<int:wow_id>/<str:size>/", views_journal.journal_wow_photo, name="journal_wow_photo"),
+]
+
 # Learning targets and homework (SCH-8)
 from . import views_homework, views_targets  # noqa: E402
 
@@ -73,6 +77,8 @@ urlpatterns += [
     path("targets/<int:child_id>/", views_targets.targets_child, name="targets_child"),
     path("homework/", views_homework.homework_index, name="homework"),
     path("homework/<int:child_id>/", views_homework.homework_child, name="homework_child"),
+]
+
 # Year 6 transitions: the visit dates and how each visit went
 from . import views_transitions  # noqa: E402
 

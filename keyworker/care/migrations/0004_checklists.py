@@ -6,9 +6,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    initial = True
-
     dependencies = [
+        ('care', '0003_journals'),
         ('accounts', '0007_user_is_carer'),
         ('organisations', '0003_portal_restricted_access_and_setting_phone'),
         ('people', '0006_carer_user'),

@@ -49,9 +49,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, kind: str, file: str, organisation: str | None, setting: str | None, pairs: list[str],
                dry_run: bool, no_progress: bool, mapping: str | None = None, save_mapping: str | None = None,
-               allow_leavers: bool = False, **options: Any) -> None:
-    def handle(self, *args: Any, kind: str, file: str, organisation: str | None, setting: str, pairs: list[str],
-               dry_run: bool, no_progress: bool, by: str | None = None, **options: Any) -> None:
+               allow_leavers: bool = False, by: str | None = None, **options: Any) -> None:
         org = organisation_for_command(organisation)
         if mapping:
             return self._sync(org, kind, file, mapping, dry_run, allow_leavers)

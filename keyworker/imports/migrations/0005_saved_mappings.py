@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('imports', '0003_import_hold_sign_in_emails'),
+        ('imports', '0004_ctf'),
         ('organisations', '0003_portal_restricted_access_and_setting_phone'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
