@@ -10,6 +10,7 @@ from django.http import Http404
 from keyworker.accounts.access import Actor
 from keyworker.core import clock
 from keyworker.core.audit import audit_record
+from keyworker.core.dates import on_screen
 from keyworker.core.errors import RuleViolation
 from keyworker.organisations.models import Setting
 from keyworker.people.models import Child
@@ -50,7 +51,7 @@ def day_problem(day: dt.date | None, child: Child, today: dt.date, what: str = "
     if day > today:
         return f"{what} is in the future: enter today's date or an earlier one."
     if day < child.enrolled_on:
-        return f"{what} is before {child.display_name} started on {child.enrolled_on:%-d %B %Y}."
+        return f"{what} is before {child.display_name} started on {on_screen(child.enrolled_on)}."
     return None
 
 

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from keyworker.accounts.access import Actor
 from keyworker.core import clock
 from keyworker.core.audit import audit_record
+from keyworker.core.dates import on_screen
 from keyworker.people.models import Child
 from keyworker.standards.obligations import obligations_refresh
 
@@ -35,7 +36,7 @@ def introduction_record(*, actor: Actor, child: Child, introduced_on: dt.date | 
     done = Introduction.objects.filter(child=child).select_related("introduced_by__user").first()
     if done is not None:
         errors["child"] = (f"{done.introduced_by.user.full_name} introduced themselves to {child.display_name}'s family "
-                           f"on {done.introduced_on:%-d %B %Y} already.")
+                           f"on {on_screen(done.introduced_on)} already.")
     if errors:
         raise FieldErrors(errors)
     try:

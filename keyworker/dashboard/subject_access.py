@@ -28,6 +28,7 @@ from django.apps import apps
 from django.db import models
 
 from keyworker.core import clock
+from keyworker.core.dates import on_screen
 from keyworker.organisations.models import Organisation
 from keyworker.people.models import Carer, Child, Family
 
@@ -227,7 +228,7 @@ def subject_access_pdf(pack: Pack) -> bytes:
     story = [
         Paragraph(escape(f"Subject access: {pack.name}"), styles["Title"]),
         Paragraph(escape(f"Everything {pack.organisation} holds about this {pack.subject} in Keyworker, on "
-                         f"{pack.made_on:%-d %B %Y}, prepared by {pack.made_by}. {pack.records} records in "
+                         f"{on_screen(pack.made_on)}, prepared by {pack.made_by}. {pack.records} records in "
                          f"{len(pack.sections)} kinds."), body),
     ]
     if pack.subject == "child":

@@ -23,6 +23,7 @@ from keyworker.accounts import capabilities as caps
 from keyworker.accounts.selectors import role_holders
 from keyworker.core import clock
 from keyworker.core.audit import audit_record
+from keyworker.core.dates import on_screen
 from keyworker.core.errors import RuleViolation
 from keyworker.core.models import AuditEvent
 from keyworker.notifications.services import notification_send
@@ -133,7 +134,7 @@ def _shown(name: str, value, groups: dict[int, str]) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, dt.date):
-        return f"{value:%-d %B %Y}"
+        return f"{on_screen(value)}"
     return str(value) if value not in (None, "") else "nothing"
 
 

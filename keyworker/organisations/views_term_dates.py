@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from keyworker.core.dates import on_screen
 from keyworker.core.errors import RuleViolation
 from keyworker.core.requests import member
 
@@ -76,7 +77,7 @@ def term_dates_import_page(request: HttpRequest, setting_id: int) -> HttpRespons
             messages.error(request, exc.message)
             return redirect("organisations:term_dates_import", setting_id=setting.pk)
         messages.success(request, f"Imported {done.terms} terms, {done.half_terms} half terms and {done.closures} holidays "
-                                  f"and INSET days for {setting}, from {done.starts_on:%-d %B %Y} to {done.ends_on:%-d %B %Y}.")
+                                  f"and INSET days for {setting}, from {on_screen(done.starts_on)} to {on_screen(done.ends_on)}.")
         return redirect(back)
     if request.method == "POST":
         form = TermDatesFileForm(request.POST, request.FILES)

@@ -52,11 +52,16 @@ PLANS = MonitoringSource("care_plan", "Personal care plan", ("early_years", "out
 
 @pytest.fixture(name="sources")
 def sources_fixture():
+    from keyworker.care.monitoring_sources import monitoring_sources
+
+    real = monitoring_sources()  # the apps' own sources, put back afterwards
     register_monitoring_source(JOURNALS)
     register_monitoring_source(PLANS)
     yield [JOURNALS, PLANS]
     unregister_monitoring_source("journal")
     unregister_monitoring_source("care_plan")
+    for source in real:
+        register_monitoring_source(source)
 
 
 @dataclass
@@ -91,3 +96,16 @@ def grow(nursery: Nursery, world, n: int) -> None:
         nursery.children.append(make_child(family, nursery.setting, nursery.room, date_of_birth=dt.date(2022, 5, 1),
                                            enrolled_on=dt.date(2026, 9, 1)))
         allocate(family, nursery.setting, nursery.key_person if i % 2 == 0 else nursery.other_key_person)
+
+
+@pytest.fixture(name="no_sources")
+def no_sources_fixture():
+    """No monitoring source at all (the apps' own are put back afterwards)."""
+    from keyworker.care.monitoring_sources import monitoring_sources
+
+    real = monitoring_sources()
+    for source in real:
+        unregister_monitoring_source(source.kind)
+    yield
+    for source in real:
+        register_monitoring_source(source)

@@ -24,9 +24,9 @@ def test_the_key_person_sees_what_is_missing(world, client_for, clock):
     assert "Eli Evans" in page and "6 missing" in page and "Registration paperwork" in page
     page = client.get(reverse("care:checklists_child", args=[care.child.pk])).content.decode()
     assert "Enrolment checklist" in page and "First-week induction" in page
-    assert "Due Friday 20 November" in page  # the induction, due by the end of the first week
+    assert "Due Fri 20 November 2026" in page  # the induction, due by the end of the first week
     week = client.get(reverse("week:my_week")).content.decode()
-    assert "New children's checklists" in week and "first-week induction due Friday" in week
+    assert "New children's checklists" in week and "first-week induction due Fri 20 November 2026" in week
 
 
 def test_ticking_an_item_in_and_taking_it_back(world, client_for, clock):

@@ -126,7 +126,7 @@ def test_bad_ticks_are_refused_per_field(world, clock):
     assert "in the future" in caught.value.errors["done_on"]
     with pytest.raises(FieldErrors) as caught:
         checklist_tick(actor=actor, child=care.child, kind=ENROLMENT, item="paperwork", done_on=MONDAY - dt.timedelta(days=1))
-    assert caught.value.errors["done_on"] == "The date is before Eli Evans started on 16 November 2026."
+    assert caught.value.errors["done_on"] == "The date is before Eli Evans started on Mon 16 November 2026."
 
 
 def test_a_child_outside_the_actors_scope_does_not_exist(world):

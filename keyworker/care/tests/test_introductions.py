@@ -66,7 +66,7 @@ def test_the_managers_page_and_my_week_list_families_waiting(world, client_for, 
     week = client.get(reverse("week:my_week")).content.decode()
     assert "New families waiting for your introduction" in week and "Eli Evans" in week
     page = client.get(reverse("care:introductions")).content.decode()
-    assert "Waiting" in page and "due Monday 30 November" in page
+    assert "Waiting" in page and "due Mon 30 November 2026" in page
     response = client.post(reverse("care:introductions_record", args=[care.child.pk]),
                            {"introduced_on": "2026-11-19", "how": "in_person"})
     assert response.status_code == 400 and "is in the future" in response.content.decode()

@@ -6,7 +6,7 @@ import pytest
 from keyworker.care.models_monitoring import MonitoringFinding, MonitoringSample
 from keyworker.care.monitoring_demo import demo_history
 
-from .monitoring_helpers import AS_OF, make_nursery, sources_fixture  # noqa: F401
+from .monitoring_helpers import AS_OF, make_nursery, no_sources_fixture, sources_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def test_demo_history(world, sources):
     assert MonitoringFinding.objects.filter(item__sample=last, acknowledged_at__isnull=True).exists()
 
 
-def test_demo_history_without_sources(world):
+def test_demo_history_without_sources(world, no_sources):
     make_nursery(world)
     assert demo_history(organisation=world.org, today=AS_OF) == 0
     assert not MonitoringSample.objects.exists()

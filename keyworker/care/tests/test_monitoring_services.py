@@ -10,7 +10,7 @@ from keyworker.care.monitoring_selectors import monitoring_view, random_sample
 from keyworker.core.errors import RuleViolation
 from keyworker.notifications.models import Notification
 
-from .monitoring_helpers import AS_OF, make_nursery, sources_fixture  # noqa: F401
+from .monitoring_helpers import AS_OF, make_nursery, no_sources_fixture, sources_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def test_view_rows_counts_and_filters(world, sources):
     assert len(mine.shown) == 4
 
 
-def test_view_without_sources(world):
+def test_view_without_sources(world, no_sources):
     nursery = make_nursery(world)
     view = monitoring_view(nursery.setting, AS_OF)
     assert view.rows == [] and view.counts == []

@@ -86,7 +86,7 @@ def test_changes_are_described_in_words_never_in_codes():
     assert value_words("evidence", "appointment_reminder") == "An appointment reminder sent"
 
 
-def test_the_policy_page_names_each_standard_by_its_title_then_its_clause(world, policy, client_for):
+def test_the_policy_page_names_each_standard_by_its_title_then_its_clause(world, policy, client_for, one_waiting):
     html = client_for(world.headteacher).get(f"/policies/{policy.pk}/").content.decode()
     assert 'Weekly contact with parents and carers <span class="clause">(SCH-4)</span>' in html
     assert "Within 1 school day after each unexplained absence" in html
@@ -139,3 +139,14 @@ def test_a_word_count_on_a_record_with_no_write_up_is_refused_next_to_the_field(
         r = client_for(world.headteacher).post(f"/policies/standards/{s.pk}/", data)
     assert r.status_code == 400
     assert "“A data check confirmed” has no write-up to count words in: leave this empty." in r.content.decode()
+
+
+@pytest.fixture
+def one_waiting():
+    """Every kind of record is recorded now: take one away, so a standard waits for its records."""
+    from keyworker.standards.evidence import evidence_source, register_evidence, unregister_evidence
+
+    source = evidence_source("targets_shared")
+    unregister_evidence("targets_shared")
+    yield
+    register_evidence(source)

@@ -96,10 +96,10 @@ def test_list_warns_when_the_review_date_is_near_or_past(world, policy, client_f
     assert "Review overdue" in client_for(world.teacher_a).get("/policies/").content.decode()
 
 
-def test_detail_shows_standards_in_words_and_waiting_evidence(world, policy, client_for):
+def test_detail_shows_standards_in_words_and_waiting_evidence(world, policy, client_for, one_waiting):
     page = client_for(world.headteacher).get(f"/policies/{policy.pk}/").content.decode()
     assert "Every school week, in term time" in page and "Within 5 school days of enrolment" in page
-    assert "Waiting for its records" in page  # contact logs are not recorded yet
+    assert "Waiting for its records" in page  # learning targets shared, taken away for the test
     assert 'icons.svg#check"></use></svg> On' in page
     assert "3 days before each appointment" in page and "Within 5 school days after each change to key aspects" in page
     assert "Version history" in page and "Minimum standards of the key worker" in page
@@ -219,3 +219,14 @@ def test_a_standard_that_counts_school_days_says_so(world, policy, client_for):
     page = client_for(world.headteacher).get(f"/policies/{policy.pk}/").content.decode()
     assert "Within 5 school days after each change to key aspects" in page
     assert "Within 5 school days of enrolment" in page  # calendar days, as before
+
+
+@pytest.fixture
+def one_waiting():
+    """Every kind of record is recorded now: take one away, so a standard waits for its records."""
+    from keyworker.standards.evidence import evidence_source, register_evidence, unregister_evidence
+
+    source = evidence_source("targets_shared")
+    unregister_evidence("targets_shared")
+    yield
+    register_evidence(source)
