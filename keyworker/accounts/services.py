@@ -229,7 +229,7 @@ def invitation_create(
 @transaction.atomic
 def invitation_answer(*, user: User, invitation: StaffInvitation, accept: bool) -> StaffMember | None:
     """The invited person accepts (becoming a member with the roles offered) or declines; only they can."""
-    invitation = StaffInvitation.objects.select_for_update().select_related("organisation", "setting").get(pk=invitation.pk)
+    invitation = StaffInvitation.objects.select_for_update(of=("self",)).select_related("organisation", "setting").get(pk=invitation.pk)
     if invitation.user_id != user.pk:
         raise RuleViolation("Not found.", rule="tenancy")
     if invitation.status != InvitationStatus.PENDING:

@@ -335,7 +335,7 @@ def next_step_plan(*, actor: Actor, observation: Observation, child: Child, text
 
 @transaction.atomic
 def next_step_done(*, actor: Actor, step: NextStep, as_of: dt.date | None = None) -> NextStep:
-    locked = NextStep.objects.select_for_update().select_related("observation").get(pk=step.pk)
+    locked = NextStep.objects.select_for_update(of=("self",)).select_related("observation").get(pk=step.pk)
     policies.journal_require_record(actor, locked.observation.setting_id)
     if locked.state != NextStepState.PLANNED:
         raise RuleViolation("This next step is closed already.", rule="closed")
@@ -402,7 +402,7 @@ def wow_moment_send(*, link: Carer, child: Child, text: str, happened_on: dt.dat
 
 
 def _review(actor: Actor, wow: WowMoment) -> WowMoment:
-    locked = WowMoment.objects.select_for_update().select_related("child").get(pk=wow.pk)
+    locked = WowMoment.objects.select_for_update(of=("self",)).select_related("child").get(pk=wow.pk)
     policies.journal_require_record(actor, locked.setting_id)
     if locked.state != WowState.AWAITING:
         raise RuleViolation(f"This wow moment is “{locked.get_state_display().lower()}” already.", rule="reviewed")

@@ -192,7 +192,7 @@ def finding_acknowledge(*, actor: Actor, finding: MonitoringFinding) -> Monitori
     """The key person acknowledges the findings sent to them; nobody acknowledges someone else's."""
     if finding.organisation_id != actor.organisation_id:
         raise Http404("No such finding")
-    locked = MonitoringFinding.objects.select_for_update().select_related("staff__user").get(pk=finding.pk)
+    locked = MonitoringFinding.objects.select_for_update(of=("self",)).select_related("staff__user").get(pk=finding.pk)
     if not policies.may_acknowledge(actor, locked):
         raise RuleViolation(f"These findings were sent to {locked.staff.user.full_name}: only they can acknowledge them.",
                             rule="not_yours", field="finding")

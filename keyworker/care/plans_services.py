@@ -75,7 +75,7 @@ def _new_version(plan: CarePlan, sections: dict[str, str], *, actor: Actor, summ
 
 
 def _locked_plan(child: Child) -> CarePlan | None:
-    return CarePlan.objects.select_for_update().select_related("current").filter(child=child).first()
+    return CarePlan.objects.select_for_update(of=("self",)).select_related("current").filter(child=child).first()
 
 
 @transaction.atomic
