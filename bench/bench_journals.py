@@ -24,6 +24,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.pages import time_page  # noqa: E402
+
 PAGE_TARGET_MS = 100.0
 PHOTO_TARGET_MS = 1000.0
 
@@ -96,25 +99,6 @@ def _world(n_obs: int):
     return key_person, child, carer
 
 
-def _time(client, url: str, runs: int, warmup: int):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    for _ in range(warmup):
-        assert client.get(url).status_code == 200, url
-    times, cpu = [], []
-    for _ in range(runs):
-        t, c = time.perf_counter(), time.process_time()
-        client.get(url)
-        times.append((time.perf_counter() - t) * 1000)
-        cpu.append((time.process_time() - c) * 1000)
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    times.sort()
-    return (statistics.median(times), times[min(len(times) - 1, round(0.95 * (len(times) - 1)))], statistics.median(cpu),
-            len(ctx), len(response.content))
-
-
 def _phone_photo() -> bytes:
     from PIL import Image
 
@@ -163,7 +147,7 @@ def run(args, where: str) -> int:
              ("Learning over time (staff)", staff, f"/care/journals/children/{child.pk}/chart/"),
              ("Journal (carer)", family, f"/family/journal/{child.pk}/"))
     for label, client, url in pages:
-        median, p95, cpu, queries, size = _time(client, url, args.runs, args.warmup)
+        median, p95, cpu, queries, size = time_page(client, url, args.runs, args.warmup)
         flag = "  over target" if median > PAGE_TARGET_MS else ""
         print(f"{label:40} {median:8.1f} {p95:8.1f} {cpu:8.1f} {queries:8d} {size:9,}{flag}", flush=True)
         if flag:

@@ -17,13 +17,14 @@ import argparse
 import datetime as dt
 import os
 import random
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.pages import time_page  # noqa: E402
+
 TARGET_MS = 150.0
 
 
@@ -141,25 +142,6 @@ def _generated_source(kids, total: int, today: dt.date, rng: random.Random):
     return MonitoringSource("journal", "Learning journal", ("early_years",), records)
 
 
-def _time(client, url: str, runs: int, warmup: int):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    for _ in range(warmup):
-        assert client.get(url).status_code == 200
-    times, cpu = [], []
-    for _ in range(runs):
-        t, c = time.perf_counter(), time.process_time()
-        client.get(url)
-        times.append((time.perf_counter() - t) * 1000)
-        cpu.append((time.process_time() - c) * 1000)
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    times.sort()
-    return (statistics.median(times), times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
-            statistics.median(cpu), len(ctx.captured_queries), len(response.content))
-
-
 def run(args, where: str) -> int:
     import django
 
@@ -203,7 +185,7 @@ def run(args, where: str) -> int:
         client.force_login(staff.user)
         if needs_second_factor(staff.user):  # a manager proves a second factor, as signing in would ask
             verify_second_factor(client, staff.user)
-        median, p95, cpu, queries, size = _time(client, f"/care/monitoring/{setting.pk}/", runs, args.warmup)
+        median, p95, cpu, queries, size = time_page(client, f"/care/monitoring/{setting.pk}/", runs, args.warmup)
         results[label] = (median, queries)
         flag = "  over target" if median > TARGET_MS and "300" in label else ""
         print(f"{label:40} {median:8.1f} {p95:8.1f} {cpu:8.1f} {queries:8d} {size:9,}{flag}", flush=True)

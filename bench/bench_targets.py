@@ -16,13 +16,15 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.pages import time_page  # noqa: E402
+
 TARGET_MS = 100.0
 TARGETS_PER_CHILD = 3
 HOMEWORK_PER_CLASS = 10
@@ -102,26 +104,6 @@ def _records(big) -> dict[str, int]:
     return {"targets": len(targets), "sharings": len(sharings), "homework": len(homework), "returns": len(returns)}
 
 
-def _time(client, url: str, runs: int, warmup: int):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    for _ in range(warmup):
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-    times, cpu = [], []
-    for _ in range(runs):
-        t, c = time.perf_counter(), time.process_time()
-        client.get(url)
-        times.append((time.perf_counter() - t) * 1000)
-        cpu.append((time.process_time() - c) * 1000)
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    times.sort()
-    return (statistics.median(times), times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
-            statistics.median(cpu), len(ctx.captured_queries), len(response.content))
-
-
 def run(args, where: str) -> int:
     import django
 
@@ -174,7 +156,7 @@ def run(args, where: str) -> int:
     print(f"{'page':34} {'median':>8} {'p95':>8} {'cpu':>8} {'queries':>8} {'bytes':>9}")
     slow = []
     for label, client, url in pages:
-        median, p95, cpu, queries, size = _time(client, url, args.runs, args.warmup)
+        median, p95, cpu, queries, size = time_page(client, url, args.runs, args.warmup)
         flag = "  over target" if median > TARGET_MS else ""
         print(f"{label:34} {median:8.1f} {p95:8.1f} {cpu:8.1f} {queries:8d} {size:9,}{flag}", flush=True)
         if flag:

@@ -14,13 +14,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.pages import time_page  # noqa: E402
+
 TARGET_MS = 100.0
 
 
@@ -78,25 +79,6 @@ def _plans(big) -> tuple[int, int]:
     return len(plans), len(visits)
 
 
-def _time(client, url: str, runs: int, warmup: int):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    for _ in range(warmup):
-        assert client.get(url).status_code == 200, url
-    times, cpu = [], []
-    for _ in range(runs):
-        t, c = time.perf_counter(), time.process_time()
-        client.get(url)
-        times.append((time.perf_counter() - t) * 1000)
-        cpu.append((time.process_time() - c) * 1000)
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    times.sort()
-    return (statistics.median(times), times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
-            statistics.median(cpu), len(ctx.captured_queries), len(response.content))
-
-
 def run(args, where: str) -> int:
     import django
 
@@ -135,7 +117,7 @@ def run(args, where: str) -> int:
     slow = []
     for label, client, url in (("Year 6 cohort (headteacher)", head, "/transitions/"),
                                ("A plan page (key worker)", key_worker, f"/transitions/{plan.pk}/")):
-        median, p95, cpu, queries, size = _time(client, url, args.runs, args.warmup)
+        median, p95, cpu, queries, size = time_page(client, url, args.runs, args.warmup)
         flag = "  over target" if median > TARGET_MS else ""
         print(f"{label:40} {median:8.1f} {p95:8.1f} {cpu:8.1f} {queries:8d} {size:9,}{flag}", flush=True)
         if flag:

@@ -1,0 +1,28 @@
+"""Timing one page with Django's test client, as every page benchmark does: a few warm-up requests, then `runs`
+timed ones; the median and 95th percentile wall time, the median CPU time of this process, the queries and the
+size of one more request."""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+
+def time_page(client, url: str, runs: int, warmup: int) -> tuple[float, float, float, int, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(warmup):
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+    times, cpu = [], []
+    for _ in range(runs):
+        t, c = time.perf_counter(), time.process_time()
+        client.get(url)
+        times.append((time.perf_counter() - t) * 1000)
+        cpu.append((time.process_time() - c) * 1000)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    times.sort()
+    return (statistics.median(times), times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
+            statistics.median(cpu), len(ctx.captured_queries), len(response.content))
