@@ -16,6 +16,12 @@ def navigation(actor) -> list[tuple[str, str]]:
         candidates += [("My week", "week:my_week", 1), ("My families", "dashboard:my_families", 2)]
     if actor.can(caps.VIEW_FAMILIES):
         candidates.append(("Families", "dashboard:family_list", 3))
+    # Early years rooms, out of school clubs and youth services keep journals and personal care plans (CC-K3, CC-K4):
+    # the key person's daily records. The settings come with the roles, so this needs no query.
+    childcare = any(r.setting is not None and not r.setting.is_school for r in actor.roles)
+    if childcare and actor.can(caps.VIEW_FAMILIES):
+        candidates += [("Journals", "care:journals", 2 if actor.is_key_worker else 5),
+                       ("Care plans", "care:plans", 3 if actor.is_key_worker else 6)]
     if leader:
         candidates += [("Compliance", "week:team_compliance", 1), ("Allocation", "caseload:allocation", 2)]
     if any(actor.can(caps.SAFEGUARDING_TEAM, sid) for sid in actor.setting_ids):
@@ -32,6 +38,9 @@ def navigation(actor) -> list[tuple[str, str]]:
         candidates.append(("Attendance", "attendance:index", 6 if leader else 5))
     # Everyone reads the policy and acknowledges new versions; leaders also edit it.
     candidates.append(("Policies", "standards:list", 4))
+    if leader and childcare:
+        # The manager's monthly look at journals and care plans (CC-M3); Setup is also linked from Compliance.
+        candidates.append(("Monitoring", "care:monitoring_index", 4))
     if actor.can(caps.MANAGE_SETUP):
         candidates.append(("Setup", "organisations:setup", 5))
     if actor.can(caps.RUN_IMPORTS):

@@ -34,3 +34,24 @@ def test_leaders_reach_what_they_monitor_from_the_compliance_page(world, client_
     for link in ("/attendance/", "/attendance/escalation/", "/data-checks/", "/celebrations/positivity/", "/briefings/classes/", "/contacts/",
                  "/wellbeing/"):
         assert f'href="{link}"' in html
+
+
+def test_childcare_staff_reach_journals_care_plans_and_monitoring(world, client_for):
+    """In an early years room the key person's bar leads to journals and care plans, the manager's to monitoring
+    (and its compliance page to each of the care records); a school's staff see none of them."""
+    from keyworker.care.tests.monitoring_helpers import make_nursery
+
+    nursery = make_nursery(world, n=2)
+    key_person = [label for label, _ in navigation(world.actor(nursery.key_person))]
+    assert key_person[:2] == ["My week", "My families"] and {"Journals", "Care plans"} <= set(key_person)
+    manager = navigation(world.actor(nursery.manager))
+    assert "Monitoring" in [label for label, _ in manager] and len(manager) <= 7
+    for staff in (nursery.key_person, nursery.manager):
+        client = client_for(staff)
+        for label, url in navigation(world.actor(staff)):
+            assert client.get(url, follow=True).status_code == 200, f"{label} for {staff}"
+    compliance = client_for(nursery.manager).get("/compliance/", {"setting": nursery.setting.pk}).content.decode()
+    assert f'href="/care/monitoring/{nursery.setting.pk}/"' in compliance and 'href="/care/checklists/"' in compliance
+    for persona in ("teacher_a", "headteacher"):
+        labels = [label for label, _ in navigation(world.actor(getattr(world, persona)))]
+        assert not {"Journals", "Care plans", "Monitoring"} & set(labels)
