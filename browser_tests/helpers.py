@@ -48,6 +48,9 @@ def axe_violations(page: Page) -> list[dict]:
     from axe_playwright_python.sync_playwright import Axe
 
     options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+    # After a form posts and redirects, the new page's text can be on screen before its stylesheets have loaded;
+    # colours and sizes are only right once they have, so axe waits for the page's load event.
+    page.wait_for_load_state("load")
     return Axe().run(page, options=options).response["violations"]
 
 
