@@ -12,7 +12,9 @@ from django.db import connection
 
 from keyworker.core import backup
 
-PG_URL = os.environ.get("KEYWORKER_BACKUP_TEST_PG", "postgres://postgres@127.0.0.1:5432/postgres")
+# The server the PostgreSQL suite uses, else the local one; the test is skipped when none answers.
+_URL = os.environ.get("DATABASE_URL", "")
+PG_URL = _URL if _URL.startswith("postgres") else "postgres://postgres@127.0.0.1:5432/postgres"
 
 
 def _content(cursor, tables: list[str], checksummed: list[str], quote) -> dict:
