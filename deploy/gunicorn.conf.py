@@ -24,6 +24,8 @@ forwarded_allow_ips = os.environ.get("KEYWORKER_FORWARDED_ALLOW_IPS", "127.0.0.1
 # A request line or header larger than these is refused before Django sees it.
 limit_request_line = 8190
 limit_request_fields = 100
+# No control socket (gunicorn 24+ would make one in the user's home): systemd's signals reload and stop it.
+control_socket_disable = True
 
 # One access line per request comes from Django (logger keyworker.access, with the request id); gunicorn writes
 # only its own messages (workers starting, timeouts), to standard error, in the same format as the application.
