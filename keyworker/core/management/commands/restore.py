@@ -40,7 +40,7 @@ class Command(BaseCommand):
             tables = database_tables(connection)
             if tables and not yes:
                 raise CommandError(
-                    f"The database is not empty ({len(tables)} tables): restoring replaces everything in it with the "
+                    f"The database is not empty ({len(tables)} table{'s' if len(tables) != 1 else ''}): restoring replaces everything in it with the "
                     "backup. Stop the web and the workers, then run again with --yes."
                 )
             database_restore(connection, path)
