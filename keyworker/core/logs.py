@@ -11,6 +11,8 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django_guid import get_guid
 
+from .health import HEALTH_PATH
+
 # The background work's id: a django-tasks task's result id, or a cycle of the worker's loop.
 _task_id: ContextVar[str | None] = ContextVar("keyworker_task_id", default=None)
 
@@ -69,6 +71,8 @@ class AccessLogMiddleware:
         started = time.perf_counter()
         response = self.get_response(request)
         ms = round((time.perf_counter() - started) * 1000, 1)
+        if request.path == HEALTH_PATH and response.status_code == 200:
+            return response  # a load balancer asks every few seconds: only a failing check is worth a line
         # The path without its query string: a query may hold a search for a child's name.
         extra: dict[str, Any] = {"method": request.method, "path": request.path, "status": response.status_code, "ms": ms}
         access_log.info("%s %s %s %.1f ms", request.method, request.path, response.status_code, ms, extra=extra)

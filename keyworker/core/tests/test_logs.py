@@ -124,3 +124,13 @@ def test_production_logs_json_lines_and_development_text():
     text = _log_in_a_process({})
     assert text.endswith("WARNING keyworker.worker cycle failed: x")
     assert json.loads(_log_in_a_process({"KEYWORKER_LOG_FORMAT": "json"}))["message"] == "cycle failed: x"
+
+
+@pytest.mark.django_db
+def test_a_passing_health_check_is_not_logged_a_failing_one_is(client, access_lines, monkeypatch):
+    from keyworker.core import health
+
+    assert client.get("/health/").status_code == 200
+    monkeypatch.setattr(health, "check_database", lambda alias="default": {"status": "error"})
+    assert client.get("/health/").status_code == 503
+    assert [(line["path"], line["status"]) for line in access_lines()] == [("/health/", 503)]
