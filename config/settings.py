@@ -1,5 +1,6 @@
 """Settings, read from the environment. SQLite by default; DATABASE_URL selects PostgreSQL."""
 
+import json
 import os
 from pathlib import Path
 
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "django_otp_webauthn",
     "axes",
+    "django_guid",  # the request id (X-Request-ID) every log line of a request carries
     "keyworker.core",
     "keyworker.notifications",
     "keyworker.accounts",
@@ -70,7 +72,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_guid.middleware.guid_middleware",  # first: everything below logs with the request's id
+    "keyworker.core.logs.AccessLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # /health/ answers here: before sessions, sign-in and the first-run page, so a load balancer needs no account.
+    "keyworker.core.health.HealthCheckMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -198,9 +204,27 @@ DATETIME_FORMAT = "D j F Y, H:i"
 SHORT_DATETIME_FORMAT = "j/n/Y H:i"
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("KEYWORKER_STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_ROOT = Path(os.environ.get("KEYWORKER_MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
+# Uploaded files go through Django's storage API; another back end (object storage) is one setting, with its options
+# as JSON. Static files: in production collectstatic writes compressed copies with hashed names, which whitenoise
+# serves with a far-future expiry; elsewhere (the demo, the tests) they are served as they are, no collectstatic needed.
+STORAGES = {
+    "default": {
+        "BACKEND": os.environ.get("KEYWORKER_MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": json.loads(os.environ.get("KEYWORKER_MEDIA_STORAGE_OPTIONS", "{}")),
+    },
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage",
+    },
+}
+if PRODUCTION:
+    # Static files from the web process itself (gunicorn), right after the security headers; a proxy may serve them too.
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                      "whitenoise.middleware.WhiteNoiseMiddleware")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Uploaded files (imports, transfer files): every limit is checked before the file is read whole.
@@ -238,6 +262,7 @@ CARER_SESSION_IDLE_MINUTES = int(os.environ.get("KEYWORKER_CARER_SESSION_IDLE_MI
 SECURE_SSL_REDIRECT = env_bool("KEYWORKER_SSL_REDIRECT", PRODUCTION)
 SECURE_HSTS_SECONDS = int(os.environ.get("KEYWORKER_HSTS_SECONDS", str(365 * 24 * 3600 if PRODUCTION else 0)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # a load balancer's plain-HTTP health check gets its answer, not a redirect
 SECURE_HSTS_PRELOAD = env_bool("KEYWORKER_HSTS_PRELOAD", False)
 if os.environ.get("KEYWORKER_PROXY_COUNT"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -346,9 +371,36 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Logs: JSON lines (one object per line, for a log collector) or text for a person at a terminal. Every line carries
+# the request id (X-Request-ID when a well-formed one comes in, else a new one; sent back in the response) or, in the
+# background worker, the id of the task or cycle it belongs to.
+KEYWORKER_LOG_FORMAT = os.environ.get("KEYWORKER_LOG_FORMAT", "json" if PRODUCTION else "text")
+if KEYWORKER_LOG_FORMAT not in {"json", "text"}:
+    raise RuntimeError("KEYWORKER_LOG_FORMAT must be json or text")
+# One line per request (method, path, status, time taken) on the logger keyworker.access.
+KEYWORKER_ACCESS_LOG = env_bool("KEYWORKER_ACCESS_LOG", PRODUCTION)
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,  # only a UUID is taken from outside; anything else is replaced by a new id
+    "UUID_LENGTH": 32,
+}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"ids": {"()": "keyworker.core.logs.IdsFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(task_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+        },
+        "text": {"()": "keyworker.core.logs.TextFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["ids"], "formatter": KEYWORKER_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("KEYWORKER_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "keyworker.access": {"level": "INFO" if KEYWORKER_ACCESS_LOG else "WARNING"},
+        "django_guid": {"level": "ERROR"},  # its per-request lines (and a client's malformed id) are noise
+    },
 }

@@ -56,3 +56,24 @@ def escalations_at_once(user_ids) -> set[int]:
     """Of these people, those who asked to hear of each escalation as it happens (one query)."""
     return set(NotificationPreference.objects.filter(user_id__in=list(user_ids), escalations=EscalationChoice.AT_ONCE)
                .values_list("user_id", flat=True))
+
+
+def worker_heartbeat(now) -> dict:
+    """When a worker last let go of a piece of work (a lease), and how many pieces are held now: one query.
+
+    A released lease keeps the moment it was released as its expiry; a held one names the worker holding it.
+    """
+    from django.db.models import Count, Max, Q
+
+    from .models import Lease
+
+    found = Lease.objects.aggregate(
+        last=Max("expires_at", filter=Q(holder="")),
+        held=Count("name", filter=~Q(holder="") & Q(expires_at__gt=now)),
+    )
+    last = found["last"]
+    return {
+        "last_finished_at": last.isoformat() if last else None,
+        "seconds_ago": round((now - last).total_seconds()) if last else None,
+        "held_now": found["held"],
+    }
