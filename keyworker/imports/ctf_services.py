@@ -180,7 +180,12 @@ def _carer_values(c: CtfContact, source: str) -> dict[str, Any]:
         "relationship": c.relationship, "parental_responsibility": c.parental_responsibility, "phone": c.phone[:40],
         "email": c.email, "address": c.address, "contact_order": min(c.order, 32767),
     }
-    if c.court_order:
+    if c.restriction:  # our own export's restriction, exactly as the leaving school held it
+        values["contact_restriction"] = c.restriction
+        values["restriction_notes"] = (c.restriction_notes or f"A {ContactRestriction(c.restriction).label.lower()} "
+                                       f"restriction is recorded in the common transfer file"
+                                       f"{' from ' + source if source else ''}.")[:300]
+    elif c.court_order:
         values["contact_restriction"] = ContactRestriction.COURT_ORDER
         values["restriction_notes"] = (f"A court order is recorded in the common transfer file"
                                        f"{' from ' + source if source else ''}: check its terms before any contact.")[:300]
@@ -290,13 +295,18 @@ def _plan_pupil(plan: CtfPlanPupil, ctf: CtfFile, aspects: dict, details: dict, 
             for k, v in update.items():
                 plan.changes.append({"what": f"Carer {name}", "field": CARER_LABELS[k],
                                      "before": _carer_show(k, getattr(carer, k)), "after": _carer_show(k, v)})
-        if contact.court_order:
-            plan.warnings.append(f"{name}: a court order is recorded; contact restricted.")
+        if contact.court_order or contact.restriction:
+            plan.warnings.append(_restriction_warning(name, contact))
     if new:
         for contact in p.contacts:
-            if contact.court_order:
-                plan.warnings.append(f"{contact.first_name} {contact.last_name}: a court order is recorded; "
-                                     "contact restricted.")
+            if contact.court_order or contact.restriction:
+                plan.warnings.append(_restriction_warning(f"{contact.first_name} {contact.last_name}", contact))
+
+
+def _restriction_warning(name: str, contact: CtfContact) -> str:
+    if contact.restriction and contact.restriction != ContactRestriction.COURT_ORDER:
+        return f"{name}: {ContactRestriction(contact.restriction).label.lower()} is recorded; contact restricted."
+    return f"{name}: a court order is recorded; contact restricted."
 
 
 def _attendance_problems(ctf: CtfFile, plans: list[CtfPlanPupil]) -> list[CtfPupil]:
