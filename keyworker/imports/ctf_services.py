@@ -21,6 +21,7 @@ from django.db.models.functions import Lower
 from keyworker.accounts.access import Actor
 from keyworker.core import clock
 from keyworker.core.audit import audit_entry, audit_record, audit_record_many
+from keyworker.core.bulk import rows_update
 from keyworker.core.errors import RuleViolation
 from keyworker.organisations.models import Setting
 from keyworker.people import services as people
@@ -553,7 +554,7 @@ def _details_update_many(actor: Actor, pupils: list[CtfPlanPupil]) -> None:
                                    event_type="child.transfer_details_updated", obj=p.child,
                                    summary=f"Transfer details of {p.child} changed by a common transfer file",
                                    data={"before": before, "after": p.details}))
-    ChildTransferDetails.objects.bulk_update([held[p.child.pk] for p in pupils], sorted(fields), batch_size=500)
+    rows_update(ChildTransferDetails, [held[p.child.pk] for p in pupils], sorted(fields))
     audit_record_many(entries)
 
 

@@ -4,11 +4,12 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Model
+from django.db.models import Model
 
 from keyworker.accounts.access import Actor
 from keyworker.core import clock
 from keyworker.core.audit import audit_entry, audit_record, audit_record_many, changes, snapshot
+from keyworker.core.bulk import rows_update
 from keyworker.core.conflicts import version_claim
 from keyworker.core.errors import RuleViolation
 
@@ -198,11 +199,9 @@ def key_aspects_access_record(*, actor: Actor, children: Iterable[Child], route:
 BATCH = 500
 
 
-def _bump_versions(model: type[Model], records: Sequence[Any]) -> None:
-    """Raise each record's version by one (one UPDATE) and read the new versions back (one SELECT)."""
-    ids = [r.pk for r in records]
-    model.objects.filter(pk__in=ids).update(version=F("version") + 1)
-    versions = dict(model.objects.filter(pk__in=ids).values_list("pk", "version"))
+def _read_versions(model: type[Model], records: Sequence[Any]) -> None:
+    """Each record's version as saved now (one SELECT), after raising them."""
+    versions = dict(model.objects.filter(pk__in=[r.pk for r in records]).values_list("pk", "version"))
     for r in records:
         r.version = versions[r.pk]
 
@@ -222,8 +221,8 @@ def _edit_many(actor: Actor, model: type[Model], updates: Sequence[tuple[Any, di
         entries.append(audit_entry(organisation_id=record.organisation_id, actor=actor.user, event_type=event_type,
                                    obj=record, summary=str(record), data=changes(before, snapshot(record, values))))
     if records:
-        _bump_versions(model, records)
-        model.objects.bulk_update(records, sorted(fields), batch_size=BATCH)
+        rows_update(model, records, sorted(fields), bump_version=True)
+        _read_versions(model, records)
         audit_record_many(entries)
     return records
 
@@ -332,7 +331,7 @@ def key_aspects_update_many(*, actor: Actor, updates: Sequence[tuple[Child, dict
                 summary=f"Key aspects of {child} changed",
                 data={"before": {r.field: r.before for r in mine}, "after": {r.field: r.after for r in mine}}))
     if changed:
-        KeyAspects.objects.bulk_update(changed, [*KEY_ASPECT_FIELDS, "version", "updated_at"], batch_size=BATCH)
+        rows_update(KeyAspects, changed, [*KEY_ASPECT_FIELDS, "version", "updated_at"])
         KeyAspectChange.objects.bulk_create(records, batch_size=BATCH)
         audit_record_many(entries)
         on_many_key_aspects_changed(batches, actor)
