@@ -97,3 +97,11 @@ def test_another_organisations_mapping_is_404(world, client_for):
                                          setting=world.other_family.children.get().setting)
     client = client_for(world.admin_office)
     assert client.get(reverse("imports:saved_mapping", args=[theirs.pk])).status_code == 404
+
+
+def test_the_demo_has_one_saved_mapping_with_a_last_run(world, client_for):
+    from keyworker.imports.sync_demo import demo_history
+
+    assert demo_history(organisation=world.org) == 1 and demo_history(organisation=world.org) == 0
+    html = client_for(world.admin_office).get(reverse("imports:saved_mappings")).content.decode()
+    assert "Nightly SIMS export" in html and "2 new, 1 updated, 0 leaving, 118 unchanged" in html
