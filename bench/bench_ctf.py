@@ -81,6 +81,7 @@ def main() -> int:
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--postgres-server", default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"))
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--profile", action="store_true", help="print where the preview and the import spend their time")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     from bench.database import throwaway_database
@@ -117,6 +118,12 @@ def run(args, where: str) -> int:
     actor = actor_for(big.headteacher.user, big.organisation.pk)
     children_before, carers_before = Child.objects.count(), Carer.objects.count()
 
+    profiler = None
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     with CaptureQueriesContext(connection) as preview_q:
         started = time.perf_counter()
         upload = ctf_upload(actor=actor, setting=big.setting, name="bench.xml", data=data)
@@ -133,6 +140,11 @@ def run(args, where: str) -> int:
           f"updated, {Child.objects.count() - children_before} children and {Carer.objects.count() - carers_before} "
           f"carers added, {outcome['attendance_years']} years of attendance")
     total = preview_s + import_s
+    if profiler is not None:
+        import pstats
+
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
     print(f"Total:   {total:6.2f} s (target {TARGET_S:.0f} s): {'under' if total < TARGET_S else 'OVER'} the target")
     print(f"Load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0 if total < TARGET_S else 1

@@ -17,6 +17,7 @@ class BriefingsConfig(AppConfig):
         evidence.register()
         panels.register()
         timeline.register()
-        register_key_aspects_changed("briefings", services.on_key_aspects_changed)
+        register_key_aspects_changed("briefings", services.on_key_aspects_changed,
+                                     many=services.on_many_key_aspects_changed)
         # Its API resources, added to /api/v1/ when the API root builds its routes.
         register_api_routes(ApiRoutes("briefings", api.register, api.urlpatterns))

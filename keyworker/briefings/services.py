@@ -1,5 +1,7 @@
 """Writes for briefings: made when key aspects change (with the change, in its transaction), and acknowledged."""
 
+from collections import defaultdict
+
 from django.db import transaction
 from django.urls import reverse
 
@@ -7,9 +9,10 @@ from keyworker.accounts.access import Actor
 from keyworker.accounts.models import GroupMembership, StaffMember
 from keyworker.caseload.models import KeyWorkerAllocation
 from keyworker.core import clock
-from keyworker.core.audit import audit_record
+from keyworker.core.audit import audit_entry, audit_record, audit_record_many
 from keyworker.core.errors import RuleViolation
-from keyworker.notifications.services import notification_send
+from keyworker.notifications.services import Draft, notification_send, notifications_send
+from keyworker.organisations.models import Setting
 from keyworker.people.models import Child, KeyAspectChange
 from keyworker.people.selectors import families_visible_to
 from keyworker.standards.obligations import obligations_refresh
@@ -108,6 +111,101 @@ def briefing_create(*, child: Child, changes: list[KeyAspectChange], actor: Acto
 def on_key_aspects_changed(child: Child, changes: list[KeyAspectChange], actor: Actor | None) -> None:
     """The people app's hook: brief the team about the changes just written."""
     briefing_create(child=child, changes=changes, actor=actor)
+
+
+def on_many_key_aspects_changed(batches: list[tuple[Child, list[KeyAspectChange]]], actor: Actor | None) -> None:
+    """The people app's hook for many children at once (an import): one briefing per child, in a fixed number of
+    queries."""
+    briefings_create_many(batches=batches, actor=actor)
+
+
+def _recipients_many(children: list[Child]) -> dict[int, dict[int, str]]:
+    """`recipients_for` of many children: {child id: {staff id: role}}, in two queries."""
+    teams: dict[int, list[int]] = defaultdict(list)
+    for group_id, staff_id in GroupMembership.objects.filter(
+            group_id__in={c.group_id for c in children if c.group_id}, staff__is_active=True,
+    ).values_list("group_id", "staff_id"):
+        teams[group_id].append(staff_id)
+    key_workers: dict[tuple[int, int], int] = {}
+    for family_id, setting_id, staff_id in KeyWorkerAllocation.objects.filter(
+            family_id__in={c.family_id for c in children}, setting_id__in={c.setting_id for c in children},
+            ends_at__isnull=True, staff__is_active=True,
+    ).values_list("family_id", "setting_id", "staff_id"):  # the default order, newest first: the first one wins
+        key_workers.setdefault((family_id, setting_id), staff_id)
+    out: dict[int, dict[int, str]] = {}
+    for child in children:
+        roles = {staff_id: RecipientRole.CLASS_TEAM for staff_id in teams.get(child.group_id, [])}
+        if (key_worker := key_workers.get((child.family_id, child.setting_id))) is not None:
+            roles[key_worker] = RecipientRole.KEY_WORKER
+        out[child.pk] = roles
+    return out
+
+
+@transaction.atomic
+def briefings_create_many(*, batches: list[tuple[Child, list[KeyAspectChange]]], actor: Actor | None) -> list[Briefing]:
+    """`briefing_create` for many children at once (`(child, changes)` each), a fixed number of queries: the same
+    briefings, recipients, notifications and audit, and one refresh of the families' obligations."""
+    batches = [(child, [c for c in changes if c.pk is not None]) for child, changes in batches]
+    batches = [(child, changes) for child, changes in batches if changes]
+    if not batches:
+        return []
+    briefed = set(BriefingChange.objects.filter(
+        change_id__in=[c.pk for _, changes in batches for c in changes]).values_list("change_id", flat=True))
+    batches = [(child, changes) for child, changes in batches if not any(c.pk in briefed for c in changes)]
+    if not batches:
+        return []
+    now = clock.now()
+    author_staff_id = actor.staff.pk if actor is not None and actor.staff is not None else None
+    author_user = actor.user if actor is not None and getattr(actor.user, "pk", None) else None
+    briefings = Briefing.objects.bulk_create([
+        Briefing(organisation_id=child.organisation_id, child=child, setting_id=child.setting_id,
+                 group_id=child.group_id, changed_by=author_user, created_at=now) for child, _ in batches])
+    BriefingChange.objects.bulk_create([
+        BriefingChange(organisation_id=child.organisation_id, briefing=briefing, change=c)
+        for briefing, (child, changes) in zip(briefings, batches, strict=True) for c in changes], batch_size=1000)
+    roles_of = _recipients_many([child for child, _ in batches])
+    BriefingRecipient.objects.bulk_create([
+        BriefingRecipient(
+            organisation_id=child.organisation_id, briefing=briefing, staff_id=staff_id, role=role,
+            acknowledged_at=now if staff_id == author_staff_id else None,
+            acknowledged_as_author=staff_id == author_staff_id,
+        )
+        for briefing, (child, _) in zip(briefings, batches, strict=True)
+        for staff_id, role in sorted(roles_of[child.pk].items())], batch_size=1000)
+    to_tell = {sid for roles in roles_of.values() for sid in roles if sid != author_staff_id}
+    users = dict(StaffMember.objects.filter(pk__in=to_tell).values_list("pk", "user_id")) if to_tell else {}
+    who = author_user.full_name if author_user is not None else "Someone"
+    drafts: dict[int, list[Draft]] = defaultdict(list)
+    entries = []
+    # One reverse() for all: resolving the URL per briefing costs more than the rest of the loop.
+    link = reverse("briefings:detail", args=[987654321]).replace("987654321", "{}")
+    for briefing, (child, changes) in zip(briefings, batches, strict=True):
+        what = _field_list(changes)
+        for staff_id, role in sorted(roles_of[child.pk].items()):
+            if staff_id == author_staff_id or staff_id not in users:
+                continue
+            # Names the child and the aspects, never the values: medical details stay behind the sign-in.
+            drafts[child.organisation_id].append(Draft(
+                recipient_id=users[staff_id], kind=NOTIFICATION_KIND,
+                subject=f"Key aspects changed: {child.display_name} ({what})",
+                body=f"{who} changed {child.display_name}'s {what}. Read the change and confirm you have read it.",
+                link=link.format(briefing.pk), dedupe_key=f"briefing:{briefing.pk}",
+                digest=role != RecipientRole.KEY_WORKER))
+        entries.append(audit_entry(organisation_id=child.organisation_id, actor=author_user,
+                                   event_type="briefing.created", obj=briefing,
+                                   summary=f"Briefing on {child.display_name}: {what}",
+                                   data={"recipients": len(roles_of[child.pk]), "changes": [c.pk for c in changes]}))
+    for organisation_id, mine in drafts.items():
+        notifications_send(organisation_id=organisation_id, drafts=mine, now=now)
+    audit_record_many(entries)
+    zones = dict(Setting.objects.filter(pk__in={c.setting_id for c, _ in batches}).values_list("pk", "time_zone"))
+    families: dict[tuple[int, str], set[int]] = defaultdict(set)
+    for child, _ in batches:
+        families[(child.organisation_id, zones[child.setting_id])].add(child.family_id)
+    for (organisation_id, time_zone), family_ids in families.items():
+        obligations_refresh(organisation_id=organisation_id, family_ids=family_ids, as_of=clock.today(time_zone),
+                            actor=actor)
+    return briefings
 
 
 def _mine(actor: Actor):

@@ -11,6 +11,9 @@ class CareConfig(AppConfig):
     verbose_name = "Care and learning records"
 
     def ready(self) -> None:
+        from . import retention
+
+        retention.register()  # how long its records are kept
         from keyworker.core.api.routes import ApiRoutes, register_api_routes
 
         from . import monitoring_api, monitoring_evidence, monitoring_panels

@@ -41,3 +41,19 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str
     """`{"before": …, "after": …}` holding only what changed: the `data` of an audited edit."""
     changed = [k for k in after if before.get(k) != after[k]]
     return {"before": {k: before[k] for k in changed if k in before}, "after": {k: after[k] for k in changed}}
+
+
+def audit_entry(
+    *, organisation_id: int, actor: Any, event_type: str, obj: Any = None, summary: str, data: dict | None = None
+) -> AuditEvent:
+    """An audit row, not yet saved: services that write many records at once save theirs with `audit_record_many`."""
+    return AuditEvent(
+        organisation_id=organisation_id, actor=actor if getattr(actor, "pk", None) else None, event_type=event_type,
+        object_type=type(obj).__name__ if obj is not None else "", object_id=getattr(obj, "pk", None),
+        summary=summary[:300], data=data or {},
+    )
+
+
+def audit_record_many(entries: list[AuditEvent]) -> list[AuditEvent]:
+    """Save audit rows built by `audit_entry`, a fixed number of queries for any number."""
+    return AuditEvent.objects.bulk_create(entries, batch_size=500)

@@ -280,6 +280,7 @@ HISTORIES = (
     "keyworker.targets.demo.demo_history",
     "keyworker.transitions.demo.demo_history",
     "keyworker.imports.ctf_demo.demo_history",
+    "keyworker.imports.sync_demo.demo_history",
 )
 # The childcare group's back-dated records.
 GROUP_HISTORIES = (

@@ -6,6 +6,9 @@ class ImportsConfig(AppConfig):
     label = "imports"
 
     def ready(self) -> None:
+        from . import retention
+
+        retention.register()  # how long its records are kept
         from keyworker.core.periodic import register_periodic
 
         from . import services

@@ -1,9 +1,9 @@
 """A leaving pupil's Common Transfer File: the transferable data the product holds, in the CTF 19 structure.
 
 Only what a CTF carries: the child's details, key aspects the CTF has a place for (first language, religion), SEN
-history and needs, address and phones, carers in contact order (a court order as CourtOrder Y), attendance
-summaries and school history. Never safeguarding records, protection status, notes or key aspects a CTF has no
-element for. Read back by this product's CTF import with nothing lost of the fields it holds.
+history and needs, address and phones, carers in contact order (a court order or no-contact restriction as CourtOrder
+Y; any restriction and its notes in the contact's SuppInfo), attendance summaries and school history. Never
+safeguarding records, protection status, notes or key aspects a CTF has no element for. Read back by this product's CTF import with nothing lost of the fields it holds.
 """
 
 import datetime as dt
@@ -188,10 +188,15 @@ def ctf_document(child: Child, *, as_of: dt.date, dest_urn: str = "") -> bytes:
                 _add(_add(contact, "Address"), "AddressAsPupil", "true")
             _phones(contact, [{"type": "H", "number": carer.phone}] if carer.phone else [])
             _add_if(contact, "Email", carer.email)
-            court = carer.contact_restriction == ContactRestriction.COURT_ORDER
+            # Any MIS reads CourtOrder: a no-contact restriction is flagged there too, so the next school checks
+            # before contact; this product's import reads the restriction itself, and its notes, from SuppInfo.
+            court = carer.contact_restriction in (ContactRestriction.COURT_ORDER, ContactRestriction.NO_CONTACT)
             supp = _add(contact, "SuppInfo")
             _add(supp, "SuppID", SUPPLIER)
             _add(supp, "CourtOrder", "Y" if court else "N")
+            if carer.contact_restriction:
+                _add(supp, "ContactRestriction", carer.contact_restriction)
+                _add_if(supp, "RestrictionNotes", carer.restriction_notes)
     if years:
         block = _add(pupil, "Attendance")
         for y in years:

@@ -18,12 +18,13 @@ from defusedxml.ElementTree import iterparse
 
 from keyworker.core.errors import RuleViolation
 from keyworker.core.uploads import UploadLimits, too_large_message, upload_limits
-from keyworker.people.models import Relationship
+from keyworker.people.models import ContactRestriction, Relationship
 from keyworker.people.upn import upn_problem
 
 MIN_VERSION = 19
 
 # CBDS relationship codes (D00033) and what the product calls them.
+RESTRICTIONS = frozenset(v for v in ContactRestriction.values if v)
 RELATIONSHIPS = {
     "PAM": Relationship.MOTHER, "PAF": Relationship.FATHER, "STM": Relationship.STEP_PARENT,
     "STF": Relationship.STEP_PARENT, "FOM": Relationship.FOSTER_CARER, "FOF": Relationship.FOSTER_CARER,
@@ -100,6 +101,10 @@ class CtfContact:
     email: str
     phones: list[CtfPhone]
     address: str            # empty when the contact lives with the pupil
+    # A restriction written by this product's export in the contact's SuppInfo (no contact, court order,
+    # information only) with its notes; other MIS send only CourtOrder.
+    restriction: str = ""
+    restriction_notes: str = ""
 
     @property
     def phone(self) -> str:
@@ -384,6 +389,10 @@ def _contact(pupil: CtfPupil, n: int, element: ET.Element) -> CtfContact:
             pupil.warnings.append(f"{name}: relationship “{code}” is not one we know: kept as Other.")
     responsibility = _flag(_text(element, "Responsibility", 10))
     court = _text(element, "SuppInfo/CourtOrder", 10) or _text(element, "CourtOrder", 10)
+    restriction = _text(element, "SuppInfo/ContactRestriction", 20).lower()
+    if restriction and restriction not in RESTRICTIONS:
+        pupil.warnings.append(f"{name}: contact restriction “{restriction}” is not one we know: court order kept only.")
+        restriction = ""
     address = element.find("Address")
     as_pupil = address is not None and _flag(_text(address, "AddressAsPupil", 10)) is True
     email = _text(element, "Email", 254)
@@ -395,4 +404,5 @@ def _contact(pupil: CtfPupil, n: int, element: ET.Element) -> CtfContact:
         last_name=_text(element, "Surname", 80), gender=_text(element, "Gender", 1).upper(), relationship_code=code,
         relationship=relationship, parental_responsibility=bool(responsibility), court_order=_flag(court) is True,
         email=email, phones=_phones(element), address="" if as_pupil else _address(address),
+        restriction=restriction, restriction_notes=_text(element, "SuppInfo/RestrictionNotes", 300),
     )

@@ -15,10 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
 
 from keyworker.accounts.access import Actor
 from keyworker.core import clock
-from keyworker.core.audit import audit_record
+from keyworker.core.audit import audit_entry, audit_record, audit_record_many
+from keyworker.core.bulk import rows_update
 from keyworker.core.errors import RuleViolation
 from keyworker.organisations.models import Setting
 from keyworker.people import services as people
@@ -62,6 +65,8 @@ class CtfPlanPupil:
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     created: bool = False       # set when the import has made the child
+    joins: Family | None = None  # a new pupil whose contact is a carer of this family already: a sibling
+    joins_text: str = ""
 
     @property
     def has_errors(self) -> bool:
@@ -115,7 +120,7 @@ class CtfPlan:
             "not_kept": self.not_kept(),
             "pupils": [{
                 "position": p.pupil.position, "name": p.pupil.name, "upn": p.pupil.upn, "action": p.action,
-                "child_id": p.child.pk if p.child else None, "changes": p.changes,
+                "child_id": p.child.pk if p.child else None, "changes": p.changes, "joins": p.joins_text,
                 "warnings": p.pupil.warnings + p.warnings, "errors": p.pupil.errors + p.errors,
             } for p in self.pupils],
         }
@@ -180,7 +185,12 @@ def _carer_values(c: CtfContact, source: str) -> dict[str, Any]:
         "relationship": c.relationship, "parental_responsibility": c.parental_responsibility, "phone": c.phone[:40],
         "email": c.email, "address": c.address, "contact_order": min(c.order, 32767),
     }
-    if c.court_order:
+    if c.restriction:  # our own export's restriction, exactly as the leaving school held it
+        values["contact_restriction"] = c.restriction
+        values["restriction_notes"] = (c.restriction_notes or f"A {ContactRestriction(c.restriction).label.lower()} "
+                                       f"restriction is recorded in the common transfer file"
+                                       f"{' from ' + source if source else ''}.")[:300]
+    elif c.court_order:
         values["contact_restriction"] = ContactRestriction.COURT_ORDER
         values["restriction_notes"] = (f"A court order is recorded in the common transfer file"
                                        f"{' from ' + source if source else ''}: check its terms before any contact.")[:300]
@@ -233,6 +243,8 @@ def ctf_plan(*, actor: Actor, setting: Setting, ctf: CtfFile) -> CtfPlan:
     family_ids = {p.child.family_id for p in plans if p.child}
     aspects = {a.child_id: a for a in KeyAspects.objects.filter(organisation_id=org, child_id__in=child_ids)}
     details = {d.child_id: d for d in ChildTransferDetails.objects.filter(organisation_id=org, child_id__in=child_ids)}
+    _match_families(org, ctf, [p for p in plans if p.child is None and not p.errors and not p.pupil.errors])
+    family_ids |= {p.joins.pk for p in plans if p.joins is not None}
     carers: dict[int, dict[tuple[str, str], Carer]] = defaultdict(dict)
     for carer in Carer.objects.filter(organisation_id=org, family_id__in=family_ids):
         carers[carer.family_id][_carer_key(carer.first_name, carer.last_name)] = carer
@@ -242,6 +254,81 @@ def ctf_plan(*, actor: Actor, setting: Setting, ctf: CtfFile) -> CtfPlan:
     result = CtfPlan(ctf=ctf, setting=setting, pupils=plans)
     result.attendance_data, result.attendance_pupils = _attendance_document(ctf, attendance_ok)
     return result
+
+
+def _digits(phone: str) -> str:
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    return "0" + digits[2:] if digits.startswith("44") else digits
+
+
+def _address_key(address: str) -> str:
+    return " ".join(address.lower().replace(",", " ").split())
+
+
+def _match_families(org: int, ctf: CtfFile, plans: list[CtfPlanPupil]) -> None:
+    """A new pupil joins a family already here when one of the pupil's contacts is one of its carers: the same
+    e-mail address, or the same surname with the same phone number or the same address. A name alone never
+    matches (two Sarah Khans are two people), and a pupil whose contacts point at two families joins neither. Two
+    queries, whatever the number of pupils."""
+    if not plans:
+        return
+    emails = {c.email.lower() for p in plans for c in p.pupil.contacts if c.email}
+    surnames = {c.last_name.strip().lower() for p in plans for c in p.pupil.contacts if c.last_name.strip()}
+    if not emails and not surnames:
+        return
+    found = (Carer.objects.filter(organisation_id=org).annotate(email_l=Lower("email"), surname_l=Lower("last_name"))
+             .filter(Q(email_l__in=emails) | Q(surname_l__in=surnames)).select_related("family"))
+    by_email: dict[str, set[int]] = defaultdict(set)
+    by_phone: dict[tuple[str, str], set[int]] = defaultdict(set)
+    by_address: dict[tuple[str, str], set[int]] = defaultdict(set)
+    families: dict[int, Family] = {}
+    for carer in found:
+        families[carer.family_id] = carer.family
+        surname = carer.last_name.strip().lower()
+        if carer.email and carer.email.lower() in emails:
+            by_email[carer.email.lower()].add(carer.family_id)
+        if len(_digits(carer.phone)) >= 10:  # a whole number, not a fragment or an extension
+            by_phone[(surname, _digits(carer.phone))].add(carer.family_id)
+        for address in {carer.address, carer.family.address}:
+            if _address_key(address):
+                by_address[(surname, _address_key(address))].add(carer.family_id)
+    matched: dict[int, set[int]] = {}
+    for plan in plans:
+        ids: set[int] = set()
+        for c in plan.pupil.contacts:
+            surname = c.last_name.strip().lower()
+            ids |= by_email.get(c.email.lower(), set()) if c.email else set()
+            for phone in {_digits(ph.number) for ph in c.phones} | {_digits(ph.number) for ph in plan.pupil.phones}:
+                if surname and len(phone) >= 10:
+                    ids |= by_phone.get((surname, phone), set())
+            address = _address_key(c.address or plan.pupil.address)
+            if surname and address:
+                ids |= by_address.get((surname, address), set())
+        if len(ids) == 1:
+            matched[plan.pupil.position] = ids
+        elif len(ids) > 1:
+            names = sorted(families[i].name for i in ids)
+            plan.warnings.append(f"The contacts match carers of {len(ids)} families ({', '.join(names)}): added as a "
+                                 "new family. Move the child if they belong to one of them.")
+    if not matched:
+        return
+    siblings: dict[int, list[str]] = defaultdict(list)
+    for child in Child.objects.filter(organisation_id=org, family_id__in={i for ids in matched.values() for i in ids},
+                                      left_on__isnull=True).only("family_id", "legal_first_name", "preferred_name",
+                                                                 "legal_last_name"):
+        siblings[child.family_id].append(child.display_name)
+    for plan in plans:
+        if plan.pupil.position in matched:
+            family = families[next(iter(matched[plan.pupil.position]))]
+            plan.joins = family
+            names = siblings.get(family.pk, [])
+            plan.joins_text = f"the {family.name.removeprefix('The ').removesuffix(' family')} family" + (
+                f" (sibling of {_and(names)})" if names else "")
+
+
+def _and(names: list[str]) -> str:
+    names = sorted(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _change(plan: CtfPlanPupil, what: str, label: str, before: Any, after: Any) -> None:
@@ -265,11 +352,16 @@ def _plan_pupil(plan: CtfPlanPupil, ctf: CtfFile, aspects: dict, details: dict, 
         _change(plan, "Key aspects", ASPECT_LABELS[k], getattr(held_aspects, k, ""), v)
     for k, v in plan.details.items():
         _change(plan, "Transfer details", DETAIL_LABELS[k], getattr(held_details, k, None), v)
-    if p.address and (new or child.family.address != p.address):
+    if plan.joins is not None:  # a sibling of children here: the family's address is theirs, not changed
+        _change(plan, "Family", "Joins", "", f"Joins {plan.joins_text}")
+        plan.family_key = f"family:{plan.joins.pk}"
+    elif p.address and (new or child.family.address != p.address):
         plan.family_address = p.address
         _change(plan, "Family", "Address", "" if new else child.family.address, p.address)
-    plan.family_key = f"address:{p.address.lower()}" if p.address else f"pupil:{p.position}"
-    held = carers.get(child.family_id, {}) if child else {}
+    if plan.joins is None:
+        plan.family_key = f"address:{p.address.lower()}" if p.address else f"pupil:{p.position}"
+    family_id = child.family_id if child else (plan.joins.pk if plan.joins else None)
+    held = carers.get(family_id, {}) if family_id else {}
     for contact in p.contacts:
         values = _carer_values(contact, ctf.source_school)
         name = " ".join(x for x in (contact.first_name, contact.last_name) if x)
@@ -279,6 +371,8 @@ def _plan_pupil(plan: CtfPlanPupil, ctf: CtfFile, aspects: dict, details: dict, 
         carer = held.get(_carer_key(contact.first_name, contact.last_name))
         if carer is None:
             plan.carers.append((None, values))
+            if plan.joins is not None and (contact.court_order or contact.restriction):
+                plan.warnings.append(_restriction_warning(name, contact))
             _change(plan, "New carer", name, "", "; ".join(
                 f"{CARER_LABELS[k]}: {_carer_show(k, v)}" for k, v in values.items() if v not in ("", None)))
             continue
@@ -290,13 +384,18 @@ def _plan_pupil(plan: CtfPlanPupil, ctf: CtfFile, aspects: dict, details: dict, 
             for k, v in update.items():
                 plan.changes.append({"what": f"Carer {name}", "field": CARER_LABELS[k],
                                      "before": _carer_show(k, getattr(carer, k)), "after": _carer_show(k, v)})
-        if contact.court_order:
-            plan.warnings.append(f"{name}: a court order is recorded; contact restricted.")
-    if new:
+        if contact.court_order or contact.restriction:
+            plan.warnings.append(_restriction_warning(name, contact))
+    if new and plan.joins is None:
         for contact in p.contacts:
-            if contact.court_order:
-                plan.warnings.append(f"{contact.first_name} {contact.last_name}: a court order is recorded; "
-                                     "contact restricted.")
+            if contact.court_order or contact.restriction:
+                plan.warnings.append(_restriction_warning(f"{contact.first_name} {contact.last_name}", contact))
+
+
+def _restriction_warning(name: str, contact: CtfContact) -> str:
+    if contact.restriction and contact.restriction != ContactRestriction.COURT_ORDER:
+        return f"{name}: {ContactRestriction(contact.restriction).label.lower()} is recorded; contact restricted."
+    return f"{name}: a court order is recorded; contact restricted."
 
 
 def _attendance_problems(ctf: CtfFile, plans: list[CtfPlanPupil]) -> list[CtfPupil]:
@@ -367,22 +466,27 @@ def ctf_apply(*, actor: Actor, plan: CtfPlan, name: str) -> CtfOutcome:
     outcome = CtfOutcome()
     new = [p for p in plan.pupils if p.child is None]
     families: dict[str, Family] = {}
-    for p in new:
+    for p in new:  # a pupil joining a family here goes into it; the others into a new family per address
         if p.family_key not in families:
-            families[p.family_key] = Family(organisation_id=org, name=f"{p.pupil.last_name} family"[:150],
-                                            address=p.family_address or "")
-    Family.objects.bulk_create(list(families.values()), batch_size=500)
+            families[p.family_key] = p.joins or Family(organisation_id=org, name=f"{p.pupil.last_name} family"[:150],
+                                                       address=p.family_address or "")
+    Family.objects.bulk_create([f for f in families.values() if f.pk is None], batch_size=500)
     children, family_carers = [], defaultdict(dict)
+    joined_carers: dict[int, tuple[Carer, dict[str, Any]]] = {}
     for p in new:
         family = families[p.family_key]
         p.child = Child(organisation_id=org, family=family, setting=setting, enrolled_on=today, **p.child_fields)
         p.created = True
         children.append(p.child)
-        for _, values in p.carers:
-            family_carers[family.pk].setdefault(_carer_key(values["first_name"], values["last_name"]), values)
+        for carer, values in p.carers:
+            if carer is None:
+                family_carers[family.pk].setdefault(_carer_key(values["first_name"], values["last_name"]), values)
+            else:  # a carer of the family the pupil joins, with what the file says of them now
+                joined_carers.setdefault(carer.pk, (carer, {}))[1].update(values)
     Child.objects.bulk_create(children, batch_size=500)
     Carer.objects.bulk_create([Carer(organisation_id=org, family_id=fid, **values)
                                for fid, by_name in family_carers.items() for values in by_name.values()], batch_size=500)
+    people.carers_update_many(actor=actor, updates=list(joined_carers.values()))
     KeyAspects.objects.bulk_create([KeyAspects(organisation_id=org, child=p.child, **p.aspects) for p in new],
                                    batch_size=500)
     ChildTransferDetails.objects.bulk_create([ChildTransferDetails(organisation_id=org, child=p.child, **p.details)
@@ -390,15 +494,12 @@ def ctf_apply(*, actor: Actor, plan: CtfPlan, name: str) -> CtfOutcome:
     outcome.created = len(new)
     outcome.carers = sum(len(v) for v in family_carers.values())
     new_ids = {id(p) for p in new}
-    for p in plan.pupils:
-        if id(p) in new_ids:
-            continue
-        if not p.changes:
-            outcome.unchanged += 1
-            continue
-        _apply_update(actor, p)
-        outcome.updated += 1
-        outcome.carers += sum(1 for c, _ in p.carers if c is None)
+    known = [p for p in plan.pupils if id(p) not in new_ids]
+    changed = [p for p in known if p.changes]
+    _apply_updates(actor, changed)
+    outcome.unchanged = len(known) - len(changed)
+    outcome.updated = len(changed)
+    outcome.carers += sum(1 for p in changed for c, _ in p.carers if c is None)
     section = ctf_attendance()
     if plan.attendance_data and section is not None:
         outcome.attendance_years = section.write(actor, name, plan.attendance_data)
@@ -409,29 +510,52 @@ def ctf_apply(*, actor: Actor, plan: CtfPlan, name: str) -> CtfOutcome:
     return outcome
 
 
-def _apply_update(actor: Actor, p: CtfPlanPupil) -> None:
-    child = p.child
-    assert child is not None
-    if p.child_fields:
-        people.child_update(actor=actor, child=child, **p.child_fields)
-    if p.family_address is not None:
-        people.family_update(actor=actor, family=child.family, address=p.family_address)
-    if p.aspects:
-        people.key_aspects_update(actor=actor, child=child, changes=p.aspects)
-    if p.details:
-        held, _ = ChildTransferDetails.objects.get_or_create(child=child, defaults={"organisation_id": child.organisation_id})
-        before = {k: getattr(held, k) for k in p.details}
+def _apply_updates(actor: Actor, pupils: list[CtfPlanPupil]) -> None:
+    """Write the changes to children already here, all at once: the people app's services for many records keep
+    each change in the child's history (audit, key aspect change rows) in a fixed number of queries."""
+    people.children_update_many(actor=actor, updates=[(p.child, p.child_fields) for p in pupils if p.child_fields])
+    families: dict[int, tuple[Family, dict[str, Any]]] = {}
+    for p in pupils:
+        if p.family_address is not None:  # siblings in one file: the later pupil's address wins, as before
+            families[p.child.family_id] = (p.child.family, {"address": p.family_address})
+    people.families_update_many(actor=actor, updates=list(families.values()))
+    people.key_aspects_update_many(actor=actor, updates=[(p.child, p.aspects) for p in pupils if p.aspects])
+    _details_update_many(actor, [p for p in pupils if p.details])
+    new_carers: dict[tuple[int, tuple[str, str]], tuple[Family, dict[str, Any]]] = {}
+    changed: dict[int, tuple[Carer, dict[str, Any]]] = {}
+    for p in pupils:
+        for carer, values in p.carers:
+            if carer is None:  # siblings name the same new carer: added to their family once
+                key = (p.child.family_id, _carer_key(values["first_name"], values["last_name"]))
+                new_carers.setdefault(key, (p.child.family, values))
+            else:
+                changed.setdefault(carer.pk, (carer, {}))[1].update(values)
+    people.carers_create_many(actor=actor, rows=list(new_carers.values()))
+    people.carers_update_many(actor=actor, updates=list(changed.values()))
+
+
+def _details_update_many(actor: Actor, pupils: list[CtfPlanPupil]) -> None:
+    if not pupils:
+        return
+    held = {d.child_id: d for d in ChildTransferDetails.objects.filter(child_id__in=[p.child.pk for p in pupils])}
+    missing = [ChildTransferDetails(child=p.child, organisation_id=p.child.organisation_id)
+               for p in pupils if p.child.pk not in held]
+    for d in ChildTransferDetails.objects.bulk_create(missing, batch_size=500):
+        held[d.child_id] = d
+    entries, fields, now = [], {"updated_at"}, clock.now()
+    for p in pupils:
+        details = held[p.child.pk]
+        details.updated_at = now
+        before = {k: getattr(details, k) for k in p.details}
         for k, v in p.details.items():
-            setattr(held, k, v)
-        held.save()
-        audit_record(organisation_id=child.organisation_id, actor=actor.user, event_type="child.transfer_details_updated",
-                     obj=child, summary=f"Transfer details of {child} changed by a common transfer file",
-                     data={"before": before, "after": p.details})
-    for carer, values in p.carers:
-        if carer is None:
-            people.carer_create(actor=actor, family=child.family, **values)
-        else:
-            people.carer_update(actor=actor, carer=carer, **values)
+            setattr(details, k, v)
+        fields.update(p.details)
+        entries.append(audit_entry(organisation_id=p.child.organisation_id, actor=actor.user,
+                                   event_type="child.transfer_details_updated", obj=p.child,
+                                   summary=f"Transfer details of {p.child} changed by a common transfer file",
+                                   data={"before": before, "after": p.details}))
+    rows_update(ChildTransferDetails, [held[p.child.pk] for p in pupils], sorted(fields))
+    audit_record_many(entries)
 
 
 def ctf_import_file(*, actor: Actor, setting: Setting, name: str, data: bytes,

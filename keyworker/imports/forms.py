@@ -89,3 +89,12 @@ class MappingForm(forms.Form):
 
     def mapping(self) -> dict[str, int]:
         return {key: int(value) for key, value in self.cleaned_data.items() if value not in (None, NOT_IN_FILE)}
+
+
+class SavedMappingForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=60, help_text="How the command line and the worker find it, e.g. "
+                           "“Nightly SIMS export”.")
+    max_leaver_share = forms.IntegerField(
+        label="Stop when more than this share of the roll would leave (%)", min_value=1, max_value=100, initial=10,
+        help_text="A run that would mark more of the roll as leavers writes nothing and asks a person: usually the "
+                  "export was partial. From 1 to 100.")

@@ -16,3 +16,7 @@ def require_run_imports(actor: Actor, setting_id: int | None = None) -> None:
 def can_export_ctf(actor: Actor, setting_id: int | None = None) -> bool:
     """A leaving child's common transfer file: answered by the people app, whose child page offers it."""
     return can_export_transfer_file(actor, setting_id)
+
+
+# The nightly sync's saved mappings: whoever runs imports (the admin office and leaders) saves, renames and deletes them.
+can_manage_saved_mappings = can_run_imports

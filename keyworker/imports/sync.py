@@ -33,6 +33,7 @@ from keyworker.people.models import Child
 from .checks import ChildRow, check_children
 from .mapping import mapping_problems, normalise, target_labels
 from .models import ImportJob, ImportKind, ImportStatus, SavedMapping
+from .policies import require_run_imports
 from .reading import Table, read_table
 from .services import _write_children
 
@@ -90,6 +91,71 @@ def mapping_save(*, actor, setting: Setting, name: str, headers: list[str], mapp
                   "created_by": getattr(actor, "user", None)},
     )
     return saved
+
+
+def _name_free(actor, name: str, keep: SavedMapping | None = None) -> str:
+    name = name.strip()[:60]
+    if not name:
+        raise RuleViolation("Give the mapping a name, e.g. “Nightly SIMS export”.", rule="name", field="name")
+    taken = SavedMapping.objects.filter(organisation_id=actor.organisation_id, name=name)
+    if keep is not None:
+        taken = taken.exclude(pk=keep.pk)
+    if taken.exists():
+        raise RuleViolation(f"A mapping is already saved as “{name}”: choose another name.", rule="name", field="name")
+    return name
+
+
+def _check_share(share: int) -> None:
+    if not 1 <= share <= 100:
+        raise RuleViolation("Choose a share of the roll from 1 to 100 %.", rule="share", field="max_leaver_share")
+
+
+@transaction.atomic
+def saved_mapping_create_from_import(*, actor, job: ImportJob, name: str, max_leaver_share: int = 10) -> SavedMapping:
+    """Save the columns chosen for a finished import, by their headings, for the nightly sync."""
+    require_run_imports(actor, job.setting_id)
+    if job.organisation_id != actor.organisation_id:
+        raise RuleViolation("Not found.", rule="tenancy")
+    if job.status != ImportStatus.DONE or job.kind != ImportKind.CHILDREN or not job.mapping:
+        raise RuleViolation("Only a finished import of children can be saved for nightly imports.", rule="job",
+                            field="name")
+    _check_share(max_leaver_share)
+    name = _name_free(actor, name)
+    problems = mapping_problems(job.kind, job.headers, job.mapping)
+    if problems:
+        raise RuleViolation(" ".join(problems), rule="mapping", field="name")
+    saved = SavedMapping.objects.create(
+        organisation_id=actor.organisation_id, name=name, setting_id=job.setting_id, kind=job.kind,
+        columns={target: job.headers[col] for target, col in job.mapping.items()},
+        max_leaver_share=max_leaver_share, created_by=actor.user)
+    audit_record(organisation_id=saved.organisation_id, actor=actor.user, event_type="imports.mapping_saved", obj=saved,
+                 summary=f"Mapping “{name}” saved from the import of {job.original_name}"[:300],
+                 data={"job": job.pk, "columns": saved.columns})
+    return saved
+
+
+@transaction.atomic
+def saved_mapping_update(*, actor, saved: SavedMapping, name: str, max_leaver_share: int) -> SavedMapping:
+    """Rename a saved mapping and set the share of the roll above which a run stops and asks a person."""
+    require_run_imports(actor, saved.setting_id)
+    _check_share(max_leaver_share)
+    name = _name_free(actor, name, keep=saved)
+    before = {"name": saved.name, "max_leaver_share": saved.max_leaver_share}
+    saved.name, saved.max_leaver_share = name, max_leaver_share
+    saved.save(update_fields=["name", "max_leaver_share"])
+    audit_record(organisation_id=saved.organisation_id, actor=actor.user, event_type="imports.mapping_updated",
+                 obj=saved, summary=f"Mapping “{name}” changed",
+                 data={"before": before, "after": {"name": name, "max_leaver_share": max_leaver_share}})
+    return saved
+
+
+@transaction.atomic
+def saved_mapping_delete(*, actor, saved: SavedMapping) -> None:
+    """Delete a saved mapping: the nightly runs with it stop; imports already made stay."""
+    require_run_imports(actor, saved.setting_id)
+    audit_record(organisation_id=saved.organisation_id, actor=actor.user, event_type="imports.mapping_deleted",
+                 obj=saved, summary=f"Mapping “{saved.name}” deleted")
+    saved.delete()
 
 
 def mapping_for_table(saved: SavedMapping, table: Table) -> dict[str, int]:

@@ -13,6 +13,10 @@ urlpatterns = [
     path("<int:job_id>/confirm/", views.confirm, name="confirm"),
     path("<int:job_id>/progress/", views.progress, name="progress"),
     path("<int:job_id>/result/", views.result, name="result"),
+    path("<int:job_id>/save-mapping/", views.save_mapping, name="save_mapping"),
+    path("mappings/", views.saved_mappings, name="saved_mappings"),
+    path("mappings/<int:mapping_id>/", views.saved_mapping_edit, name="saved_mapping"),
+    path("mappings/<int:mapping_id>/delete/", views.saved_mapping_delete, name="saved_mapping_delete"),
 ]
 
 from . import ctf_views  # noqa: E402 - the common transfer file pages, after the MIS import's

@@ -1,5 +1,6 @@
 """Import pages: upload a file, choose its columns, check the report, confirm, follow the progress, see the result."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -11,12 +12,18 @@ from keyworker.accounts.access import Actor
 from keyworker.core.forms import form_submit, service_call
 from keyworker.core.uploads import upload_refusal
 
-from . import services
-from .forms import MappingForm, UploadForm
-from .mapping import column_label
+from . import services, sync
+from .forms import MappingForm, SavedMappingForm, UploadForm
+from .mapping import column_label, target_labels
 from .models import ImportJob, ImportKind, ImportStatus
-from .policies import require_run_imports
-from .selectors import access_job, importable_settings, jobs_visible_to
+from .policies import can_manage_saved_mappings, require_run_imports
+from .selectors import (
+    access_job,
+    access_saved_mapping,
+    importable_settings,
+    jobs_visible_to,
+    saved_mappings_visible_to,
+)
 
 PROBLEMS_PER_PAGE = 100
 
@@ -149,14 +156,97 @@ def result(request: HttpRequest, job_id: int) -> HttpResponse:
     job = access_job(_importer(request), job_id)
     if job.status != ImportStatus.DONE:
         return redirect(_page_for(job), job.pk)
+    return _result_page(request, job, _save_mapping_form(job))
+
+
+def _save_mapping_form(job: ImportJob, data=None) -> SavedMappingForm | None:
+    """"Save this mapping for nightly imports": offered on a finished import of children."""
+    if job.kind != ImportKind.CHILDREN or not job.mapping:
+        return None
+    return SavedMappingForm(data, initial={"name": f"Nightly {job.setting.name} export"[:60]})
+
+
+def _result_page(request: HttpRequest, job: ImportJob, form: SavedMappingForm | None, status: int = 200) -> HttpResponse:
     report = job.report if isinstance(job.report, dict) else {}
     warnings = [p for p in report.get("problems", []) if p.get("warnings")]
     page = Paginator(warnings, PROBLEMS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "imports/result.html", {
         "job": job, "summary": services.import_summary(job), "counts": report.get("counts", {}), "page_obj": page,
         "is_children": job.kind == ImportKind.CHILDREN, "families_url": _families_url(),
-        "getting_started_url": _getting_started_url(),
-    })
+        "getting_started_url": _getting_started_url(), "mapping_form": form,
+    }, status=status)
+
+
+# Saved mappings of the nightly sync ----------------------------------------------------------------------------
+
+
+def _mapping_manager(request: HttpRequest) -> Actor:
+    """The admin office and leaders; for anyone else the pages do not exist."""
+    actor = request.actor  # type: ignore[attr-defined]
+    if not actor.is_member or not can_manage_saved_mappings(actor):
+        raise Http404
+    return actor
+
+
+@login_required
+@require_POST
+def save_mapping(request: HttpRequest, job_id: int) -> HttpResponse:
+    actor = _mapping_manager(request)
+    job = access_job(actor, job_id)
+    form = _save_mapping_form(job, request.POST)
+    if job.status != ImportStatus.DONE or form is None:
+        raise Http404
+
+    def save(data):
+        saved = sync.saved_mapping_create_from_import(actor=actor, job=job, name=data["name"],
+                                                      max_leaver_share=data["max_leaver_share"])
+        messages.success(request, f"Saved as “{saved.name}”: the nightly sync can use it now.")
+        return redirect("imports:saved_mappings")
+    if (done := form_submit(request, form, save, fallback="name")) is not None:
+        return done
+    return _result_page(request, job, form, status=400)
+
+
+@login_required
+def saved_mappings(request: HttpRequest) -> HttpResponse:
+    actor = _mapping_manager(request)
+    rows = []
+    for saved in saved_mappings_visible_to(actor):
+        labels = target_labels(saved.kind)
+        report = saved.last_report if isinstance(saved.last_report, dict) else {}
+        rows.append({"saved": saved, "columns": [(labels.get(t, t), h) for t, h in saved.columns.items()],
+                     "report": report, "updated": len(report.get("updated", [])),
+                     "leavers": len(report.get("leavers", [])), "errors": len(report.get("errors", []))})
+    return render(request, "imports/saved_mappings.html", {"rows": rows})
+
+
+@login_required
+def saved_mapping_edit(request: HttpRequest, mapping_id: int) -> HttpResponse:
+    actor = _mapping_manager(request)
+    saved = access_saved_mapping(actor, mapping_id)
+    form = SavedMappingForm(request.POST or None,
+                            initial={"name": saved.name, "max_leaver_share": saved.max_leaver_share})
+
+    def save(data):
+        sync.saved_mapping_update(actor=actor, saved=saved, name=data["name"],
+                                  max_leaver_share=data["max_leaver_share"])
+        messages.success(request, f"Mapping “{saved.name}” saved.")
+        return redirect("imports:saved_mappings")
+    if (done := form_submit(request, form, save, fallback="name")) is not None:
+        return done
+    return render(request, "imports/saved_mapping_edit.html", {"saved": saved, "form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def saved_mapping_delete(request: HttpRequest, mapping_id: int) -> HttpResponse:
+    actor = _mapping_manager(request)
+    saved = access_saved_mapping(actor, mapping_id)
+    name = saved.name
+    sync.saved_mapping_delete(actor=actor, saved=saved)
+    messages.success(request, f"Mapping “{name}” deleted: nightly imports with it stop.")
+    return redirect("imports:saved_mappings")
 
 
 def _families_url() -> str:

@@ -3,7 +3,7 @@ annual reviews are this product's part of the SEN file."""
 
 from keyworker.core.retention import RetentionKind, register_retention_kind
 
-from .models import AnnualReview
+from .models import AnnualReview, Appointment
 
 
 def register() -> None:
@@ -11,4 +11,11 @@ def register() -> None:
         "sen_files", "SEN files (EHCP annual reviews)", "the child's date of birth", 31,
         "IRMS Information Management Toolkit for Schools: SEN files and EHCPs, date of birth + 31 years",
         lambda organisation_id, cutoff: AnnualReview.objects.filter(organisation_id=organisation_id, child__date_of_birth__lt=cutoff),
+    ))
+    register_retention_kind(RetentionKind(
+        "meetings", "Meetings and their notes", "the date of the meeting", 6,
+        "This product's choice: meetings with families, kept as correspondence, 6 years (EHCP reviews: SEN files)",
+        lambda organisation_id, cutoff: Appointment.objects.filter(organisation_id=organisation_id,
+                                                                   starts_at__date__lt=cutoff,
+                                                                   annual_review__isnull=True),
     ))

@@ -9,18 +9,38 @@ from collections.abc import Callable
 KeyAspectsChanged = Callable[..., None]
 
 _ON_KEY_ASPECTS_CHANGED: dict[str, KeyAspectsChanged] = {}
+_ON_MANY: dict[str, Callable[..., None]] = {}
 
 
-def register_key_aspects_changed(code: str, callback: KeyAspectsChanged) -> None:
-    """Add (or replace) the callback named `code`; registering twice keeps one."""
+def register_key_aspects_changed(code: str, callback: KeyAspectsChanged,
+                                 many: Callable[..., None] | None = None) -> None:
+    """Add (or replace) the callback named `code`; registering twice keeps one. `many(batches, actor)`, if given,
+    takes the changes to many children at once (`batches`: a list of `(child, changes)`), in a fixed number of
+    queries; without it a batch calls `callback` once per child."""
     _ON_KEY_ASPECTS_CHANGED[code] = callback
+    if many is not None:
+        _ON_MANY[code] = many
+    else:
+        _ON_MANY.pop(code, None)
 
 
 def unregister_key_aspects_changed(code: str) -> None:
     _ON_KEY_ASPECTS_CHANGED.pop(code, None)
+    _ON_MANY.pop(code, None)
 
 
 def on_key_aspects_changed(child, changes: list, actor) -> None:
     """Tell every registered callback about one batch of changes to one child's key aspects."""
     for callback in list(_ON_KEY_ASPECTS_CHANGED.values()):
         callback(child, changes, actor)
+
+
+def on_many_key_aspects_changed(batches: list, actor) -> None:
+    """Tell every registered callback about changes to many children's key aspects (one batch per child)."""
+    for code, callback in list(_ON_KEY_ASPECTS_CHANGED.items()):
+        many = _ON_MANY.get(code)
+        if many is not None:
+            many(batches, actor)
+        else:
+            for child, changes in batches:
+                callback(child, changes, actor)

@@ -9,6 +9,9 @@ class TargetsConfig(AppConfig):
     verbose_name = "Learning targets and homework"
 
     def ready(self) -> None:
+        from . import retention
+
+        retention.register()  # how long its records are kept
         from keyworker.core.api.routes import ApiRoutes, register_api_routes
 
         from . import api, booklet, evidence, home, panels, timeline

@@ -9,6 +9,9 @@ class TransitionsConfig(AppConfig):
     verbose_name = "Transitions"
 
     def ready(self) -> None:
+        from . import retention
+
+        retention.register()  # how long its records are kept
         from keyworker.core.api.routes import ApiRoutes, register_api_routes
 
         from . import api, calendar, evidence, home, panels

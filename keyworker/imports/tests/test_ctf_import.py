@@ -163,6 +163,13 @@ def test_confirming_imports_once_and_forgets_the_file(world):
 def test_a_leavers_ctf_reimports_elsewhere_with_nothing_lost(world):
     imported(world)
     zofia = Child.objects.get(organisation=world.org, upn="X938201512001")
+    anna, _, bridget = Carer.objects.filter(family=zofia.family).order_by("contact_order")
+    Carer.objects.filter(pk=anna.pk).update(contact_restriction=ContactRestriction.NO_CONTACT,
+                                            restriction_notes="Non-molestation order to 2027: no contact at all.")
+    Carer.objects.filter(pk=bridget.pk).update(contact_restriction=ContactRestriction.INFORMATION_ONLY,
+                                               restriction_notes="Reports only; decisions with Anna.")
+    Carer.objects.create(organisation=world.org, family=zofia.family, first_name="Piotr", last_name="Nowak",
+                         relationship="step_parent", contact_order=4)
     data = ctf_document(zofia, as_of=dt.date(2026, 7, 20))
     assert read_ctf(data).pupils[0].errors == []
     elsewhere = make_setting(world.other_org, name="Hillside Academy")
@@ -184,14 +191,30 @@ def test_a_leavers_ctf_reimports_elsewhere_with_nothing_lost(world):
     assert got.school_history[1:] == held.school_history
     assert got.school_history[0]["name"] == "Test Primary"
     carer_fields = ("title", "first_name", "last_name", "relationship", "parental_responsibility", "phone", "email",
-                    "address", "contact_order", "contact_restriction")
+                    "address", "contact_order", "contact_restriction", "restriction_notes")
     mine = [[getattr(c, f) for f in carer_fields] for c in Carer.objects.filter(family=zofia.family)]
     theirs = [[getattr(c, f) for f in carer_fields] for c in Carer.objects.filter(family=copy.family)]
     assert sorted(mine) == sorted(theirs)
+    assert {c.contact_restriction for c in Carer.objects.filter(family=copy.family)} == {
+        ContactRestriction.NO_CONTACT, ContactRestriction.COURT_ORDER, ContactRestriction.INFORMATION_ONLY, ""}
+    warnings = " ".join(plan.report()["pupils"][0]["warnings"])
+    assert "Anna Kowalska: no contact is recorded" in warnings and "information only" in warnings.lower()
     year_fields = ("year", "school_name", "school_urn", "school_la_estab", "sessions_possible", "sessions_attended",
                    "sessions_authorised", "sessions_unauthorised")
     assert [[getattr(y, f) for f in year_fields] for y in AttendanceYearSummary.objects.filter(child=zofia)] == \
         [[getattr(y, f) for f in year_fields] for y in AttendanceYearSummary.objects.filter(child=copy)]
+
+
+def test_another_mis_reads_a_no_contact_restriction_as_a_court_order(world):
+    imported(world)
+    zofia = Child.objects.get(organisation=world.org, upn="X938201512001")
+    Carer.objects.filter(family=zofia.family, first_name="Anna").update(
+        contact_restriction=ContactRestriction.NO_CONTACT, restriction_notes="")
+    contacts = read_ctf(ctf_document(zofia, as_of=dt.date(2026, 7, 20))).pupils[0].contacts
+    anna = next(c for c in contacts if c.first_name == "Anna")
+    assert anna.court_order and anna.restriction == ContactRestriction.NO_CONTACT
+    bridget = next(c for c in contacts if c.first_name == "Bridget")
+    assert not bridget.court_order and bridget.restriction == ""
 
 
 def test_the_export_never_carries_safeguarding_status(world):

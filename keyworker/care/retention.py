@@ -1,0 +1,20 @@
+"""How long care plans and learning journals are kept (registered with core.retention when the app starts)."""
+
+from keyworker.core.retention import RetentionKind, register_retention_kind
+
+from .models_journals import Observation
+from .models_plans import CarePlan
+
+
+def register() -> None:
+    register_retention_kind(RetentionKind(
+        "care_plans", "Personal care plans", "the child's date of birth", 25,
+        "IRMS Information Management Toolkit for Schools: the child's record, date of birth + 25 years",
+        lambda org, cutoff: CarePlan.objects.filter(organisation_id=org, child__date_of_birth__lt=cutoff),
+    ))
+    # A learning journal goes home with the child; the setting's copy is kept as pupils' work.
+    register_retention_kind(RetentionKind(
+        "observations", "Learning journal observations", "the date observed", 3,
+        "IRMS Information Management Toolkit for Schools: pupils' work, current year + 3",
+        lambda org, cutoff: Observation.objects.filter(organisation_id=org, observed_on__lt=cutoff),
+    ))
