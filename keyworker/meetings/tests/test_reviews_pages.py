@@ -22,6 +22,8 @@ def test_the_key_worker_sees_the_checklist_with_each_step(world, client_for):
     for words in ("Invitations sent", "Advice and papers circulated", "Key worker invited", "Mark invitations sent",
                   "Invite Kim Keyworker", "All about my family", "Not started", "Share with the family", "Overdue"):
         assert words in html, words
+    # The meeting step's date is written once, under its label, like every other step's.
+    assert "Review meeting held" in html and "Review meeting held by" not in html
 
 
 def test_a_leader_sees_upcoming_overdue_and_children_without_a_review(world, client_for):
