@@ -100,12 +100,18 @@ def test_the_standard_counts_from_the_message_and_the_reply_meets_it(world, cloc
     assert (ob.state, ob.met_late, ob.evidence_ref) == ("met", True, f"contact:{m.answered_by.contact_id}")
 
 
-def test_out_of_hours_the_carers_message_waits_for_the_next_opening(world, clock):
+def test_out_of_hours_the_carers_message_waits_for_the_next_opening(world, clock, client_for):
     clock.move_to(utc(2026, 11, 20, 18, 0))  # Friday evening
     m = send(world)
     assert m.deliver_at == utc(2026, 11, 23, 8, 0) and m.received_on == D(2026, 11, 23)
     delivery = Delivery.objects.get(notification__dedupe_key=f"message:{m.pk}")
     assert delivery.next_attempt_at == utc(2026, 11, 23, 8, 0)
+    # The family page says when it reaches the setting, in the future tense until it has.
+    page = client_for(world.ta_a).get(f"/contacts/messages/{world.family_a.pk}/").content.decode()
+    assert "it reaches the setting Mon 23 November 2026" in page and "it reached the setting" not in page
+    clock.move_to(utc(2026, 11, 23, 9, 0))
+    page = client_for(world.ta_a).get(f"/contacts/messages/{world.family_a.pk}/").content.decode()
+    assert "it reached the setting Mon 23 November 2026" in page
 
 
 def test_out_of_hours_a_staff_reply_is_held_unless_sent_now(world, clock):
