@@ -69,6 +69,19 @@ def test_the_carer_corrects_a_phone_number_and_the_office_sees_it(world, browser
         _accessible(page)
         _fits(page)
         screenshot(page, "portal-forms-details-sent-360")
+
+        # Confirmed for this half term, and then the e-mail address changes: the carer tells the office all the same.
+        expect(page.get_by_role("heading", name="Something changed since?")).to_be_visible()
+        expect(page.get_by_role("button", name="Confirm, this is right")).to_have_count(0)
+        email = page.locator(f"details:has(input[name='change-carer.{carer.pk}.email'])")
+        email.locator("summary").click()
+        email.get_by_label("It should be").fill("amy.adams.our.new.family.address@example.org")
+        page.get_by_role("button", name="Send my changes").click()
+        expect(page.get_by_role("status")).to_contain_text("your changes are waiting for the office")
+        expect(page.get_by_text("Waiting for the office", exact=True)).to_have_count(2)
+        _accessible(page)
+        _fits(page)
+        screenshot(page, "portal-forms-details-changed-since-360")
     finally:
         page.context.close()
 
@@ -76,7 +89,8 @@ def test_the_carer_corrects_a_phone_number_and_the_office_sees_it(world, browser
     office.goto("/data-checks/corrections/")
     expect(office.get_by_role("heading", name="Corrections to apply")).to_be_visible()
     expect(office.get_by_text("07700 900999")).to_be_visible()
-    expect(office.get_by_text("(carers' portal)")).to_be_visible()
+    expect(office.get_by_text("amy.adams.our.new.family.address@example.org")).to_be_visible()
+    expect(office.get_by_text("(carers' portal)")).to_have_count(2)  # each change says it came from the portal
     _accessible(office)
     screenshot(office, "office-corrections-from-portal-tablet")
 

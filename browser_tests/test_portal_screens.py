@@ -42,7 +42,8 @@ def test_a_carer_signs_in_by_the_link_and_sees_the_key_worker(world, open_page):
     Carer.objects.filter(pk=carer.pk).update(first_name="Amy", last_name="Adams")
     carer.refresh_from_db()
     carer_account(carer, "amy.adams@example.org")
-    Setting.objects.filter(pk=world.school.pk).update(phone="0161 496 0123")
+    # A school's full name: "Call <school>: <number>" must wrap, not push the page sideways at 360 px.
+    Setting.objects.filter(pk=world.school.pk).update(phone="0161 496 0123", name="Brookfield Park Primary School")
     celebration_record(actor=world.actor(world.ta_a), child=world.child_a, kind="star_of_the_week",
                        title="Kind to everyone all week", celebrated_on=TODAY - dt.timedelta(days=2), shared_how="postcard_home")
 
@@ -64,7 +65,7 @@ def test_a_carer_signs_in_by_the_link_and_sees_the_key_worker(world, open_page):
     expect(card.get_by_text("Kim Keyworker", exact=True)).to_be_visible()
     expect(card.get_by_text("Key worker", exact=True)).to_be_visible()
     expect(card.get_by_role("link", name="E-mail Kim Keyworker")).to_be_visible()
-    expect(card.get_by_role("link", name=re.compile("Call Test Primary"))).to_be_visible()
+    expect(card.get_by_role("link", name="Call Brookfield Park Primary School: 0161 496 0123")).to_be_visible()
     expect(page.get_by_text("Star of the week: Kind to everyone all week")).to_be_visible()
     _check(page, "portal-home-phone")
 

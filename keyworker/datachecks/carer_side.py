@@ -288,3 +288,49 @@ def datacheck_portal_confirm(*, link: Carer, changes: dict[str, str] | None = No
                  data={"checks": [c.pk for c in checks.values()], "differences": len(parsed)})
     obligations_refresh(organisation_id=link.organisation_id, family_ids={link.family_id}, as_of=today)
     return list(checks.values())
+
+
+@transaction.atomic
+def datacheck_portal_correct(*, link: Carer, changes: dict[str, str], as_of: dt.date | None = None) -> list[Correction]:
+    """After this half term's check is confirmed, the carer can still tell the office that something changed (a new
+    phone number): each change is a proposed correction on the child's check of this half term, in the office's queue,
+    never straight into the record. The confirmation itself stands: the office accepts or rejects each change."""
+    if DATA_CHECK not in sections_for(link):
+        raise Http404("No such family")
+    today = as_of or clock.today()
+    fc = family_check(link, today)
+    if fc.due:
+        raise RuleViolation("Check your family's details first: confirm them, or send your changes with the check.",
+                            rule="check_due")
+    parts = [p for p in fc.children if p.half_term is not None and p.check is not None]
+    if not parts:
+        raise RuleViolation("There is no data check this half term yet: it opens at the start of each half term.",
+                            rule="no_half_term")
+    parsed = _parse_changes(fc, changes)
+    if not parsed:
+        raise RuleViolation("Type what is different next to the detail that is wrong, then press “Send my changes”.",
+                            rule="no_changes", field="changes")
+    checks = {p.child.pk: p.check for p in parts}
+    first = parts[0].check
+    now = clock.now()
+    rows = []
+    for item, stored in parsed:
+        child_id = _child_id(item, fc)
+        check = checks.get(child_id, first) if child_id is not None else first
+        rows.append(Correction(
+            organisation_id=check.organisation_id, data_check=check, child_id=check.child_id, family_id=check.family_id,
+            target=item.target, carer=item.carer, field=item.field, label=item.label[:200], current_value=item.value,
+            proposed_value=stored, proposed_by_carer=link, proposed_at=now,
+        ))
+    Correction.objects.bulk_create(rows)
+    DataCheckEvent.objects.bulk_create([
+        DataCheckEvent(organisation_id=c.organisation_id, data_check=c.data_check, kind=EventKind.CORRECTION_PROPOSED, at=now,
+                       actor=link.user, summary=f"{c.label}: “{c.current_value or 'nothing recorded'}” → "
+                                                f"“{c.proposed_shown or 'nothing recorded'}”"[:300])
+        for c in rows
+    ])
+    audit_record(organisation_id=link.organisation_id, actor=link.user, event_type="datacheck.portal_corrected", obj=link.family,
+                 summary=f"{link.full_name} sent {len(rows)} change(s) to {link.family}'s data from the carers' portal",
+                 data={"corrections": [c.pk for c in rows]})
+    return rows
+

@@ -56,6 +56,10 @@ class BookletContent:
     parts: list[BookletPart] = field(default_factory=list)
 
 
+def percent_text(value) -> str:
+    """"96.5%", "100%": the British way, no space, no ".0"."""
+    return f"{float(value):.1f}".removesuffix(".0") + "%"
+
 def booklet_content(review: AnnualReview, as_of: dt.date) -> BookletContent:
     """What the booklet says, read in a fixed number of queries."""
     child = review.child
@@ -67,7 +71,7 @@ def booklet_content(review: AnnualReview, as_of: dt.date) -> BookletContent:
     if rates is None or not rates.possible:
         attendance, detail = "No attendance recorded yet this school year.", ""
     else:
-        attendance = f"{rates.attendance_pct} %"
+        attendance = percent_text(rates.attendance_pct)
         detail = f"{rates.present} of {rates.possible} sessions since {on_screen(start)}."
     celebrations = list(
         Celebration.objects.filter(child_id=child.pk, voided_at__isnull=True, shared_on__isnull=False,

@@ -24,14 +24,15 @@ from keyworker.core.extensions import carer_calendar_sources
 from keyworker.notifications.services import absolute_url
 from keyworker.people.carer_access import APPOINTMENTS, links_with
 
-from .models import Appointment, AppointmentStatus, Invitee, InviteeKind
+from .models import Appointment, AppointmentStatus, Invitee, InviteeKind, family_title
 from .models_reminders import CalendarFeed
 
 PRODID = "-//Keyworker//Appointments//EN"
 # A feed shows appointments from this long ago onwards (older ones are history, not a calendar's business).
 FEED_PAST = dt.timedelta(days=120)
 FEED_FIELDS = ("id", "uid", "sequence", "title", "kind", "starts_at", "ends_at", "place", "video_link", "status",
-               "created_at", "updated_at", "setting__name", "setting__time_zone")
+               "created_at", "updated_at", "setting__name", "setting__time_zone", "child__preferred_name",
+               "child__legal_first_name")
 
 
 # --- Feeds: the secret addresses ----------------------------------------------------------------------------------
@@ -123,7 +124,15 @@ def feed_appointments(feed: CalendarFeed, *, now: dt.datetime) -> list[dict]:
 
 # --- iCalendar ------------------------------------------------------------------------------------------------------
 
-def _event(a: dict, *, now: dt.datetime, link: str = "") -> Event:
+def _carers_summary(a: dict) -> str:
+    """A carer's calendar names the appointment as the portal does (the title staff wrote is staff-only); events other
+    apps register (transition visits) come with a title written for the family."""
+    if "child__legal_first_name" not in a:
+        return a["title"]
+    return family_title(a["kind"], a["child__preferred_name"] or a["child__legal_first_name"] or "")
+
+
+def _event(a: dict, *, now: dt.datetime, link: str = "", for_carer: bool = False) -> Event:
     tz = zoneinfo.ZoneInfo(a["setting__time_zone"] or "Europe/London")
     e = Event()
     e.add("uid", f"{a['uid']}@keyworker")
@@ -131,7 +140,7 @@ def _event(a: dict, *, now: dt.datetime, link: str = "") -> Event:
     e.add("dtstart", a["starts_at"].astimezone(tz))
     e.add("dtend", a["ends_at"].astimezone(tz))
     e.add("sequence", a["sequence"])
-    e.add("summary", f"{a['title']} – {a['setting__name']}")
+    e.add("summary", f"{_carers_summary(a) if for_carer else a['title']} – {a['setting__name']}")
     e.add("created", a["created_at"].astimezone(dt.UTC))
     e.add("last-modified", a["updated_at"].astimezone(dt.UTC))
     if a["place"]:
@@ -149,7 +158,7 @@ def _event(a: dict, *, now: dt.datetime, link: str = "") -> Event:
 
 
 def calendar_bytes(appointments: list[dict], *, now: dt.datetime, name: str = "", method: str = "",
-                   empty_zone: str = "Europe/London") -> bytes:
+                   empty_zone: str = "Europe/London", for_carer: bool = False) -> bytes:
     """A VCALENDAR of these appointments, with a VTIMEZONE for each time zone used."""
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -160,7 +169,7 @@ def calendar_bytes(appointments: list[dict], *, now: dt.datetime, name: str = ""
     if name:
         cal.add("x-wr-calname", name)
     for a in appointments:
-        cal.add_component(_event(a, now=now))
+        cal.add_component(_event(a, now=now, for_carer=for_carer))
     if appointments:
         cal.add_missing_timezones()
     else:
@@ -169,10 +178,10 @@ def calendar_bytes(appointments: list[dict], *, now: dt.datetime, name: str = ""
     return cal.to_ical()
 
 
-def appointment_ics(appointment: Appointment, *, now: dt.datetime) -> bytes:
+def appointment_ics(appointment: Appointment, *, now: dt.datetime, for_carer: bool = False) -> bytes:
     """One appointment as an .ics file (METHOD:PUBLISH), the same event as in the feeds."""
     row = Appointment.objects.filter(pk=appointment.pk).values(*FEED_FIELDS).get()
-    return calendar_bytes([row], now=now, method="PUBLISH")
+    return calendar_bytes([row], now=now, method="PUBLISH", for_carer=for_carer)
 
 
 def ics_filename(appointment: Appointment) -> str:

@@ -49,7 +49,8 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     if feed is None:
         raise Http404
     now = clock.now()
-    body = calendars.calendar_bytes(calendars.feed_appointments(feed, now=now), now=now, name="Keyworker appointments")
+    body = calendars.calendar_bytes(calendars.feed_appointments(feed, now=now), now=now, name="Keyworker appointments",
+                                    for_carer=feed.staff_id is None)
     response = HttpResponse(body, content_type=ICS)
     response["Cache-Control"] = "private, max-age=300"
     response["X-Robots-Tag"] = "noindex"

@@ -60,6 +60,20 @@ class Appointment(OrganisationOwned):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def family_title(self) -> str:
+        """What the family sees it called (the title staff wrote is staff-only): "EHCP annual review for Sam"."""
+        child = self.child if self.child_id else None
+        return family_title(self.kind, (child.preferred_name or child.legal_first_name) if child else "")
+
+
+def family_title(kind: str, child_name: str = "") -> str:
+    """An appointment's name on the carers' pages, calendar feeds and .ics files: its kind, and the child's first name."""
+    label = str(AppointmentKind(kind).label) if kind in AppointmentKind.values else str(AppointmentKind.OTHER.label)
+    if kind == AppointmentKind.OTHER:
+        label = "Appointment"
+    return f"{label} for {child_name}" if child_name else label
+
 
 class InviteeKind(models.TextChoices):
     CARER = "carer", "Carer"

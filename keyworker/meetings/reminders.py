@@ -8,7 +8,8 @@ policy's number of days and, for each invited carer not yet reminded, writes one
   becomes a task on the key worker's My week (`to_do`); ticking it off (`reminder_tick_off`) makes it `done`.
 
 A sent or ticked-off reminder is the SCH-6 evidence `appointment_reminder`, about the event `appointment:<id>`.
-A carer under "no contact", one who said they are not coming, and a cancelled appointment get none.
+A carer under any restriction (no contact, a court order, information only), one who said they are not coming, and a
+cancelled appointment get none.
 
 Exactly once: the reminder rows are unique per appointment and carer and inserted with "on conflict do nothing",
 stamped with the run's id, in the same transaction as the notifications; each run writes the notifications of the
@@ -117,7 +118,9 @@ def _due(organisation_id: int, as_of: dt.date, now: dt.datetime, days: int) -> l
             appointment__status=AppointmentStatus.SCHEDULED, appointment__starts_at__gt=now,
             appointment__starts_at__lt=upper,
         )
-        .exclude(carer__contact_restriction=ContactRestriction.NO_CONTACT)
+        # Never to a carer under a restriction (no contact, a court order, information only): staff who invited
+        # them decide how to tell them, not an automatic reminder.
+        .filter(carer__contact_restriction=ContactRestriction.NONE)
         .exclude(rsvp=Rsvp.NO)
         .exclude(Exists(reminded))
         .values(

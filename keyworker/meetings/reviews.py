@@ -215,7 +215,8 @@ def review_steps(review: AnnualReview, as_of: dt.date) -> list[Step]:
         day_field, by_field = STEP_FIELDS[code]
         done_on, done_by = getattr(review, day_field), _name(getattr(review, by_field))
         if code == HELD:
-            steps.append(Step(code, f"Review meeting held by {on_screen(review.due_by)}", review.due_by, done_on, done_by,
+            # The label alone: the checklist writes "by <date due>" under it.
+            steps.append(Step(code, STEP_LABELS[code], review.due_by, done_on, done_by,
                               _state(review.due_by, done_on, as_of)))
         elif code == REPORT:
             due = report_by(review.held_on) if review.held_on else None

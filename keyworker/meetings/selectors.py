@@ -137,7 +137,8 @@ def carer_invitations(access: carer_access.CarerAccess, *, now: dt.datetime, pas
         return []
     return list(
         Invitee.objects.filter(carer_id__in=ids, appointment__ends_at__gte=now - dt.timedelta(days=past_days))
-        .select_related("appointment__setting", "appointment__child", "carer")
+        .select_related("appointment__setting", "appointment__child", "carer", "appointment__annual_review",
+                        "appointment__evening_slot")
         .prefetch_related(Prefetch("appointment__invitees", queryset=invitees_in_order()))
         .order_by("appointment__starts_at", "appointment_id")[:LIST_MAX]
     )
@@ -187,6 +188,16 @@ def _home_item(kind: str, invitee: Invitee, title: str, detail: str):
                          family_id=invitee.carer.family_id if invitee.carer_id else None)
 
 
+def _on_home_already(access, appointment: Appointment) -> bool:
+    """An annual review's meeting and a booked parents' evening slot have home items of their own (with the review's
+    page and the booking), for carers who see reviews or bookings: the plain appointment would say it twice."""
+    review = getattr(appointment, "annual_review", None)  # fetched with the invitation: no query
+    if review is not None and access.may(carer_access.REVIEWS, review.family_id):
+        return True
+    slot = getattr(appointment, "evening_slot", None)
+    return slot is not None and slot.family_id is not None and access.may(carer_access.BOOKINGS, slot.family_id)
+
+
 def carer_home_coming(access, as_of: dt.date, now: dt.datetime, limit: int = 3) -> list:
     """The carer's next appointments (not cancelled), soonest first."""
     from keyworker.core.extensions import COMING
@@ -194,7 +205,8 @@ def carer_home_coming(access, as_of: dt.date, now: dt.datetime, limit: int = 3) 
     from .models import AppointmentStatus
 
     upcoming = [i for i in carer_invitations(access, now=now, past_days=0)
-                if i.appointment.status == AppointmentStatus.SCHEDULED and i.appointment.ends_at >= now][:limit]
+                if i.appointment.status == AppointmentStatus.SCHEDULED and i.appointment.ends_at >= now
+                and not _on_home_already(access, i.appointment)][:limit]
     return [_home_item(COMING, i, f"{i.appointment.get_kind_display()} at {i.appointment.setting.name}",
                        i.appointment.place or "Video meeting") for i in upcoming]
 

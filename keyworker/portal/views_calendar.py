@@ -22,7 +22,7 @@ ICS = "text/calendar; charset=utf-8"
 def calendar(request):
     now = clock.now()
     rows = list(calendars.carer_appointments(request.user, now=now).filter(ends_at__gte=now)
-                .select_related("setting").order_by("starts_at", "id")[:50])
+                .select_related("setting", "child").order_by("starts_at", "id")[:50])
     for a in rows:
         a.local_start = local(a.starts_at, a.setting.time_zone)
         a.is_cancelled = a.status == AppointmentStatus.CANCELLED
@@ -51,6 +51,6 @@ def appointment_ics(request, appointment_id: int):
     appointment = calendars.carer_appointments(request.user, now=clock.now()).filter(pk=appointment_id).first()
     if appointment is None:
         raise Http404
-    response = HttpResponse(calendars.appointment_ics(appointment, now=clock.now()), content_type=ICS)
+    response = HttpResponse(calendars.appointment_ics(appointment, now=clock.now(), for_carer=True), content_type=ICS)
     response["Content-Disposition"] = f'attachment; filename="{calendars.ics_filename(appointment)}"'
     return response

@@ -59,7 +59,18 @@ def data_check(request: HttpRequest, family_id: int) -> HttpResponse:
         posted = {k[len(CHANGE):]: v for k, v in request.POST.items() if k.startswith(CHANGE) and k[len(CHANGE):] in keys}
         typed = {k: v for k, v in posted.items() if v.strip()}
         action = request.POST.get("action", "")
-        if action == "confirm" and typed:
+        if not fc.due and fc.in_term:
+            # Confirmed already this half term: only changes now (a new phone number), for the office to accept.
+            try:
+                carer_side.datacheck_portal_correct(link=link, changes=typed, as_of=today)
+            except carer_side.FieldErrors as exc:
+                errors = exc.errors
+            except RuleViolation as exc:
+                top_error = exc.message
+            else:
+                messages.success(request, "Thank you: your changes are waiting for the office.")
+                return redirect("portal:forms_data_check", family_id)
+        elif action == "confirm" and typed:
             top_error = ("You typed some changes. To send them to the office, press “Send my changes”; to confirm "
                          "without them, clear what you typed.")
         elif action == "changes" and not typed:

@@ -11,6 +11,7 @@ from keyworker.contacts.message_reads import carer_conversation
 from keyworker.contacts.messages import hours_text, message_mark_read_by_carer, message_send, opening_text
 from keyworker.core import clock
 from keyworker.core.errors import RuleViolation
+from keyworker.organisations.models import SettingKind
 from keyworker.people.carer_access import MESSAGES
 
 from .access import carer_required
@@ -38,8 +39,8 @@ def messages_thread(request, family_id: int):
             form.add_error("body" if exc.field == "body" else None, exc.message)
         else:
             if sent.deliver_at > sent.sent_at:
-                messages.success(request, "Message sent. It is out of hours, so the school will see it when it opens, "
-                                          f"{opening_text(sent.deliver_at, sent.setting)}.")
+                messages.success(request, f"Message sent. It is out of hours, so {sent.setting.name} will see it when it "
+                                          f"opens, {opening_text(sent.deliver_at, sent.setting)}.")
             else:
                 messages.success(request, "Message sent.")
             return redirect("portal:messages", family_id)
@@ -48,7 +49,12 @@ def messages_thread(request, family_id: int):
     conversation = carer_conversation(request.carer, family_id, now)
     key_worker = (current_allocations().filter(family_id=family_id)
                   .select_related("staff__user", "setting").order_by("id").first())
+    setting = key_worker.setting if key_worker else None
+    hours = hours_text()
+    if setting is not None and setting.kind != SettingKind.SCHOOL:  # a nursery or a club has no "school days"
+        hours = hours.replace("on school days", "on the days it is open")
     return render(request, "portal/messages_thread.html", {
         "family": link.family, "conversation": conversation, "form": form, "key_worker": key_worker,
-        "hours": hours_text(), "several": len(request.carer.family_ids_with(MESSAGES)) > 1,
+        "hours": hours, "setting_name": setting.name if setting else "your child's school or setting",
+        "several": len(request.carer.family_ids_with(MESSAGES)) > 1,
     }, status=400 if request.method == "POST" else 200)

@@ -100,12 +100,18 @@ def test_the_standard_counts_from_the_message_and_the_reply_meets_it(world, cloc
     assert (ob.state, ob.met_late, ob.evidence_ref) == ("met", True, f"contact:{m.answered_by.contact_id}")
 
 
-def test_out_of_hours_the_carers_message_waits_for_the_next_opening(world, clock):
+def test_out_of_hours_the_carers_message_waits_for_the_next_opening(world, clock, client_for):
     clock.move_to(utc(2026, 11, 20, 18, 0))  # Friday evening
     m = send(world)
     assert m.deliver_at == utc(2026, 11, 23, 8, 0) and m.received_on == D(2026, 11, 23)
     delivery = Delivery.objects.get(notification__dedupe_key=f"message:{m.pk}")
     assert delivery.next_attempt_at == utc(2026, 11, 23, 8, 0)
+    # The family page says when it reaches the setting, in the future tense until it has.
+    page = client_for(world.ta_a).get(f"/contacts/messages/{world.family_a.pk}/").content.decode()
+    assert "it reaches the setting Mon 23 November 2026" in page and "it reached the setting" not in page
+    clock.move_to(utc(2026, 11, 23, 9, 0))
+    page = client_for(world.ta_a).get(f"/contacts/messages/{world.family_a.pk}/").content.decode()
+    assert "it reached the setting Mon 23 November 2026" in page
 
 
 def test_out_of_hours_a_staff_reply_is_held_unless_sent_now(world, clock):
@@ -184,6 +190,23 @@ def test_portal_pages_as_the_carer_another_familys_carer_and_staff(world, client
     assert client.post(url, {"body": ""}).status_code == 400
     assert portal_client(carer_b).get(url).status_code == 404
     assert client_for(world.ta_a).get(url).status_code == 404
+
+
+def test_the_portal_names_the_setting_not_a_school_for_a_nursery_and_out_of_hours(world, clock):
+    from keyworker.enrolment.tests.helpers import make_nursery
+
+    nursery = make_nursery(world)
+    url = reverse("portal:messages", args=[nursery.family.pk])
+    client = portal_client(nursery.carer)
+    page = client.get(url).content.decode()
+    assert "school" not in page.split("<main", 1)[1].split("</main>", 1)[0].lower()
+    assert "on the days it is open" in page and "phone Little Acorns or call 999" in page
+    clock.move_to(utc(2026, 11, 20, 18, 0))  # Friday evening (a new session: the first one has ended, idle)
+    response = portal_client(nursery.carer).post(url, {"body": "Eli left his coat behind."}, follow=True)
+    assert "so Little Acorns will see it when it opens, Mon 23 November 2026 at 08:00" in response.content.decode()
+    # A school's carers still read "school days".
+    assert "on school days" in portal_client(carer_of(world.family_a)).get(
+        reverse("portal:messages", args=[world.family_a.pk])).content.decode()
 
 
 def test_a_carer_of_two_families_chooses_and_a_no_contact_carer_has_no_access(world):

@@ -149,6 +149,35 @@ def test_a_carer_downloads_their_appointment_and_nothing_else(world):
     assert client.get("/family/appointments/999999/calendar.ics").status_code == 404
 
 
+def test_the_carer_never_sees_the_title_staff_wrote_in_the_calendar_page_feed_or_ics(world, client_for):
+    """Staff write the title for themselves ("Concerns raised by the social worker"); the family's calendar, like the
+    portal's appointments page, names the appointment by its kind and the child's first name."""
+    carer = carer_of(world.family_a, email="amy@example.org")
+    child = world.family_a.children.order_by("id").first()
+    a = appointment(world, family=world.family_a, carers=[carer], staff=[world.ta_a],
+                    title="Concerns raised by the social worker")
+    a.child = child
+    a.save()
+    name = child.preferred_name or child.legal_first_name
+    client = portal_client(carer)
+    page = client.get("/family/calendar/").content.decode()
+    assert "Concerns raised" not in page and f"Review meeting for {name}" in page
+    [e] = events(parse(client.get(f"/family/appointments/{a.pk}/calendar.ics")))
+    assert str(e["SUMMARY"]) == f"Review meeting for {name} – {world.school.name}"
+    client.post("/family/calendar/address/")
+    feed = CalendarFeed.objects.get(user=carer.user, revoked_at__isnull=True)
+    from django.test import Client
+
+    response = Client().get(f"/meetings/feed/{feed.token}.ics")
+    assert "Concerns raised" not in response.content.decode()
+    assert [str(e["SUMMARY"]) for e in events(parse(response))] == [f"Review meeting for {name} – {world.school.name}"]
+    # The staff member's own feed and download keep the title they wrote.
+    staff = client_for(world.ta_a)
+    [mine] = events(parse(staff.get(f"/meetings/{a.pk}/appointment.ics")))
+    assert str(mine["SUMMARY"]).startswith("Concerns raised by the social worker")
+    assert "Concerns raised" in staff.get(feed_path(staff)).content.decode()
+
+
 def test_staff_get_404_on_the_carers_pages(world, client_for):
     a = appointment(world, family=world.family_a, staff=[world.ta_a])
     client = client_for(world.ta_a)

@@ -86,6 +86,23 @@ def test_no_reminder_to_a_carer_under_no_contact_for_a_cancelled_appointment_or_
     assert not AppointmentReminder.objects.exists() and not Notification.objects.exists()
 
 
+def test_no_reminder_to_a_carer_under_a_court_order_or_information_only(world):
+    """"Never to a carer under a restriction": not an e-mail, not a task for the key worker either."""
+    from keyworker.people.models import Carer
+
+    free = emailing(world.family_a, "free@example.org")
+    court = Carer.objects.create(organisation=world.org, family=world.family_a, first_name="Cal", last_name="Court",
+                                 email="court@example.org", preferred_contact_method=ContactMethod.EMAIL,
+                                 contact_restriction=ContactRestriction.COURT_ORDER)
+    info = Carer.objects.create(organisation=world.org, family=world.family_a, first_name="Ida", last_name="Info",
+                                email="info@example.org", preferred_contact_method=ContactMethod.PHONE,
+                                contact_restriction=ContactRestriction.INFORMATION_ONLY)
+    appointment(world, family=world.family_a, carers=[free, court, info])
+    assert reminders_run(organisation_id=world.org.pk, as_of=TODAY, now=NOW) == 1
+    assert list(AppointmentReminder.objects.values_list("carer_id", flat=True)) == [free.pk]
+    assert Notification.objects.count() == 1
+
+
 def test_only_appointments_within_the_policys_days_and_still_to_come(world):
     carer = emailing(world.family_a, "a@example.org")
     inside = appointment(world, family=world.family_a, carers=[carer], starts_in=T(days=3))

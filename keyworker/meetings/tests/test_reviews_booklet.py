@@ -46,3 +46,12 @@ def test_the_booklet_reads_a_fixed_number_of_queries(world, django_assert_max_nu
     review = reviews.access_review(world.actor(world.ta_a), review.pk)
     with django_assert_max_num_queries(8):
         booklet_pdf(booklet_content(review, TODAY))
+
+
+def test_attendance_reads_the_british_way():
+    from decimal import Decimal
+
+    from keyworker.meetings.booklet import percent_text
+
+    assert [percent_text(Decimal(v)) for v in ("100.0", "96.5", "0.0")] == ["100%", "96.5%", "0%"]
+

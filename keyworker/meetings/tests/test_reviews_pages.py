@@ -22,6 +22,8 @@ def test_the_key_worker_sees_the_checklist_with_each_step(world, client_for):
     for words in ("Invitations sent", "Advice and papers circulated", "Key worker invited", "Mark invitations sent",
                   "Invite Kim Keyworker", "All about my family", "Not started", "Share with the family", "Overdue"):
         assert words in html, words
+    # The meeting step's date is written once, under its label, like every other step's.
+    assert "Review meeting held" in html and "Review meeting held by" not in html
 
 
 def test_a_leader_sees_upcoming_overdue_and_children_without_a_review(world, client_for):
@@ -135,7 +137,8 @@ def test_my_week_shows_the_reviews_coming_with_all_about_my_family(world, client
     booked(world)
     html = client_for(world.ta_a).get("/my-week/").content.decode()
     assert "Annual reviews coming up" in html and "Alfie Adams" in html
-    assert "not finished &quot;All about my family&quot; yet" in html or 'not finished "All about my family" yet' in html
+    # Counted per review (one per child), not per family.
+    assert "<strong>1</strong> review still without a finished" in html
 
 
 def test_the_checklist_shows_all_about_my_family_state(world, client_for):

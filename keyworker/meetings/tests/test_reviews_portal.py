@@ -85,6 +85,19 @@ def test_the_carers_home_shows_the_review_coming_and_all_about_my_family_to_do(w
     coming = [i for s in carer_home_sources(COMING) if s.code.startswith("annual_reviews") for i in s.fetch(access, TODAY, now)]
     to_do = [i for s in carer_home_sources(TO_DO) if s.code.startswith("annual_reviews") for i in s.fetch(access, TODAY, now)]
     assert [i.title for i in coming] == ["Annual review for Alfie"] and coming[0].url == f"/family/reviews/{review.pk}/"
+    # The meeting is on the home page once, as the review (not again as a plain appointment)...
+    plain = [i for s in carer_home_sources(COMING) if s.code == "appointments" for i in s.fetch(access, TODAY, now)]
+    assert review.appointment.invitees.filter(carer__user=user).exists() and plain == []
+    # ...but a carer who does not see reviews (no parental responsibility) still sees the appointment they are invited to.
+    carer = _carer(world.family_a)
+    carer.parental_responsibility = False
+    carer.save()
+    limited = access_for(user)
+    assert [i.title for s in carer_home_sources(COMING) if s.code == "appointments" for i in s.fetch(limited, TODAY, now)] == [
+        "EHCP annual review at Test Primary"]
+    carer.parental_responsibility = True
+    carer.save()
+    access = access_for(user)
     assert [i.title for i in to_do] == ["Fill in All about my family"]
     reviews.family_views_save_by_carer(access=access, review=review, answers=reviews.Answers(hopes="Friends"), done=True)
     assert not [i for s in carer_home_sources(TO_DO) if s.code.startswith("annual_reviews") for i in s.fetch(access, TODAY, now)]

@@ -115,6 +115,8 @@ def test_the_carers_home_asks_to_book_then_shows_the_booking(world, clock):
     evenings.booking_create(by=None, slot=slots_of(evening, world.ta_a)[0], child=world.child_a, carer=carer)
     [coming] = items()
     assert coming.kind == "coming" and world.ta_a.user.full_name in coming.title and coming.child == world.child_a.display_name
+    # The booking's appointment is not listed a second time by the appointments' own home item.
+    assert [i for s in carer_home_sources() if s.code == "appointments" for i in s.fetch(access, now.date(), now)] == []
 
 
 @pytest.mark.parametrize("families", [1, 6])

@@ -50,6 +50,39 @@ def test_a_correction_waits_for_the_office(world, client_for):
     assert "in the carers&#x27; portal" in detail and "something was different" in detail
 
 
+def test_after_confirming_a_new_phone_number_still_goes_to_the_office(world, client_for):
+    """Confirmed this half term, then the number changes: the carer tells the office from the same page; the record
+    keeps the old number until the office accepts the new one."""
+    from keyworker.core.errors import RuleViolation
+    from keyworker.datachecks import carer_side
+
+    carer = world.family_a.carers.first()
+    client = portal_client(carer)
+    assert client.post(_details(world), {"action": "confirm"}).status_code == 302
+    html = client.get(_details(world)).content.decode()
+    assert "Something changed since?" in html and "Confirm, this is right" not in html and "Send my changes" in html
+    # Bad input: a message next to the field, nothing sent.
+    response = client.post(_details(world), {"action": "changes", f"change-carer.{carer.pk}.email": "nope"})
+    assert response.status_code == 400 and 'aria-invalid="true"' in response.content.decode()
+    assert client.post(_details(world), {"action": "changes"}).status_code == 400
+    assert not Correction.objects.exists()
+    response = client.post(_details(world), {"action": "changes", f"change-carer.{carer.pk}.phone": "07700 900777"})
+    assert response.status_code == 302
+    carer.refresh_from_db()
+    assert carer.phone == "07700 900123"
+    [correction] = Correction.objects.all()
+    assert correction.state == "proposed" and correction.proposed_by_carer_id == carer.pk
+    assert correction.data_check.carer_confirmed_at is not None
+    assert "07700 900777" in client.get(_details(world)).content.decode()
+    assert "07700 900777" in client_for(world.admin_office).get("/data-checks/corrections/").content.decode()
+    # While the half term's check is still to do, the check itself takes the changes.
+    other = world.family_b.carers.first()
+    with pytest.raises(RuleViolation):
+        carer_side.datacheck_portal_correct(link=other, changes={f"carer.{other.pk}.phone": "01"})
+    # Another family's carer finds nothing.
+    assert portal_client(other).post(_details(world), {"action": "changes", f"change-carer.{carer.pk}.phone": "01"}).status_code == 404
+
+
 def test_errors_are_shown_next_to_each_field(world):
     carer = world.family_a.carers.first()
     client = portal_client(carer)
