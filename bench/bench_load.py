@@ -311,15 +311,16 @@ def run(args, url: str) -> int:
     host = f"http://127.0.0.1:{args.port}"
     gunicorn = subprocess.Popen(
         [str(venv_bin / "gunicorn"), "bench.load_wsgi:application", "--bind", f"127.0.0.1:{args.port}",
-         "--workers", str(args.gunicorn_workers), "--worker-class", "sync", "--timeout", "60",
+         "--chdir", str(ROOT), "--workers", str(args.gunicorn_workers), "--worker-class", "sync", "--timeout", "60",
          "--log-level", "warning", "--error-logfile", str(tmp / "gunicorn.log")],
         cwd=str(ROOT), env=env,
     )
     procs = [(gunicorn, "gunicorn")]
     try:
-        wait_for(host + "/accounts/login/")
+        wait_for(host + "/static/core/keyworker.css")
         if not args.no_worker:
-            worker = subprocess.Popen([str(venv_bin / "keyworker"), "worker"], cwd=str(ROOT), env=env,
+            # `python -m config.manage`: this checkout's code (the installed `keyworker` script may point at another).
+            worker = subprocess.Popen([sys.executable, "-m", "config.manage", "worker"], cwd=str(ROOT), env=env,
                                       stdout=open(tmp / "worker.log", "w"), stderr=subprocess.STDOUT)  # noqa: SIM115
             procs.append((worker, "keyworker worker"))
         print(f"Load: {args.users} users for {args.duration} s against gunicorn ({args.gunicorn_workers} sync workers)"
