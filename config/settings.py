@@ -134,6 +134,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "transaction_mode": "IMMEDIATE",
         }
     )
+# A read replica (PostgreSQL streaming replication) for downloads and reports: keyworker/core/replica.py.
+if os.environ.get("KEYWORKER_REPLICA_DATABASE_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["KEYWORKER_REPLICA_DATABASE_URL"],
+        conn_max_age=int(os.environ.get("KEYWORKER_CONN_MAX_AGE", "0")),
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests read the primary through the alias
+DATABASE_ROUTERS = ["keyworker.core.replica.ReplicaRouter"]
 
 AUTH_USER_MODEL = "accounts.User"
 PASSWORD_HASHERS = [

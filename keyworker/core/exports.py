@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.text import slugify
 
 from .audit import audit_record
+from .replica import replica_reads
 from .spreadsheets import csv_writer, xlsx_append
 
 FORMATS = ("csv", "xlsx")
@@ -96,7 +97,8 @@ def _sheet_title(title: str) -> str:
 def table_download(request: HttpRequest, fmt: str, *, actor, name: str, title: str, columns: Sequence[str],
                    rows: Iterable[Sequence[Any]], as_of: dt.date | None = None) -> HttpResponse:
     """The download of a list: `name` is the file's stem (e.g. "families"), `title` the page's heading."""
-    data, n = table_bytes(fmt, title=title, columns=columns, rows=rows)
+    with replica_reads():  # the rows are read as the file is written: a download may read a moment behind
+        data, n = table_bytes(fmt, title=title, columns=columns, rows=rows)
     filters = {k: v for k, v in request.GET.items() if k not in {"page", "download"} and v}
     audit_record(organisation_id=actor.organisation_id, actor=actor.user, event_type="export.downloaded",
                  summary=f"{title} downloaded as {fmt.upper()} ({n} row{'s' if n != 1 else ''})",

@@ -195,7 +195,7 @@ class Obligation(OrganisationOwned):
     # fewer indexes): organisation (state and due date), standard (the unique period), responsible staff (state).
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", db_index=False)
     standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="obligations", db_index=False)
-    setting = models.ForeignKey(Setting, on_delete=models.CASCADE, related_name="+")
+    setting = models.ForeignKey(Setting, on_delete=models.CASCADE, related_name="+", db_index=False)
     # Empty for the key worker and setting subjects.
     family = models.ForeignKey(Family, null=True, blank=True, on_delete=models.CASCADE, related_name="obligations")
     child = models.ForeignKey(Child, null=True, blank=True, on_delete=models.CASCADE, related_name="obligations")
@@ -225,6 +225,9 @@ class Obligation(OrganisationOwned):
         indexes = [
             models.Index(fields=["organisation", "state", "due_on"], name="obligation_state_due_idx"),
             models.Index(fields=["responsible_staff", "state"], name="obligation_staff_state_idx"),
+            # Compliance reads a setting's obligations of a half term or a school year (by due date), not its whole
+            # history; it also serves the setting's foreign key.
+            models.Index(fields=["setting", "due_on"], name="obligation_setting_due_idx"),
         ]
 
     def __str__(self) -> str:

@@ -3,7 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 
 from keyworker.accounts.access import Actor
@@ -203,17 +203,20 @@ def my_week(actor: Actor, as_of: dt.date, *, today: dt.date | None = None) -> My
 # Missed this half term -------------------------------------------------------------------------------
 
 
-def _half_term_start(as_of: dt.date):
-    """For each obligation's setting, the start of the half term holding as_of (in a holiday, the last one before)."""
-    return Subquery(
-        HalfTerm.objects.filter(setting_id=OuterRef("setting_id"), starts_on__lte=as_of).order_by("-starts_on").values("starts_on")[:1]
+def half_term_starts(organisation_id: int, as_of: dt.date) -> dict[int, dt.date]:
+    """For each setting of the organisation, the start of the half term holding as_of (in a holiday, the last one
+    before): one query, a row per setting."""
+    return dict(
+        HalfTerm.objects.filter(organisation_id=organisation_id, starts_on__lte=as_of)
+        .values("setting_id").annotate(start=Max("starts_on")).values_list("setting_id", "start").order_by()
     )
 
 
-def missed_this_half_term(actor: Actor, as_of: dt.date, *, mine: bool) -> QuerySet[Obligation]:
+def missed_this_half_term(actor: Actor, as_of: dt.date, *, mine: bool,
+                          starts: dict[int, dt.date] | None = None) -> QuerySet[Obligation]:
     """Missed obligations (their period closed without what meets them) due in the half term of as_of, each in its
     own setting's calendar: the key worker's own (`mine`), or those of the settings the actor leads. Scoped to what
-    the actor may see."""
+    the actor may see. `starts`: half_term_starts() when the caller has it already."""
     qs = obligations_visible_to(actor).filter(state=ObligationState.MISSED, due_on__lte=as_of)
     if mine:
         qs = qs.filter(responsible_staff=actor.staff)
@@ -221,7 +224,20 @@ def missed_this_half_term(actor: Actor, as_of: dt.date, *, mine: bool) -> QueryS
         leads = led_setting_ids(actor)
         if leads is not None:
             qs = qs.filter(setting_id__in=leads)
-    return qs.annotate(half_term_start=_half_term_start(as_of)).filter(due_on__gte=F("half_term_start"))
+    if starts is None:
+        starts = half_term_starts(actor.organisation_id, as_of)
+    # Each setting's own half term as a range of due dates (settings sharing a calendar share one term), so the
+    # index on (organisation, state, due_on) reads this half term's rows only, not every missed obligation of the
+    # organisation's history with a look-up of its half term each.
+    settings_from: dict[dt.date, list[int]] = {}
+    for setting_id, start in starts.items():
+        settings_from.setdefault(start, []).append(setting_id)
+    if not settings_from:
+        return qs.none()
+    in_half_term = Q()
+    for start, setting_ids in sorted(settings_from.items()):
+        in_half_term |= Q(setting_id__in=sorted(setting_ids), due_on__gte=start)
+    return qs.filter(in_half_term)
 
 
 @dataclass(frozen=True)
@@ -235,11 +251,14 @@ class MissedSummary:
 
 
 def missed_summary(actor: Actor, as_of: dt.date) -> MissedSummary:
-    """The "N missed this half term" figures for My week: one query each."""
+    """The "N missed this half term" figures for My week: one query each, and one for the half terms."""
     if not actor.staff:
         return MissedSummary(None, None)
-    mine = missed_this_half_term(actor, as_of, mine=True).count() if actor.is_key_worker else None
-    settings = missed_this_half_term(actor, as_of, mine=False).count() if actor.is_leader else None
+    if not (actor.is_key_worker or actor.is_leader):
+        return MissedSummary(None, None)
+    starts = half_term_starts(actor.organisation_id, as_of)
+    mine = missed_this_half_term(actor, as_of, mine=True, starts=starts).count() if actor.is_key_worker else None
+    settings = missed_this_half_term(actor, as_of, mine=False, starts=starts).count() if actor.is_leader else None
     return MissedSummary(mine, settings)
 
 
