@@ -22,6 +22,7 @@ get 404 on the carers' pages; anonymous is sent to sign in (pages) or gets 401/4
 """
 
 import collections
+import re
 
 import pytest
 from django.db import transaction
@@ -840,3 +841,111 @@ def test_route(open_db, name):
     wrong = {p: f"expected {expected[p]}, got {got[p]}" for p in PERSONAS if got[p] != expected[p]}
     assert not wrong, f"{url}: {wrong}\nthe line for what it answers now: {name!r}: {compress(got)!r},"
 
+
+
+# --- No request crosses organisations ---------------------------------------------------------------------------------
+# With the demo's two organisations, the childcare group's names are marked with a word found nowhere else; then the
+# school's headteacher opens every school route they may open, and its safeguarding lead (with a fresh confirmation)
+# every restricted one. Two checks, meant to catch a forgotten scope without breaking on how a query is written:
+# - no answer shows the word (no row of the group came back, whatever query fetched it);
+# - in the SQL of those requests, no query names the group's organisation_id, and no read of an organisation's table
+#   (one with organisation_id, as its main table) goes without a WHERE on organisation_id or on ids (a primary or
+#   foreign key: rows reached from records already scoped). A table read whole would cross organisations.
+MARK = "Qzvmark"
+
+
+def _mark_the_other_organisation(org) -> None:
+    from django.apps import apps
+    from django.db.models import CharField, TextField, Value
+    from django.db.models.functions import Cast, Concat
+
+    from keyworker.accounts.models import User
+    from keyworker.core import append_only
+    from keyworker.organisations.models import Organisation
+
+    protected = set(append_only.protected_tables())
+    for model in apps.get_models():
+        if (not model._meta.app_config.name.startswith("keyworker.") or model._meta.db_table in protected
+                or not any(f.column == "organisation_id" for f in model._meta.concrete_fields)):
+            continue
+        names = [f.name for f in model._meta.concrete_fields
+                 if isinstance(f, CharField | TextField) and f.name.endswith("name") and not f.choices]
+        if names:
+            model._default_manager.filter(organisation_id=org.pk).update(
+                **{n: Concat(Value(MARK), Cast("pk", CharField())) for n in names})
+    only_there = User.objects.filter(memberships__organisation=org).exclude(memberships__organisation__in=
+                                                                            Organisation.objects.exclude(pk=org.pk))
+    User.objects.filter(pk__in=only_there.values("pk")).update(full_name=Concat(Value(MARK), Cast("pk", CharField())))
+    Organisation.objects.filter(pk=org.pk).update(name=f"{MARK} organisation")
+
+
+def _owned_tables() -> set[str]:
+    from django.apps import apps
+
+    return {m._meta.db_table for m in apps.get_models(include_auto_created=True)
+            if any(f.column == "organisation_id" for f in m._meta.concrete_fields)}
+
+
+_MAIN_TABLE = re.compile(r'\bFROM "(\w+)"')
+_KEY_FILTER = re.compile(r'"(?:id|\w+_id)" (?:= |IN \()')
+_ORG_FILTER = re.compile(r'"organisation_id" (?:= (\d+)|IN \(([\d, ]+)\))')
+
+
+def sql_problems(sql: str, owned: set[str], other_org_id: int) -> list[str]:
+    problems = []
+    for one, many in _ORG_FILTER.findall(sql):
+        if other_org_id in {int(n) for n in re.findall(r"\d+", one or many)}:
+            problems.append("names the other organisation")
+    main = _MAIN_TABLE.search(sql)
+    if sql.lstrip().startswith("SELECT") and main and main.group(1) in owned:
+        where = sql.split(" WHERE ", 1)[1] if " WHERE " in sql else ""
+        if "organisation_id" not in where and not _KEY_FILTER.search(where):
+            problems.append(f"reads {main.group(1)} without organisation_id or ids")
+    return problems
+
+
+def test_no_request_reads_another_organisations_rows(open_db):
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from keyworker.accounts import restricted
+    from keyworker.core import clock
+
+    world = open_db
+    other = world.orgs[GROUP]
+    _mark_the_other_organisation(other)
+    session = SessionStore(session_key=world.personas["dsl"].session_key)
+    session[restricted.SESSION_KEY] = clock.now().timestamp()
+    session.save()
+    # The mark shows where it should: the group's own manager sees it on their families' page.
+    assert MARK.encode() in world.client("manager").get(reverse("dashboard:family_list")).content
+    owned = _owned_tables()
+    visits = [(name, p) for name in CALLED if home_of(name) == SCHOOL and name not in MOVED for p in ("head", "dsl")
+              if expand(EXPECTED[name])[p] == ("200" if p == "head" else "confirm")]
+    assert len(visits) > 150
+    problems: list[str] = []
+    for name, persona in visits:
+        url = url_for(world, name)
+        client = world.client(persona)
+        with CaptureQueriesContext(connection) as queries, transaction.atomic():
+            response = client.get(url)
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            transaction.set_rollback(True)
+        if response.status_code == 405:  # a route that only takes POST: not a read
+            continue
+        assert response.status_code == 200, f"{persona} {url}: {response.status_code}"
+        if MARK.encode() in body:
+            problems.append(f"{persona} {url} shows a record of the other organisation")
+        problems += [f"{persona} {url}: {problem}: {q['sql'][:300]}" for q in queries.captured_queries
+                     for problem in sql_problems(q["sql"], owned, other.pk)]
+    assert not problems, "\n".join(problems)
+
+
+def test_the_sql_check_finds_a_table_read_whole_or_the_other_organisation():
+    owned = {"people_child"}
+    assert sql_problems('SELECT "people_child"."id" FROM "people_child" WHERE "people_child"."organisation_id" = 1', owned, 2) == []
+    assert sql_problems('SELECT "people_child"."id" FROM "people_child" WHERE "people_child"."family_id" IN (3, 4)', owned, 2) == []
+    assert sql_problems('SELECT "people_child"."id" FROM "people_child" ORDER BY "people_child"."id"', owned, 2)
+    assert sql_problems('SELECT "people_child"."id" FROM "people_child" WHERE "people_child"."left_on" IS NULL', owned, 2)
+    assert sql_problems('SELECT "people_child"."id" FROM "people_child" WHERE "people_child"."organisation_id" = 2', owned, 2)
