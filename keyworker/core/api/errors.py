@@ -1,5 +1,8 @@
 """JSON errors: {"errors": {field: [message]}, "codes": {field: [code]}} for 400, {"detail": message} otherwise.
 
+Every field has one flat list of messages: a field inside a list or an object of the input is named by its path,
+"marks.0.code", so a client (and the OpenAPI schema) never meets nested error objects.
+
 An edit sent with an older `version` than the saved one is a 409 {"detail", "code": "conflict", "current": the saved
 record, "changed_by", "changed_at"}: nothing is saved.
 
@@ -29,12 +32,31 @@ class CodedRefusal(exceptions.PermissionDenied):
     """403 {"detail": "...", "code": <default_code>}: a refusal whose reason a client acts on."""
 
 
-def _as_field_dict(detail: Any) -> dict[str, Any]:
+def _nested(value: Any) -> bool:
+    return isinstance(value, dict) or (isinstance(value, list) and any(isinstance(v, dict | list) for v in value))
+
+
+def _flatten(detail: Any, prefix: str, into: dict[str, list]) -> None:
+    """Messages of nested serializers ({"marks": [{}, {"code": [...]}]}, {"children": {"0": [...]}}) by path."""
     if isinstance(detail, dict):
-        return detail
-    if isinstance(detail, list):
-        return {NON_FIELD: detail}
-    return {NON_FIELD: [detail]}
+        for key, value in detail.items():
+            _flatten(value, f"{prefix}.{key}" if prefix else str(key), into)
+    elif _nested(detail):
+        for index, value in enumerate(detail):
+            if _nested(value):
+                _flatten(value, f"{prefix}.{index}" if prefix else str(index), into)
+            else:
+                _flatten(value, prefix, into)
+    elif isinstance(detail, list):
+        into.setdefault(prefix or NON_FIELD, []).extend(detail)
+    else:
+        into.setdefault(prefix or NON_FIELD, []).append(detail)
+
+
+def _as_field_dict(detail: Any) -> dict[str, list]:
+    flat: dict[str, list] = {}
+    _flatten(detail, "", flat)
+    return flat
 
 
 def _printable(detail: Any) -> Any:
