@@ -1,7 +1,8 @@
 """JSON errors: {"errors": {field: [message]}, "codes": {field: [code]}} for 400, {"detail": message} otherwise.
 
-Every field has one flat list of messages: a field inside a list or an object of the input is named by its path,
-"marks.0.code", so a client (and the OpenAPI schema) never meets nested error objects.
+Every field has one flat list of messages: a field inside an object of the input (an item of a list of objects) is
+named by its path, "marks.0.code"; a list of plain values has its items' messages under its own name, "item 2: …".
+A client (and the OpenAPI schema) never meets nested error objects.
 
 An edit sent with an older `version` than the saved one is a 409 {"detail", "code": "conflict", "current": the saved
 record, "changed_by", "changed_at"}: nothing is saved.
@@ -13,6 +14,7 @@ A refusal that names its reason (a CodedRefusal, e.g. a restricted record withou
 {"detail", "code"}.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -36,27 +38,36 @@ def _nested(value: Any) -> bool:
     return isinstance(value, dict) or (isinstance(value, list) and any(isinstance(v, dict | list) for v in value))
 
 
-def _flatten(detail: Any, prefix: str, into: dict[str, list]) -> None:
-    """Messages of nested serializers ({"marks": [{}, {"code": [...]}]}, {"children": {"0": [...]}}) by path."""
+def _flatten(detail: Any, prefix: str, into: dict[str, list], label: Callable[[Any, Any], Any]) -> None:
+    """Messages of nested serializers by path: {"marks": [{}, {"code": [...]}]} is {"marks.1.code": [...]}. A list of
+    plain values keeps its items' messages under its own name, each labelled with the item: {"areas": {0: [...]}}
+    is {"areas": ["item 0: ..."]}."""
     if isinstance(detail, dict):
+        items_of_a_list = prefix and all(str(k).isdigit() and not _nested(v) for k, v in detail.items())
         for key, value in detail.items():
-            _flatten(value, f"{prefix}.{key}" if prefix else str(key), into)
+            if items_of_a_list:
+                messages = value if isinstance(value, list) else [value]
+                into.setdefault(prefix, []).extend(label(key, m) for m in messages)
+            else:
+                _flatten(value, f"{prefix}.{key}" if prefix else str(key), into, label)
     elif _nested(detail):
         for index, value in enumerate(detail):
-            if _nested(value):
-                _flatten(value, f"{prefix}.{index}" if prefix else str(index), into)
-            else:
-                _flatten(value, prefix, into)
+            path = (f"{prefix}.{index}" if prefix else str(index)) if _nested(value) else prefix
+            _flatten(value, path, into, label)
     elif isinstance(detail, list):
         into.setdefault(prefix or NON_FIELD, []).extend(detail)
     else:
         into.setdefault(prefix or NON_FIELD, []).append(detail)
 
 
-def _as_field_dict(detail: Any) -> dict[str, list]:
+def _as_field_dict(detail: Any, label: Callable[[Any, Any], Any] = lambda _key, message: message) -> dict[str, list]:
     flat: dict[str, list] = {}
-    _flatten(detail, "", flat)
+    _flatten(detail, "", flat, label)
     return flat
+
+
+def _item_message(key: Any, message: Any) -> str:
+    return f"item {key}: {message}"
 
 
 def _printable(detail: Any) -> Any:
@@ -113,7 +124,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, CodedRefusal):
         response.data = {"detail": str(exc.detail), "code": exc.default_code}
     if isinstance(exc, exceptions.ValidationError | exceptions.ParseError) and response.status_code == 400:
-        errors = _as_field_dict(exc.detail)
+        errors = _as_field_dict(exc.detail, _item_message)
         codes = _as_field_dict(exc.get_codes())
         response.data = error_body(errors, codes)
     return response
