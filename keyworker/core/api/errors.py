@@ -38,22 +38,24 @@ def _nested(value: Any) -> bool:
     return isinstance(value, dict) or (isinstance(value, list) and any(isinstance(v, dict | list) for v in value))
 
 
-def _flatten(detail: Any, prefix: str, into: dict[str, list], label: Callable[[Any, Any], Any]) -> None:
-    """Messages of nested serializers by path: {"marks": [{}, {"code": [...]}]} is {"marks.1.code": [...]}. A list of
-    plain values keeps its items' messages under its own name, each labelled with the item: {"areas": {0: [...]}}
-    is {"areas": ["item 0: ..."]}."""
+def _flatten(detail: Any, prefix: str, into: dict[str, list], label: Callable[[Any, Any], Any], item: bool = False) -> None:
+    """Messages of nested serializers by path: {"marks": [{}, {"code": [...]}]} is {"marks.1.code": [...]}. A field
+    holding plain values (a list, a mapping, one nested object) keeps its values' messages under its own name, each
+    labelled with its key: {"areas": {0: [...]}} is {"areas": ["item 0: ..."]}."""
     if isinstance(detail, dict):
-        items_of_a_list = prefix and all(str(k).isdigit() and not _nested(v) for k, v in detail.items())
+        under_a_field = prefix and not item and not any(_nested(v) for v in detail.values())
         for key, value in detail.items():
-            if items_of_a_list:
+            if under_a_field:
                 messages = value if isinstance(value, list) else [value]
                 into.setdefault(prefix, []).extend(label(key, m) for m in messages)
             else:
                 _flatten(value, f"{prefix}.{key}" if prefix else str(key), into, label)
     elif _nested(detail):
         for index, value in enumerate(detail):
-            path = (f"{prefix}.{index}" if prefix else str(index)) if _nested(value) else prefix
-            _flatten(value, path, into, label)
+            if _nested(value):
+                _flatten(value, f"{prefix}.{index}" if prefix else str(index), into, label, item=True)
+            else:
+                _flatten(value, prefix, into, label)
     elif isinstance(detail, list):
         into.setdefault(prefix or NON_FIELD, []).extend(detail)
     else:
@@ -67,7 +69,7 @@ def _as_field_dict(detail: Any, label: Callable[[Any, Any], Any] = lambda _key, 
 
 
 def _item_message(key: Any, message: Any) -> str:
-    return f"item {key}: {message}"
+    return f"item {key}: {message}" if str(key).isdigit() else f"{key}: {message}"
 
 
 def _printable(detail: Any) -> Any:

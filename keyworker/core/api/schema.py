@@ -22,9 +22,9 @@ ORGANISATION_PARAMETER = OpenApiParameter(
 class ValidationErrorSerializer(serializers.Serializer):
     errors = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()),
-        help_text='Messages per input field; "non_field_errors" for the request as a whole. A field inside an object '
-                  'of the input is named by its path, e.g. "marks.0.code"; a list of values keeps its items\' '
-                  'messages under its own name ("item 2: …").',
+        help_text='Messages per input field; "non_field_errors" for the request as a whole. A field of an object in a '
+                  'list is named by its path, e.g. "marks.0.code"; a field holding a list or a mapping of values keeps '
+                  'their messages under its own name ("item 2: …").',
     )
     codes = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()),
