@@ -49,7 +49,8 @@ def _flatten(detail: Any, prefix: str, into: dict[str, list], label: Callable[[A
                 messages = value if isinstance(value, list) else [value]
                 into.setdefault(prefix, []).extend(label(key, m) for m in messages)
             else:
-                _flatten(value, f"{prefix}.{key}" if prefix else str(key), into, label)
+                # An index (DRF keys a list's errors by position): the object at that position, named by path.
+                _flatten(value, f"{prefix}.{key}" if prefix else str(key), into, label, item=str(key).isdigit())
     elif _nested(detail):
         for index, value in enumerate(detail):
             if _nested(value):
