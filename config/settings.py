@@ -348,7 +348,9 @@ SPECTACULAR_SETTINGS = {
         "your organisation that you may see; any other id is the field error \"Not found.\".\n\n"
         "**Errors**: invalid input is 400 with one list of messages per field, and a code for each message: "
         '`{"errors": {"field": ["message"]}, "codes": {"field": ["code"]}}`; "non_field_errors" holds messages '
-        "about the request as a whole. When a business rule refuses an action, the body also names the rule: "
+        'about the request as a whole; a field of an object in a list is named by its path ("marks.0.code"), and a '
+        "field holding a list or a mapping of values keeps their messages under its own name (\"item 2: …\"). "
+        "When a business rule refuses an action, the body also names the rule: "
         '`{"errors": {"staff": ["…"]}, "codes": {"staff": ["class_team"]}, "rule": "class_team"}`. '
         'Other errors are `{"detail": "message"}`: 401 not signed in, 403 not allowed, 404 `{"detail": "Not found."}`.'
         "\n\n**Edits** (PUT, PATCH) send back the record's `version` as read (required): if someone saved it since, "

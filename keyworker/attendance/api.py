@@ -2,7 +2,6 @@
 item) and rates per child for a child, a class or a setting over a period or any range."""
 
 import datetime as dt
-from typing import Any
 
 from django.http import Http404
 from django.urls import path
@@ -63,21 +62,15 @@ class RatesFilterSerializer(serializers.Serializer):
     from_ = serializers.DateField(required=False, label="from")
     to = serializers.DateField(required=False)
 
-    def to_internal_value(self, data: Any) -> dict:
-        data = dict(data)
-        for name in ("class", "from"):
-            if name in data:
-                data[f"{name}_"] = data.pop(name)
-        try:
-            return super().to_internal_value(data)
-        except serializers.ValidationError as exc:
-            detail = exc.detail if isinstance(exc.detail, dict) else {}
-            raise serializers.ValidationError({k.rstrip("_"): v for k, v in detail.items()}) from exc
+    def get_fields(self) -> dict:
+        # `class` and `from` are Python keywords: the fields are declared with a trailing underscore and named here,
+        # so the query parameters, the schema and the validated data all say `class` and `from`.
+        return {name.rstrip("_"): field for name, field in super().get_fields().items()}
 
     def validate(self, attrs: dict) -> dict:
-        if sum(1 for k in ("child", "class_", "setting") if attrs.get(k)) != 1:
+        if sum(1 for k in ("child", "class", "setting") if attrs.get(k)) != 1:
             raise serializers.ValidationError({"non_field_errors": ["Give one of child, class or setting."]})
-        start, end = attrs.get("from_"), attrs.get("to")
+        start, end = attrs.get("from"), attrs.get("to")
         if (start is None) != (end is None):
             raise serializers.ValidationError({"to" if end is None else "from": ["Give both from and to."]})
         if start and end:
@@ -165,8 +158,8 @@ class RatesView(APIView):
             if child is None:
                 raise Http404
             setting, qs = child.setting, visible.filter(pk=child.pk)
-        elif p.get("class_"):
-            group = Group.objects.select_related("setting").filter(pk=p["class_"], organisation_id=actor.organisation_id).first()
+        elif p.get("class"):
+            group = Group.objects.select_related("setting").filter(pk=p["class"], organisation_id=actor.organisation_id).first()
             if group is None:
                 raise Http404
             setting, qs = group.setting, visible.filter(group_id=group.pk)
@@ -175,7 +168,7 @@ class RatesView(APIView):
             if setting is None:
                 raise Http404
             qs = visible.filter(setting_id=setting.pk)
-        start, end = p.get("from_"), p.get("to")
+        start, end = p.get("from"), p.get("to")
         if start is None:
             calendar = TermCalendar.for_setting(setting)
             chosen = selectors.period(calendar, clock.today(setting.time_zone), p.get("period") or "year")
@@ -230,8 +223,9 @@ class ConcernOutSerializer(serializers.Serializer):
     tier_name = serializers.CharField()
     opened_on = serializers.DateField()
     raised_on = serializers.DateField()
-    rate_at_open = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
-    rate_at_raise = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
+    # Percentages with one decimal place, answered as JSON numbers (e.g. 44.4).
+    rate_at_open = serializers.FloatField(allow_null=True)
+    rate_at_raise = serializers.FloatField(allow_null=True)
     pattern = serializers.CharField()
     follow_up_by = serializers.DateField(allow_null=True)
     outcome = serializers.CharField()

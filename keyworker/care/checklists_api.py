@@ -130,6 +130,7 @@ class ChecklistListView(APIView):
     """Enrolment checklists and first-week inductions of the children you may see (CC-K1, CC-K5)."""
 
     schema = ApiSchema()
+    pagination_class = Pagination  # the schema then describes the page ({count, next, previous, results})
 
     @extend_schema(parameters=[ChecklistFilterSerializer], responses={200: ChecklistSerializer(many=True)},
                    summary="Checklists of the children you may see, two per child (enrolment, induction)")
@@ -143,7 +144,7 @@ class ChecklistListView(APIView):
             children = children.filter(pk=p["child"])
         if "started_since" in p:
             children = children.filter(enrolled_on__gte=p["started_since"])
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(children.select_related("setting").order_by("-enrolled_on", "id"), request,
                                            view=self)
         kinds = [p["kind"]] if "kind" in p else ChecklistKind.values

@@ -19,7 +19,7 @@ from keyworker.accounts.selectors import settings_visible_to
 from keyworker.caseload.models import KeyWorkerAllocation
 from keyworker.core import clock
 from keyworker.core.api.access import request_actor
-from keyworker.core.api.fields import MAX_ID, ScopedRecordField
+from keyworker.core.api.fields import MAX_ID, BlankableModelSerializer, ScopedRecordField
 from keyworker.core.api.schema import ApiSchema, ValidationErrorSerializer
 from keyworker.core.api.views import ReadViewSet
 from keyworker.people.models import Child, Family
@@ -50,7 +50,7 @@ class CelebrationKindField(serializers.ChoiceField):
         super().__init__(choices=CelebrationKind.choices, **kwargs)
 
 
-class CelebrationSerializer(serializers.ModelSerializer):
+class CelebrationSerializer(BlankableModelSerializer):
     # A plain string here: the kinds' enum is described once, on the request that records one.
     kind = serializers.CharField(read_only=True, help_text="One of: " + ", ".join(CelebrationKind.values) + ".")
     kind_label = serializers.CharField(read_only=True, help_text="The kind in words, e.g. “5 Dojo Points”.")

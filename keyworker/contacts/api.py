@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -17,7 +17,7 @@ from rest_framework.response import Response
 
 from keyworker.accounts import restricted
 from keyworker.accounts.access import Actor
-from keyworker.core.api.fields import MAX_ID, ScopedRecordField
+from keyworker.core.api.fields import MAX_ID, BlankableModelSerializer, ScopedRecordField
 from keyworker.core.api.views import WriteViewSet
 from keyworker.core.conflicts import VERSION_HELP, VERSION_REQUIRED
 from keyworker.core.errors import RuleViolation
@@ -58,10 +58,16 @@ CONTENT_FIELDS = ("write_up", "word_count", "follow_up", "follow_up_on")
 # Serializers -----------------------------------------------------------------------------------------------
 
 
-class ContactSerializer(serializers.ModelSerializer):
+@extend_schema_field({"type": "array", "items": {"type": "integer"}, "nullable": True,
+                     "description": "null, not a list, on a restricted contact outside the reader's safeguarding team."})
+class ChildIdsOrNullField(serializers.ManyRelatedField):
+    """The ids of the children a contact was about; to_representation blanks it (None) on a restricted contact."""
+
+
+class ContactSerializer(BlankableModelSerializer):
     author_name = serializers.CharField(source="author.user.full_name", read_only=True, allow_null=True)
-    children = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    voided = serializers.BooleanField(source="is_voided", read_only=True)
+    children = ChildIdsOrNullField(child_relation=serializers.PrimaryKeyRelatedField(read_only=True), read_only=True)
+    voided = serializers.BooleanField(source="is_voided", read_only=True, allow_null=True)
     restricted = serializers.BooleanField(
         source="is_restricted", read_only=True,
         help_text="A safeguarding concern: only the safeguarding team of its setting reads it. For anyone else every "

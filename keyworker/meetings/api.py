@@ -16,7 +16,7 @@ from rest_framework.response import Response
 
 from keyworker.accounts.access import Actor
 from keyworker.accounts.models import StaffMember
-from keyworker.core.api.fields import MAX_ID, ScopedRecordField
+from keyworker.core.api.fields import MAX_ID, BlankableModelSerializer, ScopedRecordField
 from keyworker.core.api.views import ReadViewSet
 from keyworker.core.conflicts import VERSION_HELP
 from keyworker.organisations.models import Setting
@@ -29,7 +29,7 @@ from .models import Appointment, AppointmentKind, AppointmentStatus, Invitee, Rs
 urlpatterns: list = []
 
 
-class InviteeSerializer(serializers.ModelSerializer):
+class InviteeSerializer(BlankableModelSerializer):
     appointment = serializers.IntegerField(source="appointment_id", read_only=True)
     carer = serializers.IntegerField(source="carer_id", read_only=True, allow_null=True)
     staff = serializers.IntegerField(source="staff_id", read_only=True, allow_null=True)
@@ -41,7 +41,7 @@ class InviteeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AppointmentSerializer(serializers.ModelSerializer):
+class AppointmentSerializer(BlankableModelSerializer):
     setting = serializers.IntegerField(source="setting_id", read_only=True)
     family = serializers.IntegerField(source="family_id", read_only=True, allow_null=True)
     child = serializers.IntegerField(source="child_id", read_only=True, allow_null=True)

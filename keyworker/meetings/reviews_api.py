@@ -48,7 +48,8 @@ class AnnualReviewSerializer(serializers.ModelSerializer):
     family = serializers.IntegerField(source="family_id", read_only=True)
     setting = serializers.IntegerField(source="setting_id", read_only=True)
     appointment = serializers.IntegerField(source="appointment_id", read_only=True, allow_null=True)
-    meeting_starts_at = serializers.DateTimeField(source="appointment.starts_at", read_only=True, default=None)
+    meeting_starts_at = serializers.DateTimeField(source="appointment.starts_at", read_only=True, default=None,
+                                                  allow_null=True)
     booklet_shared_by = serializers.CharField(source="booklet_shared_by.full_name", read_only=True, default="")
     steps = serializers.SerializerMethodField()
     family_views = FamilyViewsSerializer(read_only=True)

@@ -26,7 +26,7 @@ class PortalInvitationSerializer(serializers.ModelSerializer):
     carer_name = serializers.CharField(source="carer.full_name", read_only=True)
     family = serializers.IntegerField(source="family_id", read_only=True)
     invited_by = serializers.CharField(source="invited_by.user.full_name", read_only=True, default="")
-    last_signed_in = serializers.DateTimeField(source="user.last_login", read_only=True, default=None)
+    last_signed_in = serializers.DateTimeField(source="user.last_login", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = PortalInvitation

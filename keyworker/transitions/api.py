@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from keyworker.accounts.access import Actor
-from keyworker.core.api.fields import MAX_ID
+from keyworker.core.api.fields import MAX_ID, BlankableModelSerializer
 from keyworker.core.api.views import ReadViewSet
 
 from . import policies, selectors, services
@@ -55,7 +55,7 @@ class ShareSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PlanSerializer(serializers.ModelSerializer):
+class PlanSerializer(BlankableModelSerializer):
     child = serializers.IntegerField(source="child_id", read_only=True)
     child_name = serializers.CharField(source="child.display_name", read_only=True)
     family = serializers.IntegerField(source="family_id", read_only=True)

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from keyworker.accounts.access import Actor
-from keyworker.core.api.fields import MAX_ID, ScopedRecordField
+from keyworker.core.api.fields import MAX_ID, BlankableModelSerializer, ScopedRecordField
 from keyworker.core.api.schema import ValidationErrorSerializer
 from keyworker.core.api.views import ReadViewSet
 from keyworker.people.models import Child, Family
@@ -36,9 +36,11 @@ from .services import NOTE_MAX, REFERENCE_MAX, TEXT_MAX
 BAD_INPUT = OpenApiResponse(ValidationErrorSerializer, description="Invalid input or a refusal by a rule, one message per field.")
 
 
-def _choices(name: str, choices: list[tuple[str, str]]) -> type[serializers.ChoiceField]:
+def _choices(name: str, choices: list[tuple[str, str]], blank: str = "") -> type[serializers.ChoiceField]:
     """A choice field whose enum is written inline in the schema: other apps use the same field names (kind, status)
-    for other choice sets, and shared enum components would collide."""
+    for other choice sets, and shared enum components would collide. With `blank` (what "" means), "" is a value too."""
+    if blank:
+        choices = [("", blank), *choices]
 
     class Field(serializers.ChoiceField):
         def __init__(self, **kwargs: Any) -> None:
@@ -52,10 +54,11 @@ def _choices(name: str, choices: list[tuple[str, str]]) -> type[serializers.Choi
 
 KindField = _choices("WellbeingKindField", FollowUpKind.choices)
 StatusField = _choices("WellbeingStatusField", ConcernStatus.choices)
-HowField = _choices("WellbeingHowField", SignpostHow.choices)
+HowField = _choices("WellbeingHowField", SignpostHow.choices, blank="not signposting, or not said")
 ResponseField = _choices("WellbeingResponseField", ReferralResponse.choices)
 AnswerField = _choices("WellbeingAnswerField", [c for c in ReferralResponse.choices if c[0]])
 OutcomeField = _choices("WellbeingOutcomeField", Outcome.choices)
+OutcomeOutField = _choices("WellbeingOutcomeOutField", Outcome.choices, blank="still open")
 AreaField = _choices("WellbeingAreaField", Area.choices)
 IndicatorField = _choices("WellbeingIndicatorField", Indicator.choices)
 
@@ -67,7 +70,7 @@ def _agencies(actor: Actor) -> QuerySet[Agency]:
 # Serializers ------------------------------------------------------------------------------------------------
 
 
-class WellbeingAgencySerializer(serializers.ModelSerializer):
+class WellbeingAgencySerializer(BlankableModelSerializer):
     areas = serializers.ListField(child=AreaField(), read_only=True)
     area_labels = serializers.ListField(child=serializers.CharField(), read_only=True)
 
@@ -97,7 +100,7 @@ class WellbeingFollowUpSerializer(serializers.ModelSerializer):
 class WellbeingConcernSerializer(serializers.ModelSerializer):
     family_name = serializers.CharField(source="family.name", read_only=True)
     status = StatusField(read_only=True)
-    outcome = OutcomeField(read_only=True)
+    outcome = OutcomeOutField(read_only=True)
     areas = serializers.ListField(child=AreaField(), read_only=True)
     indicators = serializers.ListField(child=IndicatorField(), read_only=True)
     raised_by_name = serializers.CharField(source="raised_by.user.full_name", read_only=True)

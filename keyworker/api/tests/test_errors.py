@@ -138,3 +138,14 @@ def test_response_bodies_are_json_dates_iso(world, api):
     body = api(world.headteacher).get(f"/api/v1/children/{world.child_a.pk}/").json()
     assert body["date_of_birth"] == "2018-05-01"
     assert json.loads(json.dumps(body)) == body
+
+
+def test_errors_inside_a_list_are_named_by_their_path(world, api):
+    """One flat list of messages per field, as the schema says: an item's field is "marks.1.session", not an object."""
+    good = {"child": world.child_a.pk, "date": "2026-11-16", "session": "AM", "code": "/"}
+    response = api(world.headteacher).post(
+        "/api/v1/attendance/marks/", {"marks": [good, {**good, "session": "noon", "date": "soon"}]}, format="json")
+    body = assert_error(response, "marks.1.session")
+    assert set(body["errors"]) == {"marks.1.session", "marks.1.date"}
+    assert all(isinstance(v, list) and all(isinstance(m, str) for m in v) for v in body["errors"].values())
+    assert body["codes"]["marks.1.session"] == ["invalid_choice"]

@@ -1,5 +1,9 @@
 """JSON errors: {"errors": {field: [message]}, "codes": {field: [code]}} for 400, {"detail": message} otherwise.
 
+Every field has one flat list of messages: a field inside an object of the input (an item of a list of objects) is
+named by its path, "marks.0.code"; a list of plain values has its items' messages under its own name, "item 2: …".
+A client (and the OpenAPI schema) never meets nested error objects.
+
 An edit sent with an older `version` than the saved one is a 409 {"detail", "code": "conflict", "current": the saved
 record, "changed_by", "changed_at"}: nothing is saved.
 
@@ -10,6 +14,7 @@ A refusal that names its reason (a CodedRefusal, e.g. a restricted record withou
 {"detail", "code"}.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -29,12 +34,43 @@ class CodedRefusal(exceptions.PermissionDenied):
     """403 {"detail": "...", "code": <default_code>}: a refusal whose reason a client acts on."""
 
 
-def _as_field_dict(detail: Any) -> dict[str, Any]:
+def _nested(value: Any) -> bool:
+    return isinstance(value, dict) or (isinstance(value, list) and any(isinstance(v, dict | list) for v in value))
+
+
+def _flatten(detail: Any, prefix: str, into: dict[str, list], label: Callable[[Any, Any], Any], item: bool = False) -> None:
+    """Messages of nested serializers by path: {"marks": [{}, {"code": [...]}]} is {"marks.1.code": [...]}. A field
+    holding plain values (a list, a mapping, one nested object) keeps its values' messages under its own name, each
+    labelled with its key: {"areas": {0: [...]}} is {"areas": ["item 0: ..."]}."""
     if isinstance(detail, dict):
-        return detail
-    if isinstance(detail, list):
-        return {NON_FIELD: detail}
-    return {NON_FIELD: [detail]}
+        under_a_field = prefix and not item and not any(_nested(v) for v in detail.values())
+        for key, value in detail.items():
+            if under_a_field:
+                messages = value if isinstance(value, list) else [value]
+                into.setdefault(prefix, []).extend(label(key, m) for m in messages)
+            else:
+                # An index (DRF keys a list's errors by position): the object at that position, named by path.
+                _flatten(value, f"{prefix}.{key}" if prefix else str(key), into, label, item=str(key).isdigit())
+    elif _nested(detail):
+        for index, value in enumerate(detail):
+            if _nested(value):
+                _flatten(value, f"{prefix}.{index}" if prefix else str(index), into, label, item=True)
+            else:
+                _flatten(value, prefix, into, label)
+    elif isinstance(detail, list):
+        into.setdefault(prefix or NON_FIELD, []).extend(detail)
+    else:
+        into.setdefault(prefix or NON_FIELD, []).append(detail)
+
+
+def _as_field_dict(detail: Any, label: Callable[[Any, Any], Any] = lambda _key, message: message) -> dict[str, list]:
+    flat: dict[str, list] = {}
+    _flatten(detail, "", flat, label)
+    return flat
+
+
+def _item_message(key: Any, message: Any) -> str:
+    return f"item {key}: {message}" if str(key).isdigit() else f"{key}: {message}"
 
 
 def _printable(detail: Any) -> Any:
@@ -91,7 +127,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, CodedRefusal):
         response.data = {"detail": str(exc.detail), "code": exc.default_code}
     if isinstance(exc, exceptions.ValidationError | exceptions.ParseError) and response.status_code == 400:
-        errors = _as_field_dict(exc.detail)
+        errors = _as_field_dict(exc.detail, _item_message)
         codes = _as_field_dict(exc.get_codes())
         response.data = error_body(errors, codes)
     return response
