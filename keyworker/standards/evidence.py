@@ -220,17 +220,10 @@ def _compiled(qs: QuerySet):
 
 def _as_the_orm_gives(qs: QuerySet, compiler, rows: list[tuple]) -> list:
     """Rows fetched for `compiler`'s SQL, as iterating the values_list() queryset would give them: each column through
-    its field's converters, in the order the queryset names them (ValuesListIterable's rules)."""
+    its field's converters (ValuesListIterable's way: the SQL already selects the columns in the queryset's order)."""
     if compiler.has_extra_select:  # columns added only to order by (DISTINCT): not the queryset's
         rows = [row[:compiler.col_count] for row in rows]
     rows = list(compiler.results_iter(results=[rows], tuple_expected=True))
-    query = qs.query
-    if qs._fields:
-        names = [*query.extra_select, *query.values_select, *query.annotation_select]
-        fields = [*qs._fields, *(f for f in query.annotation_select if f not in qs._fields)]
-        if fields != names:
-            index = {name: n for n, name in enumerate(names)}
-            rows = [tuple(row[index[f]] for f in fields) for row in rows]
     if qs._iterable_class is FlatValuesListIterable:
         rows = list(map(operator.itemgetter(0), rows))
     return rows
