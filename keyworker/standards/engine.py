@@ -701,9 +701,9 @@ def _prepare(organisation_id: int, plan: _Plan, stored: dict[Key, tuple]) -> _Pr
         extra = {"families": wider if wanted & {"staff", "setting"} else families} if source.by_family else {}
         event_answers[code] = source.fetch(organisation_id, event_from[code], as_of + dt.timedelta(days=LOOKAHEAD_DAYS), **extra)
 
-    def evidence_answers(live: list[int]) -> dict[tuple[str, str], tuple[Iterable, set[str], bool]]:
-        """One fetch per evidence source and set of conditions, shared by the rules that use it, from the earliest
-        day a window still to compute starts."""
+    def evidence_reads(live: list[int]) -> dict[tuple[str, str], tuple[dt.date, frozenset[str]]]:
+        """One read per evidence source and set of conditions, shared by the rules that use it: from the earliest day
+        a window still to compute starts, for the kinds of subject the rules count."""
         fetch_from: dict[tuple[str, str], dt.date] = {}
         kinds: dict[tuple[str, str], set[str]] = defaultdict(set)
         for i in live:
@@ -715,37 +715,37 @@ def _prepare(organisation_id: int, plan: _Plan, stored: dict[Key, tuple]) -> _Pr
                 lower = min(w[0] for shared in shared_of[i].values() for w in shared)
             fetch_from[key] = min(fetch_from.get(key, as_of), lower)
             kinds[key].add(_KIND[s.subject])
-        answers = {}
-        for i in live:
-            s = rules[i].standard
-            key = _evidence_key(s)
-            if key in answers:
-                continue
-            source = evidence_source(s.evidence)
-            needs_wider = bool(kinds[key] & {"staff", "setting"})
-            extra = {"families": wider if needs_wider else families} if source.by_family else {}
-            answers[key] = (source.fetch(organisation_id, fetch_from[key], as_of, s.evidence_conditions, **extra),
-                            kinds[key], needs_wider)
-        return answers
+        return {key: (fetch_from[key], frozenset(kinds[key])) for key in fetch_from}
 
-    # On PostgreSQL an update for a few families sends the reads of its event and evidence sources together, in one
-    # round trip, reading the evidence of rules that turn out to count from no event too (a few rows at most). A full
-    # run, or any run elsewhere (where each read is a round trip anyway), reads the events first and then only the
-    # evidence the rules with events need.
-    early = evidence_answers(live) if families is not None and connection.vendor == "postgresql" else {}
-    rows_read = iter(read_together([*event_answers.values(), *(a[0] for a in early.values())]))
-    events: dict[str, _Index] = {code: _index(next(rows_read), world, event_kinds[code], None) for code in event_answers}
+    def fetch(key: tuple[str, str], start: dt.date, kinds: frozenset[str]) -> Iterable:
+        source = evidence_source(key[0])
+        extra = {"families": wider if kinds & {"staff", "setting"} else families} if source.by_family else {}
+        return source.fetch(organisation_id, start, as_of, conditions_of[key], **extra)
+
+    conditions_of = {_evidence_key(r.standard): r.standard.evidence_conditions for r in rules}
+    # On PostgreSQL an update for a few families sends the reads of its event sources and of the evidence of its rules
+    # that count from no event together, in one round trip; the evidence of rules counting from events follows only
+    # when the family has such events (and the earlier read did not already cover it). A full run, or any run
+    # elsewhere (where each read is a round trip anyway), reads the events first, then the evidence the rules need.
+    early: dict[tuple[str, str], tuple[dt.date, frozenset[str]]] = {}
+    if families is not None and connection.vendor == "postgresql":
+        early = evidence_reads([i for i in live if rules[i].standard.cadence not in EVENT_CADENCES])
+    rows_read = read_together([*event_answers.values(), *(fetch(key, *read) for key, read in early.items())])
+    events: dict[str, _Index] = {
+        code: _index(rows, world, event_kinds[code], None) for code, rows in zip(event_answers, rows_read, strict=False)
+    }
+    early_rows = dict(zip(early, rows_read[len(event_answers):], strict=True))
     live = [
         i for i in live
         if rules[i].standard.cadence not in EVENT_CADENCES
         or getattr(events[rules[i].standard.event], "family" if rules[i].standard.subject == Subject.CHILD else _KIND[rules[i].standard.subject])
     ]
-    answers = early or evidence_answers(live)
-    if not early:
-        rows_read = iter(read_together([a[0] for a in answers.values()]))
+    reads = evidence_reads(live)
+    later = [key for key, read in reads.items() if early.get(key) != read]
+    early_rows |= dict(zip(later, read_together([fetch(key, *reads[key]) for key in later]), strict=True))
     evidence: dict[tuple[str, str], _Index] = {
-        key: _index(next(rows_read), world, kinds, None if needs_wider else families)
-        for key, (_, kinds, needs_wider) in answers.items()
+        key: _index(early_rows[key], world, kinds, families if not kinds & {"staff", "setting"} else None)
+        for key, (_, kinds) in reads.items()
     }
     return _Prepared(plan, live, subjects_of, shared_of, events, evidence)
 
