@@ -107,3 +107,17 @@ def test_the_service_reads_the_scope_when_no_page_has(adopted):
     actor.seen_family_ids.add(world.family_a.pk)  # only what the page found in scope is taken as read
     assert contact_record(actor=actor, family=world.family_a, happened_on=TODAY, channel="phone", tone="positive",
                           write_up=GOOD).pk
+
+
+def test_the_update_says_whether_the_weeks_contact_is_met(adopted):
+    """The page's message ("weekly contact met for this week") comes from what the engine's update returned, with no
+    read of its own; for a period the update left alone (settled before it ran) it does not know, and the page reads."""
+    from keyworker.contacts.evidence import CONTACT_LOG
+    from keyworker.contacts.services import contact_record
+
+    world = adopted
+    contact = contact_record(actor=world.actor(world.ta_a), family=world.family_a, happened_on=TODAY, channel="phone",
+                             tone="positive", write_up=GOOD)
+    assert contact.refreshed.met(CONTACT_LOG, world.family_a.pk, TODAY) is True
+    assert contact.refreshed.met(CONTACT_LOG, world.family_b.pk, TODAY) is None
+    assert contact.refreshed.met(CONTACT_LOG, world.family_a.pk, TODAY - dt.timedelta(days=400)) is None
