@@ -22,6 +22,7 @@ from keyworker.standards.evidence import (
     EvidenceAction,
     EvidenceRow,
     EvidenceSource,
+    SourceRead,
     register_events,
     register_evidence,
 )
@@ -43,7 +44,8 @@ def unexplained_absences(organisation_id: int, start: dt.date, end: dt.date,
     if families is not None:
         qs = qs.filter(child__family_id__in=families)
     rows = qs.values_list("child__family_id", "child_id", "date").distinct().order_by("date", "child_id")
-    return [EventRow(family_id, child_id, day, absence_ref(child_id, day)) for family_id, child_id, day in rows]
+    return SourceRead(rows, lambda rows: [EventRow(family_id, child_id, day, absence_ref(child_id, day))
+                                          for family_id, child_id, day in rows])
 
 
 def follow_up_contacts(
@@ -62,11 +64,11 @@ def follow_up_contacts(
         qs = qs.filter(family_id__in=families)
     rows = qs.annotate(recorded=TruncDate("created_at")).values_list(
         "id", "family_id", "absence_child_id", "happened_on", "absence_on", "recorded").order_by()
-    return [
+    return SourceRead(rows, lambda rows: [
         EvidenceRow(family_id, child_id, day, f"contact:{pk}", recorded_on=recorded if recorded and recorded > day else None,
                     about=absence_ref(child_id, absent_on))
         for pk, family_id, child_id, day, absent_on, recorded in rows
-    ]
+    ])
 
 
 def follow_up_url(obligation) -> str:

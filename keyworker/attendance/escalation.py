@@ -16,6 +16,7 @@ from keyworker.standards.evidence import (
     EvidenceAction,
     EvidenceRow,
     EvidenceSource,
+    SourceRead,
     register_events,
     register_evidence,
 )
@@ -55,22 +56,24 @@ CONCERN_ACTION = "attendance_concern_action"
 # The standards engine -------------------------------------------------------------------------------------------
 
 
-def concerns_raised(organisation_id: int, start: dt.date, end: dt.date) -> list[EventRow]:
+def concerns_raised(organisation_id: int, start: dt.date, end: dt.date) -> SourceRead:
     """A row per concern opened or raised in [start, end] (its latest raise), in one query."""
     rows = AttendanceConcern.objects.filter(organisation_id=organisation_id, raised_on__gte=start, raised_on__lte=end).values_list(
         "pk", "child__family_id", "child_id", "raised_on", "tier_order")
-    return [EventRow(family_id, child_id, day, f"attendance-concern:{pk}:{tier}") for pk, family_id, child_id, day, tier in rows]
+    return SourceRead(rows, lambda rows: [EventRow(family_id, child_id, day, f"attendance-concern:{pk}:{tier}")
+                                          for pk, family_id, child_id, day, tier in rows])
 
 
 def concern_actions(organisation_id: int, start: dt.date, end: dt.date, conditions: dict,
-                    families: set[int] | None = None) -> list[EvidenceRow]:
+                    families: set[int] | None = None) -> SourceRead:
     """Actions logged on a concern (not the automatic opening or raising), in one query."""
     qs = ConcernAction.objects.filter(organisation_id=organisation_id, kind__in=[ConcernActionKind.ACTION, ConcernActionKind.CLOSED],
                                       happened_on__gte=start, happened_on__lte=end)
     if families is not None:
         qs = qs.filter(concern__child__family_id__in=families)
     rows = qs.values_list("pk", "concern__child__family_id", "concern__child_id", "happened_on").order_by()
-    return [EvidenceRow(family_id, child_id, day, f"concern-action:{pk}") for pk, family_id, child_id, day in rows]
+    return SourceRead(rows, lambda rows: [EvidenceRow(family_id, child_id, day, f"concern-action:{pk}")
+                                          for pk, family_id, child_id, day in rows])
 
 
 def concern_action_url(obligation) -> str:

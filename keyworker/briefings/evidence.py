@@ -7,7 +7,13 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from keyworker.standards.evidence import EvidenceAction, EvidenceRow, EvidenceSource, register_evidence
+from keyworker.standards.evidence import (
+    EvidenceAction,
+    EvidenceRow,
+    EvidenceSource,
+    SourceRead,
+    register_evidence,
+)
 
 from .models import BriefingRecipient, RecipientRole
 
@@ -34,13 +40,16 @@ def briefings_acknowledged(
     ).filter(~Exists(older_unread))
     if families is not None:
         qs = qs.filter(briefing__child__family_id__in=families)
-    seen: dict[tuple[int, dt.date], EvidenceRow] = {}
-    rows = qs.order_by("acknowledged_at", "id").values_list("briefing__child__family_id", "briefing__child_id", "briefing_id",
-                                                              "acknowledged_at")
-    for family_id, child_id, briefing_id, at in rows:
-        day = timezone.localtime(at).date()
-        seen.setdefault((child_id, day), EvidenceRow(family_id, child_id, day, f"briefing:{briefing_id}"))
-    return list(seen.values())
+
+    def shape(rows) -> list[EvidenceRow]:
+        seen: dict[tuple[int, dt.date], EvidenceRow] = {}
+        for family_id, child_id, briefing_id, at in rows:
+            day = timezone.localtime(at).date()
+            seen.setdefault((child_id, day), EvidenceRow(family_id, child_id, day, f"briefing:{briefing_id}"))
+        return list(seen.values())
+
+    return SourceRead(qs.order_by("acknowledged_at", "id").values_list(
+        "briefing__child__family_id", "briefing__child_id", "briefing_id", "acknowledged_at"), shape)
 
 
 def mark_as_read_url(obligation) -> str:

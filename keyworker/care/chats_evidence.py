@@ -4,7 +4,13 @@ import datetime as dt
 
 from django.urls import reverse
 
-from keyworker.standards.evidence import EvidenceAction, EvidenceRow, EvidenceSource, register_evidence
+from keyworker.standards.evidence import (
+    EvidenceAction,
+    EvidenceRow,
+    EvidenceSource,
+    SourceRead,
+    register_evidence,
+)
 
 from .models_checklists import ChatSession
 
@@ -12,12 +18,12 @@ CHAT_SESSION_OFFERED = "chat_session_offered"
 
 
 def sessions_offered(organisation_id: int, start: dt.date, end: dt.date, conditions: dict,
-                     families: set[int] | None = None) -> list[EvidenceRow]:
+                     families: set[int] | None = None) -> SourceRead:
     qs = ChatSession.objects.filter(organisation_id=organisation_id, offered_on__gte=start, offered_on__lte=end)
     if families is not None:
         qs = qs.filter(family_id__in=families)
-    return [EvidenceRow(family_id, child_id, day, f"chat:{pk}")
-            for pk, family_id, child_id, day in qs.values_list("id", "family_id", "child_id", "offered_on")]
+    return SourceRead(qs.values_list("id", "family_id", "child_id", "offered_on"), lambda rows: [
+        EvidenceRow(family_id, child_id, day, f"chat:{pk}") for pk, family_id, child_id, day in rows])
 
 
 def sheet_url(obligation) -> str:

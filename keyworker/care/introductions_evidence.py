@@ -10,6 +10,7 @@ from keyworker.standards.evidence import (
     EvidenceAction,
     EvidenceRow,
     EvidenceSource,
+    SourceRead,
     evidence_source,
     register_evidence,
 )
@@ -20,12 +21,12 @@ MANAGER_INTRODUCTION = "manager_introduction"
 
 
 def introductions(organisation_id: int, start: dt.date, end: dt.date, conditions: dict,
-                  families: set[int] | None = None) -> list[EvidenceRow]:
+                  families: set[int] | None = None) -> SourceRead:
     qs = Introduction.objects.filter(organisation_id=organisation_id, introduced_on__gte=start, introduced_on__lte=end)
     if families is not None:
         qs = qs.filter(family_id__in=families)
-    return [EvidenceRow(family_id, child_id, day, f"introduction:{pk}")
-            for pk, family_id, child_id, day in qs.values_list("id", "family_id", "child_id", "introduced_on")]
+    return SourceRead(qs.values_list("id", "family_id", "child_id", "introduced_on"), lambda rows: [
+        EvidenceRow(family_id, child_id, day, f"introduction:{pk}") for pk, family_id, child_id, day in rows])
 
 
 def record_url(obligation) -> str:
@@ -44,10 +45,10 @@ def _with_earlier(organisation_id: int, start: dt.date, end: dt.date, conditions
                   families: set[int] | None = None) -> Iterable[EvidenceRow]:
     rows = introductions(organisation_id, start, end, conditions, families)
     earlier = _EARLIER.get(MANAGER_INTRODUCTION)
-    if earlier is not None:
-        extra = {"families": families} if earlier.by_family else {}
-        rows += list(earlier.fetch(organisation_id, start, end, conditions, **extra))
-    return rows
+    if earlier is None:
+        return rows
+    extra = {"families": families} if earlier.by_family else {}
+    return SourceRead.joined(rows, earlier.fetch(organisation_id, start, end, conditions, **extra))
 
 
 _MINE.add(_with_earlier)

@@ -14,7 +14,13 @@ from keyworker.caseload.models import KeyWorkerAllocation
 from keyworker.core.extensions import WeekPanel, register_week_panel
 from keyworker.organisations.models import Setting
 from keyworker.people.models import Child
-from keyworker.standards.evidence import EvidenceAction, EvidenceRow, EvidenceSource, register_evidence
+from keyworker.standards.evidence import (
+    EvidenceAction,
+    EvidenceRow,
+    EvidenceSource,
+    SourceRead,
+    register_evidence,
+)
 
 from .journals_selectors import JOURNAL_KINDS, JournalStatus, journal_statuses
 from .models_journals import ObservationChild
@@ -31,10 +37,9 @@ def observations_made(
                                          observed_on__lte=end)
     if families is not None:
         qs = qs.filter(family_id__in=families)
-    return [
-        EvidenceRow(family_id, child_id, day, f"observation:{obs_id}")
-        for obs_id, family_id, child_id, day in qs.values_list("observation_id", "family_id", "child_id", "observed_on")
-    ]
+    return SourceRead(qs.values_list("observation_id", "family_id", "child_id", "observed_on"), lambda rows: [
+        EvidenceRow(family_id, child_id, day, f"observation:{obs_id}") for obs_id, family_id, child_id, day in rows
+    ])
 
 
 def record_url(obligation) -> str:

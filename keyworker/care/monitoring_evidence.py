@@ -6,7 +6,13 @@ from collections.abc import Iterable
 
 from django.urls import reverse
 
-from keyworker.standards.evidence import EvidenceAction, EvidenceRow, EvidenceSource, register_evidence
+from keyworker.standards.evidence import (
+    EvidenceAction,
+    EvidenceRow,
+    EvidenceSource,
+    SourceRead,
+    register_evidence,
+)
 
 from .models_monitoring import MonitoringSample
 
@@ -18,10 +24,9 @@ def samples_signed_off(
 ) -> Iterable[EvidenceRow]:
     """A row per signed-off sample, about its setting (no family), in one query."""
     qs = MonitoringSample.objects.filter(organisation_id=organisation_id, signed_off_on__gte=start, signed_off_on__lte=end)
-    return [
-        EvidenceRow(None, None, day, f"monitoring:{pk}", setting_id=setting_id)
-        for pk, setting_id, day in qs.values_list("id", "setting_id", "signed_off_on")
-    ]
+    return SourceRead(qs.values_list("id", "setting_id", "signed_off_on"), lambda rows: [
+        EvidenceRow(None, None, day, f"monitoring:{pk}", setting_id=setting_id) for pk, setting_id, day in rows
+    ])
 
 
 def monitoring_url(obligation) -> str:

@@ -6,7 +6,13 @@ from collections.abc import Iterable
 
 from django.urls import reverse
 
-from keyworker.standards.evidence import EvidenceAction, EvidenceRow, EvidenceSource, register_evidence
+from keyworker.standards.evidence import (
+    EvidenceAction,
+    EvidenceRow,
+    EvidenceSource,
+    SourceRead,
+    register_evidence,
+)
 
 from .models_plans import CarePlanReview, ChildChose
 
@@ -20,9 +26,9 @@ def _reviews(organisation_id: int, start: dt.date, end: dt.date, families: set[i
         qs = qs.exclude(child_chose=ChildChose.NOT_RECORDED)
     if families is not None:
         qs = qs.filter(family_id__in=families)
-    return [EvidenceRow(family_id, child_id, day, f"care-plan-review:{pk}", setting_id=setting_id)
-            for pk, family_id, child_id, day, setting_id in
-            qs.values_list("id", "family_id", "child_id", "reviewed_on", "setting_id")]
+    return SourceRead(qs.values_list("id", "family_id", "child_id", "reviewed_on", "setting_id"), lambda rows: [
+        EvidenceRow(family_id, child_id, day, f"care-plan-review:{pk}", setting_id=setting_id)
+        for pk, family_id, child_id, day, setting_id in rows])
 
 
 def reviews_done(organisation_id: int, start: dt.date, end: dt.date, conditions: dict,

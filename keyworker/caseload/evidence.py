@@ -6,7 +6,13 @@ from collections.abc import Iterable
 
 from django.urls import reverse
 
-from keyworker.standards.evidence import EvidenceAction, EvidenceRow, EvidenceSource, register_evidence
+from keyworker.standards.evidence import (
+    EvidenceAction,
+    EvidenceRow,
+    EvidenceSource,
+    SourceRead,
+    register_evidence,
+)
 
 from .models import KeyWorkerAllocation
 
@@ -23,15 +29,18 @@ def allocations_started(
     qs = KeyWorkerAllocation.objects.filter(organisation_id=organisation_id, starts_at__gte=lo, starts_at__lt=hi)
     if families is not None:
         qs = qs.filter(family_id__in=families)
-    rows = qs.values_list("id", "family_id", "starts_at", "setting__time_zone")
-    zones: dict[str, zoneinfo.ZoneInfo] = {}
-    out = []
-    for pk, family_id, starts_at, tz_name in rows:
-        zone = zones.setdefault(tz_name or "Europe/London", zoneinfo.ZoneInfo(tz_name or "Europe/London"))
-        day = starts_at.astimezone(zone).date()
-        if start <= day <= end:
-            out.append(EvidenceRow(family_id, None, day, f"allocation:{pk}"))
-    return out
+
+    def shape(rows) -> list[EvidenceRow]:
+        zones: dict[str, zoneinfo.ZoneInfo] = {}
+        out = []
+        for pk, family_id, starts_at, tz_name in rows:
+            zone = zones.setdefault(tz_name or "Europe/London", zoneinfo.ZoneInfo(tz_name or "Europe/London"))
+            day = starts_at.astimezone(zone).date()
+            if start <= day <= end:
+                out.append(EvidenceRow(family_id, None, day, f"allocation:{pk}"))
+        return out
+
+    return SourceRead(qs.values_list("id", "family_id", "starts_at", "setting__time_zone"), shape)
 
 
 def allocate_url(obligation) -> str:

@@ -6,7 +6,13 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from keyworker.standards.evidence import EvidenceAction, EvidenceRow, EvidenceSource, register_evidence
+from keyworker.standards.evidence import (
+    EvidenceAction,
+    EvidenceRow,
+    EvidenceSource,
+    SourceRead,
+    register_evidence,
+)
 
 from .models import Celebration
 
@@ -24,10 +30,9 @@ def celebrations_recorded(
         qs = qs.filter(family_id__in=families)
     if conditions.get("shared") in (True, "true", "yes", 1, "1"):
         qs = qs.filter(shared_on__isnull=False)
-    return [
-        EvidenceRow(family_id, child_id, day, f"celebration:{pk}")
-        for pk, family_id, child_id, day in qs.order_by().values_list("id", "family_id", "child_id", "celebrated_on")
-    ]
+    return SourceRead(qs.order_by().values_list("id", "family_id", "child_id", "celebrated_on"), lambda rows: [
+        EvidenceRow(family_id, child_id, day, f"celebration:{pk}") for pk, family_id, child_id, day in rows
+    ])
 
 
 def celebrate_url(obligation) -> str:

@@ -8,7 +8,13 @@ from django.db.models import Q
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 
-from keyworker.standards.evidence import EvidenceAction, EvidenceRow, EvidenceSource, register_evidence
+from keyworker.standards.evidence import (
+    EvidenceAction,
+    EvidenceRow,
+    EvidenceSource,
+    SourceRead,
+    register_evidence,
+)
 
 from .models import Channel, ContactLog
 
@@ -35,10 +41,10 @@ def contacts_made(
     if min_words > 0:
         qs = qs.filter(Q(word_count__gte=min_words) | Q(channel=Channel.PORTAL_MESSAGE))
     rows = qs.annotate(recorded=TruncDate("created_at")).values_list("id", "family_id", "happened_on", "recorded").order_by()
-    return [
+    return SourceRead(rows, lambda rows: [
         EvidenceRow(family_id, None, day, f"contact:{pk}", recorded_on=recorded if recorded and recorded > day else None)
         for pk, family_id, day, recorded in rows
-    ]
+    ])
 
 
 def log_contact_url(obligation) -> str:

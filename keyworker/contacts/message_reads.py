@@ -28,6 +28,7 @@ from keyworker.standards.evidence import (
     EvidenceAction,
     EvidenceRow,
     EvidenceSource,
+    SourceRead,
     register_events,
     register_evidence,
 )
@@ -172,14 +173,14 @@ def waiting_for_reply(actor: Actor, as_of: dt.date) -> WaitingPanel | None:
 # What the standards engine counts -----------------------------------------------------------------------------------
 
 
-def messages_received(organisation_id: int, start: dt.date, end: dt.date, families: set[int] | None = None) -> list[EventRow]:
+def messages_received(organisation_id: int, start: dt.date, end: dt.date, families: set[int] | None = None) -> SourceRead:
     """Each carer's message (not voided) that reached the setting on a day in [start, end]: one query."""
     qs = PortalMessage.objects.filter(organisation_id=organisation_id, from_family=True, received_on__gte=start,
                                       received_on__lte=end, contact__voided_at__isnull=True)
     if families is not None:
         qs = qs.filter(family_id__in=families)
-    return [EventRow(family_id, None, day, message_ref(pk))
-            for pk, family_id, day in qs.values_list("id", "family_id", "received_on").order_by()]
+    return SourceRead(qs.values_list("id", "family_id", "received_on").order_by(),
+                      lambda rows: [EventRow(family_id, None, day, message_ref(pk)) for pk, family_id, day in rows])
 
 
 def messages_answered(organisation_id: int, start: dt.date, end: dt.date, conditions: dict,
@@ -194,19 +195,23 @@ def messages_answered(organisation_id: int, start: dt.date, end: dt.date, condit
     if families is not None:
         qs = qs.filter(family_id__in=families)
     rows = qs.values_list("id", "family_id", "answered_by__contact_id", "answered_by__contact__happened_on").order_by()
-    out = [EvidenceRow(family_id, None, day, f"contact:{contact_id}", about=message_ref(pk))
-           for pk, family_id, contact_id, day in rows]
     # Messages staff decided need no reply, on the day they did (in the setting's time zone): one more query.
     closed = PortalMessage.objects.filter(organisation_id=organisation_id, from_family=True, no_reply_at__isnull=False,
                                           answered_by__isnull=True, no_reply_at__gte=_start_of(start) - dt.timedelta(days=1),
                                           no_reply_at__lt=_start_of(end) + dt.timedelta(days=2))
     if families is not None:
         closed = closed.filter(family_id__in=families)
-    for pk, family_id, at, tz in closed.values_list("id", "family_id", "no_reply_at", "setting__time_zone").order_by():
-        day = at.astimezone(ZoneInfo(tz)).date()
-        if start <= day <= end:
-            out.append(EvidenceRow(family_id, None, day, f"message:{pk}", about=message_ref(pk)))
-    return out
+
+    def shape(replies, no_reply) -> list[EvidenceRow]:
+        out = [EvidenceRow(family_id, None, day, f"contact:{contact_id}", about=message_ref(pk))
+               for pk, family_id, contact_id, day in replies]
+        for pk, family_id, at, tz in no_reply:
+            day = at.astimezone(ZoneInfo(tz)).date()
+            if start <= day <= end:
+                out.append(EvidenceRow(family_id, None, day, f"message:{pk}", about=message_ref(pk)))
+        return out
+
+    return SourceRead(rows, shape, more=(closed.values_list("id", "family_id", "no_reply_at", "setting__time_zone").order_by(),))
 
 
 def _start_of(day: dt.date) -> dt.datetime:

@@ -50,16 +50,21 @@ def word_count(text: str) -> int:
     return len(_WORD.findall(text or ""))
 
 
-def _family_setting(family: Family, actor: Actor, setting: Setting | None) -> Setting:
+def _family_setting(family: Family, actor: Actor, setting: Setting | None,
+                    attended: Iterable[Setting] | None = None) -> Setting:
     """The setting the contact belongs to: the given one, else the one of the family's children the actor works in
-    (the first by id), in one query."""
+    (the first by id), in one query; none with `attended` (the settings of all the family's children, as the page has
+    read them with the children)."""
     if setting is not None:
         setting_ids = set(Child.objects.filter(family_id=family.pk).values_list("setting_id", flat=True))
         if setting.organisation_id != family.organisation_id or (setting_ids and setting.pk not in setting_ids):
             raise RuleViolation("Choose a setting this family's children attend.", rule="setting", field="setting")
         return setting
-    attended = Child.objects.filter(family_id=family.pk).values("setting_id")
-    candidates = list(Setting.objects.filter(organisation_id=family.organisation_id, pk__in=attended))
+    if attended is not None:
+        candidates = [s for s in {s.pk: s for s in attended}.values() if s.organisation_id == family.organisation_id]
+    else:
+        candidates = list(Setting.objects.filter(organisation_id=family.organisation_id,
+                                                 pk__in=Child.objects.filter(family_id=family.pk).values("setting_id")))
     if not candidates:  # a family with no children yet: a setting the actor works in
         candidates = list(Setting.objects.filter(organisation_id=family.organisation_id, pk__in=sorted(actor.setting_ids)))
     found = min(candidates, key=lambda s: (s.pk not in actor.setting_ids, s.pk), default=None)
@@ -156,9 +161,12 @@ def _absence(family: Family, child: Child | None, day: dt.date | None, happened_
     return {"absence_child": child, "absence_on": day}
 
 
-def _refresh(contact: ContactLog, actor: Actor) -> None:
-    obligations_refresh(organisation_id=contact.organisation_id, family_ids={contact.family_id},
-                        as_of=clock.today(contact.setting.time_zone), actor=actor)
+def _refresh(contact: ContactLog, actor: Actor):
+    """The family's obligations brought up to date; what the update did (engine.RunResult) is kept on the contact as
+    `refreshed`, so the page that recorded it need not read the obligations again."""
+    contact.refreshed = obligations_refresh(organisation_id=contact.organisation_id, family_ids={contact.family_id},
+                                            as_of=clock.today(contact.setting.time_zone), actor=actor)
+    return contact.refreshed
 
 
 @transaction.atomic
@@ -166,18 +174,19 @@ def contact_record(
     *, actor: Actor, family: Family, happened_on: dt.date | None, channel: str, tone: str, write_up: str,
     direction: str = Direction.FROM_SCHOOL, carer: Carer | None = None, children: Iterable[Child] = (),
     follow_up: str = "", follow_up_on: dt.date | None = None, setting: Setting | None = None, safeguarding_category: str = "",
-    absence_child: Child | None = None, absence_on: dt.date | None = None,
+    absence_child: Child | None = None, absence_on: dt.date | None = None, attended: Iterable[Setting] | None = None,
 ) -> ContactLog:
     """Record a contact with a family the actor may see; its weekly contact obligation follows in the same transaction.
 
     With a safeguarding category the contact is flagged at once (restricted, the team told). With `absence_child` and
     `absence_on` it follows up that child's unexplained absence on that day (dated on or after it): the child is
-    among those it is about, and it challenges that absence."""
+    among those it is about, and it challenges that absence. `attended`: the settings of all the family's children,
+    when the caller has read them (the page, with the children for its form), so that they are not read again."""
     if not actor.is_member or family.organisation_id != actor.organisation_id or not (
         family.pk in actor.seen_family_ids or families_visible_to(actor).filter(pk=family.pk).exists()
     ):
         raise RuleViolation("Family not found.", rule="scope")
-    setting = _family_setting(family, actor, setting)
+    setting = _family_setting(family, actor, setting, attended)
     values = _clean(family=family, setting=setting, happened_on=happened_on, channel=channel, direction=direction, tone=tone,
                     carer=carer, write_up=write_up, follow_up=follow_up, follow_up_on=follow_up_on)
     kids = _children(family, children)

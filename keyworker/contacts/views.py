@@ -30,6 +30,7 @@ from keyworker.people.selectors import access_family, families_visible_to
 from keyworker.standards.selectors import week_of
 
 from . import policies, selectors, services
+from .evidence import CONTACT_LOG
 from .forms import ContactFilterForm, ContactForm, FlagForm, VoidForm, initial_for
 from .models import CHANNEL_MEETS_PREFERENCE, AccessRoute, Channel, ContactLog
 
@@ -95,7 +96,7 @@ def contact_new(request: HttpRequest) -> HttpResponse:
     family = access_family(actor, family_id)
     actor.seen_family_ids.add(family.pk)  # in scope: recording it need not read the scope again
     carers, restricted = selectors.contactable_carers(family)
-    children = list(Child.objects.filter(family_id=family.pk).order_by("date_of_birth", "id"))
+    children = list(Child.objects.filter(family_id=family.pk).select_related("setting").order_by("date_of_birth", "id"))
     today = clock.today()
     earlier = _earlier_period(request, today)
     initial = {"happened_on": None if earlier else today, "channel": _preferred_channel(carers), "carer": carers[0].pk if carers else ""}
@@ -117,7 +118,7 @@ def contact_new(request: HttpRequest) -> HttpResponse:
             actor=actor, family=family, happened_on=data["happened_on"], channel=data["channel"], tone=data["tone"],
             write_up=data["write_up"], direction=data["direction"], carer=carer, children=data["children"],
             follow_up=data["follow_up"], follow_up_on=data["follow_up_on"], safeguarding_category=form.category(),
-            absence_child=absence_child, absence_on=absence_on,
+            absence_child=absence_child, absence_on=absence_on, attended=[c.setting for c in children],
         )
         return _safe_next(request) or reverse("week:my_week"), _recorded_message(contact)
 
@@ -151,7 +152,13 @@ def _recorded_message(contact: ContactLog) -> str:
     text = f"Contact with {contact.family.name} recorded"
     if contact.absence_child_id:
         text += f" as the follow-up of {contact.absence_child.display_name}'s absence on {on_screen(contact.absence_on)}"
-    if selectors.weekly_contact_met(contact.family, contact.happened_on):
+    # The update that followed the record says whether the week's contact is met (no query), unless it left that
+    # week's obligation alone (a period settled before it ran): then it is read.
+    refreshed = getattr(contact, "refreshed", None)
+    met = refreshed.met(CONTACT_LOG, contact.family_id, contact.happened_on) if refreshed is not None else None
+    if met is None:
+        met = selectors.weekly_contact_met(contact.family, contact.happened_on)
+    if met:
         monday = week_of(clock.today(contact.setting.time_zone))[0]
         text += (": weekly contact met for this week" if contact.happened_on >= monday
                  else f": weekly contact met for the week of {on_screen(contact.happened_on)}")

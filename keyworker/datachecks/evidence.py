@@ -5,7 +5,13 @@ from collections.abc import Iterable
 
 from django.urls import reverse
 
-from keyworker.standards.evidence import EvidenceAction, EvidenceRow, EvidenceSource, register_evidence
+from keyworker.standards.evidence import (
+    EvidenceAction,
+    EvidenceRow,
+    EvidenceSource,
+    SourceRead,
+    register_evidence,
+)
 
 from .models import CheckState, DataCheck
 
@@ -21,10 +27,9 @@ def checks_completed(
     )
     if families is not None:
         qs = qs.filter(family_id__in=families)
-    return [
-        EvidenceRow(family_id, child_id, day, f"datacheck:{pk}")
-        for pk, family_id, child_id, day in qs.values_list("id", "family_id", "child_id", "completed_on")
-    ]
+    return SourceRead(qs.values_list("id", "family_id", "child_id", "completed_on"), lambda rows: [
+        EvidenceRow(family_id, child_id, day, f"datacheck:{pk}") for pk, family_id, child_id, day in rows
+    ])
 
 
 def confirm_url(obligation) -> str:

@@ -25,6 +25,7 @@ from keyworker.standards.evidence import (
     EvidenceAction,
     EvidenceRow,
     EvidenceSource,
+    SourceRead,
     register_events,
     register_evidence,
 )
@@ -65,23 +66,28 @@ def _appointments(organisation_id: int, start: dt.date, end: dt.date, families: 
 
 
 def appointments_with_families(organisation_id: int, start: dt.date, end: dt.date,
-                               families: set[int] | None = None) -> list[EventRow]:
+                               families: set[int] | None = None) -> SourceRead:
     rows = _appointments(organisation_id, start, end, families).values_list("id", "family_id", "child_id", "starts_at",
                                                                             "setting__time_zone")
-    out = [EventRow(family_id, child_id, _day(at, tz), ref(pk)) for pk, family_id, child_id, at, tz in rows]
-    return [r for r in out if start <= r.on <= end]
+    return SourceRead(rows, _on_days(start, end))
 
 
-def support_meetings(organisation_id: int, start: dt.date, end: dt.date, families: set[int] | None = None) -> list[EventRow]:
+def _on_days(start: dt.date, end: dt.date):
+    """The events of appointment rows (id, family, child, starts_at, time zone) on a day from start to end."""
+    def shape(rows) -> list[EventRow]:
+        out = [EventRow(family_id, child_id, _day(at, tz), ref(pk)) for pk, family_id, child_id, at, tz in rows]
+        return [r for r in out if start <= r.on <= end]
+    return shape
+
+
+def support_meetings(organisation_id: int, start: dt.date, end: dt.date, families: set[int] | None = None) -> SourceRead:
     professional = Invitee.objects.filter(appointment=OuterRef("pk"), kind=InviteeKind.PROFESSIONAL)
     qs = _appointments(organisation_id, start, end, families).filter(Q(kind__in=REVIEW_KINDS) | Exists(professional))
-    rows = qs.values_list("id", "family_id", "child_id", "starts_at", "setting__time_zone")
-    out = [EventRow(family_id, child_id, _day(at, tz), ref(pk)) for pk, family_id, child_id, at, tz in rows]
-    return [r for r in out if start <= r.on <= end]
+    return SourceRead(qs.values_list("id", "family_id", "child_id", "starts_at", "setting__time_zone"), _on_days(start, end))
 
 
 def _attended(organisation_id: int, start: dt.date, end: dt.date, families: set[int] | None, invitees: Q,
-              kind: str | None = None, *, by_carer_family: bool) -> list[EvidenceRow]:
+              kind: str | None = None, *, by_carer_family: bool) -> SourceRead:
     """One row per family and held appointment (of `kind`) with an invitee matching `invitees` recorded as there."""
     low, high = _window(start, end)
     qs = Invitee.objects.filter(invitees, organisation_id=organisation_id, attended=True,
@@ -94,38 +100,42 @@ def _attended(organisation_id: int, start: dt.date, end: dt.date, families: set[
         qs = qs.filter(**{f"{family_field}__in": families})
     else:
         qs = qs.filter(**{f"{family_field}__isnull": False})
-    seen: set[tuple[int, int]] = set()
-    out = []
-    for appointment_id, family_id, child_id, at, tz in qs.values_list(
+
+    def shape(rows) -> list[EvidenceRow]:
+        seen: set[tuple[int, int]] = set()
+        out = []
+        for appointment_id, family_id, child_id, at, tz in rows:
+            day = _day(at, tz)
+            if (appointment_id, family_id) in seen or not start <= day <= end:
+                continue
+            seen.add((appointment_id, family_id))
+            out.append(EvidenceRow(family_id, child_id, day, ref(appointment_id), about=ref(appointment_id)))
+        return out
+
+    return SourceRead(qs.values_list(
         "appointment_id", family_field, "appointment__child_id", "appointment__starts_at", "appointment__setting__time_zone",
-    ).order_by():
-        day = _day(at, tz)
-        if (appointment_id, family_id) in seen or not start <= day <= end:
-            continue
-        seen.add((appointment_id, family_id))
-        out.append(EvidenceRow(family_id, child_id, day, ref(appointment_id), about=ref(appointment_id)))
-    return out
+    ).order_by(), shape)
 
 
 def meetings_held(organisation_id: int, start: dt.date, end: dt.date, conditions: dict,
-                  families: set[int] | None = None) -> list[EvidenceRow]:
+                  families: set[int] | None = None) -> SourceRead:
     return _attended(organisation_id, start, end, families, Q(kind=InviteeKind.CARER), by_carer_family=True)
 
 
 def information_sessions_attended(organisation_id: int, start: dt.date, end: dt.date, conditions: dict,
-                                  families: set[int] | None = None) -> list[EvidenceRow]:
+                                  families: set[int] | None = None) -> SourceRead:
     return _attended(organisation_id, start, end, families, Q(kind=InviteeKind.CARER), AppointmentKind.INDUCTION,
                      by_carer_family=True)
 
 
 def manager_introductions(organisation_id: int, start: dt.date, end: dt.date, conditions: dict,
-                          families: set[int] | None = None) -> list[EvidenceRow]:
+                          families: set[int] | None = None) -> SourceRead:
     return _attended(organisation_id, start, end, families, Q(kind=InviteeKind.CARER),
                      AppointmentKind.MANAGER_INTRODUCTION, by_carer_family=True)
 
 
 def managers_attended(organisation_id: int, start: dt.date, end: dt.date, conditions: dict,
-                      families: set[int] | None = None) -> list[EvidenceRow]:
+                      families: set[int] | None = None) -> SourceRead:
     return _attended(organisation_id, start, end, families, Q(role=InviteeRole.MANAGER), by_carer_family=False)
 
 

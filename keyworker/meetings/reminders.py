@@ -34,7 +34,7 @@ from keyworker.core.clock import start_of_day
 from keyworker.notifications.models import Delivery, Notification
 from keyworker.notifications.services import Draft, notifications_send
 from keyworker.people.models import ContactMethod, ContactRestriction
-from keyworker.standards.evidence import EvidenceRow, EvidenceSource, register_evidence
+from keyworker.standards.evidence import EvidenceRow, EvidenceSource, SourceRead, register_evidence
 from keyworker.standards.models import Standard
 from keyworker.standards.obligations import obligations_refresh
 
@@ -254,10 +254,10 @@ def reminders_done(organisation_id: int, start: dt.date, end: dt.date, condition
     if families is not None:
         qs = qs.filter(family_id__in=families)
     london = zoneinfo.ZoneInfo("Europe/London")
-    return [
+    return SourceRead(qs.values_list("id", "family_id", "appointment_id", "done_at"), lambda rows: [
         EvidenceRow(family_id, None, done_at.astimezone(london).date(), f"reminder:{pk}", about=event_ref(appointment_id))
-        for pk, family_id, appointment_id, done_at in qs.values_list("id", "family_id", "appointment_id", "done_at")
-    ]
+        for pk, family_id, appointment_id, done_at in rows
+    ])
 
 
 def register() -> None:

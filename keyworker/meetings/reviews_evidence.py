@@ -26,6 +26,7 @@ from keyworker.standards.evidence import (
     EvidenceAction,
     EvidenceRow,
     EvidenceSource,
+    SourceRead,
     register_events,
     register_evidence,
 )
@@ -65,38 +66,42 @@ def _reviews(organisation_id: int, families: set[int] | None):
     return qs
 
 
-def _meetings(organisation_id: int, families: set[int] | None) -> dict[int, tuple]:
-    """Each review's (family, child, meeting day, row values) for reviews with a meeting not cancelled, in one query."""
+def _meetings(organisation_id: int, families: set[int] | None, shape) -> SourceRead:
+    """Each review's (family, child, meeting day, row values) for reviews with a meeting not cancelled, in one query,
+    handed to `shape` as a dict by review."""
     rows = (
         _reviews(organisation_id, families).filter(appointment__isnull=False)
         .exclude(appointment__status=AppointmentStatus.CANCELLED)
         .values_list("id", "family_id", "child_id", "appointment__starts_at", "setting__time_zone", "invitations_sent_on",
                      "papers_circulated_on", "key_worker_invited_on")
     )
-    return {r[0]: (r[1], r[2], r[3].astimezone(zoneinfo.ZoneInfo(r[4])).date(), r[5:]) for r in rows}
+    return SourceRead(rows, lambda rows: shape(
+        {r[0]: (r[1], r[2], r[3].astimezone(zoneinfo.ZoneInfo(r[4])).date(), r[5:]) for r in rows}))
 
 
 # Events -------------------------------------------------------------------------------------------------------------
 
 
 def due_events(organisation_id: int, start: dt.date, end: dt.date, families: set[int] | None = None) -> Iterable[EventRow]:
-    rows = _reviews(organisation_id, families).values_list("id", "family_id", "child_id", "due_by")
-    out = []
-    for pk, family_id, child_id, due_by in rows:
-        on = due_by - dt.timedelta(days=HELD_WINDOW_DAYS)
-        if start <= on <= end:
-            out.append(EventRow(family_id, child_id, on, ref(pk)))
-    return out
+    def shape(rows) -> list[EventRow]:
+        out = []
+        for pk, family_id, child_id, due_by in rows:
+            on = due_by - dt.timedelta(days=HELD_WINDOW_DAYS)
+            if start <= on <= end:
+                out.append(EventRow(family_id, child_id, on, ref(pk)))
+        return out
+
+    return SourceRead(_reviews(organisation_id, families).values_list("id", "family_id", "child_id", "due_by"), shape)
 
 
 def meeting_events(organisation_id: int, start: dt.date, end: dt.date, families: set[int] | None = None) -> Iterable[EventRow]:
-    return [
+    return _meetings(organisation_id, families, lambda meetings: [
         EventRow(family_id, child_id, on, ref(pk))
-        for pk, (family_id, child_id, on, _) in _meetings(organisation_id, families).items() if start <= on <= end
-    ]
+        for pk, (family_id, child_id, on, _) in meetings.items() if start <= on <= end
+    ])
 
 
-def _transfer_events(organisation_id: int, start: dt.date, end: dt.date, families: set[int] | None, post16: bool) -> list[EventRow]:
+def _transfer_events(organisation_id: int, start: dt.date, end: dt.date, families: set[int] | None, post16: bool) -> SourceRead:
     # The school year of the day the engine computes for (it reads events up to LOOKAHEAD_DAYS beyond it).
     as_of = end - dt.timedelta(days=LOOKAHEAD_DAYS)
     qs = (
@@ -105,18 +110,22 @@ def _transfer_events(organisation_id: int, start: dt.date, end: dt.date, familie
     )
     if families is not None:
         qs = qs.filter(family_id__in=families)
-    out = []
-    for pk, family_id, own, class_year in qs.values_list("id", "family_id", "year_group", "group__year_group"):
-        year_group = own or class_year or ""
-        if (year_group in reviews.POST_16_YEARS) != post16:
-            continue
-        deadline = reviews.transfer_deadline(year_group, as_of)
-        if deadline is None:
-            continue
-        on = deadline - dt.timedelta(days=POST16_DAYS if post16 else TRANSFER_DAYS)
-        if start <= on <= end:
-            out.append(EventRow(family_id, pk, on, f"transfer:{pk}:{deadline.year}"))
-    return out
+
+    def shape(rows) -> list[EventRow]:
+        out = []
+        for pk, family_id, own, class_year in rows:
+            year_group = own or class_year or ""
+            if (year_group in reviews.POST_16_YEARS) != post16:
+                continue
+            deadline = reviews.transfer_deadline(year_group, as_of)
+            if deadline is None:
+                continue
+            on = deadline - dt.timedelta(days=POST16_DAYS if post16 else TRANSFER_DAYS)
+            if start <= on <= end:
+                out.append(EventRow(family_id, pk, on, f"transfer:{pk}:{deadline.year}"))
+        return out
+
+    return SourceRead(qs.values_list("id", "family_id", "year_group", "group__year_group"), shape)
 
 
 def transfer_events(organisation_id: int, start: dt.date, end: dt.date, families: set[int] | None = None) -> Iterable[EventRow]:
@@ -132,15 +141,18 @@ def post16_events(organisation_id: int, start: dt.date, end: dt.date, families: 
 
 def _before(position: int):
     def fetch(organisation_id: int, start: dt.date, end: dt.date, conditions: dict, families: set[int] | None = None):
-        out = []
-        for pk, (family_id, child_id, meeting, days) in _meetings(organisation_id, families).items():
-            done = days[position]
-            if done is None:
-                continue
-            on = max(done, meeting - dt.timedelta(days=EARLIEST_BEFORE))
-            if start <= on <= end:
-                out.append(EvidenceRow(family_id, child_id, on, f"annualreview:{pk}:{position}"))
-        return out
+        def shape(meetings: dict[int, tuple]) -> list[EvidenceRow]:
+            out = []
+            for pk, (family_id, child_id, meeting, days) in meetings.items():
+                done = days[position]
+                if done is None:
+                    continue
+                on = max(done, meeting - dt.timedelta(days=EARLIEST_BEFORE))
+                if start <= on <= end:
+                    out.append(EvidenceRow(family_id, child_id, on, f"annualreview:{pk}:{position}"))
+            return out
+
+        return _meetings(organisation_id, families, shape)
 
     return fetch
 
@@ -148,32 +160,36 @@ def _before(position: int):
 def held(organisation_id: int, start: dt.date, end: dt.date, conditions: dict, families: set[int] | None = None):
     rows = _reviews(organisation_id, families).filter(held_on__gte=start, held_on__lte=end).values_list(
         "id", "family_id", "child_id", "held_on")
-    return [EvidenceRow(f, c, on, f"{ref(pk)}:held", about=ref(pk)) for pk, f, c, on in rows]
+    return SourceRead(rows, lambda rows: [EvidenceRow(f, c, on, f"{ref(pk)}:held", about=ref(pk)) for pk, f, c, on in rows])
 
 
 def transfer_reviews(organisation_id: int, start: dt.date, end: dt.date, conditions: dict, families: set[int] | None = None):
     rows = _reviews(organisation_id, families).filter(held_on__gte=start, held_on__lte=end).values_list(
         "id", "family_id", "child_id", "held_on")
-    return [EvidenceRow(f, c, on, f"{ref(pk)}:held") for pk, f, c, on in rows]
+    return SourceRead(rows, lambda rows: [EvidenceRow(f, c, on, f"{ref(pk)}:held") for pk, f, c, on in rows])
 
 
 def report_sent(organisation_id: int, start: dt.date, end: dt.date, conditions: dict, families: set[int] | None = None):
     # The report answers the meeting of its own review: the event's reference is the review's.
     rows = _reviews(organisation_id, families).filter(report_sent_on__gte=start, report_sent_on__lte=end).values_list(
         "id", "family_id", "child_id", "report_sent_on")
-    return [EvidenceRow(f, c, on, f"{ref(pk)}:report", about=ref(pk)) for pk, f, c, on in rows]
+    return SourceRead(rows, lambda rows: [EvidenceRow(f, c, on, f"{ref(pk)}:report", about=ref(pk)) for pk, f, c, on in rows])
 
 
 def booklet_shared(organisation_id: int, start: dt.date, end: dt.date, conditions: dict, families: set[int] | None = None):
     """The day each pupil booklet was shared (in the setting's time zone), in one query."""
     qs = _reviews(organisation_id, families).filter(booklet_shared_at__isnull=False).values_list(
         "id", "family_id", "child_id", "booklet_shared_at", "setting__time_zone")
-    out = []
-    for pk, f, c, at, tz in qs:
-        on = at.astimezone(zoneinfo.ZoneInfo(tz)).date()
-        if start <= on <= end:
-            out.append(EvidenceRow(f, c, on, f"{ref(pk)}:booklet"))
-    return out
+
+    def shape(rows) -> list[EvidenceRow]:
+        out = []
+        for pk, f, c, at, tz in rows:
+            on = at.astimezone(zoneinfo.ZoneInfo(tz)).date()
+            if start <= on <= end:
+                out.append(EvidenceRow(f, c, on, f"{ref(pk)}:booklet"))
+        return out
+
+    return SourceRead(qs, shape)
 
 
 def _review_url(obligation) -> str:

@@ -59,7 +59,7 @@ from keyworker.organisations.models import Closure, HalfTerm, Organisation, Sett
 from keyworker.people.models import Child
 
 from . import responsibility
-from .evidence import event_source, evidence_source
+from .evidence import event_source, evidence_source, read_together
 from .models import (
     EVENT_CADENCES,
     OPEN_STATES,
@@ -125,6 +125,17 @@ class Change(NamedTuple):
     to_state: str
 
 
+class Standing(NamedTuple):
+    """An obligation as an update for a few families left it: computed, or stored in a final state."""
+
+    standard_id: int
+    evidence: str
+    family_id: int | None
+    period_start: dt.date
+    period_end: dt.date
+    state: str
+
+
 @dataclass
 class RunResult:
     created: int = 0
@@ -134,6 +145,15 @@ class RunResult:
     # What changed, for the page that caused it (an update for a family changes a handful).
     changes: list[Change] = field(default_factory=list)
     changes_complete: bool = True
+    # An update for a few families: each obligation it computed, as it left it (a full run keeps none).
+    standing: list[Standing] = field(default_factory=list)
+
+    def met(self, evidence: str, family_id: int, on: dt.date) -> bool | None:
+        """Whether the family has a met obligation of `evidence` whose period holds `on`, as this update left them;
+        None when the update computed none of them (their periods settled before it ran): ask the database."""
+        found = [s.state for s in self.standing
+                 if s.evidence == evidence and s.family_id == family_id and s.period_start <= on <= s.period_end]
+        return (MET in found) if found else None
 
 
 def _matches(child: tuple, conditions: dict, as_of: dt.date) -> bool:
@@ -438,15 +458,18 @@ class _Diff:
     entered later, one on time rather than late, or none: a voided record unmeets it), so that the order records
     arrive in does not matter; once its window has closed it is never unmet."""
 
-    def __init__(self, stored: dict[Key, tuple], reopen_missed: bool = False) -> None:
+    def __init__(self, stored: dict[Key, tuple], reopen_missed: bool = False, keep_standing: bool = False) -> None:
         self.stored = stored
         self.reopen_missed = reopen_missed  # a rebuild over records entered afterwards (demo history)
+        # Per key, (family, period end, the state it is left in): kept by an update for a few families.
+        self.standing: dict[Key, tuple] | None = {} if keep_standing else None
         self.create: list[tuple] = []  # (key, value, setting, family, child)
         self.update: list[tuple] = []  # (id, value, stored state, whether escalated_at is empty, stored updated_at)
         self.created: set[Key] = set()
 
     def put(self, key: Key, value: tuple, setting_id: int, family_id: int | None, child_id: int | None) -> None:
         row = self.stored.pop(key, None)
+        state = value[0]
         if row is None:
             if key not in self.created:  # two rules never own one period; if they meet, the first computed wins
                 self.created.add(key)
@@ -454,6 +477,10 @@ class _Diff:
         elif row[3:10] != value and (row[3] in OPEN or (row[3] == MET and value[0] != MISSED)
                                      or (self.reopen_missed and row[3] == MISSED)):
             self.update.append((row[10], value, row[3], row[14], row[12], row[0], row[13]))
+        else:
+            state = row[3]
+        if self.standing is not None:
+            self.standing.setdefault(key, (family_id, value[5], state))
 
 
 @dataclass
@@ -668,42 +695,58 @@ def _prepare(organisation_id: int, plan: _Plan, stored: dict[Key, tuple]) -> _Pr
             # A child's events are its family's events that name the child or no child.
             event_kinds[s.event] |= {"family"} if s.subject == Subject.CHILD else {_KIND[s.subject]}
             event_from[s.event] = min(event_from.get(s.event, as_of), one_off_from[i])
-    events: dict[str, _Index] = {}
+    event_answers = {}
     for code, wanted in event_kinds.items():
         source = event_source(code)
         extra = {"families": wider if wanted & {"staff", "setting"} else families} if source.by_family else {}
-        rows = source.fetch(organisation_id, event_from[code], as_of + dt.timedelta(days=LOOKAHEAD_DAYS), **extra)
-        events[code] = _index(rows, world, wanted, None)
+        event_answers[code] = source.fetch(organisation_id, event_from[code], as_of + dt.timedelta(days=LOOKAHEAD_DAYS), **extra)
+
+    def evidence_reads(live: list[int]) -> dict[tuple[str, str], tuple[dt.date, frozenset[str]]]:
+        """One read per evidence source and set of conditions, shared by the rules that use it: from the earliest day
+        a window still to compute starts, for the kinds of subject the rules count."""
+        fetch_from: dict[tuple[str, str], dt.date] = {}
+        kinds: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for i in live:
+            s = rules[i].standard
+            key = _evidence_key(s)
+            if s.cadence in ONE_OFF_CADENCES:
+                lower = one_off_from[i]
+            else:
+                lower = min(w[0] for shared in shared_of[i].values() for w in shared)
+            fetch_from[key] = min(fetch_from.get(key, as_of), lower)
+            kinds[key].add(_KIND[s.subject])
+        return {key: (fetch_from[key], frozenset(kinds[key])) for key in fetch_from}
+
+    def fetch(key: tuple[str, str], start: dt.date, kinds: frozenset[str]) -> Iterable:
+        source = evidence_source(key[0])
+        extra = {"families": wider if kinds & {"staff", "setting"} else families} if source.by_family else {}
+        return source.fetch(organisation_id, start, as_of, conditions_of[key], **extra)
+
+    conditions_of = {_evidence_key(r.standard): r.standard.evidence_conditions for r in rules}
+    # On PostgreSQL an update for a few families sends the reads of its event sources and of the evidence of its rules
+    # that count from no event together, in one round trip; the evidence of rules counting from events follows only
+    # when the family has such events (and the earlier read did not already cover it). A full run, or any run
+    # elsewhere (where each read is a round trip anyway), reads the events first, then the evidence the rules need.
+    early: dict[tuple[str, str], tuple[dt.date, frozenset[str]]] = {}
+    if families is not None and connection.vendor == "postgresql":
+        early = evidence_reads([i for i in live if rules[i].standard.cadence not in EVENT_CADENCES])
+    rows_read = read_together([*event_answers.values(), *(fetch(key, *read) for key, read in early.items())])
+    events: dict[str, _Index] = {
+        code: _index(rows, world, event_kinds[code], None) for code, rows in zip(event_answers, rows_read, strict=False)
+    }
+    early_rows = dict(zip(early, rows_read[len(event_answers):], strict=True))
     live = [
         i for i in live
         if rules[i].standard.cadence not in EVENT_CADENCES
         or getattr(events[rules[i].standard.event], "family" if rules[i].standard.subject == Subject.CHILD else _KIND[rules[i].standard.subject])
     ]
-
-    # One fetch per evidence source and set of conditions, shared by the rules that use it, from the earliest day
-    # a window still to compute starts.
-    fetch_from: dict[tuple[str, str], dt.date] = {}
-    kinds: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for i in live:
-        s = rules[i].standard
-        key = _evidence_key(s)
-        if s.cadence in ONE_OFF_CADENCES:
-            lower = one_off_from[i]
-        else:
-            lower = min(w[0] for shared in shared_of[i].values() for w in shared)
-        fetch_from[key] = min(fetch_from.get(key, as_of), lower)
-        kinds[key].add(_KIND[s.subject])
-    evidence: dict[tuple[str, str], _Index] = {}
-    for i in live:
-        s = rules[i].standard
-        key = _evidence_key(s)
-        if key in evidence:
-            continue
-        source = evidence_source(s.evidence)
-        needs_wider = bool(kinds[key] & {"staff", "setting"})
-        extra = {"families": wider if needs_wider else families} if source.by_family else {}
-        rows = source.fetch(organisation_id, fetch_from[key], as_of, s.evidence_conditions, **extra)
-        evidence[key] = _index(rows, world, kinds[key], None if needs_wider else families)
+    reads = evidence_reads(live)
+    later = [key for key, read in reads.items() if early.get(key) != read]
+    early_rows |= dict(zip(later, read_together([fetch(key, *reads[key]) for key in later]), strict=True))
+    evidence: dict[tuple[str, str], _Index] = {
+        key: _index(early_rows[key], world, kinds, families if not kinds & {"staff", "setting"} else None)
+        for key, (_, kinds) in reads.items()
+    }
     return _Prepared(plan, live, subjects_of, shared_of, events, evidence)
 
 
@@ -987,12 +1030,15 @@ def _update(organisation_id: int, as_of: dt.date, family_set: set[int], staff: s
         _lock(organisation_id)
         plan = _plan(organisation_id, as_of, family_set, staff, settings, rebuild, rules=rules)
         stored = _stored(organisation_id, plan, family_set, as_of)
-    diff = _Diff(stored, reopen_missed=rebuild)
+    diff = _Diff(stored, reopen_missed=rebuild, keep_standing=True)
     if plan.world is not None:
         _compute(organisation_id, plan, diff)
     gone = _leftovers(diff, plan, as_of)
     result = _write(organisation_id, diff, gone, clock.now(), actor)
     _name_clauses(result, plan)
+    evidence_of = {r.standard.pk: r.standard.evidence for r in plan.rules}
+    result.standing = [Standing(key[0], evidence_of.get(key[0], ""), family_id, key[2], end, state)
+                       for key, (family_id, end, state) in diff.standing.items()]
     return result
 
 

@@ -6,7 +6,13 @@ from collections.abc import Iterable
 
 from django.urls import reverse
 
-from keyworker.standards.evidence import EvidenceAction, EvidenceRow, EvidenceSource, register_evidence
+from keyworker.standards.evidence import (
+    EvidenceAction,
+    EvidenceRow,
+    EvidenceSource,
+    SourceRead,
+    register_evidence,
+)
 
 from .models import TargetSharing
 
@@ -20,10 +26,10 @@ def targets_shared(
     qs = TargetSharing.objects.filter(organisation_id=organisation_id, shared_on__gte=start, shared_on__lte=end)
     if families is not None:
         qs = qs.filter(family_id__in=families)
-    return [
+    return SourceRead(qs.values_list("id", "family_id", "child_id", "shared_on", "setting_id"), lambda rows: [
         EvidenceRow(family_id, child_id, day, f"targets-sharing:{pk}", setting_id=setting_id)
-        for pk, family_id, child_id, day, setting_id in qs.values_list("id", "family_id", "child_id", "shared_on", "setting_id")
-    ]
+        for pk, family_id, child_id, day, setting_id in rows
+    ])
 
 
 def share_url(obligation) -> str:

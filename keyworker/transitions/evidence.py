@@ -27,6 +27,7 @@ from keyworker.standards.evidence import (
     EvidenceAction,
     EvidenceRow,
     EvidenceSource,
+    SourceRead,
     register_events,
     register_evidence,
 )
@@ -57,29 +58,35 @@ def _day(moment: dt.datetime, time_zone: str) -> dt.date:
     return moment.astimezone(zoneinfo.ZoneInfo(time_zone or "Europe/London")).date()
 
 
-def first_visits(organisation_id: int, start: dt.date, end: dt.date, families: set[int] | None = None) -> list[EventRow]:
+def first_visits(organisation_id: int, start: dt.date, end: dt.date, families: set[int] | None = None) -> SourceRead:
     low, high = _window(start, end)
     qs = TransitionPlan.objects.filter(organisation_id=organisation_id)
     if families is not None:
         qs = qs.filter(family_id__in=families)
     rows = (qs.annotate(first=Min("visits__starts_at")).filter(first__gte=low, first__lt=high)
             .values_list("id", "family_id", "child_id", "first", "setting__time_zone"))
-    out = [EventRow(family_id, child_id, _day(first, tz), plan_ref(pk)) for pk, family_id, child_id, first, tz in rows]
-    return [r for r in out if start <= r.on <= end]
+    return SourceRead(rows, _on_days(start, end, plan_ref))
 
 
-def visits(organisation_id: int, start: dt.date, end: dt.date, families: set[int] | None = None) -> list[EventRow]:
+def _on_days(start: dt.date, end: dt.date, ref_of):
+    """The events of rows (id, family, child, a moment, its time zone) on a day from start to end."""
+    def shape(rows) -> list[EventRow]:
+        out = [EventRow(family_id, child_id, _day(at, tz), ref_of(pk)) for pk, family_id, child_id, at, tz in rows]
+        return [r for r in out if start <= r.on <= end]
+    return shape
+
+
+def visits(organisation_id: int, start: dt.date, end: dt.date, families: set[int] | None = None) -> SourceRead:
     low, high = _window(start, end)
     qs = TransitionVisit.objects.filter(organisation_id=organisation_id, starts_at__gte=low, starts_at__lt=high)
     if families is not None:
         qs = qs.filter(family_id__in=families)
-    rows = qs.values_list("id", "family_id", "child_id", "starts_at", "plan__setting__time_zone")
-    out = [EventRow(family_id, child_id, _day(at, tz), visit_ref(pk)) for pk, family_id, child_id, at, tz in rows]
-    return [r for r in out if start <= r.on <= end]
+    return SourceRead(qs.values_list("id", "family_id", "child_id", "starts_at", "plan__setting__time_zone"),
+                      _on_days(start, end, visit_ref))
 
 
 def dates_shared(organisation_id: int, start: dt.date, end: dt.date, conditions: dict,
-                 families: set[int] | None = None) -> list[EvidenceRow]:
+                 families: set[int] | None = None) -> SourceRead:
     """Each share on its day, and again every week back from the first visit to that day (see above)."""
     qs = TransitionDatesShare.objects.filter(organisation_id=organisation_id, shared_on__lte=end)
     if families is not None:
@@ -87,30 +94,34 @@ def dates_shared(organisation_id: int, start: dt.date, end: dt.date, conditions:
     rows = qs.annotate(first=Min("plan__visits__starts_at")).values_list(
         "id", "family_id", "child_id", "shared_on", "first", "plan__setting__time_zone")
     step = dt.timedelta(days=HELD_STEP_DAYS)
-    out = []
-    for pk, family_id, child_id, on, first, tz in rows:
-        ref = f"transition-dates:{pk}"
-        if start <= on <= end:
-            out.append(EvidenceRow(family_id, child_id, on, ref))
-        if first is None:
-            continue
-        day = _day(first, tz) - step
-        while day > on:
-            if start <= day <= end:
-                out.append(EvidenceRow(family_id, child_id, day, ref, recorded_on=on))
-            if day < start:
-                break
-            day -= step
-    return out
+
+    def shape(rows) -> list[EvidenceRow]:
+        out = []
+        for pk, family_id, child_id, on, first, tz in rows:
+            ref = f"transition-dates:{pk}"
+            if start <= on <= end:
+                out.append(EvidenceRow(family_id, child_id, on, ref))
+            if first is None:
+                continue
+            day = _day(first, tz) - step
+            while day > on:
+                if start <= day <= end:
+                    out.append(EvidenceRow(family_id, child_id, day, ref, recorded_on=on))
+                if day < start:
+                    break
+                day -= step
+        return out
+
+    return SourceRead(rows, shape)
 
 
 def write_ups_shared(organisation_id: int, start: dt.date, end: dt.date, conditions: dict,
-                     families: set[int] | None = None) -> list[EvidenceRow]:
+                     families: set[int] | None = None) -> SourceRead:
     qs = TransitionVisit.objects.filter(organisation_id=organisation_id, shared_on__gte=start, shared_on__lte=end)
     if families is not None:
         qs = qs.filter(family_id__in=families)
-    return [EvidenceRow(family_id, child_id, on, visit_ref(pk), about=visit_ref(pk))
-            for pk, family_id, child_id, on in qs.values_list("id", "family_id", "child_id", "shared_on")]
+    return SourceRead(qs.values_list("id", "family_id", "child_id", "shared_on"), lambda rows: [
+        EvidenceRow(family_id, child_id, on, visit_ref(pk), about=visit_ref(pk)) for pk, family_id, child_id, on in rows])
 
 
 def plan_url(obligation) -> str:

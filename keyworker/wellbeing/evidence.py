@@ -13,6 +13,7 @@ from keyworker.standards.evidence import (
     EvidenceAction,
     EvidenceRow,
     EvidenceSource,
+    SourceRead,
     register_events,
     register_evidence,
 )
@@ -24,23 +25,23 @@ WELLBEING_FOLLOW_UP = "wellbeing_follow_up"
 AGENCY_CONTACT = "agency_contact"
 
 
-def concerns_raised(organisation_id: int, start: dt.date, end: dt.date, families: set[int] | None = None) -> list[EventRow]:
+def concerns_raised(organisation_id: int, start: dt.date, end: dt.date, families: set[int] | None = None) -> SourceRead:
     """A row per concern (its family, the day it was noticed), in one query."""
     qs = WellbeingConcern.objects.filter(organisation_id=organisation_id, noticed_on__gte=start, noticed_on__lte=end)
     if families is not None:
         qs = qs.filter(family_id__in=families)
-    return [EventRow(family_id, None, day, f"wb{pk}")
-            for pk, family_id, day in qs.order_by("noticed_on", "id").values_list("id", "family_id", "noticed_on")]
+    return SourceRead(qs.order_by("noticed_on", "id").values_list("id", "family_id", "noticed_on"),
+                      lambda rows: [EventRow(family_id, None, day, f"wb{pk}") for pk, family_id, day in rows])
 
 
-def _follow_ups(organisation_id: int, start: dt.date, end: dt.date, families: set[int] | None, *, agency_only: bool) -> list[EvidenceRow]:
+def _follow_ups(organisation_id: int, start: dt.date, end: dt.date, families: set[int] | None, *, agency_only: bool) -> SourceRead:
     qs = WellbeingFollowUp.objects.filter(organisation_id=organisation_id, happened_on__gte=start, happened_on__lte=end)
     if families is not None:
         qs = qs.filter(family_id__in=families)
     if agency_only:
         qs = qs.filter(kind__in=list(AGENCY_KINDS), by_leader=True)
-    return [EvidenceRow(family_id, None, day, f"wellbeing_follow_up:{pk}")
-            for pk, family_id, day in qs.order_by().values_list("id", "family_id", "happened_on")]
+    return SourceRead(qs.order_by().values_list("id", "family_id", "happened_on"),
+                      lambda rows: [EvidenceRow(family_id, None, day, f"wellbeing_follow_up:{pk}") for pk, family_id, day in rows])
 
 
 def follow_ups_recorded(organisation_id: int, start: dt.date, end: dt.date, conditions: dict,

@@ -54,11 +54,11 @@ def test_an_event_per_child_per_day_with_an_unauthorised_mark(world, django_asse
     put(world.child_b, MON, "AM", "I")   # authorised: not an event
     put(world.child_b, MON, "PM", "/")
     with django_assert_num_queries(1):
-        rows = unexplained_absences(world.org.pk, MON, WED)
+        rows = list(unexplained_absences(world.org.pk, MON, WED))
     got = sorted((r.child_id, r.on) for r in rows)
     assert got == sorted([(world.child_a.pk, MON), (world.child_a.pk, WED), (world.child_b.pk, WED)])
     assert all(r.family_id == (world.family_a.pk if r.child_id == world.child_a.pk else world.family_b.pk) for r in rows)
-    assert unexplained_absences(world.other_org.pk, MON, WED) == []
+    assert list(unexplained_absences(world.other_org.pk, MON, WED)) == []
 
 
 def test_a_follow_up_is_a_contact_about_that_child_and_that_absence(world, django_assert_num_queries):
@@ -146,8 +146,8 @@ def test_the_update_after_one_record_reads_that_familys_absences_only(world):
     assert event_source(UNEXPLAINED_ABSENCE).by_family
     put(world.child_a, MON, "AM", "N")
     put(world.child_b, WED, "AM", "U")
-    everyone = unexplained_absences(world.org.pk, MON, WED)
+    everyone = list(unexplained_absences(world.org.pk, MON, WED))
     assert {e.family_id for e in everyone} == {world.family_a.pk, world.family_b.pk}
-    theirs = unexplained_absences(world.org.pk, MON, WED, families={world.family_b.pk})
+    theirs = list(unexplained_absences(world.org.pk, MON, WED, families={world.family_b.pk}))
     assert [(e.child_id, e.on) for e in theirs] == [(world.child_b.pk, WED)]
-    assert unexplained_absences(world.org.pk, MON, WED, families=set()) == []
+    assert list(unexplained_absences(world.org.pk, MON, WED, families=set())) == []

@@ -108,8 +108,8 @@ def test_one_row_per_child_per_day_in_one_query(adopted, django_assert_num_queri
     with django_assert_num_queries(1):
         rows = list(briefings_acknowledged(world.org.pk, TODAY, TODAY, {}, families={world.family_a.pk}))
     assert [(r.family_id, r.child_id, r.on) for r in rows] == [(world.family_a.pk, world.child_a.pk, TODAY)]
-    assert briefings_acknowledged(world.org.pk, TODAY, TODAY, {}, families={world.family_b.pk}) == []
-    assert briefings_acknowledged(world.other_org.pk, TODAY, TODAY, {}) == []
+    assert list(briefings_acknowledged(world.org.pk, TODAY, TODAY, {}, families={world.family_b.pk})) == []
+    assert list(briefings_acknowledged(world.other_org.pk, TODAY, TODAY, {})) == []
 
 
 def test_reading_an_older_change_does_not_meet_a_newer_unread_one(adopted, clock):

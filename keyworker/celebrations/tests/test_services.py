@@ -207,10 +207,10 @@ def test_evidence_condition_shared_only(adopted):
     world = adopted
     record(world)
     shared = record(world, shared_how="email")
-    rows = celebrations_recorded(world.org.pk, TODAY, TODAY, {})
+    rows = list(celebrations_recorded(world.org.pk, TODAY, TODAY, {}))
     assert len(rows) == 2 and all(r.family_id == world.family_a.pk and r.child_id == world.child_a.pk for r in rows)
     assert [r.ref for r in celebrations_recorded(world.org.pk, TODAY, TODAY, {"shared": True})] == [f"celebration:{shared.pk}"]
-    assert celebrations_recorded(world.org.pk, TODAY, TODAY, {}, families={world.family_b.pk}) == []
+    assert list(celebrations_recorded(world.org.pk, TODAY, TODAY, {}, families={world.family_b.pk})) == []
 
 
 # The positivity rule ---------------------------------------------------------------------------------

@@ -153,8 +153,10 @@ def test_recording_uses_bounded_queries(adopted, flag):
         contact_record(actor=actor, family=world.family_a, **values)
     # A flag adds its audit row and one notification per member of the safeguarding team (three here), each a few
     # queries: 23 in all. The engine writes an obligation only when its state or evidence changes: at most one UPDATE
-    # either way. (24 before the engine's update stopped opening a savepoint of its own; the bound was 35, and 53.)
-    assert len(thirty.captured_queries) <= len(one.captured_queries) <= (25 if not flag else 25 + 23), (
+    # either way. (24 before the engine's update stopped opening a savepoint of its own; the bound was 35, and 53.) On
+    # PostgreSQL the engine's reads are two statements and its sources' one: 10.
+    bound = 10 if connection.vendor == "postgresql" else 25
+    assert len(thirty.captured_queries) <= len(one.captured_queries) <= (bound if not flag else bound + 23), (
         len(one.captured_queries), len(thirty.captured_queries))
 
 
@@ -165,8 +167,9 @@ def test_recording_page_uses_bounded_queries(adopted, client_for):
     with CaptureQueriesContext(connection) as ctx:
         response = _post(world, client, carer=str(world.family_a.carers.first().pk), children=[str(world.child_a.pk)])
     assert response.status_code == 302
-    # 31 with the carer read above (37 before, the bound 45): see test_perf_recording.py for what each statement is.
-    assert len(ctx.captured_queries) <= 34, len(ctx.captured_queries)
+    # The recording's statements (test_perf_recording.py says what each is) and the carer read above: 32 on SQLite
+    # (34 before, the bound 45), 17 on PostgreSQL, where the engine sends its sources' reads in one statement.
+    assert len(ctx.captured_queries) <= (17 if connection.vendor == "postgresql" else 32), len(ctx.captured_queries)
 
 
 # Editing ---------------------------------------------------------------------------------------------

@@ -32,9 +32,9 @@ def test_each_appointment_with_a_family_is_an_event_on_its_day_unless_cancelled(
     b = arrange(world, starts_at=NEXT_TUESDAY + dt.timedelta(days=1))
     arrange(world, family=False, carers=[], kind=AppointmentKind.INDUCTION, title="Open morning")  # no family: no event
     appointment_cancel(actor=world.actor(world.ta_a), appointment=b, reason="Rearranged", version=1)
-    rows = appointments_with_families(world.org.pk, NOV, DEC)
+    rows = list(appointments_with_families(world.org.pk, NOV, DEC))
     assert [(r.family_id, r.on, r.ref) for r in rows] == [(world.family_a.pk, dt.date(2026, 11, 24), f"appointment:{a.pk}")]
-    assert appointments_with_families(world.org.pk, NOV, DEC, families={world.family_b.pk}) == []
+    assert list(appointments_with_families(world.org.pk, NOV, DEC, families={world.family_b.pk})) == []
 
 
 def test_the_day_is_the_settings_day(world):
@@ -59,10 +59,10 @@ def test_a_meeting_is_held_with_the_family_only_when_a_carer_came(world, clock):
     clock.move_to(NEXT_TUESDAY + dt.timedelta(hours=1))
     staff_only = {i.pk: (i.kind == InviteeKind.STAFF) for i in a.invitees.all()}
     attendance_record(actor=world.actor(world.ta_a), appointment=a, version=1, attended=staff_only)
-    assert meetings_held(world.org.pk, NOV, DEC, {}) == []
+    assert list(meetings_held(world.org.pk, NOV, DEC, {})) == []
     everyone = {i.pk: True for i in a.invitees.all()}
     attendance_record(actor=world.actor(world.ta_a), appointment=a, version=2, attended=everyone)
-    rows = meetings_held(world.org.pk, NOV, DEC, {})
+    rows = list(meetings_held(world.org.pk, NOV, DEC, {}))
     assert [(r.family_id, r.on) for r in rows] == [(world.family_a.pk, dt.date(2026, 11, 24))]
 
 
@@ -108,5 +108,5 @@ def test_the_manager_recorded_as_there_answers_the_support_meeting(world, clock)
     clock.move_to(NEXT_TUESDAY + dt.timedelta(hours=1))
     manager_row = a.invitees.get(staff=world.headteacher)
     attendance_record(actor=world.actor(world.ta_a), appointment=a, version=1, attended={manager_row.pk: True})
-    rows = managers_attended(world.org.pk, NOV, DEC, {})
+    rows = list(managers_attended(world.org.pk, NOV, DEC, {}))
     assert [(r.family_id, r.about) for r in rows] == [(world.family_a.pk, f"appointment:{a.pk}")]

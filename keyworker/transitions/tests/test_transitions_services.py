@@ -161,7 +161,7 @@ def test_evidence_rows_of_an_early_share_fall_every_week_back_from_the_first_vis
     plan = plan_for(world)
     visit(world, plan, dt.date(2026, 12, 16))
     services.transition_dates_share(actor=world.actor(world.ta_a), plan=plan)
-    rows = evidence.dates_shared(world.org.pk, dt.date(2026, 11, 1), dt.date(2026, 12, 31), {})
+    rows = list(evidence.dates_shared(world.org.pk, dt.date(2026, 11, 1), dt.date(2026, 12, 31), {}))
     assert sorted(r.on for r in rows) == [TODAY, dt.date(2026, 11, 25), dt.date(2026, 12, 2), dt.date(2026, 12, 9)]
 
 

@@ -98,12 +98,12 @@ def test_one_query_per_source(adopted, django_assert_num_queries):
     follow_up(world, concern)
     raise_concern(world, staff=world.teacher_b, family=world.family_b)
     with django_assert_num_queries(1):
-        rows = concerns_raised(world.org.pk, TODAY, TODAY, families={world.family_a.pk})
+        rows = list(concerns_raised(world.org.pk, TODAY, TODAY, families={world.family_a.pk}))
     assert [(r.family_id, r.child_id, r.on, r.ref) for r in rows] == [(world.family_a.pk, None, TODAY, f"wb{concern.pk}")]
     with django_assert_num_queries(1):
         rows = list(follow_ups_recorded(world.org.pk, TODAY, TODAY, {}, families={world.family_a.pk}))
     assert len(rows) == 1
-    assert concerns_raised(world.other_org.pk, TODAY, TODAY) == []
+    assert list(concerns_raised(world.other_org.pk, TODAY, TODAY)) == []
 
 
 # CC-M2: a childcare setting's manager contacts an outside agency ---------------------------------------------
