@@ -47,3 +47,17 @@ def tasks_requeue_abandoned(*, now: dt.datetime) -> int:
         log.warning("%s task(s) claimed before %s by a worker gone quiet were queued again", requeued,
                     (now - claim_timeout()).isoformat())
     return requeued
+
+
+def task_pending(task: Task, **kwargs: Any) -> bool | None:
+    """Whether a run of the task with these arguments is queued or running: True or False on the database
+    queue; None (unknown) on the others."""
+    if backend_name() != "database":
+        return None
+    from django_tasks_db.models import DBTaskResult
+
+    rows = DBTaskResult.objects.filter(task_path=task.module_path,
+                                       status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING])
+    for key, value in kwargs.items():
+        rows = rows.filter(**{f"args_kwargs__kwargs__{key}": value})
+    return rows.exists()
