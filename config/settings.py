@@ -236,7 +236,7 @@ WORKER_NICENESS = int(os.environ.get("KEYWORKER_WORKER_NICENESS", "10"))
 KEYWORKER_TASKS_BACKEND = os.environ.get("KEYWORKER_TASKS_BACKEND", "database")
 KEYWORKER_REDIS_URL = os.environ.get("KEYWORKER_REDIS_URL", "redis://127.0.0.1:6379/0")
 # A task claimed longer ago than this whose worker has gone quiet (killed, partitioned) is queued again.
-KEYWORKER_TASKS_CLAIM_MINUTES = int(os.environ.get("KEYWORKER_TASKS_CLAIM_MINUTES", "15"))
+KEYWORKER_TASKS_CLAIM_SECONDS = float(os.environ.get("KEYWORKER_TASKS_CLAIM_SECONDS", "900"))
 TASK_QUEUES = ["default"]
 _TASK_BACKENDS = {
     "database": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES},
@@ -248,7 +248,7 @@ if KEYWORKER_TASKS_BACKEND not in _TASK_BACKENDS:
 TASKS = {"default": _TASK_BACKENDS[KEYWORKER_TASKS_BACKEND]}
 if KEYWORKER_TASKS_BACKEND == "rq":
     INSTALLED_APPS.insert(INSTALLED_APPS.index("django_tasks_db"), "django_rq")
-    RQ_QUEUES = {name: {"URL": KEYWORKER_REDIS_URL, "DEFAULT_TIMEOUT": KEYWORKER_TASKS_CLAIM_MINUTES * 60}
+    RQ_QUEUES = {name: {"URL": KEYWORKER_REDIS_URL, "DEFAULT_TIMEOUT": int(KEYWORKER_TASKS_CLAIM_SECONDS)}
                  for name in TASK_QUEUES}
 SESSION_IDLE_MINUTES = int(os.environ.get("KEYWORKER_SESSION_IDLE_MINUTES", "30"))
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60

@@ -24,7 +24,7 @@ def backend_name() -> str:
 
 def claim_timeout() -> dt.timedelta:
     """How long a worker may hold a task before it is taken for dead (killed, or cut off from the database)."""
-    return dt.timedelta(minutes=settings.KEYWORKER_TASKS_CLAIM_MINUTES)
+    return dt.timedelta(seconds=settings.KEYWORKER_TASKS_CLAIM_SECONDS)
 
 
 def enqueue_on_commit(task: Task, **kwargs: Any) -> None:

@@ -10,7 +10,7 @@ from typing import TypeVar
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, connections, models, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connections, models, transaction
 
 from keyworker.accounts import policies
 from keyworker.accounts.access import Actor
@@ -39,6 +39,9 @@ BATCH_SIZE = 1000
 CHECK_SHARE = 0.2
 # Far longer than any import takes: an import still "importing" after this died with its process (and rolled back).
 STALLED_AFTER = dt.timedelta(minutes=30)
+# An import still importing with no run queued this long after it started is queued again (not at once: its first
+# run is queued when the confirmation commits).
+RESUME_AFTER = dt.timedelta(seconds=30)
 # An upload nobody imports within this time (or the retention time, if longer) is abandoned: its file is removed.
 ABANDONED_AFTER = dt.timedelta(days=1)
 
@@ -358,6 +361,8 @@ def import_run(*, actor: Actor | None, job: ImportJob, on_progress: Progress | N
     except RuleViolation as exc:
         _fail(job, f"Nothing was imported: {exc.message}")
     except DatabaseError:
+        if not connections["default"].is_usable():
+            raise  # the database went away, not a refusal: the import stays queued and is run again
         logger.exception("Import %s refused by the database", job.pk)
         _fail(job, "Nothing was imported: the database refused the changes, perhaps because someone added the same "
                    "children or staff at the same time. Upload the file again to retry.")
@@ -531,12 +536,40 @@ def import_run_claimed(job_id: int, actor: Actor | None) -> None:
     try:
         job = ImportJob.objects.select_related("setting").get(pk=job_id)
         import_run(actor=actor, job=job)
+    except (OperationalError, InterfaceError):
+        if not connections["default"].is_usable():
+            raise  # the database went away: nothing was written, and the import is run again once it is back
+        _stopped(job_id)
     except Exception:
-        logger.exception("Import %s stopped", job_id)
-        ImportJob.objects.filter(pk=job_id, status=ImportStatus.IMPORTING).update(
-            status=ImportStatus.FAILED, finished_at=clock.now(),
-            message="Nothing was imported: the import stopped unexpectedly. Try again, or ask for help.",
-        )
+        _stopped(job_id)
+
+
+def _stopped(job_id: int) -> None:
+    """Called while handling the error that stopped the import: logged with it, and the import marked failed."""
+    logger.exception("Import %s stopped", job_id)
+    ImportJob.objects.filter(pk=job_id, status=ImportStatus.IMPORTING).update(
+        status=ImportStatus.FAILED, finished_at=clock.now(),
+        message="Nothing was imported: the import stopped unexpectedly. Try again, or ask for help.",
+    )
+
+
+def imports_resume_periodic(*, organisation_id: int, as_of: dt.date, now: dt.datetime) -> int:
+    """Queue again the imports still importing whose run is no longer queued or running (its worker was cut off
+    from the database and gave up the task): nothing was written, so running them again loses nothing.
+
+    Only on the database queue, which can tell; elsewhere an import that stopped is released after STALLED_AFTER.
+    """
+    from keyworker.core.tasks import task_pending
+
+    from .tasks import import_file
+
+    waiting = ImportJob.objects.filter(organisation_id=organisation_id, status=ImportStatus.IMPORTING,
+                                       started_at__lt=now - RESUME_AFTER).values_list("pk", "uploaded_by_id")
+    for job_id, user_id in waiting:
+        if task_pending(import_file, import_id=job_id) is False:
+            logger.warning("Import %s: its run stopped with the database; queued again", job_id)
+            import_file.enqueue(import_id=job_id, user_id=user_id)
+    return 0
 
 
 def _queued_or_running(job_id: int) -> bool:

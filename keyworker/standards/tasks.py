@@ -12,13 +12,12 @@ import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
-from django.conf import settings
 from django.db.models import Q
 from django_tasks import task
 
 from keyworker.core import clock
 from keyworker.core.periodic import run_periodic
-from keyworker.core.tasks import tasks_requeue_abandoned
+from keyworker.core.tasks import claim_timeout, tasks_requeue_abandoned
 from keyworker.notifications.models import Delivery, DeliveryStatus
 from keyworker.notifications.services import lease_claim, lease_release
 from keyworker.notifications.tasks import deliveries_send, digests_send
@@ -94,8 +93,6 @@ def _queued_lease(organisation_id: int) -> str:
     return f"organisation:{organisation_id}:queued"
 
 
-def _claim_time() -> dt.timedelta:
-    return dt.timedelta(minutes=settings.KEYWORKER_TASKS_CLAIM_MINUTES)
 
 
 @task()
@@ -137,7 +134,7 @@ def schedule_enqueue(*, as_of: dt.date | None = None) -> Schedule:
     # Organisations with a change to their policies waiting go first: the leader who made it sees it applied soonest.
     for org_id in sorted(ids, key=lambda pk: (pk not in waiting, pk)):
         ticket = uuid.uuid4().hex
-        if not lease_claim(name=_queued_lease(org_id), holder=ticket, now=now, ttl=_claim_time()):
+        if not lease_claim(name=_queued_lease(org_id), holder=ticket, now=now, ttl=claim_timeout()):
             result.already += 1
             continue
         organisation_cycle.enqueue(organisation_id=org_id, as_of=as_of.isoformat() if as_of else None, ticket=ticket)
