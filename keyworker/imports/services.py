@@ -360,9 +360,11 @@ def import_run(*, actor: Actor | None, job: ImportJob, on_progress: Progress | N
                    "must be corrected first.")
     except RuleViolation as exc:
         _fail(job, f"Nothing was imported: {exc.message}")
+    except (OperationalError, InterfaceError):
+        # The database went away (restart, connection cut) or gave up a lock: not a refusal of the data. Nothing
+        # was written; the import stays "importing" and is queued again (imports_resume_periodic).
+        raise
     except DatabaseError:
-        if not connections["default"].is_usable():
-            raise  # the database went away, not a refusal: the import stays queued and is run again
         logger.exception("Import %s refused by the database", job.pk)
         _fail(job, "Nothing was imported: the database refused the changes, perhaps because someone added the same "
                    "children or staff at the same time. Upload the file again to retry.")
@@ -537,9 +539,7 @@ def import_run_claimed(job_id: int, actor: Actor | None) -> None:
         job = ImportJob.objects.select_related("setting").get(pk=job_id)
         import_run(actor=actor, job=job)
     except (OperationalError, InterfaceError):
-        if not connections["default"].is_usable():
-            raise  # the database went away: nothing was written, and the import is run again once it is back
-        _stopped(job_id)
+        raise  # the database went away: nothing was written, and the import is run again once it is back
     except Exception:
         _stopped(job_id)
 
