@@ -108,8 +108,9 @@ def workers(postgres, tmp_path, settings):
 
 
 @pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
+def media_root(settings, tmp_path, monkeypatch):
     settings.MEDIA_ROOT = tmp_path / "media"
+    monkeypatch.setattr(imports, "BACKGROUND_FROM_ROWS", 10)  # every import of these tests goes to the queue
     return settings.MEDIA_ROOT
 
 
@@ -241,6 +242,7 @@ def test_the_queues_redis_restarted_loses_nothing(world, postgres, tmp_path, set
     settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": settings.TASK_QUEUES}}
     before = Child.objects.count()
     queued = [confirmed_import(world, rows=20) for _ in range(3)]  # queued while no worker runs
+    assert {status(j) for j in queued} == {ImportStatus.IMPORTING}
     own_redis.restart(kill=True)  # killed outright: the append-only file keeps the queue
     env = {**os.environ, "DATABASE_URL": database_url(postgres), "KEYWORKER_TASKS_BACKEND": "rq",
            "KEYWORKER_REDIS_URL": own_redis.url, "KEYWORKER_WORKER_NICENESS": "0", "PYTHONPATH": str(ROOT),
