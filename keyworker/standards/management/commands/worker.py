@@ -236,7 +236,11 @@ class Command(BaseCommand):
                 rq_worker = django_rq.get_worker(*settings.TASK_QUEUES, job_class=Job, name=f"{worker_id}:{uuid.uuid4().hex[:4]}")
                 self._task_worker = rq_worker
                 rq_worker.work(with_scheduler=False)
-                return  # RQ's worker stops on SIGTERM / SIGINT itself
+                if rq_worker._stop_requested:
+                    return  # RQ's worker stops on SIGTERM / SIGINT itself
+                # It quit on an error of its own (Redis gone at a moment it does not retry): start another.
+                self.stderr.write(f"{clock.now():%Y-%m-%d %H:%M:%S} UTC the RQ worker quit; starting another")
+                stop.wait(RECONNECT_SECONDS)
             except RedisConnectionError as exc:
                 # Redis restarted: jobs it had are queued again by the schedule (the work's state is in the database).
                 log.warning("Worker %s: Redis went away: %s", worker_id, exc)
