@@ -37,15 +37,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for(what: str, check, timeout: float = DEADLINE, every: float = 0.1):
-    """Poll `check` until it answers truthy; fail with `what` after the timeout. The processes run in real time."""
+def wait_for(what: str, check, timeout: float = DEADLINE, every: float = 0.1, output=None):
+    """Poll `check` until it answers truthy; fail with `what` (and the processes' `output()`) after the timeout.
+    The processes run in real time."""
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         value = check()
         if value:
             return value
         time.sleep(every)
-    pytest.fail(f"Timed out waiting for {what}")
+    pytest.fail(f"Timed out waiting for {what}" + (f"\n{output()}" if output else ""))
 
 
 @pytest.fixture
@@ -158,7 +159,8 @@ def test_a_worker_killed_mid_import_is_replaced_and_the_import_done_once(world, 
     first.wait()
     assert status(job) == ImportStatus.IMPORTING and Child.objects.count() == before  # rolled back with the process
     workers.start()  # its schedule gives back the task claimed by the dead worker, then runs it
-    wait_for("the import to finish on another worker", lambda: status(job) != ImportStatus.IMPORTING)
+    wait_for("the import to finish on another worker", lambda: status(job) != ImportStatus.IMPORTING,
+             output=workers.output)
     assert job.status == ImportStatus.DONE, (job.message, workers.output())
     assert Child.objects.count() == before + 4000  # once, not twice
     from django_tasks_db.models import DBTaskResult
@@ -184,7 +186,8 @@ def test_workers_cut_off_from_the_database_carry_on_and_lose_nothing(world, work
     assert terminate_workers_connections() >= 1
     time.sleep(1)
     terminate_workers_connections()  # and again, while they reconnect
-    wait_for("the import to finish after the cut", lambda: status(job) != ImportStatus.IMPORTING)
+    wait_for("the import to finish after the cut", lambda: status(job) != ImportStatus.IMPORTING,
+             output=workers.output)
     assert job.status == ImportStatus.DONE, (job.message, workers.output())
     assert Child.objects.count() == before + 3000
     # Both workers are still running and still take work.
@@ -251,10 +254,12 @@ def test_the_queues_redis_restarted_loses_nothing(world, postgres, tmp_path, set
     running = Workers(tmp_path, env)
     try:
         running.start()
-        wait_for("the imports queued before the restart", lambda: all(status(j) == ImportStatus.DONE for j in queued))
+        wait_for("the imports queued before the restart", lambda: all(status(j) == ImportStatus.DONE for j in queued),
+                 output=running.output)
         own_redis.restart(kill=True)  # under a running worker: it waits for Redis and carries on
         later = confirmed_import(world, rows=20)
-        wait_for("an import queued after the restart", lambda: status(later) == ImportStatus.DONE)
+        wait_for("an import queued after the restart", lambda: status(later) == ImportStatus.DONE,
+                 output=running.output)
         assert Child.objects.count() == before + 80, running.output()
     finally:
         running.stop()
