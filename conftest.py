@@ -100,3 +100,11 @@ def new_installation(_installation_in_use):
     from keyworker.accounts.installation_services import installation_forget_users
 
     installation_forget_users()
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    """Tasks run where they are queued, so a test sees their work at once; tests of the queues choose their own."""
+    settings.KEYWORKER_TASKS_BACKEND = "immediate"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+                                  "QUEUES": settings.TASK_QUEUES}}

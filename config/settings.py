@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "django_otp_webauthn",
     "axes",
     "django_guid",  # the request id (X-Request-ID) every log line of a request carries
+    "django_tasks",
+    "django_tasks_db",  # the queue of background tasks in the database: the embedded default
     "keyworker.core",
     "keyworker.notifications",
     "keyworker.accounts",
@@ -261,6 +263,25 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # a tablet left alone signs itself out.
 # The background worker runs at this niceness (lower priority than the web), see keyworker/core/processes.py.
 WORKER_NICENESS = int(os.environ.get("KEYWORKER_WORKER_NICENESS", "10"))
+# Background work goes through Django's Tasks API (the django-tasks backport on 5.2): the queue lives in the
+# database (the embedded default), in Redis through RQ (the scale option), or runs at once (tests, scripts).
+KEYWORKER_TASKS_BACKEND = os.environ.get("KEYWORKER_TASKS_BACKEND", "database")
+KEYWORKER_REDIS_URL = os.environ.get("KEYWORKER_REDIS_URL", "redis://127.0.0.1:6379/0")
+# A task claimed longer ago than this whose worker has gone quiet (killed, partitioned) is queued again.
+KEYWORKER_TASKS_CLAIM_SECONDS = float(os.environ.get("KEYWORKER_TASKS_CLAIM_SECONDS", "900"))
+TASK_QUEUES = ["default"]
+_TASK_BACKENDS = {
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES},
+    "rq": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES},
+    "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": TASK_QUEUES},
+}
+if KEYWORKER_TASKS_BACKEND not in _TASK_BACKENDS:
+    raise RuntimeError(f"KEYWORKER_TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}")
+TASKS = {"default": _TASK_BACKENDS[KEYWORKER_TASKS_BACKEND]}
+if KEYWORKER_TASKS_BACKEND == "rq":
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("django_tasks_db"), "django_rq")
+    RQ_QUEUES = {name: {"URL": KEYWORKER_REDIS_URL, "DEFAULT_TIMEOUT": int(KEYWORKER_TASKS_CLAIM_SECONDS)}
+                 for name in TASK_QUEUES}
 SESSION_IDLE_MINUTES = int(os.environ.get("KEYWORKER_SESSION_IDLE_MINUTES", "30"))
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 # Carers (often on a shared family phone or tablet) are signed out sooner when idle.

@@ -16,9 +16,18 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     """The page for an unexpected error: drawn from the template alone (no context processors, no database), so it
-    still shows when what failed was the database, the session or the signed-in person."""
+    still shows when what failed was the database, the session or the signed-in person. A database that is away
+    (restarting, unreachable, the connection cut) answers 503 "Please try again" instead."""
+    import sys
+
     from django.http import HttpResponseServerError
     from django.template import loader
+
+    from .middleware import DATABASE_AWAY, database_away_response
+
+    exception = sys.exc_info()[1]  # the error page is drawn while the exception is being handled
+    if isinstance(exception, DATABASE_AWAY):
+        return database_away_response(request, exception)
 
     try:
         body = loader.get_template("core/500.html").render()

@@ -15,6 +15,8 @@ class ImportsConfig(AppConfig):
 
         # Uploaded files are removed once their import ends; the worker removes those kept longer or left unimported.
         register_periodic("imports.uploaded_files", services.import_files_clean_periodic)
+        # An import whose run stopped with the database is queued again (the run is all-or-nothing).
+        register_periodic("imports.resume", services.imports_resume_periodic)
         # The nightly MIS sync: a saved mapping's export, imported when its file changes.
         from . import sync
 

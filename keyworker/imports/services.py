@@ -2,14 +2,15 @@
 
 import datetime as dt
 import logging
-import threading
+import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, connections, models, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connections, models, transaction
 
 from keyworker.accounts import policies
 from keyworker.accounts.access import Actor
@@ -19,6 +20,7 @@ from keyworker.core import clock
 from keyworker.core.audit import audit_record
 from keyworker.core.errors import RuleViolation
 from keyworker.core.uploads import too_large_message, upload_limits
+from keyworker.notifications.models import Lease
 from keyworker.organisations.models import Setting
 from keyworker.people.models import Carer, Child, Family, KeyAspects
 
@@ -30,24 +32,73 @@ from .reading import Table, read_table, sample_rows
 
 logger = logging.getLogger(__name__)
 
-# Files with this many rows or more are imported in a background thread, with a progress page.
+# Files with this many rows or more are imported by the background worker (a task), with a progress page.
 BACKGROUND_FROM_ROWS = 1000
 BATCH_SIZE = 1000
 # Checking the file again before writing is the first fifth of the progress bar; writing the rest.
 CHECK_SHARE = 0.2
 # Far longer than any import takes: an import still "importing" after this died with its process (and rolled back).
 STALLED_AFTER = dt.timedelta(minutes=30)
+# An import still importing with no run queued this long after it started is queued again (not at once: its first
+# run is queued when the confirmation commits).
+RESUME_AFTER = dt.timedelta(seconds=30)
 # An upload nobody imports within this time (or the retention time, if longer) is abandoned: its file is removed.
 ABANDONED_AFTER = dt.timedelta(days=1)
 
 # Rows done by imports running in this process: the transaction hides progress from other connections until commit.
 _live_progress: dict[int, int] = {}
+# The progress is written for other processes (the web's) at most this often.
+PROGRESS_EVERY_SECONDS = 0.5
 
 M = TypeVar("M", bound=models.Model)
 
 
+def _progress_file(job_id: int) -> Path | None:
+    """On SQLite the import's transaction holds the one write lock: its progress goes to a small file beside the
+    database (one machine, by definition) instead of the row."""
+    db = connections["default"].settings_dict
+    if db["ENGINE"] != "django.db.backends.sqlite3" or not str(db["NAME"]) or ":memory:" in str(db["NAME"]) \
+            or "mode=memory" in str(db["NAME"]):
+        return None
+    return Path(f"{db['NAME']}.import-progress") / str(job_id)
+
+
+def _progress_publish(job_id: int, rows: int) -> None:
+    """Write an import's progress where any process sees it, outside the import's own transaction: on PostgreSQL
+    the row's `progress` through a connection of its own (committed at once), on SQLite a file beside the database."""
+    try:
+        path = _progress_file(job_id)
+        if path is not None:
+            path.parent.mkdir(exist_ok=True)
+            path.write_text(str(rows), encoding="ascii")
+        elif connections["default"].vendor == "postgresql":
+            side = connections.create_connection("default")
+            try:
+                with side.cursor() as cursor:
+                    cursor.execute("SET lock_timeout = '1s'")  # never wait on the import's own row lock
+                    cursor.execute(f"UPDATE {ImportJob._meta.db_table} SET progress = %s WHERE id = %s", [rows, job_id])  # noqa: S608 - the table name is ours
+            finally:
+                side.close()
+    except Exception:  # noqa: BLE001 - progress is a courtesy: never stop an import for it
+        logger.debug("Import %s: progress not published", job_id, exc_info=True)
+
+
+def _progress_forget(job_id: int) -> None:
+    path = _progress_file(job_id)
+    if path is not None:
+        path.unlink(missing_ok=True)
+
+
 def live_progress(job: ImportJob) -> int:
-    return _live_progress.get(job.pk, job.progress)
+    if job.pk in _live_progress:
+        return _live_progress[job.pk]
+    path = _progress_file(job.pk)
+    if path is not None and job.status == ImportStatus.IMPORTING:
+        try:
+            return min(job.row_count, int(path.read_text(encoding="ascii")))
+        except (OSError, ValueError):
+            pass
+    return job.progress
 
 
 def _require(actor: Actor | None, setting: Setting) -> None:
@@ -236,6 +287,10 @@ def import_confirm(*, actor: Actor | None, job: ImportJob) -> ImportJob:
     return job
 
 
+class _AlreadyRun(Exception):
+    """Another run of this import finished it (or is finishing it)."""
+
+
 class _Refused(Exception):
     def __init__(self, check: Check):
         super().__init__("rows with errors")
@@ -251,15 +306,27 @@ def import_run(*, actor: Actor | None, job: ImportJob, on_progress: Progress | N
     if job.status != ImportStatus.IMPORTING:
         raise RuleViolation("Confirm the import first.", rule="status")
     total = max(job.row_count, 1)
+    published = [0.0]
 
     def report(done: float) -> None:
         rows = min(job.row_count, int(done))
         _live_progress[job.pk] = rows
+        if time.monotonic() - published[0] >= PROGRESS_EVERY_SECONDS:
+            published[0] = time.monotonic()
+            _progress_publish(job.pk, rows)
         if on_progress is not None:
             on_progress(rows, job.row_count)
 
+    claim = f"import:{job.pk}:run"
+    Lease.objects.get_or_create(name=claim, defaults={"expires_at": clock.now()})
     try:
         with transaction.atomic():
+            # The claim: a second run of the same import (queued again) waits on this lock for the first, then
+            # finds it finished and does nothing. A lock on another row than the import's own, so that the
+            # progress can still be written to the import's row from outside this transaction.
+            list(Lease.objects.select_for_update().filter(name=claim).values_list("name", flat=True))
+            if not ImportJob.objects.filter(pk=job.pk, status=ImportStatus.IMPORTING).exists():
+                raise _AlreadyRun
             table = _load_table(job)
             check = check_table(
                 kind=job.kind, table=table, mapping=job.mapping, setting=job.setting,
@@ -284,18 +351,26 @@ def import_run(*, actor: Actor | None, job: ImportJob, on_progress: Progress | N
                 summary=f"{import_summary(job)} from {job.original_name} into {job.setting}",
                 data={"counts": job.report.get("counts", {}), "file": job.original_name},
             )
+    except _AlreadyRun:
+        job.refresh_from_db()
+        return job
     except _Refused as refused:
         _store_check(job, refused.check)
         _fail(job, f"Nothing was imported: {refused.check.error_rows} row{'s' if refused.check.error_rows != 1 else ''} "
                    "must be corrected first.")
     except RuleViolation as exc:
         _fail(job, f"Nothing was imported: {exc.message}")
+    except (OperationalError, InterfaceError):
+        # The database went away (restart, connection cut) or gave up a lock: not a refusal of the data. Nothing
+        # was written; the import stays "importing" and is queued again (imports_resume_periodic).
+        raise
     except DatabaseError:
         logger.exception("Import %s refused by the database", job.pk)
         _fail(job, "Nothing was imported: the database refused the changes, perhaps because someone added the same "
                    "children or staff at the same time. Upload the file again to retry.")
     finally:
         _live_progress.pop(job.pk, None)
+        _progress_forget(job.pk)
     if job.status in (ImportStatus.DONE, ImportStatus.FAILED):
         _import_ended(job)
     return job
@@ -443,7 +518,7 @@ def _write_staff(job: ImportJob, check: Check, share: Callable[[float], None], a
 
 
 def import_start(*, actor: Actor | None, job: ImportJob) -> ImportJob:
-    """Confirm and run: small files at once, large ones in a background thread that the progress page follows."""
+    """Confirm and run: small files at once, large ones by the background worker, which the progress page follows."""
     job = import_confirm(actor=actor, job=job)
     if job.row_count >= BACKGROUND_FROM_ROWS:
         transaction.on_commit(lambda: launch_in_background(job.pk, actor))
@@ -452,15 +527,10 @@ def import_start(*, actor: Actor | None, job: ImportJob) -> ImportJob:
 
 
 def launch_in_background(job_id: int, actor: Actor | None) -> None:
-    thread = threading.Thread(target=_thread_main, args=(job_id, actor), name=f"import-{job_id}", daemon=True)
-    thread.start()
+    """Queue the import for the background worker (called once the confirmation has committed)."""
+    from .tasks import import_file
 
-
-def _thread_main(job_id: int, actor: Actor | None) -> None:
-    try:
-        import_run_claimed(job_id, actor)
-    finally:
-        connections.close_all()
+    import_file.enqueue(import_id=job_id, user_id=actor.user.pk if actor is not None and actor.user else None)
 
 
 def import_run_claimed(job_id: int, actor: Actor | None) -> None:
@@ -468,12 +538,47 @@ def import_run_claimed(job_id: int, actor: Actor | None) -> None:
     try:
         job = ImportJob.objects.select_related("setting").get(pk=job_id)
         import_run(actor=actor, job=job)
+    except (OperationalError, InterfaceError):
+        raise  # the database went away: nothing was written, and the import is run again once it is back
     except Exception:
-        logger.exception("Import %s stopped", job_id)
-        ImportJob.objects.filter(pk=job_id, status=ImportStatus.IMPORTING).update(
-            status=ImportStatus.FAILED, finished_at=clock.now(),
-            message="Nothing was imported: the import stopped unexpectedly. Try again, or ask for help.",
-        )
+        _stopped(job_id)
+
+
+def _stopped(job_id: int) -> None:
+    """Called while handling the error that stopped the import: logged with it, and the import marked failed."""
+    logger.exception("Import %s stopped", job_id)
+    ImportJob.objects.filter(pk=job_id, status=ImportStatus.IMPORTING).update(
+        status=ImportStatus.FAILED, finished_at=clock.now(),
+        message="Nothing was imported: the import stopped unexpectedly. Try again, or ask for help.",
+    )
+
+
+def imports_resume_periodic(*, organisation_id: int, as_of: dt.date, now: dt.datetime) -> int:
+    """Queue again the imports still importing whose run is no longer queued or running (its worker was cut off
+    from the database and gave up the task): nothing was written, so running them again loses nothing.
+
+    Only on the database queue, which can tell; elsewhere an import that stopped is released after STALLED_AFTER.
+    """
+    from keyworker.core.tasks import task_pending
+
+    from .tasks import import_file
+
+    waiting = ImportJob.objects.filter(organisation_id=organisation_id, status=ImportStatus.IMPORTING,
+                                       started_at__lt=now - RESUME_AFTER).values_list("pk", "uploaded_by_id")
+    for job_id, user_id in waiting:
+        if task_pending(import_file, import_id=job_id) is False:
+            logger.warning("Import %s: its run stopped with the database; queued again", job_id)
+            import_file.enqueue(import_id=job_id, user_id=user_id)
+    return 0
+
+
+def _queued_or_running(job_id: int) -> bool:
+    """A run of the import still queued or running (its worker killed: queued again once its claim times out)."""
+    from keyworker.core.tasks import task_pending
+
+    from .tasks import import_file
+
+    return bool(task_pending(import_file, import_id=job_id))
 
 
 @transaction.atomic
@@ -482,7 +587,7 @@ def import_release_if_stalled(*, actor: Actor | None, job: ImportJob) -> ImportJ
     _require(actor, job.setting)
     stalled = (
         job.status == ImportStatus.IMPORTING and job.pk not in _live_progress and job.started_at is not None
-        and clock.now() - job.started_at > STALLED_AFTER
+        and clock.now() - job.started_at > STALLED_AFTER and not _queued_or_running(job.pk)
     )
     if stalled:
         ImportJob.objects.filter(pk=job.pk, status=ImportStatus.IMPORTING).update(

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 
 from keyworker.notifications.models import Delivery, Notification
 from keyworker.notifications.services import lease_claim
+from keyworker.standards import tasks as cycle
 from keyworker.standards.management.commands import worker
 from keyworker.standards.models import Cadence, Obligation
 from keyworker.standards.tests.test_escalation import make_standard, register_fakes, unregister_fakes
@@ -78,18 +79,18 @@ def test_an_organisation_held_by_another_worker_is_left_to_it(world, standard, c
 
 
 def test_a_crash_mid_run_loses_nothing_and_repeats_nothing(world, standard, monkeypatch):
-    real = worker.escalations_notify
+    real = cycle.escalations_notify
 
     def crash(**kw):
         raise RuntimeError("power cut")
 
     run("--once", "--as-of", "2026-10-26")
     assert len(mail.outbox) == 2  # the key workers' digests of overdue checks
-    monkeypatch.setattr(worker, "escalations_notify", crash)
+    monkeypatch.setattr(cycle, "escalations_notify", crash)
     with pytest.raises(CommandError, match=r"organisation\(s\) failed"):
         run("--once")
     assert not Notification.objects.filter(kind__in=["obligation_escalated", "escalations_summary"]).exists()
-    monkeypatch.setattr(worker, "escalations_notify", real)
+    monkeypatch.setattr(cycle, "escalations_notify", real)
     run("--once")
     run("--once")
     assert len(mail.outbox) == 3 and Delivery.objects.filter(status="sent").count() == 3
@@ -112,18 +113,20 @@ def test_a_crash_while_sending_is_taken_back_later(world, standard, clock):
     assert d.status == "failed"
 
 
-def test_sigterm_stops_the_loop_cleanly(world, standard, monkeypatch):
-    cycles = []
-    real = worker.run_cycle
+def test_sigterm_stops_the_loop_cleanly(world, standard, monkeypatch, settings):
+    settings.KEYWORKER_TASKS_BACKEND = "database"
+    ran = []
 
-    def cycle_then_signal(**kw):
-        result = real(**kw)
-        cycles.append(result)
-        os.kill(os.getpid(), signal.SIGTERM)
-        return result
+    class TaskWorker:
+        running = True
 
-    monkeypatch.setattr(worker, "run_cycle", cycle_then_signal)
+        def run(self):
+            ran.append(1)
+            os.kill(os.getpid(), signal.SIGTERM)  # arrives while a task runs: the worker ends after it
+            assert self.running is False
+
+    monkeypatch.setattr(worker.Command, "_database_worker", lambda self, worker_id, batch: TaskWorker())
     before = signal.getsignal(signal.SIGTERM)
-    out = run("--interval", "3600")
-    assert len(cycles) == 1 and "stopping after this cycle" in out and out.rstrip().endswith("stopped.")
+    out = run("--interval", "3600", "--no-schedule")
+    assert ran == [1] and "stopping after this task" in out and out.rstrip().endswith("stopped.")
     assert signal.getsignal(signal.SIGTERM) == before

@@ -6,35 +6,32 @@ import os
 import signal
 import socket
 import threading
-import time
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import close_old_connections, connection
+from django.db import DatabaseError, close_old_connections, connection
 
 from keyworker.core import clock
-from keyworker.core.periodic import run_periodic
 from keyworker.core.processes import lower_priority
-from keyworker.notifications.services import deliveries_run, digests_run, lease_claim, lease_release
-from keyworker.organisations.models import Organisation, Setting
-from keyworker.standards import engine
-from keyworker.standards.escalation import escalations_notify
-from keyworker.standards.reminders import policy_review_reminders
-from keyworker.standards.services import (
-    changes_apply,
-    changes_pending,
-    organisations_with_pending_changes,
-    policy_versions_switch,
+from keyworker.core.tasks import backend_name
+from keyworker.notifications.services import deliveries_run, digests_run
+from keyworker.organisations.models import Organisation
+from keyworker.standards.services import organisations_with_pending_changes
+from keyworker.standards.tasks import (  # noqa: F401 - LEASE_TTL and organisation_today: where callers look
+    LEASE_TTL,
+    CycleProgress,
+    organisation_cycle_run,
+    organisation_today,
+    schedule_enqueue,
 )
 
 log = logging.getLogger("keyworker.worker")
 
-# Longer than a recompute of a large organisation takes; a crashed worker's lease frees itself after this.
-LEASE_TTL = dt.timedelta(minutes=10)
+# After the database (or Redis) went away, the worker tries again this often, never faster.
+RECONNECT_SECONDS = 2.0
 
 
 @dataclass
@@ -64,59 +61,37 @@ class CycleResult:
         )
 
 
-def organisation_today(organisation_id: int) -> dt.date:
-    """Today in the time zone of the organisation's first setting."""
-    tz = Setting.objects.filter(organisation_id=organisation_id).order_by("id").values_list("time_zone", flat=True).first()
-    return clock.today(tz or "Europe/London")
-
-
 # A recompute that has run this long reports its progress (families done) on the worker's output.
 PROGRESS_AFTER_SECONDS = 2.0
-
-# Progress of an organisation's recompute: (organisation id, families done, families in all, seconds so far).
-CycleProgress = Callable[[int, int, int, float], None]
 
 
 def run_cycle(*, worker_id: str, as_of: dt.date | None = None, batch: int = 200,
               progress: CycleProgress | None = None) -> CycleResult:
-    """One pass over every organisation, then the e-mails. Safe to run in several workers at once."""
+    """One pass over every organisation, then the e-mails, in this process (`--once`, cron and tests).
+
+    Safe to run in several workers at once, and beside the queued tasks: each organisation's run takes its lease.
+    """
     result = CycleResult()
     # Organisations with a change to their policies waiting go first: the leader who made it sees it applied soonest.
     waiting = organisations_with_pending_changes()
     ids = list(Organisation.objects.order_by("id").values_list("id", flat=True))
     for org_id in sorted(ids, key=lambda pk: (pk not in waiting, pk)):
-        name = f"organisation:{org_id}:recompute"
-        if not lease_claim(name=name, holder=worker_id, now=clock.now(), ttl=LEASE_TTL):
-            result.skipped += 1
-            continue
         try:
-            day = as_of or organisation_today(org_id)
-            policy_versions_switch(organisation_id=org_id, as_of=day)
-            pending = changes_pending(organisation_id=org_id)
-            started = time.monotonic()
-
-            def report(done: int, total: int, org_id: int = org_id, started: float = started) -> None:
-                if progress is not None:
-                    progress(org_id, done, total, time.monotonic() - started)
-
-            run = engine.recompute(organisation_id=org_id, as_of=day, progress=report)
-            applied = changes_apply(organisation_id=org_id, pending=pending, now=clock.now())
-            told = escalations_notify(organisation_id=org_id, now=clock.now(), as_of=day)
-            reminded = policy_review_reminders(organisation_id=org_id, today=day, now=clock.now())
-            reminded += run_periodic(organisation_id=org_id, as_of=day, now=clock.now())
+            done = organisation_cycle_run(organisation_id=org_id, worker_id=worker_id, as_of=as_of, progress=progress)
         except Exception:
             # One organisation's bad data must not stop the others' reminders.
             log.exception("Worker %s: organisation %s failed", worker_id, org_id)
             result.errors += 1
             continue
-        finally:
-            lease_release(name=name, holder=worker_id, now=clock.now())
+        if done is None:
+            result.skipped += 1
+            continue
         result.organisations += 1
-        result.created += run.created
-        result.updated += run.updated
-        result.removed += run.removed
-        result.escalations += told.escalations
-        result.notifications += told.notifications + reminded + applied
+        result.created += done.created
+        result.updated += done.updated
+        result.removed += done.removed
+        result.escalations += done.escalations
+        result.notifications += done.notifications
     result.digests = digests_run(now=clock.now())
     sent = deliveries_run(now=clock.now(), worker_id=worker_id, limit=batch)
     result.sent, result.retried, result.failed, result.taken_back = sent.sent, sent.retried, sent.failed, sent.taken_back
@@ -126,16 +101,20 @@ def run_cycle(*, worker_id: str, as_of: dt.date | None = None, batch: int = 200,
 
 class Command(BaseCommand):
     help = (
-        "Run the background loop: for every organisation recompute obligations as of today, notify escalations, "
-        "then send due e-mails (with retries) and daily digests. Several workers may run at once."
+        "Run the background work: the queued tasks (imports, e-mails, each organisation's recompute, escalations, "
+        "reminders and digests) and the schedule that queues the periodic ones every interval. Several workers "
+        "may run at once. --once runs one whole cycle in this process, then any queued tasks, and stops."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--once", action="store_true", help="run one cycle and stop")
-        parser.add_argument("--interval", type=float, default=30, help="seconds between cycles (default 30)")
+        parser.add_argument("--once", action="store_true", help="run one cycle and the queued tasks, then stop")
+        parser.add_argument("--interval", type=float, default=30, help="seconds between schedules (default 30)")
         parser.add_argument("--as-of", dest="as_of", help="compute obligations as of this date (YYYY-MM-DD) instead of today")
+        parser.add_argument("--no-schedule", action="store_true",
+                            help="only run queued tasks; another worker (or cron) queues the periodic work")
 
-    def handle(self, *args: Any, once: bool, interval: float, as_of: str | None, **options: Any) -> None:
+    def handle(self, *args: Any, once: bool, interval: float, as_of: str | None, no_schedule: bool = False,
+               **options: Any) -> None:
         day = None
         if as_of:
             try:
@@ -144,23 +123,29 @@ class Command(BaseCommand):
                 raise CommandError(f"--as-of must be a date written YYYY-MM-DD, not “{as_of}”.") from exc
         if interval <= 0:
             raise CommandError("--interval must be a positive number of seconds.")
-        worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"[-64:]
         # The running worker gives way to the web; a single cycle (--once, as tests and cron use it) leaves its caller be.
         niceness = 0 if once else lower_priority(settings.WORKER_NICENESS)
         if niceness:
             self.stdout.write(f"Worker {worker_id}: running at niceness {niceness}, below the web's pages.")
         stop = threading.Event()
+        self._task_worker: Any = None
 
         def request_stop(signum: int, frame: Any) -> None:
-            self.stdout.write(f"Worker {worker_id}: stopping after this cycle.")
+            self.stdout.write(f"Worker {worker_id}: stopping after this task.")
             stop.set()
+            if self._task_worker is not None:
+                self._task_worker.running = False
 
         previous = {}
         if threading.current_thread() is threading.main_thread():
             for sig in (signal.SIGINT, signal.SIGTERM):
                 previous[sig] = signal.signal(sig, request_stop)
         try:
-            self._loop(worker_id, day, once, interval, stop)
+            if once:
+                self._once(worker_id, day)
+            else:
+                self._run(worker_id, day, interval, stop, schedule=not no_schedule)
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
@@ -172,23 +157,92 @@ class Command(BaseCommand):
             self.stdout.write(f"{clock.now():%Y-%m-%d %H:%M:%S} UTC organisation {organisation_id}: obligations worked out "
                               f"for {done:,} of {total:,} families ({seconds:.1f} s)")
 
-    def _loop(self, worker_id: str, day: dt.date | None, once: bool, interval: float, stop: threading.Event) -> None:
+    def _once(self, worker_id: str, day: dt.date | None) -> None:
+        """One whole cycle here and now, then whatever the database queue holds (imports waiting, for example)."""
         self.stdout.write(f"Worker {worker_id} started" + (f", as of {day.isoformat()}" if day else ""))
+        if not connection.in_atomic_block:  # inside a test's transaction the connection must stay
+            close_old_connections()
+        try:
+            result = run_cycle(worker_id=worker_id, as_of=day, progress=self._progress)
+        except Exception as exc:
+            log.exception("Worker %s: cycle failed", worker_id)
+            self.stderr.write(f"{clock.now():%Y-%m-%d %H:%M:%S} UTC cycle failed: {exc}")
+            raise CommandError(f"The cycle failed: {exc}") from exc
+        self.stdout.write(f"{clock.now():%Y-%m-%d %H:%M:%S} UTC {result.line()}")
+        if backend_name() == "database":
+            self._database_worker(worker_id, batch=True).run()
+        if result.errors:
+            raise CommandError(f"{result.errors} organisation(s) failed; see the log.")
+
+    def _database_worker(self, worker_id: str, *, batch: bool) -> Any:
+        from django_tasks_db.management.commands.db_worker import Worker
+
+        return Worker(queue_names=list(settings.TASK_QUEUES), interval=0 if batch else 1.0, batch=batch,
+                      backend_name="default", startup_delay=not batch, max_tasks=None, worker_id=worker_id,
+                      excluded_queue_names=[])
+
+    def _schedule(self, day: dt.date | None, interval: float, stop: threading.Event) -> None:
+        """Every interval: queue one run per organisation, the digests and the e-mails (see schedule_enqueue)."""
         while not stop.is_set():
-            if not connection.in_atomic_block:  # inside a test's transaction the connection must stay
-                close_old_connections()
             try:
-                result = run_cycle(worker_id=worker_id, as_of=day, progress=self._progress)
-            except Exception as exc:
-                # The database may be briefly away; the next cycle tries again.
-                log.exception("Worker %s: cycle failed", worker_id)
-                self.stderr.write(f"{clock.now():%Y-%m-%d %H:%M:%S} UTC cycle failed: {exc}")
-                if once:
-                    raise CommandError(f"The cycle failed: {exc}") from exc
+                close_old_connections()
+                queued = schedule_enqueue(as_of=day)
+            except Exception as exc:  # noqa: BLE001 - the database or the queue may be briefly away: next time
+                log.warning("Schedule: could not queue the periodic work: %s", exc)
+                self.stderr.write(f"{clock.now():%Y-%m-%d %H:%M:%S} UTC schedule failed, trying again: {exc}")
+                connection.close()
             else:
-                self.stdout.write(f"{clock.now():%Y-%m-%d %H:%M:%S} UTC {result.line()}")
-                if once and result.errors:
-                    raise CommandError(f"{result.errors} organisation(s) failed; see the log.")
-            if once:
-                break
+                self.stdout.write(
+                    f"{clock.now():%Y-%m-%d %H:%M:%S} UTC queued {queued.queued} organisation(s)' runs "
+                    f"({queued.already} still queued or running, {queued.requeued} given back)"
+                    + ("; e-mails" if queued.deliveries else "") + ("; digests" if queued.digests else "")
+                )
             stop.wait(interval)
+        connection.close()
+
+    def _run(self, worker_id: str, day: dt.date | None, interval: float, stop: threading.Event, *,
+             schedule: bool) -> None:
+        backend = backend_name()
+        self.stdout.write(f"Worker {worker_id} started on the {backend} queue" + (f", as of {day.isoformat()}" if day else ""))
+        if backend == "immediate":
+            raise CommandError("KEYWORKER_TASKS_BACKEND=immediate runs tasks where they are queued: use --once, or "
+                               "choose the database or rq queue for a running worker.")
+        if schedule:
+            threading.Thread(target=self._schedule, args=(day, interval, stop), name="schedule", daemon=True).start()
+        if backend == "rq":
+            self._run_rq(worker_id, stop)
+            return
+        while not stop.is_set():
+            self._task_worker = self._database_worker(worker_id, batch=False)
+            if stop.is_set():
+                break
+            try:
+                self._task_worker.run()
+            except DatabaseError as exc:
+                # The database restarted or the connection was cut: a task it was running is given back once its
+                # claim times out, and this worker carries on as soon as the database answers.
+                log.warning("Worker %s: the database went away: %s", worker_id, exc)
+                self.stderr.write(f"{clock.now():%Y-%m-%d %H:%M:%S} UTC database away, trying again: {exc}")
+                connection.close()
+                stop.wait(RECONNECT_SECONDS)
+
+    def _run_rq(self, worker_id: str, stop: threading.Event) -> None:
+        import django_rq
+        from django_tasks_rq.backend import Job
+        from redis.exceptions import ConnectionError as RedisConnectionError
+
+        while not stop.is_set():
+            try:
+                rq_worker = django_rq.get_worker(*settings.TASK_QUEUES, job_class=Job, name=f"{worker_id}:{uuid.uuid4().hex[:4]}")
+                self._task_worker = rq_worker
+                rq_worker.work(with_scheduler=False)
+                if rq_worker._stop_requested:
+                    return  # RQ's worker stops on SIGTERM / SIGINT itself
+                # It quit on an error of its own (Redis gone at a moment it does not retry): start another.
+                self.stderr.write(f"{clock.now():%Y-%m-%d %H:%M:%S} UTC the RQ worker quit; starting another")
+                stop.wait(RECONNECT_SECONDS)
+            except RedisConnectionError as exc:
+                # Redis restarted: jobs it had are queued again by the schedule (the work's state is in the database).
+                log.warning("Worker %s: Redis went away: %s", worker_id, exc)
+                self.stderr.write(f"{clock.now():%Y-%m-%d %H:%M:%S} UTC Redis away, trying again: {exc}")
+                stop.wait(RECONNECT_SECONDS)
