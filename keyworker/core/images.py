@@ -5,6 +5,8 @@ GPS position, camera or time leaves the setting). Used by the learning journals 
 import io
 import warnings
 
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from keyworker.core.errors import RuleViolation
@@ -69,3 +71,13 @@ def image_jpeg(image: Image.Image) -> bytes:
     out = io.BytesIO()
     image.save(out, "JPEG", quality=85, optimize=True, exif=b"")  # exif=b"": nothing of the original's metadata
     return out.getvalue()
+
+
+def photo_response(name: str) -> FileResponse:
+    """A stored JPEG, kept by the browser only (never by a shared cache); 404 when the file is not there."""
+    if not name or not default_storage.exists(name):
+        raise Http404("No such photo")
+    response = FileResponse(default_storage.open(name, "rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
