@@ -227,3 +227,10 @@ class StaffPhotoForm(forms.Form):
         help_text="JPEG, PNG or WebP, at most 10 MB. Carers see it beside your name. Location and camera details are "
                   "removed.",
     )
+
+    def __init__(self, *args, own: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not own:  # a leader's form on the staff member's page
+            self.fields["photo"].label = "Photo"
+            self.fields["photo"].help_text = ("JPEG, PNG or WebP, at most 10 MB. Carers see it beside the key worker's "
+                                              "name. Location and camera details are removed.")

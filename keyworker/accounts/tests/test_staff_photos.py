@@ -214,3 +214,28 @@ def test_the_carer_whose_key_worker_it_is_sees_it_another_family_gets_404(world,
 
 def test_staff_get_404_on_the_carers_address(world, client_for, with_photo):
     assert client_for(world.ta_a).get(f"/family/key-workers/{with_photo.pk}/photo/").status_code == 404
+
+
+# A leader on the staff member's page ----------------------------------------------------------------------------------
+
+
+def test_a_leader_who_manages_staff_adds_and_removes_a_photo_on_the_staff_page(world, client_for):
+    client = client_for(world.headteacher)
+    page = client.get(f"/staff/{world.ta_a.pk}/").content.decode()
+    assert "No photo yet" in page and "Add a photo" in page
+    response = client.post(f"/staff/{world.ta_a.pk}/photo/", {"photo": upload(b"not a photo", "kim.png")})
+    assert response.status_code == 400
+    assert "not a photo we can read" in response.context["photo_form"].errors["photo"][0]
+    assert client.post(f"/staff/{world.ta_a.pk}/photo/", {"photo": upload(png())}).status_code == 302
+    world.ta_a.refresh_from_db()
+    page = client.get(f"/staff/{world.ta_a.pk}/").content.decode()
+    assert 'alt="Photo of Kim Keyworker"' in page and "Change the photo" in page
+    assert client.post(f"/staff/{world.ta_a.pk}/photo/remove/").status_code == 302
+    world.ta_a.refresh_from_db()
+    assert not world.ta_a.photo
+
+
+def test_the_staff_page_photo_form_is_closed_to_others(world, client_for):
+    assert client_for(world.ta_a).post(f"/staff/{world.teacher_b.pk}/photo/", {"photo": upload(png())}).status_code == 403
+    assert client_for(world.outsider).post(f"/staff/{world.ta_a.pk}/photo/", {"photo": upload(png())}).status_code == 404
+    assert client_for(world.headteacher).get(f"/staff/{world.ta_a.pk}/photo/").status_code == 404
