@@ -1,5 +1,5 @@
-"""Pages: the start page per persona, switching organisation, the person's account (API tokens, sign out
-everywhere), and the confirmation asked before restricted records are opened."""
+"""Pages: the start page per persona, switching organisation, the person's account (their photo, API tokens, sign
+out everywhere), a staff member's photo for the organisation's staff, and the confirmation asked before restricted records are opened."""
 
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
