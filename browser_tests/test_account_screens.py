@@ -9,6 +9,11 @@ from browser_tests.screens import Screen, check_screen
 pytestmark = pytest.mark.browser
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
 def _tokens(world):
     import datetime as dt
 
@@ -55,7 +60,31 @@ def _wrong_code(page: Page, world):
     expect(page.get_by_role("alert")).to_contain_text("That code is not right")
 
 
+def _photo(world):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image, ImageDraw
+
+    from keyworker.accounts.photos import staff_photo_set
+
+    image = Image.new("RGB", (600, 600), (236, 240, 244))
+    ImageDraw.Draw(image).ellipse([60, 60, 540, 540], fill=(42, 111, 92))
+    out = io.BytesIO()
+    image.save(out, "JPEG")
+    staff_photo_set(actor=world.actor(world.ta_a), staff=world.ta_a, file=SimpleUploadedFile("me.jpg", out.getvalue()))
+
+
+def _not_a_photo(page: Page, world):
+    page.get_by_label("Your photo").set_input_files({"name": "notes.jpg", "mimeType": "image/jpeg",
+                                                     "buffer": b"These are my notes, not a photo."})
+    page.get_by_role("button", name="Add your photo").click()
+    expect(page.get_by_text("This file is not a photo we can read").first).to_be_visible()
+
+
 SCREENS = [
+    Screen("account-photo", "ta_a", lambda w: "/accounts/", "Your account", prepare=_photo),
+    Screen("account-photo-refused", "ta_a", lambda w: "/accounts/", "Your account", act=_not_a_photo),
     Screen("account", "safeguarding_lead", lambda w: "/accounts/", "Your account", prepare=_tokens),
     Screen("account-revoked", "safeguarding_lead", lambda w: "/accounts/", "Your account", prepare=_tokens, act=_revoke),
     Screen("account-no-tokens", "teacher_a", lambda w: "/accounts/", "Your account"),

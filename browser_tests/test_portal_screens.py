@@ -32,7 +32,22 @@ def _link_from_outbox(address: str) -> str:
     return re.search(r"(/family/sign-in/link/\?sesame=[\w\-]+)", body).group(1)
 
 
-def test_a_carer_signs_in_by_the_link_and_sees_the_key_worker(world, open_page):
+def _give_photo(world, staff):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image, ImageDraw
+
+    from keyworker.accounts.photos import staff_photo_set
+
+    image = Image.new("RGB", (600, 600), (236, 240, 244))
+    ImageDraw.Draw(image).ellipse([60, 60, 540, 540], fill=(29, 53, 87))
+    out = io.BytesIO()
+    image.save(out, "JPEG")
+    staff_photo_set(actor=world.actor(staff), staff=staff, file=SimpleUploadedFile("me.jpg", out.getvalue()))
+
+
+def test_a_carer_signs_in_by_the_link_and_sees_the_key_worker(world, open_page, settings, tmp_path):
     from keyworker.celebrations.services import celebration_record
     from keyworker.organisations.models import Setting
     from keyworker.people.models import Carer
@@ -46,6 +61,8 @@ def test_a_carer_signs_in_by_the_link_and_sees_the_key_worker(world, open_page):
     Setting.objects.filter(pk=world.school.pk).update(phone="0161 496 0123", name="Brookfield Park Primary School")
     celebration_record(actor=world.actor(world.ta_a), child=world.child_a, kind="star_of_the_week",
                        title="Kind to everyone all week", celebrated_on=TODAY - dt.timedelta(days=2), shared_how="postcard_home")
+    settings.MEDIA_ROOT = tmp_path
+    _give_photo(world, world.ta_a)
 
     page = open_page("phone")
     page.goto("/family/")
@@ -64,6 +81,9 @@ def test_a_carer_signs_in_by_the_link_and_sees_the_key_worker(world, open_page):
     card = page.get_by_role("article", name="Alfie Adams")
     expect(card.get_by_text("Kim Keyworker", exact=True)).to_be_visible()
     expect(card.get_by_text("Key worker", exact=True)).to_be_visible()
+    photo = card.get_by_role("img", name="Photo of Kim Keyworker")
+    expect(photo).to_be_visible()
+    assert photo.evaluate("img => img.complete && img.naturalWidth") == 400  # served, and at most 400 px
     expect(card.get_by_role("link", name="E-mail Kim Keyworker")).to_be_visible()
     expect(card.get_by_role("link", name="Call Brookfield Park Primary School: 0161 496 0123")).to_be_visible()
     expect(page.get_by_text("Star of the week: Kind to everyone all week")).to_be_visible()

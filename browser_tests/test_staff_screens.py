@@ -11,6 +11,11 @@ from browser_tests.screens import Screen, check_screen
 pytestmark = pytest.mark.browser
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
 def _role(world, code):
     from keyworker.accounts.models import Role
 
@@ -39,7 +44,24 @@ def _accept(page: Page, world):
     expect(page.get_by_role("status")).to_contain_text("You are now a staff member")
 
 
+def _add_photo(page: Page, world):
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (500, 500), (236, 240, 244))
+    ImageDraw.Draw(image).ellipse([50, 50, 450, 450], fill=(120, 60, 140))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    page.get_by_label("Photo", exact=True).set_input_files({"name": "kim.png", "mimeType": "image/png",
+                                                            "buffer": out.getvalue()})
+    page.get_by_role("button", name="Add a photo").click()
+    expect(page.get_by_role("status")).to_contain_text("The photo of Kim Keyworker is saved")
+    expect(page.get_by_role("img", name="Photo of Kim Keyworker")).to_be_visible()
+
+
 SCREENS = [
+    Screen("staff-detail-photo", "headteacher", lambda w: f"/staff/{w.ta_a.pk}/", "Kim Keyworker", act=_add_photo),
     Screen("staff-add", "admin_office", lambda w: "/staff/new/", "Add a staff member"),
     Screen("staff-add-invited", "admin_office", lambda w: "/staff/new/", "Add a staff member", act=_add_existing_person),
     Screen("staff-edit-leader", "admin_office", lambda w: f"/staff/{w.headteacher.pk}/edit/", "Edit Helen Head"),

@@ -217,3 +217,20 @@ class ConfirmForm(forms.Form):
 
 class TokenNameForm(forms.Form):
     name = forms.CharField(label="What the token is for", max_length=100)
+
+
+class StaffPhotoForm(forms.Form):
+    """The file only; whether it really is a photo is the service's check (keyworker.accounts.photos), not its name."""
+
+    photo = forms.FileField(
+        label="Your photo", widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        help_text="JPEG, PNG or WebP, at most 10 MB. Carers see it beside your name. Location and camera details are "
+                  "removed.",
+    )
+
+    def __init__(self, *args, own: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not own:  # a leader's form on the staff member's page
+            self.fields["photo"].label = "Photo"
+            self.fields["photo"].help_text = ("JPEG, PNG or WebP, at most 10 MB. Carers see it beside the key worker's "
+                                              "name. Location and camera details are removed.")

@@ -112,6 +112,9 @@ class StaffMember(OrganisationOwned):
     # Added (by an import) without their e-mail to choose a password yet: it goes when the organisation invites
     # everyone at once, so that nobody signs in to a half set-up organisation.
     sign_in_email_held = models.BooleanField(default=False)
+    # Shown to carers beside the name on the portal's home; stored upright, at most 400 px, as JPEG without EXIF
+    # (accounts.photos), and served only through a page that checks who may see it.
+    photo = models.FileField(upload_to="staff-photos/", max_length=300, blank=True)
 
     class Meta:
         ordering = ["user__full_name"]
@@ -121,6 +124,11 @@ class StaffMember(OrganisationOwned):
 
     def __str__(self) -> str:
         return self.user.full_name
+
+    @property
+    def photo_version(self) -> str:
+        """Changes with every new photo: added to the photo's address so that a browser never shows an old one."""
+        return self.photo.name.rsplit("/", 1)[-1].removesuffix(".jpg") if self.photo else ""
 
 
 class StaffRole(OrganisationOwned):

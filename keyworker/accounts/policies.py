@@ -232,3 +232,10 @@ def settings_with(actor: Actor, capability: str) -> list:
     if not actor.is_member:
         return []
     return [s for s in actor.settings().order_by("name", "id") if actor.can(capability, s.pk)]
+
+
+def may_change_staff_photo(actor: Actor, staff: StaffMember) -> bool:
+    """Your own photo; or, for a leader who manages staff, the photo of anyone of the same organisation."""
+    if not actor.is_member or staff.organisation_id != actor.organisation_id:
+        return False
+    return staff.pk == actor.staff.pk or actor.can(caps.MANAGE_STAFF)

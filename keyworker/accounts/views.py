@@ -1,5 +1,5 @@
-"""Pages: the start page per persona, switching organisation, the person's account (API tokens, sign out
-everywhere), and the confirmation asked before restricted records are opened."""
+"""Pages: the start page per persona, switching organisation, the person's account (their photo, API tokens, sign
+out everywhere), a staff member's photo for the organisation's staff, and the confirmation asked before restricted records are opened."""
 
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -13,12 +13,17 @@ from django.views.decorators.http import require_POST
 
 from keyworker.core import clock
 from keyworker.core.errors import RuleViolation
+from keyworker.core.forms import form_submit, service_call
+from keyworker.core.images import photo_response
+from keyworker.core.uploads import upload_refusal
 
 from . import capabilities as caps
 from . import mfa, restricted, tokens
 from .access import SESSION_ORGANISATION_KEY
-from .forms import ConfirmForm
+from .forms import ConfirmForm, StaffPhotoForm
 from .models import ApiToken, InvitationStatus, StaffMember
+from .photos import staff_photo_remove, staff_photo_set
+from .selectors import staff_visible_to
 from .services import invitation_answer as invitation_answer_service
 
 
@@ -97,11 +102,61 @@ def account(request):
     from keyworker.notifications.models import EscalationChoice
     from keyworker.notifications.selectors import escalation_preference
 
+    return _account_page(request, EscalationChoice(escalation_preference(request.user)).label)
+
+
+def _account_page(request, escalations: str, photo_form: StaffPhotoForm | None = None, status: int = 200):
     return render(request, "accounts/account.html", {
         "tokens": list(tokens.tokens_of(request.user)), "token_hours": tokens.token_hours(),
         "has_second_factor": mfa.has_second_factor(request.user),
-        "escalations": EscalationChoice(escalation_preference(request.user)).label,
-    })
+        "escalations": escalations, "staff": request.actor.staff,
+        "photo_form": photo_form or StaffPhotoForm(),
+    }, status=status)
+
+
+@login_required
+@require_POST
+def account_photo(request):
+    """Add or change your own photo; a file that is not a photo (or too large) is shown again with why."""
+    from keyworker.notifications.models import EscalationChoice
+    from keyworker.notifications.selectors import escalation_preference
+
+    staff = request.actor.staff
+    if staff is None:
+        raise Http404
+    form = StaffPhotoForm(request.POST, request.FILES)
+    refused = upload_refusal(request, "photo")
+    if refused:
+        form.is_valid()
+        form.add_error("photo", refused)
+    else:
+        def save(data):
+            staff_photo_set(actor=request.actor, staff=staff, file=data["photo"])
+            return reverse("accounts:account") + "#photo-h", "Your photo is saved: carers see it beside your name."
+
+        if (done := form_submit(request, form, save)) is not None:
+            return done
+    return _account_page(request, EscalationChoice(escalation_preference(request.user)).label, form, status=400)
+
+
+@login_required
+@require_POST
+def account_photo_remove(request):
+    staff = request.actor.staff
+    if staff is None:
+        raise Http404
+    service_call(request, lambda: staff_photo_remove(actor=request.actor, staff=staff), success="Your photo is removed.")
+    return redirect(reverse("accounts:account") + "#photo-h")
+
+
+@login_required
+def staff_photo(request, staff_id: int):
+    """A staff member's photo, for staff of the same organisation; anyone else, and a staff member with no photo: 404."""
+    staff = staff_visible_to(request.actor).filter(pk=staff_id).exclude(photo="").first()
+    if staff is None:
+        raise Http404("No such photo")
+    return photo_response(staff.photo.name)
+
 
 
 @login_required

@@ -1,17 +1,21 @@
 """Staff pages: list, staff member with their caseload, add and edit, leaving."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from keyworker.accounts.forms import StaffForm, StaffLeaveForm
+from keyworker.accounts.forms import StaffForm, StaffLeaveForm, StaffPhotoForm
 from keyworker.accounts.models import StaffInvitation, StaffMember
+from keyworker.accounts.photos import staff_photo_remove, staff_photo_set
+from keyworker.accounts.policies import may_change_staff_photo
 from keyworker.accounts.selectors import staff_visible_to
 from keyworker.accounts.services import staff_save
-from keyworker.core.forms import form_submit
+from keyworker.core.forms import form_submit, service_call
+from keyworker.core.uploads import upload_refusal
 
 from . import policies
 from .selectors import access_staff, caseload_of, staff_with_details
@@ -38,10 +42,54 @@ def staff_detail(request, staff_id: int):
     actor = request.actor
     policies.require_staff_pages(actor)
     staff = access_staff(actor, staff_id)
+    return _detail_page(request, staff)
+
+
+def _detail_page(request, staff: StaffMember, photo_form: StaffPhotoForm | None = None, status: int = 200):
+    actor = request.actor
     return render(request, "caseload/staff_detail.html", {
         "staff": staff, "families": caseload_of(staff),
         "can_manage": policies.can_manage_staff(actor), "can_allocate": policies.can_allocate(actor),
-    })
+        "may_change_photo": may_change_staff_photo(actor, staff),
+        "photo_form": photo_form or StaffPhotoForm(own=False),
+    }, status=status)
+
+
+def _photo_staff(request, staff_id: int) -> StaffMember:
+    if request.method != "POST":
+        raise Http404
+    policies.require_staff_pages(request.actor)
+    staff = access_staff(request.actor, staff_id)
+    if not may_change_staff_photo(request.actor, staff):
+        raise PermissionDenied("Only a leader who manages staff changes someone else's photo.")
+    return staff
+
+
+@login_required
+def staff_photo_change(request, staff_id: int):
+    """A leader who manages staff adds or changes a staff member's photo; a refused file is shown again with why."""
+    staff = _photo_staff(request, staff_id)
+    form = StaffPhotoForm(request.POST, request.FILES, own=False)
+    refused = upload_refusal(request, "photo")
+    if refused:
+        form.is_valid()
+        form.add_error("photo", refused)
+    else:
+        def save(data):
+            staff_photo_set(actor=request.actor, staff=staff, file=data["photo"])
+            return reverse("staff:detail", args=[staff.pk]), f"The photo of {staff} is saved."
+
+        if (done := form_submit(request, form, save)) is not None:
+            return done
+    return _detail_page(request, staff, form, status=400)
+
+
+@login_required
+def staff_photo_delete(request, staff_id: int):
+    staff = _photo_staff(request, staff_id)
+    service_call(request, lambda: staff_photo_remove(actor=request.actor, staff=staff),
+                 success=f"The photo of {staff} is removed.")
+    return redirect("staff:detail", staff.pk)
 
 
 def _staff_form_view(request, staff: StaffMember | None):

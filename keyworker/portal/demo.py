@@ -1,13 +1,18 @@
 """The carers' portal in the demo: some carers of each demo organisation are invited (a few have signed in), and one
 school carer, DEMO_CARER_EMAIL, is ready to sign in at /family/sign-in/ (the link arrives in demo-emails/).
-Deterministic: the families are the demo key worker's, in order; dates are offsets from today."""
+Deterministic: the families are the demo key worker's, in order; dates are offsets from today. That key worker (the
+demo carer's, in the school) has a photo, a portrait drawn here, for the portal's home."""
 
 import datetime as dt
+import io
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Q
+from PIL import Image, ImageDraw, ImageFont
 
 from keyworker.accounts.access import actor_for
-from keyworker.accounts.models import StaffRole, User
+from keyworker.accounts.models import StaffMember, StaffRole, User
+from keyworker.accounts.photos import staff_photo_set
 from keyworker.caseload.models import KeyWorkerAllocation
 from keyworker.core import clock
 from keyworker.organisations.models import Organisation, Setting
@@ -38,6 +43,28 @@ def _key_worker_families(organisation: Organisation) -> list[int]:
     return list(current.filter(staff=first.staff).order_by("id").values_list("family_id", flat=True)[:INVITED_FAMILIES])
 
 
+def _portrait(name: str, colour: tuple[int, int, int]) -> SimpleUploadedFile:
+    """A portrait-like picture: a coloured circle with the person's initials on a light background."""
+    image = Image.new("RGB", (480, 480), (236, 240, 244))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse([40, 40, 440, 440], fill=colour)
+    initials = "".join(p[0] for p in name.split()[:1] + name.split()[-1:]).upper()
+    draw.text((240, 240), initials, fill=(255, 255, 255), anchor="mm", font=ImageFont.load_default(size=180))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90)
+    return SimpleUploadedFile("portrait.jpg", out.getvalue(), content_type="image/jpeg")
+
+
+def _give_photo(family_id: int, colour: tuple[int, int, int]) -> None:
+    allocation = (KeyWorkerAllocation.objects.filter(family_id=family_id, ends_at__isnull=True)
+                  .select_related("staff__user").order_by("id").first())
+    if allocation is None or allocation.staff.photo:
+        return
+    staff: StaffMember = allocation.staff
+    staff_photo_set(actor=actor_for(staff.user, staff.organisation_id), staff=staff,
+                    file=_portrait(staff.user.full_name, colour))
+
+
 def demo_history(*, organisation: Organisation, known_carer: bool = True) -> None:
     actor = _inviter(organisation)
     if actor is None:
@@ -56,6 +83,8 @@ def demo_history(*, organisation: Organisation, known_carer: bool = True) -> Non
     if known_carer and carers and not User.objects.filter(email=DEMO_CARER_EMAIL).exists():
         Carer.objects.filter(pk=carers[0].pk).update(email=DEMO_CARER_EMAIL)
         carers[0].email = DEMO_CARER_EMAIL
+    if carers or family_ids:  # the key worker of the first invited carer's family (the demo carer's, in the school)
+        _give_photo(carers[0].family_id if carers else family_ids[0], (29, 53, 87) if known_carer else (42, 111, 92))
     for i, carer in enumerate(carers):
         invitation = portal_invitation_send(actor=actor, carer=carer, now=now - dt.timedelta(days=20 - i))
         PortalInvitation.objects.filter(pk=invitation.pk).update(invited_at=now - dt.timedelta(days=20 - i))

@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.http import Http404
+
+from keyworker.accounts.models import StaffMember
 from keyworker.caseload.selectors import current_allocations
 from keyworker.core.extensions import CARER_HOME_KINDS, CarerHomeItem, carer_home_sources
 from keyworker.people import carer_access
@@ -24,6 +27,8 @@ class KeyWorkerCard:
     setting_name: str = ""
     setting_phone: str = ""
     organisation_name: str = ""
+    staff_id: int | None = None
+    photo_version: str = ""  # empty: no photo given
 
 
 def _initials(name: str) -> str:
@@ -52,8 +57,21 @@ def key_worker_cards(access: CarerAccess, as_of: dt.date) -> list[KeyWorkerCard]
             child=child, role=child.setting.key_worker_label, name=name, initials=_initials(name),
             email=allocation.staff.user.email if allocation else "", setting_name=child.setting.name,
             setting_phone=child.setting.phone, organisation_name=child.organisation.name,
+            staff_id=allocation.staff_id if allocation else None,
+            photo_version=allocation.staff.photo_version if allocation else "",
         ))
     return cards
+
+
+def key_worker_photo(access: CarerAccess, staff_id: int) -> StaffMember:
+    """The staff member, with a photo, who is now the key worker of a family whose key worker the carer may see;
+    anyone else is 404."""
+    allocation = (current_allocations().filter(family_id__in=access.family_ids_with(carer_access.KEY_WORKER),
+                                               staff_id=staff_id).exclude(staff__photo="")
+                  .select_related("staff").first())
+    if allocation is None:
+        raise Http404("No such photo")
+    return allocation.staff
 
 
 def home_items(access: CarerAccess, as_of: dt.date, now: dt.datetime) -> dict[str, list[CarerHomeItem]]:

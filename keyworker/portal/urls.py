@@ -17,6 +17,7 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("key-workers/<int:staff_id>/photo/", views.key_worker_photo, name="key_worker_photo"),
     path("sign-in/", views.sign_in, name="sign_in"),
     path("sign-in/sent/", views.sign_in_sent, name="sign_in_sent"),
     path("sign-in/link/", views.sign_in_link, name="sign_in_link"),

@@ -13,6 +13,7 @@ from sesame.backends import ModelBackend as SesameBackend
 from keyworker.accounts.models import User
 from keyworker.core import clock
 from keyworker.core.extensions import COMING, GOOD_NEWS, TO_DO
+from keyworker.core.images import photo_response
 
 from . import selectors, services
 from .access import carer_required, is_carer
@@ -100,6 +101,12 @@ def sign_out(request):
     _not_for_staff(request)
     logout(request)
     return redirect("portal:sign_in")
+
+
+@carer_required
+def key_worker_photo(request, staff_id: int):
+    """The photo of the carer's key worker (a current allocation of a family they may see); anyone else's: 404."""
+    return photo_response(selectors.key_worker_photo(request.carer, staff_id).photo.name)
 
 
 @carer_required

@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 
+from keyworker.accounts.models import StaffMember
 from keyworker.demo import builder
 from keyworker.demo.signins import CARER_ROLE, carer_sign_in, current_sign_ins
 from keyworker.portal.demo import DEMO_CARER_EMAIL
@@ -13,7 +14,8 @@ from .helpers import last_link, sign_in_with
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_carer_signs_in_and_sees_their_key_worker_and_good_news(clock):
+def test_the_demo_carer_signs_in_and_sees_their_key_worker_and_good_news(clock, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     demo = builder.build()
     assert [s.email for s in demo.carer_sign_ins if s.role == CARER_ROLE] == [DEMO_CARER_EMAIL]
     assert [s.email for s in carer_sign_in()] == [DEMO_CARER_EMAIL]
@@ -28,6 +30,11 @@ def test_the_demo_carer_signs_in_and_sees_their_key_worker_and_good_news(clock):
     key_worker = next(s.name for s in demo.sign_ins if s.role == "Key worker (teaching assistant)")
     assert "Key worker" in page and key_worker in page and "tel:0161 496 0" in page
     assert "No good news shared yet" not in page
+    # Their key worker's photo, and the childcare group's first invited family's key person has one too.
+    assert f'alt="Photo of {key_worker}" class="key-worker__photo"' in page
+    photo = client.get(page.split('<img src="', 1)[1].split('"', 1)[0].replace("&amp;", "&"))
+    assert photo.status_code == 200 and photo["Content-Type"] == "image/jpeg"
+    assert StaffMember.objects.exclude(photo="").filter(organisation__slug=builder.GROUP_SLUG).count() == 1
 
 
 def test_the_command_prints_the_carers_sign_in_line(clock, capsys):

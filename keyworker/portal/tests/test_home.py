@@ -93,18 +93,52 @@ def test_a_carer_with_the_key_worker_section_only_sees_no_good_news(world, clock
     assert "Kim Keyworker" in page and "Great reading" not in page
 
 
+def give_photo(staff):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from keyworker.accounts.access import actor_for
+    from keyworker.accounts.photos import staff_photo_set
+
+    out = io.BytesIO()
+    Image.new("RGB", (500, 500), (30, 90, 160)).save(out, "JPEG")
+    staff_photo_set(actor=actor_for(staff.user), staff=staff, file=SimpleUploadedFile("me.jpg", out.getvalue()))
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def test_the_key_workers_photo_beside_the_name_when_given_initials_when_not(world, clock, media):
+    carer = world.family_a.carers.first()
+    carer_account(carer, "amy@example.org")
+    _, _, practitioner = nursery_family("amy@example.org")
+    give_photo(world.ta_a)
+    world.ta_a.refresh_from_db()
+    page = portal_client(carer).get("/family/").content.decode()
+    assert (f'<img src="/family/key-workers/{world.ta_a.pk}/photo/?v={world.ta_a.photo_version}" alt="Photo of Kim '
+            'Keyworker" class="key-worker__photo"') in page
+    assert '<span class="initials" aria-hidden="true">KK</span>' not in page
+    assert '<span class="initials" aria-hidden="true">PP</span>' in page  # Priya Patel gave no photo
+    assert page.count("<img") == 1
+
+
 def test_the_nav_lists_home(world, clock):
     page = portal_client(world.family_a.carers.first()).get("/family/").content.decode()
     assert 'aria-current="page">Home</a>' in page
 
 
-def test_the_home_page_does_a_fixed_number_of_queries(world, clock, django_assert_max_num_queries):
+def test_the_home_page_does_a_fixed_number_of_queries(world, clock, django_assert_max_num_queries, media):
     small = world.family_a.carers.first()
     client = portal_client(small)
     client.get("/family/")
     # The carer's access, the children and their key workers, then one or two queries for each registered source
     # (appointments, answers, parents' evenings, reviews, messages, data checks, enrolment, good news, learning
     # targets shared, homework due).
+    give_photo(world.ta_a)  # the photo comes with the key worker's row: no query more
     with django_assert_max_num_queries(24) as run:
         assert client.get("/family/").status_code == 200
         small_count = len(run)
@@ -112,6 +146,7 @@ def test_the_home_page_does_a_fixed_number_of_queries(world, clock, django_asser
     carer_account(big, "big@example.org")
     for n in range(3):
         org, family, practitioner = nursery_family("big@example.org", children=3)
+        give_photo(practitioner)
         for child in family.children.all():
             share(child, practitioner, f"News {n}", kw_clock.today())
     extra = make_family(world.org, "The Brown family too")
@@ -124,3 +159,4 @@ def test_the_home_page_does_a_fixed_number_of_queries(world, clock, django_asser
     with django_assert_max_num_queries(max(small_count, 24)):
         response = client.get("/family/")
     assert response.status_code == 200 and response.content.decode().count("Nia0 Adams") == 3
+    assert response.content.decode().count('class="key-worker__photo"') == 9
