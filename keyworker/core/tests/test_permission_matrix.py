@@ -62,7 +62,7 @@ PARAMETER_MODELS = {
     "notification_id": "notifications.Notification", "delivery_id": "notifications.Delivery", "role_id": "accounts.Role",
     "setting_id": "organisations.Setting", "family_id": "people.Family", "child_id": "people.Child",
     "carer_id": "people.Carer", "allocation_id": "caseload.KeyWorkerAllocation", "staff_id": "accounts.StaffMember",
-    "job_id": "imports.ImportJob", "upload_id": "imports.CtfImport", "policy_id": "standards.Policy",
+    "job_id": "imports.ImportJob", "mapping_id": "imports.SavedMapping", "upload_id": "imports.CtfImport", "policy_id": "standards.Policy",
     "standard_id": "standards.Standard", "revision_id": "standards.StandardRevision", "change_id": "standards.StandardRevision",
     "contact_id": "contacts.ContactLog", "message_id": "contacts.PortalMessage", "celebration_id": "celebrations.Celebration",
     "briefing_id": "briefings.Briefing", "group_id": "organisations.Group", "correction_id": "datachecks.Correction",
@@ -225,6 +225,8 @@ def compress(answers: dict[str, str]) -> str:
 # Route name -> the answer of each persona. Staff pages of the school end "GROUP=404 carer=404 anon=signin".
 EXPECTED: dict[str, str] = {
     "accounts:account": "SCHOOL=200 GROUP=200 carer=404 anon=signin",
+    "accounts:account_photo": "SCHOOL=400 GROUP=400 carer=404 anon=signin",
+    "accounts:account_photo_remove": "SCHOOL=302 GROUP=302 carer=404 anon=signin",
     "accounts:confirm": "SCHOOL=200 GROUP=200 carer=404 anon=signin",
     "accounts:invitation_answer": "SCHOOL=404 GROUP=404 carer=404 anon=signin",
     "accounts:invitations": "SCHOOL=200 GROUP=200 carer=404 anon=signin",
@@ -242,6 +244,7 @@ EXPECTED: dict[str, str] = {
     "accounts:second_factor_recovery_codes": "SCHOOL=200 GROUP=200 carer=404 anon=signin",
     "accounts:second_factor_remove": "SCHOOL=404 GROUP=404 carer=404 anon=signin",
     "accounts:sign_out_everywhere": "SCHOOL=302 GROUP=302 carer=404 anon=signin",
+    "accounts:staff_photo": "SCHOOL=404 GROUP=404 carer=404 anon=signin",
     "accounts:switch_organisation": "SCHOOL=404 GROUP=404 carer=404 anon=signin",
     "accounts:token_revoke": "SCHOOL=404 dsl=302 GROUP=404 carer=404 anon=signin",
 
@@ -538,6 +541,10 @@ EXPECTED: dict[str, str] = {
     "imports:preview": "SCHOOL=404 dsl=403 teacher=403 ta=403 manager=404 key_person=403 carer=404 anon=signin",
     "imports:progress": "SCHOOL=404 dsl=403 teacher=403 ta=403 manager=404 key_person=403 carer=404 anon=signin",
     "imports:result": "SCHOOL=404 dsl=403 teacher=403 ta=403 manager=404 key_person=403 carer=404 anon=signin",
+    "imports:save_mapping": "SCHOOL=404 GROUP=404 carer=404 anon=signin",
+    "imports:saved_mapping": "SCHOOL=200 dsl=404 teacher=404 ta=404 GROUP=404 carer=404 anon=signin",
+    "imports:saved_mapping_delete": "SCHOOL=302 dsl=404 teacher=404 ta=404 GROUP=404 carer=404 anon=signin",
+    "imports:saved_mappings": "SCHOOL=200 dsl=404 teacher=404 ta=404 manager=200 key_person=404 carer=404 anon=signin",
     "imports:start": "SCHOOL=200 dsl=403 teacher=403 ta=403 manager=200 key_person=403 carer=404 anon=signin",
 
     "installation:first_run": "SCHOOL=404 GROUP=404 carer=404 anon=404",
@@ -632,6 +639,7 @@ EXPECTED: dict[str, str] = {
     "portal:journal_photo": "SCHOOL=404 GROUP=404 carer=404 anon=signin",
     "portal:journal_wow": "SCHOOL=404 GROUP=404 carer=404 anon=signin",
     "portal:journal_wow_photo": "SCHOOL=404 GROUP=404 carer=404 anon=signin",
+    "portal:key_worker_photo": "SCHOOL=404 GROUP=404 carer=404 anon=signin",
     "portal:messages": "SCHOOL=404 GROUP=404 carer=200 anon=signin",
     "portal:messages_index": "SCHOOL=404 GROUP=404 carer=302 anon=signin",
     "portal:review": "SCHOOL=404 GROUP=404 carer=200 anon=signin",
@@ -676,6 +684,8 @@ EXPECTED: dict[str, str] = {
     "staff:leave": "SCHOOL=200 dsl=403 teacher=403 ta=403 manager=404 key_person=403 carer=404 anon=signin",
     "staff:list": "SCHOOL=200 dsl=403 teacher=403 ta=403 manager=200 key_person=403 carer=404 anon=signin",
 
+    "staff:photo": "SCHOOL=404 GROUP=404 carer=404 anon=signin",
+    "staff:photo_remove": "SCHOOL=404 GROUP=404 carer=404 anon=signin",
     "standards:acknowledge": "SCHOOL=302 GROUP=404 carer=404 anon=signin",
     "standards:change_acknowledge": "SCHOOL=404 GROUP=404 carer=404 anon=signin",
     "standards:detail": "SCHOOL=200 GROUP=404 carer=404 anon=signin",
@@ -937,7 +947,7 @@ def test_no_request_reads_another_organisations_rows(open_db):
         assert response.status_code == 200, f"{persona} {url}: {response.status_code}"
         if MARK.encode() in body:
             problems.append(f"{persona} {url} shows a record of the other organisation")
-        problems += [f"{persona} {url}: {problem}: {q['sql'][:300]}" for q in queries.captured_queries
+        problems += [f"{persona} {url}: {problem}: {q['sql'][:1500]}" for q in queries.captured_queries
                      for problem in sql_problems(q["sql"], owned, other.pk)]
     assert not problems, "\n".join(problems)
 
@@ -949,3 +959,4 @@ def test_the_sql_check_finds_a_table_read_whole_or_the_other_organisation():
     assert sql_problems('SELECT "people_child"."id" FROM "people_child" ORDER BY "people_child"."id"', owned, 2)
     assert sql_problems('SELECT "people_child"."id" FROM "people_child" WHERE "people_child"."left_on" IS NULL', owned, 2)
     assert sql_problems('SELECT "people_child"."id" FROM "people_child" WHERE "people_child"."organisation_id" = 2', owned, 2)
+
