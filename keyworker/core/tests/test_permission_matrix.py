@@ -897,7 +897,8 @@ def _owned_tables() -> set[str]:
 
 
 _MAIN_TABLE = re.compile(r'\bFROM "(\w+)"')
-_KEY_FILTER = re.compile(r'"(?:id|\w+_id)" (?:= |IN \()')
+# PostgreSQL writes a prefetch by ids as a tuple: WHERE ("table"."id") IN ((9), (11)).
+_KEY_FILTER = re.compile(r'"(?:id|\w+_id)"\)? (?:= |IN \()')
 _ORG_FILTER = re.compile(r'"organisation_id" (?:= (\d+)|IN \(([\d, ]+)\))')
 
 
@@ -955,6 +956,7 @@ def test_no_request_reads_another_organisations_rows(open_db):
 def test_the_sql_check_finds_a_table_read_whole_or_the_other_organisation():
     owned = {"people_child"}
     assert sql_problems('SELECT "people_child"."id" FROM "people_child" WHERE "people_child"."organisation_id" = 1', owned, 2) == []
+    assert sql_problems('SELECT "people_child"."id" FROM "people_child" WHERE ("people_child"."id") IN ((9), (11))', owned, 2) == []
     assert sql_problems('SELECT "people_child"."id" FROM "people_child" WHERE "people_child"."family_id" IN (3, 4)', owned, 2) == []
     assert sql_problems('SELECT "people_child"."id" FROM "people_child" ORDER BY "people_child"."id"', owned, 2)
     assert sql_problems('SELECT "people_child"."id" FROM "people_child" WHERE "people_child"."left_on" IS NULL', owned, 2)
