@@ -5,7 +5,6 @@ next steps, the picture of the child's learning per area over time, and the fami
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,6 +14,7 @@ from keyworker.accounts import capabilities as caps
 from keyworker.core import clock
 from keyworker.core.conflicts import EditConflict
 from keyworker.core.forms import form_submit, service_call, show_rule
+from keyworker.core.images import photo_response
 from keyworker.core.requests import member as _member
 from keyworker.core.uploads import upload_refusal
 
@@ -191,15 +191,6 @@ def next_step_done(request: HttpRequest, step_id: int) -> HttpResponse:
     return redirect("care:journal", step.child_id)
 
 
-def _image(name: str) -> FileResponse:
-    if not name or not default_storage.exists(name):
-        raise Http404("No such photo")
-    response = FileResponse(default_storage.open(name, "rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 @login_required
 def photo(request: HttpRequest, photo_id: int, size: str) -> FileResponse:
     """A photo, only for staff who may see its observation (never a public media address)."""
@@ -207,14 +198,14 @@ def photo(request: HttpRequest, photo_id: int, size: str) -> FileResponse:
     found = selectors.access_photo(actor, photo_id)
     if found.observation.is_hidden and not policies.journal_sees_hidden(actor, found.observation.setting_id):
         raise Http404("No such photo")
-    return _image(found.thumbnail if size == "thumb" else found.image)
+    return photo_response(found.thumbnail if size == "thumb" else found.image)
 
 
 @login_required
 def wow_photo(request: HttpRequest, wow_id: int, size: str) -> FileResponse:
     actor = _member(request)
     wow = selectors.access_wow_moment(actor, wow_id)
-    return _image(wow.thumbnail if size == "thumb" else wow.image)
+    return photo_response(wow.thumbnail if size == "thumb" else wow.image)
 
 
 @login_required

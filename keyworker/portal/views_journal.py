@@ -2,8 +2,7 @@
 the family, their photos, the picture of the child's learning, comments, and "wow moments" from home, which staff
 approve before they enter the journal. Only a family whose JOURNAL section the carer's access opens; else 404."""
 
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -13,6 +12,7 @@ from keyworker.care.journals_forms import CommentForm, WowMomentForm
 from keyworker.care.models_journals import WowMoment
 from keyworker.core import clock
 from keyworker.core.forms import form_submit
+from keyworker.core.images import photo_response
 from keyworker.core.uploads import upload_refusal
 
 from .access import carer_required
@@ -85,22 +85,13 @@ def journal_wow(request: HttpRequest, child_id: int) -> HttpResponse:
     return render(request, "portal/journal_wow.html", {"child": child, "form": form}, status=status)
 
 
-def _image(name: str) -> FileResponse:
-    if not name or not default_storage.exists(name):
-        raise Http404("No such photo")
-    response = FileResponse(default_storage.open(name, "rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 @carer_required
 def journal_photo(request: HttpRequest, photo_id: int, size: str) -> FileResponse:
     photo = journals.carer_photo(request.carer, photo_id, clock.today())
-    return _image(photo.thumbnail if size == "thumb" else photo.image)
+    return photo_response(photo.thumbnail if size == "thumb" else photo.image)
 
 
 @carer_required
 def journal_wow_photo(request: HttpRequest, wow_id: int, size: str) -> FileResponse:
-    wow = journals.carer_wow_image(request.carer, wow_id)
-    return _image(wow.thumbnail if size == "thumb" else wow.image)
+    wow = journals.carer_wowphoto_response(request.carer, wow_id)
+    return photo_response(wow.thumbnail if size == "thumb" else wow.image)
