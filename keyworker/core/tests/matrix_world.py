@@ -81,6 +81,8 @@ def _pick(model, org: Organisation, child: Child) -> int | None:
     for lookup in (
         {"pk": child.pk} if model is Child else None,
         {"pk": child.family_id} if model._meta.label == "people.Family" else None,
+        # A record of the child's class as it is now (a briefing goes to the class team of its day), then any.
+        {"child": child, "group": child.group_id} if {"child", "group"} <= names else None,
         {"child": child} if "child" in names else None,
         {"family": child.family_id} if "family" in names else None,
         {"children": child} if "children" in names else None,
