@@ -193,7 +193,8 @@ def test_workers_cut_off_from_the_database_carry_on_and_lose_nothing(world, work
     # Both workers are still running and still take work.
     assert all(p.poll() is None for p in workers.running), workers.output()
     second = confirmed_import(world, rows=5)
-    wait_for("a new task after the cut", lambda: status(second) == ImportStatus.DONE)
+    wait_for("a new task after the cut", lambda: status(second) != ImportStatus.IMPORTING, output=workers.output)
+    assert second.status == ImportStatus.DONE, (second.message, workers.output())
 
 
 @pytest.fixture
