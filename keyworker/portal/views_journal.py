@@ -93,5 +93,5 @@ def journal_photo(request: HttpRequest, photo_id: int, size: str) -> FileRespons
 
 @carer_required
 def journal_wow_photo(request: HttpRequest, wow_id: int, size: str) -> FileResponse:
-    wow = journals.carer_wowphoto_response(request.carer, wow_id)
+    wow = journals.carer_wow_image(request.carer, wow_id)
     return photo_response(wow.thumbnail if size == "thumb" else wow.image)
