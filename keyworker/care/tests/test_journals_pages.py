@@ -93,6 +93,12 @@ def test_portal_journal_comment_wow_and_photos(n):
     assert ok.status_code == 302
     not_image = client.post(f"/family/journal/{n.child.pk}/wow/", {"text": "Counted to 20", "photo": jpeg()})
     assert not_image.status_code == 302
+    # The carer sees the photo of the wow moment they sent, waiting for the setting's approval.
+    from keyworker.care.models_journals import WowMoment
+
+    wow = WowMoment.objects.filter(child=n.child).latest("pk")
+    shown = client.get(f"/family/journal/wow-moments/{wow.pk}/thumb/")
+    assert shown.status_code == 200 and shown["Content-Type"] == "image/jpeg"
 
 
 def test_another_familys_child_is_404_in_the_portal(n, world):
