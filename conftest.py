@@ -1,5 +1,6 @@
 """Shared fixtures: the persona world, signed-in clients, a fixed clock."""
 
+import contextlib
 import datetime as dt
 import os
 
@@ -108,3 +109,26 @@ def _tasks_run_at_once(settings):
     settings.KEYWORKER_TASKS_BACKEND = "immediate"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
                                   "QUEUES": settings.TASK_QUEUES}}
+
+
+@contextlib.contextmanager
+def built_once(django_db_blocker, build):
+    """For a module-scoped fixture: what `build()` makes (the demo, say), at the suite's fixed time, inside a
+    transaction rolled back when the module ends."""
+    import time_machine
+    from django.db import transaction
+    from django.test import override_settings
+
+    from keyworker.demo import builder
+
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])  # as every test
+    with django_db_blocker.unblock(), time_machine.travel(FIXED_NOW, tick=False), fast:
+        builder._demo_password_hash.cache_clear()
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield build()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            builder._demo_password_hash.cache_clear()  # the next build hashes under the settings of its own test

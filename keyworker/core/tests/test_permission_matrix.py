@@ -745,23 +745,10 @@ EXPECTED: dict[str, str] = {
 @pytest.fixture(scope="module")
 def matrix_world(django_db_setup, django_db_blocker):
     """The demo, built once for the module inside a transaction rolled back at its end."""
-    import time_machine
-    from django.test import override_settings
+    from conftest import built_once
 
-    from conftest import FIXED_NOW
-    from keyworker.demo import builder
-
-    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])  # as every test
-    with django_db_blocker.unblock(), time_machine.travel(FIXED_NOW, tick=False), fast:
-        builder._demo_password_hash.cache_clear()
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield build_matrix_world()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-            builder._demo_password_hash.cache_clear()  # the next build hashes under the settings of its own test
+    with built_once(django_db_blocker, build_matrix_world) as built:
+        yield built
 
 
 @pytest.fixture

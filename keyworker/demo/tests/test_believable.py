@@ -41,23 +41,10 @@ CLASS_ROLES = ["teacher", "teaching_assistant", "practitioner", "lead_practition
 @pytest.fixture(scope="module")
 def demo(django_db_blocker, django_db_setup):
     """Built once for the module (in a transaction rolled back at its end), at the suite's fixed time."""
-    import time_machine
-    from django.db import transaction
-    from django.test import override_settings
+    from conftest import built_once
 
-    from conftest import FIXED_NOW
-
-    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])  # as every test
-    with django_db_blocker.unblock(), time_machine.travel(FIXED_NOW, tick=False), fast:
-        builder._demo_password_hash.cache_clear()
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield builder.build()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-            builder._demo_password_hash.cache_clear()  # the next build hashes under the settings of its own test
+    with built_once(django_db_blocker, builder.build) as built:
+        yield built
 
 
 @pytest.fixture
