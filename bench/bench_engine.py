@@ -334,11 +334,12 @@ def loop_worker(args) -> int:
     django.setup()
     from django.conf import settings
 
-    from keyworker.core.processes import lower_priority
+    from keyworker.core.processes import limit_parallel_reads, lower_priority
     from keyworker.standards import engine
 
     as_of = dt.date.fromisoformat(args.as_of)
     lower_priority(settings.WORKER_NICENESS)  # as `keyworker worker` does
+    limit_parallel_reads(settings.WORKER_PARALLEL_WORKERS)
     print("started", flush=True)
     while not os.path.exists(args.stop_file):
         t = time.perf_counter()

@@ -263,6 +263,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # a tablet left alone signs itself out.
 # The background worker runs at this niceness (lower priority than the web), see keyworker/core/processes.py.
 WORKER_NICENESS = int(os.environ.get("KEYWORKER_WORKER_NICENESS", "10"))
+# Parallel query workers one read of the running worker may take on PostgreSQL (negative: the server's setting).
+WORKER_PARALLEL_WORKERS = int(os.environ.get("KEYWORKER_WORKER_PARALLEL_WORKERS", "0"))
 # Background work goes through Django's Tasks API (the django-tasks backport on 5.2): the queue lives in the
 # database (the embedded default), in Redis through RQ (the scale option), or runs at once (tests, scripts).
 KEYWORKER_TASKS_BACKEND = os.environ.get("KEYWORKER_TASKS_BACKEND", "database")

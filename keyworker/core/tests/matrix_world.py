@@ -55,8 +55,22 @@ class MatrixWorld:
         one, else of the focus child's setting, else the organisation's first."""
         key = (model._meta.label, org)
         if key not in self._ids:
-            self._ids[key] = _pick(model, self.orgs[org], self.focus_child[org])
+            self._ids[key] = (self._briefing_sent_to_both(org) if model._meta.label == "briefings.Briefing" else None) \
+                or _pick(model, self.orgs[org], self.focus_child[org])
         return self._ids[key]
+
+    def _briefing_sent_to_both(self, org: str) -> int | None:
+        """A briefing on the focus child sent to both the class teacher and the key worker personas: who received one
+        depends on the class team and the key worker of its day, which the demo's history moves."""
+        from keyworker.briefings.models import Briefing
+
+        staff = [s for s in (self.staff.get("teacher"), self.staff.get("ta")) if s is not None]
+        if org != SCHOOL or not staff:
+            return None
+        rows = Briefing.objects.filter(organisation=self.orgs[org], child=self.focus_child[org])
+        for member in staff:
+            rows = rows.filter(pk__in=Briefing.objects.filter(recipients__staff=member).values("pk"))
+        return rows.order_by("pk").values_list("pk", flat=True).first()
 
 
 def _field_names(model) -> set[str]:

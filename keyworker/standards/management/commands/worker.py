@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, close_old_connections, connection
 
 from keyworker.core import clock
-from keyworker.core.processes import lower_priority
+from keyworker.core.processes import limit_parallel_reads, lower_priority
 from keyworker.core.tasks import backend_name
 from keyworker.notifications.services import deliveries_run, digests_run
 from keyworker.organisations.models import Organisation
@@ -126,6 +126,8 @@ class Command(BaseCommand):
         worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"[-64:]
         # The running worker gives way to the web; a single cycle (--once, as tests and cron use it) leaves its caller be.
         niceness = 0 if once else lower_priority(settings.WORKER_NICENESS)
+        if not once:
+            limit_parallel_reads(settings.WORKER_PARALLEL_WORKERS)
         if niceness:
             self.stdout.write(f"Worker {worker_id}: running at niceness {niceness}, below the web's pages.")
         stop = threading.Event()
