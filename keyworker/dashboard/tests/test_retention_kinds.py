@@ -307,3 +307,27 @@ def test_destroying_many_records_of_a_kind_takes_as_many_queries_as_one(world, c
                                      approved_by=world.headteacher.user, expected=n) == n
         counts.append(len(queries))
     assert counts[0] == counts[1], f"{code}: {counts[0]} queries for one record, {counts[1]} for twenty"
+
+
+def test_the_page_shows_every_kind_with_its_count_in_a_fixed_number_of_queries(world, client_for):
+    here = side(world)
+    for code, (make, past_day, _) in MAKERS.items():
+        make(here, past_day)
+        if code in ("homework", "meetings"):
+            make(here, past_day)
+    client = client_for(world.headteacher)
+    html = client.get("/retention/").content.decode()
+    for kind in retention_kinds():
+        card = html.split(f'id="kind-{kind.code}"')[1].split("</section>")[0]
+        assert kind.label in card or kind.label.replace("'", "&#x27;") in card, kind.code
+        many = kind.code in ("homework", "meetings")
+        assert ("2 records</strong> are past retention" if many else "1 record</strong> is past retention") in card, kind.code
+    with CaptureQueriesContext(connection) as few:
+        client.get("/retention/")
+    for code in ("homework", "meetings", "observations"):  # more destructions in the history: the same queries
+        retention_destroy(organisation_id=world.org.pk, kind_code=code, as_of=TODAY, approved_by=world.headteacher.user,
+                          expected=_status(world.org.pk, code).past)
+    with CaptureQueriesContext(connection) as more:
+        page = client.get("/retention/")
+    assert "2 homework and its returns past retention destroyed" in page.content.decode()
+    assert len(more) == len(few), [q["sql"] for q in more.captured_queries]
