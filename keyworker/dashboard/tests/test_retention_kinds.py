@@ -331,3 +331,20 @@ def test_the_page_shows_every_kind_with_its_count_in_a_fixed_number_of_queries(w
         page = client.get("/retention/")
     assert "2 homework and its returns past retention destroyed" in page.content.decode()
     assert len(more) == len(few), [q["sql"] for q in more.captured_queries]
+
+
+def test_a_data_check_waits_until_its_corrections_are_past_and_destroyed(world):
+    # Proposed a month after the check began: the check is past retention before its correction is.
+    here = side(world)
+    check = data_check(here, dt.date(2020, 11, 1))
+    later = _correction(here, check, dt.date(2020, 12, 1))
+    assert _status(world.org.pk, "data_checks").past == 0, "destroying the check would destroy a correction not yet past"
+    assert Correction.objects.filter(pk=later.pk).exists()
+    as_of = dt.date(2026, 12, 2)
+    assert _status(world.org.pk, "corrections", as_of).past == 1 and _status(world.org.pk, "data_checks", as_of).past == 0
+    retention_destroy(organisation_id=world.org.pk, kind_code="corrections", as_of=as_of,
+                      approved_by=world.headteacher.user, expected=1)
+    assert _status(world.org.pk, "data_checks", as_of).past == 1
+    retention_destroy(organisation_id=world.org.pk, kind_code="data_checks", as_of=as_of,
+                      approved_by=world.headteacher.user, expected=1)
+    assert not DataCheck.objects.filter(pk=check.pk).exists()
