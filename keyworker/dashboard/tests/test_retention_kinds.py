@@ -348,3 +348,39 @@ def test_a_data_check_waits_until_its_corrections_are_past_and_destroyed(world):
     retention_destroy(organisation_id=world.org.pk, kind_code="data_checks", as_of=as_of,
                       approved_by=world.headteacher.user, expected=1)
     assert not DataCheck.objects.filter(pk=check.pk).exists()
+
+
+def test_a_concern_is_kept_while_any_child_it_involves_is_not_past_retention(world):
+    here = side(world)
+    concern = child_protection_file(here, dt.date(2000, 1, 1))
+    younger = here.new_child(date_of_birth=dt.date(2003, 5, 1))  # 23 on TODAY: their file is kept
+    ConcernChild.objects.create(organisation=world.org, concern=concern, child=younger)
+    assert _status(world.org.pk, "child_protection_files").past == 0
+    at_25 = dt.date(2028, 5, 2)
+    assert _status(world.org.pk, "child_protection_files", at_25).past == 1
+
+
+def test_a_concern_is_kept_while_an_entry_of_another_childs_chronology_hangs_on_it(world):
+    here = side(world)
+    concern = child_protection_file(here, dt.date(2000, 1, 1))
+    younger = here.new_child(date_of_birth=dt.date(2003, 5, 1))
+    Entry.objects.create(organisation=world.org, child=younger, concern=concern, kind="referral", text="Referred.")
+    assert _status(world.org.pk, "child_protection_files").past == 0
+
+
+def test_a_child_protection_file_is_kept_as_long_as_the_childs_sen_file(world):
+    # Born 1997: past 25 on TODAY, not yet 31. The SEN file is kept to 31, and the child-protection file with it.
+    here = side(world)
+    concern = child_protection_file(here, dt.date(1997, 3, 1))
+    AnnualReview.objects.create(organisation=world.org, child=concern.child, family=here.family, setting=here.school,
+                                last_review_on=dt.date(2012, 3, 1), due_by=dt.date(2013, 3, 1))
+    other = child_protection_file(here, dt.date(1997, 3, 1))  # no SEN file: destroyed at 25
+    assert _status(world.org.pk, "child_protection_files").past == 1
+    assert _status(world.org.pk, "sen_files").past == 0
+    retention_destroy(organisation_id=world.org.pk, kind_code="child_protection_files", as_of=TODAY,
+                      approved_by=world.headteacher.user, expected=1)
+    assert Concern.objects.filter(pk=concern.pk).exists() and not Concern.objects.filter(pk=other.pk).exists()
+    at_31 = dt.date(2028, 3, 2)
+    retention_destroy(organisation_id=world.org.pk, kind_code="sen_files", as_of=at_31,
+                      approved_by=world.headteacher.user, expected=1)
+    assert _status(world.org.pk, "child_protection_files", at_31).past == 1
