@@ -9,7 +9,7 @@ many, the period, who approved, when) without keeping anything the records said.
 """
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -30,6 +30,9 @@ class RetentionKind:
     default_years: int
     source: str  # where the default comes from
     past: Callable[[int, dt.date], QuerySet]  # (organisation_id, cutoff) -> records whose anchor is before the cutoff
+    # What is destroyed with the records though it does not point at them (so no cascade takes it): the records
+    # -> querysets, each deleted in a fixed number of queries before the records (an EHCP review's meeting).
+    with_records: Callable[[QuerySet], Iterable[QuerySet]] | None = None
 
 
 _KINDS: dict[str, RetentionKind] = {}
@@ -116,6 +119,8 @@ def retention_destroy(*, organisation_id: int, kind_code: str, as_of: dt.date, a
         raise RuleViolation(f"{n} {kind.label.lower()} are past retention now, not {expected} as the page showed: look "
                             "again before approving. Nothing was destroyed.", rule="changed")
     try:
+        for also in kind.with_records(qs) if kind.with_records else ():
+            also.delete()
         qs.delete()
     except ProtectedError as exc:
         raise RuleViolation(f"Some {kind.label.lower()} are still referred to by other records, so nothing was destroyed: "

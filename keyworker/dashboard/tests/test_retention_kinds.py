@@ -384,3 +384,20 @@ def test_a_child_protection_file_is_kept_as_long_as_the_childs_sen_file(world):
     retention_destroy(organisation_id=world.org.pk, kind_code="sen_files", as_of=at_31,
                       approved_by=world.headteacher.user, expected=1)
     assert _status(world.org.pk, "child_protection_files", at_31).past == 1
+
+
+def test_an_sen_file_is_destroyed_with_the_meeting_of_its_review(world):
+    here = side(world)
+    review = sen_file(here, BORN_31[0])
+    day = dt.datetime(2010, 3, 1, 10, tzinfo=dt.UTC)
+    meeting_of_review = Appointment.objects.create(organisation=world.org, setting=here.school, kind="annual_review",
+                                                   title="EHCP review", family=here.family, child=review.child,
+                                                   starts_at=day, ends_at=day + dt.timedelta(hours=1),
+                                                   notes="Ada's needs: speech and language.")
+    AnnualReview.objects.filter(pk=review.pk).update(appointment=meeting_of_review)
+    other = meeting(here, SIX_YEARS[1])  # a meeting not yet past retention, of no review
+    assert _status(world.org.pk, "meetings").past == 0, "the review's meeting is the SEN file's, not a meeting's"
+    retention_destroy(organisation_id=world.org.pk, kind_code="sen_files", as_of=TODAY,
+                      approved_by=world.headteacher.user, expected=1)
+    assert not Appointment.objects.filter(pk=meeting_of_review.pk).exists(), "the review's notes went with the file"
+    assert Appointment.objects.filter(pk=other.pk).exists() and _status(world.org.pk, "meetings").past == 0
