@@ -401,3 +401,28 @@ def test_an_sen_file_is_destroyed_with_the_meeting_of_its_review(world):
                       approved_by=world.headteacher.user, expected=1)
     assert not Appointment.objects.filter(pk=meeting_of_review.pk).exists(), "the review's notes went with the file"
     assert Appointment.objects.filter(pk=other.pk).exists() and _status(world.org.pk, "meetings").past == 0
+
+
+def test_destroyed_observations_take_their_photos_out_of_storage(world, settings, tmp_path,
+                                                                 django_capture_on_commit_callbacks):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from keyworker.care.models_journals import ObservationPhoto
+
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                                                          "OPTIONS": {"location": str(tmp_path)}}}
+    here = side(world)
+    old, recent = observation(here, THREE_YEARS[0]), observation(here, THREE_YEARS[1])
+    names = {}
+    for obs in (old, recent):
+        image = default_storage.save(f"journals/{world.org.pk}/{obs.pk}.jpg", ContentFile(b"jpeg"))
+        thumb = default_storage.save(f"journals/{world.org.pk}/{obs.pk}-thumb.jpg", ContentFile(b"jpeg"))
+        ObservationPhoto.objects.create(organisation=world.org, observation=obs, image=image, thumbnail=thumb, width=1,
+                                        height=1, uploaded_at=_at(obs.observed_on))
+        names[obs.pk] = (image, thumb)
+    with django_capture_on_commit_callbacks(execute=True):  # the files go once the destruction is committed
+        retention_destroy(organisation_id=world.org.pk, kind_code="observations", as_of=TODAY,
+                          approved_by=world.headteacher.user, expected=1)
+    assert not any(default_storage.exists(n) for n in names[old.pk]), "a destroyed observation's photos are gone"
+    assert all(default_storage.exists(n) for n in names[recent.pk])
