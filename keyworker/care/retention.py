@@ -2,7 +2,7 @@
 
 from keyworker.core.retention import RetentionKind, register_retention_kind
 
-from .models_journals import Observation
+from .models_journals import Observation, ObservationPhoto
 from .models_plans import CarePlan
 
 
@@ -17,4 +17,11 @@ def register() -> None:
         "observations", "Learning journal observations", "the date observed", 3,
         "IRMS Information Management Toolkit for Schools: pupils' work, current year + 3",
         lambda org, cutoff: Observation.objects.filter(organisation_id=org, observed_on__lt=cutoff),
+        files=_photo_files,
     ))
+
+
+def _photo_files(observations) -> list[str]:
+    """The stored photos (and their thumbnails) of these observations."""
+    rows = ObservationPhoto.objects.filter(observation__in=observations).values_list("image", "thumbnail")
+    return [name for pair in rows for name in pair]

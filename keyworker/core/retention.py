@@ -9,9 +9,10 @@ many, the period, who approved, when) without keeping anything the records said.
 """
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import ProtectedError, QuerySet
 
@@ -30,6 +31,12 @@ class RetentionKind:
     default_years: int
     source: str  # where the default comes from
     past: Callable[[int, dt.date], QuerySet]  # (organisation_id, cutoff) -> records whose anchor is before the cutoff
+    # What is destroyed with the records though it does not point at them (so no cascade takes it): the records
+    # -> querysets, each deleted in a fixed number of queries before the records (an EHCP review's meeting).
+    with_records: Callable[[QuerySet], Iterable[QuerySet]] | None = None
+    # The names, in the default storage, of the files the records hold (a photo): removed once the destruction is
+    # committed, so a destroyed record leaves nothing it said behind.
+    files: Callable[[QuerySet], Iterable[str]] | None = None
 
 
 _KINDS: dict[str, RetentionKind] = {}
@@ -115,12 +122,22 @@ def retention_destroy(*, organisation_id: int, kind_code: str, as_of: dt.date, a
     if n != expected:
         raise RuleViolation(f"{n} {kind.label.lower()} are past retention now, not {expected} as the page showed: look "
                             "again before approving. Nothing was destroyed.", rule="changed")
+    files = [name for name in kind.files(qs) if name] if kind.files else []
     try:
+        for also in kind.with_records(qs) if kind.with_records else ():
+            also.delete()
         qs.delete()
     except ProtectedError as exc:
         raise RuleViolation(f"Some {kind.label.lower()} are still referred to by other records, so nothing was destroyed: "
                             f"{exc.args[0][:200]}", rule="protected") from exc
+    if files:
+        transaction.on_commit(lambda: _files_remove(files))
     audit_record(organisation_id=organisation_id, actor=approved_by, event_type="retention.destroyed",
                  summary=f"{n} {kind.label.lower()} past retention destroyed ({years} years from {kind.anchor})",
                  data={"kind": kind_code, "count": n, "years": years, "before": cutoff.isoformat(), "as_of": as_of.isoformat()})
     return n
+
+
+def _files_remove(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)

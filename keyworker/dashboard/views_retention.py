@@ -55,7 +55,8 @@ def retention_view(request: HttpRequest) -> HttpResponse:
                 messages.error(request, exc.message)
                 return redirect("week:retention")
     rows = retention_status(org_id, today)
-    history = AuditEvent.objects.filter(organisation_id=org_id, event_type="retention.destroyed").order_by("-created_at")[:20]
+    history = (AuditEvent.objects.filter(organisation_id=org_id, event_type="retention.destroyed")
+               .select_related("actor").order_by("-created_at")[:20])
     return render(request, "dashboard/retention.html", {
         "rows": rows, "today": today, "errors": errors, "history": history,
         "posted": request.POST if errors else None,

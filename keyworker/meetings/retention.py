@@ -11,6 +11,8 @@ def register() -> None:
         "sen_files", "SEN files (EHCP annual reviews)", "the child's date of birth", 31,
         "IRMS Information Management Toolkit for Schools: SEN files and EHCPs, date of birth + 31 years",
         lambda organisation_id, cutoff: AnnualReview.objects.filter(organisation_id=organisation_id, child__date_of_birth__lt=cutoff),
+        # The review's meeting (its notes are the SEN file's, not a meeting's) goes with the review.
+        with_records=lambda reviews: [Appointment.objects.filter(annual_review__in=reviews)],
     ))
     register_retention_kind(RetentionKind(
         "meetings", "Meetings and their notes", "the date of the meeting", 6,

@@ -1,14 +1,38 @@
 """How long child-protection files are kept: until the child is 25 (IRMS toolkit for schools: date of birth + 25
 years). A concern goes with its chronology."""
 
-from keyworker.core.retention import RetentionKind, register_retention_kind
+import datetime as dt
 
-from .models import Concern
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from keyworker.core.retention import RetentionKind, register_retention_kind
+from keyworker.meetings.models import AnnualReview
+
+from .models import Concern, ConcernChild, Entry
 
 
 def register() -> None:
     register_retention_kind(RetentionKind(
         "child_protection_files", "Child-protection files (concerns and their chronologies)", "the child's date of birth", 25,
         "IRMS Information Management Toolkit for Schools: child protection files, date of birth + 25 years",
-        lambda organisation_id, cutoff: Concern.objects.filter(organisation_id=organisation_id, child__date_of_birth__lt=cutoff),
+        past_retention,
     ))
+
+
+def past_retention(organisation_id: int, cutoff: dt.date) -> QuerySet:
+    """Concerns about a child born before the cutoff, unless they are still part of a file that is kept: a concern
+    involves other children (and their chronologies hang on it), each counted from their own date of birth; and a
+    child with an SEN file keeps their child-protection file as long as that (until it is destroyed, at 31)."""
+    return Concern.objects.filter(organisation_id=organisation_id, child__date_of_birth__lt=cutoff).exclude(
+        _has_sen_file()).exclude(
+        Exists(ConcernChild.objects.filter(_kept(cutoff), concern=OuterRef("pk")))).exclude(
+        Exists(Entry.objects.filter(_kept(cutoff), concern=OuterRef("pk"))))
+
+
+def _has_sen_file() -> Exists:
+    return Exists(AnnualReview.objects.filter(child_id=OuterRef("child_id")))
+
+
+def _kept(cutoff: dt.date) -> Q:
+    """A row (of a concern's children, of chronologies) about a child whose child-protection file is kept."""
+    return Q(child__date_of_birth__gte=cutoff) | Q(_has_sen_file())

@@ -2,18 +2,31 @@
 retention listed set-based, the ones not yet past left alone, the destruction logged without content."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from keyworker.accounts.models import StaffMember
+from keyworker.attendance.codes import codes_load, england_2024
+from keyworker.attendance.models import AttendanceCode, AttendanceMark
+from keyworker.care.models_journals import Observation, ObservationChild
+from keyworker.care.models_plans import CarePlan, CarePlanComment
 from keyworker.celebrations.models import Celebration
-from keyworker.contacts.models import ContactLog
+from keyworker.contacts.models import ContactLog, PortalMessage
 from keyworker.core.models import AuditEvent
 from keyworker.core.retention import retention_destroy, retention_kinds, retention_status
+from keyworker.datachecks.models import Correction, DataCheck, DataCheckEvent
 from keyworker.imports.models import CtfImport, ImportJob
-from keyworker.people.models import KeyAspectChange
-from keyworker.testing import make_child
+from keyworker.meetings.models import AnnualReview, Appointment, FamilyViews, Invitee
+from keyworker.organisations.models import HalfTerm, Organisation, Setting
+from keyworker.people.models import Child, Family, KeyAspectChange
+from keyworker.safeguarding.models import Concern, ConcernChild, Entry
+from keyworker.targets.models import Homework, HomeworkReturn, LearningTarget, TargetReview
+from keyworker.testing import add_calendar, make_child
+from keyworker.transitions.models import TransitionPlan, TransitionVisit
+from keyworker.wellbeing.models import WellbeingConcern, WellbeingFollowUp
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 11, 18)
@@ -29,46 +42,212 @@ def _at(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.UTC)
 
 
-def contact_log(world, day):
-    return ContactLog.objects.create(organisation=world.org, family=world.family_a, setting=world.school,
-                                     author=world.ta_a, happened_on=day, channel="phone", tone="neutral",
-                                     write_up="Talked about the trip.")
+@dataclass
+class Side:
+    """Where a maker builds its record: the organisation under test, or the other one (which must stay untouched)."""
+
+    org: Organisation
+    school: Setting
+    family: Family
+    child: Child
+    staff: StaffMember
+
+    def half_term(self) -> HalfTerm:
+        found = HalfTerm.objects.filter(setting=self.school).first()
+        if found is None:
+            add_calendar(self.school)
+            found = HalfTerm.objects.filter(setting=self.school).first()
+        return found
+
+    def new_child(self, **fields) -> Child:
+        return make_child(self.family, self.school, None, enrolled_on=dt.date(1990, 9, 1), **fields)
 
 
-def celebration(world, day):
-    return Celebration.objects.create(organisation=world.org, child=world.child_a, family=world.family_a,
-                                      setting=world.school, kind="well_done_postcard", title="Reading",
-                                      celebrated_on=day, recorded_by=world.ta_a)
+def side(world, *, other: bool = False) -> Side:
+    if not other:
+        return Side(world.org, world.school, world.family_a, world.child_a, world.ta_a)
+    return Side(world.other_org, Setting.objects.get(organisation=world.other_org), world.other_family,
+                Child.objects.get(family=world.other_family), world.outsider)
 
 
-def key_aspect_change(world, day):
+def contact_log(s, day):
+    return ContactLog.objects.create(organisation=s.org, family=s.family, setting=s.school, author=s.staff,
+                                     happened_on=day, channel="phone", tone="neutral", write_up="Talked about the trip.")
+
+
+def celebration(s, day):
+    return Celebration.objects.create(organisation=s.org, child=s.child, family=s.family, setting=s.school,
+                                      kind="well_done_postcard", title="Reading", celebrated_on=day, recorded_by=s.staff)
+
+
+def key_aspect_change(s, day):
     # Counted from the child's date of birth: `day` is the birth date of a child who has left.
-    child = make_child(world.family_a, world.school, None, date_of_birth=day, enrolled_on=dt.date(1990, 9, 1))
-    return KeyAspectChange.objects.create(organisation=world.org, child=child, field="allergies", before="",
+    child = s.new_child(date_of_birth=day)
+    return KeyAspectChange.objects.create(organisation=s.org, child=child, field="allergies", before="",
                                           after="Peanuts", changed_at=_at(TODAY))
 
 
-def import_job(world, day):
-    job = ImportJob.objects.create(organisation=world.org, kind="families", setting=world.school,
+def import_job(s, day):
+    job = ImportJob.objects.create(organisation=s.org, kind="families", setting=s.school,
                                    original_name="roll.csv", report={"rows": [{"name": "Ada Okafor"}]})
     ImportJob.objects.filter(pk=job.pk).update(created_at=_at(day))
     return job
 
 
-def ctf_import(world, day):
-    upload = CtfImport.objects.create(organisation=world.org, setting=world.school, original_name="t.xml",
+def ctf_import(s, day):
+    upload = CtfImport.objects.create(organisation=s.org, setting=s.school, original_name="t.xml",
                                       preview={"pupils": [{"name": "Ada Okafor"}]})
     CtfImport.objects.filter(pk=upload.pk).update(created_at=_at(day))
     return upload
 
 
+def attendance_mark(s, day):
+    code = AttendanceCode.objects.filter(jurisdiction="england", code="/").first()
+    if code is None:
+        codes_load(jurisdiction="england", rows=england_2024())
+        code = AttendanceCode.objects.get(jurisdiction="england", code="/")
+    # A child of its own: one mark per child, day and session.
+    return AttendanceMark.objects.create(organisation=s.org, child=s.new_child(), setting=s.school, date=day,
+                                         session="AM", code=code)
+
+
+def child_protection_file(s, day):
+    # Counted from the child's date of birth: `day` is the birth date.
+    child = s.new_child(date_of_birth=day)
+    concern = Concern.objects.create(organisation=s.org, setting=s.school, child=child, family=s.family,
+                                     category="neglect", what_happened="Ada came in hungry.", happened_at=_at(TODAY),
+                                     raised_by=s.staff)
+    ConcernChild.objects.create(organisation=s.org, concern=concern, child=child)
+    Entry.objects.create(organisation=s.org, child=child, concern=concern, kind="action", text="Ada: talk to mum.")
+    return concern
+
+
+def sen_file(s, day):
+    child = s.new_child(date_of_birth=day)
+    review = AnnualReview.objects.create(organisation=s.org, child=child, family=s.family, setting=s.school,
+                                         last_review_on=dt.date(2010, 3, 1), due_by=dt.date(2011, 3, 1))
+    FamilyViews.objects.create(organisation=s.org, review=review, going_well="Ada reads every night.")
+    return review
+
+
+def portal_message(s, day):
+    contact = ContactLog.objects.create(organisation=s.org, family=s.family, setting=s.school, author=None,
+                                        happened_on=day, channel="portal_message", direction="from_family",
+                                        tone="neutral", carer=s.family.carers.first(), write_up="Ada has a cold.")
+    PortalMessage.objects.create(organisation=s.org, contact=contact, family=s.family, carer=s.family.carers.first(),
+                                 setting=s.school, from_family=True, sent_at=_at(day), deliver_at=_at(day),
+                                 received_on=day)
+    return contact
+
+
+def data_check(s, day):
+    # A check without corrections (a check's corrections are their own kind, counted from when they were proposed).
+    child = s.new_child()
+    check = DataCheck.objects.create(organisation=s.org, child=child, family=s.family, setting=s.school,
+                                     half_term=s.half_term(), snapshot={"name": "Ada Okafor"}, created_at=_at(day))
+    DataCheckEvent.objects.create(organisation=s.org, data_check=check, kind="carer_confirmed", at=_at(day),
+                                  summary="Ada's mother checked the data: all correct.")
+    return check
+
+
+def _correction(s, check, day):
+    return Correction.objects.create(organisation=s.org, data_check=check, child=check.child, family=s.family,
+                                     target="child", field="legal_first_name", label="First name",
+                                     current_value="Adda", proposed_value="Ada", proposed_at=_at(day))
+
+
+def correction(s, day):
+    # Its check began with it, so the check is past retention when the correction is.
+    check = data_check(s, day)
+    return _correction(s, check, day)
+
+
+def wellbeing_concern(s, day):
+    concern = WellbeingConcern.objects.create(organisation=s.org, family=s.family, setting=s.school, raised_by=s.staff,
+                                              noticed_on=day, what_noticed="Ada's family lost their flat.")
+    WellbeingFollowUp.objects.create(organisation=s.org, concern=concern, family=s.family, kind="family_contact",
+                                     happened_on=day, note="Talked to Ada's mum.", recorded_by=s.staff)
+    return concern
+
+
+def meeting(s, day):
+    appointment = Appointment.objects.create(organisation=s.org, setting=s.school, kind="review_meeting",
+                                             title="Review with Ada's family", family=s.family, child=s.child,
+                                             starts_at=_at(day), ends_at=_at(day) + dt.timedelta(hours=1),
+                                             notes="Ada is settling.")
+    Invitee.objects.create(organisation=s.org, appointment=appointment, kind="staff", staff=s.staff)
+    return appointment
+
+
+def care_plan(s, day):
+    # Counted from the child's date of birth; one plan per child.
+    child = s.new_child(date_of_birth=day)
+    plan = CarePlan.objects.create(organisation=s.org, child=child, family=s.family, setting=s.school,
+                                   created_at=_at(TODAY))
+    CarePlanComment.objects.create(organisation=s.org, plan=plan, child=child, family=s.family, author_name="Ada",
+                                   body="Ada needs help with buttons.", created_at=_at(TODAY), made_on=TODAY)
+    return plan
+
+
+def observation(s, day):
+    obs = Observation.objects.create(organisation=s.org, setting=s.school, framework="eyfs", observed_on=day,
+                                     text="Ada built a tower.", recorded_by=s.staff, created_at=_at(day),
+                                     updated_at=_at(day))
+    ObservationChild.objects.create(organisation=s.org, observation=obs, child=s.child, family=s.family, observed_on=day)
+    return obs
+
+
+def learning_target(s, day):
+    target = LearningTarget.objects.create(organisation=s.org, child=s.child, family=s.family, setting=s.school,
+                                           what="Ada: read to a friend", review_on=day + dt.timedelta(days=60),
+                                           created_at=_at(day), updated_at=_at(day))
+    TargetReview.objects.create(organisation=s.org, target=target, reviewed_on=day, progress="Ada read well.",
+                                status="achieved", created_at=_at(day))
+    return target
+
+
+def homework(s, day):
+    hw = Homework.objects.create(organisation=s.org, setting=s.school, child=s.child, title="Spellings",
+                                 what_to_do="Ada: learn ten words.", set_on=day, due_on=day + dt.timedelta(days=7),
+                                 created_at=_at(day))
+    HomeworkReturn.objects.create(organisation=s.org, homework=hw, child=s.child, family=s.family, returned=True,
+                                  marked_on=day, updated_at=_at(day))
+    return hw
+
+
+def transition_plan(s, day):
+    # One plan per child.
+    child = s.new_child()
+    plan = TransitionPlan.objects.create(organisation=s.org, child=child, family=s.family, setting=s.school,
+                                         destination_school="Ada's new school", created_at=_at(day), updated_at=_at(day))
+    TransitionVisit.objects.create(organisation=s.org, plan=plan, family=s.family, child=child, starts_at=_at(day),
+                                   ends_at=_at(day) + dt.timedelta(hours=2), created_at=_at(day), updated_at=_at(day))
+    return plan
+
+
+# Days on TODAY (2026-11-18): the last day past retention and the first not yet past, from each kind's anchor.
+SIX_YEARS, THREE_YEARS = (dt.date(2020, 11, 17), dt.date(2020, 11, 18)), (dt.date(2023, 11, 17), dt.date(2023, 11, 18))
+BORN_25, BORN_31 = (dt.date(2001, 11, 17), dt.date(2001, 11, 18)), (dt.date(1995, 11, 17), dt.date(1995, 11, 18))
 MAKERS = {
     # kind: (make a record on a day, a day past retention on TODAY, a day not yet past)
-    "contact_logs": (contact_log, dt.date(2020, 11, 17), dt.date(2020, 11, 18)),
+    "contact_logs": (contact_log, *SIX_YEARS),
     "celebrations": (celebration, dt.date(2019, 1, 1), dt.date(2024, 1, 1)),
-    "key_aspect_changes": (key_aspect_change, dt.date(2001, 11, 17), dt.date(2001, 11, 18)),
+    "key_aspect_changes": (key_aspect_change, *BORN_25),
     "import_reports": (import_job, dt.date(2025, 11, 1), dt.date(2025, 12, 1)),
     "ctf_import_reports": (ctf_import, dt.date(2025, 11, 1), dt.date(2025, 12, 1)),
+    "attendance_marks": (attendance_mark, *SIX_YEARS),  # the date of the entry + 6
+    "child_protection_files": (child_protection_file, *BORN_25),  # date of birth + 25
+    "sen_files": (sen_file, *BORN_31),  # date of birth + 31
+    "portal_messages": (portal_message, *SIX_YEARS),  # the day sent + 6
+    "data_checks": (data_check, *SIX_YEARS),  # the day the check began + 6
+    "corrections": (correction, *SIX_YEARS),  # the day proposed + 6
+    "wellbeing_concerns": (wellbeing_concern, dt.date(2001, 11, 17), dt.date(2001, 11, 18)),  # the day noticed + 25
+    "meetings": (meeting, *SIX_YEARS),  # the day of the meeting + 6
+    "care_plans": (care_plan, *BORN_25),  # date of birth + 25
+    "observations": (observation, *THREE_YEARS),  # the day observed + 3
+    "learning_targets": (learning_target, *THREE_YEARS),  # the day set + 3
+    "homework": (homework, *THREE_YEARS),  # the day set + 3
+    "transition_plans": (transition_plan, *SIX_YEARS),  # the day the plan was made + 6
 }
 
 
@@ -87,17 +266,163 @@ def test_the_counts_of_every_kind_take_one_query_each(world):
     assert all(str(world.org.pk) in q["sql"] for q in queries.captured_queries[1:]), "each count is the organisation's"
 
 
+def test_every_kind_has_a_maker_here():
+    assert set(MAKERS) == {k.code for k in retention_kinds()}
+
+
+def _status(org_id, code, as_of=TODAY):
+    return {s.kind.code: s for s in retention_status(org_id, as_of)}[code]
+
+
 @pytest.mark.parametrize("code", sorted(MAKERS))
 def test_past_retention_is_listed_and_destroyed_without_keeping_content(world, code):
     make, past_day, kept_day = MAKERS[code]
-    old, recent = make(world, past_day), make(world, kept_day)
+    here, there = side(world), side(world, other=True)
+    old, recent = make(here, past_day), make(here, kept_day)
+    theirs = make(there, past_day)
     model = type(old)
-    status = {s.kind.code: s for s in retention_status(world.org.pk, TODAY)}[code]
-    assert status.past == 1, f"{code}: only the record past retention is listed"
-    assert {s.kind.code: s for s in retention_status(world.other_org.pk, TODAY)}[code].past == 0
+    assert _status(world.org.pk, code).past == 1, f"{code}: only the record past retention is listed"
+    assert _status(world.other_org.pk, code).past == 1, f"{code}: each organisation counts its own"
     n = retention_destroy(organisation_id=world.org.pk, kind_code=code, as_of=TODAY,
                           approved_by=world.headteacher.user, expected=1)
-    assert n == 1 and not model.objects.filter(pk=old.pk).exists() and model.objects.filter(pk=recent.pk).exists()
+    assert n == 1 and not model.objects.filter(pk=old.pk).exists(), f"{code}: the record past retention is destroyed"
+    assert model.objects.filter(pk=recent.pk).exists(), f"{code}: the record not yet past is left alone"
+    assert model.objects.filter(pk=theirs.pk).exists(), f"{code}: the other organisation's record is untouched"
+    assert _status(world.org.pk, code).past == 0 and _status(world.other_org.pk, code).past == 1
     event = AuditEvent.objects.get(event_type="retention.destroyed", data__kind=code)
-    assert event.actor == world.headteacher.user and set(event.data) == {"kind", "count", "years", "before", "as_of"}
+    assert event.organisation_id == world.org.pk and event.actor == world.headteacher.user
+    assert set(event.data) == {"kind", "count", "years", "before", "as_of"}
     assert "Ada" not in event.summary and "Talked" not in event.summary and "Peanuts" not in event.summary
+
+
+@pytest.mark.parametrize("code", sorted(MAKERS))
+def test_destroying_many_records_of_a_kind_takes_as_many_queries_as_one(world, code):
+    make, past_day, _ = MAKERS[code]
+    here, counts = side(world), []
+    for n in (1, 20):
+        for _ in range(n):
+            make(here, past_day)
+        with CaptureQueriesContext(connection) as queries:
+            assert retention_destroy(organisation_id=world.org.pk, kind_code=code, as_of=TODAY,
+                                     approved_by=world.headteacher.user, expected=n) == n
+        counts.append(len(queries))
+    assert counts[0] == counts[1], f"{code}: {counts[0]} queries for one record, {counts[1]} for twenty"
+
+
+def test_the_page_shows_every_kind_with_its_count_in_a_fixed_number_of_queries(world, client_for):
+    here = side(world)
+    for code, (make, past_day, _) in MAKERS.items():
+        make(here, past_day)
+        if code in ("homework", "meetings"):
+            make(here, past_day)
+    client = client_for(world.headteacher)
+    html = client.get("/retention/").content.decode()
+    for kind in retention_kinds():
+        card = html.split(f'id="kind-{kind.code}"')[1].split("</section>")[0]
+        assert kind.label in card or kind.label.replace("'", "&#x27;") in card, kind.code
+        many = kind.code in ("homework", "meetings")
+        assert ("2 records</strong> are past retention" if many else "1 record</strong> is past retention") in card, kind.code
+    with CaptureQueriesContext(connection) as few:
+        client.get("/retention/")
+    for code in ("homework", "meetings", "observations"):  # more destructions in the history: the same queries
+        retention_destroy(organisation_id=world.org.pk, kind_code=code, as_of=TODAY, approved_by=world.headteacher.user,
+                          expected=_status(world.org.pk, code).past)
+    with CaptureQueriesContext(connection) as more:
+        page = client.get("/retention/")
+    assert "2 homework and its returns past retention destroyed" in page.content.decode()
+    assert len(more) == len(few), [q["sql"] for q in more.captured_queries]
+
+
+def test_a_data_check_waits_until_its_corrections_are_past_and_destroyed(world):
+    # Proposed a month after the check began: the check is past retention before its correction is.
+    here = side(world)
+    check = data_check(here, dt.date(2020, 11, 1))
+    later = _correction(here, check, dt.date(2020, 12, 1))
+    assert _status(world.org.pk, "data_checks").past == 0, "destroying the check would destroy a correction not yet past"
+    assert Correction.objects.filter(pk=later.pk).exists()
+    as_of = dt.date(2026, 12, 2)
+    assert _status(world.org.pk, "corrections", as_of).past == 1 and _status(world.org.pk, "data_checks", as_of).past == 0
+    retention_destroy(organisation_id=world.org.pk, kind_code="corrections", as_of=as_of,
+                      approved_by=world.headteacher.user, expected=1)
+    assert _status(world.org.pk, "data_checks", as_of).past == 1
+    retention_destroy(organisation_id=world.org.pk, kind_code="data_checks", as_of=as_of,
+                      approved_by=world.headteacher.user, expected=1)
+    assert not DataCheck.objects.filter(pk=check.pk).exists()
+
+
+def test_a_concern_is_kept_while_any_child_it_involves_is_not_past_retention(world):
+    here = side(world)
+    concern = child_protection_file(here, dt.date(2000, 1, 1))
+    younger = here.new_child(date_of_birth=dt.date(2003, 5, 1))  # 23 on TODAY: their file is kept
+    ConcernChild.objects.create(organisation=world.org, concern=concern, child=younger)
+    assert _status(world.org.pk, "child_protection_files").past == 0
+    at_25 = dt.date(2028, 5, 2)
+    assert _status(world.org.pk, "child_protection_files", at_25).past == 1
+
+
+def test_a_concern_is_kept_while_an_entry_of_another_childs_chronology_hangs_on_it(world):
+    here = side(world)
+    concern = child_protection_file(here, dt.date(2000, 1, 1))
+    younger = here.new_child(date_of_birth=dt.date(2003, 5, 1))
+    Entry.objects.create(organisation=world.org, child=younger, concern=concern, kind="referral", text="Referred.")
+    assert _status(world.org.pk, "child_protection_files").past == 0
+
+
+def test_a_child_protection_file_is_kept_as_long_as_the_childs_sen_file(world):
+    # Born 1997: past 25 on TODAY, not yet 31. The SEN file is kept to 31, and the child-protection file with it.
+    here = side(world)
+    concern = child_protection_file(here, dt.date(1997, 3, 1))
+    AnnualReview.objects.create(organisation=world.org, child=concern.child, family=here.family, setting=here.school,
+                                last_review_on=dt.date(2012, 3, 1), due_by=dt.date(2013, 3, 1))
+    other = child_protection_file(here, dt.date(1997, 3, 1))  # no SEN file: destroyed at 25
+    assert _status(world.org.pk, "child_protection_files").past == 1
+    assert _status(world.org.pk, "sen_files").past == 0
+    retention_destroy(organisation_id=world.org.pk, kind_code="child_protection_files", as_of=TODAY,
+                      approved_by=world.headteacher.user, expected=1)
+    assert Concern.objects.filter(pk=concern.pk).exists() and not Concern.objects.filter(pk=other.pk).exists()
+    at_31 = dt.date(2028, 3, 2)
+    retention_destroy(organisation_id=world.org.pk, kind_code="sen_files", as_of=at_31,
+                      approved_by=world.headteacher.user, expected=1)
+    assert _status(world.org.pk, "child_protection_files", at_31).past == 1
+
+
+def test_an_sen_file_is_destroyed_with_the_meeting_of_its_review(world):
+    here = side(world)
+    review = sen_file(here, BORN_31[0])
+    day = dt.datetime(2010, 3, 1, 10, tzinfo=dt.UTC)
+    meeting_of_review = Appointment.objects.create(organisation=world.org, setting=here.school, kind="annual_review",
+                                                   title="EHCP review", family=here.family, child=review.child,
+                                                   starts_at=day, ends_at=day + dt.timedelta(hours=1),
+                                                   notes="Ada's needs: speech and language.")
+    AnnualReview.objects.filter(pk=review.pk).update(appointment=meeting_of_review)
+    other = meeting(here, SIX_YEARS[1])  # a meeting not yet past retention, of no review
+    assert _status(world.org.pk, "meetings").past == 0, "the review's meeting is the SEN file's, not a meeting's"
+    retention_destroy(organisation_id=world.org.pk, kind_code="sen_files", as_of=TODAY,
+                      approved_by=world.headteacher.user, expected=1)
+    assert not Appointment.objects.filter(pk=meeting_of_review.pk).exists(), "the review's notes went with the file"
+    assert Appointment.objects.filter(pk=other.pk).exists() and _status(world.org.pk, "meetings").past == 0
+
+
+def test_destroyed_observations_take_their_photos_out_of_storage(world, settings, tmp_path,
+                                                                 django_capture_on_commit_callbacks):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from keyworker.care.models_journals import ObservationPhoto
+
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                                                          "OPTIONS": {"location": str(tmp_path)}}}
+    here = side(world)
+    old, recent = observation(here, THREE_YEARS[0]), observation(here, THREE_YEARS[1])
+    names = {}
+    for obs in (old, recent):
+        image = default_storage.save(f"journals/{world.org.pk}/{obs.pk}.jpg", ContentFile(b"jpeg"))
+        thumb = default_storage.save(f"journals/{world.org.pk}/{obs.pk}-thumb.jpg", ContentFile(b"jpeg"))
+        ObservationPhoto.objects.create(organisation=world.org, observation=obs, image=image, thumbnail=thumb, width=1,
+                                        height=1, uploaded_at=_at(obs.observed_on))
+        names[obs.pk] = (image, thumb)
+    with django_capture_on_commit_callbacks(execute=True):  # the files go once the destruction is committed
+        retention_destroy(organisation_id=world.org.pk, kind_code="observations", as_of=TODAY,
+                          approved_by=world.headteacher.user, expected=1)
+    assert not any(default_storage.exists(n) for n in names[old.pk]), "a destroyed observation's photos are gone"
+    assert all(default_storage.exists(n) for n in names[recent.pk])
