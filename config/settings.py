@@ -271,6 +271,10 @@ KEYWORKER_TASKS_BACKEND = os.environ.get("KEYWORKER_TASKS_BACKEND", "database")
 KEYWORKER_REDIS_URL = os.environ.get("KEYWORKER_REDIS_URL", "redis://127.0.0.1:6379/0")
 # A task claimed longer ago than this whose worker has gone quiet (killed, partitioned) is queued again.
 KEYWORKER_TASKS_CLAIM_SECONDS = float(os.environ.get("KEYWORKER_TASKS_CLAIM_SECONDS", "900"))
+# A task whose worker went quiet this many times (killed by it, or a database error every time) is marked failed.
+KEYWORKER_TASKS_MAX_ATTEMPTS = int(os.environ.get("KEYWORKER_TASKS_MAX_ATTEMPTS", "3"))
+# A prepared download (an organisation's archive, a subject access pack, an evidence pack) is removed after this.
+KEYWORKER_EXPORT_KEEP_HOURS = float(os.environ.get("KEYWORKER_EXPORT_KEEP_HOURS", "24"))
 TASK_QUEUES = ["default"]
 _TASK_BACKENDS = {
     "database": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES},
@@ -424,7 +428,7 @@ LOGGING = {
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(task_id)s",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(task_id)s %(cycle_id)s",
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
             "datefmt": "%Y-%m-%dT%H:%M:%S%z",
         },

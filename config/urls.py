@@ -24,6 +24,7 @@ urlpatterns = [
     path("allocation/", include("keyworker.caseload.urls")),
     path("staff/", include("keyworker.caseload.staff_urls")),
     path("import/", include("keyworker.imports.urls")),
+    path("exports/", include("keyworker.dashboard.export_urls")),  # downloads prepared by the worker
     path("policies/", include("keyworker.standards.urls")),
     path("contacts/", include("keyworker.contacts.urls")),
     path("celebrations/", include("keyworker.celebrations.urls")),

@@ -18,6 +18,8 @@ an owner: it holds no safeguarding capability, so it can never give one, nor wid
 
 from collections.abc import Iterable
 
+from django.core.exceptions import PermissionDenied
+
 from keyworker.core.errors import RuleViolation
 
 from . import capabilities as caps
@@ -188,6 +190,17 @@ def can_search_audit(actor: Actor) -> bool:
 def can_export_audit(actor: Actor) -> bool:
     """The data protection officer (the audit.export capability; headteachers and managers by default)."""
     return actor.is_member and actor.can(caps.AUDIT_EXPORT)
+
+
+def can_export_organisation(actor: Actor) -> bool:
+    """The whole organisation in one archive (every record, safeguarding's included, and every sign-in): the data
+    protection officer across the whole organisation, never one setting's."""
+    return actor.is_member and actor.has_organisation_scope and actor.can(caps.AUDIT_EXPORT)
+
+
+def require_export_organisation(actor: Actor) -> None:
+    if not can_export_organisation(actor):
+        raise PermissionDenied("Only the data protection officer of the whole organisation exports it.")
 
 
 # Leading a setting ----------------------------------------------------------------------------------------------

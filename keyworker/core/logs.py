@@ -15,6 +15,9 @@ from .health import HEALTH_PATH
 
 # The background work's id: a django-tasks task's result id, or a cycle of the worker's loop.
 _task_id: ContextVar[str | None] = ContextVar("keyworker_task_id", default=None)
+# One organisation's cycle of the worker (its recompute, escalations, reminders): an operator follows it through the
+# log, whether it ran as a queued task or in `keyworker worker --once`.
+_cycle_id: ContextVar[str | None] = ContextVar("keyworker_cycle_id", default=None)
 
 access_log = logging.getLogger("keyworker.access")
 
@@ -34,12 +37,30 @@ def task_context(task_id: str | None = None) -> Iterator[str]:
         _task_id.reset(token)
 
 
+def current_cycle_id() -> str | None:
+    return _cycle_id.get()
+
+
+@contextmanager
+def cycle_context(cycle_id: str | None = None) -> Iterator[str]:
+    """Every line logged inside carries this cycle id: the one given, else the one of the cycle already running
+    (the pass over every organisation gives each organisation's run its id, and the run keeps it), else a new one."""
+    value = cycle_id or _cycle_id.get() or uuid.uuid4().hex
+    token = _cycle_id.set(value)
+    try:
+        yield value
+    finally:
+        _cycle_id.reset(token)
+
+
 class IdsFilter(logging.Filter):
-    """Puts `request_id` (the request's X-Request-ID) and `task_id` on every record, None when there is none."""
+    """Puts `request_id` (the request's X-Request-ID), `task_id` and `cycle_id` on every record, None when there is
+    none."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = get_guid()
         record.task_id = _task_id.get()
+        record.cycle_id = _cycle_id.get()
         return True
 
 
@@ -55,6 +76,8 @@ class TextFormatter(logging.Formatter):
             ids.append(f"request {record.request_id}")
         if getattr(record, "task_id", None):
             ids.append(f"task {record.task_id}")
+        if getattr(record, "cycle_id", None):
+            ids.append(f"cycle {record.cycle_id}")
         record.ids = f" [{', '.join(ids)}]" if ids else ""
         return super().format(record)
 

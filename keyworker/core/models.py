@@ -46,3 +46,48 @@ class RetentionRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.years} years"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting for its turn"
+    RUNNING = "running", "Being prepared"
+    DONE = "done", "Ready to download"
+    FAILED = "failed", "Could not be prepared"
+
+
+class ExportJob(models.Model):
+    """A large download prepared by the worker (`keyworker.core.export_jobs`): who asked for what, how far it has got,
+    and the finished file in the storage, downloadable by the person who asked until `expires_at`."""
+
+    organisation_id = models.BigIntegerField()
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=40)  # a registered kind of export, e.g. "subject_access"
+    params = models.JSONField(default=dict, blank=True)  # ids and dates only: what to build
+    title = models.CharField(max_length=200)
+    status = models.CharField(max_length=16, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done while being prepared")
+    message = models.TextField(blank=True)
+    details = models.JSONField(default=dict, blank=True)  # what the file holds (counts), for the page and the audit
+    file = models.FileField(max_length=255, blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # A person's own exports (the pages), and the periodic removal of those past their time.
+            models.Index(fields=["organisation_id", "requested_by", "-created_at"], name="export_job_owner_idx"),
+            models.Index(fields=["organisation_id", "created_at"], name="export_job_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.status})"
+
+    @property
+    def pending(self) -> bool:
+        return self.status in (ExportStatus.QUEUED, ExportStatus.RUNNING)

@@ -7,6 +7,7 @@ that loses a job (Redis restarted) loses nothing that the next schedule does not
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -33,19 +34,63 @@ def enqueue_on_commit(task: Task, **kwargs: Any) -> None:
     transaction.on_commit(lambda: task.enqueue(**kwargs))
 
 
+def max_attempts() -> int:
+    """How many times a task may be claimed by a worker that then went quiet before it is given up."""
+    return max(1, int(settings.KEYWORKER_TASKS_MAX_ATTEMPTS))
+
+
+# What to do, per task, when it is given up: (the task's keyword arguments, attempts) -> None. Registered by the
+# app that owns the task (an import marks its ImportJob failed, with a message its page shows).
+GivenUp = Callable[[dict[str, Any], int], None]
+_GIVEN_UP: dict[str, GivenUp] = {}
+
+
+def register_task_given_up(task: Task, handler: GivenUp) -> None:
+    _GIVEN_UP[task.module_path] = handler
+
+
+class AttemptsExhausted(Exception):  # noqa: N818 - the name the failed task's row shows
+    """A task whose worker went quiet (killed, or cut off) on every attempt."""
+
+
 def tasks_requeue_abandoned(*, now: dt.datetime) -> int:
     """Queue again the tasks of the database queue claimed longer ago than the claim time (their worker was
     killed or partitioned). Every task is idempotent (a lease or a status claim), so running one again after a
-    slow worker finishes does its work once."""
+    slow worker finishes does its work once.
+
+    A task claimed KEYWORKER_TASKS_MAX_ATTEMPTS times already (each claim adds its worker to `worker_ids`) is not
+    queued again but marked failed: a task that kills its worker, or meets the same error each time, would
+    otherwise come back for ever. Its app is told (`register_task_given_up`)."""
     if backend_name() != "database":
         return 0  # RQ has its own registry of started jobs; the schedule queues the periodic work again anyway
     from django_tasks_db.models import DBTaskResult
 
-    stale = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, started_at__lt=now - claim_timeout())
-    requeued = stale.update(status=TaskResultStatus.READY, started_at=None)
+    cutoff = now - claim_timeout()
+    stale = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, started_at__lt=cutoff)
+    # A handful of rows at most (tasks whose worker died): their attempts are counted here, not in SQL, the same
+    # on SQLite and PostgreSQL.
+    rows = list(stale.values_list("pk", "task_path", "args_kwargs", "worker_ids"))
+    spent = [row for row in rows if len(row[3] or []) >= max_attempts()]
+    spent_ids = {row[0] for row in spent}
+    requeued = stale.filter(pk__in=[row[0] for row in rows if row[0] not in spent_ids]).update(
+        status=TaskResultStatus.READY, started_at=None)
     if requeued:
         log.warning("%s task(s) claimed before %s by a worker gone quiet were queued again", requeued,
-                    (now - claim_timeout()).isoformat())
+                    cutoff.isoformat())
+    for pk, task_path, args_kwargs, worker_ids in spent:
+        attempts = len(worker_ids or [])
+        failed = stale.filter(pk=pk).update(
+            status=TaskResultStatus.FAILED, finished_at=now, return_value=None,
+            exception_class_path=f"{AttemptsExhausted.__module__}.{AttemptsExhausted.__qualname__}",
+            traceback=f"Stopped after {attempts} attempts: its worker went quiet each time ({', '.join(worker_ids)}).",
+        )
+        if not failed:
+            continue  # finished (or given back) in the meantime
+        log.error("Task %s (%s) stopped after %s attempts: its worker went quiet each time", pk, task_path, attempts,
+                  extra={"task_path": task_path, "attempts": attempts})
+        handler = _GIVEN_UP.get(task_path)
+        if handler is not None:
+            handler(dict((args_kwargs or {}).get("kwargs") or {}), attempts)
     return requeued
 
 

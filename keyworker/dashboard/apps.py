@@ -21,3 +21,11 @@ class DashboardConfig(AppConfig):
         register_setup_link(SetupLink("retention", 90, "Retention: how long records are kept, and those past it",
                                       "week:retention", can_handle_data_rights))
         register_periodic("retention.notify", retention.retention_notify)
+        # Large downloads prepared by the worker: their kinds, the whole organisation's archive on the Setup page.
+        from keyworker.accounts.policies import can_export_organisation
+
+        from . import export_kinds
+
+        export_kinds.register()
+        register_setup_link(SetupLink("organisation_archive", 95, "The whole organisation in one archive",
+                                      "exports:organisation_archive", can_export_organisation))

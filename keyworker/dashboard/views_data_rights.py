@@ -1,21 +1,22 @@
 """Data rights, for the data protection officer: a subject access pack for a child or a carer (PDF and JSON in one
-download, logged), and erasing a carer's personal data on request."""
+download prepared by the worker, logged when downloaded), and erasing a carer's personal data on request."""
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils.text import slugify
+from django.shortcuts import redirect, render
 
 from keyworker.core import clock
-from keyworker.core.audit import audit_record
+from keyworker.core.export_jobs import export_request, exports_of
 from keyworker.core.forms import form_submit
 from keyworker.core.requests import member
 from keyworker.people.erasure import ERASED, carer_erase
+from keyworker.people.models import Child
 from keyworker.people.policies import require_handle_data_rights
 from keyworker.people.selectors import access_carer, access_child
 
-from .subject_access import subject_access_pack, subject_access_zip
+from .export_kinds import SUBJECT_ACCESS, subject_access_params
+from .subject_access import subject_access_pack
 
 
 class EraseForm(forms.Form):
@@ -32,17 +33,19 @@ def _actor(request: HttpRequest):
 
 
 def _pack_page(request: HttpRequest, actor, subject, back: str) -> HttpResponse:
-    pack = subject_access_pack(subject=subject, made_by=actor.user.full_name, as_of=clock.today())
+    """What the pack will hold; asking for it has the worker prepare the file (PDF and JSON in one ZIP), whose page
+    then offers the download (logged when downloaded)."""
+    params = subject_access_params(subject)
     if request.method == "POST":
-        audit_record(organisation_id=subject.organisation_id, actor=actor.user, event_type="subject_access.exported",
-                     obj=subject, summary=f"Subject access pack for a {pack.subject} downloaded",
-                     data={"subject": pack.subject, "id": subject.pk, "records": pack.records,
-                           "kinds": len(pack.sections), "withheld": sum(n for _, n in pack.withheld)})
-        response = HttpResponse(subject_access_zip(pack), content_type="application/zip")
-        name = slugify(pack.name) or pack.subject
-        response["Content-Disposition"] = f'attachment; filename="subject-access-{name}-{pack.made_on:%Y-%m-%d}.zip"'
-        return response
-    return render(request, "dashboard/subject_access.html", {"pack": pack, "back": back, "subject": subject})
+        pack_name = subject.display_name if isinstance(subject, Child) else f"{subject.first_name} {subject.last_name}"
+        job = export_request(actor=actor, kind=SUBJECT_ACCESS, params=params, now=clock.now(),
+                             title=f"Subject access pack: {pack_name.strip()}")
+        return redirect("exports:export", job.pk)
+    pack = subject_access_pack(subject=subject, made_by=actor.user.full_name, as_of=clock.today())
+    exports = exports_of(actor, SUBJECT_ACCESS, about={"subject": params["subject"], "id": subject.pk})
+    return render(request, "dashboard/subject_access.html", {
+        "pack": pack, "back": back, "subject": subject, "exports": exports,
+    })
 
 
 @login_required

@@ -6,19 +6,19 @@ from dataclasses import dataclass, field
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils.text import slugify
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from keyworker.accounts.access import Actor
 from keyworker.caseload.selectors import access_setting, manageable_settings
 from keyworker.core import clock
-from keyworker.core.replica import replica_reads
+from keyworker.core.export_jobs import export_request
 from keyworker.organisations.calendar import TermCalendar
 from keyworker.organisations.models import Setting
 from keyworker.standards.evidence_pack import MAX_DAYS, default_period, evidence_pack, short_date
-from keyworker.standards.pdf import evidence_pack_pdf
 from keyworker.standards.policies import require_setting_figures
 
+from .export_kinds import EVIDENCE_PACK
 from .views_week import member
 
 DATE_HINT = "Write dates as 2026-11-02 or 2/11/2026."
@@ -95,16 +95,16 @@ def evidence_pack_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def evidence_pack_pdf_view(request: HttpRequest) -> HttpResponse:
+    """The PDF is prepared by the worker (it takes seconds on a large school): asked for with POST, it has a page of
+    its own that shows its progress, then the download. GET (an old link) shows the pack's page."""
     req = _pack_request(request)
     if req.errors:
         return _page(request, req, status=400)
-    with replica_reads():  # a report: it may read a moment behind the primary
-        pack = evidence_pack(req.actor, req.setting, req.start, req.end, req.calendar)
-        pdf = evidence_pack_pdf(pack)
-    name = "-".join(filter(None, [
-        "evidence-pack", slugify(pack.where), req.start.isoformat(), "to",
-        req.end.isoformat(),
-    ]))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-    return response
+    query = f"setting={req.setting.pk}&from={req.start.isoformat()}&to={req.end.isoformat()}"
+    if request.method != "POST":
+        return redirect(f"{reverse('week:evidence_pack')}?{query}")
+    where = req.setting.name
+    job = export_request(actor=req.actor, kind=EVIDENCE_PACK, now=clock.now(),
+                         params={"setting": req.setting.pk, "from": req.start.isoformat(), "to": req.end.isoformat()},
+                         title=f"Evidence pack PDF: {where}, {short_date(req.start)} to {short_date(req.end)}")
+    return redirect("exports:export", job.pk)

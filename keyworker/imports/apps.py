@@ -17,6 +17,12 @@ class ImportsConfig(AppConfig):
         register_periodic("imports.uploaded_files", services.import_files_clean_periodic)
         # An import whose run stopped with the database is queued again (the run is all-or-nothing).
         register_periodic("imports.resume", services.imports_resume_periodic)
+        # A run whose worker dies every time is given up after KEYWORKER_TASKS_MAX_ATTEMPTS: the import fails.
+        from keyworker.core.tasks import register_task_given_up
+
+        from .tasks import import_file, import_given_up
+
+        register_task_given_up(import_file, import_given_up)
         # The nightly MIS sync: a saved mapping's export, imported when its file changes.
         from . import sync
 

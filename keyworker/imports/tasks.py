@@ -21,3 +21,20 @@ def import_file(import_id: int, user_id: int | None = None) -> str:
     actor = actor_for(user, job.setting.organisation_id) if user is not None else None
     import_run_claimed(import_id, actor)
     return ImportJob.objects.values_list("status", flat=True).get(pk=import_id)
+
+
+def import_given_up(kwargs: dict, attempts: int) -> None:
+    """The import's run was stopped with its worker every time (a file that kills it, a recurring database error):
+    the import is marked failed, with what the admin office sees on its page, and is not queued again."""
+    import logging
+
+    from keyworker.core import clock
+
+    stopped = ImportJob.objects.filter(pk=kwargs.get("import_id"), status=ImportStatus.IMPORTING).update(
+        status=ImportStatus.FAILED, finished_at=clock.now(),
+        message=(f"The import stopped after {attempts} attempts, and nothing was imported; ask your administrator "
+                 "(the worker's log says why)."),
+    )
+    if stopped:
+        logging.getLogger("keyworker.imports").error("Import %s: stopped after %s attempts", kwargs.get("import_id"),
+                                                     attempts)

@@ -16,6 +16,7 @@ import json
 import tempfile
 import zipfile
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 from django.apps import apps
@@ -33,6 +34,8 @@ from .models import Organisation
 FORMAT_VERSION = 1
 SKIPPED_APPS = {"sessions", "axes", "admin", "contenttypes", "auth"}
 MAX_MEMBER_BYTES = 2 * 1024 * 1024 * 1024
+# Prepared downloads (an earlier archive among them) are copies of what the archive holds, removed within a day.
+SKIPPED_MODELS = {"core.exportjob"}
 
 
 def _org_filter(model) -> dict | None:
@@ -62,7 +65,8 @@ def _querysets(organisation) -> list[tuple[type[models.Model], models.QuerySet]]
     out: list = [(Organisation, Organisation.objects.filter(pk=organisation.pk))]
     user_ids: set[int] = set()
     for model in apps.get_models():
-        if model._meta.app_label in SKIPPED_APPS or model is Organisation or model._meta.proxy:
+        if (model._meta.app_label in SKIPPED_APPS or model is Organisation or model._meta.proxy
+                or model._meta.label_lower in SKIPPED_MODELS):
             continue
         if _org_filter(model) is None:
             continue
@@ -98,12 +102,14 @@ def _files_of(qs, model) -> list[str]:
     return names
 
 
-def organisation_export(organisation, *, now: dt.datetime) -> bytes:
-    """The organisation's archive (bytes of a ZIP)."""
+def organisation_export(organisation, *, now: dt.datetime,
+                        progress: Callable[[int, int], None] | None = None) -> bytes:
+    """The organisation's archive (bytes of a ZIP); `progress(kinds done, kinds in all)` after each kind of record."""
     out = io.BytesIO()
     counts: dict[str, int] = {}
+    querysets = _querysets(organisation)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for model, qs in _querysets(organisation):
+        for done, (model, qs) in enumerate(querysets, start=1):
             label = model._meta.label_lower
             rows = list(qs)
             counts[label] = len(rows)
@@ -114,6 +120,8 @@ def organisation_export(organisation, *, now: dt.datetime) -> bytes:
                 if default_storage.exists(name):
                     with default_storage.open(name, "rb") as fh:
                         z.writestr(f"files/{name}", fh.read())
+            if progress is not None:
+                progress(done, len(querysets))
         z.writestr("manifest.json", json.dumps({
             "format": FORMAT_VERSION, "organisation": {"id": organisation.pk, "slug": organisation.slug, "name": organisation.name},
             "exported_at": now.isoformat(), "counts": counts,

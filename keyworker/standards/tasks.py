@@ -16,6 +16,7 @@ from django.db.models import Q
 from django_tasks import task
 
 from keyworker.core import clock
+from keyworker.core.logs import cycle_context
 from keyworker.core.periodic import run_periodic
 from keyworker.core.tasks import claim_timeout, tasks_requeue_abandoned
 from keyworker.notifications.models import Delivery, DeliveryStatus
@@ -65,9 +66,23 @@ def organisation_cycle_run(*, organisation_id: int, worker_id: str, as_of: dt.da
                            progress: CycleProgress | None = None) -> OrganisationCycle | None:
     """Recompute, switch policy versions, apply changes, notify escalations and run the periodic work of one
     organisation, under its lease. None when another worker holds the lease (it is doing this work now)."""
+    with cycle_context() as cycle_id:  # every line of this organisation's run carries the cycle's id
+        try:
+            return _organisation_cycle(organisation_id=organisation_id, worker_id=worker_id, as_of=as_of,
+                                       progress=progress, cycle_id=cycle_id)
+        except Exception:
+            log.exception("Organisation %s: cycle %s failed", organisation_id, cycle_id,
+                          extra={"organisation_id": organisation_id})
+            raise
+
+
+def _organisation_cycle(*, organisation_id: int, worker_id: str, as_of: dt.date | None, progress: CycleProgress | None,
+                        cycle_id: str) -> OrganisationCycle | None:
     name = _lease_name(organisation_id)
     if not lease_claim(name=name, holder=worker_id, now=clock.now(), ttl=LEASE_TTL):
         return None
+    log.info("Organisation %s: cycle %s started by worker %s", organisation_id, cycle_id, worker_id,
+             extra={"organisation_id": organisation_id})
     try:
         day = as_of or organisation_today(organisation_id)
         policy_versions_switch(organisation_id=organisation_id, as_of=day)
@@ -85,6 +100,8 @@ def organisation_cycle_run(*, organisation_id: int, worker_id: str, as_of: dt.da
         reminded += run_periodic(organisation_id=organisation_id, as_of=day, now=clock.now())
     finally:
         lease_release(name=name, holder=worker_id, now=clock.now())
+    log.info("Organisation %s: cycle %s done (obligations +%s ~%s -%s)", organisation_id, cycle_id, run.created,
+             run.updated, run.removed, extra={"organisation_id": organisation_id})
     return OrganisationCycle(created=run.created, updated=run.updated, removed=run.removed,
                              escalations=told.escalations, notifications=told.notifications + reminded + applied)
 

@@ -182,6 +182,7 @@ def build_matrix_world(*, build_demo: bool = True) -> MatrixWorld:
         "key_person": key_worker_of(group_child),
     }
     carer = Carer.objects.filter(family_id=school_child.family_id, user__isnull=False).order_by("pk").first()
+    _prepared_download(staff["head"])
     personas = {
         name: Persona(name, s.user, SCHOOL if s.organisation_id == school.pk else GROUP) for name, s in staff.items()
     }
@@ -193,6 +194,17 @@ def build_matrix_world(*, build_demo: bool = True) -> MatrixWorld:
     return MatrixWorld(orgs={SCHOOL: school, GROUP: group}, personas=personas,
                        focus_child={SCHOOL: school_child, GROUP: group_child}, staff=staff, carer=carer,
                        feed_tokens=_feed_tokens(school_child, staff["ta"]), checklist_item=_checklist_item(group_child))
+
+
+def _prepared_download(head: StaffMember) -> None:
+    """A download the headteacher asked the worker for (the archive, waiting for its turn): theirs alone."""
+    from django.utils import timezone
+
+    from keyworker.core.models import ExportJob
+
+    ExportJob.objects.get_or_create(organisation_id=head.organisation_id, requested_by=head.user,
+                                    kind="organisation_archive", defaults={"title": "The archive",
+                                                                           "created_at": timezone.now()})
 
 
 def _feed_tokens(child: Child, key_worker: StaffMember) -> dict[str, str]:

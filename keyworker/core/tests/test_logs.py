@@ -85,6 +85,25 @@ def test_background_work_logs_with_its_task_id():
     assert after["task_id"] is None
 
 
+def test_a_cycle_logs_with_its_cycle_id_and_a_run_inside_keeps_it():
+    handler, stream = _json_handler()
+    logger = logging.getLogger("keyworker.tests.worker")
+    logger.addHandler(handler)
+    try:
+        with logs.cycle_context("c-1") as outer:
+            with logs.cycle_context() as inner:  # an organisation's run inside the pass keeps the pass's id
+                logger.warning("recomputed")
+        with logs.cycle_context() as fresh:
+            logger.warning("another")
+        logger.warning("after")
+    finally:
+        logger.removeHandler(handler)
+    first, second, after = (json.loads(line) for line in stream.getvalue().splitlines())
+    assert outer == inner == "c-1" and first["cycle_id"] == "c-1"
+    assert second["cycle_id"] == fresh and fresh != "c-1"
+    assert after["cycle_id"] is None
+
+
 def test_a_django_tasks_task_logs_with_its_result_id():
     class Result:
         id = "3b1f0c"
@@ -105,6 +124,9 @@ def test_the_text_format_shows_the_ids_only_when_there_are_some():
     with logs.task_context("abc"):
         logs.IdsFilter().filter(record)
     assert formatter.format(record).endswith("WARNING keyworker.x [task abc] hello")
+    with logs.task_context("abc"), logs.cycle_context("c9"):
+        logs.IdsFilter().filter(record)
+    assert formatter.format(record).endswith("WARNING keyworker.x [task abc, cycle c9] hello")
 
 
 def _log_in_a_process(extra_env: dict[str, str]) -> str:
@@ -120,7 +142,7 @@ def test_production_logs_json_lines_and_development_text():
     line = _log_in_a_process({"KEYWORKER_ENV": "production", "KEYWORKER_SECRET_KEY": "x" * 60})
     record = json.loads(line)
     assert record["message"] == "cycle failed: x" and record["level"] == "WARNING" and record["logger"] == "keyworker.worker"
-    assert "request_id" in record and "task_id" in record
+    assert "request_id" in record and "task_id" in record and "cycle_id" in record
     text = _log_in_a_process({})
     assert text.endswith("WARNING keyworker.worker cycle failed: x")
     assert json.loads(_log_in_a_process({"KEYWORKER_LOG_FORMAT": "json"}))["message"] == "cycle failed: x"

@@ -73,7 +73,7 @@ PARAMETER_MODELS = {
     "step_id": "care.NextStep", "sample_id": "care.MonitoringSample", "finding_id": "care.MonitoringFinding",
     "target_id": "targets.LearningTarget", "homework_id": "targets.Homework", "visit_id": "transitions.TransitionVisit",
     "plan_id": "transitions.TransitionPlan", "reminder_id": "meetings.AppointmentReminder",
-    "passkey_id": "django_otp_webauthn.WebAuthnCredential",
+    "passkey_id": "django_otp_webauthn.WebAuthnCredential", "export_id": "core.ExportJob",
 }
 ROUTE_PARAMETER_MODELS = {
     ("attendance", "concern_id"): "attendance.AttendanceConcern",
@@ -524,6 +524,12 @@ EXPECTED: dict[str, str] = {
     "enrolment:detail": "SCHOOL=404 manager=200 key_person=404 carer=404 anon=signin",
     "enrolment:list": "SCHOOL=200 GROUP=200 carer=404 anon=signin",
 
+    # Prepared downloads: the headteacher's archive (waiting for the worker) is theirs alone; its download sends
+    # them back to its page until it is ready.
+    "exports:download": "SCHOOL=404 head=302 GROUP=404 carer=404 anon=signin",
+    "exports:export": "SCHOOL=404 head=200 GROUP=404 carer=404 anon=signin",
+    "exports:organisation_archive": "SCHOOL=403 head=200 manager=403 key_person=403 carer=404 anon=signin",
+
     "favicon": "SCHOOL=302 GROUP=302 carer=302 anon=302",
 
     "getting_started:checklist": "SCHOOL=404 LEADERS=200 manager=200 key_person=404 carer=404 anon=signin",
@@ -718,7 +724,7 @@ EXPECTED: dict[str, str] = {
 
     "week:escalated": "SCHOOL=200 GROUP=200 carer=404 anon=signin",
     "week:evidence_pack": "SCHOOL=403 LEADERS=200 manager=200 key_person=403 carer=404 anon=signin",
-    "week:evidence_pack_pdf": "SCHOOL=403 LEADERS=200 manager=200 key_person=403 carer=404 anon=signin",
+    "week:evidence_pack_pdf": "SCHOOL=403 LEADERS=302 manager=302 key_person=403 carer=404 anon=signin",
     "week:missed": "SCHOOL=200 GROUP=200 carer=404 anon=signin",
     "week:my_week": "SCHOOL=200 GROUP=200 carer=404 anon=signin",
     "week:obligation": "SCHOOL=200 GROUP=404 carer=404 anon=signin",

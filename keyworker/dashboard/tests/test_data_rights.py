@@ -59,16 +59,23 @@ def test_a_pack_takes_the_same_queries_for_2_or_20_contacts(world):
     assert len(few.captured_queries) == len(many.captured_queries)
 
 
-def test_the_officer_downloads_a_carers_pack_and_it_is_logged(world, client_for):
+def test_the_officer_downloads_a_carers_pack_and_it_is_logged(world, client_for, settings, tmp_path,
+                                                             django_capture_on_commit_callbacks):
+    settings.MEDIA_ROOT = tmp_path
     carer = world.family_a.carers.first()
     carer_account(carer, "mum@example.org")
     _contact(world, carer=carer)
     client = client_for(world.headteacher)
     page = client.get(f"/families/carers/{carer.pk}/subject-access/")
     assert page.status_code == 200 and "What the pack holds" in page.content.decode()
-    response = client.post(f"/families/carers/{carer.pk}/subject-access/")
+    with django_capture_on_commit_callbacks(execute=True):  # the worker prepares it once the request commits
+        asked = client.post(f"/families/carers/{carer.pk}/subject-access/")
+    assert asked.status_code == 302 and asked["Location"].startswith("/exports/")
+    assert AuditEvent.objects.filter(event_type="subject_access.exported").count() == 0  # logged when downloaded
+    assert "Download subject-access-" in client.get(asked["Location"]).content.decode()
+    response = client.get(f"{asked['Location']}download/")
     assert response["Content-Type"] == "application/zip"
-    files = zipfile.ZipFile(io.BytesIO(response.content))
+    files = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     assert sorted(files.namelist()) == ["subject-access.json", "subject-access.pdf"]
     data = json.loads(files.read("subject-access.json"))
     assert data["subject"] == "carer" and "people.carer" in data["records"] and "accounts.user" in data["records"]

@@ -162,13 +162,24 @@ def test_wrong_dates_are_refused_with_a_message(world, client_for, history, quer
         assert message in html and 'role="alert"' in html and r.context["pack"] is None
 
 
-def test_the_pdf(world, client_for, history):
-    r = client_for(world.headteacher).get(f"/evidence-pack.pdf?setting={world.school.pk}")
+def test_the_pdf(world, client_for, history, settings, tmp_path, django_capture_on_commit_callbacks):
+    """Asked for, the worker prepares it; its page then offers it to the leader who asked, and to nobody else."""
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(world.headteacher)
+    assert client.get(f"/evidence-pack.pdf?setting={world.school.pk}").status_code == 302  # an old link: the page
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = client.post(f"/evidence-pack.pdf?setting={world.school.pk}")
+    assert asked.status_code == 302 and asked["Location"].startswith("/exports/")
+    page = client.get(asked["Location"])
+    assert page.status_code == 200 and "Download evidence-pack-" in page.content.decode()
+    r = client.get(f"{asked['Location']}download/")
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
     assert r["Content-Disposition"] == (
         f'attachment; filename="evidence-pack-{slugify(world.org.name)}-test-primary-2026-11-02-to-2026-12-18.pdf"'
     )
-    assert r.content.startswith(b"%PDF") and len(r.content) > 2000
+    content = b"".join(r.streaming_content)
+    assert content.startswith(b"%PDF") and len(content) > 2000
+    assert client_for(world.deputy).get(f"{asked['Location']}download/").status_code == 404  # not who asked
 
     pack = evidence_pack(world.actor(world.headteacher), world.school, D(2026, 11, 2), D(2026, 12, 18))
     raw = evidence_pack_pdf(pack, compress=False)
@@ -195,13 +206,28 @@ def queries(client, url):
     return len(ctx.captured_queries)
 
 
-def test_a_fixed_number_of_queries_whatever_the_number_of_families(world, client_for, history):
+def pdf_queries(world):
+    """The queries of preparing the PDF (the worker's side)."""
+    from keyworker.core.export_jobs import export_build_run, export_request
+    from keyworker.core.models import ExportJob
+
+    job = export_request(actor=world.actor(world.headteacher), kind="evidence_pack", title="Evidence pack",
+                         params={"setting": world.school.pk, "from": "2026-11-02", "to": "2026-12-18"},
+                         now=dt.datetime(2026, 11, 18, 10, 30, tzinfo=dt.UTC))
+    with CaptureQueriesContext(connection) as ctx:
+        assert export_build_run(job.pk, now=dt.datetime(2026, 11, 18, 10, 30, tzinfo=dt.UTC)) == "done"
+    assert ExportJob.objects.get(pk=job.pk).size > 2000
+    return len(ctx.captured_queries)
+
+
+def test_a_fixed_number_of_queries_whatever_the_number_of_families(world, client_for, history, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     client = client_for(world.headteacher)
-    small = (queries(client, "/evidence-pack/"), queries(client, "/evidence-pack.pdf"))
+    small = (queries(client, "/evidence-pack/"), pdf_queries(world))
     grow(world, 25)
     assert clause(evidence_pack(world.actor(world.headteacher), world.school, D(2026, 11, 2), D(2026, 12, 18)),
                   "SCH-4").families_with_gaps == 27
-    large = (queries(client, "/evidence-pack/"), queries(client, "/evidence-pack.pdf"))
+    large = (queries(client, "/evidence-pack/"), pdf_queries(world))
     assert small == large
     assert small[0] <= 20, small
 

@@ -95,3 +95,42 @@ def test_an_organisation_held_by_another_worker_is_left_to_it(world, standard, c
                        ttl=tasks.LEASE_TTL)
     assert tasks.organisation_cycle.enqueue(organisation_id=world.org.pk).return_value is None
     assert not Obligation.objects.filter(organisation=world.org).exists()
+
+
+def test_each_organisations_cycle_logs_with_its_own_cycle_id(world, standard):
+    """An operator follows one organisation's cycle through the JSON lines: its start, what its periodic work
+    logs and its end carry one cycle id, another organisation's another."""
+    import json
+    import logging
+
+    from keyworker.core import periodic
+    from keyworker.core.tests.test_logs import _json_handler
+
+    def noisy(*, organisation_id, as_of, now):
+        logging.getLogger("keyworker.tests.periodic").warning("periodic work of %s", organisation_id)
+        return 0
+
+    handler, stream = _json_handler()
+    root = logging.getLogger("keyworker")
+    old_level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    periodic.register_periodic("tests.noisy", noisy)
+    try:
+        result = worker.run_cycle(worker_id="w1", as_of=dt.date(2026, 10, 26))
+    finally:
+        periodic._TASKS.pop("tests.noisy", None)
+        root.removeHandler(handler)
+        root.setLevel(old_level)
+    assert result.organisations == 2
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    by_org: dict[int, set] = {}
+    for line in lines:
+        for org_id in (world.org.pk, world.other_org.pk):
+            if line["message"].startswith(f"Organisation {org_id}: cycle") or line["message"] == f"periodic work of {org_id}":
+                by_org.setdefault(org_id, set()).add(line["cycle_id"])
+    assert all(len(ids) == 1 and None not in ids for ids in by_org.values()) and len(by_org) == 2
+    assert by_org[world.org.pk] != by_org[world.other_org.pk]
+    cycle_lines = [line["message"] for line in lines if line["cycle_id"] in by_org[world.org.pk]]
+    assert any(" started by worker w1" in m for m in cycle_lines) and any(" done (obligations" in m for m in cycle_lines)
+    assert f"periodic work of {world.org.pk}" in cycle_lines

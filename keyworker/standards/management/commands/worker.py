@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, close_old_connections, connection
 
 from keyworker.core import clock
+from keyworker.core.logs import cycle_context
 from keyworker.core.processes import limit_parallel_reads, lower_priority
 from keyworker.core.tasks import backend_name
 from keyworker.notifications.services import deliveries_run, digests_run
@@ -76,13 +77,15 @@ def run_cycle(*, worker_id: str, as_of: dt.date | None = None, batch: int = 200,
     waiting = organisations_with_pending_changes()
     ids = list(Organisation.objects.order_by("id").values_list("id", flat=True))
     for org_id in sorted(ids, key=lambda pk: (pk not in waiting, pk)):
-        try:
-            done = organisation_cycle_run(organisation_id=org_id, worker_id=worker_id, as_of=as_of, progress=progress)
-        except Exception:
-            # One organisation's bad data must not stop the others' reminders.
-            log.exception("Worker %s: organisation %s failed", worker_id, org_id)
-            result.errors += 1
-            continue
+        # Each organisation's run has its own cycle id: its lines, and the failure below, can be followed in the log.
+        with cycle_context(uuid.uuid4().hex):
+            try:
+                done = organisation_cycle_run(organisation_id=org_id, worker_id=worker_id, as_of=as_of, progress=progress)
+            except Exception:
+                # One organisation's bad data must not stop the others' reminders (its traceback is logged by the run).
+                log.error("Worker %s: organisation %s failed", worker_id, org_id)
+                result.errors += 1
+                continue
         if done is None:
             result.skipped += 1
             continue
