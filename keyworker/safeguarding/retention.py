@@ -1,11 +1,11 @@
 """How long child-protection files are kept: until the child is 25 (IRMS toolkit for schools: date of birth + 25
-years). A concern goes with its chronology."""
+years). A concern goes with its chronology; a contact linked to a concern is held as long as the concern."""
 
 import datetime as dt
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from keyworker.core.retention import RetentionKind, register_retention_kind
+from keyworker.core.retention import RetentionKind, register_retention_hold, register_retention_kind
 from keyworker.meetings.models import AnnualReview
 
 from .models import Concern, ConcernChild, Entry
@@ -17,6 +17,19 @@ def register() -> None:
         "IRMS Information Management Toolkit for Schools: child protection files, date of birth + 25 years",
         past_retention,
     ))
+    # A flagged contact or portal message linked to a concern is part of the child-protection file: the contacts
+    # app destroys its logs after 6 years, which would clear the concern's link; the concern holds it instead.
+    for kind_code in ("contact_logs", "portal_messages"):
+        register_retention_hold(kind_code, contacts_held, reason=HELD_BECAUSE)
+
+
+HELD_BECAUSE = ("flagged for safeguarding and linked to a child-protection concern: kept as long as the concern "
+                "(date of birth + 25 years)")
+
+
+def contacts_held(organisation_id: int) -> QuerySet:
+    """The ids of the contact logs the organisation's concerns link to (a portal message is one)."""
+    return Concern.objects.filter(organisation_id=organisation_id, contact__isnull=False).values("contact_id")
 
 
 def past_retention(organisation_id: int, cutoff: dt.date) -> QuerySet:

@@ -15,6 +15,7 @@ from keyworker.care.models_journals import Observation, ObservationChild
 from keyworker.care.models_plans import CarePlan, CarePlanComment
 from keyworker.celebrations.models import Celebration
 from keyworker.contacts.models import ContactLog, PortalMessage
+from keyworker.core.errors import RuleViolation
 from keyworker.core.models import AuditEvent
 from keyworker.core.retention import retention_destroy, retention_kinds, retention_status
 from keyworker.datachecks.models import Correction, DataCheck, DataCheckEvent
@@ -426,3 +427,75 @@ def test_destroyed_observations_take_their_photos_out_of_storage(world, settings
                           approved_by=world.headteacher.user, expected=1)
     assert not any(default_storage.exists(n) for n in names[old.pk]), "a destroyed observation's photos are gone"
     assert all(default_storage.exists(n) for n in names[recent.pk])
+
+
+def _linked_contact(s, day, kind):
+    """A contact log (or portal message) on `day`, flagged for safeguarding and linked to a concern about a child
+    whose file is kept (born 2015)."""
+    contact = (contact_log if kind == "contact_logs" else portal_message)(s, day)
+    ContactLog.objects.filter(pk=contact.pk).update(safeguarding_category="neglect", flagged_at=_at(day))
+    child = s.new_child(date_of_birth=dt.date(2015, 1, 1))
+    concern = Concern.objects.create(organisation=s.org, setting=s.school, child=child, family=s.family,
+                                     category="neglect", what_happened="Ada came in hungry.", happened_at=_at(day),
+                                     raised_by=s.staff, contact=contact)
+    ConcernChild.objects.create(organisation=s.org, concern=concern, child=child)
+    return contact, concern
+
+
+@pytest.mark.parametrize("code", ["contact_logs", "portal_messages"])
+def test_a_contact_linked_to_a_concern_is_kept_as_long_as_the_concern(world, code):
+    make, past_day, kept_day = MAKERS[code]
+    here, there = side(world), side(world, other=True)
+    held, concern = _linked_contact(here, past_day, code)
+    _linked_contact(here, kept_day, code)  # not yet past: neither listed nor counted as held
+    plain = make(here, past_day)
+    theirs, _ = _linked_contact(there, past_day, code)
+    status = _status(world.org.pk, code)
+    assert (status.past, status.held) == (1, 1), f"{code}: the linked contact is held, not listed"
+    assert "linked to a child-protection concern" in " ".join(status.held_because)
+    other = _status(world.other_org.pk, code)
+    assert (other.past, other.held) == (0, 1), "each organisation's concerns hold its own contacts"
+    retention_destroy(organisation_id=world.org.pk, kind_code=code, as_of=TODAY, approved_by=world.headteacher.user,
+                      expected=1)
+    assert not ContactLog.objects.filter(pk=plain.pk).exists()
+    assert ContactLog.objects.filter(pk=held.pk).exists() and Concern.objects.get(pk=concern.pk).contact_id == held.pk
+    assert ContactLog.objects.filter(pk=theirs.pk).exists()
+    with pytest.raises(RuleViolation, match="past retention now: nothing was destroyed"):  # the held one cannot be destroyed by approving it
+        retention_destroy(organisation_id=world.org.pk, kind_code=code, as_of=TODAY,
+                          approved_by=world.headteacher.user, expected=1)
+    # The concern goes when its child is 25 (approved as a child-protection file); the contact is then listed.
+    at_25 = dt.date(2040, 1, 2)
+    retention_destroy(organisation_id=world.org.pk, kind_code="child_protection_files", as_of=at_25,
+                      approved_by=world.headteacher.user, expected=2)
+    assert (_status(world.org.pk, code, at_25).past, _status(world.org.pk, code, at_25).held) == (2, 0)
+
+
+@pytest.mark.parametrize("code", ["contact_logs", "portal_messages"])
+def test_held_contacts_take_no_more_queries_to_count_or_to_leave_alone(world, code):
+    make, past_day, _ = MAKERS[code]
+    here, counts = side(world), []
+    for n in (1, 20):
+        for _ in range(n):
+            _linked_contact(here, past_day, code)
+            make(here, past_day)
+        with CaptureQueriesContext(connection) as counting:
+            status = retention_status(world.org.pk, TODAY)
+        assert len(counting) == len(status) + 1
+        # The held ones stay: one from the first round, with the twenty of the second.
+        assert {s.kind.code: (s.past, s.held) for s in status}[code] == (n, 1 if n == 1 else 21)
+        with CaptureQueriesContext(connection) as queries:
+            assert retention_destroy(organisation_id=world.org.pk, kind_code=code, as_of=TODAY,
+                                     approved_by=world.headteacher.user, expected=n) == n
+        counts.append(len(queries))
+    assert counts[0] == counts[1], f"{code}: {counts[0]} queries for one record, {counts[1]} for twenty"
+
+
+def test_the_page_says_how_many_contacts_are_held_and_why(world, client_for):
+    here = side(world)
+    _linked_contact(here, SIX_YEARS[0], "contact_logs")
+    _linked_contact(here, SIX_YEARS[0], "contact_logs")
+    html = client_for(world.headteacher).get("/retention/").content.decode()
+    card = html.split('id="kind-contact_logs"')[1].split("</section>")[0]
+    assert "None past retention" in card and "2 records</strong> past 6 years are kept, not destroyed" in card
+    assert "linked to a child-protection concern" in card
+
