@@ -35,7 +35,7 @@ EXPECTED = {
     "attendance_marks", "child_protection_files", "sen_files", "contact_logs", "portal_messages",
     "key_aspect_changes", "data_checks", "corrections", "celebrations", "wellbeing_concerns", "meetings",
     "care_plans", "observations", "learning_targets", "homework", "transition_plans", "import_reports",
-    "ctf_import_reports",
+    "ctf_import_reports", "child_protection_entries",
 }
 
 
@@ -121,6 +121,13 @@ def child_protection_file(s, day):
     ConcernChild.objects.create(organisation=s.org, concern=concern, child=child)
     Entry.objects.create(organisation=s.org, child=child, concern=concern, kind="action", text="Ada: talk to mum.")
     return concern
+
+
+def child_protection_entry(s, day):
+    # An entry of no concern (a change of protection status) in the chronology of a child born on `day`.
+    child = s.new_child(date_of_birth=day)
+    return Entry.objects.create(organisation=s.org, child=child, concern=None, kind="status", status_from="",
+                                status_to="child_protection_plan", text="Ada: on a child protection plan.")
 
 
 def sen_file(s, day):
@@ -238,6 +245,7 @@ MAKERS = {
     "ctf_import_reports": (ctf_import, dt.date(2025, 11, 1), dt.date(2025, 12, 1)),
     "attendance_marks": (attendance_mark, *SIX_YEARS),  # the date of the entry + 6
     "child_protection_files": (child_protection_file, *BORN_25),  # date of birth + 25
+    "child_protection_entries": (child_protection_entry, *BORN_25),  # date of birth + 25
     "sen_files": (sen_file, *BORN_31),  # date of birth + 31
     "portal_messages": (portal_message, *SIX_YEARS),  # the day sent + 6
     "data_checks": (data_check, *SIX_YEARS),  # the day the check began + 6
@@ -499,3 +507,34 @@ def test_the_page_says_how_many_contacts_are_held_and_why(world, client_for):
     assert "None past retention" in card and "2 records</strong> past 6 years are kept, not destroyed" in card
     assert "linked to a child-protection concern" in card
 
+
+def test_entries_of_no_concern_go_with_the_childs_file_once_its_concerns_are_destroyed(world):
+    here = side(world)
+    concern = child_protection_file(here, dt.date(2000, 1, 1))
+    younger = here.new_child(date_of_birth=dt.date(2003, 5, 1))  # keeps the concern until 2028
+    ConcernChild.objects.create(organisation=world.org, concern=concern, child=younger)
+    status_change = Entry.objects.create(organisation=world.org, child=concern.child, kind="status",
+                                         status_to="child_in_need", text="Child in need.")
+    transfer = Entry.objects.create(organisation=world.org, child=concern.child, kind="transfer",
+                                    sent_to="Ada's new school", text="File sent.")
+    assert _status(world.org.pk, "child_protection_entries").past == 0, "the child's file is still partly kept"
+    at_25 = dt.date(2028, 5, 2)
+    assert _status(world.org.pk, "child_protection_entries", at_25).past == 0, "they wait for the concern"
+    retention_destroy(organisation_id=world.org.pk, kind_code="child_protection_files", as_of=at_25,
+                      approved_by=world.headteacher.user, expected=1)
+    assert _status(world.org.pk, "child_protection_entries", at_25).past == 2, "the concern's own entry went with it"
+    retention_destroy(organisation_id=world.org.pk, kind_code="child_protection_entries", as_of=at_25,
+                      approved_by=world.headteacher.user, expected=2)
+    assert not Entry.objects.filter(pk__in=[status_change.pk, transfer.pk]).exists()
+
+
+def test_entries_of_no_concern_are_kept_as_long_as_the_childs_sen_file(world):
+    here = side(world)
+    entry = child_protection_entry(here, dt.date(1997, 3, 1))  # past 25, not yet 31
+    AnnualReview.objects.create(organisation=world.org, child=entry.child, family=here.family, setting=here.school,
+                                last_review_on=dt.date(2012, 3, 1), due_by=dt.date(2013, 3, 1))
+    assert _status(world.org.pk, "child_protection_entries").past == 0
+    at_31 = dt.date(2028, 3, 2)
+    retention_destroy(organisation_id=world.org.pk, kind_code="sen_files", as_of=at_31,
+                      approved_by=world.headteacher.user, expected=1)
+    assert _status(world.org.pk, "child_protection_entries", at_31).past == 1
