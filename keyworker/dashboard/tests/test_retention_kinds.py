@@ -20,6 +20,7 @@ from keyworker.core.models import AuditEvent
 from keyworker.core.retention import retention_destroy, retention_kinds, retention_status
 from keyworker.datachecks.models import Correction, DataCheck, DataCheckEvent
 from keyworker.imports.models import CtfImport, ImportJob
+from keyworker.meetings.evenings_models import EveningSlot, ParentsEvening
 from keyworker.meetings.models import AnnualReview, Appointment, FamilyViews, Invitee
 from keyworker.organisations.models import HalfTerm, Organisation, Setting
 from keyworker.people.models import Child, Family, KeyAspectChange
@@ -35,7 +36,7 @@ EXPECTED = {
     "attendance_marks", "child_protection_files", "sen_files", "contact_logs", "portal_messages",
     "key_aspect_changes", "data_checks", "corrections", "celebrations", "wellbeing_concerns", "meetings",
     "care_plans", "observations", "learning_targets", "homework", "transition_plans", "import_reports",
-    "ctf_import_reports", "child_protection_entries",
+    "ctf_import_reports", "child_protection_entries", "parents_evenings",
 }
 
 
@@ -187,6 +188,21 @@ def meeting(s, day):
     return appointment
 
 
+def parents_evening(s, day):
+    start = _at(day)
+    evening = ParentsEvening.objects.create(organisation=s.org, setting=s.school, title="Autumn parents' evening",
+                                            starts_at=start, ends_at=start + dt.timedelta(hours=2),
+                                            booking_opens_at=start - dt.timedelta(days=14),
+                                            booking_closes_at=start - dt.timedelta(days=1))
+    EveningSlot.objects.bulk_create([EveningSlot(organisation=s.org, evening=evening, staff=s.staff,
+                                                 starts_at=start + dt.timedelta(minutes=10 * i),
+                                                 ends_at=start + dt.timedelta(minutes=10 * (i + 1))) for i in range(3)])
+    # One of them booked by Ada's family.
+    EveningSlot.objects.filter(evening=evening, starts_at=start).update(
+        family=s.family, child=s.child, carer=s.family.carers.first(), booked_at=start - dt.timedelta(days=7))
+    return evening
+
+
 def care_plan(s, day):
     # Counted from the child's date of birth; one plan per child.
     child = s.new_child(date_of_birth=day)
@@ -252,6 +268,7 @@ MAKERS = {
     "corrections": (correction, *SIX_YEARS),  # the day proposed + 6
     "wellbeing_concerns": (wellbeing_concern, dt.date(2001, 11, 17), dt.date(2001, 11, 18)),  # the day noticed + 25
     "meetings": (meeting, *SIX_YEARS),  # the day of the meeting + 6
+    "parents_evenings": (parents_evening, *SIX_YEARS),  # the day of the evening + 6
     "care_plans": (care_plan, *BORN_25),  # date of birth + 25
     "observations": (observation, *THREE_YEARS),  # the day observed + 3
     "learning_targets": (learning_target, *THREE_YEARS),  # the day set + 3
@@ -435,6 +452,19 @@ def test_destroyed_observations_take_their_photos_out_of_storage(world, settings
                           approved_by=world.headteacher.user, expected=1)
     assert not any(default_storage.exists(n) for n in names[old.pk]), "a destroyed observation's photos are gone"
     assert all(default_storage.exists(n) for n in names[recent.pk])
+
+
+def test_a_parents_evening_is_destroyed_with_its_slots_and_bookings_not_the_meetings_booked(world):
+    here = side(world)
+    evening = parents_evening(here, SIX_YEARS[0])
+    slot = EveningSlot.objects.get(evening=evening, family__isnull=False)
+    booked = meeting(here, SIX_YEARS[0])  # the booking's meeting: a meeting with the family, kept as the meetings are
+    EveningSlot.objects.filter(pk=slot.pk).update(appointment=booked)
+    retention_destroy(organisation_id=world.org.pk, kind_code="parents_evenings", as_of=TODAY,
+                      approved_by=world.headteacher.user, expected=1)
+    assert not ParentsEvening.objects.filter(pk=evening.pk).exists()
+    assert not EveningSlot.objects.filter(evening_id=evening.pk).exists(), "the slots and who booked them went too"
+    assert Appointment.objects.filter(pk=booked.pk).exists() and _status(world.org.pk, "meetings").past == 1
 
 
 def _linked_contact(s, day, kind):
