@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from keyworker.accounts.models import StaffMember
 from keyworker.attendance.codes import codes_load, england_2024
 from keyworker.attendance.models import AttendanceCode, AttendanceMark
-from keyworker.care.models_journals import Observation, ObservationChild
+from keyworker.care.models_journals import Observation, ObservationChild, WowMoment
 from keyworker.care.models_plans import CarePlan, CarePlanComment
 from keyworker.celebrations.models import Celebration
 from keyworker.contacts.models import ContactLog, PortalMessage
@@ -36,7 +36,7 @@ EXPECTED = {
     "attendance_marks", "child_protection_files", "sen_files", "contact_logs", "portal_messages",
     "key_aspect_changes", "data_checks", "corrections", "celebrations", "wellbeing_concerns", "meetings",
     "care_plans", "observations", "learning_targets", "homework", "transition_plans", "import_reports",
-    "ctf_import_reports", "child_protection_entries", "parents_evenings",
+    "ctf_import_reports", "child_protection_entries", "parents_evenings", "wow_moments",
 }
 
 
@@ -203,6 +203,12 @@ def parents_evening(s, day):
     return evening
 
 
+def wow_moment(s, day):
+    return WowMoment.objects.create(organisation=s.org, child=s.child, family=s.family, setting=s.school,
+                                    carer=s.family.carers.first(), carer_name="Ada's mum", happened_on=day,
+                                    text="Ada counted the stairs.", created_at=_at(day))
+
+
 def care_plan(s, day):
     # Counted from the child's date of birth; one plan per child.
     child = s.new_child(date_of_birth=day)
@@ -269,6 +275,7 @@ MAKERS = {
     "wellbeing_concerns": (wellbeing_concern, dt.date(2001, 11, 17), dt.date(2001, 11, 18)),  # the day noticed + 25
     "meetings": (meeting, *SIX_YEARS),  # the day of the meeting + 6
     "parents_evenings": (parents_evening, *SIX_YEARS),  # the day of the evening + 6
+    "wow_moments": (wow_moment, *THREE_YEARS),  # the day it happened + 3
     "care_plans": (care_plan, *BORN_25),  # date of birth + 25
     "observations": (observation, *THREE_YEARS),  # the day observed + 3
     "learning_targets": (learning_target, *THREE_YEARS),  # the day set + 3
@@ -452,6 +459,29 @@ def test_destroyed_observations_take_their_photos_out_of_storage(world, settings
                           approved_by=world.headteacher.user, expected=1)
     assert not any(default_storage.exists(n) for n in names[old.pk]), "a destroyed observation's photos are gone"
     assert all(default_storage.exists(n) for n in names[recent.pk])
+
+
+def test_destroyed_wow_moments_take_their_photos_out_of_storage(world, settings, tmp_path,
+                                                                django_capture_on_commit_callbacks):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                                                          "OPTIONS": {"location": str(tmp_path)}}}
+    here, there = side(world), side(world, other=True)
+    names = {}
+    for wow in (wow_moment(here, THREE_YEARS[0]), wow_moment(here, THREE_YEARS[1]), wow_moment(there, THREE_YEARS[0])):
+        image = default_storage.save(f"journals/{wow.organisation_id}/wow-{wow.pk}.jpg", ContentFile(b"jpeg"))
+        thumb = default_storage.save(f"journals/{wow.organisation_id}/wow-{wow.pk}-thumb.jpg", ContentFile(b"jpeg"))
+        WowMoment.objects.filter(pk=wow.pk).update(image=image, thumbnail=thumb)
+        names[wow.pk] = (image, thumb)
+    old, recent, theirs = names
+    wow_moment(here, THREE_YEARS[0])  # one without a photo
+    with django_capture_on_commit_callbacks(execute=True):
+        assert retention_destroy(organisation_id=world.org.pk, kind_code="wow_moments", as_of=TODAY,
+                                 approved_by=world.headteacher.user, expected=2) == 2
+    assert not any(default_storage.exists(n) for n in names[old]), "a destroyed wow moment's photo is gone"
+    assert all(default_storage.exists(n) for n in names[recent] + names[theirs])
 
 
 def test_a_parents_evening_is_destroyed_with_its_slots_and_bookings_not_the_meetings_booked(world):
