@@ -6,6 +6,10 @@ child's date of birth, the entry's date), and the records past it on a date. An 
 period (`RetentionRule`), never shorten it. The worker tells the data protection officer when records are past
 retention; nothing is destroyed until they approve, kind by kind, and the destruction is logged (what kind, how
 many, the period, who approved, when) without keeping anything the records said.
+
+An app may hold records of another app's kind past their period (`register_retention_hold`): a contact linked to a
+child-protection concern is kept as long as the concern. Held records are neither listed nor destroyed, and the page
+says how many are held and why.
 """
 
 import datetime as dt
@@ -14,7 +18,7 @@ from dataclasses import dataclass
 
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import ProtectedError, QuerySet
+from django.db.models import Count, ProtectedError, Q, QuerySet
 
 from .audit import audit_record
 from .errors import RuleViolation
@@ -54,6 +58,37 @@ def retention_kinds() -> list[RetentionKind]:
     return sorted(_KINDS.values(), key=lambda k: k.label)
 
 
+# kind code -> why the records are held -> (organisation_id) -> a queryset of one column: the held records' ids
+# (never NULL: "id NOT IN (…, NULL)" excludes every row).
+_HOLDS: dict[str, dict[str, Callable[[int], QuerySet]]] = {}
+
+
+def register_retention_hold(kind_code: str, holds: Callable[[int], QuerySet], *, reason: str) -> None:
+    """Keep some records of a kind past its period for another app's sake, without the kind's app knowing it: `holds`
+    answers the ids of the organisation's records held; `reason` says why, on the page ("linked to a concern…")."""
+    _HOLDS.setdefault(kind_code, {})[reason] = holds
+
+
+def unregister_retention_hold(kind_code: str, reason: str) -> None:
+    _HOLDS.get(kind_code, {}).pop(reason, None)
+
+
+def _held(kind_code: str, organisation_id: int) -> Q | None:
+    """The kind's records held for the organisation, as a condition on their id (None: nothing holds this kind)."""
+    holds = _HOLDS.get(kind_code)
+    if not holds:
+        return None
+    condition = Q()
+    for holds_ids in holds.values():
+        condition |= Q(pk__in=holds_ids(organisation_id))
+    return condition
+
+
+def retention_holds(kind_code: str) -> list[str]:
+    """Why records of this kind may be held (the reasons registered), for the page."""
+    return sorted(_HOLDS.get(kind_code, {}))
+
+
 def years_before(day: dt.date, years: int) -> dt.date:
     """The same day `years` earlier (29 February: the 28th)."""
     try:
@@ -68,7 +103,9 @@ class RetentionStatus:
     years: int
     lengthened: bool
     cutoff: dt.date  # records whose anchor is before this are past retention
-    past: int
+    past: int  # past retention and not held: what "Destroy" destroys
+    held: int = 0  # past retention but held for another record's sake (a concern), and why
+    held_because: tuple[str, ...] = ()
 
 
 def retention_years(organisation_id: int) -> dict[str, int]:
@@ -77,13 +114,21 @@ def retention_years(organisation_id: int) -> dict[str, int]:
 
 
 def retention_status(organisation_id: int, as_of: dt.date) -> list[RetentionStatus]:
-    """Each kind: its period, and how many records are past it on as_of (one count query per kind)."""
+    """Each kind: its period, and how many records are past it on as_of, and how many of those are held (one count
+    query per kind)."""
     years = retention_years(organisation_id)
     out = []
     for kind in retention_kinds():
         cutoff = years_before(as_of, years[kind.code])
-        out.append(RetentionStatus(kind, years[kind.code], years[kind.code] > kind.default_years, cutoff,
-                                   kind.past(organisation_id, cutoff).count()))
+        past = kind.past(organisation_id, cutoff)
+        held = _held(kind.code, organisation_id)
+        if held is None:
+            n, n_held = past.count(), 0
+        else:
+            counts = past.aggregate(n=Count("pk"), held=Count("pk", filter=held))
+            n, n_held = counts["n"] - counts["held"], counts["held"]
+        out.append(RetentionStatus(kind, years[kind.code], years[kind.code] > kind.default_years, cutoff, n, n_held,
+                                   tuple(retention_holds(kind.code)) if n_held else ()))
     return out
 
 
@@ -116,6 +161,8 @@ def retention_destroy(*, organisation_id: int, kind_code: str, as_of: dt.date, a
     years = retention_years(organisation_id)[kind_code]
     cutoff = years_before(as_of, years)
     qs = kind.past(organisation_id, cutoff)
+    if (held := _held(kind_code, organisation_id)) is not None:
+        qs = qs.exclude(held)
     n = qs.count()
     if n == 0:
         raise RuleViolation(f"No {kind.label.lower()} are past retention now: nothing was destroyed.", rule="none")

@@ -11,14 +11,16 @@ from django.test.utils import CaptureQueriesContext
 from keyworker.accounts.models import StaffMember
 from keyworker.attendance.codes import codes_load, england_2024
 from keyworker.attendance.models import AttendanceCode, AttendanceMark
-from keyworker.care.models_journals import Observation, ObservationChild
+from keyworker.care.models_journals import Observation, ObservationChild, WowMoment
 from keyworker.care.models_plans import CarePlan, CarePlanComment
 from keyworker.celebrations.models import Celebration
 from keyworker.contacts.models import ContactLog, PortalMessage
+from keyworker.core.errors import RuleViolation
 from keyworker.core.models import AuditEvent
 from keyworker.core.retention import retention_destroy, retention_kinds, retention_status
 from keyworker.datachecks.models import Correction, DataCheck, DataCheckEvent
 from keyworker.imports.models import CtfImport, ImportJob
+from keyworker.meetings.evenings_models import EveningSlot, ParentsEvening
 from keyworker.meetings.models import AnnualReview, Appointment, FamilyViews, Invitee
 from keyworker.organisations.models import HalfTerm, Organisation, Setting
 from keyworker.people.models import Child, Family, KeyAspectChange
@@ -34,7 +36,7 @@ EXPECTED = {
     "attendance_marks", "child_protection_files", "sen_files", "contact_logs", "portal_messages",
     "key_aspect_changes", "data_checks", "corrections", "celebrations", "wellbeing_concerns", "meetings",
     "care_plans", "observations", "learning_targets", "homework", "transition_plans", "import_reports",
-    "ctf_import_reports",
+    "ctf_import_reports", "child_protection_entries", "parents_evenings", "wow_moments",
 }
 
 
@@ -122,6 +124,13 @@ def child_protection_file(s, day):
     return concern
 
 
+def child_protection_entry(s, day):
+    # An entry of no concern (a change of protection status) in the chronology of a child born on `day`.
+    child = s.new_child(date_of_birth=day)
+    return Entry.objects.create(organisation=s.org, child=child, concern=None, kind="status", status_from="",
+                                status_to="child_protection_plan", text="Ada: on a child protection plan.")
+
+
 def sen_file(s, day):
     child = s.new_child(date_of_birth=day)
     review = AnnualReview.objects.create(organisation=s.org, child=child, family=s.family, setting=s.school,
@@ -177,6 +186,27 @@ def meeting(s, day):
                                              notes="Ada is settling.")
     Invitee.objects.create(organisation=s.org, appointment=appointment, kind="staff", staff=s.staff)
     return appointment
+
+
+def parents_evening(s, day):
+    start = _at(day)
+    evening = ParentsEvening.objects.create(organisation=s.org, setting=s.school, title="Autumn parents' evening",
+                                            starts_at=start, ends_at=start + dt.timedelta(hours=2),
+                                            booking_opens_at=start - dt.timedelta(days=14),
+                                            booking_closes_at=start - dt.timedelta(days=1))
+    EveningSlot.objects.bulk_create([EveningSlot(organisation=s.org, evening=evening, staff=s.staff,
+                                                 starts_at=start + dt.timedelta(minutes=10 * i),
+                                                 ends_at=start + dt.timedelta(minutes=10 * (i + 1))) for i in range(3)])
+    # One of them booked by Ada's family.
+    EveningSlot.objects.filter(evening=evening, starts_at=start).update(
+        family=s.family, child=s.child, carer=s.family.carers.first(), booked_at=start - dt.timedelta(days=7))
+    return evening
+
+
+def wow_moment(s, day):
+    return WowMoment.objects.create(organisation=s.org, child=s.child, family=s.family, setting=s.school,
+                                    carer=s.family.carers.first(), carer_name="Ada's mum", happened_on=day,
+                                    text="Ada counted the stairs.", created_at=_at(day))
 
 
 def care_plan(s, day):
@@ -237,12 +267,15 @@ MAKERS = {
     "ctf_import_reports": (ctf_import, dt.date(2025, 11, 1), dt.date(2025, 12, 1)),
     "attendance_marks": (attendance_mark, *SIX_YEARS),  # the date of the entry + 6
     "child_protection_files": (child_protection_file, *BORN_25),  # date of birth + 25
+    "child_protection_entries": (child_protection_entry, *BORN_25),  # date of birth + 25
     "sen_files": (sen_file, *BORN_31),  # date of birth + 31
     "portal_messages": (portal_message, *SIX_YEARS),  # the day sent + 6
     "data_checks": (data_check, *SIX_YEARS),  # the day the check began + 6
     "corrections": (correction, *SIX_YEARS),  # the day proposed + 6
     "wellbeing_concerns": (wellbeing_concern, dt.date(2001, 11, 17), dt.date(2001, 11, 18)),  # the day noticed + 25
     "meetings": (meeting, *SIX_YEARS),  # the day of the meeting + 6
+    "parents_evenings": (parents_evening, *SIX_YEARS),  # the day of the evening + 6
+    "wow_moments": (wow_moment, *THREE_YEARS),  # the day it happened + 3
     "care_plans": (care_plan, *BORN_25),  # date of birth + 25
     "observations": (observation, *THREE_YEARS),  # the day observed + 3
     "learning_targets": (learning_target, *THREE_YEARS),  # the day set + 3
@@ -426,3 +459,142 @@ def test_destroyed_observations_take_their_photos_out_of_storage(world, settings
                           approved_by=world.headteacher.user, expected=1)
     assert not any(default_storage.exists(n) for n in names[old.pk]), "a destroyed observation's photos are gone"
     assert all(default_storage.exists(n) for n in names[recent.pk])
+
+
+def test_destroyed_wow_moments_take_their_photos_out_of_storage(world, settings, tmp_path,
+                                                                django_capture_on_commit_callbacks):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                                                          "OPTIONS": {"location": str(tmp_path)}}}
+    here, there = side(world), side(world, other=True)
+    names = {}
+    for wow in (wow_moment(here, THREE_YEARS[0]), wow_moment(here, THREE_YEARS[1]), wow_moment(there, THREE_YEARS[0])):
+        image = default_storage.save(f"journals/{wow.organisation_id}/wow-{wow.pk}.jpg", ContentFile(b"jpeg"))
+        thumb = default_storage.save(f"journals/{wow.organisation_id}/wow-{wow.pk}-thumb.jpg", ContentFile(b"jpeg"))
+        WowMoment.objects.filter(pk=wow.pk).update(image=image, thumbnail=thumb)
+        names[wow.pk] = (image, thumb)
+    old, recent, theirs = names
+    wow_moment(here, THREE_YEARS[0])  # one without a photo
+    with django_capture_on_commit_callbacks(execute=True):
+        assert retention_destroy(organisation_id=world.org.pk, kind_code="wow_moments", as_of=TODAY,
+                                 approved_by=world.headteacher.user, expected=2) == 2
+    assert not any(default_storage.exists(n) for n in names[old]), "a destroyed wow moment's photo is gone"
+    assert all(default_storage.exists(n) for n in names[recent] + names[theirs])
+
+
+def test_a_parents_evening_is_destroyed_with_its_slots_and_bookings_not_the_meetings_booked(world):
+    here = side(world)
+    evening = parents_evening(here, SIX_YEARS[0])
+    slot = EveningSlot.objects.get(evening=evening, family__isnull=False)
+    booked = meeting(here, SIX_YEARS[0])  # the booking's meeting: a meeting with the family, kept as the meetings are
+    EveningSlot.objects.filter(pk=slot.pk).update(appointment=booked)
+    retention_destroy(organisation_id=world.org.pk, kind_code="parents_evenings", as_of=TODAY,
+                      approved_by=world.headteacher.user, expected=1)
+    assert not ParentsEvening.objects.filter(pk=evening.pk).exists()
+    assert not EveningSlot.objects.filter(evening_id=evening.pk).exists(), "the slots and who booked them went too"
+    assert Appointment.objects.filter(pk=booked.pk).exists() and _status(world.org.pk, "meetings").past == 1
+
+
+def _linked_contact(s, day, kind):
+    """A contact log (or portal message) on `day`, flagged for safeguarding and linked to a concern about a child
+    whose file is kept (born 2015)."""
+    contact = (contact_log if kind == "contact_logs" else portal_message)(s, day)
+    ContactLog.objects.filter(pk=contact.pk).update(safeguarding_category="neglect", flagged_at=_at(day))
+    child = s.new_child(date_of_birth=dt.date(2015, 1, 1))
+    concern = Concern.objects.create(organisation=s.org, setting=s.school, child=child, family=s.family,
+                                     category="neglect", what_happened="Ada came in hungry.", happened_at=_at(day),
+                                     raised_by=s.staff, contact=contact)
+    ConcernChild.objects.create(organisation=s.org, concern=concern, child=child)
+    return contact, concern
+
+
+@pytest.mark.parametrize("code", ["contact_logs", "portal_messages"])
+def test_a_contact_linked_to_a_concern_is_kept_as_long_as_the_concern(world, code):
+    make, past_day, kept_day = MAKERS[code]
+    here, there = side(world), side(world, other=True)
+    held, concern = _linked_contact(here, past_day, code)
+    _linked_contact(here, kept_day, code)  # not yet past: neither listed nor counted as held
+    plain = make(here, past_day)
+    theirs, _ = _linked_contact(there, past_day, code)
+    status = _status(world.org.pk, code)
+    assert (status.past, status.held) == (1, 1), f"{code}: the linked contact is held, not listed"
+    assert "linked to a child-protection concern" in " ".join(status.held_because)
+    other = _status(world.other_org.pk, code)
+    assert (other.past, other.held) == (0, 1), "each organisation's concerns hold its own contacts"
+    retention_destroy(organisation_id=world.org.pk, kind_code=code, as_of=TODAY, approved_by=world.headteacher.user,
+                      expected=1)
+    assert not ContactLog.objects.filter(pk=plain.pk).exists()
+    assert ContactLog.objects.filter(pk=held.pk).exists() and Concern.objects.get(pk=concern.pk).contact_id == held.pk
+    assert ContactLog.objects.filter(pk=theirs.pk).exists()
+    with pytest.raises(RuleViolation, match="past retention now: nothing was destroyed"):  # the held one cannot be destroyed by approving it
+        retention_destroy(organisation_id=world.org.pk, kind_code=code, as_of=TODAY,
+                          approved_by=world.headteacher.user, expected=1)
+    # The concern goes when its child is 25 (approved as a child-protection file); the contact is then listed.
+    at_25 = dt.date(2040, 1, 2)
+    retention_destroy(organisation_id=world.org.pk, kind_code="child_protection_files", as_of=at_25,
+                      approved_by=world.headteacher.user, expected=2)
+    assert (_status(world.org.pk, code, at_25).past, _status(world.org.pk, code, at_25).held) == (2, 0)
+
+
+@pytest.mark.parametrize("code", ["contact_logs", "portal_messages"])
+def test_held_contacts_take_no_more_queries_to_count_or_to_leave_alone(world, code):
+    make, past_day, _ = MAKERS[code]
+    here, counts = side(world), []
+    for n in (1, 20):
+        for _ in range(n):
+            _linked_contact(here, past_day, code)
+            make(here, past_day)
+        with CaptureQueriesContext(connection) as counting:
+            status = retention_status(world.org.pk, TODAY)
+        assert len(counting) == len(status) + 1
+        # The held ones stay: one from the first round, with the twenty of the second.
+        assert {s.kind.code: (s.past, s.held) for s in status}[code] == (n, 1 if n == 1 else 21)
+        with CaptureQueriesContext(connection) as queries:
+            assert retention_destroy(organisation_id=world.org.pk, kind_code=code, as_of=TODAY,
+                                     approved_by=world.headteacher.user, expected=n) == n
+        counts.append(len(queries))
+    assert counts[0] == counts[1], f"{code}: {counts[0]} queries for one record, {counts[1]} for twenty"
+
+
+def test_the_page_says_how_many_contacts_are_held_and_why(world, client_for):
+    here = side(world)
+    _linked_contact(here, SIX_YEARS[0], "contact_logs")
+    _linked_contact(here, SIX_YEARS[0], "contact_logs")
+    html = client_for(world.headteacher).get("/retention/").content.decode()
+    card = html.split('id="kind-contact_logs"')[1].split("</section>")[0]
+    assert "None past retention" in card and "2 records</strong> past 6 years are kept, not destroyed" in card
+    assert "linked to a child-protection concern" in card
+
+
+def test_entries_of_no_concern_go_with_the_childs_file_once_its_concerns_are_destroyed(world):
+    here = side(world)
+    concern = child_protection_file(here, dt.date(2000, 1, 1))
+    younger = here.new_child(date_of_birth=dt.date(2003, 5, 1))  # keeps the concern until 2028
+    ConcernChild.objects.create(organisation=world.org, concern=concern, child=younger)
+    status_change = Entry.objects.create(organisation=world.org, child=concern.child, kind="status",
+                                         status_to="child_in_need", text="Child in need.")
+    transfer = Entry.objects.create(organisation=world.org, child=concern.child, kind="transfer",
+                                    sent_to="Ada's new school", text="File sent.")
+    assert _status(world.org.pk, "child_protection_entries").past == 0, "the child's file is still partly kept"
+    at_25 = dt.date(2028, 5, 2)
+    assert _status(world.org.pk, "child_protection_entries", at_25).past == 0, "they wait for the concern"
+    retention_destroy(organisation_id=world.org.pk, kind_code="child_protection_files", as_of=at_25,
+                      approved_by=world.headteacher.user, expected=1)
+    assert _status(world.org.pk, "child_protection_entries", at_25).past == 2, "the concern's own entry went with it"
+    retention_destroy(organisation_id=world.org.pk, kind_code="child_protection_entries", as_of=at_25,
+                      approved_by=world.headteacher.user, expected=2)
+    assert not Entry.objects.filter(pk__in=[status_change.pk, transfer.pk]).exists()
+
+
+def test_entries_of_no_concern_are_kept_as_long_as_the_childs_sen_file(world):
+    here = side(world)
+    entry = child_protection_entry(here, dt.date(1997, 3, 1))  # past 25, not yet 31
+    AnnualReview.objects.create(organisation=world.org, child=entry.child, family=here.family, setting=here.school,
+                                last_review_on=dt.date(2012, 3, 1), due_by=dt.date(2013, 3, 1))
+    assert _status(world.org.pk, "child_protection_entries").past == 0
+    at_31 = dt.date(2028, 3, 2)
+    retention_destroy(organisation_id=world.org.pk, kind_code="sen_files", as_of=at_31,
+                      approved_by=world.headteacher.user, expected=1)
+    assert _status(world.org.pk, "child_protection_entries", at_31).past == 1
