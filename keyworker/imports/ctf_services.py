@@ -9,10 +9,10 @@ Attendance summaries go to the attendance app's own import. The preview lists wh
 """
 
 import datetime as dt
-import xml.etree.ElementTree as ET  # noqa: S405 - only to build a document; nothing is parsed with it
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
+from xml.sax.saxutils import escape
 
 from django.db import transaction
 from django.db.models import Q
@@ -27,7 +27,16 @@ from keyworker.organisations.models import Setting
 from keyworker.people import services as people
 from keyworker.people.models import Carer, Child, ContactRestriction, Family, KeyAspects, Relationship
 
-from .ctf_reading import LANGUAGES, SEN_PROVISIONS, CtfContact, CtfFile, CtfPupil, read_ctf
+from .ctf_reading import (
+    LANGUAGES,
+    SEN_PROVISIONS,
+    CtfContact,
+    CtfFile,
+    CtfPupil,
+    ctf_as_json,
+    ctf_from_json,
+    read_ctf,
+)
 from .ctf_sections import ctf_attendance
 from .models import ChildTransferDetails, CtfImport, CtfImportStatus
 from .policies import require_run_imports
@@ -425,26 +434,25 @@ def _attendance_problems(ctf: CtfFile, plans: list[CtfPlanPupil]) -> list[CtfPup
 
 
 def _attendance_document(ctf: CtfFile, pupils: list[CtfPupil]) -> tuple[bytes, int]:
-    """A CTF holding only these pupils' UPNs and Attendance, for the attendance app's import."""
+    """A CTF holding only these pupils' UPNs and Attendance, for the attendance app's import. Written as text: each
+    Attendance is already our own serialisation of an element defusedxml read, and every value is escaped."""
     chosen = [p for p in pupils if p.upn and p.attendance]
     seen: set[str] = set()
     if not chosen:
         return b"", 0
-    root = ET.Element("CTfile")
-    header = ET.SubElement(root, "Header")
-    ET.SubElement(header, "CTFversion").text = ctf.version
-    ET.SubElement(ET.SubElement(header, "SourceSchool"), "SchoolName").text = ctf.source_school
-    data = ET.SubElement(root, "CTFpupilData")
+    parts = [f"<?xml version='1.0' encoding='utf-8'?>\n<CTfile><Header><CTFversion>{escape(ctf.version)}</CTFversion>"
+             f"<SourceSchool><SchoolName>{escape(ctf.source_school)}</SchoolName></SourceSchool></Header>"
+             "<CTFpupilData>".encode()]
     for p in chosen:
         if p.upn in seen:
             continue
         seen.add(p.upn)
-        pupil = ET.SubElement(data, "Pupil")
-        ET.SubElement(pupil, "UPN").text = p.upn
-        ET.SubElement(pupil, "Forename").text = p.first_name
-        ET.SubElement(pupil, "Surname").text = p.last_name
-        pupil.append(ET.fromstring(p.attendance))  # noqa: S314 - our own serialisation of an element defusedxml read
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True), len(seen)
+        parts.append(f"<Pupil><UPN>{escape(p.upn)}</UPN><Forename>{escape(p.first_name)}</Forename><Surname>"
+                     f"{escape(p.last_name)}</Surname>".encode())
+        parts.append(p.attendance)
+        parts.append(b"</Pupil>")
+    parts.append(b"</CTFpupilData></CTfile>")
+    return b"".join(parts), len(seen)
 
 
 @dataclass
@@ -572,27 +580,31 @@ def ctf_upload(*, actor: Actor, setting: Setting, name: str, data: bytes) -> Ctf
     """Read the file and store its preview. A file that is not a readable CTF raises RuleViolation: nothing kept."""
     require_run_imports(actor, setting.pk)
     ctf = read_ctf(data)
+    parsed = ctf_as_json(ctf)  # before planning, which notes on the pupils what it finds
     plan = ctf_plan(actor=actor, setting=setting, ctf=ctf)
     return CtfImport.objects.create(
         organisation_id=actor.organisation_id, setting=setting, uploaded_by=actor.user, original_name=name[:255],
-        data=data, source_school=ctf.source_school[:200], pupil_count=len(ctf.pupils), preview=plan.report(),
+        data=data, parsed={} if plan.has_errors else parsed, source_school=ctf.source_school[:200],
+        pupil_count=len(ctf.pupils), preview=plan.report(),
         status=CtfImportStatus.FAILED if plan.has_errors else CtfImportStatus.CHECKED,
     )
 
 
 @transaction.atomic
 def ctf_confirm(*, actor: Actor, upload: CtfImport) -> CtfImport:
-    """Import an uploaded file as previewed (read again: the children may have changed since), all or nothing."""
+    """Import an uploaded file as previewed, all or nothing: the file as read for the preview, planned again against
+    the children as they are now (they may have changed since)."""
     require_run_imports(actor, upload.setting_id)
-    upload = CtfImport.objects.select_for_update().get(pk=upload.pk)
+    upload = CtfImport.objects.select_for_update().defer("data", "preview").get(pk=upload.pk)
     if upload.status != CtfImportStatus.CHECKED:
         raise RuleViolation("This file has already been imported, or has errors.", rule="ctf_status")
-    plan = ctf_plan(actor=actor, setting=upload.setting, ctf=read_ctf(bytes(upload.data)))
+    ctf = ctf_from_json(upload.parsed) or read_ctf(bytes(upload.data))  # uploaded before the file was kept as read
+    plan = ctf_plan(actor=actor, setting=upload.setting, ctf=ctf)
     report = plan.report()
     outcome = ctf_apply(actor=actor, plan=plan, name=upload.original_name)
     for entry, pupil in zip(report["pupils"], plan.pupils, strict=True):
         entry["child_id"] = pupil.child.pk if pupil.child else None
     upload.preview = report | {"outcome": outcome.__dict__}
-    upload.status, upload.data, upload.finished_at = CtfImportStatus.DONE, b"", clock.now()
-    upload.save(update_fields=["preview", "status", "data", "finished_at"])
+    upload.status, upload.data, upload.parsed, upload.finished_at = CtfImportStatus.DONE, b"", {}, clock.now()
+    upload.save(update_fields=["preview", "status", "data", "parsed", "finished_at"])
     return upload
