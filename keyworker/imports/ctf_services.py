@@ -97,6 +97,7 @@ class CtfPlan:
     pupils: list[CtfPlanPupil]
     attendance_data: bytes = b""
     attendance_pupils: int = 0
+    attendance_checked: dict[str, list[str]] = field(default_factory=dict)  # the attendance app's problems by UPN
 
     @property
     def has_errors(self) -> bool:
@@ -218,8 +219,11 @@ def _carer_key(first: str, last: str) -> tuple[str, str]:
     return first.strip().lower(), last.strip().lower()
 
 
-def ctf_plan(*, actor: Actor, setting: Setting, ctf: CtfFile) -> CtfPlan:
-    """What importing the file into the setting would do, pupil by pupil; writes nothing. A fixed number of queries."""
+def ctf_plan(*, actor: Actor, setting: Setting, ctf: CtfFile,
+             attendance_checked: dict[str, list[str]] | None = None) -> CtfPlan:
+    """What importing the file into the setting would do, pupil by pupil; writes nothing. A fixed number of queries.
+    `attendance_checked`: the attendance app's check of this file's attendance, kept from an earlier plan of it (the
+    check reads only the file), so that it is not made again."""
     require_run_imports(actor, setting.pk)
     org = actor.organisation_id
     upns = {u for p in ctf.pupils for u in (p.upn, p.former_upn) if u}
@@ -257,10 +261,10 @@ def ctf_plan(*, actor: Actor, setting: Setting, ctf: CtfFile) -> CtfPlan:
     carers: dict[int, dict[tuple[str, str], Carer]] = defaultdict(dict)
     for carer in Carer.objects.filter(organisation_id=org, family_id__in=family_ids):
         carers[carer.family_id][_carer_key(carer.first_name, carer.last_name)] = carer
-    attendance_ok = _attendance_problems(ctf, plans)
+    attendance_ok, attendance_checked = _attendance_problems(ctf, plans, attendance_checked)
     for plan in plans:
         _plan_pupil(plan, ctf, aspects, details, carers)
-    result = CtfPlan(ctf=ctf, setting=setting, pupils=plans)
+    result = CtfPlan(ctf=ctf, setting=setting, pupils=plans, attendance_checked=attendance_checked)
     result.attendance_data, result.attendance_pupils = _attendance_document(ctf, attendance_ok)
     return result
 
@@ -407,20 +411,24 @@ def _restriction_warning(name: str, contact: CtfContact) -> str:
     return f"{name}: a court order is recorded; contact restricted."
 
 
-def _attendance_problems(ctf: CtfFile, plans: list[CtfPlanPupil]) -> list[CtfPupil]:
-    """The pupils whose attendance figures the attendance app will take; the others are warned about."""
+def _attendance_problems(ctf: CtfFile, plans: list[CtfPlanPupil], checked: dict[str, list[str]] | None,
+                         ) -> tuple[list[CtfPupil], dict[str, list[str]]]:
+    """The pupils whose attendance figures the attendance app will take (the others are warned about), and the
+    attendance app's problems by UPN (`checked` when given)."""
     ok: list[CtfPupil] = []
     with_figures = [p for p in ctf.pupils if p.attendance]
     section = ctf_attendance()
     if not with_figures:
-        return ok
+        return ok, {}
     plan_of = {plan.pupil.position: plan for plan in plans}
     if section is None:
         for p in with_figures:
             plan_of[p.position].pupil.not_kept.add("Attendance")
-        return ok
-    document, _ = _attendance_document(ctf, with_figures)
-    by_upn = dict(section.check(document)) if document else {}
+        return ok, {}
+    if checked is None:
+        document, _ = _attendance_document(ctf, with_figures)
+        checked = dict(section.check(document)) if document else {}
+    by_upn = checked
     for p in with_figures:
         plan = plan_of[p.position]
         problems = by_upn.get(p.upn)
@@ -430,7 +438,7 @@ def _attendance_problems(ctf: CtfFile, plans: list[CtfPlanPupil]) -> list[CtfPup
             plan.warnings.append(f"Attendance figures not kept: {'; '.join(problems or ['unreadable'])}")
         else:
             ok.append(p)
-    return ok
+    return ok, by_upn
 
 
 def _attendance_document(ctf: CtfFile, pupils: list[CtfPupil]) -> tuple[bytes, int]:
@@ -582,6 +590,7 @@ def ctf_upload(*, actor: Actor, setting: Setting, name: str, data: bytes) -> Ctf
     ctf = read_ctf(data)
     parsed = ctf_as_json(ctf)  # before planning, which notes on the pupils what it finds
     plan = ctf_plan(actor=actor, setting=setting, ctf=ctf)
+    parsed["attendance_checked"] = plan.attendance_checked
     return CtfImport.objects.create(
         organisation_id=actor.organisation_id, setting=setting, uploaded_by=actor.user, original_name=name[:255],
         data=data, parsed={} if plan.has_errors else parsed, source_school=ctf.source_school[:200],
@@ -598,8 +607,12 @@ def ctf_confirm(*, actor: Actor, upload: CtfImport) -> CtfImport:
     upload = CtfImport.objects.select_for_update().defer("data", "preview").get(pk=upload.pk)
     if upload.status != CtfImportStatus.CHECKED:
         raise RuleViolation("This file has already been imported, or has errors.", rule="ctf_status")
-    ctf = ctf_from_json(upload.parsed) or read_ctf(bytes(upload.data))  # uploaded before the file was kept as read
-    plan = ctf_plan(actor=actor, setting=upload.setting, ctf=ctf)
+    ctf = ctf_from_json(upload.parsed)
+    if ctf is None:  # uploaded before the file was kept as read
+        ctf, checked = read_ctf(bytes(upload.data)), None
+    else:
+        checked = upload.parsed.get("attendance_checked")
+    plan = ctf_plan(actor=actor, setting=upload.setting, ctf=ctf, attendance_checked=checked)
     report = plan.report()
     outcome = ctf_apply(actor=actor, plan=plan, name=upload.original_name)
     for entry, pupil in zip(report["pupils"], plan.pupils, strict=True):

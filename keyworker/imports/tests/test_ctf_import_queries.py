@@ -2,6 +2,7 @@
 for 40 (new pupils, siblings, a pupil joining a family here, pupils already here with changes, attendance); the
 import uses the file as read for the preview, not the XML read again."""
 
+import dataclasses
 from xml.sax.saxutils import escape
 
 import pytest
@@ -9,7 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from keyworker.attendance.models import AttendanceYearSummary
+from keyworker.imports import ctf_services
 from keyworker.imports.ctf_reading import ctf_as_json, ctf_from_json, read_ctf
+from keyworker.imports.ctf_sections import ctf_attendance
 from keyworker.imports.ctf_services import ctf_confirm, ctf_upload
 from keyworker.imports.models import CtfImport, CtfImportStatus
 from keyworker.people.models import Carer, Child, ContactRestriction, KeyAspectChange
@@ -107,13 +110,19 @@ def test_the_file_as_read_for_the_preview_is_the_file_read_again():
     assert ctf_from_json({}) is None and ctf_from_json({"format": 0, "pupils": []}) is None
 
 
-def test_the_import_uses_the_file_as_read_for_the_preview_and_forgets_it(world):
+def test_the_import_uses_the_file_as_read_for_the_preview_and_forgets_it(world, monkeypatch):
+    section = ctf_attendance()
+    checked = []
+    monkeypatch.setattr(ctf_services, "ctf_attendance", lambda: dataclasses.replace(
+        section, check=lambda data: checked.append(data) or section.check(data)))
     upload = ctf_upload(actor=world.actor(world.admin_office), setting=world.school, name="t.xml",
                         data=ctf_file(world, 4, 300))
-    assert upload.parsed["pupils"][0]["first_name"] == "Amara300"
+    assert upload.parsed["pupils"][0]["first_name"] == "Amara300" and len(checked) == 1
     CtfImport.objects.filter(pk=upload.pk).update(data=b"not read again")
     done = ctf_confirm(actor=world.actor(world.admin_office), upload=upload)
     assert done.preview["outcome"]["created"] == 3 and done.preview["outcome"]["updated"] == 1
+    assert len(checked) == 1, "the attendance as checked for the preview"
+    assert done.preview["outcome"]["attendance_years"] == 4
     done.refresh_from_db()
     assert done.parsed == {} and bytes(done.data) == b""
 
