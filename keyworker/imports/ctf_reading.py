@@ -271,12 +271,12 @@ def read_ctf(data: bytes, *, limits: UploadLimits | None = None) -> CtfFile:
                 if len(path) == 1 and element.tag != "CTfile":
                     raise unreadable("This is not a Common Transfer File (its root element should be CTfile).")
                 continue
-            where = "/".join(path[1:])
+            depth = len(path)  # the element's place is known by its depth: no path joined for every element
             path.pop()
-            if where == "Header":
+            if depth == 2 and element.tag == "Header":
                 _header(ctf, element)
                 element.clear()
-            elif where == "CTFpupilData/Pupil":
+            elif depth == 3 and element.tag == "Pupil" and path[1] == "CTFpupilData":
                 if len(ctf.pupils) >= limits.max_rows:
                     raise unreadable(f"The file has more than {limits.max_rows:,} pupils. Split it into smaller files.")
                 ctf.pupils.append(read_pupil(len(ctf.pupils) + 1, element))
