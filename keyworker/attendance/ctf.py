@@ -121,12 +121,12 @@ def parse_ctf(data: bytes, *, limits: UploadLimits | None = None) -> tuple[str, 
                 if len(path) == 1 and element.tag != "CTfile":
                     raise _unreadable("This is not a Common Transfer File (its root element should be CTfile).")
                 continue
-            where = "/".join(path[1:])
+            depth = len(path)  # the element's place is known by its depth: no path joined for every element
             path.pop()
-            if where == "Header/SourceSchool":
+            if depth == 3 and element.tag == "SourceSchool" and path[1] == "Header":
                 source = _text(element, "SchoolName")
                 element.clear()
-            elif where == "CTFpupilData/Pupil":
+            elif depth == 3 and element.tag == "Pupil" and path[1] == "CTFpupilData":
                 if len(pupils) >= limits.max_rows:
                     raise _unreadable(f"The file has more than {limits.max_rows:,} pupils. Split it into smaller files.")
                 pupils.append(_pupil(len(pupils) + 1, element, limits))

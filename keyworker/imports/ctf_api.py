@@ -73,7 +73,7 @@ class CtfImportViewSet(ReadViewSet):
         require_run_imports(actor)
         return CtfImport.objects.filter(
             organisation_id=actor.organisation_id, setting_id__in=[s.pk for s in importable_settings(actor)],
-        ).defer("data").order_by("-created_at", "-id")
+        ).defer("data", "parsed").order_by("-created_at", "-id")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         require_run_imports(self.actor)

@@ -11,7 +11,8 @@ import datetime as dt
 import io
 import re
 import xml.etree.ElementTree as ET  # noqa: S405 - only for the Element type and ParseError; parsing is defusedxml's
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
@@ -76,6 +77,9 @@ NOT_KEPT_LABELS = {
     "UCI": "Unique candidate identifier", "UniqueLearnerNumber": "Unique learner number", "Email": "Pupil's e-mail",
     "NAWdetails": "Wales: NAW details", "LookedAfter": "Looked after details",
 }
+
+# The form of `ctf_as_json`: raised when it changes, so a file kept in an older form is read again instead.
+JSON_FORMAT = 1
 
 SEN_PROVISIONS = {"N": "No special educational need", "K": "SEN support", "E": "EHC plan", "S": "Statement",
                   "A": "School Action", "P": "School Action Plus"}
@@ -169,6 +173,39 @@ class CtfFile:
     pupils: list[CtfPupil] = field(default_factory=list)
 
 
+def ctf_as_json(ctf: CtfFile) -> dict[str, Any]:
+    """The file as read, in JSON types: kept with an upload so that importing it does not read the XML again."""
+    def pupil(p: CtfPupil) -> dict[str, Any]:
+        out = {f.name: getattr(p, f.name) for f in fields(CtfPupil)}
+        out["date_of_birth"] = p.date_of_birth.isoformat() if p.date_of_birth else None
+        out["phones"] = [[ph.kind, ph.number] for ph in p.phones]
+        out["contacts"] = [{f.name: getattr(c, f.name) for f in fields(CtfContact)}
+                           | {"phones": [[ph.kind, ph.number] for ph in c.phones]} for c in p.contacts]
+        out["attendance"] = p.attendance.decode("utf-8")
+        out["not_kept"] = sorted(p.not_kept)
+        return out
+
+    return {"format": JSON_FORMAT, "version": ctf.version, "qualifier": ctf.qualifier,
+            "source_school": ctf.source_school, "source_urn": ctf.source_urn, "source_la_estab": ctf.source_la_estab,
+            "pupils": [pupil(p) for p in ctf.pupils]}
+
+
+def ctf_from_json(kept: dict[str, Any]) -> CtfFile | None:
+    """The file as `ctf_as_json` kept it, or None when it was kept in another form (read the XML again)."""
+    if not isinstance(kept, dict) or kept.get("format") != JSON_FORMAT:
+        return None
+    pupils = []
+    for p in kept["pupils"]:
+        contacts = [CtfContact(**(c | {"phones": [CtfPhone(*ph) for ph in c["phones"]]})) for c in p["contacts"]]
+        pupils.append(CtfPupil(**(p | {
+            "date_of_birth": dt.date.fromisoformat(p["date_of_birth"]) if p["date_of_birth"] else None,
+            "phones": [CtfPhone(*ph) for ph in p["phones"]], "contacts": contacts,
+            "attendance": p["attendance"].encode("utf-8"), "not_kept": set(p["not_kept"]),
+            "warnings": list(p["warnings"]), "errors": list(p["errors"])})))
+    return CtfFile(version=kept["version"], qualifier=kept["qualifier"], source_school=kept["source_school"],
+                   source_urn=kept["source_urn"], source_la_estab=kept["source_la_estab"], pupils=pupils)
+
+
 def unreadable(message: str) -> RuleViolation:
     return RuleViolation(message, rule="unreadable", field="file")
 
@@ -234,12 +271,12 @@ def read_ctf(data: bytes, *, limits: UploadLimits | None = None) -> CtfFile:
                 if len(path) == 1 and element.tag != "CTfile":
                     raise unreadable("This is not a Common Transfer File (its root element should be CTfile).")
                 continue
-            where = "/".join(path[1:])
+            depth = len(path)  # the element's place is known by its depth: no path joined for every element
             path.pop()
-            if where == "Header":
+            if depth == 2 and element.tag == "Header":
                 _header(ctf, element)
                 element.clear()
-            elif where == "CTFpupilData/Pupil":
+            elif depth == 3 and element.tag == "Pupil" and path[1] == "CTFpupilData":
                 if len(ctf.pupils) >= limits.max_rows:
                     raise unreadable(f"The file has more than {limits.max_rows:,} pupils. Split it into smaller files.")
                 ctf.pupils.append(read_pupil(len(ctf.pupils) + 1, element))

@@ -9,10 +9,10 @@ Attendance summaries go to the attendance app's own import. The preview lists wh
 """
 
 import datetime as dt
-import xml.etree.ElementTree as ET  # noqa: S405 - only to build a document; nothing is parsed with it
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
+from xml.sax.saxutils import escape
 
 from django.db import transaction
 from django.db.models import Q
@@ -27,7 +27,16 @@ from keyworker.organisations.models import Setting
 from keyworker.people import services as people
 from keyworker.people.models import Carer, Child, ContactRestriction, Family, KeyAspects, Relationship
 
-from .ctf_reading import LANGUAGES, SEN_PROVISIONS, CtfContact, CtfFile, CtfPupil, read_ctf
+from .ctf_reading import (
+    LANGUAGES,
+    SEN_PROVISIONS,
+    CtfContact,
+    CtfFile,
+    CtfPupil,
+    ctf_as_json,
+    ctf_from_json,
+    read_ctf,
+)
 from .ctf_sections import ctf_attendance
 from .models import ChildTransferDetails, CtfImport, CtfImportStatus
 from .policies import require_run_imports
@@ -49,6 +58,9 @@ CARER_LABELS = {
     "restriction_notes": "Restriction notes",
 }
 DETAIL_FIELDS = tuple(DETAIL_LABELS)
+# Looked up once: a choices class builds its values and labels again at every use (7,500 contacts in a big file).
+RELATIONSHIP_LABELS = {value: str(label) for value, label in Relationship.choices}
+RESTRICTION_LABELS = {value: str(label) for value, label in ContactRestriction.choices}
 
 
 @dataclass
@@ -88,6 +100,7 @@ class CtfPlan:
     pupils: list[CtfPlanPupil]
     attendance_data: bytes = b""
     attendance_pupils: int = 0
+    attendance_checked: dict[str, list[str]] = field(default_factory=dict)  # the attendance app's problems by UPN
 
     @property
     def has_errors(self) -> bool:
@@ -198,10 +211,10 @@ def _carer_values(c: CtfContact, source: str) -> dict[str, Any]:
 
 
 def _carer_show(name: str, value: Any) -> str:
-    if name == "relationship" and value in Relationship.values:
-        return Relationship(value).label
-    if name == "contact_restriction" and value in ContactRestriction.values:
-        return ContactRestriction(value).label
+    if name == "relationship" and value in RELATIONSHIP_LABELS:
+        return RELATIONSHIP_LABELS[value]
+    if name == "contact_restriction" and value in RESTRICTION_LABELS:
+        return RESTRICTION_LABELS[value]
     return _show(value)
 
 
@@ -209,8 +222,11 @@ def _carer_key(first: str, last: str) -> tuple[str, str]:
     return first.strip().lower(), last.strip().lower()
 
 
-def ctf_plan(*, actor: Actor, setting: Setting, ctf: CtfFile) -> CtfPlan:
-    """What importing the file into the setting would do, pupil by pupil; writes nothing. A fixed number of queries."""
+def ctf_plan(*, actor: Actor, setting: Setting, ctf: CtfFile,
+             attendance_checked: dict[str, list[str]] | None = None) -> CtfPlan:
+    """What importing the file into the setting would do, pupil by pupil; writes nothing. A fixed number of queries.
+    `attendance_checked`: the attendance app's check of this file's attendance, kept from an earlier plan of it (the
+    check reads only the file), so that it is not made again."""
     require_run_imports(actor, setting.pk)
     org = actor.organisation_id
     upns = {u for p in ctf.pupils for u in (p.upn, p.former_upn) if u}
@@ -248,10 +264,10 @@ def ctf_plan(*, actor: Actor, setting: Setting, ctf: CtfFile) -> CtfPlan:
     carers: dict[int, dict[tuple[str, str], Carer]] = defaultdict(dict)
     for carer in Carer.objects.filter(organisation_id=org, family_id__in=family_ids):
         carers[carer.family_id][_carer_key(carer.first_name, carer.last_name)] = carer
-    attendance_ok = _attendance_problems(ctf, plans)
+    attendance_ok, attendance_checked = _attendance_problems(ctf, plans, attendance_checked)
     for plan in plans:
         _plan_pupil(plan, ctf, aspects, details, carers)
-    result = CtfPlan(ctf=ctf, setting=setting, pupils=plans)
+    result = CtfPlan(ctf=ctf, setting=setting, pupils=plans, attendance_checked=attendance_checked)
     result.attendance_data, result.attendance_pupils = _attendance_document(ctf, attendance_ok)
     return result
 
@@ -398,20 +414,24 @@ def _restriction_warning(name: str, contact: CtfContact) -> str:
     return f"{name}: a court order is recorded; contact restricted."
 
 
-def _attendance_problems(ctf: CtfFile, plans: list[CtfPlanPupil]) -> list[CtfPupil]:
-    """The pupils whose attendance figures the attendance app will take; the others are warned about."""
+def _attendance_problems(ctf: CtfFile, plans: list[CtfPlanPupil], checked: dict[str, list[str]] | None,
+                         ) -> tuple[list[CtfPupil], dict[str, list[str]]]:
+    """The pupils whose attendance figures the attendance app will take (the others are warned about), and the
+    attendance app's problems by UPN (`checked` when given)."""
     ok: list[CtfPupil] = []
     with_figures = [p for p in ctf.pupils if p.attendance]
     section = ctf_attendance()
     if not with_figures:
-        return ok
+        return ok, {}
     plan_of = {plan.pupil.position: plan for plan in plans}
     if section is None:
         for p in with_figures:
             plan_of[p.position].pupil.not_kept.add("Attendance")
-        return ok
-    document, _ = _attendance_document(ctf, with_figures)
-    by_upn = dict(section.check(document)) if document else {}
+        return ok, {}
+    if checked is None:
+        document, _ = _attendance_document(ctf, with_figures)
+        checked = dict(section.check(document)) if document else {}
+    by_upn = checked
     for p in with_figures:
         plan = plan_of[p.position]
         problems = by_upn.get(p.upn)
@@ -421,30 +441,29 @@ def _attendance_problems(ctf: CtfFile, plans: list[CtfPlanPupil]) -> list[CtfPup
             plan.warnings.append(f"Attendance figures not kept: {'; '.join(problems or ['unreadable'])}")
         else:
             ok.append(p)
-    return ok
+    return ok, by_upn
 
 
 def _attendance_document(ctf: CtfFile, pupils: list[CtfPupil]) -> tuple[bytes, int]:
-    """A CTF holding only these pupils' UPNs and Attendance, for the attendance app's import."""
+    """A CTF holding only these pupils' UPNs and Attendance, for the attendance app's import. Written as text: each
+    Attendance is already our own serialisation of an element defusedxml read, and every value is escaped."""
     chosen = [p for p in pupils if p.upn and p.attendance]
     seen: set[str] = set()
     if not chosen:
         return b"", 0
-    root = ET.Element("CTfile")
-    header = ET.SubElement(root, "Header")
-    ET.SubElement(header, "CTFversion").text = ctf.version
-    ET.SubElement(ET.SubElement(header, "SourceSchool"), "SchoolName").text = ctf.source_school
-    data = ET.SubElement(root, "CTFpupilData")
+    parts = [f"<?xml version='1.0' encoding='utf-8'?>\n<CTfile><Header><CTFversion>{escape(ctf.version)}</CTFversion>"
+             f"<SourceSchool><SchoolName>{escape(ctf.source_school)}</SchoolName></SourceSchool></Header>"
+             "<CTFpupilData>".encode()]
     for p in chosen:
         if p.upn in seen:
             continue
         seen.add(p.upn)
-        pupil = ET.SubElement(data, "Pupil")
-        ET.SubElement(pupil, "UPN").text = p.upn
-        ET.SubElement(pupil, "Forename").text = p.first_name
-        ET.SubElement(pupil, "Surname").text = p.last_name
-        pupil.append(ET.fromstring(p.attendance))  # noqa: S314 - our own serialisation of an element defusedxml read
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True), len(seen)
+        parts.append(f"<Pupil><UPN>{escape(p.upn)}</UPN><Forename>{escape(p.first_name)}</Forename><Surname>"
+                     f"{escape(p.last_name)}</Surname>".encode())
+        parts.append(p.attendance)
+        parts.append(b"</Pupil>")
+    parts.append(b"</CTFpupilData></CTfile>")
+    return b"".join(parts), len(seen)
 
 
 @dataclass
@@ -572,27 +591,36 @@ def ctf_upload(*, actor: Actor, setting: Setting, name: str, data: bytes) -> Ctf
     """Read the file and store its preview. A file that is not a readable CTF raises RuleViolation: nothing kept."""
     require_run_imports(actor, setting.pk)
     ctf = read_ctf(data)
+    parsed = ctf_as_json(ctf)  # before planning, which notes on the pupils what it finds
     plan = ctf_plan(actor=actor, setting=setting, ctf=ctf)
+    parsed["attendance_checked"] = plan.attendance_checked
     return CtfImport.objects.create(
         organisation_id=actor.organisation_id, setting=setting, uploaded_by=actor.user, original_name=name[:255],
-        data=data, source_school=ctf.source_school[:200], pupil_count=len(ctf.pupils), preview=plan.report(),
+        data=data, parsed={} if plan.has_errors else parsed, source_school=ctf.source_school[:200],
+        pupil_count=len(ctf.pupils), preview=plan.report(),
         status=CtfImportStatus.FAILED if plan.has_errors else CtfImportStatus.CHECKED,
     )
 
 
 @transaction.atomic
 def ctf_confirm(*, actor: Actor, upload: CtfImport) -> CtfImport:
-    """Import an uploaded file as previewed (read again: the children may have changed since), all or nothing."""
+    """Import an uploaded file as previewed, all or nothing: the file as read for the preview, planned again against
+    the children as they are now (they may have changed since)."""
     require_run_imports(actor, upload.setting_id)
-    upload = CtfImport.objects.select_for_update().get(pk=upload.pk)
+    upload = CtfImport.objects.select_for_update().defer("data", "preview").get(pk=upload.pk)
     if upload.status != CtfImportStatus.CHECKED:
         raise RuleViolation("This file has already been imported, or has errors.", rule="ctf_status")
-    plan = ctf_plan(actor=actor, setting=upload.setting, ctf=read_ctf(bytes(upload.data)))
+    ctf = ctf_from_json(upload.parsed)
+    if ctf is None:  # uploaded before the file was kept as read
+        ctf, checked = read_ctf(bytes(upload.data)), None
+    else:
+        checked = upload.parsed.get("attendance_checked")
+    plan = ctf_plan(actor=actor, setting=upload.setting, ctf=ctf, attendance_checked=checked)
     report = plan.report()
     outcome = ctf_apply(actor=actor, plan=plan, name=upload.original_name)
     for entry, pupil in zip(report["pupils"], plan.pupils, strict=True):
         entry["child_id"] = pupil.child.pk if pupil.child else None
     upload.preview = report | {"outcome": outcome.__dict__}
-    upload.status, upload.data, upload.finished_at = CtfImportStatus.DONE, b"", clock.now()
-    upload.save(update_fields=["preview", "status", "data", "finished_at"])
+    upload.status, upload.data, upload.parsed, upload.finished_at = CtfImportStatus.DONE, b"", {}, clock.now()
+    upload.save(update_fields=["preview", "status", "data", "parsed", "finished_at"])
     return upload

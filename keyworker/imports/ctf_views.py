@@ -57,7 +57,7 @@ def _access(actor: Actor, upload_id: int) -> CtfImport:
     upload = CtfImport.objects.filter(
         organisation_id=actor.organisation_id, pk=upload_id,
         setting_id__in=[s.pk for s in importable_settings(actor)],
-    ).select_related("setting", "uploaded_by").first()
+    ).select_related("setting", "uploaded_by").defer("data", "parsed").first()
     if upload is None:
         raise Http404("No such file")
     return upload
@@ -82,7 +82,7 @@ def ctf_start(request: HttpRequest) -> HttpResponse:
             return done
     recent = list(CtfImport.objects.filter(
         organisation_id=actor.organisation_id, setting_id__in=[s.pk for s in settings],
-    ).select_related("setting", "uploaded_by").defer("data", "preview")[:10])
+    ).select_related("setting", "uploaded_by").defer("data", "parsed", "preview")[:10])
     return render(request, "imports/ctf_start.html", {"form": form, "settings": settings, "recent": recent},
                   status=400 if request.method == "POST" else 200)
 

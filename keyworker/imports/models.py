@@ -116,6 +116,9 @@ class CtfImport(OrganisationOwned):
     )
     original_name = models.CharField(max_length=255)
     data = models.BinaryField(blank=True, help_text="The file as uploaded; emptied once it is imported")
+    parsed = models.JSONField(default=dict, blank=True,
+                              help_text="The file as read for the preview, so that importing it does not read it "
+                                        "again; emptied once it is imported")
     source_school = models.CharField(max_length=200, blank=True)
     pupil_count = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=16, choices=CtfImportStatus.choices, default=CtfImportStatus.CHECKED)
