@@ -295,7 +295,9 @@ def reviews_of_key_worker(actor: Actor, as_of: dt.date, weeks: int = 6) -> list[
     mine = caseload_family_ids(actor)  # read once for every panel of My week
     if not mine:
         return []
-    qs = with_details(AnnualReview.objects.filter(organisation_id=actor.organisation_id, family_id__in=mine, held_on__isnull=True))
+    # Only what the panel shows (the child, the meeting's day, "All about my family"): not every person on the review.
+    qs = (AnnualReview.objects.filter(organisation_id=actor.organisation_id, family_id__in=mine, held_on__isnull=True)
+          .select_related("child", "setting", "appointment", "family_views"))
     horizon = as_of + dt.timedelta(weeks=weeks)
     rows = []
     for review in _latest_per_child(qs).values():
