@@ -2,7 +2,7 @@
 row), and each clause over the year (leaders). Every figure is standards.compliance.Figures."""
 
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -116,11 +116,6 @@ def _grid_page(request: HttpRequest, heatmap, setting, as_of) -> dict:
             "grid_query": f"{base}&order={order}", "by_name": f"{base}&order=name", "by_behind": f"{base}&order=behind"}
 
 
-@lru_cache(maxsize=32)
-def _icon(value: str) -> str:
-    return icon(value)
-
-
 @dataclass(frozen=True)
 class Cell:
     tone: str
@@ -142,7 +137,7 @@ class Cell:
         return format_html(
             '<td class="heat--{}"><a href="{}"><span class="pct">{}</span><br>{} / {}<br>{} {}'
             '<span class="visually-hidden">: {}</span></a></td>',
-            self.tone, self.href, pct, self.met, self.due, _icon(self.icon), self.word, self.label,
+            self.tone, self.href, pct, self.met, self.due, icon(self.icon), self.word, self.label,
         )
 
     @cached_property
@@ -150,7 +145,7 @@ class Cell:
         """The cell as a row's total (no link)."""
         pct = f"{self.percent}%" if self.due else "–"
         return format_html('<td class="total heat--{}"><span class="cell"><span class="pct">{}</span><br>{} / {}<br>{} {}'
-                           '</span></td>', self.tone, pct, self.met, self.due, _icon(self.icon), self.word)
+                           '</span></td>', self.tone, pct, self.met, self.due, icon(self.icon), self.word)
 
 
 def _grid(rows, setting, as_of) -> list[tuple[str, list[Cell], Cell]]:
