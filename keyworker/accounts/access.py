@@ -6,8 +6,11 @@ Which families that is (their own caseload, a setting, a class) is the caseload 
 `keyworker.caseload.selectors.family_scope`, registered with `keyworker.people.scope`.
 """
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet, Subquery
@@ -17,6 +20,7 @@ from keyworker.organisations.models import Organisation, Setting
 from .models import SCOPE_RANK, KeyWorkerEligibility, Scope, StaffMember, StaffRole, User
 
 SESSION_ORGANISATION_KEY = "organisation_id"
+T = TypeVar("T")
 
 
 @dataclass
@@ -29,6 +33,29 @@ class Actor:
     # the service it calls next need not read the same scope again. Only pages add to it; it lives as long as the
     # request's actor.
     seen_family_ids: set[int] = field(default_factory=set, repr=False, compare=False)
+    # What several parts of one read-only page need (the key worker's families and children, their settings' term
+    # calendars), read once while the page asks for it (`with actor.reads_shared():`), e.g. My week's panels. Off
+    # otherwise: after a write it would be stale.
+    _shared: dict | None = field(default=None, repr=False, compare=False)
+
+    @contextmanager
+    def reads_shared(self) -> Iterator[None]:
+        """While inside, `shared(key, read)` reads each key once; the reads are dropped on leaving."""
+        outer = self._shared
+        if outer is None:
+            self._shared = {}
+        try:
+            yield
+        finally:
+            self._shared = outer
+
+    def shared(self, key: Any, read: Callable[[], T]) -> T:
+        """`read()`, once per key while the page reads shared (see reads_shared); every time otherwise."""
+        if self._shared is None:
+            return read()
+        if key not in self._shared:
+            self._shared[key] = read()
+        return self._shared[key]
 
     @property
     def organisation(self) -> Organisation | None:

@@ -1,16 +1,16 @@
 """Positive attendance to celebrate (SCH-5): a key worker's children with every possible session attended this half
-term so far, once it has run for two school weeks. Fixed queries: children, settings, calendars, one aggregate."""
+term so far, once it has run for two school weeks. Fixed queries: the caseload's children and their settings' calendars
+(shared with My week's other panels), one aggregate."""
 
 import datetime as dt
 from dataclasses import dataclass
 
 from keyworker.accounts.access import Actor
-from keyworker.caseload.models import KeyWorkerAllocation
-from keyworker.organisations.calendar import TermCalendar
-from keyworker.organisations.models import Setting
+from keyworker.caseload.selectors import caseload_children, on_roll_between
+from keyworker.organisations.calendar import calendar_for
 from keyworker.people.models import Child
 
-from .selectors import Rates, on_roll, rates_by_child
+from .selectors import Rates, rates_by_child
 
 MIN_POSSIBLE = 20  # two school weeks of sessions
 
@@ -25,17 +25,14 @@ class ToCelebrate:
 def full_attendance(actor: Actor, as_of: dt.date) -> list[ToCelebrate]:
     if not actor.is_member or actor.staff is None:
         return []
-    families = KeyWorkerAllocation.objects.filter(
-        organisation_id=actor.organisation_id, staff=actor.staff, ends_at__isnull=True
-    ).values("family_id")
-    children = list(on_roll(Child.objects.filter(organisation_id=actor.organisation_id, family_id__in=families), as_of, as_of)
-                    .select_related("group").order_by("legal_last_name", "legal_first_name", "id"))
+    # The caseload's children and their settings' calendars, as My week shares them with the other panels.
+    children = [c for c in caseload_children(actor) if on_roll_between(c, as_of, as_of)]
     if not children:
         return []
-    settings = Setting.objects.filter(organisation_id=actor.organisation_id, id__in={c.setting_id for c in children})
+    settings = {c.setting_id: c.setting for c in children}
     since: dict[int, dt.date] = {}
-    for setting in settings:
-        half = TermCalendar.for_setting(setting).half_term_for(as_of)
+    for setting in settings.values():
+        half = calendar_for(setting, actor).half_term_for(as_of)
         if half is not None:
             since[setting.pk] = half.starts_on
     if not since:

@@ -11,7 +11,7 @@ from django.db.models.functions import TruncDate
 from django.urls import reverse
 
 from keyworker.accounts.access import Actor
-from keyworker.caseload.models import KeyWorkerAllocation
+from keyworker.caseload.selectors import caseload_family_ids
 from keyworker.contacts.absences import register_absence_finder
 from keyworker.contacts.models import ContactLog, absence_ref, parse_absence_ref
 from keyworker.organisations.calendar import TermCalendar
@@ -156,9 +156,9 @@ def absences_to_challenge(actor: Actor, as_of: dt.date) -> list[ToChallenge]:
     been recorded: two queries."""
     if not actor.is_member or actor.staff is None:
         return []
-    families = KeyWorkerAllocation.objects.filter(
-        organisation_id=actor.organisation_id, staff=actor.staff, ends_at__isnull=True
-    ).values("family_id")
+    families = caseload_family_ids(actor)
+    if not families:
+        return []
     marks = list(
         AttendanceMark.objects.filter(
             organisation_id=actor.organisation_id, date=as_of, code__category=Category.UNAUTHORISED,

@@ -3,6 +3,8 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import Count, Window
+
 from keyworker.accounts.access import Actor
 from keyworker.core.extensions import WeekPanel, register_week_panel
 
@@ -19,14 +21,14 @@ class ChangesToAcknowledge:
 
 
 def changes_to_acknowledge(actor: Actor, as_of: dt.date) -> ChangesToAcknowledge | None:
-    """Three queries whatever the number of briefings: the count, the oldest few, their change rows."""
+    """Two queries whatever the number of briefings: the oldest few with how many wait in all, their change rows."""
     if not actor.is_member:
         return None
-    waiting = pending(my_briefings(actor))
-    count = waiting.count()
-    if not count:
+    # The count rides on the oldest rows (a window over every waiting row, counted before the limit).
+    oldest = list(with_details(pending(my_briefings(actor))).annotate(waiting=Window(Count("id")))[:OLDEST_SHOWN])
+    if not oldest:
         return None
-    return ChangesToAcknowledge(count, list(with_details(waiting)[:OLDEST_SHOWN]))
+    return ChangesToAcknowledge(oldest[0].waiting, oldest)
 
 
 def register() -> None:

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from keyworker.accounts.access import Actor
-from keyworker.caseload.models import KeyWorkerAllocation
+from keyworker.caseload.selectors import caseload_children, current_caseload, on_roll_between
 from keyworker.core.extensions import WeekPanel, register_week_panel
 from keyworker.organisations.models import Setting
 from keyworker.people.models import Child
@@ -88,15 +88,13 @@ def panel_build(actor: Actor, as_of: dt.date) -> JournalPanel | None:
     staff = getattr(actor, "staff", None)
     if not actor.is_member or staff is None:
         return None
-    allocations = list(KeyWorkerAllocation.objects.filter(staff=staff, ends_at__isnull=True,
-                                                          setting__kind__in=JOURNAL_KINDS).values_list("family_id", "setting_id"))
+    # The caseload and its children as My week reads them once for every panel.
+    allocations = {(a.family_id, a.setting_id) for a in current_caseload(actor) if a.setting.kind in JOURNAL_KINDS}
     if not allocations:
         return None
-    wanted = Q()
-    for family_id, setting_id in allocations:
-        wanted |= Q(family_id=family_id, setting_id=setting_id)
-    children = list(Child.objects.filter(wanted, organisation_id=actor.organisation_id, enrolled_on__lte=as_of)
-                    .filter(Q(left_on__isnull=True) | Q(left_on__gte=as_of)).order_by("legal_first_name", "id"))
+    children = sorted((c for c in caseload_children(actor)
+                       if (c.family_id, c.setting_id) in allocations and on_roll_between(c, as_of, as_of)),
+                      key=lambda c: (c.legal_first_name, c.pk))
     rows = [s for s in journal_statuses(children, as_of) if s.overdue or s.due_soon]
     rows.sort(key=lambda s: (s.next_due, s.child.legal_first_name))
     return JournalPanel(rows) if rows else None

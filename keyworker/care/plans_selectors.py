@@ -10,8 +10,8 @@ from django.http import Http404
 
 from keyworker.accounts.access import Actor
 from keyworker.accounts.models import StaffMember
-from keyworker.caseload.selectors import current_allocations
-from keyworker.organisations.calendar import TermCalendar
+from keyworker.caseload.selectors import caseload_children, current_allocations, on_roll_between
+from keyworker.organisations.calendar import TermCalendar, calendar_for
 from keyworker.organisations.models import Setting
 from keyworker.people.carer_access import CARE_PLAN, CarerAccess
 from keyworker.people.models import Child
@@ -49,16 +49,16 @@ def due_for(child: Child, plan: CarePlan | None, cal: TermCalendar, as_of: dt.da
     )
 
 
-def with_plans(children: list[Child], as_of: dt.date) -> list[ChildPlan]:
+def with_plans(children: list[Child], as_of: dt.date, actor: Actor | None = None) -> list[ChildPlan]:
     """The children (with their settings) and their plans: one query for the plans, three per setting for its term
-    calendar, whatever the number of children."""
+    calendar (read once per page when `actor` reads shared), whatever the number of children."""
     plans = {p.child_id: p for p in CarePlan.objects.filter(child__in=[c.pk for c in children]).select_related("current")}
     calendars: dict[int, TermCalendar] = {}
     out = []
     for child in children:
         cal = calendars.get(child.setting_id)
         if cal is None:
-            cal = calendars[child.setting_id] = TermCalendar.for_setting(child.setting)
+            cal = calendars[child.setting_id] = calendar_for(child.setting, actor)
         plan = plans.get(child.pk)
         out.append(ChildPlan(child, plan, due_for(child, plan, cal, as_of)))
     return out
@@ -112,11 +112,9 @@ def my_plans(actor: Actor, as_of: dt.date) -> list[ChildPlan]:
     """The children of the actor's own caseload (they are the key person) in childcare settings, on roll."""
     if not actor.is_member:
         return []
-    mine = current_allocations().filter(staff=actor.staff).values("family_id")
-    children = list(on_roll(Child.objects.filter(organisation_id=actor.organisation_id, family_id__in=mine,
-                                                 setting__kind__in=PLAN_KINDS), as_of)
-                    .select_related("setting", "family").order_by("legal_last_name", "legal_first_name", "id"))
-    return with_plans(children, as_of)
+    # The caseload's children as My week reads them once for every panel.
+    children = [c for c in caseload_children(actor) if c.setting.kind in PLAN_KINDS and on_roll_between(c, as_of, as_of)]
+    return with_plans(children, as_of, actor)
 
 
 def open_requests(plan_ids: list[int]) -> dict[int, list[CarePlanComment]]:

@@ -41,6 +41,42 @@ def family_scope(actor: Actor) -> Q:
     return org_q & visible
 
 
+# The key worker's own caseload, as My week's panels need it: read once per page that reads shared
+# (Actor.reads_shared), and each panel then joins on ids already known, or reads nothing when there are none.
+
+
+def current_caseload(actor: Actor) -> list[KeyWorkerAllocation]:
+    """The actor's current allocations, each with its family and setting, in family name order: one query."""
+    if not actor.staff:
+        return []
+    return actor.shared("caseload", lambda: list(
+        current_allocations().filter(organisation_id=actor.organisation_id, staff=actor.staff)
+        .select_related("family", "setting").order_by("family__name", "family_id", "id")
+    ))
+
+
+def caseload_family_ids(actor: Actor) -> list[int]:
+    """The families of the actor's current caseload, in family name order (no query beyond current_caseload)."""
+    return list(dict.fromkeys(a.family_id for a in current_caseload(actor)))
+
+
+def caseload_children(actor: Actor) -> list[Child]:
+    """Every child of the actor's caseload families (any setting, on roll or not: each panel says which it wants),
+    with family, setting, class and key aspects, in name order: one query, none without a caseload."""
+    family_ids = caseload_family_ids(actor)
+    if not family_ids:
+        return []
+    return actor.shared("caseload_children", lambda: list(
+        Child.objects.filter(organisation_id=actor.organisation_id, family_id__in=family_ids)
+        .select_related("family", "setting", "group", "key_aspects").order_by("legal_last_name", "legal_first_name", "id")
+    ))
+
+
+def on_roll_between(child: Child, start, end) -> bool:
+    """The same test as `on_roll` querysets (enrolled by `end`, not left before `start`), on a loaded child."""
+    return child.enrolled_on <= end and (child.left_on is None or child.left_on >= start)
+
+
 def with_key_workers(qs: QuerySet[Family]) -> QuerySet[Family]:
     """Each family's current allocations (with staff and setting) in one more query."""
     return qs.prefetch_related(

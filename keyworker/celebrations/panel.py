@@ -1,5 +1,6 @@
 """My week: "Families to celebrate", the key worker's families whose recent contact is mostly concern, with ideas
-drawn from the records, and the key worker's own positivity share. A fixed number of queries (at most eight)."""
+drawn from the records, and the key worker's own positivity share. A fixed number of queries: at most five of its own,
+besides the caseload, its children and the term calendars that My week reads once for every panel."""
 
 import datetime as dt
 from collections import Counter, defaultdict
@@ -10,12 +11,13 @@ from django.db.models import Max
 from django.urls import reverse
 
 from keyworker.accounts.access import Actor
-from keyworker.caseload.models import KeyWorkerAllocation
+from keyworker.caseload.selectors import caseload_children, current_caseload
 from keyworker.core.dates import on_screen
 from keyworker.core.extensions import WeekPanel, register_week_panel
+from keyworker.organisations.calendar import calendar_for
 from keyworker.people.models import Child, Family
 
-from .models import Celebration, CelebrationKind, PositivityRule
+from .models import Celebration, CelebrationKind, PositivityRule, PositivityWindow
 from .positivity import (
     EMPTY,
     FamilyPositivity,
@@ -109,14 +111,15 @@ def suggestions_for(
 def build(actor: Actor, as_of: dt.date) -> CelebratePanel | None:
     if not actor.is_member or actor.staff is None:
         return None
-    allocations = list(
-        KeyWorkerAllocation.objects.filter(staff=actor.staff, ends_at__isnull=True, organisation_id=actor.organisation_id)
-        .select_related("family").order_by("family__name", "family_id")
-    )
+    allocations = current_caseload(actor)  # shared with My week's other panels
     if not allocations:
         return None
     rule = rule_for(actor.organisation_id)
-    periods = periods_for(rule, {a.setting_id for a in allocations}, as_of)
+    settings = {a.setting_id: a.setting for a in allocations}
+    # The half terms from the settings' calendars, which My week's other panels read too.
+    half_terms = ({sid: calendar_for(s, actor).half_term_for(as_of) for sid, s in settings.items()}
+                  if rule.window == PositivityWindow.HALF_TERM else None)
+    periods = periods_for(rule, settings, as_of, half_terms=half_terms)
     family_periods: dict[int, PositivityPeriod] = {}
     families: dict[int, Family] = {}
     for a in allocations:
@@ -131,9 +134,10 @@ def build(actor: Actor, as_of: dt.date) -> CelebratePanel | None:
     rows: list[FamilyToCelebrate] = []
     if flagged:
         children: dict[int, list[Child]] = defaultdict(list)
-        for child in (Child.objects.filter(family_id__in=flagged, left_on__isnull=True).select_related("key_aspects")
-                      .order_by("date_of_birth", "id")):
-            children[child.family_id].append(child)
+        wanted = set(flagged)
+        for child in sorted(caseload_children(actor), key=lambda c: (c.date_of_birth, c.pk)):
+            if child.family_id in wanted and child.left_on is None:
+                children[child.family_id].append(child)
         earliest = min(family_periods[fid].start for fid in flagged)
         kinds_in_period: dict[int, set[str]] = defaultdict(set)
         last_celebrated: dict[int, dt.date] = {}

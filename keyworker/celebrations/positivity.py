@@ -113,10 +113,15 @@ def period_for(rule: PositivityRule, half_term: Period | None, as_of: dt.date) -
     return PositivityPeriod(start, as_of, f"the last {OUT_OF_TERM_DAYS} days (not in a half term)")
 
 
-def periods_for(rule: PositivityRule, setting_ids: Iterable[int], as_of: dt.date) -> dict[int, PositivityPeriod]:
-    """The window of each setting: one query for a half-term rule, none for a number of days."""
+def periods_for(rule: PositivityRule, setting_ids: Iterable[int], as_of: dt.date,
+                half_terms: dict[int, Period | None] | None = None) -> dict[int, PositivityPeriod]:
+    """The window of each setting: one query for a half-term rule (none when the caller gives each setting's half term
+    on as_of, from calendars it has), none for a number of days."""
     ids = set(setting_ids)
-    half_terms = current_half_terms(ids, as_of) if rule.window == PositivityWindow.HALF_TERM else {}
+    if rule.window != PositivityWindow.HALF_TERM:
+        half_terms = {}
+    elif half_terms is None:
+        half_terms = current_half_terms(ids, as_of)
     return {sid: period_for(rule, half_terms.get(sid), as_of) for sid in ids}
 
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from django.urls import reverse
 
 from keyworker.accounts.access import Actor
-from keyworker.caseload.models import KeyWorkerAllocation
+from keyworker.caseload.selectors import caseload_family_ids
 from keyworker.core.extensions import (
     TO_DO,
     CarerHomeItem,
@@ -18,7 +18,7 @@ from keyworker.core.extensions import (
     register_carer_home_source,
     register_week_panel,
 )
-from keyworker.organisations.calendar import TermCalendar
+from keyworker.organisations.calendar import calendar_for
 from keyworker.people.carer_access import MESSAGES, CarerAccess
 from keyworker.people.models import Carer, ContactRestriction, Family
 from keyworker.standards.catalogue import MESSAGE_REPLY_SCHOOL_DAYS
@@ -147,13 +147,15 @@ def waiting_for_reply(actor: Actor, as_of: dt.date) -> WaitingPanel | None:
     """Carers' messages waiting for a reply in the families the actor is key worker for, oldest first, each with the
     day it should be answered by (N school days after it reached the setting) and whether that has passed.
 
-    Two queries, plus three per setting for its calendar (a key worker works in one or two)."""
+    Two queries on the caseload My week shares (none without families), plus three per setting for its calendar (a key
+    worker works in one or two; shared with the other panels)."""
     if not actor.is_member or actor.staff is None:
         return None
-    mine = KeyWorkerAllocation.objects.filter(organisation_id=actor.organisation_id, staff=actor.staff, ends_at__isnull=True)
+    family_ids = caseload_family_ids(actor)
+    if not family_ids:
+        return None
     messages = list(
-        PortalMessage.objects.filter(waiting_filter(), organisation_id=actor.organisation_id,
-                                     family_id__in=mine.values("family_id"))
+        PortalMessage.objects.filter(waiting_filter(), organisation_id=actor.organisation_id, family_id__in=family_ids)
         .select_related("family", "carer", "setting", "contact").order_by("received_on", "sent_at", "id")[:200]
     )
     if not messages:
@@ -161,7 +163,7 @@ def waiting_for_reply(actor: Actor, as_of: dt.date) -> WaitingPanel | None:
     days = reply_school_days(actor.organisation_id)
     calendars = {m.setting_id: None for m in messages}
     for setting_id in calendars:
-        calendars[setting_id] = TermCalendar.for_setting(next(m.setting for m in messages if m.setting_id == setting_id))
+        calendars[setting_id] = calendar_for(next(m.setting for m in messages if m.setting_id == setting_id), actor)
     rows = []
     for m in messages:
         calendar = calendars[m.setting_id]

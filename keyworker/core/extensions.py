@@ -4,7 +4,11 @@ An app registers its panels and timeline sources in its AppConfig.ready(); the p
 
 - My week panels: a domain app registers a panel (briefings to acknowledge, families to celebrate, data checks
   to do). Each panel answers for one actor and date in a fixed number of queries, or None when it has nothing
-  to show; My week renders the panels in order after the obligations.
+  to show; My week renders the panels in order after the obligations. My week builds them while the actor reads
+  shared (`Actor.reads_shared`): what several panels need is read once for all of them, so a panel asks for it
+  through the shared reads (the key worker's caseload and its children: `caseload.selectors.current_caseload`,
+  `caseload_family_ids`, `caseload_children`; a setting's term calendar: `organisations.calendar.calendar_for`)
+  rather than querying it again.
 - Family timeline sources: each app says what it contributes to a family's timeline (contacts, celebrations,
   key aspects changes, obligations met, data checks). A source returns its newest `limit` entries, newest first,
   in a fixed number of queries; the timeline merges them and pages (page n asks each source for n pages' worth).

@@ -2,16 +2,19 @@
 row), and each clause over the year (leaders). Every figure is standards.compliance.Figures."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.html import format_html
 
 from keyworker.caseload.selectors import access_setting, manageable_settings
 from keyworker.core.exports import download_links, table_download, wanted
 from keyworker.core.replica import replica_reads
+from keyworker.core.templatetags.icons import icon
 from keyworker.standards.compliance import DEFINITION, Figures
 from keyworker.standards.policies import require_setting_figures
 from keyworker.standards.selectors import (
@@ -123,6 +126,26 @@ class Cell:
     icon: str
     word: str
     label: str      # for screen readers: whose and which standard
+
+    # A heatmap has a cell per key worker and clause (a thousand in a large school): each is written here once, as the
+    # template wrote it, rather than by the template's per-variable lookups.
+    @cached_property
+    def html(self) -> str:
+        pct = f"{self.percent}%" if self.due else "–"
+        if not self.href:
+            return format_html('<td class="heat--{}"><span class="cell">–<br>{}</span></td>', self.tone, self.word)
+        return format_html(
+            '<td class="heat--{}"><a href="{}"><span class="pct">{}</span><br>{} / {}<br>{} {}'
+            '<span class="visually-hidden">: {}</span></a></td>',
+            self.tone, self.href, pct, self.met, self.due, icon(self.icon), self.word, self.label,
+        )
+
+    @cached_property
+    def total_html(self) -> str:
+        """The cell as a row's total (no link)."""
+        pct = f"{self.percent}%" if self.due else "–"
+        return format_html('<td class="total heat--{}"><span class="cell"><span class="pct">{}</span><br>{} / {}<br>{} {}'
+                           '</span></td>', self.tone, pct, self.met, self.due, icon(self.icon), self.word)
 
 
 def _grid(rows, setting, as_of) -> list[tuple[str, list[Cell], Cell]]:

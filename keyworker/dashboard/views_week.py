@@ -77,6 +77,14 @@ def parse_as_of(request: HttpRequest) -> tuple[dt.date, str]:
     return today, f"“{raw}” is not a date we understand, so this shows today. Write dates as 2026-11-18 or 18/11/2026."
 
 
+def setting_kinds(actor: Actor) -> set[str]:
+    """The kinds of the settings the actor works in: from their roles (no query), or every setting of the organisation
+    for organisation-wide roles (one)."""
+    if actor.has_organisation_scope:
+        return set(actor.settings().values_list("kind", flat=True))
+    return {r.setting.kind for r in actor.roles if r.setting_id is not None}
+
+
 @login_required
 def my_week_view(request: HttpRequest) -> HttpResponse:
     actor = member(request)
@@ -84,9 +92,11 @@ def my_week_view(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     week = my_week(actor, as_of, today=today)
     # What other apps add (briefings to acknowledge, families to celebrate...): each a fixed number of queries, and
-    # only those of the kinds of setting the actor works in (no school panel for a nursery practitioner).
-    kinds = set(actor.settings().values_list("kind", flat=True))
-    panels = [(p.template, built) for p in week_panels(kinds) if (built := p.build(actor, as_of)) is not None]
+    # only those of the kinds of setting the actor works in (no school panel for a nursery practitioner). What several
+    # panels need (the key worker's families and children, term calendars) is read once for all of them.
+    with actor.reads_shared():
+        kinds = setting_kinds(actor)
+        panels = [(p.template, built) for p in week_panels(kinds) if (built := p.build(actor, as_of)) is not None]
     this_week = "this week" if week.holds_today else "that week"
     return render(request, "dashboard/my_week.html", {
         "panels": panels, "missed": missed_summary(actor, min(as_of, today)), "getting_started": banner_for(actor, today),

@@ -21,7 +21,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from keyworker.accounts.access import Actor
-from keyworker.caseload.selectors import current_allocations
+from keyworker.caseload.selectors import caseload_family_ids, current_allocations
 from keyworker.core import clock
 from keyworker.core.audit import audit_record
 from keyworker.core.dates import on_screen
@@ -292,8 +292,12 @@ def reviews_of_key_worker(actor: Actor, as_of: dt.date, weeks: int = 6) -> list[
     """The key worker's own families' reviews not yet held and due or booked within `weeks` (two queries)."""
     if not actor.is_member:
         return []
-    mine = current_allocations().filter(staff=actor.staff).values("family_id")
-    qs = with_details(AnnualReview.objects.filter(organisation_id=actor.organisation_id, family_id__in=mine, held_on__isnull=True))
+    mine = caseload_family_ids(actor)  # read once for every panel of My week
+    if not mine:
+        return []
+    # Only what the panel shows (the child, the meeting's day, "All about my family"): not every person on the review.
+    qs = (AnnualReview.objects.filter(organisation_id=actor.organisation_id, family_id__in=mine, held_on__isnull=True)
+          .select_related("child", "setting", "appointment", "family_views"))
     horizon = as_of + dt.timedelta(weeks=weeks)
     rows = []
     for review in _latest_per_child(qs).values():

@@ -186,3 +186,11 @@ class TermCalendar:
             if self.is_school_day(day):
                 remaining -= 1
         return day
+
+
+def calendar_for(setting: Setting, actor=None) -> TermCalendar:
+    """The setting's calendar (three queries); read once per page when the actor reads shared
+    (keyworker.accounts.access.Actor.reads_shared), so My week's panels share it."""
+    if actor is None:
+        return TermCalendar.for_setting(setting)
+    return actor.shared(("term_calendar", setting.pk), lambda: TermCalendar.for_setting(setting))

@@ -20,6 +20,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
@@ -58,6 +59,8 @@ def whole_percent(part: int, whole: int) -> int | None:
     """part ÷ whole as a whole percent, halves rounded up; None when whole is 0."""
     if whole <= 0:
         return None
+    if part >= 0:  # halves up in whole numbers: the same as the Decimal below, without it
+        return (200 * part + whole) // (2 * whole)
     return int((Decimal(100 * part) / Decimal(whole)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
@@ -68,7 +71,7 @@ class Share:
     met: int
     due: int
 
-    @property
+    @cached_property  # a heatmap asks each cell's share for it several times (the figure, the word, the order)
     def percent(self) -> int | None:
         """The share as printed: a whole percent, halves rounded up."""
         return whole_percent(self.met, self.due)
@@ -114,12 +117,14 @@ class Figures:
         """What the share is out of: due, the waived left out."""
         return self.due - self.waived
 
-    @property
+    @cached_property
     def share(self) -> Share:
         return Share(self.met, self.counted)
 
     def __add__(self, other: "Figures") -> "Figures":
-        return Figures(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
+        # Field by field, written out: a heatmap's totals add thousands of cells.
+        return Figures(self.due + other.due, self.met_on_time + other.met_on_time, self.met_late + other.met_late,
+                       self.missed + other.missed, self.waived + other.waived, self.still_open + other.still_open)
 
     @classmethod
     def from_row(cls, row: dict[str, Any], prefix: str = "") -> "Figures":

@@ -267,12 +267,14 @@ def _plan_of(child: Child) -> TransitionPlan | None:
 
 def key_worker_plans(actor: Actor, now: dt.datetime) -> list[PlanView]:
     """The plans of the families the actor is the current key worker of, with their visits and shares: four queries
-    (none when the actor is no one's key worker)."""
-    from keyworker.caseload.models import KeyWorkerAllocation
+    (only the caseload's, which My week reads once for every panel, when the actor is no one's key worker)."""
+    from keyworker.caseload.selectors import caseload_family_ids
 
     if not actor.is_member or actor.staff is None:
         return []
-    mine = KeyWorkerAllocation.objects.filter(staff=actor.staff, ends_at__isnull=True).values("family_id")
+    mine = caseload_family_ids(actor)  # read once for every panel of My week
+    if not mine:
+        return []
     plans = list(TransitionPlan.objects.filter(organisation_id=actor.organisation_id, family_id__in=mine)
                  .select_related("child__setting", "child__group").order_by("child__legal_last_name", "id"))
     if not plans:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from keyworker.accounts.access import Actor
-from keyworker.caseload.models import KeyWorkerAllocation
+from keyworker.caseload.selectors import caseload_family_ids
 from keyworker.core.extensions import WeekPanel, register_week_panel
 
 from .models import ConcernStatus, WellbeingConcern
@@ -56,10 +56,12 @@ def build(actor: Actor, as_of: dt.date) -> FollowUpPanel | None:
     if not actor.is_member or actor.staff is None:
         return None
     week_end = as_of + dt.timedelta(days=6 - as_of.weekday())
-    mine = KeyWorkerAllocation.objects.filter(staff=actor.staff, ends_at__isnull=True, organisation_id=actor.organisation_id)
+    mine = caseload_family_ids(actor)  # read once for every panel of My week
+    if not mine:
+        return None
     concerns = list(
         WellbeingConcern.objects.filter(organisation_id=actor.organisation_id, status=ConcernStatus.OPEN,
-                                        family_id__in=mine.values("family_id"))
+                                        family_id__in=mine)
         .filter(due_filter(week_end)).select_related("family", "raised_by__user").order_by("noticed_on", "id")
     )
     if not concerns:

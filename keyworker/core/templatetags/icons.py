@@ -1,7 +1,11 @@
 """`{% icon "warning" %}`: an SVG icon from the sprite in core static, hidden from screen readers (the words beside it
 say what it means). Never an emoji or a pictograph character: they differ between devices and are read out oddly."""
 
+from functools import lru_cache
+
 from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.templatetags.static import static
 from django.utils.html import format_html
 
@@ -17,6 +21,19 @@ CHARACTERS = {
 }
 
 
+@lru_cache(maxsize=1)
+def sprite() -> str:
+    """The sprite's address, asked of the static files storage once (in production a hashed name from its manifest):
+    a page of a thousand cells draws a thousand icons."""
+    return static("core/icons.svg")
+
+
+@receiver(setting_changed)
+def _forget_sprite(setting: str, **kwargs) -> None:
+    if setting in ("STATIC_URL", "STORAGES"):
+        sprite.cache_clear()
+
+
 def icon_name(value: str) -> str:
     value = (value or "").strip().replace("\ufe0f", "")
     return value if value in NAMES else CHARACTERS.get(value, "")
@@ -30,5 +47,5 @@ def icon(value: str, extra_class: str = ""):
         return ""
     return format_html(
         '<svg class="icon icon--{}{}" aria-hidden="true" focusable="false" width="16" height="16"><use href="{}#{}"></use></svg>',
-        name, f" {extra_class}" if extra_class else "", static("core/icons.svg"), name,
+        name, f" {extra_class}" if extra_class else "", sprite(), name,
     )

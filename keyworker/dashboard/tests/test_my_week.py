@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from keyworker.contacts.models import ContactLog
 from keyworker.standards import engine
 from keyworker.standards import testing as standards_testing
 from keyworker.standards.models import Cadence, Subject
@@ -120,6 +121,7 @@ def test_fixed_number_of_queries_at_3_and_30_families(world, client_for, standar
     RECORDS.append((world.family_a.pk, None, D(2026, 11, 17)))
     run(world)
     client = client_for(world.ta_a)
+    client.get("/my-week/")  # what the first request of a process reads once
     small, r = _count(client, world)
     assert len(r.context["week"].overdue) > 3
     for _ in range(27):
@@ -131,3 +133,34 @@ def test_fixed_number_of_queries_at_3_and_30_families(world, client_for, standar
     assert large == small, (small, large)
     assert len({row.obligation.family_id for row in r.context["week"].overdue}) == 30
     print(f"my week queries: {small} at 3 families, {large} at 30")
+
+
+# A key worker's My week, whatever the number of their families: signing in, the obligations (3), the missed figure
+# (2), and each panel's own reads on the caseload, its children and the term calendars, which are read once for all of
+# them (40 when each panel read them again).
+MY_WEEK_QUERIES = 35
+
+
+def test_a_key_workers_week_is_the_same_queries_at_5_and_30_families(world, client_for, standards):
+    def more_families(n: int) -> None:
+        for _ in range(n):
+            f = make_family(world.org)
+            make_child(f, world.school, world.class_a)
+            allocate(f, world.school, world.ta_a)
+            for day in (D(2026, 11, 10), D(2026, 11, 12), D(2026, 11, 16)):  # mostly concerns: a family to celebrate
+                ContactLog.objects.create(organisation=world.org, family=f, setting=world.school, author=world.ta_a,
+                                          happened_on=day, channel="phone", tone="concern", write_up="A hard week.")
+
+    more_families(4)  # and the Adams family: 5
+    run(world)
+    client = client_for(world.ta_a)
+    client.get("/my-week/")  # what the first request of a process reads once
+    five, r = _count(client, world)
+    assert len({row.obligation.family_id for row in r.context["week"].overdue}) == 5
+    more_families(25)
+    run(world)
+    thirty, r = _count(client, world)
+    assert len({row.obligation.family_id for row in r.context["week"].overdue}) == 30
+    assert "Families to celebrate" in r.content.decode()
+    assert five == thirty <= MY_WEEK_QUERIES, (five, thirty)
+    print(f"my week queries: {five} at 5 families, {thirty} at 30")
