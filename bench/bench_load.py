@@ -282,6 +282,7 @@ def run(args, url: str) -> int:
                 organisation_id = int(meta["organisation"])
                 print(f"Reusing {url}: {meta['children']} children, history to {meta['as_of']}")
                 as_of = dt.date.fromisoformat(meta["as_of"])
+                call_command("migrate", verbosity=0)  # the code may have new migrations since it was built, as on an upgrade
     if organisation_id is None:
         t = time.perf_counter()
         print(f"Building {url}: {args.children:,} children over {args.settings} schools, history to {as_of} "

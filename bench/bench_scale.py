@@ -53,8 +53,10 @@ def main() -> int:
     import django
 
     django.setup()
+    from django.core.management import call_command
     from django.db import connection
 
+    call_command("migrate", verbosity=0)  # a database bench_load.py built with older code: upgraded as a deployment is
     with connection.cursor() as cursor:
         cursor.execute("SELECT key, value FROM bench_load_meta")
         meta = dict(cursor.fetchall())
