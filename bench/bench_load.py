@@ -306,7 +306,9 @@ def run(args, url: str) -> int:
     call_command("collectstatic", interactive=False, verbosity=0)
     connection.close()
 
-    env = server_env(url) | {"BENCH_STATIC_ROOT": str(tmp / "static"), "BENCH_LOAD_USERS": str(tmp / "users.json"),
+    # The server's static files and their manifest are the ones collected here (KEYWORKER_STATIC_ROOT, as deployed).
+    env = server_env(url) | {"BENCH_STATIC_ROOT": str(tmp / "static"), "KEYWORKER_STATIC_ROOT": str(tmp / "static"),
+                             "BENCH_LOAD_USERS": str(tmp / "users.json"),
                              "BENCH_LOAD_SATURATE": "1" if args.saturate else ""}
     venv_bin = Path(sys.executable).parent
     host = f"http://127.0.0.1:{args.port}"
