@@ -297,13 +297,11 @@ def run(args, url: str) -> int:
     kinds = Counter(p["kind"] for p in people)
     print(f"{len(people)} users: {kinds['key_worker']} key workers, {kinds['leader']} leaders; sessions made beforehand")
     if args.pages:
+        collect_static(Path(tempfile.mkdtemp(prefix="bench-load-")) / "static")
         return pages(args, people)
     tmp = Path(tempfile.mkdtemp(prefix="bench-load-"))
     (tmp / "users.json").write_text(json.dumps(people))
-    from django.conf import settings
-
-    settings.STATIC_ROOT = str(tmp / "static")
-    call_command("collectstatic", interactive=False, verbosity=0)
+    collect_static(tmp / "static")
     connection.close()
 
     # The server's static files and their manifest are the ones collected here (KEYWORKER_STATIC_ROOT, as deployed).
@@ -362,6 +360,16 @@ def page_urls(me: dict) -> dict[str, str]:
         "attendance register": f"/attendance/register/{me['group']}/?date={me['register_date']}&session=AM",
         "inbox": "/inbox/", "compliance": "/compliance/",
     }
+
+
+def collect_static(root: Path) -> None:
+    """The static files collected into `root`, with the manifest production pages look their names up in; this
+    process's pages use them from now on."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = str(root)
+    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def pages(args, people: list[dict]) -> int:

@@ -109,11 +109,14 @@ def main() -> int:
               f"{max(wall):.2f}; {args.runs} runs), process CPU {statistics.median(cpu):.2f} s; load {_load()}")
 
     if 3 in sections:
+        import tempfile
+
         from django.test import Client
 
-        from bench.bench_load import users
+        from bench.bench_load import collect_static, users
         from bench.pages import time_page
 
+        collect_static(Path(tempfile.mkdtemp(prefix="bench-scale-")) / "static")
         people = users(organisation_id, 2, 1, as_of)
         print(f"\n3. Pages in this process ({args.page_runs} runs; load {_load()})")
         for me in people:
