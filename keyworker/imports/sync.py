@@ -70,9 +70,9 @@ class SyncReport:
             return f"Nothing imported: {self.stopped}"
         if self.errors:
             return f"Nothing imported: {len(self.errors)} row problem{'s' if len(self.errors) != 1 else ''} to correct."
-        verb = "would be" if self.dry_run else "were"
+        written = "nothing written (a trial run)" if self.dry_run else "the changes were written"
         return (f"{self.created} new child{'ren' if self.created != 1 else ''}, {len(self.updated)} updated, "
-                f"{len(self.leavers)} marked as leaving, {self.unchanged} unchanged ({verb} written).")
+                f"{len(self.leavers)} marked as leaving, {self.unchanged} unchanged; {written}.")
 
 
 def mapping_save(*, actor, setting: Setting, name: str, headers: list[str], mapping: dict[str, int],
