@@ -38,6 +38,28 @@ def _shorter(page: Page, world) -> None:
     expect(page.locator("main")).to_contain_text("never shortened")
 
 
+def _preparing(world) -> None:
+    """A pack asked for and not yet prepared: the worker has not reached it."""
+    from django.utils import timezone
+
+    from keyworker.core.models import ExportJob
+
+    world.export_job = ExportJob.objects.create(
+        organisation_id=world.org.pk, requested_by=world.headteacher.user, kind="subject_access",
+        params={"subject": "child", "id": world.child_a.pk, "family": world.family_a.pk, "as_of": "2026-11-18"},
+        title="Subject access pack: Alfie Adams", created_at=timezone.now(), progress=40)
+
+
+def _prepare_pack(page: Page, world) -> None:
+    page.get_by_role("button", name="Prepare the pack (PDF and JSON)").click()
+    expect(page.get_by_role("link", name="Download")).to_be_visible()
+
+
+def _prepare_archive(page: Page, world) -> None:
+    page.get_by_role("button", name="Prepare the archive").click()
+    expect(page.get_by_role("link", name="Download")).to_be_visible()
+
+
 SCREENS = [
     Screen("subject-access-child", "headteacher", lambda w: f"/families/children/{w.child_a.pk}/subject-access/",
            "Subject access: Alfie Adams"),
@@ -47,6 +69,13 @@ SCREENS = [
     Screen("family-data-protection", "headteacher", lambda w: f"/families/{w.family_a.pk}/", None),
     Screen("retention", "headteacher", lambda w: "/retention/", "Retention", prepare=_old_marks),
     Screen("retention-shorter", "headteacher", lambda w: "/retention/", "Retention", prepare=_old_marks, act=_shorter),
+    Screen("export-preparing", "headteacher", lambda w: f"/exports/{w.export_job.pk}/", "Subject access pack: Alfie Adams",
+           prepare=_preparing),
+    Screen("subject-access-prepared", "headteacher", lambda w: f"/families/children/{w.child_a.pk}/subject-access/",
+           "Subject access: Alfie Adams", act=_prepare_pack),
+    Screen("organisation-archive", "headteacher", lambda w: "/exports/organisation/", None),
+    Screen("organisation-archive-prepared", "headteacher", lambda w: "/exports/organisation/", None,
+           act=_prepare_archive),
 ]
 
 

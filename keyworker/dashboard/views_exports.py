@@ -4,7 +4,7 @@ may still see what it is about, finds them; anyone else gets 404."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
 from keyworker.accounts.policies import require_export_organisation
@@ -15,16 +15,16 @@ from keyworker.core.requests import member
 
 from .export_kinds import ARCHIVE
 
-REFRESH_SECONDS = 3
-
 
 @login_required
 def export_page(request: HttpRequest, export_id: int) -> HttpResponse:
     actor = member(request)
     job = access_export(actor, export_id)
+    if request.accepts("application/json") and not request.accepts("text/html"):
+        # The page's script asks how far it has got, and shows the finished page when it is ready.
+        return JsonResponse({"status": job.status, "progress": job.progress, "finished": not job.pending})
     return render(request, "dashboard/export.html", {
-        "job": job, "back": export_kind(job.kind).back(job), "refresh": REFRESH_SECONDS if job.pending else None,
-        "keep_hours": round(keep_for().total_seconds() / 3600),
+        "job": job, "back": export_kind(job.kind).back(job), "keep_hours": round(keep_for().total_seconds() / 3600),
     })
 
 
