@@ -82,3 +82,21 @@ SCREENS = [
 @pytest.mark.parametrize("screen", SCREENS, ids=lambda s: s.name)
 def test_data_rights_screen(world, open_page, screen: Screen):
     check_screen(world, open_page, screen, "tablet")
+
+
+def test_a_pack_being_prepared_shows_its_progress_then_how_it_ended_without_reloading_by_the_clock(world, open_page):
+    """The page asks how far the worker has got and updates the bar in place; once the worker is done it shows the
+    finished page (here, the worker's failure with its message)."""
+    from browser_tests.helpers import sign_in
+    from keyworker.core.models import ExportJob, ExportStatus
+
+    _preparing(world)
+    page = open_page("tablet")
+    sign_in(page, world.headteacher)
+    page.goto(f"/exports/{world.export_job.pk}/")
+    expect(page.get_by_role("status")).to_have_text("Being prepared: waiting for its turn. 40% done.")
+    ExportJob.objects.filter(pk=world.export_job.pk).update(status=ExportStatus.RUNNING, progress=70)
+    expect(page.get_by_role("status")).to_have_text("Being prepared. 70% done.", timeout=10_000)
+    assert page.locator("#export-progress").evaluate("bar => bar.value") == 70
+    ExportJob.objects.filter(pk=world.export_job.pk).update(status=ExportStatus.FAILED, message="The worker stopped.")
+    expect(page.get_by_role("alert")).to_contain_text("The worker stopped.", timeout=10_000)

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from keyworker.accounts.policies import require_export_organisation
 from keyworker.core import clock
@@ -16,14 +17,19 @@ from keyworker.core.requests import member
 from .export_kinds import ARCHIVE
 
 
+def _progress_text(job) -> str:
+    return f"Being prepared{': waiting for its turn' if job.status == ExportStatus.QUEUED else ''}. {job.progress}% done."
+
+
 @login_required
 def export_page(request: HttpRequest, export_id: int) -> HttpResponse:
     actor = member(request)
     job = access_export(actor, export_id)
-    if request.accepts("application/json") and not request.accepts("text/html"):
-        # The page's script asks how far it has got, and shows the finished page when it is ready.
-        return JsonResponse({"status": job.status, "progress": job.progress, "finished": not job.pending})
-    return render(request, "dashboard/export.html", {
+    if request.GET.get("format") == "json":
+        # For the page's script, which updates the bar in place and opens the finished page when it is ready.
+        return JsonResponse({"done": job.progress, "total": 100, "text": _progress_text(job),
+                             "finished": not job.pending, "next": reverse("exports:export", args=[job.pk])})
+    return render(request, "dashboard/export.html", {"progress_text": _progress_text(job),
         "job": job, "back": export_kind(job.kind).back(job), "keep_hours": round(keep_for().total_seconds() / 3600),
     })
 

@@ -138,8 +138,10 @@ def progress(request: HttpRequest, job_id: int) -> HttpResponse:
     if request.GET.get("format") == "json":
         # For the page's script, which updates the bar in place (no page refresh: WCAG 2.2.1).
         done = job.row_count if finished else services.live_progress(job)
+        total = job.row_count
         return JsonResponse({
-            "done": done, "total": job.row_count, "finished": finished,
+            "done": done, "total": total, "finished": finished,
+            "text": f"{done} of {total} row{'' if total == 1 else 's'} done ({round(100 * done / total) if total else 0}%).",
             "next": reverse(_page_for(job), args=[job.pk]) if finished else None,
         })
     if finished:

@@ -36,17 +36,18 @@ def test_the_officer_asks_for_the_archive_sees_it_prepared_then_downloads_it(wor
     waiting = client.get(f"/exports/{job.pk}/").content.decode()
     # No timed refresh of the whole page (WCAG 2.2.1): its script asks how far it has got and shows it in place.
     assert "Being prepared" in waiting and "http-equiv" not in waiting and "0% done" in waiting
-    assert "export_progress.js" in waiting and 'data-status-url="/exports/' in waiting
-    status = client.get(f"/exports/{job.pk}/", headers={"accept": "application/json"})
-    assert status.json() == {"status": "queued", "progress": 0, "finished": False}
+    assert "core/progress" in waiting and f'data-status-url="/exports/{job.pk}/?format=json"' in waiting
+    status = client.get(f"/exports/{job.pk}/?format=json").json()
+    assert status == {"done": 0, "total": 100, "text": "Being prepared: waiting for its turn. 0% done.",
+                      "finished": False, "next": f"/exports/{job.pk}/"}
     assert client.get(f"/exports/{job.pk}/download/").status_code == 302  # nothing to download yet: its page
     ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.RUNNING, progress=40)
     assert "40% done" in client.get(f"/exports/{job.pk}/").content.decode()
     ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.QUEUED, progress=0)
     assert export_build_run(job.pk, now=NOW) == "done"
     ready = client.get(f"/exports/{job.pk}/").content.decode()
-    assert "Download " in ready and "export_progress.js" not in ready
-    assert client.get(f"/exports/{job.pk}/", headers={"accept": "application/json"}).json()["finished"] is True
+    assert "Download " in ready and "core/progress" not in ready
+    assert client.get(f"/exports/{job.pk}/?format=json").json()["finished"] is True
     response = client.get(f"/exports/{job.pk}/download/")
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))

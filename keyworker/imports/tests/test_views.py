@@ -116,7 +116,7 @@ def test_progress_page_shows_progress_and_answers_its_script(world, client_for, 
     assert "Refresh" not in page and "http-equiv" not in html
     assert 'max="20" value="5"' in html and "5 of 20 rows done (25%)" in html and "Check progress" in html
     status = client.get(response.url + "?format=json").json()
-    assert status == {"done": 5, "total": 20, "finished": False, "next": None}
+    assert status == {"done": 5, "total": 20, "finished": False, "next": None, "text": "5 of 20 rows done (25%)."}
     services.import_run_claimed(job.pk, None)
     assert client.get(response.url + "?format=json").json()["next"] == reverse("imports:result", args=[job.pk])
     assert client.get(response.url).url == reverse("imports:result", args=[job.pk])
