@@ -76,6 +76,9 @@ PARAMETER_MODELS = {
     "passkey_id": "django_otp_webauthn.WebAuthnCredential", "export_id": "core.ExportJob",
 }
 ROUTE_PARAMETER_MODELS = {
+    # The API's briefings are the reader's own rows of them, looked up by the briefing's id.
+    ("api:briefing-detail", "pk"): "briefings.Briefing",
+    ("api:briefing-acknowledge", "pk"): "briefings.Briefing",
     ("attendance", "concern_id"): "attendance.AttendanceConcern",
     ("safeguarding", "concern_id"): "safeguarding.Concern",
     ("wellbeing", "concern_id"): "wellbeing.WellbeingConcern",
