@@ -26,8 +26,12 @@ def lower_priority(niceness: int) -> int:
     return current
 
 
+# The limit set by limit_parallel_reads for this process (None: none set).
+_parallel_workers: int | None = None
+
+
 def _limit_parallel_workers(sender, connection, **kwargs) -> None:
-    workers = getattr(_limit_parallel_workers, "workers", None)
+    workers = _parallel_workers
     if workers is None or workers < 0 or connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
@@ -40,7 +44,8 @@ def limit_parallel_reads(workers: int) -> None:
     given it at once (outside a transaction). Negative: the server's setting is left as it is."""
     from django.db import connections
 
-    _limit_parallel_workers.workers = workers
+    global _parallel_workers
+    _parallel_workers = workers
     connection_created.connect(_limit_parallel_workers, dispatch_uid="keyworker-worker-parallel-reads")
     for conn in connections.all(initialized_only=True):
         if conn.vendor == "postgresql" and conn.connection is not None and not conn.in_atomic_block:

@@ -32,7 +32,8 @@ def test_the_worker_s_postgresql_sessions_read_without_parallel_workers(settings
     from django.db import connection
     from django.db.backends.signals import connection_created
 
-    from keyworker.core.processes import _limit_parallel_workers, limit_parallel_reads
+    from keyworker.core import processes
+    from keyworker.core.processes import limit_parallel_reads
 
     if connection.vendor != "postgresql":
         pytest.skip("a PostgreSQL setting")
@@ -59,7 +60,7 @@ def test_the_worker_s_postgresql_sessions_read_without_parallel_workers(settings
         in_thread("server's")
     finally:
         connection_created.disconnect(dispatch_uid="keyworker-worker-parallel-reads")
-        _limit_parallel_workers.workers = None
+        processes._parallel_workers = None
     assert seen["worker"] == "0"
     assert seen["before"] == seen["server's"]
 
