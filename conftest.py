@@ -111,6 +111,16 @@ def _tasks_run_at_once(settings):
                                   "QUEUES": settings.TASK_QUEUES}}
 
 
+@pytest.fixture(autouse=True)
+def _worker_read_limits_end_with_the_test():
+    """A test that runs the worker (which limits its sessions' parallel reads) leaves the next test's sessions as the
+    server has them."""
+    yield
+    from keyworker.core.processes import stop_limiting_parallel_reads
+
+    stop_limiting_parallel_reads()
+
+
 @contextlib.contextmanager
 def built_once(django_db_blocker, build):
     """For a module-scoped fixture: what `build()` makes (the demo, say), at the suite's fixed time, inside a

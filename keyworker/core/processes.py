@@ -50,3 +50,10 @@ def limit_parallel_reads(workers: int) -> None:
     for conn in connections.all(initialized_only=True):
         if conn.vendor == "postgresql" and conn.connection is not None and not conn.in_atomic_block:
             _limit_parallel_workers(None, conn)
+
+
+def stop_limiting_parallel_reads() -> None:
+    """Sessions opened from now on keep the server's setting (a worker that stops, or a test that ran one)."""
+    global _parallel_workers
+    _parallel_workers = None
+    connection_created.disconnect(dispatch_uid="keyworker-worker-parallel-reads")

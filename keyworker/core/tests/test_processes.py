@@ -30,10 +30,8 @@ def test_the_worker_s_postgresql_sessions_read_without_parallel_workers(settings
     import threading
 
     from django.db import connection
-    from django.db.backends.signals import connection_created
 
-    from keyworker.core import processes
-    from keyworker.core.processes import limit_parallel_reads
+    from keyworker.core.processes import limit_parallel_reads, stop_limiting_parallel_reads
 
     if connection.vendor != "postgresql":
         pytest.skip("a PostgreSQL setting")
@@ -59,8 +57,7 @@ def test_the_worker_s_postgresql_sessions_read_without_parallel_workers(settings
         limit_parallel_reads(-1)
         in_thread("server's")
     finally:
-        connection_created.disconnect(dispatch_uid="keyworker-worker-parallel-reads")
-        processes._parallel_workers = None
+        stop_limiting_parallel_reads()
     assert seen["worker"] == "0"
     assert seen["before"] == seen["server's"]
 
