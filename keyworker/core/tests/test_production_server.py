@@ -37,6 +37,9 @@ def _get(port: int, path: str, headers: dict[str, str] | None = None):
 
 @pytest.mark.skipif(not (BIN / "gunicorn").exists(), reason="gunicorn is not installed in this environment")
 def test_gunicorn_with_two_workers_serves_health_and_hashed_static_files(tmp_path):
+    from keyworker.core.tests.test_database_busy import skip_unless_the_suite_runs_on_sqlite
+
+    skip_unless_the_suite_runs_on_sqlite()  # its server has its own SQLite file
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KEYWORKER_", "DJANGO_ALLOW_ASYNC"))}
     env.update({

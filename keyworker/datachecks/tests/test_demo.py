@@ -16,9 +16,18 @@ from ..services import correction_apply
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def built_demo(django_db_blocker, django_db_setup):
+    """Built once for the module (in a transaction rolled back at its end); each test's changes are rolled back."""
+    from conftest import built_once
+
+    with built_once(django_db_blocker, builder.build) as built:
+        yield built
+
+
 @pytest.fixture
-def demo(clock):
-    return builder.build()
+def demo(built_demo, clock):
+    return built_demo
 
 
 def test_the_demo_school_has_this_half_terms_checks_partly_done(demo):

