@@ -2,6 +2,7 @@
 
 from django import forms
 
+from .checklists_selectors import NEW_FOR_DAYS
 from .models_checklists import LABEL_MAX, NOTE_MAX, ChatOutcome, ChecklistKind, IntroducedBy, IntroductionHow
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -34,6 +35,12 @@ class ItemForm(forms.Form):
     hint = forms.CharField(label="Hint", required=False, max_length=300, help_text="What staff check or show.")
     required = forms.BooleanField(label="Required: the checklist is incomplete until it is in", required=False,
                                   initial=True)
+    # Not sent (an older page, the API's clients of the service): children who start from today.
+    asked_of = forms.ChoiceField(
+        label="Whose checklists", widget=forms.RadioSelect, required=False, initial="new",
+        choices=[("new", "Ask this of children who start from today"),
+                 ("started", f"Also ask it of the children who started in the last {NEW_FOR_DAYS} days")],
+        help_text="Those children's checklists then have it too: a complete one is missing it until it is ticked.")
 
 
 class IntroducerForm(forms.Form):

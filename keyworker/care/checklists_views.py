@@ -112,7 +112,7 @@ def _setup_page(request, actor, settings, setting, item_form=None, introducer_fo
     chosen = selectors.introduction_setup(setting.pk)
     return render(request, "care/checklists_setup.html", {
         "settings": settings, "setting": setting, "own": selectors.own_items(setting.pk),
-        "kinds": ChecklistKind.choices,
+        "kinds": ChecklistKind.choices, "days": selectors.NEW_FOR_DAYS,
         "built_in": [(ChecklistKind(k).label, items) for k, items in BUILT_IN.items()],
         "item_form": item_form or ItemForm(initial={"kind": ChecklistKind.ENROLMENT, "required": True}),
         "introducer_form": introducer_form or IntroducerForm(
@@ -135,14 +135,28 @@ def item_add_view(request: HttpRequest) -> HttpResponse:
     form = ItemForm(request.POST)
 
     def save(data):
+        today = clock.today(setting.time_zone)
+        started = data["asked_of"] == "started"
         row = services.checklist_item_add(actor=actor, setting=setting, kind=data["kind"], label=data["label"],
-                                          hint=data["hint"], required=data["required"])
-        return (f"{reverse('care:checklists_setup')}?setting={setting.pk}",
-                f"“{row.label}” added: it applies to children who start from today.")
+                                          hint=data["hint"], required=data["required"], include_started=started,
+                                          as_of=today)
+        message = f"“{row.label}” added: it applies to children who start from today."
+        if started:
+            message = f"“{row.label}” added: {_started(selectors.item_started_children(actor, row, today).count())}"
+        return f"{reverse('care:checklists_setup')}?setting={setting.pk}", message
 
     if (done := form_submit(request, form, save, fallback="label")) is not None:
         return done
     return _setup_page(request, actor, settings, setting, item_form=form, status=400)
+
+
+def _started(n: int) -> str:
+    if n == 0:
+        return (f"no child who started in the last {selectors.NEW_FOR_DAYS} days is on roll now, so it applies to "
+                "children who start from today.")
+    if n == 1:
+        return "1 child who has started already now has it on their checklist."
+    return f"{n} children who have started already now have it on their checklist."
 
 
 @login_required
