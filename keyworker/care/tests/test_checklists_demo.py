@@ -11,6 +11,7 @@ from keyworker.standards.models import OPEN_STATES, Obligation, ObligationState
 
 from ..checklists import checklists_for
 from ..models_checklists import ChatOutcome, ChatSession, ChecklistItem, ChecklistKind, Introduction
+from ..plans_selectors import review_days
 
 pytestmark = pytest.mark.django_db
 
@@ -40,3 +41,6 @@ def test_the_demo_has_new_children_introductions_and_chat_sessions(clock):
     assert sessions.count() == 5 and sessions.filter(outcome=ChatOutcome.DECLINED).count() == 1
     assert Obligation.objects.filter(standard__clause="CC-K6", state=ObligationState.MET,
                                      organisation__slug=builder.GROUP_SLUG).count() == 5
+    # The early years setting chose 10 days for a family's request for a care plan review (14 elsewhere).
+    days = review_days(organisation_id=mila.organisation_id)
+    assert (days[mila.setting_id].request, days[sessions.first().setting_id].request) == (10, 14)
