@@ -35,12 +35,16 @@ class ItemForm(forms.Form):
     hint = forms.CharField(label="Hint", required=False, max_length=300, help_text="What staff check or show.")
     required = forms.BooleanField(label="Required: the checklist is incomplete until it is in", required=False,
                                   initial=True)
-    # Not sent (an older page, the API's clients of the service): children who start from today.
     asked_of = forms.ChoiceField(
-        label="Whose checklists", widget=forms.RadioSelect, required=False, initial="new",
+        label="Whose checklists", widget=forms.RadioSelect, initial="new",
         choices=[("new", "Ask this of children who start from today"),
                  ("started", f"Also ask it of the children who started in the last {NEW_FOR_DAYS} days")],
-        help_text="Those children's checklists then have it too: a complete one is missing it until it is ticked.")
+        help_text="Asked of the children who started already, it is added to their checklists: a complete one is "
+                  "missing it until it is ticked.",
+        error_messages={"required": "Choose who is asked: children who start from today, or also those who started "
+                                    "already.",
+                        "invalid_choice": "Choose who is asked: children who start from today, or also those who "
+                                          "started already."})
 
 
 class IntroducerForm(forms.Form):

@@ -74,7 +74,8 @@ def test_the_manager_sets_up_the_settings_own_items(world, client_for, clock):
     client = client_for(care.manager)
     assert client.get(reverse("care:checklists_setup")).status_code == 200
     response = client.post(reverse("care:checklists_item_add"), {"setting": care.nursery.pk, "kind": "enrolment",
-                                                                  "label": "Funding form signed", "required": "on"})
+                                                                  "label": "Funding form signed", "required": "on",
+                                                                  "asked_of": "new"})
     assert response.status_code == 302
     item = ChecklistItem.objects.get(setting=care.nursery)
     assert item.required and item.added_on == dt.date(2026, 11, 18)
@@ -107,8 +108,10 @@ def test_the_manager_asks_a_new_item_of_the_children_who_started_already(world, 
         "setting": care.nursery.pk, "kind": "induction", "label": "Nappy changing", "asked_of": "new"}, follow=True)
     assert "“Nappy changing” added: it applies to children who start from today." in response.content.decode()
     assert "Asked of children who started from Wed 18 November 2026" in response.content.decode()
-    assert client.post(reverse("care:checklists_item_add"), {
-        "setting": care.nursery.pk, "kind": "induction", "label": "Garden", "asked_of": "everyone"}).status_code == 400
+    for asked_of in ("everyone", ""):
+        refused = client.post(reverse("care:checklists_item_add"), {
+            "setting": care.nursery.pk, "kind": "induction", "label": "Garden", "asked_of": asked_of})
+        assert refused.status_code == 400 and "Choose who is asked: children who start from today" in refused.content.decode()
     child = client_for(care.key_person).get(reverse("care:checklists_child", args=[care.child.pk])).content.decode()
     assert "Funding form signed" in child and "Nappy changing" not in child
 
