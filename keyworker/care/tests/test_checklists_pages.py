@@ -80,7 +80,7 @@ def test_the_manager_sets_up_the_settings_own_items(world, client_for, clock):
     item = ChecklistItem.objects.get(setting=care.nursery)
     assert item.required and item.added_on == dt.date(2026, 11, 18)
     response = client.post(reverse("care:checklists_item_add"), {"setting": care.nursery.pk, "kind": "enrolment",
-                                                                  "label": "funding form signed"})
+                                                                  "label": "funding form signed", "asked_of": "new"})
     assert response.status_code == 400 and "has an item of that name already" in response.content.decode()
     client.post(reverse("care:checklists_introducer"), {"setting": care.nursery.pk, "introduced_by": "assistant_manager"})
     assert IntroductionSetup.objects.get(setting=care.nursery).introduced_by == "assistant_manager"
