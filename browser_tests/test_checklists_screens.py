@@ -24,6 +24,8 @@ def _care(world):
                        hint="The funded hours form, signed by a carer.", as_of=dt.date(2026, 9, 1))
     checklist_item_add(actor=manager, setting=care.nursery, kind="induction", label="Nappy changing",
                        as_of=dt.date(2026, 9, 1))
+    checklist_item_add(actor=manager, setting=care.nursery, kind="enrolment", label="Emergency contacts checked",
+                       include_started=True)  # asked of the children who started in the last 42 days too
     kp = world.actor(care.key_person)
     for item in ("allergies", "medical_needs", "outside_agencies", "family_circumstances"):
         checklist_tick(actor=kp, child=care.child, kind="enrolment", item=item, done_on=MONDAY)
@@ -36,6 +38,22 @@ def _care(world):
                         staff_id=care.club_staff.pk)
     world.care = care
     world.care_manager, world.care_key_person, world.club_staff = care.manager, care.key_person, care.club_staff
+    world.club_manager = care.club_manager
+
+
+def _care_in_scotland(world):
+    """As _care, with the club in Scotland: the law's care plan rules, and a significant change's days to choose."""
+    from keyworker.organisations.models import Jurisdiction, Setting
+
+    _care(world)
+    Setting.objects.filter(pk=world.care.club.pk).update(jurisdiction=Jurisdiction.SCOTLAND)
+
+
+def _bad_review_days(page: Page, world):
+    page.get_by_label("Days to review a plan after the family asks for a review").fill("0")
+    page.get_by_label("Days to review a plan after a significant change").fill("29")
+    page.get_by_role("button", name="Save the review days").click()
+    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
 
 
 def _bad_tick(page: Page, world):
@@ -61,7 +79,9 @@ SCREENS = [
     Screen("checklists-child-problem", "care_key_person", lambda w: f"/care/checklists/children/{w.care.child.pk}/",
            "Checklists of Eli Evans", prepare=_care, act=_bad_tick),
     Screen("checklists-setup", "care_manager", lambda w: "/care/checklists/set-up/",
-           "Checklists and introductions set-up", prepare=_care),
+           "Checklists, introductions and care plan reviews set-up", prepare=_care),
+    Screen("checklists-setup-scotland-problem", "club_manager", lambda w: "/care/checklists/set-up/",
+           "Checklists, introductions and care plan reviews set-up", prepare=_care_in_scotland, act=_bad_review_days),
     Screen("introductions-list", "care_manager", lambda w: "/care/introductions/", "Introductions to new families",
            prepare=_care),
     Screen("introductions-record", "care_manager", lambda w: f"/care/introductions/children/{w.care.child.pk}/",

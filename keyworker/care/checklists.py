@@ -116,7 +116,7 @@ class Checklist:
 def checklists_for(children: Iterable[Child], kind: str) -> dict[int, Checklist]:
     """Each child's checklist of `kind` (child id -> Checklist), in three queries whatever the number of children.
 
-    The setting's own items apply to children who start on or after the day each was added, until it is removed.
+    The setting's own items apply to children who start on or after each one's `applies_from`, until it is removed.
     Given a queryset, the ticks and forms are read with it as a subquery (no list of ids, however many children)."""
     child_ids = children.values("id") if isinstance(children, QuerySet) else None
     children = list(children)
@@ -137,7 +137,8 @@ def checklists_for(children: Iterable[Child], kind: str) -> dict[int, Checklist]
                         .values_list("child_id", "accepted_on"))
     out = {}
     for child in children:
-        items = [*built_in(kind), *(own_item(r) for r in own[child.setting_id] if r.added_on <= child.enrolled_on)]
+        theirs = [own_item(r) for r in own[child.setting_id] if r.applies_from <= child.enrolled_on]
+        items = [*built_in(kind), *theirs]
         mine, form_on = ticks.get(child.pk, {}), accepted.get(child.pk)
         out[child.pk] = Checklist(child, kind, [
             ItemState(item, mine.get(item.code), form_on if item.from_form else None) for item in items
@@ -148,5 +149,5 @@ def checklists_for(children: Iterable[Child], kind: str) -> dict[int, Checklist]
 def items_of(setting_id: int, kind: str, enrolled_on: dt.date) -> list[Item]:
     """The items a child who starts on `enrolled_on` has in the setting: one query."""
     rows = ChecklistItem.objects.filter(setting_id=setting_id, kind=kind, removed_on__isnull=True,
-                                        added_on__lte=enrolled_on).order_by("position", "id")
+                                        applies_from__lte=enrolled_on).order_by("position", "id")
     return [*built_in(kind), *(own_item(r) for r in rows)]

@@ -2,7 +2,8 @@
 
 - The setting's own items: a funding form on the early years enrolment checklist, nappy changing on its induction;
   a collection password and the club's rules at the out of school club, where the manager or the assistant manager
-  introduces themselves to new families.
+  introduces themselves to new families. The early years manager added "Emergency contacts checked" last week and
+  asked it of the children who had started in the last 42 days too.
 - Three children who started this term: Mila (early years, started on Monday of this week, with the key person of the
   demo's sign-in): her enrolment checklist misses two items, her first-week induction is due on Friday, and the
   manager's introduction is waiting; Tobi (early years, three weeks ago) and Isla (the club, two weeks ago) have
@@ -108,6 +109,11 @@ def demo_history(*, organisation: Organisation, today: dt.date | None = None) ->
         for kind, label, hint in items:
             checklist_item_add(actor=actor, setting=setting, kind=kind, label=label, hint=hint, as_of=year_start)
             written += 1
+    checklist_item_add(actor=manager_actor, setting=early, kind=ChecklistKind.ENROLMENT,
+                       label="Emergency contacts checked", hint="Two people who may collect in an emergency, each "
+                       "number rung once to check it.", include_started=True,
+                       as_of=max(year_start, today - dt.timedelta(days=7)))
+    written += 1
     introduction_setup_save(actor=club_actor, setting=club, introduced_by=IntroducedBy.EITHER)
 
     toddlers = Group.objects.get(setting=early, name="Toddlers")

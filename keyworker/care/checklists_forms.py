@@ -2,6 +2,7 @@
 
 from django import forms
 
+from .checklists_selectors import NEW_FOR_DAYS
 from .models_checklists import LABEL_MAX, NOTE_MAX, ChatOutcome, ChecklistKind, IntroducedBy, IntroductionHow
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -34,6 +35,16 @@ class ItemForm(forms.Form):
     hint = forms.CharField(label="Hint", required=False, max_length=300, help_text="What staff check or show.")
     required = forms.BooleanField(label="Required: the checklist is incomplete until it is in", required=False,
                                   initial=True)
+    asked_of = forms.ChoiceField(
+        label="Whose checklists", widget=forms.RadioSelect, initial="new",
+        choices=[("new", "Ask this of children who start from today"),
+                 ("started", f"Also ask it of the children who started in the last {NEW_FOR_DAYS} days")],
+        help_text="Asked of the children who started already, it is added to their checklists: a complete one is "
+                  "missing it until it is ticked.",
+        error_messages={"required": "Choose who is asked: children who start from today, or also those who started "
+                                    "already.",
+                        "invalid_choice": "Choose who is asked: children who start from today, or also those who "
+                                          "started already."})
 
 
 class IntroducerForm(forms.Form):

@@ -25,6 +25,16 @@ def on_roll(qs: QuerySet[Child], as_of: dt.date) -> QuerySet[Child]:
     return qs.filter(enrolled_on__lte=as_of).filter(Q(left_on__isnull=True) | Q(left_on__gte=as_of))
 
 
+def new_since(as_of: dt.date, days: int = NEW_FOR_DAYS) -> dt.date:
+    """The first start day of the children who started in the last `days` days, today included."""
+    return as_of - dt.timedelta(days=days - 1)
+
+
+def started_between(qs: QuerySet[Child], since: dt.date, as_of: dt.date) -> QuerySet[Child]:
+    """The children on roll who started from `since` to `as_of`."""
+    return on_roll(qs, as_of).filter(enrolled_on__gte=since)
+
+
 def childcare_children(actor: Actor) -> QuerySet[Child]:
     if not actor.is_member:
         return Child.objects.none()
@@ -75,7 +85,7 @@ def new_children(actor: Actor, as_of: dt.date, *, incomplete_only: bool = False,
                  days: int = NEW_FOR_DAYS) -> list[NewChild]:
     """The children who started in the actor's childcare settings in the last `days` days, with both checklists and
     their due dates: eight queries whatever the number of children."""
-    children = list(on_roll(childcare_children(actor), as_of).filter(enrolled_on__gt=as_of - dt.timedelta(days=days))
+    children = list(started_between(childcare_children(actor), new_since(as_of, days), as_of)
                     .select_related("setting", "family", "group").order_by("-enrolled_on", "legal_last_name", "id"))
     ids = [c.pk for c in children]
     enrolment = checklists_for(children, ChecklistKind.ENROLMENT)
@@ -93,6 +103,12 @@ def setup_settings(actor: Actor) -> list:
 
     return [s for s in actor.settings().filter(kind__in=CHECKLIST_KINDS).order_by("name", "id")
             if policies.checklists_can_set_up(actor, s.pk)]
+
+
+def item_started_children(actor: Actor, item: ChecklistItem, as_of: dt.date) -> QuerySet[Child]:
+    """The children of the item's setting the actor sees who had started by `as_of` and have the item on their
+    checklist (it was asked of the children who started recently too)."""
+    return started_between(childcare_children(actor).filter(setting_id=item.setting_id), item.applies_from, as_of)
 
 
 def own_items(setting_id: int) -> dict[str, list[ChecklistItem]]:

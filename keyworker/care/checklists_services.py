@@ -18,7 +18,7 @@ from keyworker.standards.obligations import obligations_refresh
 
 from . import policies
 from .checklists import items_of
-from .checklists_selectors import childcare_children
+from .checklists_selectors import childcare_children, new_since, started_between
 from .models_checklists import (
     CHECKLIST_KINDS,
     LABEL_MAX,
@@ -134,8 +134,12 @@ def _setup_setting(actor: Actor, setting: Setting) -> Setting:
 
 @transaction.atomic
 def checklist_item_add(*, actor: Actor, setting: Setting, kind: str, label: str, hint: str = "", required: bool = True,
-                       as_of: dt.date | None = None) -> ChecklistItem:
-    """Add one of the setting's own items: it applies to children who start from `as_of` (today)."""
+                       include_started: bool = False, as_of: dt.date | None = None) -> ChecklistItem:
+    """Add one of the setting's own items: it applies to children who start from `as_of` (today), and with
+    `include_started` also to those who started in the last NEW_FOR_DAYS days (the new children of the checklists
+    page): their checklists now have it, and a complete one is missing it until it is ticked. As when a tick is taken
+    back, their obligations are brought up to date: one still open is not met until the item is in; a closed one
+    stays as it was (the engine never reopens a closed period)."""
     _setup_setting(actor, setting)
     kind = _kind(kind)
     label, hint = (label or "").strip(), (hint or "").strip()
@@ -154,12 +158,20 @@ def checklist_item_add(*, actor: Actor, setting: Setting, kind: str, label: str,
         errors["label"] = f"A checklist has at most {OWN_ITEMS_MAX} of the setting's own items: remove one first."
     if errors:
         raise FieldErrors(errors)
+    today = as_of or clock.today(setting.time_zone)
+    applies_from = new_since(today) if include_started else today
     row = ChecklistItem.objects.create(
         organisation_id=setting.organisation_id, setting=setting, kind=kind, label=label, hint=hint, required=required,
-        position=max((p for _, p in existing), default=0) + 1, added_on=as_of or clock.today(setting.time_zone),
+        position=max((p for _, p in existing), default=0) + 1, added_on=today, applies_from=applies_from,
         added_by=actor.staff)
+    started = (set(started_between(Child.objects.filter(setting=setting), applies_from, today)
+                   .values_list("family_id", flat=True)) if include_started else set())
     audit_record(organisation_id=setting.organisation_id, actor=actor.user, event_type="checklist.item_added", obj=row,
-                 summary=f"“{label}” added to the {ChecklistKind(kind).label.lower()} of {setting.name}")
+                 summary=f"“{label}” added to the {ChecklistKind(kind).label.lower()} of {setting.name}"
+                 + (f", asked also of the children who started from {on_screen(applies_from)}" if include_started else ""),
+                 data={"applies_from": applies_from.isoformat(), "families_started": len(started)})
+    # Their checklists changed: bring those families' obligations up to date with them.
+    obligations_refresh(organisation_id=setting.organisation_id, family_ids=started, as_of=today, actor=actor)
     return row
 
 

@@ -1,6 +1,6 @@
 """Staff pages of the enrolment checklist and the first-week induction: the new children and what each is missing,
-one child's checklists (tick an item in, take a tick back), and the manager's set-up of the setting's own items and
-of who introduces themselves to new families."""
+one child's checklists (tick an item in, take a tick back), and the manager's set-up of the setting's own items, of
+who introduces themselves to new families and of the care plan review numbers the setting chooses."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,13 +13,17 @@ from keyworker.core import clock
 from keyworker.core.forms import form_submit, service_call
 from keyworker.core.requests import int_param
 from keyworker.core.requests import member as _member
+from keyworker.organisations.models import Jurisdiction
 
 from . import checklists_selectors as selectors
 from . import checklists_services as services
-from . import policies
+from . import plans_services, policies
 from .checklists import BUILT_IN, items_of
 from .checklists_forms import IntroducerForm, ItemForm, TickForm
 from .models_checklists import ChecklistItem, ChecklistKind, IntroducedBy
+from .models_plans import SCOTLAND_REVIEW_MONTHS, SCOTLAND_START_DAYS
+from .plans_forms import ReviewDaysForm
+from .plans_selectors import review_days
 
 FILTERS = (("incomplete", "Something missing"), ("all", "All new children"))
 
@@ -108,15 +112,21 @@ def _setup_setting(request, actor):
     return settings, next((s for s in settings if s.pk == wanted), settings[0])
 
 
-def _setup_page(request, actor, settings, setting, item_form=None, introducer_form=None, status=200):
+def _setup_page(request, actor, settings, setting, item_form=None, introducer_form=None, review_form=None,
+                status=200):
     chosen = selectors.introduction_setup(setting.pk)
+    days = review_days(setting_ids=[setting.pk])[setting.pk]
     return render(request, "care/checklists_setup.html", {
         "settings": settings, "setting": setting, "own": selectors.own_items(setting.pk),
-        "kinds": ChecklistKind.choices,
+        "kinds": ChecklistKind.choices, "days": selectors.NEW_FOR_DAYS,
         "built_in": [(ChecklistKind(k).label, items) for k, items in BUILT_IN.items()],
         "item_form": item_form or ItemForm(initial={"kind": ChecklistKind.ENROLMENT, "required": True}),
         "introducer_form": introducer_form or IntroducerForm(
             initial={"introduced_by": chosen.introduced_by if chosen else IntroducedBy.MANAGER}),
+        "review_form": review_form or ReviewDaysForm(
+            setting=setting, initial={"request_days": days.request, "change_days": days.change}),
+        "scotland": setting.jurisdiction == Jurisdiction.SCOTLAND, "start_days": SCOTLAND_START_DAYS,
+        "review_months": SCOTLAND_REVIEW_MONTHS,
     }, status=status)
 
 
@@ -135,14 +145,28 @@ def item_add_view(request: HttpRequest) -> HttpResponse:
     form = ItemForm(request.POST)
 
     def save(data):
+        today = clock.today(setting.time_zone)
+        started = data["asked_of"] == "started"
         row = services.checklist_item_add(actor=actor, setting=setting, kind=data["kind"], label=data["label"],
-                                          hint=data["hint"], required=data["required"])
-        return (f"{reverse('care:checklists_setup')}?setting={setting.pk}",
-                f"“{row.label}” added: it applies to children who start from today.")
+                                          hint=data["hint"], required=data["required"], include_started=started,
+                                          as_of=today)
+        message = f"“{row.label}” added: it applies to children who start from today."
+        if started:
+            message = f"“{row.label}” added: {_started(selectors.item_started_children(actor, row, today).count())}"
+        return f"{reverse('care:checklists_setup')}?setting={setting.pk}", message
 
     if (done := form_submit(request, form, save, fallback="label")) is not None:
         return done
     return _setup_page(request, actor, settings, setting, item_form=form, status=400)
+
+
+def _started(n: int) -> str:
+    if n == 0:
+        return (f"no child who started in the last {selectors.NEW_FOR_DAYS} days is on roll now, so it applies to "
+                "children who start from today.")
+    if n == 1:
+        return "1 child who has started already now has it on their checklist."
+    return f"{n} children who have started already now have it on their checklist."
 
 
 @login_required
@@ -173,3 +197,24 @@ def introducer_view(request: HttpRequest) -> HttpResponse:
     if (done := form_submit(request, form, save)) is not None:
         return done
     return _setup_page(request, actor, settings, setting, introducer_form=form, status=400)
+
+
+@login_required
+@require_POST
+def review_days_view(request: HttpRequest) -> HttpResponse:
+    """The care plan review numbers the setting chooses."""
+    actor = _member(request)
+    settings, setting = _setup_setting(request, actor)
+    form = ReviewDaysForm(request.POST, setting=setting)
+
+    def save(data):
+        row = plans_services.care_plan_setup_save(actor=actor, setting=setting, request_days=data["request_days"],
+                                                  change_days=data.get("change_days"))
+        change = (f"; after a significant change, within {row.change_days} days"
+                  if setting.jurisdiction == Jurisdiction.SCOTLAND else "")
+        return (f"{reverse('care:checklists_setup')}?setting={setting.pk}",
+                f"Care plan reviews at {setting.name}: when a family asks, within {row.request_days} days{change}.")
+
+    if (done := form_submit(request, form, save, fallback="request_days")) is not None:
+        return done
+    return _setup_page(request, actor, settings, setting, review_form=form, status=400)

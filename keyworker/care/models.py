@@ -17,4 +17,10 @@ from .models_journals import (  # noqa: E402, F401
     WowMoment,
 )
 from .models_monitoring import MonitoringFinding, MonitoringItem, MonitoringSample  # noqa: E402, F401
-from .models_plans import CarePlan, CarePlanComment, CarePlanReview, CarePlanVersion  # noqa: E402, F401
+from .models_plans import (  # noqa: E402, F401
+    CarePlan,
+    CarePlanComment,
+    CarePlanReview,
+    CarePlanSetup,
+    CarePlanVersion,
+)

@@ -28,7 +28,9 @@ class ChecklistKind(models.TextChoices):
 
 class ChecklistItem(OrganisationOwned):
     """One of the setting's own items of a checklist (from its own paperwork or its children and young people
-    handbook). It applies to children who start on or after the day it was added; removing it keeps the ticks."""
+    handbook). It applies to children who start on or after `applies_from`: the day it was added, or, when the
+    manager asks it of the children who started recently too, the first day of the checklists page's window of new
+    children. Removing it keeps the ticks."""
 
     setting = models.ForeignKey(Setting, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=16, choices=ChecklistKind.choices)
@@ -37,6 +39,7 @@ class ChecklistItem(OrganisationOwned):
     required = models.BooleanField(default=True)
     position = models.PositiveSmallIntegerField(default=0)
     added_on = models.DateField()
+    applies_from = models.DateField(help_text="Children who start on or after this day have it on their checklist")
     added_by = models.ForeignKey(StaffMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     removed_on = models.DateField(null=True, blank=True)
 

@@ -29,12 +29,16 @@ TEXT_MAX = 4000
 NOTE_MAX = 2000
 COMMENT_MAX = 2000
 
-# The policy's numbers: a carer's request for a review is answered within REQUEST_DAYS; in Scotland a plan is made
-# within START_DAYS of starting, reviewed at least every REVIEW_MONTHS, and within CHANGE_DAYS of a significant change.
-REQUEST_DAYS = 14
+# The law in Scotland (SSI 2011/210, regulation 5), the same for every setting: a plan within START_DAYS of starting,
+# reviewed at least every REVIEW_MONTHS.
 SCOTLAND_START_DAYS = 28
 SCOTLAND_REVIEW_MONTHS = 6
-SCOTLAND_CHANGE_DAYS = 14
+# The numbers each setting chooses (CarePlanSetup), from REVIEW_DAYS_MIN to REVIEW_DAYS_MAX: a family's request for a
+# review is met within request_days (everywhere); in Scotland a significant change is reviewed within change_days
+# (the law asks for the review, and leaves the number of days to the setting).
+DEFAULT_REQUEST_DAYS = 14
+DEFAULT_CHANGE_DAYS = 14
+REVIEW_DAYS_MIN, REVIEW_DAYS_MAX = 1, 28
 
 
 class CarePlan(OrganisationOwned):
@@ -156,3 +160,31 @@ class CarePlanComment(OrganisationOwned):
 
     def __str__(self) -> str:
         return f"Comment on care plan {self.plan_id}"
+
+
+class CarePlanSetup(OrganisationOwned):
+    """The care plan review numbers a childcare setting chooses on its set-up page: within how many days a family's
+    request for a review is met, and (in Scotland) a significant change reviewed. One row per setting; no row: 14 days
+    each.
+
+    A model of its own rather than more columns on IntroductionSetup, the other per-setting row of that page: that one
+    says who introduces themselves to new families and is read with the introductions; these numbers are read
+    wherever a plan's next review is worked out (the plans pages, My week, the monitoring view, the API, the portal),
+    in one query for all the settings of a page."""
+
+    setting = models.OneToOneField(Setting, on_delete=models.CASCADE, related_name="+")
+    request_days = models.PositiveSmallIntegerField(default=DEFAULT_REQUEST_DAYS)
+    change_days = models.PositiveSmallIntegerField(default=DEFAULT_CHANGE_DAYS)
+    updated_by = models.ForeignKey(StaffMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(request_days__gte=REVIEW_DAYS_MIN, request_days__lte=REVIEW_DAYS_MAX),
+                                   name="care_plan_setup_request_days_range"),
+            models.CheckConstraint(condition=models.Q(change_days__gte=REVIEW_DAYS_MIN, change_days__lte=REVIEW_DAYS_MAX),
+                                   name="care_plan_setup_change_days_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Care plan reviews in {self.setting_id}: {self.request_days} and {self.change_days} days"

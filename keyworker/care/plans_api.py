@@ -35,6 +35,7 @@ from .plans_selectors import (
     due_for,
     plan_children_visible_to,
     plans_visible_to,
+    review_days,
     reviews_visible_to,
 )
 
@@ -73,14 +74,17 @@ class CarePlanSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def _due(self, plan: CarePlan):
-        # One term calendar per setting for the whole page of plans.
+        # One term calendar per setting, and the numbers all the organisation's settings chose, for the whole page.
         calendars = self.context.setdefault("calendars", {})
         cal = calendars.get(plan.setting_id)
         if cal is None:
             cal = calendars[plan.setting_id] = TermCalendar.for_setting(plan.child.setting)
+        if "review_days" not in self.context:
+            self.context["review_days"] = review_days(organisation_id=plan.organisation_id)
         cache = self.context.setdefault("due", {})
         if plan.pk not in cache:
-            cache[plan.pk] = due_for(plan.child, plan, cal, self.context["as_of"])
+            cache[plan.pk] = due_for(plan.child, plan, cal, self.context["review_days"][plan.setting_id],
+                                     self.context["as_of"])
         return cache[plan.pk]
 
     @extend_schema_field(serializers.DateField(allow_null=True))

@@ -1,7 +1,8 @@
 """Demo records of personal care plans for the childcare group: plans with versions for every child on roll
 (written in the first weeks, changed at a review this term); one plan never reviewed since it was written,
 so its review is overdue; an out of school club child who chose a staff member other than their key contact for
-their care plan update; and a carer's comment asking for a review."""
+their care plan update; and a carer's comment asking for a review, which the first early years setting meets within
+10 days (the number it chose on its set-up page; 14 elsewhere)."""
 
 import datetime as dt
 from collections import Counter
@@ -17,7 +18,12 @@ from keyworker.people.models import Carer, Child, ContactRestriction
 
 from .models_plans import PLAN_KINDS, CarePlan, CarePlanComment, CarePlanReview, CarePlanVersion, ChildChose
 from .plans_selectors import on_roll, setting_staff
-from .plans_services import care_plan_comment_add, care_plan_review_record, care_plan_save
+from .plans_services import (
+    care_plan_comment_add,
+    care_plan_review_record,
+    care_plan_save,
+    care_plan_setup_save,
+)
 
 
 def _plan(name: str, interests: str) -> dict[str, str]:
@@ -72,6 +78,8 @@ def demo_history(*, organisation: Organisation, today: dt.date | None = None) ->
         staff = list(setting_staff(setting))
         if manager is None or not staff:
             continue
+        if nursery is not None and setting.pk == nursery.pk:
+            care_plan_setup_save(actor=actor_for(manager.user, organisation.pk), setting=setting, request_days=10)
         children = list(on_roll(Child.objects.filter(setting=setting), day).select_related("setting", "family")
                         .order_by("id"))
         # The demo key person's children first, so their My week shows the plans.

@@ -7,9 +7,18 @@ from django import forms
 from keyworker.accounts.models import StaffMember
 from keyworker.organisations.models import Jurisdiction, Setting
 
-from .models_plans import COMMENT_MAX, NOTE_MAX, SCOTLAND_CHANGE_DAYS, SECTIONS, TEXT_MAX, ChildChose
+from .models_plans import (
+    COMMENT_MAX,
+    DEFAULT_CHANGE_DAYS,
+    NOTE_MAX,
+    REVIEW_DAYS_MAX,
+    REVIEW_DAYS_MIN,
+    SECTIONS,
+    TEXT_MAX,
+    ChildChose,
+)
 from .plans_selectors import setting_staff
-from .plans_services import SUMMARY_MAX
+from .plans_services import DAYS_PROBLEM, SUMMARY_MAX
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
@@ -35,14 +44,14 @@ def _section_fields(form: forms.Form) -> None:
 class CarePlanForm(forms.Form):
     """A new version of the plan: every part, as it should read now."""
 
-    def __init__(self, *args, setting: Setting, **kwargs):
+    def __init__(self, *args, setting: Setting, change_days: int = DEFAULT_CHANGE_DAYS, **kwargs):
         super().__init__(*args, **kwargs)
         _section_fields(self)
         self.fields["summary"] = forms.CharField(label="What changed", max_length=SUMMARY_MAX, required=False,
                                                  help_text="One line for the history, e.g. “New inhaler since March”.")
         if setting.jurisdiction == Jurisdiction.SCOTLAND:
             self.fields["significant_change"] = forms.BooleanField(
-                label=f"This is a significant change: review the plan within {SCOTLAND_CHANGE_DAYS} days", required=False)
+                label=f"This is a significant change: review the plan within {change_days} days", required=False)
 
     @property
     def section_values(self) -> dict[str, str]:
@@ -97,3 +106,27 @@ class CarePlanCommentForm(forms.Form):
     body = forms.CharField(label="Your comment", max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 4}),
                            error_messages={"required": "Write your comment."})
     asks_review = forms.BooleanField(label="Please review the plan with us", required=False)
+
+
+def _days_field(label: str, help_text: str) -> forms.IntegerField:
+    return forms.IntegerField(label=label, help_text=help_text,
+                              widget=forms.NumberInput(attrs={"min": REVIEW_DAYS_MIN, "max": REVIEW_DAYS_MAX,
+                                                              "inputmode": "numeric"}),
+                              error_messages={"required": DAYS_PROBLEM, "invalid": DAYS_PROBLEM})
+
+
+class ReviewDaysForm(forms.Form):
+    """The care plan review numbers a setting chooses (on the checklists' set-up page); the service checks the range.
+    The significant change rule is Scotland's only: the field is there for a setting in Scotland."""
+
+    request_days = _days_field("Days to review a plan after the family asks for a review",
+                               f"From {REVIEW_DAYS_MIN} to {REVIEW_DAYS_MAX}. Families ask in the portal and are told "
+                               "this number; the key person sees the request on My week.")
+
+    def __init__(self, *args, setting: Setting, **kwargs):
+        super().__init__(*args, **kwargs)
+        if setting.jurisdiction == Jurisdiction.SCOTLAND:
+            self.fields["change_days"] = _days_field(
+                "Days to review a plan after a significant change",
+                f"From {REVIEW_DAYS_MIN} to {REVIEW_DAYS_MAX}, counted from the day a version marked “a significant "
+                "change” is saved.")

@@ -10,7 +10,7 @@ from keyworker.people.models import Child
 
 from .models_plans import PLAN_KINDS, CarePlan
 from .monitoring_sources import MonitoredRecord, MonitoringSource, register_monitoring_source
-from .plans_selectors import due_for, on_roll
+from .plans_selectors import due_for, on_roll, review_days
 
 
 def _reason(plan: CarePlan | None, due, as_of: dt.date) -> str:
@@ -25,16 +25,17 @@ def _reason(plan: CarePlan | None, due, as_of: dt.date) -> str:
 
 
 def records(setting: Setting, as_of: dt.date) -> dict[int, MonitoredRecord]:
-    """Each child on roll of the setting: five queries whatever the number of children (children, plans with their
-    current version, and the setting's term calendar)."""
+    """Each child on roll of the setting: six queries whatever the number of children (children, plans with their
+    current version, the setting's review numbers and its term calendar)."""
     children = list(on_roll(Child.objects.filter(setting=setting), as_of).order_by("id"))
     plans = {p.child_id: p for p in CarePlan.objects.filter(setting=setting).select_related("current")}
+    days = review_days(setting_ids=[setting.pk])[setting.pk]
     cal = TermCalendar.for_setting(setting)
     out = {}
     for child in children:
         child.setting = setting
         plan = plans.get(child.pk)
-        due = due_for(child, plan, cal, as_of)
+        due = due_for(child, plan, cal, days, as_of)
         has_plan = plan is not None and plan.current is not None
         out[child.pk] = MonitoredRecord(
             child_id=child.pk, kind="care_plan", last_updated=plan.current.saved_on if has_plan else None,

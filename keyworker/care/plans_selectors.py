@@ -3,6 +3,7 @@ each child's next review computed for a whole setting at once."""
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -17,8 +18,15 @@ from keyworker.people.carer_access import CARE_PLAN, CarerAccess
 from keyworker.people.models import Child
 from keyworker.people.selectors import children_visible_to
 
-from .models_plans import PLAN_KINDS, CarePlan, CarePlanComment, CarePlanReview, CarePlanVersion
-from .plans_due import ReviewDue, review_due
+from .models_plans import (
+    PLAN_KINDS,
+    CarePlan,
+    CarePlanComment,
+    CarePlanReview,
+    CarePlanSetup,
+    CarePlanVersion,
+)
+from .plans_due import ReviewDays, ReviewDue, review_due
 
 
 @dataclass
@@ -38,21 +46,39 @@ def on_roll(qs: QuerySet[Child], as_of: dt.date) -> QuerySet[Child]:
     return qs.filter(enrolled_on__lte=as_of).filter(Q(left_on__isnull=True) | Q(left_on__gte=as_of))
 
 
-def due_for(child: Child, plan: CarePlan | None, cal: TermCalendar, as_of: dt.date) -> ReviewDue:
+def review_days(*, setting_ids: Iterable[int] = (), organisation_id: int | None = None) -> dict[int, ReviewDays]:
+    """The review numbers each setting chose (setting id -> ReviewDays), of the settings given or of all the
+    organisation's, in one query; a setting that chose none has the defaults (14 days each)."""
+    out: dict[int, ReviewDays] = defaultdict(ReviewDays)
+    ids = set(setting_ids)
+    if organisation_id is None and not ids:
+        return out
+    rows = (CarePlanSetup.objects.filter(organisation_id=organisation_id) if organisation_id is not None
+            else CarePlanSetup.objects.filter(setting_id__in=ids))
+    for setting_id, request, change in rows.values_list("setting_id", "request_days", "change_days"):
+        out[setting_id] = ReviewDays(request, change)
+    return out
+
+
+def due_for(child: Child, plan: CarePlan | None, cal: TermCalendar, days: ReviewDays, as_of: dt.date) -> ReviewDue:
+    """The next review of the child's plan, with the calendar and the numbers of the child's setting."""
     current = plan.current if plan else None
     first_on = plan.created_at.date() if plan else None
     return review_due(
         cal=cal, jurisdiction=child.setting.jurisdiction, enrolled_on=child.enrolled_on,
         first_version_on=first_on if current else None, last_reviewed_on=plan.last_reviewed_on if plan else None,
         requested_on=plan.review_requested_on if plan else None,
-        significant_change_on=plan.significant_change_on if plan else None, as_of=as_of,
+        significant_change_on=plan.significant_change_on if plan else None,
+        request_days=days.request, change_days=days.change, as_of=as_of,
     )
 
 
 def with_plans(children: list[Child], as_of: dt.date, actor: Actor | None = None) -> list[ChildPlan]:
-    """The children (with their settings) and their plans: one query for the plans, three per setting for its term
-    calendar (read once per page when `actor` reads shared), whatever the number of children."""
+    """The children (with their settings) and their plans: one query for the plans, one for the numbers their
+    settings chose, three per setting for its term calendar (read once per page when `actor` reads shared), whatever
+    the number of children."""
     plans = {p.child_id: p for p in CarePlan.objects.filter(child__in=[c.pk for c in children]).select_related("current")}
+    days = review_days(setting_ids={c.setting_id for c in children})
     calendars: dict[int, TermCalendar] = {}
     out = []
     for child in children:
@@ -60,7 +86,7 @@ def with_plans(children: list[Child], as_of: dt.date, actor: Actor | None = None
         if cal is None:
             cal = calendars[child.setting_id] = calendar_for(child.setting, actor)
         plan = plans.get(child.pk)
-        out.append(ChildPlan(child, plan, due_for(child, plan, cal, as_of)))
+        out.append(ChildPlan(child, plan, due_for(child, plan, cal, days[child.setting_id], as_of)))
     return out
 
 

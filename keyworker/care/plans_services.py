@@ -1,5 +1,6 @@
 """Writes for personal care plans: a new version (never overwriting the last), a review (with whom the child chose,
-CC-C1) that may change the plan, and a carer's comment from the portal that may ask for a review."""
+CC-C1) that may change the plan, a carer's comment from the portal that may ask for a review, and the review
+numbers a setting chooses on its set-up page."""
 
 import datetime as dt
 
@@ -14,6 +15,7 @@ from keyworker.core import clock
 from keyworker.core.audit import audit_record
 from keyworker.core.errors import RuleViolation
 from keyworker.notifications.services import notification_send
+from keyworker.organisations.models import Jurisdiction, Setting
 from keyworker.people.carer_access import CARE_PLAN, sections_for
 from keyworker.people.models import Carer, Child
 from keyworker.standards.obligations import obligations_refresh
@@ -21,13 +23,18 @@ from keyworker.standards.obligations import obligations_refresh
 from . import policies
 from .models_plans import (
     COMMENT_MAX,
+    DEFAULT_CHANGE_DAYS,
+    DEFAULT_REQUEST_DAYS,
     NOTE_MAX,
     PLAN_KINDS,
+    REVIEW_DAYS_MAX,
+    REVIEW_DAYS_MIN,
     SECTION_NAMES,
     TEXT_MAX,
     CarePlan,
     CarePlanComment,
     CarePlanReview,
+    CarePlanSetup,
     CarePlanVersion,
     ChildChose,
 )
@@ -82,7 +89,7 @@ def _locked_plan(child: Child) -> CarePlan | None:
 def care_plan_save(*, actor: Actor, child: Child, sections: dict, summary: str = "", significant_change: bool = False,
                    as_of: dt.date | None = None) -> CarePlanVersion:
     """Save the plan as a new version (the first one makes the plan). Nothing is overwritten: the last version stays
-    in the history. A significant change asks for a review (in Scotland within SCOTLAND_CHANGE_DAYS)."""
+    in the history. A significant change asks for a review (in Scotland, within the days the setting chose)."""
     _visible(actor, child)
     if child.setting.kind not in PLAN_KINDS:
         raise Http404("No such child")
@@ -195,7 +202,8 @@ def _carer_may(link: Carer, child: Child) -> None:
 
 @transaction.atomic
 def care_plan_comment_add(*, link: Carer, child: Child, body: str, asks_review: bool = False) -> CarePlanComment:
-    """A carer's comment on the current plan. Asking for a review sets it due within REQUEST_DAYS and tells the
+    """A carer's comment on the current plan. Asking for a review sets it due within the days the setting chose
+    (CarePlanSetup.request_days) and tells the
     child's key person (it shows on their My week)."""
     _carer_may(link, child)
     plan = _locked_plan(child)
@@ -229,3 +237,51 @@ def care_plan_comment_add(*, link: Carer, child: Child, body: str, asks_review: 
     return comment
 
 
+
+
+DAYS_PROBLEM = (f"Enter a whole number of days from {REVIEW_DAYS_MIN} to {REVIEW_DAYS_MAX}, "
+                f"for example {DEFAULT_REQUEST_DAYS}.")
+
+
+def _days(value) -> int | None:
+    """A number of days from REVIEW_DAYS_MIN to REVIEW_DAYS_MAX, or None when it is not one."""
+    if isinstance(value, bool):
+        return None
+    try:
+        days = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return days if REVIEW_DAYS_MIN <= days <= REVIEW_DAYS_MAX else None
+
+
+@transaction.atomic
+def care_plan_setup_save(*, actor: Actor, setting: Setting, request_days: int | str,
+                         change_days: int | str | None = None) -> CarePlanSetup:
+    """The review numbers the setting chooses (those who set it up: as for its checklists): a family's request for a
+    review is met within `request_days`; a significant change is reviewed within `change_days` (Scotland only: None
+    keeps the number chosen before). Each from REVIEW_DAYS_MIN to REVIEW_DAYS_MAX days."""
+    if not actor.is_member or setting.organisation_id != actor.organisation_id or setting.kind not in PLAN_KINDS:
+        raise Http404("No such setting")
+    policies.checklists_require_set_up(actor, setting.pk)
+    row = CarePlanSetup.objects.select_for_update().filter(setting=setting).first()
+    before = (row.request_days, row.change_days) if row else (DEFAULT_REQUEST_DAYS, DEFAULT_CHANGE_DAYS)
+    errors: dict[str, str] = {}
+    request = _days(request_days)
+    if request is None:
+        errors["request_days"] = DAYS_PROBLEM
+    change = before[1] if change_days is None else _days(change_days)
+    if change is None:
+        errors["change_days"] = DAYS_PROBLEM
+    if errors:
+        raise FieldErrors(errors)
+    if row is None:
+        row = CarePlanSetup(organisation_id=setting.organisation_id, setting=setting)
+    row.request_days, row.change_days = request, change
+    row.updated_by, row.updated_at = actor.staff, clock.now()
+    row.save()
+    scotland = setting.jurisdiction == Jurisdiction.SCOTLAND
+    audit_record(organisation_id=setting.organisation_id, actor=actor.user, event_type="care_plan.setup", obj=row,
+                 summary=f"Care plan reviews at {setting.name}: within {request} days of a family's request"
+                 + (f", within {change} days of a significant change" if scotland else ""),
+                 data={"request_days": [before[0], request], "change_days": [before[1], change]})
+    return row

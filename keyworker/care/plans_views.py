@@ -14,6 +14,7 @@ from keyworker.core.requests import member as _member
 from . import plans_selectors as selectors
 from . import plans_services as services
 from . import policies
+from .checklists_selectors import setup_settings
 from .models_plans import SECTIONS, CarePlanVersion
 from .plans_forms import CarePlanForm, CarePlanReviewForm
 
@@ -25,7 +26,8 @@ def plans_list(request: HttpRequest) -> HttpResponse:
     actor.require(caps.VIEW_FAMILIES)
     today = clock.today()
     rows = selectors.plans_list(actor, today)
-    return render(request, "care/plans_list.html", {"rows": rows, "today": today})
+    return render(request, "care/plans_list.html", {"rows": rows, "today": today,
+                                                    "can_set_up": bool(setup_settings(actor))})
 
 
 @login_required
@@ -51,9 +53,10 @@ def plan_edit(request: HttpRequest, child_id: int) -> HttpResponse:
     actor = _member(request)
     child = selectors.access_child(actor, child_id)
     policies.care_plan_require_edit(actor, child.setting_id)
-    current = selectors.child_plan(child, clock.today(child.setting.time_zone)).version
+    row = selectors.child_plan(child, clock.today(child.setting.time_zone))
+    current = row.version
     initial = {name: getattr(current, name) for name, _, _ in SECTIONS} if current else {}
-    form = CarePlanForm(request.POST or None, setting=child.setting, initial=initial)
+    form = CarePlanForm(request.POST or None, setting=child.setting, change_days=row.due.days.change, initial=initial)
 
     def save(data):
         services.care_plan_save(actor=actor, child=child, sections=form.section_values, summary=data.get("summary", ""),

@@ -51,6 +51,7 @@ urlpatterns += [
     path("checklists/set-up/items/<int:item_id>/remove/", checklists_views.item_remove_view,
          name="checklists_item_remove"),
     path("checklists/set-up/introductions/", checklists_views.introducer_view, name="checklists_introducer"),
+    path("checklists/set-up/care-plan-reviews/", checklists_views.review_days_view, name="checklists_review_days"),
     path("checklists/children/<int:child_id>/", checklists_views.child_view, name="checklists_child"),
     path("checklists/children/<int:child_id>/<slug:kind>/<slug:item>/tick/", checklists_views.tick_view,
          name="checklists_tick"),

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from keyworker.care import plans_selectors as selectors
 from keyworker.care import plans_services as services
-from keyworker.care.models_plans import REQUEST_DAYS, CarePlan
+from keyworker.care.models_plans import CarePlan
 from keyworker.care.plans_forms import CarePlanCommentForm
 from keyworker.core import clock
 from keyworker.core.forms import form_submit
@@ -34,13 +34,14 @@ def care_plan(request: HttpRequest, child_id: int) -> HttpResponse:
     plan = CarePlan.objects.filter(child=child).select_related("current").first()
     version = plan.current if plan else None
     form = CarePlanCommentForm(request.POST or None)
+    request_days = selectors.review_days(setting_ids=[child.setting_id])[child.setting_id].request
 
     def save(data):
         if version is None:
             raise Http404
         services.care_plan_comment_add(link=link, child=child, body=data["body"], asks_review=data["asks_review"])
         return (reverse("portal:care_plan", args=[child.pk]),
-                f"Thank you: we asked for a review. It will be done within {REQUEST_DAYS} days." if data["asks_review"]
+                f"Thank you: we asked for a review. It will be done within {request_days} days." if data["asks_review"]
                 else "Thank you: your comment is with the setting.")
 
     if (done := form_submit(request, form, save, fallback="body")) is not None:
@@ -48,5 +49,5 @@ def care_plan(request: HttpRequest, child_id: int) -> HttpResponse:
     comments = list(plan.comments.select_related("answered_by")) if plan else []
     return render(request, "portal/care_plan_detail.html", {
         "child": child, "plan": plan, "version": version, "form": form, "comments": comments,
-        "key_worker_label": child.setting.key_worker_label, "request_days": REQUEST_DAYS,
+        "key_worker_label": child.setting.key_worker_label, "request_days": request_days,
     }, status=400 if request.method == "POST" else 200)

@@ -74,18 +74,55 @@ def test_the_manager_sets_up_the_settings_own_items(world, client_for, clock):
     client = client_for(care.manager)
     assert client.get(reverse("care:checklists_setup")).status_code == 200
     response = client.post(reverse("care:checklists_item_add"), {"setting": care.nursery.pk, "kind": "enrolment",
-                                                                  "label": "Funding form signed", "required": "on"})
+                                                                  "label": "Funding form signed", "required": "on",
+                                                                  "asked_of": "new"})
     assert response.status_code == 302
     item = ChecklistItem.objects.get(setting=care.nursery)
     assert item.required and item.added_on == dt.date(2026, 11, 18)
     response = client.post(reverse("care:checklists_item_add"), {"setting": care.nursery.pk, "kind": "enrolment",
-                                                                  "label": "funding form signed"})
+                                                                  "label": "funding form signed", "asked_of": "new"})
     assert response.status_code == 400 and "has an item of that name already" in response.content.decode()
     client.post(reverse("care:checklists_introducer"), {"setting": care.nursery.pk, "introduced_by": "assistant_manager"})
     assert IntroductionSetup.objects.get(setting=care.nursery).introduced_by == "assistant_manager"
     client.post(reverse("care:checklists_item_remove", args=[item.pk]))
     item.refresh_from_db()
     assert item.removed_on is not None
+
+
+def test_the_manager_asks_a_new_item_of_the_children_who_started_already(world, client_for, clock):
+    care = make_care(world, adopt=True)
+    _grow(world, care, 2)
+    client = client_for(care.manager)
+    form = client.get(reverse("care:checklists_setup")).content.decode()
+    assert "Ask this of children who start from today" in form
+    assert "Also ask it of the children who started in the last 42 days" in form
+    response = client.post(reverse("care:checklists_item_add"), {
+        "setting": care.nursery.pk, "kind": "enrolment", "label": "Funding form signed", "required": "on",
+        "asked_of": "started"}, follow=True)
+    page = response.content.decode()
+    assert "“Funding form signed” added: 3 children who have started already now have it on their checklist." in page
+    assert "Asked of children who started from Thu 8 October 2026" in page
+    item = ChecklistItem.objects.get(setting=care.nursery)
+    assert (item.added_on, item.applies_from) == (dt.date(2026, 11, 18), dt.date(2026, 10, 8))
+    response = client.post(reverse("care:checklists_item_add"), {
+        "setting": care.nursery.pk, "kind": "induction", "label": "Nappy changing", "asked_of": "new"}, follow=True)
+    assert "“Nappy changing” added: it applies to children who start from today." in response.content.decode()
+    assert "Asked of children who started from Wed 18 November 2026" in response.content.decode()
+    for asked_of in ("everyone", ""):
+        refused = client.post(reverse("care:checklists_item_add"), {
+            "setting": care.nursery.pk, "kind": "induction", "label": "Garden", "asked_of": asked_of})
+        assert refused.status_code == 400 and "Choose who is asked: children who start from today" in refused.content.decode()
+    child = client_for(care.key_person).get(reverse("care:checklists_child", args=[care.child.pk])).content.decode()
+    assert "Funding form signed" in child and "Nappy changing" not in child
+
+
+def test_only_the_manager_asks_an_item_of_the_children_who_started_already(world, client_for, clock):
+    care = make_care(world)
+    data = {"setting": care.nursery.pk, "kind": "enrolment", "label": "Funding form signed", "asked_of": "started"}
+    assert client_for(care.key_person).post(reverse("care:checklists_item_add"), data).status_code == 404
+    assert client_for(care.assistant).post(reverse("care:checklists_item_add"), data).status_code == 404
+    assert client_for(world.outsider).post(reverse("care:checklists_item_add"), data).status_code == 404
+    assert not ChecklistItem.objects.exists()
 
 
 def test_only_the_manager_sets_up(world, client_for, clock):
@@ -115,9 +152,15 @@ def test_the_pages_use_a_fixed_number_of_queries(world, client_for, clock):
     checklist_item_add(actor=world.actor(care.manager), setting=care.nursery, kind="enrolment", label="Funding",
                        as_of=dt.date(2026, 9, 1))
     client = client_for(care.manager)
+    checklist_item_add(actor=world.actor(care.manager), setting=care.nursery, kind="induction", label="Garden",
+                       include_started=True)
     urls = [reverse("care:checklists"), reverse("care:checklists") + "?show=all", reverse("care:introductions"),
-            reverse("week:my_week")]
+            reverse("week:my_week"), reverse("care:checklists_child", args=[care.child.pk]),
+            reverse("care:checklists_setup")]
     _grow(world, care, 2)
     small = [_count(client, u) for u in urls]
     _grow(world, care, 20)
+    for n in range(5):
+        checklist_item_add(actor=world.actor(care.manager), setting=care.nursery, kind="enrolment", label=f"Form {n}",
+                           include_started=n % 2 == 0)
     assert [_count(client, u) for u in urls] == small

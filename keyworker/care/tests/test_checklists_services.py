@@ -7,10 +7,14 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from keyworker.core.models import AuditEvent
 from keyworker.enrolment.models import EnrolmentForm, FormState
+from keyworker.people.models import Child
 from keyworker.standards.models import OPEN_STATES, Obligation, ObligationState
+from keyworker.testing import make_child, make_family
 
 from ..checklists import checklists_for
+from ..checklists_selectors import NEW_FOR_DAYS, started_between
 from ..checklists_services import (
     FieldErrors,
     checklist_item_add,
@@ -19,7 +23,7 @@ from ..checklists_services import (
     checklist_untick,
     introduction_setup_save,
 )
-from ..models_checklists import ChecklistKind, IntroductionSetup
+from ..models_checklists import ChecklistItem, ChecklistKind, IntroductionSetup
 from .checklists_helpers import MONDAY, TODAY, make_care
 
 pytestmark = pytest.mark.django_db
@@ -151,3 +155,71 @@ def test_the_checklists_meet_cc_k1_and_cc_k5(world, clock):
     assert (k1.state, k1.met_on) == (ObligationState.MET, MONDAY)
     assert (k5.state, k5.met_on) == (ObligationState.MET, TODAY)
     assert k5.evidence_ref == f"checklist:induction:{care.child.pk}"
+
+
+def _started_on(world, care, day):
+    family = make_family(world.org)
+    return make_child(family, care.nursery, care.room, enrolled_on=day, date_of_birth=dt.date(2024, 1, 1))
+
+
+def test_an_item_is_asked_of_children_who_start_from_today_unless_the_manager_says(world, clock):
+    care = make_care(world)
+    funding = checklist_item_add(actor=world.actor(care.manager), setting=care.nursery, kind=ENROLMENT,
+                                 label="Funding form signed")
+    assert funding.added_on == funding.applies_from == TODAY
+    assert _enrolment(care).state(funding.code) is None  # Eli started on Monday
+    tomorrow = _started_on(world, care, TODAY + dt.timedelta(days=1))
+    assert checklists_for([tomorrow], ENROLMENT)[tomorrow.pk].state(funding.code) is not None
+
+
+def test_an_item_asked_of_the_children_who_started_in_the_window(world, clock):
+    care = make_care(world)
+    window = NEW_FOR_DAYS - 1  # today is the window's last day
+    first = _started_on(world, care, TODAY - dt.timedelta(days=window))
+    before = _started_on(world, care, TODAY - dt.timedelta(days=window + 1))
+    left = _started_on(world, care, TODAY - dt.timedelta(days=20))
+    left.left_on = TODAY - dt.timedelta(days=1)
+    left.save()
+    _tick_all(world, care, ENROLMENT)
+    assert _enrolment(care).complete
+    funding = checklist_item_add(actor=world.actor(care.manager), setting=care.nursery, kind=ENROLMENT,
+                                 label="Funding form signed", include_started=True)
+    assert (funding.added_on, funding.applies_from) == (TODAY, TODAY - dt.timedelta(days=window))
+    lists = checklists_for([care.child, first, before, care.club_child], ENROLMENT)
+    # Eli's complete checklist is now missing the new item.
+    assert not lists[care.child.pk].complete and lists[care.child.pk].completed_on is None
+    assert [s.item.label for s in lists[care.child.pk].missing] == ["Funding form signed"]
+    assert lists[first.pk].state(funding.code) is not None
+    # Before the window, and another setting: untouched.
+    assert lists[before.pk].state(funding.code) is None and lists[care.club_child.pk].state(funding.code) is None
+    event = AuditEvent.objects.get(event_type="checklist.item_added")
+    assert event.data == {"applies_from": (TODAY - dt.timedelta(days=window)).isoformat(), "families_started": 2}
+    assert "asked also of the children who started from Thu 8 October 2026" in event.summary
+    assert started_between(Child.objects.filter(setting=care.nursery), funding.applies_from, TODAY).count() == 2
+
+
+def test_an_item_asked_of_children_started_already_reopens_an_obligation_still_open(world, clock):
+    """As when a tick is taken back: the checklist is not complete any more, and the child's obligation, still open
+    (due on Monday 23 November), is not met until the new item is ticked."""
+    care = make_care(world, adopt=True)
+    _tick_all(world, care, ENROLMENT)
+    k1 = Obligation.objects.get(child=care.child, standard__clause="CC-K1")
+    assert (k1.state, k1.met_on) == (ObligationState.MET, MONDAY)
+    funding = checklist_item_add(actor=world.actor(care.manager), setting=care.nursery, kind=ENROLMENT,
+                                 label="Funding form", include_started=True)
+    k1.refresh_from_db()
+    assert k1.state in OPEN_STATES and k1.met_on is None and k1.due_on == dt.date(2026, 11, 23)
+    checklist_tick(actor=world.actor(care.key_person), child=care.child, kind=ENROLMENT, item=funding.code)
+    k1.refresh_from_db()
+    assert (k1.state, k1.met_on) == (ObligationState.MET, TODAY)
+
+
+def test_only_who_sets_the_setting_up_asks_an_item_of_children_started_already(world):
+    care = make_care(world)
+    with pytest.raises(PermissionDenied):
+        checklist_item_add(actor=world.actor(care.key_person), setting=care.nursery, kind=ENROLMENT, label="Funding",
+                           include_started=True)
+    with pytest.raises(Http404):
+        checklist_item_add(actor=world.actor(world.outsider), setting=care.nursery, kind=ENROLMENT, label="Funding",
+                           include_started=True)
+    assert not ChecklistItem.objects.exists()

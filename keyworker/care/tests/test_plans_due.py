@@ -21,7 +21,7 @@ def _cal(jurisdiction=Jurisdiction.ENGLAND) -> TermCalendar:
 
 def _due(jurisdiction=Jurisdiction.ENGLAND, **kw):
     args = {"enrolled_on": dt.date(2026, 9, 2), "first_version_on": dt.date(2026, 9, 10), "last_reviewed_on": None,
-            "requested_on": None, "significant_change_on": None, "as_of": TODAY}
+            "requested_on": None, "significant_change_on": None, "request_days": 14, "change_days": 14, "as_of": TODAY}
     args.update(kw)
     return review_due(cal=_cal(jurisdiction), jurisdiction=jurisdiction, **args)
 
@@ -37,6 +37,20 @@ def test_termly_in_england_is_the_last_school_day_of_the_first_term_without_a_re
 def test_a_request_is_due_within_14_days_and_wins_when_earlier():
     due = _due(requested_on=dt.date(2026, 11, 16))
     assert (due.on, due.rule) == (dt.date(2026, 11, 30), REQUEST)
+    assert due.rule_label == "the family asked for a review (within 14 days of asking)"
+
+
+def test_the_settings_own_numbers_for_a_request_and_a_significant_change():
+    due = _due(requested_on=dt.date(2026, 11, 16), request_days=7)
+    assert (due.on, due.rule) == (dt.date(2026, 11, 23), REQUEST)
+    assert due.rule_label == "the family asked for a review (within 7 days of asking)"
+    change = _due(Jurisdiction.SCOTLAND, last_reviewed_on=dt.date(2026, 10, 1),
+                  significant_change_on=dt.date(2026, 11, 10), change_days=3)
+    assert (change.on, change.rule) == (dt.date(2026, 11, 13), CHANGE)
+    assert change.rule_label == "a significant change (within 3 days, Scotland's personal plan rule)"
+    # The law's numbers stay: 28 days from starting.
+    assert _due(Jurisdiction.SCOTLAND, request_days=1, change_days=1).rule_label == (
+        "within 28 days of starting (Scotland's personal plan rule)")
 
 
 def test_scotland_within_28_days_of_starting_when_never_reviewed():
@@ -61,7 +75,7 @@ def test_scotland_significant_change():
 def test_no_term_in_the_calendar_and_no_other_rule_gives_no_date():
     due = review_due(cal=TermCalendar(Setting(jurisdiction="england"), [], [], []), jurisdiction="england",
                      enrolled_on=dt.date(2026, 9, 2), first_version_on=None, last_reviewed_on=None, requested_on=None,
-                     significant_change_on=None, as_of=TODAY)
+                     significant_change_on=None, request_days=14, change_days=14, as_of=TODAY)
     assert due.on is None and due.rule == "" and not due.overdue
 
 

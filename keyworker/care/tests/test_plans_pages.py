@@ -10,8 +10,13 @@ from django.urls import reverse
 
 from keyworker.testing import portal_client
 
-from ..models_plans import CarePlan, CarePlanComment, CarePlanReview, ChildChose
-from ..plans_services import care_plan_comment_add, care_plan_review_record, care_plan_save
+from ..models_plans import CarePlan, CarePlanComment, CarePlanReview, CarePlanSetup, ChildChose
+from ..plans_services import (
+    care_plan_comment_add,
+    care_plan_review_record,
+    care_plan_save,
+    care_plan_setup_save,
+)
 from .plans_helpers import SECTIONS, add_children, make_club
 
 pytestmark = pytest.mark.django_db
@@ -139,6 +144,59 @@ def test_carers_of_another_family_and_limited_carers_get_404(world):
     assert "Care plans" not in portal_client(club.no_pr).get(reverse("portal:home")).content.decode()
 
 
+def test_the_manager_chooses_the_review_days_on_the_set_up_page(world, client_for):
+    club = make_club(world)
+    other = make_club(world, name="Other Club")
+    for c in (club, other):
+        _plan(world, c)
+        care_plan_review_record(actor=world.actor(c.key_contact), child=c.child, reviewed_on=dt.date(2026, 10, 1),
+                                child_chose=ChildChose.KEY_WORKER)
+        care_plan_comment_add(link=c.carer, child=c.child, body="Please review it", asks_review=True)
+    client = client_for(club.manager)
+    page = client.get(reverse("care:checklists_setup")).content.decode()
+    assert "Care plan reviews" in page and "Set in law" in page and "SSI 2011/210, regulation 5" in page
+    assert "within 28 days of the child starting, and a review at least every 6 months" in page
+    assert "Days to review a plan after the family asks for a review" in page
+    assert "Days to review a plan after a significant change" in page
+    response = client.post(reverse("care:checklists_review_days"), {"setting": club.setting.pk, "request_days": "7",
+                                                                    "change_days": "10"}, follow=True)
+    assert ("Care plan reviews at Thistle Club: when a family asks, within 7 days; after a significant change, within "
+            "10 days.") in response.content.decode()
+    assert (CarePlanSetup.objects.get(setting=club.setting).request_days, CarePlanSetup.objects.count()) == (7, 1)
+    client = client_for(club.key_contact)
+    body = client.get(reverse("care:plan_review", args=[club.child.pk])).content.decode()
+    assert "Due by Wed 25 November 2026 (the family asked for a review (within 7 days of asking))" in body
+    assert "within 10 days" in client.get(reverse("care:plan_edit", args=[club.child.pk])).content.decode()
+    assert "the family asked for a review (within 7 days of asking)" in client.get(reverse("week:my_week")).content.decode()
+    portal = portal_client(club.carer).get(reverse("portal:care_plan", args=[club.child.pk])).content.decode()
+    assert "within 7 days" in portal
+    other_page = client_for(other.key_contact).get(reverse("care:plan_review", args=[other.child.pk])).content.decode()
+    assert "Due by Wed 2 December 2026 (the family asked for a review (within 14 days of asking))" in other_page
+
+
+def test_bad_review_days_are_shown_next_to_each_field(world, client_for):
+    club = make_club(world)
+    client = client_for(club.manager)
+    url = reverse("care:checklists_review_days")
+    for request_days, change_days in (("0", "29"), ("seven", "")):
+        response = client.post(url, {"setting": club.setting.pk, "request_days": request_days, "change_days": change_days})
+        body = response.content.decode()
+        assert response.status_code == 400
+        assert body.count("Enter a whole number of days from 1 to 28, for example 14.") >= 2
+        assert 'id="id_request_days"' in body and 'aria-invalid="true"' in body
+    assert not CarePlanSetup.objects.exists()
+
+
+def test_only_who_sets_up_the_setting_chooses_the_review_days(world, client_for):
+    club = make_club(world)
+    data = {"setting": club.setting.pk, "request_days": "7", "change_days": "7"}
+    for staff in (club.key_contact, club.other_staff, world.outsider, world.teacher_a):
+        assert client_for(staff).post(reverse("care:checklists_review_days"), data).status_code == 404, staff
+    assert not CarePlanSetup.objects.exists()
+    assert "Choose your setting's review days" not in client_for(club.key_contact).get(reverse("care:plans")).content.decode()
+    assert "Choose your setting's review days" in client_for(club.manager).get(reverse("care:plans")).content.decode()
+
+
 def _count(client, url) -> int:
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
@@ -159,6 +217,7 @@ def test_pages_use_a_fixed_number_of_queries(world, client_for):
     _grow(world, club, 2)
     urls = [reverse("care:plans"), reverse("week:my_week")]
     plan_urls = [reverse(n, args=[club.child.pk]) for n in ("care:plan", "care:plan_history", "care:plan_review")]
+    care_plan_setup_save(actor=world.actor(club.manager), setting=club.setting, request_days=7, change_days=7)
     client = client_for(club.key_contact)
     small = {u: _count(client, u) for u in urls + plan_urls}
     _grow(world, club, 20)

@@ -4,17 +4,25 @@ message per field, carers' comments and requests, and the evidence the standards
 import datetime as dt
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from keyworker.core.errors import RuleViolation
+from keyworker.core.models import AuditEvent
 from keyworker.organisations.models import Jurisdiction, SettingKind
 from keyworker.people.models import Carer
 from keyworker.testing import make_staff
 
-from ..models_plans import CarePlan, CarePlanVersion, ChildChose
+from ..models_plans import CarePlan, CarePlanSetup, CarePlanVersion, ChildChose
 from ..plans_evidence import reviews_child_chose, reviews_done
-from ..plans_selectors import child_plan
-from ..plans_services import FieldErrors, care_plan_comment_add, care_plan_review_record, care_plan_save
+from ..plans_selectors import child_plan, review_days
+from ..plans_services import (
+    FieldErrors,
+    care_plan_comment_add,
+    care_plan_review_record,
+    care_plan_save,
+    care_plan_setup_save,
+)
 from .plans_helpers import SECTIONS, make_club
 
 pytestmark = pytest.mark.django_db
@@ -169,3 +177,77 @@ def test_only_staff_who_may_see_the_child_record_a_review(world):
     review = care_plan_review_record(actor=world.actor(club.key_contact), child=club.child, reviewed_on=TODAY,
                                      child_chose=ChildChose.STAFF, chosen_staff=club.other_staff, done_by=club.other_staff)
     assert review.recorded_by == club.key_contact and review.done_by == club.other_staff
+
+
+def _asked(world, club):
+    _plan(world, club)
+    care_plan_review_record(actor=world.actor(club.key_contact), child=club.child, reviewed_on=dt.date(2026, 10, 1),
+                            child_chose=ChildChose.KEY_WORKER)
+    care_plan_comment_add(link=club.carer, child=club.child, body="Please look at the sleep routine", asks_review=True)
+
+
+def test_a_setting_chooses_7_days_for_a_request_and_another_keeps_14(world):
+    club, other = make_club(world), make_club(world, name="Other Club")
+    _asked(world, club)
+    _asked(world, other)
+    row = care_plan_setup_save(actor=world.actor(club.manager), setting=club.setting, request_days=7, change_days="3")
+    assert (row.request_days, row.change_days, row.updated_by) == (7, 3, club.manager)
+    due = child_plan(club.child, TODAY).due
+    assert (due.on, due.rule) == (TODAY + dt.timedelta(days=7), "request")
+    assert due.rule_label == "the family asked for a review (within 7 days of asking)"
+    kept = child_plan(other.child, TODAY).due
+    assert (kept.on, kept.rule_label) == (TODAY + dt.timedelta(days=14),
+                                          "the family asked for a review (within 14 days of asking)")
+    event = AuditEvent.objects.get(event_type="care_plan.setup")
+    assert event.summary == ("Care plan reviews at Thistle Club: within 7 days of a family's request, within 3 days "
+                             "of a significant change")
+    assert event.data == {"request_days": [14, 7], "change_days": [14, 3]}
+    days = review_days(setting_ids=[club.setting.pk, other.setting.pk])
+    assert (days[club.setting.pk].request, days[other.setting.pk].request) == (7, 14)
+    assert review_days(organisation_id=world.org.pk)[club.setting.pk].change == 3
+
+
+def test_a_significant_change_within_the_days_the_setting_chose(world):
+    club = make_club(world)
+    _plan(world, club)
+    care_plan_review_record(actor=world.actor(club.key_contact), child=club.child, reviewed_on=dt.date(2026, 10, 1),
+                            child_chose=ChildChose.KEY_WORKER)
+    care_plan_setup_save(actor=world.actor(club.manager), setting=club.setting, request_days=14, change_days=5)
+    care_plan_save(actor=world.actor(club.key_contact), child=club.child, significant_change=True,
+                   sections={**SECTIONS, "health": "Diagnosed with type 1 diabetes"})
+    due = child_plan(club.child, TODAY).due
+    assert (due.on, due.rule) == (dt.date(2026, 11, 23), "significant_change")
+    assert due.rule_label == "a significant change (within 5 days, Scotland's personal plan rule)"
+
+
+@pytest.mark.parametrize(("request_days", "change_days"), [(0, 29), ("seven", ""), (-1, 3.5), (None, True)])
+def test_review_days_out_of_range_or_not_a_number_are_refused_per_field(world, request_days, change_days):
+    club = make_club(world)
+    with pytest.raises(FieldErrors) as caught:
+        care_plan_setup_save(actor=world.actor(club.manager), setting=club.setting, request_days=request_days,
+                             change_days=change_days)
+    assert set(caught.value.errors) == {"request_days", "change_days"}
+    assert caught.value.errors["request_days"] == "Enter a whole number of days from 1 to 28, for example 14."
+    assert not CarePlanSetup.objects.exists()
+    for good in (1, 28):
+        assert care_plan_setup_save(actor=world.actor(club.manager), setting=club.setting, request_days=good,
+                                    change_days=good).request_days == good
+
+
+def test_outside_scotland_the_significant_change_days_stay_as_they_were(world):
+    nursery = make_club(world, kind=SettingKind.EARLY_YEARS, jurisdiction=Jurisdiction.ENGLAND, name="Oak Nursery")
+    row = care_plan_setup_save(actor=world.actor(nursery.manager), setting=nursery.setting, request_days="10")
+    assert (row.request_days, row.change_days) == (10, 14)
+    assert "significant" not in AuditEvent.objects.get(event_type="care_plan.setup").summary
+
+
+def test_only_who_sets_up_the_setting_chooses_its_review_days(world):
+    club = make_club(world)
+    for staff in (club.key_contact, club.other_staff):
+        with pytest.raises(PermissionDenied):
+            care_plan_setup_save(actor=world.actor(staff), setting=club.setting, request_days=7, change_days=7)
+    with pytest.raises(Http404):
+        care_plan_setup_save(actor=world.actor(world.outsider), setting=club.setting, request_days=7, change_days=7)
+    with pytest.raises(Http404):  # a school keeps no care plans
+        care_plan_setup_save(actor=world.actor(world.headteacher), setting=world.school, request_days=7)
+    assert not CarePlanSetup.objects.exists()

@@ -449,6 +449,7 @@ EXPECTED: dict[str, str] = {
     "care:checklists_introducer": "SCHOOL=404 manager=400 key_person=404 carer=404 anon=signin",
     "care:checklists_item_add": "SCHOOL=404 manager=400 key_person=404 carer=404 anon=signin",
     "care:checklists_item_remove": "SCHOOL=404 manager=302 key_person=404 carer=404 anon=signin",
+    "care:checklists_review_days": "SCHOOL=404 manager=400 key_person=404 carer=404 anon=signin",
     "care:checklists_setup": "SCHOOL=404 manager=200 key_person=404 carer=404 anon=signin",
     "care:checklists_tick": "SCHOOL=404 GROUP=400 carer=404 anon=signin",
     "care:checklists_untick": "SCHOOL=404 GROUP=302 carer=404 anon=signin",
