@@ -33,7 +33,7 @@ CARER_FIELDS = (
 )
 CHILD_FIELDS = (
     "legal_first_name", "legal_last_name", "preferred_name", "date_of_birth", "upn", "mis_reference", "year_group",
-    "enrolled_on", "left_on", "has_ehcp", "setting", "group", "family",
+    "enrolled_on", "left_on", "has_ehcp", "ehcp_issued_on", "ehcp_last_reviewed_on", "setting", "group", "family",
 )
 
 
@@ -48,6 +48,12 @@ def _check_child(child: Child) -> None:
         raise RuleViolation(f"{child.group} is not a {child.setting.group_label} of {child.setting}.", rule="group_setting", field="group")
     if child.left_on and child.left_on < child.enrolled_on:
         raise RuleViolation("The leaving date is before the enrolment date.", rule="dates", field="left_on")
+    for name in ("ehcp_issued_on", "ehcp_last_reviewed_on"):
+        if (day := getattr(child, name)) is not None and day > clock.today(child.setting.time_zone):
+            raise RuleViolation("This date is in the future: enter the day it happened.", rule="future_date", field=name)
+    if child.ehcp_issued_on and child.ehcp_last_reviewed_on and child.ehcp_last_reviewed_on < child.ehcp_issued_on:
+        raise RuleViolation("The last review is before the plan was issued: check both dates.", rule="dates",
+                            field="ehcp_last_reviewed_on")
     if child.upn:
         child.upn = child.upn.strip().upper()
         clash = Child.objects.filter(organisation_id=child.organisation_id, upn=child.upn).exclude(pk=child.pk).first()
