@@ -182,7 +182,7 @@ class ChildSerializer(NameFieldsSerializerMixin, ClassNamedFieldMixin, serialize
         fields = [
             "id", "legal_first_name", "legal_last_name", "preferred_name", "display_name", "date_of_birth", "upn",
             "upn_warning", "mis_reference", "family", "setting", "year_group", "enrolled_on", "left_on", "has_ehcp",
-            "key_aspects", "created_at", "version",
+            "ehcp_issued_on", "ehcp_last_reviewed_on", "key_aspects", "created_at", "version",
         ]
         read_only_fields = ["id", "created_at"]
 
@@ -193,7 +193,7 @@ class ChildSerializer(NameFieldsSerializerMixin, ClassNamedFieldMixin, serialize
         dob, enrolled, left = value("date_of_birth"), value("enrolled_on"), value("left_on")
         errors: dict[str, str] = {}
         today = clock.today()
-        for name in ("date_of_birth", "enrolled_on", "left_on"):
+        for name in ("date_of_birth", "enrolled_on", "left_on", "ehcp_issued_on", "ehcp_last_reviewed_on"):
             if name in attrs and (problem := date_problem(attrs[name], today=today)):
                 errors[name] = problem
         if errors:

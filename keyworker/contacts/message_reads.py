@@ -32,7 +32,8 @@ from keyworker.standards.evidence import (
     register_events,
     register_evidence,
 )
-from keyworker.standards.models import Standard
+from keyworker.standards.models import DayCount, Standard
+from keyworker.standards.periods import add_days
 
 from .messages import waiting_filter
 from .models import PortalMessage, message_ref
@@ -118,12 +119,28 @@ def family_conversations(actor: Actor, family: Family) -> list[Conversation]:
     ]
 
 
-def reply_school_days(organisation_id: int) -> int:
-    """The policy's number of school days to answer a carer's message: that of the organisation's newest enabled
-    standard counting from carers' messages, else the templates' default. One query."""
-    days = (Standard.objects.filter(organisation_id=organisation_id, event=CARER_MESSAGE_RECEIVED, enabled=True)
-            .order_by("-id").values_list("cadence_n", flat=True).first())
-    return days or MESSAGE_REPLY_SCHOOL_DAYS
+@dataclass(frozen=True)
+class ReplyRule:
+    """How long staff have to answer a carer's message: N days, counted as the policy's standard counts them."""
+
+    days: int
+    day_count: str = DayCount.SCHOOL
+
+    @property
+    def day_word(self) -> str:
+        return "school day" if self.day_count == DayCount.SCHOOL else "day"
+
+
+def reply_rule(organisation_id: int) -> ReplyRule:
+    """The number of days to answer a carer's message, and how they count: those of the standard counting from carers'
+    messages in the organisation's policy in force (its newest version), else the templates' default (2 school days).
+    One query."""
+    row = (Standard.objects.filter(organisation_id=organisation_id, event=CARER_MESSAGE_RECEIVED, enabled=True,
+                                   policy_version__in_force=True)
+           .order_by("-policy_version__number", "-id").values_list("cadence_n", "day_count").first())
+    if not row or not row[0]:
+        return ReplyRule(MESSAGE_REPLY_SCHOOL_DAYS)
+    return ReplyRule(row[0], row[1] or DayCount.SCHOOL)
 
 
 @dataclass
@@ -140,12 +157,17 @@ class Waiting:
 @dataclass
 class WaitingPanel:
     rows: list[Waiting]
-    days: int
+    rule: ReplyRule
+
+    @property
+    def days(self) -> int:
+        return self.rule.days
 
 
 def waiting_for_reply(actor: Actor, as_of: dt.date) -> WaitingPanel | None:
     """Carers' messages waiting for a reply in the families the actor is key worker for, oldest first, each with the
-    day it should be answered by (N school days after it reached the setting) and whether that has passed.
+    day it should be answered by (N school days after it reached the setting, as the SCH-11 obligation counts them:
+    in the setting's term calendar, or Monday to Friday when it has no term dates) and whether that has passed.
 
     Two queries on the caseload My week shares (none without families), plus three per setting for its calendar (a key
     worker works in one or two; shared with the other panels)."""
@@ -160,16 +182,17 @@ def waiting_for_reply(actor: Actor, as_of: dt.date) -> WaitingPanel | None:
     )
     if not messages:
         return None
-    days = reply_school_days(actor.organisation_id)
+    rule = reply_rule(actor.organisation_id)
     calendars = {m.setting_id: None for m in messages}
     for setting_id in calendars:
         calendars[setting_id] = calendar_for(next(m.setting for m in messages if m.setting_id == setting_id), actor)
     rows = []
     for m in messages:
-        calendar = calendars[m.setting_id]
-        by = calendar.add_school_days(m.received_on, days) if calendar.terms else m.received_on + dt.timedelta(days=days)
+        # The engine's own count (periods.add_days): without term dates, school days are the weekdays (bank holidays
+        # aside), so a message on Friday is not overdue by Sunday.
+        by = add_days(calendars[m.setting_id], m.received_on, rule.days, rule.day_count)
         rows.append(Waiting(m, by, as_of > by))
-    return WaitingPanel(rows, days)
+    return WaitingPanel(rows, rule)
 
 
 # What the standards engine counts -----------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from keyworker.core import clock
 from keyworker.core.audit import audit_record
 from keyworker.core.dates import on_screen
 from keyworker.core.errors import RuleViolation
-from keyworker.notifications.services import email_queue, notification_send
+from keyworker.notifications.services import absolute_url, email_queue, notification_send
 from keyworker.organisations.models import Setting
 from keyworker.people import carer_access
 from keyworker.people.models import Carer, Child
@@ -210,11 +210,9 @@ def evening_update(*, actor, evening: ParentsEvening, title: str, place: str, bo
         appointments.update(place=evening.place, sequence=F("sequence") + 1, version=F("version") + 1)
         now = now or clock.now()
         for s in evening.slots.filter(family__isnull=False).select_related("carer__user", "staff__user"):
+            subject, body = evening_email("place", setting=evening.setting, starts_at=s.starts_at, place=evening.place)
             _tell_carer(s.carer, organisation_id=evening.organisation_id, now=now,
-                        key=f"evening-place:{evening.pk}:{s.pk}:{now.isoformat()}",
-                        subject=f"{evening.title}: a new place",
-                        body=f"Your appointment with {s.staff} at {_hm(s.starts_at, evening.setting)} on {on_screen(s.starts_at)} "
-                             f"is now in {evening.place or 'a place the school will tell you'}.")
+                        key=f"evening-place:{evening.pk}:{s.pk}:{now.isoformat()}", subject=subject, body=body)
     audit_record(organisation_id=evening.organisation_id, actor=actor.user, event_type="parents_evening.changed", obj=evening,
                  summary=f"Parents' evening changed: {evening.title}", data={"added": sorted(added), "removed": sorted(removed)})
     return evening
@@ -235,6 +233,27 @@ def evening_close(*, actor, evening: ParentsEvening, now: dt.datetime | None = N
     audit_record(organisation_id=evening.organisation_id, actor=actor.user, event_type="parents_evening.closed", obj=evening,
                  summary=f"Booking closed: {evening.title}")
     return evening
+
+
+# What an e-mail to a carer says happened to their appointment. Only the setting, the day and the time (and, for a new
+# place, the place): never the child, the member of staff or a leader's reason, which stay on the carer's pages.
+WHAT_HAPPENED = {
+    "booked": ("your appointment is booked", "Your parents' evening appointment at {setting} is booked:"),
+    "moved": ("your appointment has moved", "Your parents' evening appointment at {setting} has moved. It is now:"),
+    "cancelled": ("your appointment is cancelled", "Your parents' evening appointment at {setting} is cancelled. It was:"),
+    "place": ("a new place", "The place of your parents' evening appointment at {setting} has changed."),
+}
+
+
+def evening_email(what: str, *, setting: Setting, starts_at: dt.datetime, place: str = "") -> tuple[str, str]:
+    """(subject, body) of an e-mail telling a carer their slot was booked, moved or cancelled, or has a new place."""
+    subject, opening = WHAT_HAPPENED[what]
+    lines = [opening.format(setting=setting.name), "",
+             f"When: {on_screen(starts_at.astimezone(zoneinfo.ZoneInfo(setting.time_zone)).date())} at {_hm(starts_at, setting)}"]
+    if what == "place":
+        lines.append(f"Where: {place or 'the setting will tell you'}")
+    lines += ["", f"The details are on your family's pages: {absolute_url('/family/bookings/')}. Or ask {setting.name}."]
+    return f"Parents' evening at {setting.name}: {subject}", "\n".join(lines)
 
 
 def _tell_carer(carer: Carer | None, *, organisation_id: int, subject: str, body: str, key: str, now: dt.datetime) -> None:
@@ -267,11 +286,10 @@ def evening_cancel(*, actor, evening: ParentsEvening, reason: str, now: dt.datet
         status=AppointmentStatus.CANCELLED, cancelled_at=now, cancellation_reason=evening.cancellation_reason,
         sequence=F("sequence") + 1, version=F("version") + 1)
     for s in booked:
+        # The reason is shown on the carer's pages (their bookings), not in the e-mail.
+        subject, body = evening_email("cancelled", setting=evening.setting, starts_at=s.starts_at)
         _tell_carer(s.carer, organisation_id=evening.organisation_id, now=now, key=f"evening-cancelled:{evening.pk}:{s.pk}",
-                    subject=f"{evening.title} on {on_screen(evening.starts_at)} is cancelled",
-                    body=f"We are sorry: {evening.title} at {evening.setting} on {on_screen(evening.starts_at)} is cancelled, "
-                         f"so your appointment with {s.staff} about {s.child.display_name if s.child else 'your child'} "
-                         f"will not take place.\n\n{evening.cancellation_reason}\n\nWe will be in touch about another date.")
+                    subject=subject, body=body)
     audit_record(organisation_id=evening.organisation_id, actor=actor.user, event_type="parents_evening.cancelled", obj=evening,
                  summary=f"Parents' evening cancelled: {evening.title}", data={"bookings": len(booked)})
     return len(booked)
@@ -374,6 +392,10 @@ def booking_create(*, by, slot: EveningSlot, child: Child, carer: Carer | None, 
     slot = EveningSlot.objects.select_related("staff__user", "evening").get(pk=slot.pk)
     slot.appointment = _appointment_for(slot, evening, child, carer, by)
     slot.save(update_fields=["appointment"])
+    if office and carer is not None:  # a family booking for itself sees it on the page; one booked for is told
+        subject, body = evening_email("booked", setting=evening.setting, starts_at=slot.starts_at)
+        _tell_carer(carer, organisation_id=evening.organisation_id, now=now, key=f"evening-booked:{slot.appointment_id}",
+                    subject=subject, body=body)
     audit_record(organisation_id=evening.organisation_id, actor=by, event_type="parents_evening.booked", obj=slot,
                  summary=f"Slot booked for {child.display_name} with {slot.staff}", data={"evening": evening.pk, "office": office})
     return slot
@@ -408,10 +430,9 @@ def booking_move(*, by, booking: EveningSlot, to_slot: EveningSlot, office: bool
         Appointment.objects.filter(pk=new.appointment_id).update(
             starts_at=new.starts_at, ends_at=new.ends_at, sequence=F("sequence") + 1, version=F("version") + 1, updated_at=now)
     if office and new.carer is not None:
+        subject, body = evening_email("moved", setting=evening.setting, starts_at=new.starts_at)
         _tell_carer(new.carer, organisation_id=evening.organisation_id, now=now, key=f"evening-moved:{new.appointment_id}:{now.isoformat()}",
-                    subject=f"{evening.title}: your appointment has moved",
-                    body=f"Your appointment with {new.staff} about {new.child.display_name} at {evening.title} is now at "
-                         f"{_hm(new.starts_at, evening.setting)} on {on_screen(new.starts_at)}.")
+                    subject=subject, body=body)
     audit_record(organisation_id=evening.organisation_id, actor=by, event_type="parents_evening.moved", obj=new,
                  summary=f"Booking moved for {new.child.display_name if new.child else 'a family'} with {new.staff}",
                  data={"from": booking.pk, "to": new.pk})
@@ -438,11 +459,9 @@ def booking_cancel(*, by, booking: EveningSlot, office: bool = False, now: dt.da
             status=AppointmentStatus.CANCELLED, cancelled_at=now, cancellation_reason="Booking cancelled",
             sequence=F("sequence") + 1, version=F("version") + 1, updated_at=now)
     if office and carer is not None:
+        subject, body = evening_email("cancelled", setting=evening.setting, starts_at=booking.starts_at)
         _tell_carer(carer, organisation_id=evening.organisation_id, now=now, key=f"evening-booking-cancelled:{appointment_id}",
-                    subject=f"{evening.title}: your appointment is cancelled",
-                    body=f"Your appointment with {booking.staff} about {child.display_name if child else 'your child'} at "
-                         f"{_hm(booking.starts_at, evening.setting)} on {on_screen(booking.starts_at)} is cancelled. "
-                         "You may book another time.")
+                    subject=subject, body=body)
     audit_record(organisation_id=evening.organisation_id, actor=by, event_type="parents_evening.booking_cancelled", obj=booking,
                  summary=f"Booking cancelled for {child.display_name if child else 'a family'} with {booking.staff}")
     booking.refresh_from_db()
@@ -631,8 +650,10 @@ def carer_free_slot(evening: ParentsEvening, slot_id: int) -> EveningSlot | None
 
 
 def family_bookings(family_ids, now: dt.datetime) -> list[EveningSlot]:
-    """The families' booked slots still to come, soonest first (one query)."""
-    return list(EveningSlot.objects.filter(family_id__in=family_ids, ends_at__gt=now, evening__status=EveningStatus.OPEN)
+    """The families' booked slots still to come, soonest first (one query); those of an evening since cancelled too,
+    so that the family reads why on their pages (the e-mail says only that it is cancelled)."""
+    return list(EveningSlot.objects.filter(family_id__in=family_ids, ends_at__gt=now,
+                                           evening__status__in=(EveningStatus.OPEN, EveningStatus.CANCELLED))
                 .select_related("evening__setting", "staff__user", "child").order_by("starts_at"))
 
 
@@ -670,6 +691,8 @@ def carer_home_booked(access, as_of: dt.date, now: dt.datetime) -> list:
 
     items = []
     for s in family_bookings(access.family_ids_with(carer_access.BOOKINGS), now):
+        if s.evening.status != EveningStatus.OPEN:
+            continue
         items.append(CarerHomeItem(kind=COMING, title=f"Parents' evening with {s.staff}", when=s.starts_at,
                                    detail=f"{_hm(s.starts_at, s.evening.setting)}, {s.evening.place or s.evening.title}",
                                    url=f"/family/bookings/{s.evening_id}/", child=s.child.display_name if s.child else "",

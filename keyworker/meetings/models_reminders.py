@@ -24,7 +24,8 @@ class AppointmentReminder(OrganisationOwned):
     channel = models.CharField(max_length=20, choices=ContactMethod.choices)
     state = models.CharField(max_length=8, choices=ReminderState.choices)
     due_on = models.DateField(help_text="The day the reminder is due (the policy's number of days before)")
-    # Whose task it is (the family's key worker in the appointment's setting); empty when the family has none.
+    # Whose task it is: the family's key worker in the appointment's setting; with none, the member of staff who made
+    # the appointment; empty when neither (then the setting's leaders see it on My week).
     key_worker = models.ForeignKey(StaffMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField()
     done_at = models.DateTimeField(null=True, blank=True, help_text="When it was sent, or ticked off")

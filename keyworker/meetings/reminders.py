@@ -5,7 +5,9 @@ policy's number of days and, for each invited carer not yet reminded, writes one
 - a carer who prefers e-mail is told for real: a notification to their portal account (their inbox and an e-mail),
   or, with no account, an e-mail to their address; the reminder is `sent`;
 - a carer who prefers a channel the product cannot send through (phone, messaging app, face to face, letter)
-  becomes a task on the key worker's My week (`to_do`); ticking it off (`reminder_tick_off`) makes it `done`.
+  becomes a task on the key worker's My week (`to_do`); ticking it off (`reminder_tick_off`) makes it `done`. A family
+  with no current key worker in the appointment's setting is the task of the member of staff who made the appointment
+  (while still a member), else of the setting's leaders (`key_worker` empty): a task is never nobody's.
 
 A sent or ticked-off reminder is the SCH-6 evidence `appointment_reminder`, about the event `appointment:<id>`.
 A carer under any restriction (no contact, a court order, information only), one who said they are not coming, and a
@@ -25,9 +27,10 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils.formats import date_format
 
+from keyworker.accounts.models import StaffMember
 from keyworker.caseload.models import KeyWorkerAllocation
 from keyworker.core.audit import audit_record
 from keyworker.core.clock import start_of_day
@@ -123,11 +126,16 @@ def _due(organisation_id: int, as_of: dt.date, now: dt.datetime, days: int) -> l
         .filter(carer__contact_restriction=ContactRestriction.NONE)
         .exclude(rsvp=Rsvp.NO)
         .exclude(Exists(reminded))
+        # The membership of whoever made the appointment, while they are still a member (in the same query).
+        .annotate(organiser=Subquery(
+            StaffMember.objects.filter(organisation_id=organisation_id, user_id=OuterRef("appointment__created_by_id"),
+                                       is_active=True).filter(Q(left_on__isnull=True) | Q(left_on__gt=as_of))
+            .values("id")[:1]))
         .values(
             "appointment_id", "carer_id", "carer__family_id", "carer__preferred_contact_method", "carer__email",
             "carer__user_id", "carer__user__is_active", "appointment__starts_at", "appointment__place",
             "appointment__video_link", "appointment__setting_id", "appointment__setting__name",
-            "appointment__setting__time_zone",
+            "appointment__setting__time_zone", "organiser",
         )
     )
     due = []
@@ -162,18 +170,22 @@ def reminders_send(*, organisation_id: int, as_of: dt.date, now: dt.datetime) ->
     if not due:
         return result
     key_workers = _key_workers(organisation_id, {(r["carer__family_id"], r["appointment__setting_id"]) for r in due})
+    for r in due:
+        r["channel"] = r["carer__preferred_contact_method"] or ContactMethod.PHONE
+        reachable = bool(r["carer__user_id"] and r["carer__user__is_active"]) or bool(r["carer__email"])
+        r["sent"] = r["channel"] in SENT_CHANNELS and reachable
     run = uuid.uuid4().hex
     rows = []
     for r in due:
-        channel = r["carer__preferred_contact_method"] or ContactMethod.PHONE
-        reachable = bool(r["carer__user_id"] and r["carer__user__is_active"]) or bool(r["carer__email"])
-        sent = channel in SENT_CHANNELS and reachable
+        channel, sent = r["channel"], r["sent"]
         tz = r["appointment__setting__time_zone"]
         rows.append(AppointmentReminder(
             organisation_id=organisation_id, appointment_id=r["appointment_id"], carer_id=r["carer_id"],
             family_id=r["carer__family_id"], channel=channel, state=ReminderState.SENT if sent else ReminderState.TO_DO,
             due_on=local(r["appointment__starts_at"], tz).date() - dt.timedelta(days=days),
-            key_worker_id=key_workers.get((r["carer__family_id"], r["appointment__setting_id"])),
+            # A task for a family with no key worker there: the organiser's, else (empty) the setting's leaders'.
+            key_worker_id=key_workers.get((r["carer__family_id"], r["appointment__setting_id"]))
+            or (None if sent else r["organiser"]),
             created_at=now, done_at=now if sent else None, run=run,
         ))
     # A row another run inserted first is skipped here (and that run tells the carer). Rows go in one order, so two

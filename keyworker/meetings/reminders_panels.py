@@ -3,6 +3,9 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import Q
+
+from keyworker.accounts.policies import is_leader, led_setting_ids
 from keyworker.core.clock import start_of_day
 from keyworker.core.extensions import WeekPanel, register_week_panel
 
@@ -12,10 +15,15 @@ from .reminders import task_label
 SHOWN = 20
 
 
+# Beside a task that falls to the setting's leaders.
+NOBODYS = "The family has no key worker here: a leader of the setting gives this reminder."
+
+
 @dataclass
 class Task:
     reminder: AppointmentReminder
     label: str
+    note: str = ""
 
 
 @dataclass
@@ -30,16 +38,23 @@ class RemindersPanel:
 
 def build(actor, as_of: dt.date) -> RemindersPanel | None:
     """The actor's reminders still to give for appointments from as_of on, soonest first, in two queries; None when
-    there are none. (One whose appointment has passed is no longer a reminder: SCH-6 shows it as missed.)"""
+    there are none: their own (as the family's key worker, or as the one who made the appointment of a family with
+    none), and, for a leader, those of their settings that are nobody's. (One whose appointment has passed is no
+    longer a reminder: SCH-6 shows it as missed.)"""
     if not actor.is_member:
         return None
-    qs = AppointmentReminder.objects.filter(key_worker=actor.staff, state=ReminderState.TO_DO,
+    whose = Q(key_worker=actor.staff)
+    if is_leader(actor):
+        leads = led_setting_ids(actor)
+        nobodys = Q(key_worker__isnull=True)
+        whose |= nobodys if leads is None else nobodys & Q(appointment__setting_id__in=sorted(leads))
+    qs = AppointmentReminder.objects.filter(whose, organisation_id=actor.organisation_id, state=ReminderState.TO_DO,
                                             appointment__status="scheduled", appointment__starts_at__gte=start_of_day(as_of))
     rows = list(qs.select_related("appointment__setting", "carer", "family").order_by("appointment__starts_at", "id")[:SHOWN])
     if not rows:
         return None
     total = len(rows) if len(rows) < SHOWN else qs.count()
-    return RemindersPanel([Task(r, task_label(r)) for r in rows], total)
+    return RemindersPanel([Task(r, task_label(r), "" if r.key_worker_id else NOBODYS) for r in rows], total)
 
 
 def register() -> None:

@@ -17,11 +17,16 @@ import zoneinfo
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from keyworker.accounts.access import Actor
-from keyworker.caseload.selectors import caseload_family_ids, current_allocations
+from keyworker.caseload.selectors import (
+    caseload_children,
+    caseload_family_ids,
+    current_allocations,
+    on_roll_between,
+)
 from keyworker.core import clock
 from keyworker.core.audit import audit_record
 from keyworker.core.dates import on_screen
@@ -93,6 +98,19 @@ def add_months(day: dt.date, months: int) -> dt.date:
 def next_due(last_review_on: dt.date) -> dt.date:
     """The next review at most 12 months after the last."""
     return add_months(last_review_on, 12)
+
+
+def recorded_last(issued_on: dt.date | None, last_reviewed_on: dt.date | None) -> dt.date | None:
+    """What the child's record says the next review counts from before a cycle is opened: the later of the plan's issue
+    and its last review held before its reviews were kept here; None when neither is known (no date is made up)."""
+    known = [d for d in (issued_on, last_reviewed_on) if d is not None]
+    return max(known) if known else None
+
+
+def first_due(child: Child) -> dt.date | None:
+    """For a child with an EHCP and no review cycle yet: the day the review is due, from their record, or None."""
+    last = recorded_last(child.ehcp_issued_on, child.ehcp_last_reviewed_on)
+    return next_due(last) if last is not None else None
 
 
 def notice_by(meeting_on: dt.date) -> dt.date:
@@ -236,10 +254,15 @@ def review_steps(review: AnnualReview, as_of: dt.date) -> list[Step]:
 
 @dataclass(frozen=True)
 class ReviewRow:
-    review: AnnualReview | None
+    review: AnnualReview | None  # None: no cycle opened yet ("Arrange the annual review", due from the child's record)
     child: Child
     meeting_on: dt.date | None
     overdue: bool
+    first_due: dt.date | None = None
+
+    @property
+    def due_by(self) -> dt.date | None:
+        return self.review.due_by if self.review is not None else self.first_due
 
     @property
     def family_views_state(self) -> str:
@@ -247,11 +270,20 @@ class ReviewRow:
         return views.get_state_display() if views else FamilyViewsState.NOT_STARTED.label
 
 
+@dataclass(frozen=True)
+class WithoutReview:
+    """A child with an EHCP and no review cycle: when the review is due by their record (None: not known)."""
+
+    child: Child
+    due_by: dt.date | None
+    overdue: bool
+
+
 @dataclass
 class ReviewsList:
     upcoming: list[ReviewRow]
     overdue: list[ReviewRow]
-    without: list[Child]     # children with an EHCP and no review recorded
+    without: list[WithoutReview]     # children with an EHCP and no review recorded
 
 
 def _latest_per_child(qs: QuerySet[AnnualReview]) -> dict[int, AnnualReview]:
@@ -275,7 +307,8 @@ def reviews_list(actor: Actor, as_of: dt.date) -> ReviewsList:
     for child in children:
         review = latest.get(child.pk)
         if review is None:
-            without.append(child)
+            due = first_due(child)
+            without.append(WithoutReview(child, due, due is not None and due < as_of))
             continue
         review.child = child
         meeting = meeting_day(review)
@@ -285,27 +318,47 @@ def reviews_list(actor: Actor, as_of: dt.date) -> ReviewsList:
             upcoming.append(ReviewRow(review, child, meeting, False))
     upcoming.sort(key=lambda r: (r.meeting_on or r.review.due_by, r.child.pk))
     overdue.sort(key=lambda r: (r.review.due_by, r.child.pk))
+    # Those with a date first, the soonest due first; then those whose dates are not known.
+    without.sort(key=lambda w: (w.due_by is None, w.due_by or as_of))
     return ReviewsList(upcoming, overdue, without)
 
 
 def reviews_of_key_worker(actor: Actor, as_of: dt.date, weeks: int = 6) -> list[ReviewRow]:
-    """The key worker's own families' reviews not yet held and due or booked within `weeks` (two queries)."""
+    """The key worker's own families' reviews not yet held and due or booked within `weeks`, and the reviews to arrange
+    (a child on roll with an EHCP and no cycle, due within `weeks` by their record, or overdue): two queries beside the
+    caseload's children, which My week's panels read once for all of them."""
     if not actor.is_member:
         return []
     mine = caseload_family_ids(actor)  # read once for every panel of My week
     if not mine:
         return []
-    # Only what the panel shows (the child, the meeting's day, "All about my family"): not every person on the review.
-    qs = (AnnualReview.objects.filter(organisation_id=actor.organisation_id, family_id__in=mine, held_on__isnull=True)
+    # Every cycle (a child has one a year), to know which children have none; only what the panel shows of each (the
+    # child, the meeting's day, "All about my family"): not every person on the review.
+    qs = (AnnualReview.objects.filter(organisation_id=actor.organisation_id, family_id__in=mine)
           .select_related("child", "setting", "appointment", "family_views"))
     horizon = as_of + dt.timedelta(weeks=weeks)
     rows = []
-    for review in _latest_per_child(qs).values():
+    latest = _latest_per_child(qs)
+    for review in latest.values():
+        if review.held_on is not None:
+            continue
         meeting = meeting_day(review)
         if (meeting or review.due_by) <= horizon:
             rows.append(ReviewRow(review, review.child, meeting, review.due_by < as_of))
-    rows.sort(key=lambda r: (r.meeting_on or r.review.due_by, r.child.pk))
+    for child in caseload_children(actor):
+        if not child.has_ehcp or child.pk in latest or not on_roll_between(child, as_of, as_of):
+            continue
+        due = first_due(child)
+        if due is not None and due <= horizon:
+            rows.append(ReviewRow(None, child, None, due < as_of, first_due=due))
+    rows.sort(key=lambda r: (r.meeting_on or r.due_by, r.child.pk))
     return rows
+
+
+def without_cycle(children: QuerySet[Child], as_of: dt.date) -> QuerySet[Child]:
+    """Of `children`, those on roll on `as_of` with an EHCP and no annual review cycle at all (one query)."""
+    return (children.filter(has_ehcp=True, enrolled_on__lte=as_of).filter(Q(left_on__isnull=True) | Q(left_on__gte=as_of))
+            .filter(~Exists(AnnualReview.objects.filter(child_id=OuterRef("pk")))))
 
 
 # Reads for carers ---------------------------------------------------------------------------------------------------

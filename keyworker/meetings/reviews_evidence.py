@@ -2,7 +2,10 @@
 
 Events (per child, reference "annualreview:<id>"):
 - `annual_review_due`: counted back 365 days from the day the review is due, so "within 365 days" falls due on the day
-  the review page shows (12 months after the last review);
+  the review page shows (12 months after the last review). A child on roll with an EHCP and no cycle opened owes it too,
+  12 months after the plan was issued or last reviewed as their record says (reference "ehcp:<child id>"; nothing when
+  the record says neither). The cycle then opened from that date keeps that reference, so the obligation carries on
+  rather than a second one starting beside it;
 - `annual_review_meeting`: the meeting's day (not a cancelled one), for "2 weeks before" and "2 weeks after";
 - `phase_transfer`, `phase_transfer_post16`: for a child with an EHCP in a transfer year, counted back from 15 February
   (31 March) by the number of days the school template gives, so that the deadline is the day the obligation is due.
@@ -59,6 +62,24 @@ def ref(review_id: int) -> str:
     return f"annualreview:{review_id}"
 
 
+def first_ref(child_id: int) -> str:
+    """The review a child with an EHCP owes before any cycle is opened."""
+    return f"ehcp:{child_id}"
+
+
+def due_ref(review_id: int, child_id: int, last_review_on: dt.date, issued_on: dt.date | None,
+            last_reviewed_on: dt.date | None) -> str:
+    """The reference of a cycle's date due: the child's first-review reference when the cycle counts from the date on
+    the child's record (it was opened from it), else the cycle's own."""
+    if last_review_on == reviews.recorded_last(issued_on, last_reviewed_on):
+        return first_ref(child_id)
+    return ref(review_id)
+
+
+# A cycle's row as `due_ref` reads it (with the child's recorded dates): one join, no extra query.
+DUE_REF_FIELDS = ("id", "child_id", "last_review_on", "child__ehcp_issued_on", "child__ehcp_last_reviewed_on")
+
+
 def _reviews(organisation_id: int, families: set[int] | None):
     qs = AnnualReview.objects.filter(organisation_id=organisation_id)
     if families is not None:
@@ -85,13 +106,35 @@ def _meetings(organisation_id: int, families: set[int] | None, shape) -> SourceR
 def due_events(organisation_id: int, start: dt.date, end: dt.date, families: set[int] | None = None) -> Iterable[EventRow]:
     def shape(rows) -> list[EventRow]:
         out = []
-        for pk, family_id, child_id, due_by in rows:
+        for family_id, due_by, *row in rows:
             on = due_by - dt.timedelta(days=HELD_WINDOW_DAYS)
             if start <= on <= end:
-                out.append(EventRow(family_id, child_id, on, ref(pk)))
+                out.append(EventRow(family_id, row[1], on, due_ref(*row)))
         return out
 
-    return SourceRead(_reviews(organisation_id, families).values_list("id", "family_id", "child_id", "due_by"), shape)
+    cycles = SourceRead(_reviews(organisation_id, families).values_list("family_id", "due_by", *DUE_REF_FIELDS), shape)
+    return SourceRead.joined(cycles, _first_due_events(organisation_id, start, end, families))
+
+
+def _first_due_events(organisation_id: int, start: dt.date, end: dt.date, families: set[int] | None) -> SourceRead:
+    """Children with an EHCP and no cycle, due by their record's dates (those whose record says neither owe nothing
+    here: the reviews page asks for the dates)."""
+    as_of = end - dt.timedelta(days=LOOKAHEAD_DAYS)
+    children = reviews.without_cycle(Child.objects.filter(organisation_id=organisation_id), as_of).filter(
+        Q(ehcp_issued_on__isnull=False) | Q(ehcp_last_reviewed_on__isnull=False))
+    if families is not None:
+        children = children.filter(family_id__in=families)
+
+    def shape(rows) -> list[EventRow]:
+        out = []
+        for pk, family_id, issued_on, last_reviewed_on in rows:
+            due = reviews.next_due(reviews.recorded_last(issued_on, last_reviewed_on))
+            on = due - dt.timedelta(days=HELD_WINDOW_DAYS)
+            if start <= on <= end:
+                out.append(EventRow(family_id, pk, on, first_ref(pk)))
+        return out
+
+    return SourceRead(children.values_list("id", "family_id", "ehcp_issued_on", "ehcp_last_reviewed_on"), shape)
 
 
 def meeting_events(organisation_id: int, start: dt.date, end: dt.date, families: set[int] | None = None) -> Iterable[EventRow]:
@@ -158,9 +201,11 @@ def _before(position: int):
 
 
 def held(organisation_id: int, start: dt.date, end: dt.date, conditions: dict, families: set[int] | None = None):
+    # A meeting held answers its own cycle's date due (under the reference that date's event has: see due_ref).
     rows = _reviews(organisation_id, families).filter(held_on__gte=start, held_on__lte=end).values_list(
-        "id", "family_id", "child_id", "held_on")
-    return SourceRead(rows, lambda rows: [EvidenceRow(f, c, on, f"{ref(pk)}:held", about=ref(pk)) for pk, f, c, on in rows])
+        "family_id", "held_on", *DUE_REF_FIELDS)
+    return SourceRead(rows, lambda rows: [EvidenceRow(f, row[1], on, f"{ref(row[0])}:held", about=due_ref(*row))
+                                          for f, on, *row in rows])
 
 
 def transfer_reviews(organisation_id: int, start: dt.date, end: dt.date, conditions: dict, families: set[int] | None = None):

@@ -1,5 +1,5 @@
-"""What annual reviews add to My week (the key worker's reviews coming up, with "All about my family") and to the
-carers' home (the review coming, "Fill in All about my family" to do)."""
+"""What annual reviews add to My week (the key worker's reviews coming up, with "All about my family", and those to
+arrange: a child with an EHCP and no review cycle yet) and to the carers' home (the review coming, "Fill in All about my family" to do)."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -35,7 +35,7 @@ class ReviewsPanel:
 
     @property
     def waiting_for_family(self) -> int:
-        return sum(1 for r in self.rows if r.family_views_state != FamilyViewsState.DONE.label)
+        return sum(1 for r in self.rows if r.review is not None and r.family_views_state != FamilyViewsState.DONE.label)
 
 
 def build(actor: Actor, as_of: dt.date) -> ReviewsPanel | None:

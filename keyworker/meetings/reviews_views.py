@@ -14,6 +14,7 @@ from keyworker.core import clock
 from keyworker.core.dates import on_screen
 from keyworker.core.forms import form_page, form_submit, service_call
 from keyworker.core.requests import member as _member
+from keyworker.people.policies import can_manage_people
 from keyworker.people.selectors import access_child
 
 from . import policies, reviews
@@ -28,7 +29,7 @@ def reviews_view(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     return render(request, "meetings/review_list.html", {
         "lists": reviews.reviews_list(actor, today), "today": today, "weeks": reviews.UPCOMING_WEEKS,
-        "can_organise": policies.can_organise_reviews(actor),
+        "can_organise": policies.can_organise_reviews(actor), "can_edit_children": can_manage_people(actor),
     })
 
 
@@ -37,7 +38,9 @@ def review_open_view(request: HttpRequest, child_id: int) -> HttpResponse:
     actor = _member(request)
     child = access_child(actor, child_id)
     policies.require_organise_reviews(actor, child.setting_id)
-    form = OpenReviewForm(request.POST or None)
+    # From the child's record (the plan issued or last reviewed): the cycle then carries on the review already owed.
+    form = OpenReviewForm(request.POST or None,
+                          initial={"last_review_on": reviews.recorded_last(child.ehcp_issued_on, child.ehcp_last_reviewed_on)})
 
     def save(data):
         review = reviews.review_open(actor=actor, child=child, last_review_on=data["last_review_on"])

@@ -63,9 +63,10 @@ class ChildForm(NameFieldsFormMixin, forms.ModelForm):
         model = Child
         fields = [
             "legal_first_name", "legal_last_name", "preferred_name", "date_of_birth", "upn", "mis_reference",
-            "setting", "group", "year_group", "enrolled_on", "left_on", "has_ehcp",
+            "setting", "group", "year_group", "enrolled_on", "left_on", "has_ehcp", "ehcp_issued_on", "ehcp_last_reviewed_on",
         ]
-        widgets = {"date_of_birth": DATE, "enrolled_on": DATE, "left_on": DATE}
+        widgets = {"date_of_birth": DATE, "enrolled_on": DATE, "left_on": DATE, "ehcp_issued_on": DATE,
+                   "ehcp_last_reviewed_on": DATE}
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,7 +83,7 @@ class ChildForm(NameFieldsFormMixin, forms.ModelForm):
         data = super().clean()
         dob, enrolled, left = data.get("date_of_birth"), data.get("enrolled_on"), data.get("left_on")
         today = clock.today()
-        for name in ("date_of_birth", "enrolled_on", "left_on"):
+        for name in ("date_of_birth", "enrolled_on", "left_on", "ehcp_issued_on", "ehcp_last_reviewed_on"):
             if problem := date_problem(data.get(name), today=today):
                 self.add_error(name, problem)
                 dob, enrolled, left = (None, None, None)

@@ -1,7 +1,12 @@
-"""Callbacks run when a child's key aspects change, so other apps can react without this app importing them.
+"""Callbacks run when a child's key aspects or a carer's e-mail address change, so other apps can react without this
+app importing them.
 
-A callback is called inside the change's transaction, after the change rows are written, as
+A key aspects callback is called inside the change's transaction, after the change rows are written, as
 `callback(child, changes, actor)` with the list of KeyAspectChange rows written together (one batch).
+
+A carer's e-mail callback is called inside the change's transaction, after the carers are saved, as
+`callback(changes, actor)` with a list of `(carer, address_before)`; a RuleViolation it raises refuses the whole
+change (nothing is saved), with its message on the e-mail field.
 """
 
 from collections.abc import Callable
@@ -44,3 +49,25 @@ def on_many_key_aspects_changed(batches: list, actor) -> None:
         else:
             for child, changes in batches:
                 callback(child, changes, actor)
+
+
+CarerEmailChanged = Callable[..., None]
+
+_ON_CARER_EMAIL_CHANGED: dict[str, CarerEmailChanged] = {}
+
+
+def register_carer_email_changed(code: str, callback: CarerEmailChanged) -> None:
+    """Add (or replace) the callback named `code`, told of every change of carers' e-mail addresses."""
+    _ON_CARER_EMAIL_CHANGED[code] = callback
+
+
+def unregister_carer_email_changed(code: str) -> None:
+    _ON_CARER_EMAIL_CHANGED.pop(code, None)
+
+
+def on_carer_email_changed(changes: list, actor) -> None:
+    """Tell every registered callback which carers' addresses changed: `changes` is a list of `(carer, before)`."""
+    if not changes:
+        return
+    for callback in list(_ON_CARER_EMAIL_CHANGED.values()):
+        callback(changes, actor)

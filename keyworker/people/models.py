@@ -122,6 +122,13 @@ class Child(OrganisationOwned):
     enrolled_on = models.DateField()
     left_on = models.DateField(null=True, blank=True)
     has_ehcp = models.BooleanField("has an EHCP", default=False)
+    # Before the child's first annual review cycle is opened, the review is owed 12 months after the later of these
+    # (SEND Code of Practice 9.166); once a cycle is open, its own dates lead (keyworker.meetings.reviews).
+    ehcp_issued_on = models.DateField("EHCP issued on", null=True, blank=True)
+    ehcp_last_reviewed_on = models.DateField(
+        "EHCP last reviewed on", null=True, blank=True,
+        help_text="The last annual review of the plan held before the child's reviews are kept here (e.g. at another school).",
+    )
     # Set directly for now; the safeguarding workflow will own it.
     protection_status = models.CharField(max_length=32, choices=ProtectionStatus.choices, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -13,7 +13,7 @@ from keyworker.core.bulk import rows_update
 from keyworker.core.conflicts import version_claim
 from keyworker.core.errors import RuleViolation
 
-from .hooks import on_key_aspects_changed, on_many_key_aspects_changed
+from .hooks import on_carer_email_changed, on_key_aspects_changed, on_many_key_aspects_changed
 from .models import (
     KEY_ASPECT_FIELDS,
     Carer,
@@ -33,7 +33,7 @@ CARER_FIELDS = (
 )
 CHILD_FIELDS = (
     "legal_first_name", "legal_last_name", "preferred_name", "date_of_birth", "upn", "mis_reference", "year_group",
-    "enrolled_on", "left_on", "has_ehcp", "setting", "group", "family",
+    "enrolled_on", "left_on", "has_ehcp", "ehcp_issued_on", "ehcp_last_reviewed_on", "setting", "group", "family",
 )
 
 
@@ -48,6 +48,12 @@ def _check_child(child: Child) -> None:
         raise RuleViolation(f"{child.group} is not a {child.setting.group_label} of {child.setting}.", rule="group_setting", field="group")
     if child.left_on and child.left_on < child.enrolled_on:
         raise RuleViolation("The leaving date is before the enrolment date.", rule="dates", field="left_on")
+    for name in ("ehcp_issued_on", "ehcp_last_reviewed_on"):
+        if (day := getattr(child, name)) is not None and day > clock.today(child.setting.time_zone):
+            raise RuleViolation("This date is in the future: enter the day it happened.", rule="future_date", field=name)
+    if child.ehcp_issued_on and child.ehcp_last_reviewed_on and child.ehcp_last_reviewed_on < child.ehcp_issued_on:
+        raise RuleViolation("The last review is before the plan was issued: check both dates.", rule="dates",
+                            field="ehcp_last_reviewed_on")
     if child.upn:
         child.upn = child.upn.strip().upper()
         clash = Child.objects.filter(organisation_id=child.organisation_id, upn=child.upn).exclude(pk=child.pk).first()
@@ -94,7 +100,8 @@ def carer_create(*, actor: Actor, family: Family, **fields: Any) -> Carer:
 def carer_update(*, actor: Actor, carer: Carer, expected_version: int | None = None, **fields: Any) -> Carer:
     require_manage_people(actor)
     _same_org(actor, carer)
-    before = snapshot(carer, CARER_FIELDS)
+    # As saved, not as given: an edit page's form has already put its values on the instance.
+    before = snapshot(Carer.objects.get(pk=carer.pk), CARER_FIELDS)
     version_claim(carer, expected=expected_version)
     for k in CARER_FIELDS:
         if k in fields:
@@ -102,7 +109,14 @@ def carer_update(*, actor: Actor, carer: Carer, expected_version: int | None = N
     carer.save()
     audit_record(organisation_id=carer.organisation_id, actor=actor.user, event_type="carer.updated", obj=carer,
                  summary=str(carer), data=changes(before, snapshot(carer, CARER_FIELDS)))
+    # The carer's portal account follows their address (keyworker.portal), or the change is refused.
+    on_carer_email_changed(_email_changes([(carer, before["email"])]), actor)
     return carer
+
+
+def _email_changes(pairs: Iterable[tuple[Carer, str]]) -> list[tuple[Carer, str]]:
+    """The (carer, address before) whose address is now another one (a change of capitals is the same address)."""
+    return [(c, b or "") for c, b in pairs if (c.email or "").strip().lower() != (b or "").strip().lower()]
 
 
 @transaction.atomic
@@ -272,7 +286,10 @@ def carers_update_many(*, actor: Actor, updates: Sequence[tuple[Carer, dict[str,
     """Edit many carers, each audited as `carer_update` would."""
     require_manage_people(actor)
     _same_org(actor, *(c for c, _ in updates))
-    return _edit_many(actor, Carer, updates, CARER_FIELDS, "carer.updated")
+    before = {c.pk: c.email for c, values in updates if "email" in values}
+    carers = _edit_many(actor, Carer, updates, CARER_FIELDS, "carer.updated")
+    on_carer_email_changed(_email_changes((c, before[c.pk]) for c in carers if c.pk in before), actor)
+    return carers
 
 
 @transaction.atomic

@@ -3,16 +3,20 @@
 A sign-in link (django-sesame) is single use, lasts KEYWORKER_PORTAL_LINK_MINUTES (15) and is void once the
 account's address changes. An invitation carries a link of its own scope that lasts KEYWORKER_PORTAL_INVITATION_DAYS
 (7). The e-mails go through the outbox (keyworker.notifications) and their bodies are forgotten once sent.
+
+A carer's account follows the carer's address on record (`carer_accounts_follow_email`): when the office accepts a
+correction of it, staff edit it or an import changes it, the account signs in with the new address only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from sesame.utils import get_query_string
 
@@ -189,3 +193,94 @@ def portal_invitations_send_class(*, actor: Actor, group: Group, as_of: dt.date 
                  summary=f"Invited {len(invited)} carer{'s' if len(invited) != 1 else ''} of {group.name} to the carers' portal",
                  data={"group": group.pk, "invited": invited, "not_invited": [o.carer.pk for o in outcomes if not o.invited]})
     return outcomes
+
+
+def _address_taken(user: User, carer: Carer) -> RuleViolation | None:
+    """Why `user`'s account, which holds the carer's new address, cannot become theirs, or None when it can."""
+    if not user.is_carer:
+        return RuleViolation(f"{user.email} is a member of staff's sign-in address: {carer.full_name} needs an address "
+                             "of their own.", rule="staff_address", field="email")
+    if not user.is_active:
+        return RuleViolation(f"{user.email} signs in to a carers' portal account that is switched off: ask the "
+                             f"installation's administrator, or give {carer.full_name} another address.",
+                             rule="inactive", field="email")
+    return None
+
+
+def _tell_old_address(address: str, organisation: str, now: dt.datetime) -> None:
+    """A short notice, no detail: the old address may no longer be the carer's."""
+    email_queue(
+        to=address, subject="Your sign-in address for Keyworker has changed", now=now,
+        body=(f"Hello,\n\n{organisation} has changed the e-mail address you use to sign in to your family's pages on "
+              "Keyworker. This address no longer signs you in to them, and links sent to it before no longer work."
+              f"\n\nIf you did not expect this, contact {organisation}."),
+    )
+
+
+def _send_new_link(user: User, organisation: str, now: dt.datetime) -> None:
+    days = invitation_max_age() // 86400
+    email_queue(
+        to=user.email, subject="Your new sign-in address for Keyworker", forget_body=True, now=now,
+        body=(f"Hello {user.full_name},\n\n{organisation} now has this e-mail address for you: from now on you sign in "
+              f"to your family's pages on Keyworker with it.\n\nSign in with this link. It works once, for {days} days:"
+              f"\n\n{_sign_in_url(user, INVITATION_SCOPE)}\n\nAfterwards, ask for a new link at "
+              f"{absolute_url(reverse('portal:sign_in'))} with this address. There is no password to remember."),
+    )
+
+
+def _follow(carer: Carer, before: str, actor: Actor | None, now: dt.datetime) -> None:
+    account = User.objects.select_for_update().filter(pk=carer.user_id).first()
+    if account is None:
+        return
+    new, old = carer.email.strip().lower(), account.email
+    shared = Carer.objects.filter(user=account).exclude(pk=carer.pk).exists()
+    taken = User.objects.select_for_update().filter(email__iexact=new).exclude(pk=account.pk).first() if new else None
+    if taken is not None and (refusal := _address_taken(taken, carer)) is not None:
+        raise refusal
+    if not new:
+        target, how = None, "unlinked: no address"
+    elif taken is not None:
+        target, how = taken, "joined the account of the new address"  # one account per address, as an invitation does
+    elif shared:
+        # Another family's (or organisation's) carer row signs in with the old address: it keeps it; this carer
+        # gets an account of their own.
+        target = User.objects.create_user(email=new, password=None, full_name=account.full_name, is_carer=True)
+        how = "a new account for the new address"
+    else:
+        # The address is the account's sign-in: its old links no longer work (SESAME_INVALIDATE_ON_EMAIL_CHANGE) and
+        # its sessions end (a new sessions generation).
+        User.objects.filter(pk=account.pk).update(email=new, sessions_generation=models.F("sessions_generation") + 1)
+        target, how = User.objects.get(pk=account.pk), "the account's address changed"
+    if target is None or target.pk != account.pk:
+        Carer.objects.filter(pk=carer.pk).update(user=target)
+        carer.user = target
+    organisation = carer.organisation.name
+    if account.is_active and old != new:
+        _tell_old_address(old, organisation, now)
+        if target is not None and may_sign_in(target):
+            _send_new_link(target, organisation, now)
+    audit_record(organisation_id=carer.organisation_id, actor=actor.user if actor else None,
+                 event_type="portal.account_address_followed", obj=carer,
+                 summary=f"The carers' portal account of {carer.full_name} follows their new e-mail address: {how}",
+                 data={"carer": carer.pk, "account_before": account.pk, "account_after": target.pk if target else None,
+                       "how": how})
+
+
+@transaction.atomic
+def carer_accounts_follow_email(*, changes: Sequence[tuple[Carer, str]], actor: Actor | None,
+                                now: dt.datetime | None = None) -> None:
+    """Carers' addresses on record changed (`(carer, address before)` each, already saved): each one's portal account
+    signs in with the new address only. The account moves to it (when no other carer row uses the account), or the
+    carer gets the account of the new address (a new one, or the carer account that already has it); no address
+    leaves them without one. An address that is a member of staff's, or a switched-off account's, is refused
+    (RuleViolation on `email`: nothing changes). A carer who had an account is sent a sign-in link at the new address
+    and a short notice at the old one (through the outbox: sent once the change is committed)."""
+    now = now or clock.now()
+    linked = [(c, b) for c, b in changes if c.user_id is not None]
+    if not linked:
+        return
+    fresh = {c.pk: c for c in Carer.objects.filter(pk__in=[c.pk for c, _ in linked]).select_related("organisation")}
+    for carer, before in linked:
+        held = fresh[carer.pk]
+        _follow(held, before, actor, now)
+        carer.user_id = held.user_id

@@ -265,3 +265,14 @@ def test_key_aspects_validation(world, api):
     assert_error(client.patch(url, ["allergies"], format="json"), "non_field_errors")
     assert client.put(url, {"allergies": "Nuts"}, format="json").status_code == 405
     assert not KeyAspectChange.objects.exists()
+
+
+def test_a_childs_ehcp_dates_are_checked_per_field(world, api):
+    client = api(world.headteacher)
+    url = f"/api/v1/children/{world.child_a.pk}/"
+    assert_error(client.patch(url, {"ehcp_issued_on": "2099-01-01", "version": 1}, format="json"), "ehcp_issued_on")
+    assert_error(client.patch(url, {"has_ehcp": True, "ehcp_issued_on": "2025-05-01", "ehcp_last_reviewed_on": "2025-04-01",
+                                    "version": 1}, format="json"), "ehcp_last_reviewed_on")
+    response = client.patch(url, {"has_ehcp": True, "ehcp_issued_on": "2025-05-01", "version": 1}, format="json")
+    assert response.status_code == 200 and response.json()["ehcp_issued_on"] == "2025-05-01"
+    assert api(world.outsider).patch(url, {"ehcp_issued_on": "2025-05-01", "version": 2}, format="json").status_code == 404

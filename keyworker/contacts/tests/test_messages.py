@@ -78,6 +78,45 @@ def test_overdue_after_two_school_days_across_a_weekend(world, clock):
     assert message_reads.waiting_for_reply(actor, D(2026, 11, 25)).rows[0].overdue
 
 
+def test_without_term_dates_weekdays_count_not_calendar_days(world, clock):
+    from keyworker.organisations.models import HalfTerm, Term
+
+    Term.objects.filter(setting=world.school).delete()
+    HalfTerm.objects.filter(setting=world.school).delete()
+    clock.move_to(utc(2026, 11, 20, 10, 0))  # Friday
+    send(world)
+    actor = world.actor(world.ta_a)
+    row = message_reads.waiting_for_reply(actor, D(2026, 11, 23)).rows[0]
+    assert row.reply_by == D(2026, 11, 24) and not row.overdue  # Monday and Tuesday, not Saturday and Sunday
+    assert not message_reads.waiting_for_reply(actor, D(2026, 11, 24)).rows[0].overdue
+    assert message_reads.waiting_for_reply(actor, D(2026, 11, 25)).rows[0].overdue
+
+
+def test_the_number_of_days_is_the_policy_in_force_and_the_obligation_agrees(world, clock, client_for):
+    from keyworker.standards import services
+    from keyworker.standards.models import Obligation
+
+    head = world.actor(world.headteacher)
+    policy = services.policy_adopt_builtin(organisation=world.org, template_code="school_key_worker", as_of=D(2026, 11, 18))
+    v1 = services.current_version(policy)
+    services.standard_update(actor=head, standard=v1.standards.get(clause="SCH-11"), cadence_n=3)
+    # A version issued to take effect later, with another number: not in force yet, so not read.
+    v2 = services.policy_version_create(actor=head, policy=policy, effective_from=D(2026, 12, 1), review_on=D(2027, 12, 1),
+                                        comment="Five school days from December")
+    services.standard_update(actor=head, standard=v2.standards.get(clause="SCH-11"), cadence_n=5)
+    assert message_reads.reply_rule(world.org.pk) == message_reads.ReplyRule(3, "school")
+    clock.move_to(utc(2026, 11, 20, 10, 0))  # Friday
+    m = send(world)
+    actor = world.actor(world.ta_a)
+    panel = message_reads.waiting_for_reply(actor, D(2026, 11, 20))
+    assert panel.days == 3 and panel.rows[0].reply_by == D(2026, 11, 25)  # Monday, Tuesday, Wednesday
+    assert not message_reads.waiting_for_reply(actor, D(2026, 11, 25)).rows[0].overdue
+    assert message_reads.waiting_for_reply(actor, D(2026, 11, 26)).rows[0].overdue
+    ob = Obligation.objects.get(standard__clause="SCH-11", family=world.family_a, subject_key__endswith=m.ref)
+    assert ob.due_on == D(2026, 11, 25)
+    assert "Each is answered within 3 school days of reaching the school" in client_for(world.ta_a).get("/my-week/").content.decode()
+
+
 def test_the_standard_counts_from_the_message_and_the_reply_meets_it(world, clock):
     from keyworker.standards.models import Obligation
     from keyworker.standards.services import policy_adopt

@@ -208,3 +208,27 @@ def test_a_feed_takes_a_fixed_number_of_queries(world, client_for, django_assert
         with django_assert_max_num_queries(most):
             assert len(events(parse(anon.get(path)))) == size
     assert Invitee.objects.count() == 2 * size
+
+
+def test_a_signed_in_carer_opens_their_own_feed_in_the_same_browser_and_nothing_else(world, client_for):
+    carer = carer_of(world.family_a, email="amy@example.org")
+    invited = appointment(world, family=world.family_a, carers=[carer])
+    client = portal_client(carer)
+    client.post("/family/calendar/address/")
+    own = CalendarFeed.objects.get(user=carer.user, revoked_at__isnull=True)
+    cal = parse(client.get(f"/meetings/feed/{own.token}.ics"))
+    assert [str(e["UID"]) for e in events(cal)] == [f"{invited.uid}@keyworker"]
+    assert client.get(f"/family/appointments/{invited.pk}/calendar.ics").status_code == 200
+    # Another carer's address, a member of staff's, a guessed or revoked one, and the staff pages: 404 as before.
+    other = carer_of(world.family_b, email="bea@example.org")
+    portal_client(other).post("/family/calendar/address/")
+    theirs = CalendarFeed.objects.get(user=other.user, revoked_at__isnull=True)
+    staff_feed = feed_path(client_for(world.ta_a))
+    for path in (f"/meetings/feed/{theirs.token}.ics", staff_feed, "/meetings/feed/guessed-token-1234.ics",
+                 f"/meetings/{invited.pk}/appointment.ics", "/meetings/calendar/", "/my-week/"):
+        response = client.get(path)
+        assert response.status_code == 404 and not response["Content-Type"].startswith("text/calendar"), path
+    client.post("/family/calendar/address/", {"new": "1"})
+    assert client.get(f"/meetings/feed/{own.token}.ics").status_code == 404
+    new = CalendarFeed.objects.get(user=carer.user, revoked_at__isnull=True)
+    assert client.get(f"/meetings/feed/{new.token}.ics").status_code == 200

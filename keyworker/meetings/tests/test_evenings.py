@@ -18,7 +18,7 @@ from keyworker.meetings.models import (
     InviteeRole,
 )
 from keyworker.notifications.models import Notification
-from keyworker.testing import carer_account
+from keyworker.testing import carer_account, portal_client
 
 from .evening_helpers import CLOSES, carer_of, open_evening, plan, slots_of
 
@@ -183,7 +183,12 @@ def test_cancelling_the_evening_cancels_bookings_and_emails_the_carers(world):
     assert told == 1
     assert Appointment.objects.get(pk=booked.appointment_id).status == AppointmentStatus.CANCELLED
     note = Notification.objects.get(recipient=user)
-    assert "cancelled" in note.subject and "Heating failure" in note.body
+    assert note.subject == "Parents' evening at Test Primary: your appointment is cancelled"
+    assert "When: Wed 2 December 2026 at 16:00" in note.body
+    _only_setting_day_and_time(world, note, "Heating failure")
+    # The reason is on the family's pages, behind sign-in.
+    page = portal_client(carer).get("/family/bookings/").content.decode()
+    assert "Cancelled" in page and "Heating failure" in page and "Change or cancel" not in page
     with pytest.raises(RuleViolation):
         evenings.booking_create(by=None, slot=slots_of(evening, world.ta_a)[1], child=world.child_a, carer=None)
 
@@ -207,7 +212,9 @@ def test_editing_adds_and_removes_staff_but_not_one_with_bookings(world):
     evenings.evening_update(actor=actor, evening=evening, staff=[world.ta_a, world.teacher_a, world.safeguarding_lead], **args)
     assert {s.pk for s in evenings.evening_staff(evening)} == {world.ta_a.pk, world.teacher_a.pk, world.safeguarding_lead.pk}
     assert Appointment.objects.get().place == "Library"
-    assert "now in Library" in Notification.objects.get(recipient=user).body
+    note = Notification.objects.get(recipient=user)
+    assert note.subject == "Parents' evening at Test Primary: a new place" and "Where: Library" in note.body
+    _only_setting_day_and_time(world, note, "Renamed")
 
 
 def test_closing_booking(world):
@@ -244,3 +251,35 @@ def test_a_time_already_passed_is_refused_even_for_the_office(world, clock):
     with pytest.raises(RuleViolation) as exc:
         evenings.booking_create(by=None, slot=second, child=cole, carer=None, office=True)
     assert exc.value.rule == "past"
+
+
+def _only_setting_day_and_time(world, note, *also_not):
+    """A parents' evening e-mail names neither the child, nor the member of staff, nor the evening's title."""
+    for words in ("Alfie", "Adams", world.ta_a.user.full_name, "Autumn parents' evening", *also_not):
+        assert words not in note.subject and words not in note.body, words
+
+
+def test_the_office_booking_moving_and_cancelling_for_a_family_tells_them_when_and_nothing_else(world):
+    evening = open_evening(world)
+    carer = carer_of(world.family_a)
+    user = carer_account(carer)
+    first, second = slots_of(evening, world.ta_a)[:2]
+    booked = evenings.booking_create(by=None, slot=first, child=world.child_a, carer=carer, office=True)
+    moved = evenings.booking_move(by=None, booking=booked, to_slot=second, office=True)
+    evenings.booking_cancel(by=None, booking=moved, office=True)
+    notes = list(Notification.objects.filter(recipient=user).order_by("id"))
+    assert [n.subject.rsplit(": ", 1)[1] for n in notes] == [
+        "your appointment is booked", "your appointment has moved", "your appointment is cancelled"]
+    assert ["When: Wed 2 December 2026 at 16:00" in notes[0].body, "When: Wed 2 December 2026 at 16:10" in notes[1].body] == [
+        True, True]
+    for note in notes:
+        assert "Test Primary" in note.body and "/family/bookings/" in note.body
+        _only_setting_day_and_time(world, note)
+
+
+def test_a_family_booking_for_itself_gets_no_e_mail(world):
+    evening = open_evening(world)
+    carer = carer_of(world.family_a)
+    user = carer_account(carer)
+    evenings.booking_create(by=user, slot=slots_of(evening, world.ta_a)[0], child=world.child_a, carer=carer)
+    assert not Notification.objects.filter(recipient=user).exists()

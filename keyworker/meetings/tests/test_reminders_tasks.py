@@ -97,3 +97,63 @@ def test_a_task_whose_appointment_has_passed_leaves_my_week(world, phone_task):
     actor = world.actor(world.ta_a)
     assert build(actor, TODAY + T(days=3)).total == 1  # the day of the appointment
     assert build(actor, TODAY + T(days=4)) is None
+
+
+# A family with no key worker: the task is the organiser's, else the setting's leaders' ------------------------------------
+
+
+def _cole_phone_task(world, **kwargs):
+    carer = carer_of(world.family_unallocated, preferred_contact_method=ContactMethod.PHONE, first_name="Cal", last_name="Cole")
+    a = appointment(world, family=world.family_unallocated, carers=[carer], starts_in=T(days=3), title="Settling-in chat", **kwargs)
+    reminders_run(organisation_id=world.org.pk, as_of=TODAY, now=NOW)
+    return AppointmentReminder.objects.get(appointment=a)
+
+
+def test_with_no_key_worker_the_task_is_the_organisers(world, client_for):
+    task = _cole_phone_task(world, created_by=world.teacher_a)
+    assert task.key_worker_id == world.teacher_a.pk
+    page = client_for(world.teacher_a).get("/my-week/").content.decode()
+    assert "Remind Cal Cole (The Cole family) by phone: Settling-in chat" in page
+    assert "Remind Cal Cole" not in client_for(world.headteacher).get("/my-week/").content.decode()
+    assert client_for(world.teacher_a).post(f"/meetings/reminders/{task.pk}/done/").status_code == 302
+    task.refresh_from_db()
+    assert (task.state, task.done_by_id) == (ReminderState.DONE, world.teacher_a.pk)
+
+
+def test_with_no_key_worker_and_the_organiser_gone_the_setting_leaders_see_it(world, client_for):
+    from keyworker.accounts.models import StaffMember
+
+    StaffMember.objects.filter(pk=world.teacher_a.pk).update(is_active=False, left_on=TODAY - T(days=1))
+    task = _cole_phone_task(world, created_by=world.teacher_a)
+    assert task.key_worker_id is None
+    for leader in (world.headteacher, world.deputy):
+        page = client_for(leader).get("/my-week/").content.decode()
+        assert "Remind Cal Cole (The Cole family) by phone" in page and "The family has no key worker here" in page
+    for persona in ("key_worker", "teacher_b", "admin_office", "outsider"):
+        assert "Remind Cal Cole" not in client_for(world.personas[persona]).get("/my-week/").content.decode(), persona
+    assert client_for(world.outsider).post(f"/meetings/reminders/{task.pk}/done/").status_code == 404
+    assert client_for(world.ta_a).post(f"/meetings/reminders/{task.pk}/done/").status_code == 404
+    assert client_for(world.deputy).post(f"/meetings/reminders/{task.pk}/done/").status_code == 302
+    task.refresh_from_db()
+    assert task.state == ReminderState.DONE
+
+
+def test_a_leader_of_another_setting_does_not_see_it(world):
+    from keyworker.meetings.reminders_panels import build
+    from keyworker.testing import make_setting, make_staff
+
+    other = make_setting(world.org, name="Second Primary")
+    other_head = make_staff(world.org, other, ["leadership_team"], name="Olive Other")  # leads that setting only
+    _cole_phone_task(world, created_by=world.admin_office)
+    task = AppointmentReminder.objects.get()
+    assert task.key_worker_id == world.admin_office.pk  # the office made it: theirs
+    AppointmentReminder.objects.update(key_worker=None)
+    assert build(world.actor(other_head), TODAY) is None
+    assert build(world.actor(world.headteacher), TODAY).total == 1
+
+
+def test_an_email_sent_reminder_is_nobodys_task(world):
+    carer = carer_of(world.family_unallocated, preferred_contact_method=ContactMethod.EMAIL, email="cal@example.org")
+    appointment(world, family=world.family_unallocated, carers=[carer], starts_in=T(days=3), created_by=world.teacher_a)
+    reminders_run(organisation_id=world.org.pk, as_of=TODAY, now=NOW)
+    assert AppointmentReminder.objects.get().state == ReminderState.SENT

@@ -146,3 +146,47 @@ def test_the_checklist_shows_all_about_my_family_state(world, client_for):
     reviews.family_views_save(actor=world.actor(world.ta_a), review=review, answers=reviews.Answers(hard="Mornings"), done=False)
     html = client_for(world.headteacher).get(f"/meetings/reviews/{review.pk}/").content.decode()
     assert "review-step--due_soon" in html and "In progress" in html
+
+
+def test_my_week_asks_the_key_worker_to_arrange_a_review_never_opened(world, client_for):
+    ehcp(world.child_a, ehcp_issued_on=dt.date(2025, 12, 10))  # due by 10 December 2026, in 3 weeks
+    html = client_for(world.ta_a).get("/my-week/").content.decode()
+    assert "Arrange the annual review" in html and "due by Thu 10 December 2026; no review opened yet" in html
+    assert "review still without a finished" not in html  # nothing to fill in before a cycle is opened
+    # A leader opening it from there finds the date filled in from the child's record.
+    opened = client_for(world.headteacher).get(f"/meetings/reviews/children/{world.child_a.pk}/", follow=True)
+    assert opened.context["form"].initial["last_review_on"] == dt.date(2025, 12, 10)
+    # Due further away than six weeks: not yet on My week.
+    ehcp(world.child_a, ehcp_issued_on=dt.date(2026, 6, 1))
+    assert "Arrange the annual review" not in client_for(world.ta_a).get("/my-week/").content.decode()
+
+
+def test_the_reviews_page_says_when_no_date_is_known(world, client_for):
+    ehcp(world.child_a, ehcp_issued_on=dt.date(2025, 10, 1))
+    ehcp(world.child_b)
+    page = client_for(world.headteacher).get("/meetings/reviews/")
+    html = page.content.decode()
+    lists = page.context["lists"]
+    assert [(w.child.pk, w.due_by, w.overdue) for w in lists.without] == [
+        (world.child_a.pk, dt.date(2026, 10, 1), True), (world.child_b.pk, None, False)]
+    assert "Date not known" in html and "nor when it was last reviewed" in html
+    assert f"/families/children/{world.child_b.pk}/edit/" in html
+    assert "due by 1/10/2026" in html
+    assert client_for(world.outsider).get("/meetings/reviews/").context["lists"].without == []
+
+
+def test_the_child_page_takes_the_plans_dates_with_errors_per_field(world, client_for):
+    from keyworker.core.testing import as_opened
+    from keyworker.people.forms import ChildForm
+
+    url = f"/families/children/{world.child_a.pk}/edit/"
+    opened = as_opened(ChildForm(instance=world.child_a, organisation=world.org))
+    bad = client_for(world.headteacher).post(url, {**opened, "has_ehcp": "on", "ehcp_issued_on": "2025-05-01",
+                                                   "ehcp_last_reviewed_on": "2025-04-01"})
+    assert bad.status_code == 400 and list(bad.context["form"].errors) == ["ehcp_last_reviewed_on"]
+    ok = client_for(world.headteacher).post(url, {**opened, "has_ehcp": "on", "ehcp_issued_on": "2025-05-01"})
+    assert ok.status_code == 302
+    world.child_a.refresh_from_db()
+    assert world.child_a.ehcp_issued_on == dt.date(2025, 5, 1)
+    assert "issued Thu 1 May 2025" in client_for(world.headteacher).get(f"/families/children/{world.child_a.pk}/").content.decode()
+    assert client_for(world.outsider).post(url, {**opened, "ehcp_issued_on": "2025-05-01"}).status_code == 404

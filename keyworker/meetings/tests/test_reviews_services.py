@@ -163,3 +163,81 @@ def test_the_family_is_told_when_the_review_meeting_is_booked_and_moved_with_no_
     assert len(subjects) == 2 and any(s.startswith("Change of time or place") for s in subjects)
     assert all("EHCP" not in n.body and "Alfie" not in n.body for n in Notification.objects.all() if n.recipient.email == "adams@example.org")
     assert mail.outbox == [] or all("Alfie" not in m.body for m in mail.outbox)
+
+
+# A child with an EHCP and no review cycle opened -------------------------------------------------------------------------
+
+
+def _run(world, as_of=TODAY):
+    from keyworker.standards.engine import recompute
+
+    recompute(organisation_id=world.org.pk, as_of=as_of)
+
+
+def test_a_child_with_an_ehcp_and_no_cycle_owes_the_review_12_months_after_the_plan_was_issued(world):
+    _adopt(world)
+    ehcp(world.child_a, ehcp_issued_on=dt.date(2025, 12, 10))
+    _run(world)
+    r1 = _obligation("SCH-R1", world.child_a)
+    assert r1 is not None and r1.due_on == dt.date(2026, 12, 10) and r1.state == ObligationState.DUE_SOON
+    assert r1.subject_key.endswith(f"@ehcp:{world.child_a.pk}")
+    # Opened from the same date, the cycle carries on the same obligation (not a second one beside it) ...
+    review = open_review(world, world.child_a, last=dt.date(2025, 12, 10))
+    assert Obligation.objects.filter(standard__clause="SCH-R1", child=world.child_a).count() == 1
+    assert _obligation("SCH-R1", world.child_a).pk == r1.pk
+    # ... and its meeting held meets it.
+    review = book(world, review, day=dt.date(2026, 11, 17))
+    reviews.review_step_mark(actor=world.actor(world.ta_a), review=review, step="held", on=dt.date(2026, 11, 17))
+    r1.refresh_from_db()
+    assert r1.state == ObligationState.MET
+
+
+def test_the_later_of_the_plan_issued_and_its_last_review_counts(world):
+    _adopt(world)
+    ehcp(world.child_a, ehcp_issued_on=dt.date(2023, 3, 1), ehcp_last_reviewed_on=dt.date(2026, 1, 20))
+    _run(world)
+    assert _obligation("SCH-R1", world.child_a).due_on == dt.date(2027, 1, 20)
+
+
+def test_no_date_known_owes_nothing_made_up(world):
+    _adopt(world)
+    ehcp(world.child_a)
+    _run(world)
+    assert _obligation("SCH-R1", world.child_a) is None
+
+
+def test_a_cycle_opened_from_another_date_replaces_the_obligation_not_yet_due(world):
+    _adopt(world)
+    ehcp(world.child_a, ehcp_issued_on=dt.date(2025, 12, 10))
+    _run(world)
+    open_review(world, world.child_a, last=dt.date(2026, 1, 5))
+    _run(world)
+    owed = list(Obligation.objects.filter(standard__clause="SCH-R1", child=world.child_a))
+    assert [o.due_on for o in owed] == [dt.date(2027, 1, 5)]
+
+
+def test_compliance_counts_the_review_owed_and_overdue(world):
+    from keyworker.standards.compliance import compliance_figures
+
+    # Adopted in September: the policy asks nothing of periods that ended before it was adopted.
+    policy_adopt_builtin(organisation=world.org, template_code="school_key_worker", as_of=dt.date(2026, 9, 1))
+    ehcp(world.child_a, ehcp_issued_on=dt.date(2025, 11, 2))  # due Monday 2 November 2026: overdue
+    _run(world)
+    r1 = _obligation("SCH-R1", world.child_a)
+    assert r1.due_on == dt.date(2026, 11, 2) and r1.state == ObligationState.MISSED  # 10 school days on: closed
+    figures = compliance_figures(Obligation.objects.filter(organisation=world.org), [world.school], TODAY)
+    [row] = [r for r in figures["standards"] if r["clause"] == "SCH-R1"]
+    assert (row["due"], row["met"], row["missed"]) == (1, 0, 1)
+
+
+def test_the_dates_on_the_childs_record_are_checked_per_field(world):
+    from keyworker.people.services import child_update
+
+    actor = world.actor(world.headteacher)
+    with pytest.raises(RuleViolation) as exc:
+        child_update(actor=actor, child=world.child_a, has_ehcp=True, ehcp_issued_on=TODAY + dt.timedelta(days=1))
+    assert exc.value.field == "ehcp_issued_on"
+    with pytest.raises(RuleViolation) as exc:
+        child_update(actor=actor, child=world.child_a, has_ehcp=True, ehcp_issued_on=dt.date(2025, 5, 1),
+                     ehcp_last_reviewed_on=dt.date(2025, 4, 1))
+    assert exc.value.field == "ehcp_last_reviewed_on"
