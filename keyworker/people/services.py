@@ -74,7 +74,8 @@ def family_update(*, actor: Actor, family: Family, expected_version: int | None 
     """Pages and the API pass the version the person started from: an edit from an older one raises EditConflict."""
     require_manage_people(actor)
     _same_org(actor, family)
-    before = snapshot(family, FAMILY_FIELDS)
+    # As saved, not as given: an edit page's form has already put its values on the instance.
+    before = snapshot(Family.objects.get(pk=family.pk), FAMILY_FIELDS)
     version_claim(family, expected=expected_version)
     for k in FAMILY_FIELDS:
         if k in fields:
@@ -135,7 +136,8 @@ def child_create(*, actor: Actor, key_aspects: dict[str, str] | None = None, **f
 def child_update(*, actor: Actor, child: Child, expected_version: int | None = None, **fields: Any) -> Child:
     require_manage_people(actor, child.setting_id)
     _same_org(actor, child, fields.get("family"), fields.get("setting"), fields.get("group"))
-    before = snapshot(child, CHILD_FIELDS)
+    # As saved, not as given: an edit page's form has already put its values on the instance.
+    before = snapshot(Child.objects.get(pk=child.pk), CHILD_FIELDS)
     version_claim(child, expected=expected_version)
     for k in CHILD_FIELDS:
         if k in fields:

@@ -224,3 +224,19 @@ def test_two_saves_at_the_same_moment_one_wins_one_is_told(world):
     child = Child.objects.get(pk=world.child_a.pk)
     assert child.version == 2 and child.preferred_name == next(name for kind, name in outcomes if kind == "saved")
     assert AuditEvent.objects.filter(object_type="Child", event_type="child.updated").count() == 1
+
+
+def test_an_edit_from_the_page_records_each_changed_value_before_and_after(world):
+    """The child's and the family's history says what changed, as the carer's does: the values saved before, then
+    the ones typed (the page's form puts them on the record before the service reads it)."""
+    child, family = world.child_a, world.family_a
+    head = _page(world.headteacher)
+    opened = as_opened(ChildForm(instance=child, organisation=world.org))
+    assert head.post(f"/families/children/{child.pk}/edit/", {**opened, "preferred_name": "Alf"}).status_code == 302
+    event = AuditEvent.objects.get(event_type="child.updated", object_id=child.pk)
+    assert event.data == {"before": {"preferred_name": child.preferred_name}, "after": {"preferred_name": "Alf"}}
+
+    opened = as_opened(FamilyForm(instance=family))
+    assert head.post(f"/families/{family.pk}/edit/", {**opened, "name": "The Adams-Baker family"}).status_code == 302
+    event = AuditEvent.objects.get(event_type="family.updated", object_id=family.pk)
+    assert event.data == {"before": {"name": family.name}, "after": {"name": "The Adams-Baker family"}}
