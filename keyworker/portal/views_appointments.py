@@ -11,8 +11,9 @@ from keyworker.core.errors import RuleViolation
 from keyworker.meetings import selectors, services
 from keyworker.meetings.forms import ANSWERS, RsvpForm
 from keyworker.meetings.models import AppointmentStatus
+from keyworker.people.carer_access import APPOINTMENTS
 
-from .access import carer_required
+from .access import carer_required, section_required
 
 
 def _nav(request) -> list[tuple[str, str, bool]]:
@@ -34,6 +35,7 @@ def _page(request, errors: dict[int, list[str]] | None = None, status: int = 200
 
 
 @carer_required
+@section_required(APPOINTMENTS)
 def appointments(request):
     return _page(request)
 

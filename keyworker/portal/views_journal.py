@@ -14,11 +14,13 @@ from keyworker.core import clock
 from keyworker.core.forms import form_submit
 from keyworker.core.images import photo_response
 from keyworker.core.uploads import upload_refusal
+from keyworker.people.carer_access import JOURNAL
 
-from .access import carer_required
+from .access import carer_required, section_required
 
 
 @carer_required
+@section_required(JOURNAL)
 def journal_index(request: HttpRequest) -> HttpResponse:
     children = journals.carer_children(request.carer, clock.today())
     if len(children) == 1:
