@@ -16,10 +16,6 @@ from keyworker.people.carer_access import APPOINTMENTS
 from .access import carer_required, section_required
 
 
-def _nav(request) -> list[tuple[str, str, bool]]:
-    return [("Home", reverse("portal:home"), False), ("Appointments", reverse("portal:appointments"), True)]
-
-
 def _page(request, errors: dict[int, list[str]] | None = None, status: int = 200):
     now = clock.now()
     invitations = selectors.carer_invitations(request.carer, now=now)
@@ -30,7 +26,7 @@ def _page(request, errors: dict[int, list[str]] | None = None, status: int = 200
     upcoming = [i for i in invitations if i.appointment.ends_at >= now]
     past = [i for i in invitations if i.appointment.ends_at < now]
     return render(request, "portal/appointments_list.html", {
-        "upcoming": upcoming, "past": past, "answers": ANSWERS, "portal_nav": _nav(request),
+        "upcoming": upcoming, "past": past, "answers": ANSWERS,
     }, status=status)
 
 

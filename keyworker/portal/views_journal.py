@@ -31,9 +31,11 @@ def journal_index(request: HttpRequest) -> HttpResponse:
 def _child_page(request, child, comment_form=None, comment_on=None, status=200):
     today = clock.today(child.setting.time_zone)
     page = journals.journal_page(child, request.GET.get("page"), include_hidden=False, shared_only=True)
-    chart = journals.learning_chart(child, today, shared_only=True)
+    # On a phone the chart starts with this month, each area's name above its bars (the table keeps the same order).
+    chart = journals.learning_chart(child, today, shared_only=True).newest_first()
     return render(request, "portal/journal_child.html", {
-        "child": child, "journal": page, "page_obj": page.page_obj, "chart": chart, "layout": journals.chart_layout(chart),
+        "child": child, "journal": page, "page_obj": page.page_obj, "chart": chart,
+        "layout": journals.chart_layout(chart, narrow=True),
         "comment_form": comment_form, "comment_on": comment_on,
         "mine": list(WowMoment.objects.filter(child=child).order_by("-created_at", "-id")[:10]),
     }, status=status)
