@@ -1,15 +1,15 @@
 """Demo records of reminders for the demo school: a review in 3 days whose family prefers e-mail (reminded for real:
 the worker writes the e-mail to demo-emails/), and a meeting in 2 days whose family prefers the phone (a task on
 the demo key worker's My week, "Remind ... by phone"). Both families are the demo key worker's (the one whose sign-in
-the demo prints), other than the carer story's family (keyworker.demo.story)."""
+the demo prints), other than the carer story's family (keyworker.caseload.demo_story)."""
 
 import datetime as dt
 
 from django.db import transaction
 
+from keyworker.caseload import demo_story as story
 from keyworker.caseload.models import KeyWorkerAllocation
 from keyworker.core import clock
-from keyworker.demo import story
 from keyworker.organisations.models import Organisation
 from keyworker.people.models import Carer, ContactMethod, ContactRestriction
 
@@ -41,7 +41,7 @@ def _appointment(allocation, carer, *, kind, title, days: int, hour: int, place:
 @transaction.atomic
 def demo_history(*, organisation: Organisation) -> None:
     # Two families of the demo key worker (the one the demo prints, whose My week shows the phone task), other than the
-    # family of the carer story (keyworker.demo.story): one prefers e-mail, the other the phone. Another school: the
+    # family of the carer story (keyworker.caseload.demo_story): one prefers e-mail, the other the phone. Another school: the
     # first key worker with two families.
     story_family = story.story_family_id(organisation)
     mine = [a for a in story.key_worker_allocations(organisation).select_related("family", "setting", "staff__user")

@@ -1,6 +1,6 @@
 """Demo annual reviews for the demo school, relative to today: every child with an EHCP has a review cycle (a few overdue,
 some in the next 12 weeks); the demo key worker has one child's review in 12 days (invitations sent, papers still due,
-"All about my family" not started: the child of the demo carer, keyworker.demo.story) and another's held last week
+"All about my family" not started: the child of the demo carer, keyworker.caseload.demo_story) and another's held last week
 ("All about my family" done, the booklet shared)."""
 
 import datetime as dt
@@ -10,9 +10,9 @@ import zoneinfo
 from django.db import transaction
 
 from keyworker.accounts.models import StaffMember
+from keyworker.caseload import demo_story as story
 from keyworker.caseload.models import KeyWorkerAllocation
 from keyworker.core import clock
-from keyworker.demo import story
 from keyworker.organisations.models import Organisation, SettingKind
 from keyworker.people.models import Carer, Child, ContactRestriction
 

@@ -1,6 +1,6 @@
 """The carers' portal in the demo: some carers of each demo organisation are invited (a few have signed in), and one
 school carer, DEMO_CARER_EMAIL, is ready to sign in at /family/sign-in/ (the link arrives in demo-emails/): the carer
-of the child whose annual review is 12 days ahead (keyworker.demo.story). Deterministic: the other families are the
+of the child whose annual review is 12 days ahead (keyworker.caseload.demo_story). Deterministic: the other families are the
 demo key worker's, in order; dates are offsets from today. That key worker (the demo carer's, in the school) has a
 photo, a portrait drawn here, for the portal's home."""
 
@@ -14,9 +14,9 @@ from PIL import Image, ImageDraw, ImageFont
 from keyworker.accounts.access import actor_for
 from keyworker.accounts.models import StaffMember, StaffRole, User
 from keyworker.accounts.photos import staff_photo_set
+from keyworker.caseload import demo_story as story
 from keyworker.caseload.models import KeyWorkerAllocation
 from keyworker.core import clock
-from keyworker.demo import story
 from keyworker.organisations.models import Organisation, Setting
 from keyworker.people.models import Carer, ContactRestriction
 
@@ -79,7 +79,7 @@ def demo_history(*, organisation: Organisation, known_carer: bool = True) -> Non
     family_ids = _key_worker_families(organisation)
     demo_carer = None
     if known_carer and not User.objects.filter(email=DEMO_CARER_EMAIL).exists():
-        # The carer of the child whose annual review is 12 days ahead (keyworker.demo.story), invited first.
+        # The carer of the child whose annual review is 12 days ahead (keyworker.caseload.demo_story), invited first.
         demo_carer = story.story_carer_prepare(organisation)
         if demo_carer is not None:
             family_ids = [demo_carer.family_id, *(f for f in family_ids if f != demo_carer.family_id)][:INVITED_FAMILIES]

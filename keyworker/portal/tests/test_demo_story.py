@@ -11,10 +11,10 @@ import re
 import pytest
 from django.test import Client
 
+from keyworker.caseload.demo_story import DEMO_CARER_EMAIL, KEY_WORKER_EMAIL
 from keyworker.core import clock
 from keyworker.datachecks.models import Correction
 from keyworker.demo import builder
-from keyworker.demo.story import DEMO_CARER_EMAIL, KEY_WORKER_EMAIL
 from keyworker.meetings.evenings_models import EveningSlot
 from keyworker.meetings.models import AnnualReview, FamilyViewsState, Invitee, Rsvp
 from keyworker.meetings.models_reminders import AppointmentReminder

@@ -3,7 +3,8 @@ family whose child's EHCP annual review is 12 days ahead (keyworker.meetings.rev
 carer the demo prints, parent@example.org (keyworker.portal.demo), who prefers e-mail, while the family's other carer
 with full access (if any) prefers the phone, so the review's reminder, three days before it, is an e-mail in
 demo-emails/ and a "Remind … by phone" task on the key worker's My week. The demo's own reminders at build time
-(keyworker.meetings.reminders_demo) are on two other families of the same key worker."""
+(keyworker.meetings.reminders_demo) are on two other families of the same key worker. It lives with the caseload (the
+demo key worker's allocations) so that the apps' demo modules below the demo package may use it."""
 
 from __future__ import annotations
 
