@@ -57,7 +57,7 @@ def test_a_carer_downloads_an_appointment_to_their_phone_calendar(world, open_pa
     page.set_viewport_size({"width": 360, "height": 780})
     page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
     page.goto("/family/calendar/")
-    expect(page.get_by_role("heading", name="Your appointments")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your calendar")).to_be_visible()
     page.get_by_role("button", name="Get my calendar address").click()
     expect(page.locator(".calendar-address")).to_contain_text("/meetings/feed/")
     violations = axe_violations(page)

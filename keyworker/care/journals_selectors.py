@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Max, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
+from django.utils import dateformat
 
 from keyworker.accounts.access import Actor
 from keyworker.enrolment.models import EnrolmentForm
@@ -188,6 +189,13 @@ class LearningChart:
     def total(self) -> int:
         return sum(r.total for r in self.rows)
 
+    def newest_first(self) -> "LearningChart":
+        """The same figures with the latest month first (the carers' portal: on a phone, this month shows first)."""
+        def flip(rows: list[ChartRow]) -> list[ChartRow]:
+            return [ChartRow(r.code, r.label, r.counts[::-1]) for r in rows]
+
+        return LearningChart(self.months[::-1], flip(self.rows), flip(self.wellbeing_rows), self.wellbeing_label)
+
 
 def _month_starts(as_of: dt.date, n: int) -> list[dt.date]:
     year, month = as_of.year, as_of.month
@@ -329,6 +337,7 @@ def carer_wow_image(access: CarerAccess, wow_id: int) -> WowMoment:
 # The chart's drawing: one row per area, one column per month, a bar as long as the count (SVG attributes, no styles).
 
 LABEL_W, COL_W, ROW_H, BAR_H, HEAD_H = 312, 72, 34, 20, 30
+NARROW_LABEL_H = 18  # the narrow layout's line for an area's name, above its bars
 
 
 @dataclass(frozen=True)
@@ -338,6 +347,7 @@ class ChartCell:
     width: int
     count: int
     text_x: int
+    text_y: int  # the count's baseline
 
 
 @dataclass(frozen=True)
@@ -349,8 +359,12 @@ class ChartLine:
     heading: bool = False
 
 
-def chart_layout(chart: LearningChart) -> dict:
+def chart_layout(chart: LearningChart, *, narrow: bool = False) -> dict:
+    """Where each label, bar and count goes. `narrow` (a phone, the carers' portal): each area's name on a line of its
+    own above its bars, so the months start at the left edge and the first of them shows without scrolling, with
+    short month names ("Nov 2026") that fit their column."""
     peak = max(chart.peak, 1)
+    label_w, label_h = (0, NARROW_LABEL_H) if narrow else (LABEL_W, 0)
     lines: list[ChartLine] = []
     y = HEAD_H
     groups = [("", chart.rows)] + ([(chart.wellbeing_label, chart.wellbeing_rows)] if chart.wellbeing_rows else [])
@@ -360,12 +374,13 @@ def chart_layout(chart: LearningChart) -> dict:
             y += ROW_H
         for row in rows:
             cells = []
+            bar_y, count_y = y + label_h + (ROW_H - BAR_H) // 2, y + label_h + ROW_H // 2 + 6
             for i, count in enumerate(row.counts):
-                x = LABEL_W + i * COL_W
+                x = label_w + i * COL_W
                 width = round((COL_W - 34) * count / peak)
-                cells.append(ChartCell(x, y + (ROW_H - BAR_H) // 2, width, count, x + width + 4))
-            lines.append(ChartLine(row.label, y, y + ROW_H // 2 + 6, cells))
-            y += ROW_H
-    months = [(LABEL_W + i * COL_W, m) for i, m in enumerate(chart.months)]
-    return {"lines": lines, "months": months, "width": LABEL_W + COL_W * len(chart.months), "height": y + 6,
+                cells.append(ChartCell(x, bar_y, width, count, x + width + 4, count_y))
+            lines.append(ChartLine(row.label, y, y + label_h - 4 if narrow else count_y, cells))
+            y += ROW_H + label_h
+    months = [(label_w + i * COL_W, dateformat.format(m, "M Y" if narrow else "F Y")) for i, m in enumerate(chart.months)]
+    return {"lines": lines, "months": months, "width": label_w + COL_W * len(chart.months), "height": y + 6,
             "month_y": HEAD_H - 10}

@@ -11,6 +11,12 @@ def permission_denied(request, exception=None):
 
 
 def page_not_found(request, exception=None):
+    """Staff get the staff layout; carers, and anyone signed out inside the carers' portal (/family/), the portal's own
+    page, whose way out leads to their family's pages rather than to a staff start page they cannot open."""
+    user = getattr(request, "user", None)
+    signed_in = bool(user is not None and user.is_authenticated)
+    if (signed_in and getattr(user, "is_carer", False)) or (not signed_in and request.path_info.startswith("/family/")):
+        return render(request, "portal/not_found.html", status=404)
     return render(request, "core/404.html", status=404)
 
 

@@ -1,11 +1,13 @@
 """Demo records of reminders for the demo school: a review in 3 days whose family prefers e-mail (reminded for real:
 the worker writes the e-mail to demo-emails/), and a meeting in 2 days whose family prefers the phone (a task on
-the key worker's My week, "Remind ... by phone")."""
+the demo key worker's My week, "Remind ... by phone"). Both families are the demo key worker's (the one whose sign-in
+the demo prints), other than the carer story's family (keyworker.caseload.demo_story)."""
 
 import datetime as dt
 
 from django.db import transaction
 
+from keyworker.caseload import demo_story as story
 from keyworker.caseload.models import KeyWorkerAllocation
 from keyworker.core import clock
 from keyworker.organisations.models import Organisation
@@ -38,13 +40,21 @@ def _appointment(allocation, carer, *, kind, title, days: int, hour: int, place:
 
 @transaction.atomic
 def demo_history(*, organisation: Organisation) -> None:
-    # The first key worker with two families of their own: one family prefers e-mail, the other the phone.
-    allocations = list(KeyWorkerAllocation.objects.filter(organisation=organisation, ends_at__isnull=True)
-                       .select_related("family", "setting", "staff__user").order_by("staff_id", "family_id")[:200])
-    by_staff: dict[int, list] = {}
-    for a in allocations:
-        by_staff.setdefault(a.staff_id, []).append(a)
-    pair = next((rows[:2] for rows in by_staff.values() if len(rows) >= 2 and all(_carer(r.family_id) for r in rows[:2])), None)
+    # Two families of the demo key worker (the one the demo prints, whose My week shows the phone task), other than the
+    # family of the carer story (keyworker.caseload.demo_story): one prefers e-mail, the other the phone. Another school: the
+    # first key worker with two families.
+    story_family = story.story_family_id(organisation)
+    mine = [a for a in story.key_worker_allocations(organisation).select_related("family", "setting", "staff__user")
+            if a.family_id != story_family and _carer(a.family_id)]
+    pair = mine[:2] if len(mine) >= 2 else None
+    if pair is None:
+        allocations = list(KeyWorkerAllocation.objects.filter(organisation=organisation, ends_at__isnull=True)
+                           .select_related("family", "setting", "staff__user").order_by("staff_id", "family_id")[:200])
+        by_staff: dict[int, list] = {}
+        for a in allocations:
+            by_staff.setdefault(a.staff_id, []).append(a)
+        pair = next((rows[:2] for rows in by_staff.values() if len(rows) >= 2 and all(_carer(r.family_id) for r in rows[:2])),
+                    None)
     if pair is None:
         return
     emailing, phoning = pair

@@ -1,6 +1,7 @@
 """Demo annual reviews for the demo school, relative to today: every child with an EHCP has a review cycle (a few overdue,
 some in the next 12 weeks); the demo key worker has one child's review in 12 days (invitations sent, papers still due,
-"All about my family" not started) and another's held last week ("All about my family" done, the booklet shared)."""
+"All about my family" not started: the child of the demo carer, keyworker.caseload.demo_story) and another's held last week
+("All about my family" done, the booklet shared)."""
 
 import datetime as dt
 import random
@@ -9,6 +10,7 @@ import zoneinfo
 from django.db import transaction
 
 from keyworker.accounts.models import StaffMember
+from keyworker.caseload import demo_story as story
 from keyworker.caseload.models import KeyWorkerAllocation
 from keyworker.core import clock
 from keyworker.organisations.models import Organisation, SettingKind
@@ -27,7 +29,7 @@ from .models import (
     InviteeRole,
 )
 
-KEY_WORKER_EMAIL = "louise.quinn@brookfieldpark.sch.uk"
+KEY_WORKER_EMAIL = story.KEY_WORKER_EMAIL
 
 
 def _weekday(day: dt.date) -> dt.date:
@@ -80,14 +82,15 @@ def demo_history(*, organisation: Organisation, today: dt.date | None = None, se
         return 0
     allocations = list(KeyWorkerAllocation.objects.filter(organisation=organisation, ends_at__isnull=True).select_related("staff__user"))
     staff_of = {a.family_id: a.staff for a in allocations}
-    mine_families = {a.family_id for a in allocations if a.staff.user.email == KEY_WORKER_EMAIL}
-    if not mine_families and allocations:  # another school: its first key worker's families
-        first = min(allocations, key=lambda a: a.pk).staff_id
-        mine_families = {a.family_id for a in allocations if a.staff_id == first}
+    mine_families = set(story.key_worker_allocations(organisation).values_list("family_id", flat=True))
     leader = (StaffMember.objects.filter(organisation=organisation, staff_roles__role__code="deputy_headteacher")
               .select_related("user").first())
     by = leader.user if leader else None
-    mine = [c for c in children if c.family_id in mine_families][:2]
+    # The review in 12 days is the story child's, on purpose (its carer is the demo carer); the one held last week is
+    # another child of the key worker's.
+    chosen = story.story_child(organisation, today)
+    first = [c for c in children if chosen is not None and c.pk == chosen.pk]
+    mine = first + [c for c in children if c.family_id in mine_families and c not in first][:1]
     written = 0
 
     if mine:  # the demo key worker's review in 12 days: invitations sent, papers due, "All about my family" not started

@@ -30,3 +30,20 @@ def carer_required(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def section_required(*sections: str):
+    """For a page of a section that names no family (the list of a section, across the carer's families): 404 unless
+    the carer's access opens one of `sections` for at least one family, as the section's own pages answer. Goes under
+    `carer_required`."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not any(request.carer.family_ids_with(section) for section in sections):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate

@@ -1,7 +1,8 @@
 """The carers' portal in the demo: some carers of each demo organisation are invited (a few have signed in), and one
-school carer, DEMO_CARER_EMAIL, is ready to sign in at /family/sign-in/ (the link arrives in demo-emails/).
-Deterministic: the families are the demo key worker's, in order; dates are offsets from today. That key worker (the
-demo carer's, in the school) has a photo, a portrait drawn here, for the portal's home."""
+school carer, DEMO_CARER_EMAIL, is ready to sign in at /family/sign-in/ (the link arrives in demo-emails/): the carer
+of the child whose annual review is 12 days ahead (keyworker.caseload.demo_story). Deterministic: the other families are the
+demo key worker's, in order; dates are offsets from today. That key worker (the demo carer's, in the school) has a
+photo, a portrait drawn here, for the portal's home."""
 
 import datetime as dt
 import io
@@ -13,6 +14,7 @@ from PIL import Image, ImageDraw, ImageFont
 from keyworker.accounts.access import actor_for
 from keyworker.accounts.models import StaffMember, StaffRole, User
 from keyworker.accounts.photos import staff_photo_set
+from keyworker.caseload import demo_story as story
 from keyworker.caseload.models import KeyWorkerAllocation
 from keyworker.core import clock
 from keyworker.organisations.models import Organisation, Setting
@@ -21,7 +23,7 @@ from keyworker.people.models import Carer, ContactRestriction
 from .models import PortalInvitation
 from .services import portal_invitation_send
 
-DEMO_CARER_EMAIL = "parent@example.org"
+DEMO_CARER_EMAIL = story.DEMO_CARER_EMAIL
 INVITED_FAMILIES = 6
 
 
@@ -75,14 +77,17 @@ def demo_history(*, organisation: Organisation, known_carer: bool = True) -> Non
     for i, setting in enumerate(Setting.objects.filter(organisation=organisation, phone="").order_by("id")):
         Setting.objects.filter(pk=setting.pk).update(phone=f"{area} 496 0{i:03d}")
     family_ids = _key_worker_families(organisation)
+    demo_carer = None
+    if known_carer and not User.objects.filter(email=DEMO_CARER_EMAIL).exists():
+        # The carer of the child whose annual review is 12 days ahead (keyworker.caseload.demo_story), invited first.
+        demo_carer = story.story_carer_prepare(organisation)
+        if demo_carer is not None:
+            family_ids = [demo_carer.family_id, *(f for f in family_ids if f != demo_carer.family_id)][:INVITED_FAMILIES]
     carers = list(
         Carer.objects.filter(family_id__in=family_ids).filter(~Q(email="")).filter(parental_responsibility=True)
         .exclude(contact_restriction=ContactRestriction.NO_CONTACT).order_by("family_id", "contact_order", "id")
     )
-    carers.sort(key=lambda c: family_ids.index(c.family_id))
-    if known_carer and carers and not User.objects.filter(email=DEMO_CARER_EMAIL).exists():
-        Carer.objects.filter(pk=carers[0].pk).update(email=DEMO_CARER_EMAIL)
-        carers[0].email = DEMO_CARER_EMAIL
+    carers.sort(key=lambda c: (family_ids.index(c.family_id), demo_carer is None or c.pk != demo_carer.pk))
     if carers or family_ids:  # the key worker of the first invited carer's family (the demo carer's, in the school)
         _give_photo(carers[0].family_id if carers else family_ids[0], (29, 53, 87) if known_carer else (42, 111, 92))
     for i, carer in enumerate(carers):

@@ -29,6 +29,7 @@ class KeyWorkerCard:
     organisation_name: str = ""
     staff_id: int | None = None
     photo_version: str = ""  # empty: no photo given
+    may_message: bool = False  # the carer's access opens messages for this child's family
 
 
 def _initials(name: str) -> str:
@@ -59,6 +60,7 @@ def key_worker_cards(access: CarerAccess, as_of: dt.date) -> list[KeyWorkerCard]
             setting_phone=child.setting.phone, organisation_name=child.organisation.name,
             staff_id=allocation.staff_id if allocation else None,
             photo_version=allocation.staff.photo_version if allocation else "",
+            may_message=access.may(carer_access.MESSAGES, child.family_id),
         ))
     return cards
 

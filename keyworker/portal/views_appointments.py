@@ -11,12 +11,9 @@ from keyworker.core.errors import RuleViolation
 from keyworker.meetings import selectors, services
 from keyworker.meetings.forms import ANSWERS, RsvpForm
 from keyworker.meetings.models import AppointmentStatus
+from keyworker.people.carer_access import APPOINTMENTS
 
-from .access import carer_required
-
-
-def _nav(request) -> list[tuple[str, str, bool]]:
-    return [("Home", reverse("portal:home"), False), ("Appointments", reverse("portal:appointments"), True)]
+from .access import carer_required, section_required
 
 
 def _page(request, errors: dict[int, list[str]] | None = None, status: int = 200):
@@ -29,11 +26,12 @@ def _page(request, errors: dict[int, list[str]] | None = None, status: int = 200
     upcoming = [i for i in invitations if i.appointment.ends_at >= now]
     past = [i for i in invitations if i.appointment.ends_at < now]
     return render(request, "portal/appointments_list.html", {
-        "upcoming": upcoming, "past": past, "answers": ANSWERS, "portal_nav": _nav(request),
+        "upcoming": upcoming, "past": past, "answers": ANSWERS,
     }, status=status)
 
 
 @carer_required
+@section_required(APPOINTMENTS)
 def appointments(request):
     return _page(request)
 

@@ -15,7 +15,7 @@ from keyworker.core.requests import int_param
 from keyworker.meetings import evenings
 from keyworker.people import carer_access
 
-from .access import carer_required
+from .access import carer_required, section_required
 
 
 def _hm(slot, setting) -> str:
@@ -23,6 +23,7 @@ def _hm(slot, setting) -> str:
 
 
 @carer_required
+@section_required(carer_access.BOOKINGS)
 def bookings_list(request: HttpRequest) -> HttpResponse:
     now = clock.now()
     items = evenings.evenings_for_carer(request.carer, now)

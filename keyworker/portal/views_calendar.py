@@ -13,12 +13,13 @@ from keyworker.meetings.models import AppointmentStatus
 from keyworker.meetings.reminders import local
 from keyworker.people.carer_access import APPOINTMENTS
 
-from .access import carer_required
+from .access import carer_required, section_required
 
 ICS = "text/calendar; charset=utf-8"
 
 
 @carer_required
+@section_required(APPOINTMENTS)
 def calendar(request):
     now = clock.now()
     rows = list(calendars.carer_appointments(request.user, now=now).filter(ends_at__gte=now)

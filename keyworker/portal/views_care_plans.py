@@ -14,10 +14,11 @@ from keyworker.core import clock
 from keyworker.core.forms import form_submit
 from keyworker.people.carer_access import CARE_PLAN
 
-from .access import carer_required
+from .access import carer_required, section_required
 
 
 @carer_required
+@section_required(CARE_PLAN)
 def care_plans(request: HttpRequest) -> HttpResponse:
     children = selectors.carer_children(request.carer, clock.today())
     plans = {p.child_id: p for p in CarePlan.objects.filter(child__in=[c.pk for c in children]).select_related("current")}

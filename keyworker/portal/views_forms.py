@@ -16,7 +16,7 @@ from keyworker.enrolment.forms import EnrolmentAnswersForm
 from keyworker.people.carer_access import DATA_CHECK, FORMS
 from keyworker.people.models import ContactMethod
 
-from .access import carer_required
+from .access import carer_required, section_required
 
 CHANGE = "change-"
 
@@ -30,6 +30,7 @@ def _link(request: HttpRequest, section: str, family_id: int):
 
 
 @carer_required
+@section_required(DATA_CHECK, FORMS)
 def index(request: HttpRequest) -> HttpResponse:
     """The forms of each family the carer may fill in: details to check, enrolment forms, contact preference."""
     today = clock.today()

@@ -8,10 +8,11 @@ from keyworker.core import clock
 from keyworker.people.carer_access import HOMEWORK
 from keyworker.targets import selectors
 
-from .access import carer_required
+from .access import carer_required, section_required
 
 
 @carer_required
+@section_required(HOMEWORK)
 def homework_index(request: HttpRequest) -> HttpResponse:
     children = selectors.carer_children(request.carer, HOMEWORK, clock.today())
     return render(request, "portal/homework_index.html", {"children": children})

@@ -14,11 +14,13 @@ from keyworker.core import clock
 from keyworker.core.forms import form_submit
 from keyworker.core.images import photo_response
 from keyworker.core.uploads import upload_refusal
+from keyworker.people.carer_access import JOURNAL
 
-from .access import carer_required
+from .access import carer_required, section_required
 
 
 @carer_required
+@section_required(JOURNAL)
 def journal_index(request: HttpRequest) -> HttpResponse:
     children = journals.carer_children(request.carer, clock.today())
     if len(children) == 1:
@@ -29,9 +31,11 @@ def journal_index(request: HttpRequest) -> HttpResponse:
 def _child_page(request, child, comment_form=None, comment_on=None, status=200):
     today = clock.today(child.setting.time_zone)
     page = journals.journal_page(child, request.GET.get("page"), include_hidden=False, shared_only=True)
-    chart = journals.learning_chart(child, today, shared_only=True)
+    # On a phone the chart starts with this month, each area's name above its bars (the table keeps the same order).
+    chart = journals.learning_chart(child, today, shared_only=True).newest_first()
     return render(request, "portal/journal_child.html", {
-        "child": child, "journal": page, "page_obj": page.page_obj, "chart": chart, "layout": journals.chart_layout(chart),
+        "child": child, "journal": page, "page_obj": page.page_obj, "chart": chart,
+        "layout": journals.chart_layout(chart, narrow=True),
         "comment_form": comment_form, "comment_on": comment_on,
         "mine": list(WowMoment.objects.filter(child=child).order_by("-created_at", "-id")[:10]),
     }, status=status)

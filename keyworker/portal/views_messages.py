@@ -14,10 +14,11 @@ from keyworker.core.errors import RuleViolation
 from keyworker.organisations.models import SettingKind
 from keyworker.people.carer_access import MESSAGES
 
-from .access import carer_required
+from .access import carer_required, section_required
 
 
 @carer_required
+@section_required(MESSAGES)
 def messages_index(request):
     """One family: straight to its conversation; several: choose which family to write about."""
     family_ids = request.carer.family_ids_with(MESSAGES)

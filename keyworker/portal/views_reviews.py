@@ -11,8 +11,9 @@ from keyworker.meetings import reviews
 from keyworker.meetings.booklet import booklet_content, booklet_pdf
 from keyworker.meetings.models import FamilyViewsState
 from keyworker.meetings.reviews_forms import FamilyViewsForm
+from keyworker.people.carer_access import REVIEWS
 
-from .access import carer_required
+from .access import carer_required, section_required
 
 
 def _review(request: HttpRequest, review_id: int):
@@ -20,6 +21,7 @@ def _review(request: HttpRequest, review_id: int):
 
 
 @carer_required
+@section_required(REVIEWS)
 def reviews_list(request: HttpRequest) -> HttpResponse:
     rows = [(r, reviews.meeting_day(r)) for r in reviews.reviews_for_carer(request.carer, clock.today())]
     return render(request, "portal/reviews_list.html", {"rows": rows})

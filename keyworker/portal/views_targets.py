@@ -12,10 +12,11 @@ from keyworker.people.carer_access import TARGETS
 from keyworker.targets import selectors, services
 from keyworker.targets.forms import HomeNoteForm
 
-from .access import carer_required
+from .access import carer_required, section_required
 
 
 @carer_required
+@section_required(TARGETS)
 def targets_index(request: HttpRequest) -> HttpResponse:
     children = selectors.carer_children(request.carer, TARGETS, clock.today())
     return render(request, "portal/targets_index.html", {"children": children})

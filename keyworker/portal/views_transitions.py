@@ -6,12 +6,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from keyworker.core import clock
+from keyworker.people.carer_access import TRANSITIONS
 from keyworker.transitions.selectors import carer_plan, carer_plans
 
-from .access import carer_required
+from .access import carer_required, section_required
 
 
 @carer_required
+@section_required(TRANSITIONS)
 def transitions_list(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/transitions_list.html", {"rows": carer_plans(request.carer, clock.today()),
                                                             "now": clock.now()})

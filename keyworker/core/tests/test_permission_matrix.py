@@ -580,7 +580,7 @@ EXPECTED: dict[str, str] = {
     "meetings:evening_timetable": "SCHOOL=404 dsl=200 teacher=200 ta=200 GROUP=404 carer=404 anon=signin",
     "meetings:list": "SCHOOL=200 GROUP=200 carer=404 anon=signin",
     "meetings:new": "SCHOOL=200 GROUP=200 carer=404 anon=signin",
-    "meetings:reminder_done": "SCHOOL=404 LEADERS=302 GROUP=404 carer=404 anon=signin",
+    "meetings:reminder_done": "SCHOOL=302 dsl=404 teacher=404 admin=404 GROUP=404 carer=404 anon=signin",
     "meetings:review": "SCHOOL=200 GROUP=404 carer=404 anon=signin",
     "meetings:review_booklet": "SCHOOL=200 GROUP=404 carer=404 anon=signin",
     "meetings:review_family_views": "SCHOOL=200 dsl=403 teacher=403 admin=403 GROUP=404 carer=404 anon=signin",

@@ -107,3 +107,66 @@ def test_every_page_of_a_carer_under_no_contact_is_closed(world, clock):
     Carer.objects.filter(pk=carer.pk).update(contact_restriction=ContactRestriction.NO_CONTACT)
     page = client.get(reverse("portal:home")).content.decode()
     assert "Alfie" not in page
+
+
+# Every page for a carer whose access is limited, opened with their OWN family's ids: each page answers 404 exactly when
+# the carer's access does not open its section, and opens (200, or a redirect inside the portal) when it does. The
+# organisation's choice is made on its set-up page, /setup/portal-access/, as a leader would.
+ALL = frozenset({"key_worker", "appointments", "good_news", "messages", "data_check", "forms", "reviews", "bookings",
+                 "targets", "homework", "care_plan", "journal", "transitions"})
+LIMITED = frozenset({"key_worker", "appointments", "good_news", "messages", "transitions"})
+SEES = {"limited": LIMITED, "key_worker": frozenset({"key_worker"}), "nothing": frozenset()}
+RESTRICTED = {
+    "no parental responsibility": {"parental_responsibility": False},
+    "information only": {"contact_restriction": "information_only"},
+    "court order": {"contact_restriction": "court_order"},
+}
+ACCESS_KINDS = [
+    # (who, the organisation's choice, the carer's fields, the sections they should open)
+    ("parental responsibility, no restriction", "nothing", {}, ALL),  # the choice never narrows full access
+    *[(who, choice, fields, SEES[choice]) for who, fields in RESTRICTED.items() for choice in SEES],
+    ("no contact", "limited", {"contact_restriction": "no_contact"}, frozenset()),
+]
+
+
+def test_every_portal_page_is_in_the_sweep():
+    """A page added to the portal must say which section it belongs to (keyworker.portal.testing.PAGE_SECTIONS)."""
+    from keyworker.portal.testing import DOOR, PAGE_SECTIONS
+
+    assert {name for name, _ in portal_patterns()} == set(PAGE_SECTIONS) | DOOR
+
+
+@pytest.mark.parametrize(("who", "choice", "fields", "sections"), ACCESS_KINDS,
+                         ids=[f"{who}, organisation: {choice}" for who, choice, _f, _s in ACCESS_KINDS])
+def test_a_carer_opens_exactly_the_sections_their_access_opens_with_their_own_ids(
+        world, client_for, settings, tmp_path, who, choice, fields, sections):
+    from keyworker.people.models import Carer
+    from keyworker.portal.testing import POST_ONLY, section_open, world_portal_family
+
+    settings.MEDIA_ROOT = tmp_path
+    family = world_portal_family(world)
+    leader = client_for(world.headteacher)
+    assert leader.post("/setup/portal-access/", {"portal_restricted_access": choice}).status_code == 302
+    Carer.objects.filter(pk=family.carer.pk).update(**fields)
+    client = portal_client(family.carer)
+    assert set(family.pages) | set(family.posts) == {name for name, _ in portal_patterns()} - {
+        "sign_in", "sign_in_sent", "sign_in_link", "sign_out"}
+    wrong = []
+    for name, url in family.pages.items():
+        answer = client.get(url).status_code
+        if section_open(name, sections):
+            if answer not in (200, 302):
+                wrong.append(f"GET {url} ({name}): {answer}, expected it open")
+        else:
+            if answer != 404:
+                wrong.append(f"GET {url} ({name}): {answer}, expected 404")
+            posted = client.post(url, {}).status_code
+            if posted not in (404, 405):  # 405: a page that only shows (a download)
+                wrong.append(f"POST {url} ({name}): {posted}, expected 404")
+    for name, (url, data) in family.posts.items():
+        assert name in POST_ONLY
+        answer = client.post(url, data).status_code
+        expected_open = section_open(name, sections)
+        if expected_open and answer != 302 or not expected_open and answer != 404:
+            wrong.append(f"POST {url} ({name}): {answer}, expected {'302' if expected_open else '404'}")
+    assert wrong == [], "\n".join(wrong)

@@ -160,3 +160,41 @@ def test_the_home_page_does_a_fixed_number_of_queries(world, clock, django_asser
         response = client.get("/family/")
     assert response.status_code == 200 and response.content.decode().count("Nia0 Adams") == 3
     assert response.content.decode().count('class="key-worker__photo"') == 9
+
+
+def _sections_in_order(page: str) -> list[tuple[str, str]]:
+    """(heading, the section's HTML) of the home page's four parts, in the order they come on the page."""
+    import re
+
+    found = []
+    for match in re.finditer(r'<section aria-labelledby="([\w-]+)" class="portal-section">(.*?)</section>', page, re.S):
+        found.append((match.group(1), match.group(2)))
+    return found
+
+
+def test_the_home_page_shows_the_key_worker_then_coming_up_then_good_news_then_things_to_do(world, clock, media):
+    from keyworker.portal.testing import world_portal_family
+
+    family = world_portal_family(world)
+    page = portal_client(family.carer).get("/family/").content.decode()
+    sections = _sections_in_order(page)
+    assert [hid for hid, _ in sections] == ["kw-h", "coming-h", "news-h", "todo-h"]
+    (_, key_worker), (_, coming), (_, news), (_, to_do) = sections
+    assert "<h2" in coming and ">Coming up</h2>" in coming and ">Good news</h2>" in news and ">To do</h2>" in to_do
+    # Each part holds its own items: the key worker first, then what is coming, the good news, the things to do.
+    assert "Kim Keyworker" in key_worker and "Priya Patel" in key_worker
+    assert "Annual review" in coming and "Kind to everyone all week" in news
+    assert "Fill in All about my family" in to_do
+    assert page.index("Kim Keyworker") < page.index(">Coming up<") < page.index(">Good news<") < page.index(">To do<")
+
+
+def test_send_a_message_is_offered_only_where_the_carer_may_write(world, clock):
+    carer = world.family_a.carers.first()
+    client = portal_client(carer)
+    assert f'href="/family/messages/{world.family_a.pk}/">Send a message</a>' in client.get("/family/").content.decode()
+    from keyworker.organisations.models import Organisation
+
+    Carer.objects.filter(pk=carer.pk).update(parental_responsibility=False)
+    Organisation.objects.filter(pk=world.org.pk).update(portal_restricted_access="key_worker")
+    page = client.get("/family/").content.decode()
+    assert "Kim Keyworker" in page and "Send a message" not in page

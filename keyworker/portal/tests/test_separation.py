@@ -1,6 +1,7 @@
 """Carers and staff never cross: a carer's session reaches only /family/ pages; staff get 404 on every portal page."""
 
 import pytest
+from django.test import Client
 
 from keyworker.testing import portal_client
 
@@ -36,3 +37,14 @@ def test_an_inactive_carer_account_is_refused(world, clock):
     carer.user.is_active = False
     carer.user.save()
     assert client.get("/family/").status_code in (302, 404)
+
+
+def test_the_portals_own_not_found_page_for_carers_and_signed_out_visitors_in_the_portal(world, client_for, clock):
+    carer = portal_client(world.family_a.carers.first())
+    for client, url in ((carer, "/family/reviews/999999/"), (carer, "/setup/"), (Client(), "/family/no-such-page/")):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "portal/not_found.html" in [t.name for t in response.templates], url
+        assert "Go to your family's pages" in response.content.decode(), url
+    staff = client_for(world.ta_a).get("/family/no-such-page/")
+    assert staff.status_code == 404 and "core/404.html" in [t.name for t in staff.templates]

@@ -144,6 +144,24 @@ def test_a_carers_session_ends_sooner_when_idle(world, carer, clock, settings):
     assert client.session.get_expiry_age() == 600
 
 
+def test_an_idle_carer_is_signed_out_on_their_next_request_and_active_use_keeps_them_in(world, carer, clock, settings):
+    settings.CARER_SESSION_IDLE_MINUTES = 10
+    client = Client()
+    ask(client, carer.email)
+    sign_in_with(client, last_link(carer.email))
+    # In use: a page every 7 minutes for three quarters of an hour, each less than the limit after the last.
+    for _ in range(7):
+        clock.shift(dt.timedelta(minutes=7))
+        page = client.get("/family/")
+        assert page.status_code == 200 and "Alfie Adams" in page.content.decode()
+    # Left alone for 11 minutes: the next request finds the session over, and the page asks them to sign in again.
+    clock.shift(dt.timedelta(minutes=11))
+    response = client.get("/family/forms/")
+    assert response.status_code == 302 and response.url.startswith("/family/sign-in/?next=/family/forms/")
+    assert "_auth_user_id" not in client.session
+    assert client.get("/family/").status_code == 302
+
+
 def test_sign_out(world, carer, clock):
     client = Client()
     ask(client, carer.email)
